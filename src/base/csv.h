@@ -1,0 +1,90 @@
+/*
+ * csv.h - a streaming RFC 4180 reader with bounded memory.
+ *
+ * Reads records one at a time from a file or from memory: quoted fields,
+ * embedded commas, doubled quotes and newlines inside quotes, LF or CRLF line
+ * ends, an optional UTF-8 byte order mark. Input that is not valid UTF-8 is
+ * read as GB18030 (a superset of GBK) through iconv; an explicit encoding
+ * skips the detection. Memory stays within the configured limits whatever the
+ * input: a field longer than max_field or a record longer than max_record is
+ * an error, not an allocation.
+ *
+ * Detection: the first chunk read (64 KiB) decides. If it is valid UTF-8
+ * (a sequence cut at the chunk's end is allowed) the input is UTF-8 and any
+ * invalid UTF-8 found later is an error at its line ("invalid_utf8");
+ * otherwise the whole input is converted from GB18030.
+ *
+ * Errors carry the file name given in the options, the 1-based line where
+ * the problem is and the 1-based column (field number), and a reason code:
+ *   unterminated_quote, bad_quote (text after a closing quote), field_count,
+ *   field_too_long, record_too_long, too_many_fields, invalid_utf8,
+ *   bad_encoding (iconv could not convert), io.
+ * After field_count, field_too_long, record_too_long, too_many_fields and
+ * bad_quote the reader has skipped to the start of the next record, so a
+ * caller that keeps rejected rows may go on reading; after the others the next
+ * call returns the end of input (or the same I/O error).
+ */
+#ifndef MINSHENG_BASE_CSV_H
+#define MINSHENG_BASE_CSV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct error;
+struct csv_reader;
+
+struct csv_options {
+	const char *name;        /* file name for messages; copied */
+	const char *encoding;    /* NULL or "": detect; else an iconv name ("UTF-8", "GBK", "GB18030") */
+	size_t max_field;        /* bytes per field after decoding; 0: 64 KiB */
+	size_t max_record;       /* bytes per record; 0: 1 MiB */
+	size_t max_fields;       /* fields per record; 0: 256 */
+	size_t expected_fields;  /* 0: any; else every record must have exactly this many */
+};
+
+/* One record. Valid until the next csv_next or csv_close. */
+struct csv_record {
+	size_t n;                /* number of fields */
+	const char *const *field;/* n NUL-terminated UTF-8 strings */
+	const size_t *len;       /* their lengths in bytes */
+	long line;               /* line on which the record starts */
+};
+
+/* Open a file ("-" reads standard input). On failure *out is NULL. */
+int csv_open_file(const char *path, const struct csv_options *opt,
+		  struct csv_reader **out, struct error *err);
+
+/* Read from memory; data must stay valid until csv_close. */
+int csv_open_mem(const char *data, size_t len, const struct csv_options *opt,
+		 struct csv_reader **out, struct error *err);
+
+/*
+ * Read the next record into *rec. Returns 0 with rec->n > 0 for a record,
+ * 0 with rec->n == 0 at the end of input, or ERR_INPUT / ERR_IO with err set
+ * (err->reason holds the reason code). Empty lines are records of one empty
+ * field ("" -> n == 1, len[0] == 0), except a final newline at the end of
+ * input, which ends the last record.
+ */
+int csv_next(struct csv_reader *r, struct csv_record *rec, struct error *err);
+
+/* Change the expected field count (e.g. after reading the header). */
+void csv_expect_fields(struct csv_reader *r, size_t n);
+
+/* The encoding in use after detection: "UTF-8" or "GB18030" or the given one. */
+const char *csv_encoding(const struct csv_reader *r);
+
+/* Close and free. Accepts NULL. */
+void csv_close(struct csv_reader *r);
+
+/*
+ * Check that rec is exactly the header names[0..n-1]. Returns 0 or ERR_INPUT
+ * (reason "bad_header") naming the expected header.
+ */
+int csv_check_header(const struct csv_reader *r, const struct csv_record *rec,
+		     const char *const *names, size_t n, struct error *err);
+
+/* Append one field to a buffer, quoted when needed (comma, quote, CR, LF). */
+struct buf;
+int csv_write_field(struct buf *b, const char *s, size_t len);
+
+#endif

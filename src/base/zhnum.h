@@ -1,0 +1,36 @@
+/*
+ * zhnum.h - quantities and results worded the way the province prints them.
+ *
+ * 4323000 -> "432.3万", 300000 -> "30万", 136500 -> "13.65万",
+ * 17180000 -> "1718万", 9770000000 -> "97.7亿", 28658 -> "28658".
+ * From 100,000 up a value is written in 万 with at most two fraction digits
+ * (half-up, trailing zeros dropped); from 10^8 up in 亿 likewise; below
+ * 100,000 as the plain decimal (normalized: trailing fraction zeros dropped).
+ * Negative values are written with a leading '-'. No function here does I/O;
+ * each writes into out (ZHNUM_STRLEN bytes is always enough) and returns the
+ * length, or 0 when out is too small or on overflow.
+ */
+#ifndef MINSHENG_BASE_ZHNUM_H
+#define MINSHENG_BASE_ZHNUM_H
+
+#include <stddef.h>
+
+#include "base/decimal.h"
+
+#define ZHNUM_STRLEN 128
+
+size_t zhnum_quantity(struct decimal v, char *out, size_t n);
+
+/*
+ * Completion wording: pct is a percentage already rounded at the precision
+ * wanted; written normalized. 144 -> "完成年度目标任务的144%".
+ */
+size_t zhnum_completion(struct decimal pct, char *out, size_t n);
+
+/*
+ * Percentage-point wording, diff already rounded: 4.4 -> "高于年度目标任务4.4个
+ * 百分点", -10 -> "低于年度目标任务10个百分点", 0 -> "达到年度目标任务".
+ */
+size_t zhnum_pp(struct decimal diff, char *out, size_t n);
+
+#endif

@@ -1,0 +1,71 @@
+/* cmd_subsidy.c - the "minsheng subsidy ..." command tables. */
+#include "cli/cli.h"
+#include "cli/cmd_subsidy.h"
+
+static const struct cli_command programme_commands[] = {
+	{"import", "导入补贴项目清单", "FILE [--db PATH]", cli_subsidy_programme_import, NULL},
+	{"list", "政策清单", "[--format text|json|csv] [--db PATH]", cli_subsidy_programme_list, NULL},
+	{0},
+};
+
+static const struct cli_command roster_commands[] = {
+	{"import", "导入发放名册",
+	 "FILE [--partial] [--rejects FILE] [--encoding E] [--db PATH]",
+	 cli_subsidy_roster_import, NULL},
+	{0},
+};
+
+static const struct cli_command batch_commands[] = {
+	{"create", "生成发放批次", "--programme P --period X [--county CODE] [--db PATH]",
+	 cli_subsidy_batch_create, NULL},
+	{"list", "批次列表", "[--format text|json] [--db PATH]", cli_subsidy_batch_list, NULL},
+	{0},
+};
+
+static const struct cli_command budget_commands[] = {
+	{"set", "设置预算", "--programme P --year Y --county CODE --amount-fen N [--db PATH]",
+	 cli_subsidy_budget_set, NULL},
+	{0},
+};
+
+static const struct cli_command bankfile_commands[] = {
+	{"export", "导出银行代发文件", "BATCH --out FILE [--db PATH]", cli_subsidy_bankfile_export, NULL},
+	{"import", "导入银行回盘文件并对账", "FILE [--db PATH]", cli_subsidy_bankfile_import, NULL},
+	{0},
+};
+
+static const struct cli_command payment_commands[] = {
+	{"correct", "更正失败发放的账户，待下一批次重发",
+	 "--payment ID --account ACCOUNT [--db PATH]", cli_subsidy_payment_correct, NULL},
+	{0},
+};
+
+static const struct cli_command deaths_commands[] = {
+	{"import", "导入死亡人员信息", "FILE [--db PATH]", cli_subsidy_deaths_import, NULL},
+	{0},
+};
+
+static const struct cli_command officials_commands[] = {
+	{"import", "导入村干部等公职人员信息", "FILE [--db PATH]", cli_subsidy_officials_import, NULL},
+	{0},
+};
+
+const struct cli_command cli_subsidy_commands[] = {
+	{"programme", "补贴项目", NULL, NULL, programme_commands},
+	{"roster", "发放名册", NULL, NULL, roster_commands},
+	{"check", "核对账务平衡", "[--db PATH]", cli_subsidy_check, NULL},
+	{"batch", "发放批次", NULL, NULL, batch_commands},
+	{"budget", "预算", NULL, NULL, budget_commands},
+	{"bankfile", "银行文件", NULL, NULL, bankfile_commands},
+	{"payment", "发放记录", NULL, NULL, payment_commands},
+	{"deaths", "死亡人员", NULL, NULL, deaths_commands},
+	{"officials", "公职人员", NULL, NULL, officials_commands},
+	{"anomalies", "监管预警", "[--format text|json] [--db PATH]", cli_subsidy_anomalies, NULL},
+	{"disclose", "公示名单",
+	 "--programme P --period X [--village CODE] [--format text|csv] [--db PATH]",
+	 cli_subsidy_disclose, NULL},
+	{"lookup", "个人补贴查询", "--id ID --name NAME [--db PATH]", cli_subsidy_lookup, NULL},
+	{"stats", "发放统计", "--year Y [--period P] [--format text|json] [--as-values] [--db PATH]",
+	 cli_subsidy_stats, NULL},
+	{0},
+};

@@ -1,0 +1,202 @@
+/* db.c - SQLite connection, migrations and statement helpers (see db.h). */
+#include "db/db.h"
+
+#include "base/error.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct db {
+	sqlite3 *h;
+	char *path;
+};
+
+int db_fail(struct db *db, struct error *err, const char *what)
+{
+	return error_set(err, ERR_IO, "数据库错误（%s）：%s", what,
+			 db && db->h ? sqlite3_errmsg(db->h) : "无连接");
+}
+
+int db_open(const char *path, struct db **out, struct error *err)
+{
+	struct db *db;
+	int rc;
+
+	*out = NULL;
+	db = calloc(1, sizeof(*db));
+	if (!db)
+		return error_set(err, ERR_NOMEM, "内存不足");
+	db->path = strdup(path);
+	if (!db->path) {
+		free(db);
+		return error_set(err, ERR_NOMEM, "内存不足");
+	}
+	rc = sqlite3_open_v2(path, &db->h,
+			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		error_set(err, ERR_IO, "无法打开数据库 '%s'：%s", path,
+			  db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+		db_close(db);
+		return ERR_IO;
+	}
+	sqlite3_busy_timeout(db->h, 10000);
+	rc = db_exec(db,
+		     "PRAGMA journal_mode=WAL;"
+		     "PRAGMA synchronous=FULL;"
+		     "PRAGMA foreign_keys=ON;"
+		     "CREATE TABLE IF NOT EXISTS schema_version("
+		     " module TEXT PRIMARY KEY, version INTEGER NOT NULL);",
+		     err);
+	if (rc) {
+		error_set(err, ERR_IO, "无法打开数据库 '%s'：%s", path, err->msg);
+		db_close(db);
+		return ERR_IO;
+	}
+	*out = db;
+	return 0;
+}
+
+void db_close(struct db *db)
+{
+	if (!db)
+		return;
+	sqlite3_close(db->h);
+	free(db->path);
+	free(db);
+}
+
+sqlite3 *db_sqlite(struct db *db)
+{
+	return db->h;
+}
+
+const char *db_path(const struct db *db)
+{
+	return db->path;
+}
+
+int db_exec(struct db *db, const char *sql, struct error *err)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		error_set(err, ERR_IO, "数据库错误：%s",
+			  msg ? msg : sqlite3_errmsg(db->h));
+		sqlite3_free(msg);
+		return ERR_IO;
+	}
+	return 0;
+}
+
+int db_begin(struct db *db, struct error *err)
+{
+	return db_exec(db, "BEGIN IMMEDIATE", err);
+}
+
+int db_commit(struct db *db, struct error *err)
+{
+	return db_exec(db, "COMMIT", err);
+}
+
+void db_rollback(struct db *db)
+{
+	if (!sqlite3_get_autocommit(db->h))
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int db_prepare(struct db *db, const char *sql, sqlite3_stmt **st,
+	       struct error *err)
+{
+	if (sqlite3_prepare_v2(db->h, sql, -1, st, NULL) != SQLITE_OK) {
+		*st = NULL;
+		return db_fail(db, err, "准备语句");
+	}
+	return 0;
+}
+
+int db_int(struct db *db, const char *sql, int64_t *out, struct error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*out = 0;
+	if (db_prepare(db, sql, &st, err))
+		return ERR_IO;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	else if (rc != SQLITE_DONE) {
+		db_fail(db, err, "查询");
+		sqlite3_finalize(st);
+		return ERR_IO;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int db_version(struct db *db, const char *module, int *version,
+		      struct error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*version = 0;
+	if (db_prepare(db, "SELECT version FROM schema_version WHERE module = ?",
+		       &st, err))
+		return ERR_IO;
+	sqlite3_bind_text(st, 1, module, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(db, err, "读取架构版本");
+	return 0;
+}
+
+int db_migrate(struct db *db, const char *module, const struct migration *m,
+	       int n, struct error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int version, i, rc;
+
+	if (db_version(db, module, &version, err))
+		return ERR_IO;
+	if (version > n)
+		return error_set(err, ERR_IO,
+				 "数据库 '%s' 的 %s 架构版本 %d 比本程序支持的 %d 新，请升级 minsheng",
+				 db->path, module, version, n);
+	if (version == n)
+		return 0;
+	if (db_begin(db, err))
+		return ERR_IO;
+	/* Re-read inside the write lock: another process may have migrated. */
+	if (db_version(db, module, &version, err))
+		goto fail;
+	for (i = version; i < n; i++) {
+		if (m[i].version != i + 1) {
+			error_set(err, ERR_INTERNAL, "%s 迁移编号错误：%d",
+				  module, m[i].version);
+			goto fail;
+		}
+		if (db_exec(db, m[i].sql, err))
+			goto fail;
+	}
+	if (db_prepare(db,
+		       "INSERT INTO schema_version(module, version) VALUES(?, ?)"
+		       " ON CONFLICT(module) DO UPDATE SET version = excluded.version",
+		       &st, err))
+		goto fail;
+	sqlite3_bind_text(st, 1, module, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, n);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		db_fail(db, err, "记录架构版本");
+		goto fail;
+	}
+	return db_commit(db, err);
+fail:
+	db_rollback(db);
+	return err && err->code ? err->code : ERR_IO;
+}
