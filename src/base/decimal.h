@@ -7,6 +7,13 @@
  * 54.5, -54.45 -> -54.5). Every operation that would not fit in int64 fails
  * with ERR_INPUT ("overflow") instead of wrapping; intermediates use 128-bit
  * integers.
+ *
+ * The range of every result is the symmetric [-INT64_MAX, INT64_MAX]:
+ * "-9223372036854775808" (INT64_MIN) is refused by decimal_parse and never
+ * produced by an operation, so negating a result is always safe. A struct
+ * built by hand (or decimal_from_int(INT64_MIN)) is still accepted as input.
+ * Functions returning int return ERR_INPUT for a scale outside
+ * 0..DECIMAL_MAX_SCALE; the others assert it. See docs/numbers.md.
  */
 #ifndef MINSHENG_BASE_DECIMAL_H
 #define MINSHENG_BASE_DECIMAL_H
@@ -36,6 +43,8 @@ struct decimal decimal_from_int(int64_t v);
  * with a message naming the text. More than DECIMAL_MAX_SCALE fraction
  * digits or a value beyond int64 is ERR_INPUT (overflow). The scale of the
  * result is the number of fraction digits written ("1.50" has scale 2).
+ * Leading zeros are allowed ("007" is 7); "-0" is 0. err->reason is
+ * "number_syntax", "number_scale" or "number_overflow". err may be NULL.
  */
 int decimal_parse(const char *s, size_t len, struct decimal *out,
 		  struct error *err);
@@ -63,7 +72,8 @@ int decimal_round(struct decimal a, int precision, struct decimal *out);
 /*
  * num / den * 100, rounded half-up at precision (0..4) fraction digits; the
  * result has scale == precision. 1089000 / 2000000 at precision 1 is 54.5.
- * den == 0 is ERR_INPUT.
+ * den == 0 is ERR_INPUT, and so is a precision outside 0..4. num * 100 itself
+ * need not fit in int64, only the result.
  */
 int decimal_percent(struct decimal num, struct decimal den, int precision,
 		    struct decimal *out);
@@ -77,7 +87,8 @@ int decimal_div(struct decimal num, struct decimal den, int precision,
 
 /*
  * Percentage-point difference actual - target, rounded half-up at precision.
- * 64.4 - 60 at precision 1 is 4.4.
+ * 64.4 - 60 at precision 1 is 4.4. The difference is taken exactly and
+ * rounded once (no double rounding).
  */
 int decimal_pp_diff(struct decimal actual, struct decimal target,
 		    int precision, struct decimal *out);
@@ -88,7 +99,8 @@ struct decimal decimal_normalize(struct decimal a);
 /*
  * Write a as text with exactly a.scale fraction digits ("54.5", "-0.05",
  * "3000000") into out (at least DECIMAL_STRLEN bytes is always enough).
- * Returns the length written, without the NUL.
+ * Returns the length written, without the NUL. When n is too small nothing
+ * is written but "" (if n > 0) and 0 is returned.
  */
 size_t decimal_format(struct decimal a, char *out, size_t n);
 

@@ -6,7 +6,13 @@
  * From 100,000 up a value is written in 万 with at most two fraction digits
  * (half-up, trailing zeros dropped); from 10^8 up in 亿 likewise; below
  * 100,000 as the plain decimal (normalized: trailing fraction zeros dropped).
- * Negative values are written with a leading '-'. No function here does I/O;
+ * Negative values are written with a leading '-'. The unit is chosen on the
+ * rounded figure: a value whose 万 form would round to 10000万 (99,999,950
+ * and up) is written in 亿 ("1亿"); no unit beyond 亿 is used, so 10^12 is
+ * "10000亿". 123456 -> "12.35万", 99999 -> "99999", 100000 -> "10万",
+ * 99999999 -> "1亿". Decimal inputs work the same way: 4323000.00 ->
+ * "432.3万", 432.30 -> "432.3". A value of INT64_MIN units gives 0 (it is
+ * outside the decimal range, see decimal.h). No function here does I/O;
  * each writes into out (ZHNUM_STRLEN bytes is always enough) and returns the
  * length, or 0 when out is too small or on overflow.
  */
