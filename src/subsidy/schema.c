@@ -1,10 +1,167 @@
-/* schema.c - the subsidy tables (migrations of module "subsidy"). */
+/*
+ * schema.c - the subsidy tables (migrations of module "subsidy").
+ *
+ * Migration 1 is the whole core of 一卡通 (docs/ledger.md describes the
+ * accounts; docs/personal-data.md the encrypted columns):
+ *
+ *   subsidy_meta     key fingerprint (so a wrong key file is refused)
+ *   programme        the programme list (政策清单)
+ *   roster_import    one row per committed roster import
+ *   beneficiary      people, found by a keyed hash of the ID number; the ID
+ *                    itself only encrypted
+ *   bank_account     each person's accounts as history (valid_to NULL:
+ *                    current); the number only encrypted plus its last 4
+ *   entitlement      one approved amount per payment identity
+ *                    (programme, period, person): UNIQUE, so a second roster
+ *                    row for the same identity can never become money
+ *   batch, payment   payment orders; a partial unique index lets at most one
+ *                    payment per entitlement be pending or paid, so paying
+ *                    twice is impossible by construction
+ *   budget           optional ceiling per programme, year and county
+ *   ledger_txn,
+ *   ledger_entry     the double-entry ledger in integer fen; triggers make
+ *                    postings immutable
+ *
+ * Money is INTEGER fen everywhere; no REAL column exists. Other modules
+ * (subsidy-ops) append later migrations for their own extra tables.
+ */
 #include "subsidy/subsidy.h"
 
 #include "db/db.h"
 
 static const struct migration subsidy_migrations[] = {
-	{1, "CREATE TABLE subsidy_placeholder(id INTEGER PRIMARY KEY);"},
+	{1,
+	 "CREATE TABLE subsidy_meta("
+	 " name TEXT PRIMARY KEY,"
+	 " value BLOB NOT NULL);"
+
+	 "CREATE TABLE programme("
+	 " id INTEGER PRIMARY KEY,"
+	 " code TEXT NOT NULL UNIQUE,"
+	 " name TEXT NOT NULL,"
+	 " department TEXT NOT NULL,"
+	 " frequency TEXT NOT NULL"
+	 "  CHECK(frequency IN ('monthly','quarterly','yearly','once')),"
+	 " standard_fen INTEGER CHECK(standard_fen IS NULL OR standard_fen > 0),"
+	 " min_age INTEGER CHECK(min_age IS NULL OR min_age >= 0),"
+	 " max_age INTEGER CHECK(max_age IS NULL OR max_age >= 0),"
+	 " seq INTEGER NOT NULL DEFAULT 0," /* order in the last import */
+	 " CHECK(min_age IS NULL OR max_age IS NULL OR min_age <= max_age));"
+
+	 "CREATE TABLE roster_import("
+	 " id INTEGER PRIMARY KEY,"
+	 " file TEXT NOT NULL,"
+	 " encoding TEXT NOT NULL,"
+	 " imported_at TEXT NOT NULL," /* UTC, ISO 8601 */
+	 " accepted INTEGER NOT NULL DEFAULT 0,"
+	 " rejected INTEGER NOT NULL DEFAULT 0,"
+	 " total_fen INTEGER NOT NULL DEFAULT 0);"
+
+	 "CREATE TABLE beneficiary("
+	 " id INTEGER PRIMARY KEY,"
+	 " id_hash BLOB NOT NULL UNIQUE,"  /* keyed BLAKE2b-128 of the 18-char ID */
+	 " id_enc BLOB NOT NULL,"          /* XChaCha20-Poly1305: nonce|ciphertext|tag */
+	 " name TEXT NOT NULL,"
+	 " village_code TEXT NOT NULL,"
+	 " female INTEGER NOT NULL CHECK(female IN (0, 1)),"
+	 " birth_day INTEGER NOT NULL,"    /* days since 1970-01-01 (period.h) */
+	 " import_id INTEGER REFERENCES roster_import(id));"
+
+	 "CREATE TABLE bank_account("
+	 " id INTEGER PRIMARY KEY,"
+	 " beneficiary_id INTEGER NOT NULL REFERENCES beneficiary(id),"
+	 " acct_hash BLOB NOT NULL,"       /* keyed hash of the digits */
+	 " acct_enc BLOB NOT NULL,"
+	 " last4 TEXT NOT NULL,"
+	 " is_sscard INTEGER NOT NULL DEFAULT 1 CHECK(is_sscard IN (0, 1)),"
+	 " valid_from TEXT NOT NULL,"      /* UTC, ISO 8601 */
+	 " valid_to TEXT,"                 /* NULL: the current account */
+	 " source TEXT NOT NULL);"         /* 'roster' or what changed it */
+	 "CREATE INDEX bank_account_beneficiary ON bank_account(beneficiary_id);"
+	 "CREATE UNIQUE INDEX bank_account_current ON bank_account(beneficiary_id)"
+	 " WHERE valid_to IS NULL;"
+
+	 "CREATE TABLE entitlement("
+	 " id INTEGER PRIMARY KEY,"
+	 " programme_id INTEGER NOT NULL REFERENCES programme(id),"
+	 " period TEXT NOT NULL,"
+	 " beneficiary_id INTEGER NOT NULL REFERENCES beneficiary(id),"
+	 " amount_fen INTEGER NOT NULL CHECK(amount_fen > 0),"
+	 " county_code TEXT NOT NULL,"     /* first 6 digits of village_code */
+	 " village_code TEXT NOT NULL,"
+	 " account_id INTEGER NOT NULL REFERENCES bank_account(id),"
+	 " status TEXT NOT NULL DEFAULT 'approved'"
+	 "  CHECK(status IN ('approved','on_hold','cancelled')),"
+	 " hold_reason TEXT,"
+	 " import_id INTEGER NOT NULL REFERENCES roster_import(id),"
+	 " line INTEGER NOT NULL,"         /* line in the roster file */
+	 " UNIQUE(programme_id, period, beneficiary_id));" /* payment identity */
+	 "CREATE INDEX entitlement_beneficiary ON entitlement(beneficiary_id);"
+	 "CREATE TRIGGER entitlement_fixed BEFORE UPDATE OF"
+	 " programme_id, period, beneficiary_id, amount_fen ON entitlement"
+	 " BEGIN SELECT RAISE(ABORT, '应发记录的项目、期间、人员和金额不可修改'); END;"
+	 "CREATE TRIGGER entitlement_keep BEFORE DELETE ON entitlement"
+	 " BEGIN SELECT RAISE(ABORT, '应发记录不可删除'); END;"
+
+	 "CREATE TABLE batch("
+	 " id INTEGER PRIMARY KEY,"
+	 " programme_id INTEGER NOT NULL REFERENCES programme(id),"
+	 " period TEXT NOT NULL,"
+	 " county_code TEXT,"              /* NULL: all counties */
+	 " created_at TEXT NOT NULL);"
+
+	 "CREATE TABLE payment("
+	 " id INTEGER PRIMARY KEY,"
+	 " entitlement_id INTEGER NOT NULL REFERENCES entitlement(id),"
+	 " batch_id INTEGER NOT NULL REFERENCES batch(id),"
+	 " attempt INTEGER NOT NULL CHECK(attempt >= 1),"
+	 " account_id INTEGER NOT NULL REFERENCES bank_account(id),"
+	 " amount_fen INTEGER NOT NULL CHECK(amount_fen > 0),"
+	 " status TEXT NOT NULL DEFAULT 'pending'"
+	 "  CHECK(status IN ('pending','paid','failed','cancelled')),"
+	 " reason TEXT,"                   /* bank reason code when failed */
+	 " bank_time TEXT,"
+	 " UNIQUE(entitlement_id, attempt));"
+	 /* At most one live (pending or paid) payment per entitlement. */
+	 "CREATE UNIQUE INDEX payment_live ON payment(entitlement_id)"
+	 " WHERE status IN ('pending','paid');"
+	 "CREATE INDEX payment_batch ON payment(batch_id);"
+	 "CREATE TRIGGER payment_fixed BEFORE UPDATE OF"
+	 " entitlement_id, batch_id, attempt, amount_fen ON payment"
+	 " BEGIN SELECT RAISE(ABORT, '发放记录的应发、批次、次数和金额不可修改'); END;"
+	 "CREATE TRIGGER payment_keep BEFORE DELETE ON payment"
+	 " BEGIN SELECT RAISE(ABORT, '发放记录不可删除'); END;"
+
+	 "CREATE TABLE budget("
+	 " programme_id INTEGER NOT NULL REFERENCES programme(id),"
+	 " year INTEGER NOT NULL,"
+	 " county_code TEXT NOT NULL,"
+	 " amount_fen INTEGER NOT NULL CHECK(amount_fen >= 0),"
+	 " PRIMARY KEY(programme_id, year, county_code));"
+
+	 "CREATE TABLE ledger_txn("
+	 " id INTEGER PRIMARY KEY,"
+	 " kind TEXT NOT NULL,"            /* entitled, payment_created, paid, ... */
+	 " ref TEXT NOT NULL,"             /* what caused it: 'roster_import 3', 'batch 7' */
+	 " created_at TEXT NOT NULL);"
+	 "CREATE TABLE ledger_entry("
+	 " id INTEGER PRIMARY KEY,"
+	 " txn_id INTEGER NOT NULL REFERENCES ledger_txn(id),"
+	 " account TEXT NOT NULL CHECK(account IN"
+	 "  ('entitled','unpaid','pending','paid','failed','cancelled')),"
+	 " programme_id INTEGER NOT NULL REFERENCES programme(id),"
+	 " period TEXT NOT NULL,"
+	 " amount_fen INTEGER NOT NULL CHECK(amount_fen <> 0));" /* debit > 0 > credit */
+	 "CREATE INDEX ledger_entry_txn ON ledger_entry(txn_id);"
+	 "CREATE INDEX ledger_entry_pp ON ledger_entry(programme_id, period);"
+	 "CREATE TRIGGER ledger_txn_no_update BEFORE UPDATE ON ledger_txn"
+	 " BEGIN SELECT RAISE(ABORT, '账务凭证不可修改'); END;"
+	 "CREATE TRIGGER ledger_txn_no_delete BEFORE DELETE ON ledger_txn"
+	 " BEGIN SELECT RAISE(ABORT, '账务凭证不可删除'); END;"
+	 "CREATE TRIGGER ledger_entry_no_update BEFORE UPDATE ON ledger_entry"
+	 " BEGIN SELECT RAISE(ABORT, '账务分录不可修改'); END;"
+	 "CREATE TRIGGER ledger_entry_no_delete BEFORE DELETE ON ledger_entry"
+	 " BEGIN SELECT RAISE(ABORT, '账务分录不可删除'); END;"},
 };
 
 int subsidy_migrate(struct db *db, struct error *err)
