@@ -76,8 +76,12 @@ size_t mask_name(const char *name, size_t len, char *out, size_t n)
 
 	for (i = 0; i < len; i += unit_len(p + i, len - i, &seq))
 		count++;
-	for (i = 0, k = 0; i < len; i += unit_len(p + i, len - i, &seq), k++)
+	for (i = 0, k = 0; i < len; k++) {
+		size_t step = unit_len(p + i, len - i, &seq);
+
 		need += (seq && name_keeps(k, count)) ? seq : 1;
+		i += step;
+	}
 	if (need >= n)
 		return fail(out, n);
 	need = 0;

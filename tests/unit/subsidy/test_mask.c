@@ -77,6 +77,15 @@ static void test_name_out_too_small(void **state)
 	assert_string_equal(out, "");
 	assert_int_equal(mask_name("张三", 6, out, 5), 4);
 	assert_string_equal(out, "张*");
+	/* Exact fits (regression: the size pass once used the previous
+	 * character's length, so sizes were wrong when lengths differed). */
+	assert_int_equal(mask_name("张\xff三", 7, out, 8), 7);
+	assert_string_equal(out, "张*三");
+	assert_int_equal(mask_name("张\xff三", 7, out, 7), 0);
+	assert_string_equal(out, "");
+	assert_int_equal(mask_name("a欧阳小明", 13, out, 10), 9);
+	assert_string_equal(out, "a欧**明");
+	assert_int_equal(mask_name("a欧阳小明", 13, out, 9), 0);
 	assert_int_equal(mask_name("张", 3, out, 1), 0);
 	assert_string_equal(out, "");
 	out[0] = 'q';
