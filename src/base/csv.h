@@ -12,13 +12,34 @@
  * Detection: the first chunk read (64 KiB) decides. If it is valid UTF-8
  * (a sequence cut at the chunk's end is allowed) the input is UTF-8 and any
  * invalid UTF-8 found later is an error at its line ("invalid_utf8");
- * otherwise the whole input is converted from GB18030.
+ * otherwise the whole input is converted from GB18030. A UTF-8 byte order
+ * mark settles it as UTF-8 whatever follows. The mark is skipped (in GB18030
+ * input, its GB18030 form 84 31 95 33).
+ *
+ * Dialect: fields are separated by ',' and records end with LF, CRLF or a
+ * lone CR. A field that starts with '"' is quoted: it runs to the next single
+ * '"', a doubled '"' inside stands for one, and commas, CR and LF inside are
+ * kept as they are. A quote anywhere in an unquoted field, or anything but a
+ * separator after a closing quote, is "bad_quote". Lines are counted by LF
+ * (and by a CR that ends a record), so a record with newlines inside quotes
+ * spans several lines. A NUL byte is an error ("nul_byte": the file is
+ * probably UTF-16), because fields are handed out as C strings.
+ *
+ * Limits: max_field counts a field's bytes after unquoting and decoding;
+ * max_record counts a record's field bytes plus one per separating comma
+ * (its unquoted length without the line end). The reader holds at most one
+ * record (max_record + 1 bytes), one read chunk (256 KiB) and, for GB18030,
+ * one conversion buffer (about 200 KiB).
  *
  * Errors carry the file name given in the options, the 1-based line where
  * the problem is and the 1-based column (field number), and a reason code:
- *   unterminated_quote, bad_quote (text after a closing quote), field_count,
- *   field_too_long, record_too_long, too_many_fields, invalid_utf8,
- *   bad_encoding (iconv could not convert), io.
+ *   unterminated_quote (line and field where the quote opened), bad_quote
+ *   (text after a closing quote, or a quote inside an unquoted field),
+ *   field_count (at the record's first line; column: the first extra or
+ *   missing field), field_too_long, record_too_long, too_many_fields,
+ *   invalid_utf8, bad_encoding (iconv could not convert), nul_byte, io.
+ * Opening with an encoding iconv does not know fails with ERR_USAGE, reason
+ * "unknown_encoding".
  * After field_count, field_too_long, record_too_long, too_many_fields and
  * bad_quote the reader has skipped to the start of the next record, so a
  * caller that keeps rejected rows may go on reading; after the others the next
@@ -67,6 +88,20 @@ int csv_open_mem(const char *data, size_t len, const struct csv_options *opt,
  */
 int csv_next(struct csv_reader *r, struct csv_record *rec, struct error *err);
 
+/*
+ * For tests and fuzzing: hand the parser at most n bytes at a time (n >= 1),
+ * so that multibyte characters, CRLF and quotes fall across read boundaries.
+ * Call before the first csv_next.
+ */
+void csv_set_window(struct csv_reader *r, size_t n);
+
+/*
+ * Bytes of memory the reader holds now (its buffers and tables), so tests can
+ * check the bound: at most max_record + 1 for the record, 256 KiB for reading
+ * a file and about 200 KiB more for GB18030, plus the field tables.
+ */
+size_t csv_mem_used(const struct csv_reader *r);
+
 /* Change the expected field count (e.g. after reading the header). */
 void csv_expect_fields(struct csv_reader *r, size_t n);
 
@@ -83,7 +118,10 @@ void csv_close(struct csv_reader *r);
 int csv_check_header(const struct csv_reader *r, const struct csv_record *rec,
 		     const char *const *names, size_t n, struct error *err);
 
-/* Append one field to a buffer, quoted when needed (comma, quote, CR, LF). */
+/*
+ * Append one field to a buffer, quoted when needed (comma, quote, CR, LF),
+ * with inner quotes doubled. Returns buf_add's code.
+ */
 struct buf;
 int csv_write_field(struct buf *b, const char *s, size_t len);
 

@@ -1,0 +1,1012 @@
+/*
+ * csv.c - streaming RFC 4180 reader with bounded memory (see csv.h).
+ *
+ * The input passes through three layers:
+ *   source  - raw bytes from a file descriptor (read(2) into one fixed
+ *             buffer) or straight from the caller's memory (no copy);
+ *   decoder - for UTF-8 input the raw bytes are used as they are; for
+ *             GB18030/GBK they go through iconv into a second fixed buffer,
+ *             keeping the few bytes of a character cut at a read boundary;
+ *   parser  - a resumable state machine over one "window" of decoded bytes
+ *             that copies field contents into a single record buffer (fields
+ *             separated by NULs), validating UTF-8 as it goes.
+ * Nothing grows with the input except the record buffer, which never passes
+ * max_record + 1 bytes, and the field tables, which never pass max_fields.
+ * After a recoverable error the parser keeps running over the rest of the
+ * record in "discard" mode (same quoting rules, nothing stored) and only then
+ * returns the error, so the next call starts at the next record.
+ */
+#include "base/csv.h"
+
+#include "base/buf.h"
+#include "base/error.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <iconv.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#define CSV_READ_CHUNK (256 * 1024) /* bytes per read(2) */
+#define CSV_DETECT (64 * 1024)      /* bytes that decide the encoding */
+#define CSV_GB_PIECE (64 * 1024)    /* raw bytes per iconv call */
+#define CSV_CARRY_MAX 16            /* bytes of a cut character kept for the next call */
+
+#define CSV_DEF_FIELD (64 * 1024)
+#define CSV_DEF_RECORD (1024 * 1024)
+#define CSV_DEF_FIELDS 256
+
+enum csv_state {
+	ST_START,    /* at the first byte of a field */
+	ST_UNQUOTED, /* inside a field that did not start with a quote */
+	ST_QUOTED,   /* inside quotes */
+	ST_QUOTE2,   /* just after a quote inside quotes: closing or doubled */
+};
+
+enum csv_fatal {
+	FATAL_NONE,
+	FATAL_PENDING,  /* stored, to be returned by the next call */
+	FATAL_REPORTED, /* returned; from now on the end (or the same I/O error) */
+};
+
+struct csv_reader {
+	char *name;
+	char *encname; /* what csv_encoding reports */
+	bool gb;       /* converting through iconv */
+	iconv_t cd;
+
+	/* source */
+	bool is_mem;
+	const unsigned char *mem;
+	size_t mem_len, mem_pos;
+	int fd;
+	bool own_fd;
+	unsigned char *raw;
+	size_t raw_cap, raw_len, raw_pos;
+	bool src_eof;
+	size_t window; /* most bytes handed on at once (tests make it tiny) */
+
+	/* decoder (gb only) */
+	unsigned char *gin; /* carry + the raw piece being converted */
+	size_t gin_cap, carry;
+	unsigned char *dec;
+	size_t dec_cap;
+	bool conv_bad;        /* iconv failed: report once the good part is parsed */
+	unsigned char bad[4]; /* the bytes it failed on, for the message */
+	size_t nbad;
+
+	/* the window the parser is working on */
+	const unsigned char *p, *end;
+
+	/* limits */
+	size_t max_field, max_record, max_fields, expected;
+
+	/* the record being built */
+	char *rb; /* field bytes, each field followed by a NUL */
+	size_t rb_cap, rlen, flen;
+	size_t *offs, *lens;
+	const char **ptrs;
+	size_t fcap, n;
+	size_t fieldno; /* fields ended so far, stored or not (for positions) */
+	enum csv_state state;
+	bool started, skip_lf, discard;
+	long line, rec_line, quote_line;
+	unsigned u8_need; /* continuation bytes still expected */
+	unsigned char u8_lo, u8_hi;
+
+	struct error perr;  /* the recoverable error of the current record */
+	struct error fatal; /* the error that ended reading */
+	enum csv_fatal fatal_state;
+};
+
+/* Bytes that stop the plain-byte scan outside and inside quotes. */
+static const unsigned char cls_unq[256] = {
+	[0] = 1, [','] = 1, ['"'] = 1, ['\n'] = 1, ['\r'] = 1, [0x80 ... 0xff] = 1,
+};
+static const unsigned char cls_q[256] = {
+	[0] = 1, ['"'] = 1, ['\n'] = 1, [0x80 ... 0xff] = 1,
+};
+
+static void csv_verror(struct csv_reader *r, struct error *e, int code, const char *reason,
+		       long line, long col, const char *fmt, va_list ap)
+{
+	char msg[sizeof(e->msg)];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	error_at(e, code, r->name, line, col, "%s", msg);
+	error_reason(e, reason);
+}
+
+static void csv_mkerror(struct csv_reader *r, struct error *e, int code, const char *reason,
+			long line, long col, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+
+static void csv_mkerror(struct csv_reader *r, struct error *e, int code, const char *reason,
+			long line, long col, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	csv_verror(r, e, code, reason, line, col, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * Note a recoverable error in the current record: the first one is kept and
+ * the rest of the record is read without storing anything.
+ */
+static void csv_note(struct csv_reader *r, const char *reason, long col, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void csv_note(struct csv_reader *r, const char *reason, long col, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->discard)
+		return;
+	va_start(ap, fmt);
+	csv_verror(r, &r->perr, ERR_INPUT, reason, r->line, col, fmt, ap);
+	va_end(ap);
+	r->discard = true;
+}
+
+/*
+ * Stop reading with e. If the current record already had a recoverable
+ * error, that one is returned now and e on the next call.
+ */
+static int csv_fail(struct csv_reader *r, const struct error *e, struct error *err)
+{
+	r->fatal = *e;
+	if (r->discard) {
+		r->fatal_state = FATAL_PENDING;
+		if (err)
+			*err = r->perr;
+		return r->perr.code;
+	}
+	r->fatal_state = FATAL_REPORTED;
+	if (err)
+		*err = *e;
+	return e->code;
+}
+
+static long csv_col(const struct csv_reader *r)
+{
+	return (long)r->fieldno + 1;
+}
+
+/* ---- source ---- */
+
+static int csv_read_some(struct csv_reader *r, unsigned char *dst, size_t want, size_t *got,
+			 struct error *e)
+{
+	ssize_t k;
+
+	do
+		k = read(r->fd, dst, want);
+	while (k < 0 && errno == EINTR);
+	if (k < 0) {
+		csv_mkerror(r, e, ERR_IO, "io", r->line, 0, "读取失败：%s", strerror(errno));
+		return ERR_IO;
+	}
+	if (k == 0)
+		r->src_eof = true;
+	*got = (size_t)k;
+	return 0;
+}
+
+/* The next raw bytes, at most max; *n == 0 at the end of the input. */
+static int csv_src_next(struct csv_reader *r, const unsigned char **out, size_t *n, size_t max,
+			struct error *e)
+{
+	size_t k;
+	int rc;
+
+	if (r->is_mem) {
+		k = r->mem_len - r->mem_pos;
+		if (k > max)
+			k = max;
+		*out = r->mem + r->mem_pos;
+		r->mem_pos += k;
+		*n = k;
+		return 0;
+	}
+	while (r->raw_pos == r->raw_len && !r->src_eof) {
+		size_t want = r->raw_cap < r->window ? r->raw_cap : r->window;
+
+		r->raw_pos = r->raw_len = 0;
+		rc = csv_read_some(r, r->raw, want, &r->raw_len, e);
+		if (rc)
+			return rc;
+	}
+	k = r->raw_len - r->raw_pos;
+	if (k > max)
+		k = max;
+	*out = r->raw + r->raw_pos;
+	r->raw_pos += k;
+	*n = k;
+	return 0;
+}
+
+/* ---- UTF-8 ---- */
+
+/* Start a multibyte sequence at lead byte c; false if c cannot start one. */
+static bool csv_u8_lead(struct csv_reader *r, unsigned char c)
+{
+	r->u8_lo = 0x80;
+	r->u8_hi = 0xbf;
+	if (c >= 0xc2 && c <= 0xdf) {
+		r->u8_need = 1;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		r->u8_need = 2;
+		if (c == 0xe0)
+			r->u8_lo = 0xa0; /* overlong */
+		else if (c == 0xed)
+			r->u8_hi = 0x9f; /* surrogates */
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		r->u8_need = 3;
+		if (c == 0xf0)
+			r->u8_lo = 0x90;
+		else if (c == 0xf4)
+			r->u8_hi = 0x8f; /* above U+10FFFF */
+	} else {
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Is s[0..n) valid UTF-8? A sequence cut at the end counts as valid when
+ * more input follows.
+ */
+static bool csv_u8_valid(const unsigned char *s, size_t n, bool more)
+{
+	struct csv_reader v = { 0 };
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = s[i];
+
+		if (v.u8_need) {
+			if (c < v.u8_lo || c > v.u8_hi)
+				return false;
+			v.u8_need--;
+			v.u8_lo = 0x80;
+			v.u8_hi = 0xbf;
+		} else if (c >= 0x80 && !csv_u8_lead(&v, c)) {
+			return false;
+		}
+	}
+	return v.u8_need == 0 || more;
+}
+
+static int csv_bad_utf8(struct csv_reader *r, unsigned char c, struct error *err)
+{
+	struct error e;
+
+	csv_mkerror(r, &e, ERR_INPUT, "invalid_utf8", r->line, csv_col(r),
+		    "不是有效的 UTF-8 编码（字节 0x%02X）；如果文件是 GBK 编码，请指定编码 GBK", c);
+	return csv_fail(r, &e, err);
+}
+
+static int csv_nul(struct csv_reader *r, struct error *err)
+{
+	struct error e;
+
+	csv_mkerror(r, &e, ERR_INPUT, "nul_byte", r->line, csv_col(r),
+		    "含有 NUL 字节（文件可能是 UTF-16 编码，请另存为 UTF-8）");
+	return csv_fail(r, &e, err);
+}
+
+/* ---- decoder ---- */
+
+static int csv_gb_next(struct csv_reader *r, struct error *e)
+{
+	for (;;) {
+		const unsigned char *s;
+		size_t k, max, inleft, outleft;
+		char *in, *out;
+		int rc;
+
+		if (r->conv_bad) {
+			char hex[16] = "";
+			size_t i, used = 0;
+
+			for (i = 0; i < r->nbad && used + 6 < sizeof(hex); i++)
+				used += (size_t)snprintf(hex + used, sizeof(hex) - used, "%s%02X",
+							 i ? " " : "", r->bad[i]);
+			csv_mkerror(r, e, ERR_INPUT, "bad_encoding", r->line, csv_col(r),
+				    "无法按 %s 编码转换的字节（%s）", r->encname,
+				    r->nbad ? hex : "文件在字符中间结束");
+			return ERR_INPUT;
+		}
+		max = r->gin_cap - r->carry;
+		if (max > r->window)
+			max = r->window;
+		rc = csv_src_next(r, &s, &k, max, e);
+		if (rc)
+			return rc;
+		if (k == 0) {
+			if (r->carry) {
+				r->conv_bad = true;
+				r->nbad = 0; /* cut at the end of the input */
+				continue;
+			}
+			r->p = r->end = r->dec;
+			return 0;
+		}
+		memcpy(r->gin + r->carry, s, k);
+		in = (char *)r->gin;
+		inleft = r->carry + k;
+		out = (char *)r->dec;
+		outleft = r->dec_cap;
+		if (iconv(r->cd, &in, &inleft, &out, &outleft) == (size_t)-1) {
+			if (errno == EILSEQ) {
+				r->conv_bad = true;
+				r->nbad = inleft < sizeof(r->bad) ? inleft : sizeof(r->bad);
+				memcpy(r->bad, in, r->nbad);
+				inleft = 0;
+			} else if (errno == EINVAL && inleft > CSV_CARRY_MAX) {
+				r->conv_bad = true;
+				r->nbad = 0;
+				inleft = 0;
+			}
+			/* EINVAL: a character cut at the end, kept for the next call;
+			 * E2BIG: the rest is kept likewise (the output always
+			 * progresses, dec_cap being twice the input at least) */
+		}
+		memmove(r->gin, in, inleft);
+		r->carry = inleft;
+		if (out > (char *)r->dec) {
+			r->p = r->dec;
+			r->end = (unsigned char *)out;
+			return 0;
+		}
+	}
+}
+
+/* Hand the parser the next window; an empty one at the end of the input. */
+static int csv_window_next(struct csv_reader *r, struct error *e)
+{
+	const unsigned char *s;
+	size_t k;
+	int rc;
+
+	if (r->gb)
+		return csv_gb_next(r, e);
+	rc = csv_src_next(r, &s, &k, r->window, e);
+	if (rc)
+		return rc;
+	r->p = s;
+	r->end = s + k;
+	return 0;
+}
+
+/* ---- record buffer ---- */
+
+static int csv_rb_reserve(struct csv_reader *r, size_t need)
+{
+	size_t cap;
+	char *p;
+
+	if (need <= r->rb_cap)
+		return 0;
+	cap = r->rb_cap ? r->rb_cap : 256;
+	while (cap < need)
+		cap *= 2;
+	if (cap > r->max_record + 1)
+		cap = r->max_record + 1;
+	p = realloc(r->rb, cap);
+	if (!p)
+		return ERR_NOMEM;
+	r->rb = p;
+	r->rb_cap = cap;
+	return 0;
+}
+
+/* Append k decoded bytes to the current field, within the limits. */
+static int csv_add(struct csv_reader *r, const unsigned char *s, size_t k, struct error *err)
+{
+	if (r->discard)
+		return 0;
+	if (k > r->max_field - r->flen) {
+		csv_note(r, "field_too_long", csv_col(r), "字段超过 %zu 字节", r->max_field);
+		return 0;
+	}
+	if (k > r->max_record - r->rlen) {
+		csv_note(r, "record_too_long", csv_col(r), "记录超过 %zu 字节", r->max_record);
+		return 0;
+	}
+	if (csv_rb_reserve(r, r->rlen + k + 1)) {
+		struct error e;
+
+		csv_mkerror(r, &e, ERR_NOMEM, "io", r->line, csv_col(r), "内存不足");
+		return csv_fail(r, &e, err);
+	}
+	memcpy(r->rb + r->rlen, s, k);
+	r->rlen += k;
+	r->flen += k;
+	return 0;
+}
+
+/* End the current field; comma: another one follows. */
+static int csv_field_end(struct csv_reader *r, bool comma, struct error *err)
+{
+	struct error e;
+
+	if (comma)
+		r->fieldno++;
+	if (r->discard)
+		return 0;
+	if (r->n == r->fcap) {
+		size_t cap = r->fcap ? r->fcap * 2 : 16;
+		size_t *o, *l;
+		const char **p;
+
+		if (cap > r->max_fields)
+			cap = r->max_fields;
+		o = realloc(r->offs, cap * sizeof(*o));
+		if (o)
+			r->offs = o;
+		l = realloc(r->lens, cap * sizeof(*l));
+		if (l)
+			r->lens = l;
+		p = realloc(r->ptrs, cap * sizeof(*p));
+		if (p)
+			r->ptrs = p;
+		if (!o || !l || !p)
+			goto nomem;
+		r->fcap = cap;
+	}
+	if (comma && r->rlen >= r->max_record) {
+		csv_note(r, "record_too_long", csv_col(r), "记录超过 %zu 字节", r->max_record);
+		return 0;
+	}
+	if (csv_rb_reserve(r, r->rlen + 1))
+		goto nomem;
+	r->offs[r->n] = r->rlen - r->flen;
+	r->lens[r->n] = r->flen;
+	r->rb[r->rlen++] = '\0';
+	r->n++;
+	r->flen = 0;
+	if (comma && r->n == r->max_fields)
+		csv_note(r, "too_many_fields", csv_col(r), "字段超过 %zu 个", r->max_fields);
+	return 0;
+nomem:
+	csv_mkerror(r, &e, ERR_NOMEM, "io", r->line, csv_col(r), "内存不足");
+	return csv_fail(r, &e, err);
+}
+
+/* ---- parser ---- */
+
+/*
+ * Run the state machine over the current window until the record ends
+ * (*done) or the window is used up. Returns 0 or the code of a fatal error.
+ */
+static int csv_step(struct csv_reader *r, bool *done, struct error *err)
+{
+	const unsigned char *p = r->p, *end = r->end, *q;
+	unsigned char c;
+	int rc = 0;
+
+	*done = false;
+	if (r->skip_lf) {
+		/* the CR of a CRLF ended the last window */
+		r->skip_lf = false;
+		if (*p == '\n')
+			p++;
+	}
+	while (p < end) {
+		if (r->u8_need) {
+			c = *p;
+			if (c < r->u8_lo || c > r->u8_hi) {
+				rc = csv_bad_utf8(r, c, err);
+				goto out;
+			}
+			r->u8_need--;
+			r->u8_lo = 0x80;
+			r->u8_hi = 0xbf;
+			rc = csv_add(r, p, 1, err);
+			if (rc)
+				goto out;
+			p++;
+			continue;
+		}
+		switch (r->state) {
+		case ST_START:
+			r->started = true;
+			if (*p == '"') {
+				r->state = ST_QUOTED;
+				r->quote_line = r->line;
+				p++;
+				break;
+			}
+			r->state = ST_UNQUOTED;
+			/* fall through */
+		case ST_UNQUOTED:
+			q = p;
+			while (q < end && !cls_unq[*q])
+				q++;
+			if (q > p) {
+				rc = csv_add(r, p, (size_t)(q - p), err);
+				if (rc)
+					goto out;
+				p = q;
+				if (p == end)
+					goto out;
+			}
+			c = *p++;
+			switch (c) {
+			case ',':
+				rc = csv_field_end(r, true, err);
+				if (rc)
+					goto out;
+				r->state = ST_START;
+				break;
+			case '\n':
+				r->line++;
+				goto record;
+			case '\r':
+				r->line++;
+				if (p == end)
+					r->skip_lf = true;
+				else if (*p == '\n')
+					p++;
+				goto record;
+			case '"':
+				csv_note(r, "bad_quote", csv_col(r),
+					 "未加引号的字段中出现引号（含引号的字段须整个用引号括起，"
+					 "内部引号写两次）");
+				break;
+			case 0:
+				rc = csv_nul(r, err);
+				goto out;
+			default:
+				if (!csv_u8_lead(r, c)) {
+					rc = csv_bad_utf8(r, c, err);
+					goto out;
+				}
+				rc = csv_add(r, p - 1, 1, err);
+				if (rc)
+					goto out;
+			}
+			break;
+		case ST_QUOTED:
+			q = p;
+			while (q < end && !cls_q[*q])
+				q++;
+			if (q > p) {
+				rc = csv_add(r, p, (size_t)(q - p), err);
+				if (rc)
+					goto out;
+				p = q;
+				if (p == end)
+					goto out;
+			}
+			c = *p++;
+			if (c == '"') {
+				r->state = ST_QUOTE2;
+				break;
+			}
+			if (c == 0) {
+				rc = csv_nul(r, err);
+				goto out;
+			}
+			if (c == '\n')
+				r->line++;
+			else if (!csv_u8_lead(r, c)) {
+				rc = csv_bad_utf8(r, c, err);
+				goto out;
+			}
+			rc = csv_add(r, p - 1, 1, err);
+			if (rc)
+				goto out;
+			break;
+		case ST_QUOTE2:
+			c = *p;
+			if (c == '"') {
+				rc = csv_add(r, p, 1, err);
+				if (rc)
+					goto out;
+				p++;
+				r->state = ST_QUOTED;
+				break;
+			}
+			if (c != ',' && c != '\n' && c != '\r')
+				csv_note(r, "bad_quote", csv_col(r), "右引号后面还有字符");
+			/* the separator (or, after an error, the rest) is read as
+			 * an unquoted field would be */
+			r->state = ST_UNQUOTED;
+			break;
+		}
+	}
+	goto out;
+record:
+	rc = csv_field_end(r, false, err);
+	*done = true;
+out:
+	r->p = p;
+	return rc;
+}
+
+/* Hand out the finished record, or its error. */
+static int csv_finish(struct csv_reader *r, struct csv_record *rec, struct error *err)
+{
+	size_t i;
+
+	if (r->discard) {
+		if (err)
+			*err = r->perr;
+		return r->perr.code;
+	}
+	if (r->expected && r->n != r->expected) {
+		struct error e;
+		long col = r->n > r->expected ? (long)r->expected + 1 : (long)r->n + 1;
+
+		csv_mkerror(r, &e, ERR_INPUT, "field_count", r->rec_line, col,
+			    "有 %zu 个字段，应为 %zu 个", r->n, r->expected);
+		if (err)
+			*err = e;
+		return ERR_INPUT;
+	}
+	for (i = 0; i < r->n; i++)
+		r->ptrs[i] = r->rb + r->offs[i];
+	rec->n = r->n;
+	rec->field = r->ptrs;
+	rec->len = r->lens;
+	rec->line = r->rec_line;
+	return 0;
+}
+
+static int csv_at_eof(struct csv_reader *r, struct csv_record *rec, struct error *err)
+{
+	struct error e;
+	int rc;
+
+	if (r->u8_need) {
+		csv_mkerror(r, &e, ERR_INPUT, "invalid_utf8", r->line, csv_col(r),
+			    "不是有效的 UTF-8 编码（文件在字符中间结束）");
+		return csv_fail(r, &e, err);
+	}
+	if (r->state == ST_QUOTED) {
+		csv_mkerror(r, &e, ERR_INPUT, "unterminated_quote", r->quote_line, csv_col(r),
+			    "引号未闭合（从这里到文件结束都没有右引号）");
+		return csv_fail(r, &e, err);
+	}
+	r->fatal_state = FATAL_REPORTED; /* nothing after the end */
+	error_clear(&r->fatal);
+	if (!r->started)
+		return 0;
+	rc = csv_field_end(r, false, err);
+	if (rc)
+		return rc;
+	return csv_finish(r, rec, err);
+}
+
+int csv_next(struct csv_reader *r, struct csv_record *rec, struct error *err)
+{
+	struct error e;
+	bool done;
+	int rc;
+
+	rec->n = 0;
+	rec->field = NULL;
+	rec->len = NULL;
+	rec->line = 0;
+	if (r->fatal_state == FATAL_PENDING) {
+		r->fatal_state = FATAL_REPORTED;
+		if (err)
+			*err = r->fatal;
+		return r->fatal.code;
+	}
+	if (r->fatal_state == FATAL_REPORTED) {
+		if (r->fatal.code == ERR_IO) {
+			if (err)
+				*err = r->fatal;
+			return ERR_IO;
+		}
+		return 0;
+	}
+	r->n = 0;
+	r->fieldno = 0;
+	r->rlen = 0;
+	r->flen = 0;
+	r->state = ST_START;
+	r->started = false;
+	r->discard = false;
+	r->rec_line = r->line;
+	for (;;) {
+		if (r->p == r->end) {
+			rc = csv_window_next(r, &e);
+			if (rc)
+				return csv_fail(r, &e, err);
+			if (r->p == r->end)
+				return csv_at_eof(r, rec, err);
+		}
+		rc = csv_step(r, &done, err);
+		if (rc)
+			return rc;
+		if (done)
+			return csv_finish(r, rec, err);
+	}
+}
+
+/* ---- opening and closing ---- */
+
+static bool csv_is_utf8_name(const char *s)
+{
+	return strcasecmp(s, "UTF-8") == 0 || strcasecmp(s, "UTF8") == 0;
+}
+
+static int csv_new(const struct csv_options *opt, struct csv_reader **out, struct error *err)
+{
+	static const struct csv_options none;
+	struct csv_reader *r;
+
+	if (!opt)
+		opt = &none;
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return error_set(err, ERR_NOMEM, "内存不足");
+	r->fd = -1;
+	r->cd = (iconv_t)-1;
+	r->line = 1;
+	r->window = SIZE_MAX;
+	r->name = strdup(opt->name ? opt->name : "");
+	r->max_field = opt->max_field ? opt->max_field : CSV_DEF_FIELD;
+	r->max_record = opt->max_record ? opt->max_record : CSV_DEF_RECORD;
+	r->max_fields = opt->max_fields ? opt->max_fields : CSV_DEF_FIELDS;
+	r->expected = opt->expected_fields;
+	if (r->max_record == SIZE_MAX)
+		r->max_record--;
+	if (opt->encoding && opt->encoding[0]) {
+		r->encname = strdup(opt->encoding);
+		if (r->encname && !csv_is_utf8_name(opt->encoding)) {
+			r->cd = iconv_open("UTF-8", opt->encoding);
+			if (r->cd == (iconv_t)-1) {
+				error_at(err, ERR_USAGE, r->name, 0, 0, "不支持的编码 '%s'",
+					 opt->encoding);
+				error_reason(err, "unknown_encoding");
+				csv_close(r);
+				return ERR_USAGE;
+			}
+			r->gb = true;
+		}
+	}
+	if (!r->name || (opt->encoding && opt->encoding[0] && !r->encname)) {
+		csv_close(r);
+		return error_set(err, ERR_NOMEM, "内存不足");
+	}
+	*out = r;
+	return 0;
+}
+
+/* Decide the encoding from the first bytes and skip a byte order mark. */
+static int csv_start(struct csv_reader *r, const unsigned char *head, size_t n, bool more,
+		     struct error *err)
+{
+	size_t skip = 0;
+
+	if (!r->encname) {
+		/* a UTF-8 BOM settles it; otherwise the first 64 KiB decide */
+		if ((n >= 3 && memcmp(head, "\xef\xbb\xbf", 3) == 0) ||
+		    csv_u8_valid(head, n < CSV_DETECT ? n : CSV_DETECT, more || n > CSV_DETECT)) {
+			r->encname = strdup("UTF-8");
+		} else {
+			r->encname = strdup("GB18030");
+			r->cd = iconv_open("UTF-8", "GB18030");
+			if (r->cd == (iconv_t)-1) {
+				error_at(err, ERR_IO, r->name, 0, 0, "系统不支持 GB18030 编码");
+				error_reason(err, "io");
+				return ERR_IO;
+			}
+			r->gb = true;
+		}
+		if (!r->encname)
+			return error_set(err, ERR_NOMEM, "内存不足");
+	}
+	if (!r->gb && n >= 3 && memcmp(head, "\xef\xbb\xbf", 3) == 0)
+		skip = 3;
+	else if (r->gb && n >= 4 && memcmp(head, "\x84\x31\x95\x33", 4) == 0)
+		skip = 4; /* the GB18030 encoding of U+FEFF */
+	if (r->gb) {
+		r->gin_cap = CSV_GB_PIECE + CSV_CARRY_MAX;
+		r->dec_cap = 2 * r->gin_cap + 16;
+		r->gin = malloc(r->gin_cap);
+		r->dec = malloc(r->dec_cap);
+		if (!r->gin || !r->dec)
+			return error_set(err, ERR_NOMEM, "内存不足");
+	}
+	if (r->is_mem)
+		r->mem_pos = skip;
+	else
+		r->raw_pos = skip;
+	return 0;
+}
+
+int csv_open_mem(const char *data, size_t len, const struct csv_options *opt,
+		 struct csv_reader **out, struct error *err)
+{
+	struct csv_reader *r;
+	int rc;
+
+	*out = NULL;
+	rc = csv_new(opt, &r, err);
+	if (rc)
+		return rc;
+	r->is_mem = true;
+	r->mem = (const unsigned char *)data;
+	r->mem_len = data ? len : 0;
+	rc = csv_start(r, r->mem, r->mem_len, false, err);
+	if (rc) {
+		csv_close(r);
+		return rc;
+	}
+	*out = r;
+	return 0;
+}
+
+int csv_open_file(const char *path, const struct csv_options *opt, struct csv_reader **out,
+		  struct error *err)
+{
+	struct csv_options o = opt ? *opt : (struct csv_options){ 0 };
+	struct csv_reader *r;
+	struct error e;
+	int rc;
+
+	*out = NULL;
+	if (!o.name)
+		o.name = path;
+	rc = csv_new(&o, &r, err);
+	if (rc)
+		return rc;
+	if (strcmp(path, "-") == 0) {
+		r->fd = 0;
+	} else {
+		r->fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (r->fd < 0) {
+			error_at(err, ERR_IO, r->name, 0, 0, "无法打开 '%s'：%s", path,
+				 strerror(errno));
+			error_reason(err, "io");
+			csv_close(r);
+			return ERR_IO;
+		}
+		r->own_fd = true;
+	}
+	r->raw_cap = CSV_READ_CHUNK;
+	r->raw = malloc(r->raw_cap);
+	if (!r->raw) {
+		csv_close(r);
+		return error_set(err, ERR_NOMEM, "内存不足");
+	}
+	/* the detection looks at the first 64 KiB, however read(2) splits them */
+	while (r->raw_len < CSV_DETECT && !r->src_eof) {
+		size_t got;
+
+		rc = csv_read_some(r, r->raw + r->raw_len, r->raw_cap - r->raw_len, &got, &e);
+		if (rc) {
+			if (err)
+				*err = e;
+			csv_close(r);
+			return rc;
+		}
+		r->raw_len += got;
+	}
+	rc = csv_start(r, r->raw, r->raw_len, !r->src_eof, err);
+	if (rc) {
+		csv_close(r);
+		return rc;
+	}
+	*out = r;
+	return 0;
+}
+
+void csv_set_window(struct csv_reader *r, size_t n)
+{
+	r->window = n ? n : 1;
+}
+
+size_t csv_mem_used(const struct csv_reader *r)
+{
+	return sizeof(*r) + r->raw_cap + r->gin_cap + r->dec_cap + r->rb_cap +
+	       r->fcap * (2 * sizeof(size_t) + sizeof(char *));
+}
+
+void csv_expect_fields(struct csv_reader *r, size_t n)
+{
+	r->expected = n;
+}
+
+const char *csv_encoding(const struct csv_reader *r)
+{
+	return r->encname ? r->encname : "UTF-8";
+}
+
+void csv_close(struct csv_reader *r)
+{
+	if (!r)
+		return;
+	if (r->own_fd && r->fd >= 0)
+		close(r->fd);
+	if (r->cd != (iconv_t)-1)
+		iconv_close(r->cd);
+	free(r->name);
+	free(r->encname);
+	free(r->raw);
+	free(r->gin);
+	free(r->dec);
+	free(r->rb);
+	free(r->offs);
+	free(r->lens);
+	free(r->ptrs);
+	free(r);
+}
+
+/* ---- header and writing ---- */
+
+int csv_check_header(const struct csv_reader *r, const struct csv_record *rec,
+		     const char *const *names, size_t n, struct error *err)
+{
+	struct buf want;
+	long col = 0;
+	size_t i;
+
+	for (i = 0; i < n && i < rec->n; i++) {
+		if (strlen(names[i]) != rec->len[i] ||
+		    memcmp(names[i], rec->field[i], rec->len[i]) != 0) {
+			col = (long)i + 1;
+			break;
+		}
+	}
+	if (!col && rec->n == n)
+		return 0;
+	if (!col)
+		col = (long)(rec->n < n ? rec->n : n) + 1;
+	buf_init(&want, 4096);
+	for (i = 0; i < n; i++) {
+		if (i)
+			buf_addc(&want, ',');
+		csv_write_field(&want, names[i], strlen(names[i]));
+	}
+	error_at(err, ERR_INPUT, r ? r->name : NULL, rec->line, col, "表头不对，应为：%s",
+		 buf_str(&want));
+	error_reason(err, "bad_header");
+	buf_free(&want);
+	return ERR_INPUT;
+}
+
+int csv_write_field(struct buf *b, const char *s, size_t len)
+{
+	const char *q, *end = s + len;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (c == ',' || c == '"' || c == '\r' || c == '\n')
+			break;
+	}
+	if (i == len)
+		return buf_add(b, s, len);
+	rc = buf_addc(b, '"');
+	while (!rc && s < end) {
+		q = memchr(s, '"', (size_t)(end - s));
+		if (!q) {
+			rc = buf_add(b, s, (size_t)(end - s));
+			break;
+		}
+		rc = buf_add(b, s, (size_t)(q - s + 1));
+		if (!rc)
+			rc = buf_addc(b, '"');
+		s = q + 1;
+	}
+	if (!rc)
+		rc = buf_addc(b, '"');
+	return rc;
+}
