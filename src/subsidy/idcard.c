@@ -114,14 +114,20 @@ enum idcard_status idcard_parse(const char *s, size_t len, struct date today, st
 {
 	enum idcard_status st;
 	struct date birth;
+	unsigned sum = 0;
 	char last;
 	int i;
 
 	if (len != 18)
 		return IDCARD_LENGTH;
-	for (i = 0; i < 17; i++)
-		if (!is_digit(s[i]))
+	/* One pass: digits checked and the MOD 11-2 sum taken together. */
+	for (i = 0; i < 17; i++) {
+		unsigned d = (unsigned)(unsigned char)s[i] - '0';
+
+		if (d > 9)
 			return IDCARD_CHARS;
+		sum += weights[i] * d;
+	}
 	last = s[17];
 	if (last == 'x')
 		last = 'X';
@@ -130,7 +136,7 @@ enum idcard_status idcard_parse(const char *s, size_t len, struct date today, st
 	st = check_province_birth(s, s + 6, today, &birth);
 	if (st != IDCARD_OK)
 		return st;
-	if (idcard_check_char(s) != last)
+	if (check_chars[sum % 11] != last)
 		return IDCARD_CHECKSUM;
 	for (i = 0; i < 17; i++)
 		out->number[i] = s[i];
