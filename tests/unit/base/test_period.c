@@ -195,6 +195,22 @@ static void test_parse_message(void **state)
 	assert_string_equal(err.msg, "无效的期间 '2023W53': 2023 年只有 52 周");
 	assert_int_equal(period_parse("202313", 6, &p, &err), ERR_INPUT);
 	assert_string_equal(err.msg, "无效的期间 '202313': 月份应在 01 到 12 之间");
+	/* the messages docs/periods.md shows */
+	assert_int_equal(period_parse("2023Q5", 6, &p, &err), ERR_INPUT);
+	assert_string_equal(err.msg, "无效的期间 '2023Q5': 季度应在 Q1 到 Q4 之间");
+	assert_int_equal(period_parse("2023S3", 6, &p, &err), ERR_INPUT);
+	assert_string_equal(err.msg, "无效的期间 '2023S3': 半年应为 S1 或 S2");
+	assert_int_equal(period_parse("20230230", 8, &p, &err), ERR_INPUT);
+	assert_string_equal(err.msg, "无效的期间 '20230230': 该月没有这一天");
+	assert_int_equal(period_parse("2023W0", 6, &p, &err), ERR_INPUT);
+	assert_string_equal(err.msg, "无效的期间 '2023W0': 周次应从 W01 开始");
+	assert_int_equal(period_parse("1899", 4, &p, &err), ERR_INPUT);
+	assert_string_equal(err.msg, "无效的期间 '1899': 年份应在 1900 到 9999 之间");
+	assert_int_equal(period_parse("2023-03", 7, &p, &err), ERR_INPUT);
+	assert_string_equal(err.msg, "无效的期间 '2023-03': 格式应为 2023、2023S1、2023Q1、202303、"
+				     "2023W10 或 20230315");
+	assert_int_equal(period_parse("", 0, &p, &err), ERR_INPUT);
+	assert_string_equal(err.msg, "无效的期间 '': 为空");
 	/* err may be NULL */
 	assert_int_equal(period_parse("2023Q5", 6, &p, NULL), ERR_INPUT);
 	/* success leaves err alone (it is not cleared, for speed) */
