@@ -53,6 +53,58 @@ static const struct migration tracker_migrations[] = {
 	 " value TEXT NOT NULL,"             /* exact decimal text */
 	 " derived INTEGER NOT NULL DEFAULT 0," /* 1: derived from a published result */
 	 " PRIMARY KEY(indicator_id, orgunit_id));"},
+	/*
+	 * Migration 2 (values.c): data values, their audit trail and the
+	 * roll-up aggregates. A value is exact: value holds units at scale 4
+	 * (the value times 10^4, an int64) and scale the fraction digits as
+	 * written (0..4), so the text comes back unchanged ("1.50"). Periods
+	 * are canonical DHIS2 text plus their first and last day numbers.
+	 * datavalue_rollup holds, per data element, unit (every strict
+	 * ancestor of a unit with values) and year, the rolled-up figure of
+	 * each period of the year (y, halves, quarters, months: sum rule) and
+	 * the "last" figure of each year-to-date window last1..last12 (in
+	 * units at scale 4, NULL = no data); see docs/report.md. The big
+	 * tables are WITHOUT ROWID (SQLite storage choice: the key is the
+	 * row), and carry no foreign keys, because the import resolves every
+	 * code itself before writing and checking 21 million references again
+	 * would halve its speed.
+	 */
+	{2,
+	 "CREATE TABLE datavalue("
+	 " de_id INTEGER NOT NULL,"
+	 " orgunit_id INTEGER NOT NULL,"
+	 " period TEXT NOT NULL,"
+	 " start_day INTEGER NOT NULL,"
+	 " end_day INTEGER NOT NULL,"
+	 " value INTEGER NOT NULL,"
+	 " scale INTEGER NOT NULL CHECK(scale BETWEEN 0 AND 4),"
+	 " storedby TEXT,"
+	 " lastupdated TEXT,"
+	 " comment TEXT,"
+	 " followup TEXT,"
+	 " PRIMARY KEY(de_id, orgunit_id, period)) WITHOUT ROWID;"
+	 "CREATE TABLE datavalue_audit("
+	 " id INTEGER PRIMARY KEY,"
+	 " de_id INTEGER NOT NULL,"
+	 " orgunit_id INTEGER NOT NULL,"
+	 " period TEXT NOT NULL,"
+	 " old_value TEXT NOT NULL,"
+	 " new_value TEXT NOT NULL,"
+	 " who TEXT NOT NULL,"
+	 " at TEXT NOT NULL);" /* UTC, 2026-11-28T23:05:00Z */
+	 "CREATE INDEX datavalue_audit_key ON datavalue_audit(de_id, orgunit_id, period);"
+	 "CREATE TABLE datavalue_rollup("
+	 " de_id INTEGER NOT NULL,"
+	 " orgunit_id INTEGER NOT NULL,"
+	 " year INTEGER NOT NULL,"
+	 " y INTEGER, h1 INTEGER, h2 INTEGER,"
+	 " q1 INTEGER, q2 INTEGER, q3 INTEGER, q4 INTEGER,"
+	 " m1 INTEGER, m2 INTEGER, m3 INTEGER, m4 INTEGER, m5 INTEGER, m6 INTEGER,"
+	 " m7 INTEGER, m8 INTEGER, m9 INTEGER, m10 INTEGER, m11 INTEGER, m12 INTEGER,"
+	 " last1 INTEGER, last2 INTEGER, last3 INTEGER, last4 INTEGER,"
+	 " last5 INTEGER, last6 INTEGER, last7 INTEGER, last8 INTEGER,"
+	 " last9 INTEGER, last10 INTEGER, last11 INTEGER, last12 INTEGER,"
+	 " PRIMARY KEY(de_id, orgunit_id, year)) WITHOUT ROWID;"},
 };
 
 int tracker_migrate(struct db *db, struct error *err)
