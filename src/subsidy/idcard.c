@@ -15,6 +15,7 @@
  * code): 11-15, 21-23, 31-37, 41-46, 50-54, 61-65, 71 (Taiwan), 81 (Hong
  * Kong), 82 (Macao). Indexed by the two-digit number.
  */
+/* clang-format off: one row per region group */
 static const unsigned char province_known[100] = {
 	[11] = 1, [12] = 1, [13] = 1, [14] = 1, [15] = 1,
 	[21] = 1, [22] = 1, [23] = 1,
@@ -25,6 +26,7 @@ static const unsigned char province_known[100] = {
 	[71] = 1,
 	[81] = 1, [82] = 1,
 };
+/* clang-format on */
 
 /* ISO 7064 MOD 11-2 weights 2^(17-i) mod 11 for positions 1..17. */
 static const unsigned char weights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};

@@ -44,8 +44,9 @@ static void test_known_valid(void **state)
 /* Numbers built with bankcard_luhn_digit pass; every other last digit fails. */
 static void test_built(void **state)
 {
-	static const char *bodies[] = {"622202123456789", "6222021234567890", "62170000100012345",
-				       "621700001000123456", "000000000000000", "999999999999999999"};
+	static const char *bodies[] = {"622202123456789",   "6222021234567890",
+				       "62170000100012345", "621700001000123456",
+				       "000000000000000",   "999999999999999999"};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
@@ -57,7 +58,8 @@ static void test_built(void **state)
 		s[n + 1] = '\0';
 		for (char d = '0'; d <= '9'; d++) {
 			s[n] = d;
-			assert_int_equal(bankcard_check(s, n + 1), d == good ? BANKCARD_OK : BANKCARD_LUHN);
+			assert_int_equal(bankcard_check(s, n + 1),
+					 d == good ? BANKCARD_OK : BANKCARD_LUHN);
 		}
 	}
 }
@@ -66,8 +68,8 @@ static void test_length(void **state)
 {
 	(void)state;
 	assert_int_equal(check(""), BANKCARD_LENGTH);
-	assert_int_equal(check("411111111111111"), BANKCARD_LENGTH);       /* 15 */
-	assert_int_equal(check("62220212345678901280"), BANKCARD_LENGTH);  /* 20 */
+	assert_int_equal(check("411111111111111"), BANKCARD_LENGTH);	  /* 15 */
+	assert_int_equal(check("62220212345678901280"), BANKCARD_LENGTH); /* 20 */
 	assert_int_equal(check("1234"), BANKCARD_LENGTH);
 	assert_int_equal(check("abc"), BANKCARD_LENGTH); /* length is checked first */
 }
@@ -106,7 +108,8 @@ static void test_reasons(void **state)
 	assert_string_equal(bankcard_reason(BANKCARD_LUHN), "bank_luhn");
 	assert_string_equal(bankcard_message(BANKCARD_OK), "");
 	assert_non_null(strstr(bankcard_message(BANKCARD_LENGTH), "银行账号"));
-	assert_string_not_equal(bankcard_message(BANKCARD_LENGTH), bankcard_message(BANKCARD_CHARS));
+	assert_string_not_equal(bankcard_message(BANKCARD_LENGTH),
+				bankcard_message(BANKCARD_CHARS));
 	assert_string_not_equal(bankcard_message(BANKCARD_CHARS), bankcard_message(BANKCARD_LUHN));
 	assert_string_not_equal(bankcard_message(BANKCARD_LENGTH), bankcard_message(BANKCARD_LUHN));
 }
@@ -114,9 +117,12 @@ static void test_reasons(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_known_valid),  cmocka_unit_test(test_built),
-		cmocka_unit_test(test_length),       cmocka_unit_test(test_chars),
-		cmocka_unit_test(test_wrong_check_digit), cmocka_unit_test(test_reasons),
+	    cmocka_unit_test(test_known_valid),
+	    cmocka_unit_test(test_built),
+	    cmocka_unit_test(test_length),
+	    cmocka_unit_test(test_chars),
+	    cmocka_unit_test(test_wrong_check_digit),
+	    cmocka_unit_test(test_reasons),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

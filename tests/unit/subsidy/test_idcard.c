@@ -112,7 +112,8 @@ static void test_every_check_char(void **state)
 		n++;
 		for (int j = 0; j < 11; j++) {
 			s[17] = all[j];
-			assert_int_equal(parse(s, &id), all[j] == ref_check(s) ? IDCARD_OK : IDCARD_CHECKSUM);
+			assert_int_equal(parse(s, &id),
+					 all[j] == ref_check(s) ? IDCARD_OK : IDCARD_CHECKSUM);
 		}
 	}
 	assert_int_equal(n, 11);
@@ -123,13 +124,13 @@ static void test_length(void **state)
 	struct idcard id;
 
 	(void)state;
-	assert_int_equal(parse("11010519491231002", &id), IDCARD_LENGTH);     /* 17 */
-	assert_int_equal(parse("11010519491231002X1", &id), IDCARD_LENGTH);   /* 19 */
-	assert_int_equal(parse("110105194912310021X", &id), IDCARD_LENGTH);   /* 19 */
+	assert_int_equal(parse("11010519491231002", &id), IDCARD_LENGTH);   /* 17 */
+	assert_int_equal(parse("11010519491231002X1", &id), IDCARD_LENGTH); /* 19 */
+	assert_int_equal(parse("110105194912310021X", &id), IDCARD_LENGTH); /* 19 */
 	assert_int_equal(parse("", &id), IDCARD_LENGTH);
 	assert_int_equal(idcard_parse("", 0, today, &id), IDCARD_LENGTH);
-	assert_int_equal(parse("11010519491231002X ", &id), IDCARD_LENGTH);   /* trailing space */
-	assert_int_equal(parse("110105491231002", &id), IDCARD_LENGTH);       /* legacy 15 */
+	assert_int_equal(parse("11010519491231002X ", &id), IDCARD_LENGTH); /* trailing space */
+	assert_int_equal(parse("110105491231002", &id), IDCARD_LENGTH);	    /* legacy 15 */
 }
 
 static void test_chars(void **state)
@@ -138,16 +139,17 @@ static void test_chars(void **state)
 	char s[19];
 
 	(void)state;
-	assert_int_equal(parse("4101021990A3071230", &id), IDCARD_CHARS);  /* letter inside */
+	assert_int_equal(parse("4101021990A3071230", &id), IDCARD_CHARS); /* letter inside */
 	assert_int_equal(parse("A10102199003071230", &id), IDCARD_CHARS);
-	assert_int_equal(parse("41010219900307X230", &id), IDCARD_CHARS);  /* X not at the end */
+	assert_int_equal(parse("41010219900307X230", &id), IDCARD_CHARS); /* X not at the end */
 	assert_int_equal(parse("4101021990030712X0", &id), IDCARD_CHARS);
-	assert_int_equal(parse("41010219900307123Y", &id), IDCARD_CHARS);  /* bad last char */
+	assert_int_equal(parse("41010219900307123Y", &id), IDCARD_CHARS); /* bad last char */
 	assert_int_equal(parse("41010219900307123-", &id), IDCARD_CHARS);
-	assert_int_equal(parse(" 1010219900307123X", &id), IDCARD_CHARS);  /* space */
+	assert_int_equal(parse(" 1010219900307123X", &id), IDCARD_CHARS); /* space */
 	assert_int_equal(parse("410102 99003071230", &id), IDCARD_CHARS);
 	assert_int_equal(parse("41010219900307123 ", &id), IDCARD_CHARS);
-	assert_int_equal(parse("４10102199003071230", &id), IDCARD_LENGTH); /* full-width is 3 bytes */
+	assert_int_equal(parse("４10102199003071230", &id),
+			 IDCARD_LENGTH); /* full-width is 3 bytes */
 
 	/* Embedded NUL inside an 18-byte field. */
 	make_id(s, "410102", "19900307", "123");
@@ -187,11 +189,10 @@ static void test_birthdate(void **state)
 {
 	struct idcard id;
 	char s[19];
-	static const char *bad[] = {"19990230", "18991231", "19000229", "19901301",
-				    "19900001", "19900100", "19900431", "20230229",
-				    "00000000", "19990231"};
-	static const char *good[] = {"19000101", "20000229", "19961231", "20230215",
-				     "20200229", "19900131"};
+	static const char *bad[] = {"19990230", "18991231", "19000229", "19901301", "19900001",
+				    "19900100", "19900431", "20230229", "00000000", "19990231"};
+	static const char *good[] = {"19000101", "20000229", "19961231",
+				     "20230215", "20200229", "19900131"};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -249,9 +250,9 @@ static void test_reasons_messages(void **state)
 		enum idcard_status st;
 		const char *reason;
 	} cases[] = {
-		{IDCARD_LENGTH, "id_length"},     {IDCARD_CHARS, "id_chars"},
-		{IDCARD_PROVINCE, "id_province"}, {IDCARD_BIRTHDATE, "id_birthdate"},
-		{IDCARD_FUTURE, "id_future"},     {IDCARD_CHECKSUM, "id_checksum"},
+	    {IDCARD_LENGTH, "id_length"},     {IDCARD_CHARS, "id_chars"},
+	    {IDCARD_PROVINCE, "id_province"}, {IDCARD_BIRTHDATE, "id_birthdate"},
+	    {IDCARD_FUTURE, "id_future"},     {IDCARD_CHECKSUM, "id_checksum"},
 	};
 
 	(void)state;
@@ -298,7 +299,7 @@ static void test_age(void **state)
 	assert_int_equal(idcard_age_at(&id, (struct date){2003, 3, 1}), 3);
 	assert_int_equal(idcard_age_at(&id, (struct date){2004, 2, 28}), 3);
 	assert_int_equal(idcard_age_at(&id, (struct date){2004, 2, 29}), 4);
-	assert_int_equal(idcard_age_at(&id, (struct date){2100, 2, 28}), 99);  /* 2100 common */
+	assert_int_equal(idcard_age_at(&id, (struct date){2100, 2, 28}), 99); /* 2100 common */
 	assert_int_equal(idcard_age_at(&id, (struct date){2100, 3, 1}), 100);
 
 	/* Age from a parsed number. */
@@ -330,7 +331,8 @@ static void test_upgrade15(void **state)
 	assert_int_equal(idcard_upgrade15("990102900307123", 15, today, out), IDCARD_PROVINCE);
 	assert_int_equal(idcard_upgrade15("000102900307123", 15, today, out), IDCARD_PROVINCE);
 	assert_int_equal(idcard_upgrade15("410102990230123", 15, today, out), IDCARD_BIRTHDATE);
-	assert_int_equal(idcard_upgrade15("410102000229123", 15, today, out), IDCARD_BIRTHDATE); /* 1900 */
+	assert_int_equal(idcard_upgrade15("410102000229123", 15, today, out),
+			 IDCARD_BIRTHDATE); /* 1900 */
 	assert_int_equal(idcard_upgrade15("410102961301123", 15, today, out), IDCARD_BIRTHDATE);
 	assert_int_equal(idcard_upgrade15("410102900307123", 15, (struct date){1990, 3, 6}, out),
 			 IDCARD_FUTURE);
@@ -343,19 +345,13 @@ static void test_upgrade15(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_standard_sample),
-		cmocka_unit_test(test_lower_x_stored_upper),
-		cmocka_unit_test(test_built_number),
-		cmocka_unit_test(test_every_check_char),
-		cmocka_unit_test(test_length),
-		cmocka_unit_test(test_chars),
-		cmocka_unit_test(test_province),
-		cmocka_unit_test(test_birthdate),
-		cmocka_unit_test(test_future),
-		cmocka_unit_test(test_checksum),
-		cmocka_unit_test(test_reasons_messages),
-		cmocka_unit_test(test_age),
-		cmocka_unit_test(test_upgrade15),
+	    cmocka_unit_test(test_standard_sample),  cmocka_unit_test(test_lower_x_stored_upper),
+	    cmocka_unit_test(test_built_number),     cmocka_unit_test(test_every_check_char),
+	    cmocka_unit_test(test_length),	     cmocka_unit_test(test_chars),
+	    cmocka_unit_test(test_province),	     cmocka_unit_test(test_birthdate),
+	    cmocka_unit_test(test_future),	     cmocka_unit_test(test_checksum),
+	    cmocka_unit_test(test_reasons_messages), cmocka_unit_test(test_age),
+	    cmocka_unit_test(test_upgrade15),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

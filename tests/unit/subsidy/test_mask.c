@@ -49,14 +49,14 @@ static void test_name_invalid_utf8(void **state)
 	assert_string_equal(name("\xff"), "*");
 	assert_string_equal(name("\xff\xfe"), "**");
 	assert_string_equal(name("张\xff三"), "张*三");
-	assert_string_equal(name("\xe5\xbc"), "**");           /* truncated 张 */
-	assert_string_equal(name("\xe5\xbc\xa0\xe4"), "张*");   /* 张 then a lone lead */
-	assert_string_equal(name("\xc0\xaf"), "**");           /* overlong '/' */
+	assert_string_equal(name("\xe5\xbc"), "**");	       /* truncated 张 */
+	assert_string_equal(name("\xe5\xbc\xa0\xe4"), "张*");  /* 张 then a lone lead */
+	assert_string_equal(name("\xc0\xaf"), "**");	       /* overlong '/' */
 	assert_string_equal(name("\xed\xa0\x80"), "***");      /* surrogate */
 	assert_string_equal(name("\xf4\x90\x80\x80"), "****"); /* above U+10FFFF */
-	assert_string_equal(name("\x80张三"), "**三");          /* stray continuation byte */
-	assert_string_equal(name("张\n"), "张*");               /* control character */
-	assert_string_equal(name("\t张"), "**");   /* two characters: the first is bad */
+	assert_string_equal(name("\x80张三"), "**三");	       /* stray continuation byte */
+	assert_string_equal(name("张\n"), "张*");	       /* control character */
+	assert_string_equal(name("\t张"), "**"); /* two characters: the first is bad */
 	assert_string_equal(name("\t张三"), "**三");
 	/* Embedded NUL never reaches the output. */
 	{
@@ -104,11 +104,13 @@ static void test_ids(void **state)
 	assert_string_equal(out, "110105********002X");
 	mask_id("11010519491231002x", 18, out, sizeof(out));
 	assert_string_equal(out, "110105********002x");
-	mask_id("410102900307123", 15, out, sizeof(out));   /* legacy */
+	mask_id("410102900307123", 15, out, sizeof(out)); /* legacy */
 	assert_string_equal(out, "410102*****7123");
-	mask_id("4101029003071", 13, out, sizeof(out));     /* too short to show parts */
+	mask_id("4101029003071", 13, out, sizeof(out)); /* too short to show parts */
 	assert_string_equal(out, "*************");
-	mask_id("4\n0102199003071\xff" "34", 18, out, sizeof(out));
+	mask_id("4\n0102199003071\xff"
+		"34",
+		18, out, sizeof(out));
 	assert_string_equal(out, "4*0102********1*34");
 	assert_int_equal(mask_id("", 0, out, sizeof(out)), 0);
 	assert_string_equal(out, "");
@@ -141,9 +143,12 @@ static void test_accounts(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_names),          cmocka_unit_test(test_name_empty),
-		cmocka_unit_test(test_name_invalid_utf8), cmocka_unit_test(test_name_out_too_small),
-		cmocka_unit_test(test_ids),            cmocka_unit_test(test_accounts),
+	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_name_empty),
+	    cmocka_unit_test(test_name_invalid_utf8),
+	    cmocka_unit_test(test_name_out_too_small),
+	    cmocka_unit_test(test_ids),
+	    cmocka_unit_test(test_accounts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
