@@ -992,7 +992,9 @@ int csv_write_field(struct buf *b, const char *s, size_t len)
 		if (c == ',' || c == '"' || c == '\r' || c == '\n')
 			break;
 	}
-	if (i == len)
+	/* a field starting with U+FEFF is quoted too, or at the start of a file
+	 * a reader would take it for a byte order mark */
+	if (i == len && !(len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0))
 		return buf_add(b, s, len);
 	rc = buf_addc(b, '"');
 	while (!rc && s < end) {

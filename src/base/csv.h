@@ -119,8 +119,9 @@ int csv_check_header(const struct csv_reader *r, const struct csv_record *rec,
 		     const char *const *names, size_t n, struct error *err);
 
 /*
- * Append one field to a buffer, quoted when needed (comma, quote, CR, LF),
- * with inner quotes doubled. Returns buf_add's code.
+ * Append one field to a buffer, quoted when needed (comma, quote, CR, LF,
+ * or a leading U+FEFF, which would pass for a byte order mark at the start
+ * of a file), with inner quotes doubled. Returns buf_add's code.
  */
 struct buf;
 int csv_write_field(struct buf *b, const char *s, size_t len);

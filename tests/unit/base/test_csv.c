@@ -540,6 +540,16 @@ static void test_write_field(void **state)
 	csv_close(r);
 	buf_free(&b);
 
+	/* a leading U+FEFF survives being the first field of a file */
+	buf_init(&b, 64);
+	assert_int_equal(csv_write_field(&b, "\xef\xbb\xbfx", 4), 0);
+	assert_string_equal(buf_str(&b), "\"\xef\xbb\xbfx\"");
+	assert_int_equal(csv_open_mem(b.data, b.len, NULL, &r, &err), 0);
+	assert_int_equal(csv_next(r, &rec, &err), 0);
+	assert_string_equal(rec.field[0], "\xef\xbb\xbfx");
+	csv_close(r);
+	buf_free(&b);
+
 	buf_init(&b, 4);
 	assert_int_equal(csv_write_field(&b, "a,bcd", 5), ERR_INPUT);
 	buf_free(&b);

@@ -1,0 +1,187 @@
+/*
+ * fuzz_csv.c - libFuzzer harness for the streaming CSV reader (base/csv.h).
+ *
+ * Reads the input from memory under small limits, in several set-ups
+ * (detected encoding, expected field count, explicit GBK, tiny read windows
+ * chosen by the first byte), and aborts when an invariant breaks:
+ *   - every call makes progress: the loop ends within size + 3 calls;
+ *   - a record has 1..max_fields fields, each at most max_field bytes, the
+ *     record at most max_record, every field NUL-terminated at its length
+ *     with no NUL inside, and valid UTF-8;
+ *   - record lines never go backwards; errors carry a reason, line, column
+ *     and the file name; only the documented reasons appear;
+ *   - with expected_fields set, every record has exactly that many fields;
+ *   - a record written back with csv_write_field reads back the same.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/csv.h"
+#include "base/error.h"
+
+#define MAX_FIELD 64
+#define MAX_RECORD 256
+#define MAX_FIELDS 8
+
+static const char *const reasons[] = {
+	"unterminated_quote", "bad_quote", "field_count", "field_too_long", "record_too_long",
+	"too_many_fields", "invalid_utf8", "bad_encoding", "nul_byte", "io",
+};
+
+static void check(int ok)
+{
+	if (!ok)
+		abort();
+}
+
+static int utf8_valid(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned char c = s[i];
+		size_t k;
+		unsigned lo = 0x80, hi = 0xbf;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			k = 1;
+		else if (c >= 0xe0 && c <= 0xef)
+			k = 2;
+		else if (c >= 0xf0 && c <= 0xf4)
+			k = 3;
+		else
+			return 0;
+		if (c == 0xe0)
+			lo = 0xa0;
+		else if (c == 0xed)
+			hi = 0x9f;
+		else if (c == 0xf0)
+			lo = 0x90;
+		else if (c == 0xf4)
+			hi = 0x8f;
+		if (i + k >= n)
+			return 0;
+		for (size_t j = 1; j <= k; j++) {
+			unsigned char d = s[i + j];
+
+			if (d < lo || d > hi)
+				return 0;
+			lo = 0x80;
+			hi = 0xbf;
+		}
+		i += k + 1;
+	}
+	return 1;
+}
+
+/* Write rec back as CSV and read it again: the fields must come back. */
+static void roundtrip(const struct csv_record *rec)
+{
+	struct csv_options opt = { .name = "rt", .encoding = "UTF-8" };
+	struct csv_record again;
+	struct csv_reader *r;
+	struct error err;
+	struct buf b;
+
+	buf_init(&b, 4096);
+	for (size_t i = 0; i < rec->n; i++) {
+		if (i)
+			check(buf_addc(&b, ',') == 0);
+		check(csv_write_field(&b, rec->field[i], rec->len[i]) == 0);
+	}
+	/* (a record of one empty field is skipped by the caller: written back
+	 * it is an empty line, which is right, but checked separately) */
+	check(buf_addc(&b, '\n') == 0);
+	check(csv_open_mem(b.data, b.len, &opt, &r, &err) == 0);
+	check(csv_next(r, &again, &err) == 0);
+	check(again.n == rec->n);
+	for (size_t i = 0; i < rec->n; i++) {
+		check(again.len[i] == rec->len[i]);
+		check(memcmp(again.field[i], rec->field[i], rec->len[i]) == 0);
+	}
+	check(csv_next(r, &again, &err) == 0 && again.n == 0);
+	csv_close(r);
+	buf_free(&b);
+}
+
+static void run(const uint8_t *data, size_t size, const char *encoding, size_t expected,
+		size_t window, int rt)
+{
+	struct csv_options opt = {
+		.name = "fuzz.csv",
+		.encoding = encoding,
+		.max_field = MAX_FIELD,
+		.max_record = MAX_RECORD,
+		.max_fields = MAX_FIELDS,
+		.expected_fields = expected,
+	};
+	struct csv_record rec;
+	struct csv_reader *r;
+	struct error err;
+	long last = 0;
+	size_t calls = 0;
+
+	if (csv_open_mem((const char *)data, size, &opt, &r, &err) != 0)
+		abort(); /* known encodings and memory input cannot fail to open */
+	if (window)
+		csv_set_window(r, window);
+	for (;;) {
+		int rc;
+
+		check(++calls <= size + 3);
+		rc = csv_next(r, &rec, &err);
+		if (rc) {
+			size_t i, known = 0;
+
+			check(rc == ERR_INPUT);
+			check(rec.n == 0);
+			check(err.code == rc && err.line >= 1 && err.column >= 1);
+			check(strcmp(err.file, "fuzz.csv") == 0);
+			for (i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
+				known |= strcmp(err.reason, reasons[i]) == 0;
+			check(known);
+			check(expected || strcmp(err.reason, "field_count") != 0);
+			continue;
+		}
+		if (rec.n == 0)
+			break;
+		size_t total = rec.n - 1;
+
+		check(rec.n <= MAX_FIELDS);
+		check(!expected || rec.n == expected);
+		check(rec.line >= 1 && rec.line >= last);
+		last = rec.line;
+		for (size_t i = 0; i < rec.n; i++) {
+			check(rec.len[i] <= MAX_FIELD);
+			check(rec.field[i][rec.len[i]] == '\0');
+			check(strlen(rec.field[i]) == rec.len[i]);
+			check(utf8_valid((const unsigned char *)rec.field[i], rec.len[i]));
+			total += rec.len[i];
+		}
+		check(total <= MAX_RECORD);
+		if (rt && !(rec.n == 1 && rec.len[0] == 0))
+			roundtrip(&rec);
+	}
+	/* the end stays the end */
+	check(csv_next(r, &rec, &err) == 0 && rec.n == 0);
+	csv_close(r);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	size_t window = size ? (size_t)(data[0] % 7) + 1 : 1;
+
+	run(data, size, NULL, 0, 0, 1);
+	run(data, size, NULL, 3, window, 0);
+	run(data, size, "GBK", 0, window, 0);
+	run(data, size, "UTF-8", 0, 1, 0);
+	return 0;
+}
