@@ -15,7 +15,8 @@
  * code): 11-15, 21-23, 31-37, 41-46, 50-54, 61-65, 71 (Taiwan), 81 (Hong
  * Kong), 82 (Macao). Indexed by the two-digit number.
  */
-/* clang-format off: one row per region group */
+/* One row per region group. */
+/* clang-format off */
 static const unsigned char province_known[100] = {
 	[11] = 1, [12] = 1, [13] = 1, [14] = 1, [15] = 1,
 	[21] = 1, [22] = 1, [23] = 1,
