@@ -13,9 +13,9 @@
 /*
  * Province-level codes of GB/T 2260 (the first two digits of the address
  * code): 11-15, 21-23, 31-37, 41-46, 50-54, 61-65, 71 (Taiwan), 81 (Hong
- * Kong), 82 (Macao). Indexed by the two-digit number.
+ * Kong), 82 (Macao). Indexed by the two-digit number; one row per region
+ * group.
  */
-/* One row per region group. */
 /* clang-format off */
 static const unsigned char province_known[100] = {
 	[11] = 1, [12] = 1, [13] = 1, [14] = 1, [15] = 1,
