@@ -70,6 +70,62 @@ static void fuzz_idcard(const char *s, size_t n)
 	}
 }
 
+/* Reference verdicts written independently of idcard.c. */
+static int ref_province(int p)
+{
+	return (p >= 11 && p <= 15) || (p >= 21 && p <= 23) || (p >= 31 && p <= 37) ||
+	       (p >= 41 && p <= 46) || (p >= 50 && p <= 54) || (p >= 61 && p <= 65) || p == 71 ||
+	       p == 81 || p == 82;
+}
+
+static int ref_date(int y, int m, int d)
+{
+	static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	if (y < 1900 || m < 1 || m > 12 || d < 1)
+		return 0;
+	return d <= days[m - 1] + (m == 2 && leap);
+}
+
+/*
+ * Map the first 17 input bytes to digits (digits stay) and append the computed check
+ * character: such a number must be rejected only for its province or
+ * date, exactly when the reference checks say so.
+ */
+static void fuzz_idcard_built(const char *s, size_t n)
+{
+	enum idcard_status st, want;
+	struct idcard id;
+	char b[18];
+	int y, m, d, i;
+
+	if (n < 17)
+		return;
+	for (i = 0; i < 17; i++)
+		b[i] = s[i] >= '0' && s[i] <= '9' ? s[i] : (char)('0' + (unsigned char)s[i] % 10);
+	b[17] = idcard_check_char(b);
+	y = (b[6] - '0') * 1000 + (b[7] - '0') * 100 + (b[8] - '0') * 10 + (b[9] - '0');
+	m = (b[10] - '0') * 10 + (b[11] - '0');
+	d = (b[12] - '0') * 10 + (b[13] - '0');
+	if (!ref_province((b[0] - '0') * 10 + (b[1] - '0')))
+		want = IDCARD_PROVINCE;
+	else if (!ref_date(y, m, d))
+		want = IDCARD_BIRTHDATE;
+	else if (y * 10000 + m * 100 + d > today.year * 10000 + today.month * 100 + today.day)
+		want = IDCARD_FUTURE;
+	else
+		want = IDCARD_OK;
+	st = idcard_parse(b, 18, today, &id);
+	check(st == want);
+	if (st == IDCARD_OK) {
+		check(id.birth.year == y && id.birth.month == m && id.birth.day == d);
+		/* Any other check character is wrong. */
+		b[17] = b[17] == '0' ? 'X' : '0';
+		check(idcard_parse(b, 18, today, &id) == IDCARD_CHECKSUM);
+	}
+}
+
 static void fuzz_bankcard(const char *s, size_t n)
 {
 	enum bankcard_status st = bankcard_check(s, n);
@@ -218,6 +274,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > MAXIN)
 		return 0;
 	fuzz_idcard(s, size);
+	fuzz_idcard_built(s, size);
 	fuzz_bankcard(s, size);
 	fuzz_mask_name(s, size, out, sizeof(out));
 	fuzz_mask_bytes(s, size, out, sizeof(out), 1);
