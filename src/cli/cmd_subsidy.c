@@ -10,8 +10,15 @@ static const struct cli_command programme_commands[] = {
 
 static const struct cli_command roster_commands[] = {
 	{"import", "导入发放名册",
-	 "FILE [--partial] [--rejects FILE] [--encoding E] [--db PATH]",
+	 "FILE [--partial] [--rejects FILE] [--encoding E] [--key PATH] [--db PATH]",
 	 cli_subsidy_roster_import, NULL},
+	{0},
+};
+
+static const struct cli_command beneficiary_commands[] = {
+	{"list", "受益人员（默认脱敏）",
+	 "[--unmask] [--key PATH] [--format text|csv] [--limit N] [--db PATH]",
+	 cli_subsidy_beneficiary_list, NULL},
 	{0},
 };
 
@@ -54,6 +61,7 @@ const struct cli_command cli_subsidy_commands[] = {
 	{"programme", "补贴项目", NULL, NULL, programme_commands},
 	{"roster", "发放名册", NULL, NULL, roster_commands},
 	{"check", "核对账务平衡", "[--db PATH]", cli_subsidy_check, NULL},
+	{"beneficiary", "受益人员", NULL, NULL, beneficiary_commands},
 	{"batch", "发放批次", NULL, NULL, batch_commands},
 	{"budget", "预算", NULL, NULL, budget_commands},
 	{"bankfile", "银行文件", NULL, NULL, bankfile_commands},

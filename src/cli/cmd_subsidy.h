@@ -6,6 +6,7 @@ int cli_subsidy_programme_import(int argc, char **argv);
 int cli_subsidy_programme_list(int argc, char **argv);
 int cli_subsidy_roster_import(int argc, char **argv);
 int cli_subsidy_check(int argc, char **argv);
+int cli_subsidy_beneficiary_list(int argc, char **argv);
 int cli_subsidy_batch_create(int argc, char **argv);
 int cli_subsidy_batch_list(int argc, char **argv);
 int cli_subsidy_budget_set(int argc, char **argv);

@@ -1,0 +1,103 @@
+/*
+ * pii.h - personal data at rest: the key file, encryption of ID numbers and
+ * bank accounts, and the keyed hashes they are found by.
+ *
+ * The key file (docs/personal-data.md) holds two independent 32-byte keys:
+ * one for XChaCha20-Poly1305 encryption, one for keyed BLAKE2b
+ * (crypto_generichash) look-up hashes. It lives beside the database
+ * (DB + ".key") unless --key PATH or $MINSHENG_KEY says otherwise, and is
+ * created mode 0600 on first use. The database records a fingerprint of the
+ * hash key (subsidy_meta 'key_check'), so a different key file is refused
+ * instead of silently making every look-up miss.
+ *
+ * Encryption is deterministic: the nonce is the value's own keyed hash (a
+ * synthetic IV, as in SIV), so no random number is drawn per row and equal
+ * values encrypt equally, which reveals nothing the look-up hash does not.
+ * Each kind of value (ID number, account) is hashed and authenticated with
+ * its own domain byte, so ciphertexts cannot be swapped between columns.
+ */
+#ifndef MINSHENG_SUBSIDY_PII_H
+#define MINSHENG_SUBSIDY_PII_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct db;
+struct error;
+
+#define PII_KEYBYTES 32
+#define PII_HASHBYTES 16
+/* nonce-free ciphertext layout: MAC (16) then the encrypted bytes */
+#define PII_OVERHEAD 16
+/* longest value: a 19-digit account */
+#define PII_MAXPLAIN 32
+#define PII_MAXCIPHER (PII_MAXPLAIN + PII_OVERHEAD)
+
+enum pii_kind {
+	PII_ID = 'I',       /* 18-character resident ID number */
+	PII_ACCOUNT = 'A',  /* bank account digits */
+};
+
+struct pii_keys {
+	unsigned char enc[PII_KEYBYTES];
+	unsigned char mac[PII_KEYBYTES];
+};
+
+/* Initialise libsodium once (thread-safe, idempotent). ERR_INTERNAL if it
+ * cannot be used. */
+int pii_init(struct error *err);
+
+/*
+ * The key file path: opt if given, else $MINSHENG_KEY, else db_path +
+ * ".key". Writes into out (n bytes); ERR_USAGE when it does not fit.
+ */
+int pii_key_path(const char *opt, const char *db_path, char *out, size_t n,
+		 struct error *err);
+
+/*
+ * Read the key file at path. When it does not exist and create is true, a
+ * new one is written (O_EXCL, mode 0600) with fresh random keys. A key
+ * file readable or writable by group or others is refused (ERR_INPUT).
+ */
+int pii_keys_load(const char *path, int create, struct pii_keys *keys,
+		  struct error *err);
+
+/*
+ * Load the keys for db and bind them to it: the first time, the key's
+ * fingerprint is stored in the database; afterwards a key file whose
+ * fingerprint differs is refused, and a missing key file is created only
+ * when the database holds no fingerprint yet (create true). Must run inside
+ * a write transaction when it may store the fingerprint; it does not begin
+ * one itself.
+ */
+int pii_open(struct db *db, const char *key_opt, int create,
+	     struct pii_keys *keys, struct error *err);
+
+/* Keyed hash (16 bytes) of value[0..len) of the given kind. */
+void pii_hash(const struct pii_keys *k, enum pii_kind kind, const char *value,
+	      size_t len, unsigned char out[PII_HASHBYTES]);
+
+/*
+ * Encrypt value[0..len) (len <= PII_MAXPLAIN) with hash as its synthetic
+ * nonce (the pii_hash of the same value). Writes len + PII_OVERHEAD bytes
+ * to out and returns that count, or 0 when len is too long.
+ */
+size_t pii_encrypt(const struct pii_keys *k, enum pii_kind kind,
+		   const char *value, size_t len,
+		   const unsigned char hash[PII_HASHBYTES],
+		   unsigned char *out);
+
+/*
+ * Decrypt a ciphertext made by pii_encrypt (hash: the row's stored hash)
+ * into out (at least PII_MAXPLAIN + 1 bytes, NUL-terminated). Returns the
+ * plaintext length, or -1 when authentication fails (wrong key, tampered
+ * or swapped value).
+ */
+long pii_decrypt(const struct pii_keys *k, enum pii_kind kind,
+		 const unsigned char *cipher, size_t len,
+		 const unsigned char hash[PII_HASHBYTES], char *out);
+
+/* Wipe keys from memory. */
+void pii_keys_wipe(struct pii_keys *k);
+
+#endif
