@@ -5,7 +5,8 @@
  * must survive the round trip through period_format and agree with itself:
  * start <= end, a period lies within itself and within its year's span of
  * days, the year-to-date list ends at the period, 序时进度 is a fraction
- * 1 <= num <= den. A failure must be ERR_INPUT with a message. Any
+ * 1 <= num <= den. A failure must be ERR_INPUT with a message. The first
+ * bytes also pick a day number, whose day and ISO week are cross-checked. Any
  * inconsistency aborts, so libFuzzer (and the CTest replay) reports it.
  */
 #include <stdint.h>
@@ -95,6 +96,44 @@ static void check_date(const uint8_t *data, size_t size)
 	CHECK(d.year == e.year && d.month == e.month && d.day == e.day);
 }
 
+/*
+ * The first four bytes as a day number inside 1900..9999: the day's own
+ * period and the ISO week holding it (found the textbook way, through the
+ * Thursday of its week) must parse from their text and contain that day.
+ */
+static void check_day_number(const uint8_t *data, size_t size)
+{
+	const int32_t lo = -25567, hi = 2932896; /* 1900-01-01, 9999-12-31 */
+	uint32_t raw;
+	int32_t n, thursday;
+	struct date d, t;
+	struct period p;
+	char text[PERIOD_STRLEN];
+	int k, week;
+
+	if (size < 4)
+		return;
+	raw = (uint32_t)data[0] | (uint32_t)data[1] << 8 | (uint32_t)data[2] << 16 |
+	      (uint32_t)data[3] << 24;
+	n = lo + (int32_t)(raw % (uint32_t)(hi - lo + 1));
+	d = date_from_days(n);
+	CHECK(date_valid(d.year, d.month, d.day) && date_to_days(d) == n);
+
+	k = snprintf(text, sizeof(text), "%04d%02d%02d", d.year, d.month, d.day);
+	CHECK(period_parse(text, (size_t)k, &p, NULL) == 0);
+	CHECK(period_start(&p) == n && period_end(&p) == n);
+
+	thursday = n - (date_weekday(n) - 1) + 3;
+	t = date_from_days(thursday);
+	week = (date_day_of_year(t) - 1) / 7 + 1;
+	if (t.year < 1900 || t.year > 9999)
+		return;
+	k = snprintf(text, sizeof(text), "%04dW%02d", t.year, week);
+	CHECK(period_parse(text, (size_t)k, &p, NULL) == 0);
+	CHECK(period_start(&p) <= n && n <= period_end(&p));
+	CHECK(week <= period_weeks_in_year(t.year));
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct period p;
@@ -108,5 +147,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(strlen(err.msg) < sizeof(err.msg) - 1);
 	}
 	check_date(data, size);
+	check_day_number(data, size);
 	return 0;
 }

@@ -335,7 +335,8 @@ int period_parse(const char *s, size_t len, struct period *out, struct error *er
 	case PERIOD_WEEK:
 		if (p.index < 1)
 			return period_fail(err, s, len, "period_week", "周次应从 W01 开始");
-		if (p.index > period_weeks_in_year(y)) {
+		/* Every year has 52 weeks; only W53 needs the calendar. */
+		if (p.index > 52 && p.index > period_weeks_in_year(y)) {
 			char why[64];
 
 			snprintf(why, sizeof(why), "%d 年只有 %d 周", y, period_weeks_in_year(y));
