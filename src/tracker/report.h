@@ -148,6 +148,7 @@ struct report {
 	size_t n;                       /* indicators, in plan order (project_no, file order) */
 	struct report_item *items;      /* judged at the report's unit */
 	struct report_summary summary;
+	void *priv_;                    /* private: the report's storage */
 };
 
 /*

@@ -1,0 +1,191 @@
+/*
+ * cmd_values.c - "minsheng values import|export": DHIS2 data value sets in
+ * and out (see docs/values.md).
+ */
+#include "cli/cli.h"
+
+#include "base/csv.h"
+#include "base/buf.h"
+#include "base/error.h"
+#include "db/db.h"
+#include "tracker/values.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define IMPORT_USAGE "FILE [--partial] [--rejects FILE] [--db PATH]"
+#define EXPORT_USAGE "--year Y [--db PATH]"
+/* Rejected rows listed on stderr before only the count is given. */
+#define LIST_MAX 100
+
+struct rejects {
+	FILE *file;      /* --rejects, or NULL */
+	long listed;
+	int write_failed;
+};
+
+static void on_reject(void *ctx, const struct error *e)
+{
+	struct rejects *r = ctx;
+	char text[1024];
+
+	if (r->listed < LIST_MAX)
+		fprintf(stderr, "minsheng: %s\n", error_format(e, text, sizeof(text)));
+	r->listed++;
+	if (r->file) {
+		struct buf b;
+
+		buf_init(&b, 4096);
+		buf_printf(&b, "%ld,%ld,", e->line, e->column);
+		csv_write_field(&b, e->reason, strlen(e->reason));
+		buf_addc(&b, ',');
+		csv_write_field(&b, e->msg, strlen(e->msg));
+		buf_addc(&b, '\n');
+		if (fwrite(b.data, 1, b.len, r->file) != b.len)
+			r->write_failed = 1;
+		buf_free(&b);
+	}
+}
+
+static int values_import_cmd(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"partial", no_argument, NULL, 'p'},
+		{"rejects", required_argument, NULL, 'r'},
+		{"db", required_argument, NULL, 'd'},
+		{0, 0, 0, 0},
+	};
+	const char *dbpath = NULL, *rejects_path = NULL, *user;
+	struct values_import_opts o;
+	struct values_import_stats st;
+	struct rejects rj = {0};
+	struct error err;
+	struct db *db = NULL;
+	bool partial = false;
+	int c, rc;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			partial = true;
+			break;
+		case 'r':
+			rejects_path = optarg;
+			break;
+		case 'd':
+			dbpath = optarg;
+			break;
+		case ':':
+			return cli_usage_error("values import", IMPORT_USAGE,
+					       "选项 %s 需要参数", argv[optind - 1]);
+		default:
+			return cli_usage_error("values import", IMPORT_USAGE,
+					       "未知选项 '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error("values import", IMPORT_USAGE, "缺少文件");
+	if (optind != argc - 1)
+		return cli_usage_error("values import", IMPORT_USAGE,
+				       "多余的参数 '%s'", argv[optind + 1]);
+	if (rejects_path && !partial)
+		return cli_usage_error("values import", IMPORT_USAGE,
+				       "--rejects 只能与 --partial 一起使用");
+	if ((rc = cli_open_db(dbpath, &db)))
+		return rc;
+	if (rejects_path) {
+		rj.file = fopen(rejects_path, "w");
+		if (!rj.file) {
+			fprintf(stderr, "minsheng: 无法写入拒绝文件 '%s'\n", rejects_path);
+			db_close(db);
+			return ERR_IO;
+		}
+		fputs("line,column,code,message\n", rj.file);
+	}
+	memset(&o, 0, sizeof(o));
+	o.partial = partial;
+	user = getenv("USER");
+	o.user = user && user[0] ? user : NULL;
+	o.reject = on_reject;
+	o.ctx = &rj;
+	error_clear(&err);
+	rc = values_import_file(db, argv[optind], &o, &st, &err);
+	db_close(db);
+	if (rj.file && fclose(rj.file))
+		rj.write_failed = 1;
+	if (rj.listed > LIST_MAX)
+		fprintf(stderr, "minsheng: 另有 %ld 行错误未列出\n", rj.listed - LIST_MAX);
+	if (rc) {
+		if (st.rejected && rc == ERR_INPUT && !partial) {
+			fprintf(stderr, "minsheng: 共 %ld 行有错误，未导入任何数据\n",
+				st.rejected);
+			return ERR_INPUT;
+		}
+		return cli_fail(&err);
+	}
+	if (rj.write_failed) {
+		fprintf(stderr, "minsheng: 写入拒绝文件 '%s' 失败\n", rejects_path);
+		return ERR_IO;
+	}
+	printf("导入 %ld 条，替换 %ld 条，拒绝 %ld 条", st.inserted, st.replaced,
+	       st.rejected);
+	if (st.unchanged)
+		printf("（另有 %ld 条与已有数值相同，未改动）", st.unchanged);
+	printf("\n");
+	return 0;
+}
+
+static int values_export_cmd(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"year", required_argument, NULL, 'y'},
+		{"db", required_argument, NULL, 'd'},
+		{0, 0, 0, 0},
+	};
+	const char *dbpath = NULL;
+	struct error err;
+	struct db *db = NULL;
+	long year = 0;
+	int c, rc;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'y':
+			if ((rc = cli_parse_long("--year", optarg, 1900, 9999, &year)))
+				return rc;
+			break;
+		case 'd':
+			dbpath = optarg;
+			break;
+		case ':':
+			return cli_usage_error("values export", EXPORT_USAGE,
+					       "选项 %s 需要参数", argv[optind - 1]);
+		default:
+			return cli_usage_error("values export", EXPORT_USAGE,
+					       "未知选项 '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error("values export", EXPORT_USAGE,
+				       "多余的参数 '%s'", argv[optind]);
+	if (!year)
+		return cli_usage_error("values export", EXPORT_USAGE, "缺少 --year");
+	if ((rc = cli_open_db(dbpath, &db)))
+		return rc;
+	error_clear(&err);
+	rc = values_export(db, (int)year, stdout, &err);
+	db_close(db);
+	return rc ? cli_fail(&err) : 0;
+}
+
+const struct cli_command cli_values_commands[] = {
+	{"import", "导入数据值（DHIS2 CSV 格式）", IMPORT_USAGE, values_import_cmd, NULL},
+	{"export", "导出数据值（DHIS2 CSV 格式）", EXPORT_USAGE, values_export_cmd, NULL},
+	{0},
+};

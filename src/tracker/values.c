@@ -1,0 +1,1333 @@
+/*
+ * values.c - data value import/export and the roll-up aggregates (see
+ * values.h, rollup.h, docs/values.md).
+ *
+ * The import is built for tens of millions of rows: codes are resolved
+ * through hash maps loaded once (no per-row lookup query), rows go through
+ * three prepared statements in one transaction, and the roll-up is not
+ * maintained row by row: each touched (data element, unit, year) keeps its
+ * own values in memory, and at the end the aggregates of the touched units'
+ * ancestors are recomputed bottom-up from those and from what the database
+ * already holds, then written with one upsert each. A fresh village-level
+ * year touches about 1.8 million (data element, unit) pairs and writes some
+ * hundred thousand aggregate rows.
+ */
+#include "tracker/values.h"
+
+#include "base/buf.h"
+#include "base/csv.h"
+#include "base/error.h"
+#include "db/db.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+const char *const values_header[VALUES_COLUMNS] = {
+	"dataelement", "period", "orgunit", "categoryoptioncombo",
+	"attributeoptioncombo", "value", "storedby", "lastupdated", "comment",
+	"followup",
+};
+
+#define CODE_MAX 64
+#define STOREDBY_MAX 255
+#define LASTUPDATED_MAX 64
+#define COMMENT_MAX 2000
+
+static const int64_t pow10_tab[5] = {1, 10, 100, 1000, 10000};
+
+struct decimal values_decimal(int64_t units4, int scale)
+{
+	struct decimal d;
+
+	if (scale < 0 || scale > 4)
+		scale = 4;
+	d.units = units4 / pow10_tab[4 - scale];
+	d.scale = scale;
+	return d;
+}
+
+/* ---- pure row parsing ---- */
+
+static int row_fail(struct error *err, const char *file, long line, long col,
+		    const char *reason, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+static int row_fail(struct error *err, const char *file, long line, long col,
+		    const char *reason, const char *fmt, ...)
+{
+	char msg[sizeof(err->msg)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	error_at(err, ERR_INPUT, file, line, col, "%s", msg);
+	error_reason(err, reason);
+	return ERR_INPUT;
+}
+
+/* Quote at most 40 bytes of a field in a message, cut on a character. */
+static void quote(const char *s, char *out, size_t n)
+{
+	size_t len = strlen(s), cut = len < 40 ? len : 40;
+
+	while (cut < len && cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+		cut--;
+	snprintf(out, n, "%.*s%s", (int)cut, s, cut < len ? "…" : "");
+}
+
+int values_parse_header(const struct csv_record *rec, const char *file,
+			size_t *ncols, struct error *err)
+{
+	size_t i;
+
+	*ncols = 0;
+	if (rec->n < 6 || rec->n > VALUES_COLUMNS) {
+		error_at(err, ERR_INPUT, file, rec->line, 0,
+			 "表头应为 %s,%s,%s,%s,%s,%s[,storedby,lastupdated,comment,followup]",
+			 values_header[0], values_header[1], values_header[2],
+			 values_header[3], values_header[4], values_header[5]);
+		error_reason(err, "bad_header");
+		return ERR_INPUT;
+	}
+	for (i = 0; i < rec->n; i++) {
+		if (strcmp(rec->field[i], values_header[i]) != 0) {
+			char q[64];
+
+			quote(rec->field[i], q, sizeof(q));
+			error_at(err, ERR_INPUT, file, rec->line, (long)i + 1,
+				 "表头第 %zu 列应为 '%s'，实为 '%s'", i + 1,
+				 values_header[i], q);
+			error_reason(err, "bad_header");
+			return ERR_INPUT;
+		}
+	}
+	*ncols = rec->n;
+	return 0;
+}
+
+static bool combo_ok(const char *s)
+{
+	return s[0] == '\0' || strcmp(s, "default") == 0 ||
+	       strcmp(s, "HllvX50cXC0") == 0;
+}
+
+int values_parse_row(const struct csv_record *rec, size_t ncols,
+		     const char *file, struct values_row *row,
+		     struct error *err)
+{
+	struct error perr;
+	char q[64];
+	const char *f;
+	size_t len;
+
+	memset(row, 0, sizeof(*row));
+	row->storedby = row->lastupdated = row->comment = row->followup = "";
+	if (rec->n != ncols) {
+		error_at(err, ERR_INPUT, file, rec->line,
+			 (long)(rec->n < ncols ? rec->n + 1 : ncols + 1),
+			 "应有 %zu 个字段，实有 %zu 个", ncols, rec->n);
+		error_reason(err, "field_count");
+		return ERR_INPUT;
+	}
+	/* dataelement */
+	f = rec->field[0];
+	len = rec->len[0];
+	if (len == 0)
+		return row_fail(err, file, rec->line, 1, "empty_field",
+				"缺少数据元代码");
+	if (len > CODE_MAX) {
+		quote(f, q, sizeof(q));
+		return row_fail(err, file, rec->line, 1, "field_too_long",
+				"数据元代码过长 '%s'", q);
+	}
+	row->dataelement = f;
+	/* period */
+	error_clear(&perr);
+	if (period_parse(rec->field[1], rec->len[1], &row->period, &perr)) {
+		error_at(err, ERR_INPUT, file, rec->line, 2, "%s", perr.msg);
+		error_reason(err, "bad_period");
+		return ERR_INPUT;
+	}
+	row->node = rollup_node(&row->period);
+	if (row->node < 0) {
+		quote(rec->field[1], q, sizeof(q));
+		return row_fail(err, file, rec->line, 2, "unsupported_period",
+				"不支持的周期 '%s'（数据值只接受年、半年、季、月）", q);
+	}
+	/* orgunit */
+	f = rec->field[2];
+	len = rec->len[2];
+	if (len == 0)
+		return row_fail(err, file, rec->line, 3, "empty_field",
+				"缺少单位代码");
+	if (len > CODE_MAX) {
+		quote(f, q, sizeof(q));
+		return row_fail(err, file, rec->line, 3, "field_too_long",
+				"单位代码过长 '%s'", q);
+	}
+	row->orgunit = f;
+	/* combos: only the default combination is supported */
+	if (!combo_ok(rec->field[3])) {
+		quote(rec->field[3], q, sizeof(q));
+		return row_fail(err, file, rec->line, 4, "bad_combo",
+				"不支持的分类选项组合 '%s'（只接受空或 default）", q);
+	}
+	if (!combo_ok(rec->field[4])) {
+		quote(rec->field[4], q, sizeof(q));
+		return row_fail(err, file, rec->line, 5, "bad_combo",
+				"不支持的属性选项组合 '%s'（只接受空或 default）", q);
+	}
+	/* value */
+	if (rec->len[5] == 0)
+		return row_fail(err, file, rec->line, 6, "empty_field",
+				"缺少数值");
+	error_clear(&perr);
+	if (decimal_parse(rec->field[5], rec->len[5], &row->value, &perr)) {
+		quote(rec->field[5], q, sizeof(q));
+		return row_fail(err, file, rec->line, 6, "bad_value",
+				"数值无效 '%s'", q);
+	}
+	if (row->value.scale > VALUES_MAX_SCALE) {
+		quote(rec->field[5], q, sizeof(q));
+		return row_fail(err, file, rec->line, 6, "too_precise",
+				"数值 '%s' 的小数位数超过 4 位", q);
+	}
+	{
+		int64_t u;
+
+		if (__builtin_mul_overflow(row->value.units,
+					   pow10_tab[VALUES_MAX_SCALE - row->value.scale],
+					   &u)) {
+			quote(rec->field[5], q, sizeof(q));
+			return row_fail(err, file, rec->line, 6, "bad_value",
+					"数值 '%s' 超出范围", q);
+		}
+	}
+	if (ncols > 6) {
+		if (rec->len[6] > STOREDBY_MAX)
+			return row_fail(err, file, rec->line, 7, "field_too_long",
+					"storedby 过长");
+		row->storedby = rec->field[6];
+	}
+	if (ncols > 7) {
+		if (rec->len[7] > LASTUPDATED_MAX)
+			return row_fail(err, file, rec->line, 8, "field_too_long",
+					"lastupdated 过长");
+		row->lastupdated = rec->field[7];
+	}
+	if (ncols > 8) {
+		if (rec->len[8] > COMMENT_MAX)
+			return row_fail(err, file, rec->line, 9, "field_too_long",
+					"comment 过长");
+		row->comment = rec->field[8];
+	}
+	if (ncols > 9) {
+		f = rec->field[9];
+		if (f[0] && strcmp(f, "true") != 0 && strcmp(f, "false") != 0) {
+			quote(f, q, sizeof(q));
+			return row_fail(err, file, rec->line, 10, "bad_followup",
+					"followup 应为 true 或 false，实为 '%s'", q);
+		}
+		row->followup = f;
+	}
+	return 0;
+}
+
+/* ---- hash maps ---- */
+
+static uint64_t hash_bytes(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ull;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+static uint64_t hash_u64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdull;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ull;
+	x ^= x >> 33;
+	return x;
+}
+
+/* Code -> index; the codes themselves live in the caller's array. */
+struct strmap {
+	int32_t *slot;        /* -1 empty */
+	size_t mask;
+	char *const *keys;
+};
+
+static int strmap_init(struct strmap *m, char *const *keys, size_t n)
+{
+	size_t cap = 16, i;
+
+	while (cap < n * 2 + 1)
+		cap <<= 1;
+	m->slot = malloc(cap * sizeof(*m->slot));
+	if (!m->slot)
+		return ERR_NOMEM;
+	memset(m->slot, 0xff, cap * sizeof(*m->slot));
+	m->mask = cap - 1;
+	m->keys = keys;
+	for (i = 0; i < n; i++) {
+		size_t h = (size_t)hash_bytes(keys[i], strlen(keys[i])) & m->mask;
+
+		while (m->slot[h] >= 0)
+			h = (h + 1) & m->mask;
+		m->slot[h] = (int32_t)i;
+	}
+	return 0;
+}
+
+static int32_t strmap_get(const struct strmap *m, const char *s)
+{
+	size_t h = (size_t)hash_bytes(s, strlen(s)) & m->mask;
+
+	while (m->slot[h] >= 0) {
+		if (strcmp(m->keys[m->slot[h]], s) == 0)
+			return m->slot[h];
+		h = (h + 1) & m->mask;
+	}
+	return -1;
+}
+
+/* Packed key -> index, growing. */
+struct keymap {
+	uint64_t *key;        /* UINT64_MAX empty */
+	uint32_t *val;
+	size_t mask, n;
+};
+
+static int keymap_init(struct keymap *m, size_t cap)
+{
+	size_t c = 1024;
+
+	while (c < cap)
+		c <<= 1;
+	m->key = malloc(c * sizeof(*m->key));
+	m->val = malloc(c * sizeof(*m->val));
+	if (!m->key || !m->val)
+		return ERR_NOMEM;
+	memset(m->key, 0xff, c * sizeof(*m->key));
+	m->mask = c - 1;
+	m->n = 0;
+	return 0;
+}
+
+static void keymap_free(struct keymap *m)
+{
+	free(m->key);
+	free(m->val);
+	memset(m, 0, sizeof(*m));
+}
+
+static uint32_t *keymap_find(const struct keymap *m, uint64_t k)
+{
+	size_t h = (size_t)hash_u64(k) & m->mask;
+
+	while (m->key[h] != UINT64_MAX) {
+		if (m->key[h] == k)
+			return &m->val[h];
+		h = (h + 1) & m->mask;
+	}
+	return NULL;
+}
+
+static int keymap_put(struct keymap *m, uint64_t k, uint32_t v)
+{
+	size_t h;
+
+	if ((m->n + 1) * 2 > m->mask + 1) {
+		struct keymap bigger;
+		size_t i;
+
+		if (keymap_init(&bigger, (m->mask + 1) * 2)) {
+			keymap_free(&bigger);
+			return ERR_NOMEM;
+		}
+		for (i = 0; i <= m->mask; i++)
+			if (m->key[i] != UINT64_MAX)
+				keymap_put(&bigger, m->key[i], m->val[i]);
+		keymap_free(m);
+		*m = bigger;
+	}
+	h = (size_t)hash_u64(k) & m->mask;
+	while (m->key[h] != UINT64_MAX)
+		h = (h + 1) & m->mask;
+	m->key[h] = k;
+	m->val[h] = v;
+	m->n++;
+	return 0;
+}
+
+/* ---- the import state ---- */
+
+/* A touched (data element, unit, year) and its own values. */
+struct cell {
+	uint32_t de;      /* index into the data element arrays */
+	uint32_t unit;    /* index into the unit arrays */
+	int32_t year;
+	struct rollup_own own;
+};
+
+/* A recomputed ancestor (data element, unit, year). */
+struct anc {
+	uint32_t de, unit;
+	int32_t year;
+	int32_t depth;
+	struct rollup_agg agg;
+};
+
+#define CHUNK 65536
+
+struct imp {
+	struct db *db;
+	const struct values_import_opts *o;
+	struct values_import_stats *st;
+	const char *file;
+	char who[STOREDBY_MAX + 1];
+	char now[32];
+	int first_err;
+	struct error first;
+
+	/* units, by dense index */
+	size_t n_units;
+	int64_t *u_id;
+	int32_t *u_parent, *u_child, *u_next, *u_depth;
+	char **u_code;
+	struct strmap u_map;
+
+	/* data elements */
+	size_t n_de;
+	int64_t *de_id;
+	char **de_code;
+	unsigned char *de_count, *de_had;
+	struct strmap de_map;
+
+	/* touched cells */
+	struct keymap cell_map;
+	struct cell **chunks;
+	size_t n_cells, n_chunks;
+
+	sqlite3_stmt *ins, *sel, *upd, *aud, *own, *put;
+	struct values_reader *reader;
+};
+
+struct values_reader {
+	struct db *db;
+	sqlite3_stmt *roll, *own;
+};
+
+static uint64_t pack(uint32_t de, uint32_t unit, int year)
+{
+	return ((uint64_t)de << 40) | ((uint64_t)unit << 14) |
+	       (uint64_t)(year - 1900);
+}
+
+static struct cell *cell_at(struct imp *im, size_t i)
+{
+	return &im->chunks[i / CHUNK][i % CHUNK];
+}
+
+static int load_units(struct imp *im, struct error *err)
+{
+	sqlite3_stmt *st = NULL;
+	struct keymap idmap = {0};
+	int64_t *parent_id = NULL, n;
+	size_t i = 0, k;
+	int rc = ERR_IO;
+
+	if (db_int(im->db, "SELECT count(*) FROM orgunit", &n, err))
+		return ERR_IO;
+	if (n >= (1 << 26))
+		return error_set(err, ERR_IO, "单位过多（%lld）", (long long)n);
+	im->n_units = (size_t)n;
+	k = im->n_units ? im->n_units : 1;
+	im->u_id = calloc(k, sizeof(*im->u_id));
+	im->u_parent = calloc(k, sizeof(int32_t));
+	im->u_child = calloc(k, sizeof(int32_t));
+	im->u_next = calloc(k, sizeof(int32_t));
+	im->u_depth = calloc(k, sizeof(int32_t));
+	im->u_code = calloc(k, sizeof(char *));
+	parent_id = calloc(k, sizeof(*parent_id));
+	if (!im->u_id || !im->u_parent || !im->u_child || !im->u_next ||
+	    !im->u_depth || !im->u_code || !parent_id ||
+	    keymap_init(&idmap, k * 2)) {
+		rc = error_set(err, ERR_NOMEM, "内存不足");
+		goto out;
+	}
+	if (db_prepare(im->db,
+		       "SELECT id, code, coalesce(parent_id, 0) FROM orgunit ORDER BY id",
+		       &st, err))
+		goto out;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && i < im->n_units) {
+		im->u_id[i] = sqlite3_column_int64(st, 0);
+		im->u_code[i] = strdup((const char *)sqlite3_column_text(st, 1));
+		parent_id[i] = sqlite3_column_int64(st, 2);
+		if (!im->u_code[i] ||
+		    keymap_put(&idmap, (uint64_t)im->u_id[i], (uint32_t)i)) {
+			rc = error_set(err, ERR_NOMEM, "内存不足");
+			goto out;
+		}
+		i++;
+	}
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		rc = db_fail(im->db, err, "读取单位");
+		goto out;
+	}
+	im->n_units = i;
+	for (i = 0; i < im->n_units; i++) {
+		im->u_child[i] = -1;
+		im->u_next[i] = -1;
+		im->u_parent[i] = -1;
+	}
+	for (i = 0; i < im->n_units; i++) {
+		uint32_t *p = parent_id[i] ? keymap_find(&idmap, (uint64_t)parent_id[i]) : NULL;
+
+		if (p) {
+			im->u_parent[i] = (int32_t)*p;
+			im->u_next[i] = im->u_child[*p];
+			im->u_child[*p] = (int32_t)i;
+		}
+	}
+	for (i = 0; i < im->n_units; i++) {
+		int32_t d = 0, u = im->u_parent[i];
+
+		while (u >= 0 && d < 64) {
+			d++;
+			u = im->u_parent[u];
+		}
+		im->u_depth[i] = d;
+	}
+	if (strmap_init(&im->u_map, im->u_code, im->n_units)) {
+		rc = error_set(err, ERR_NOMEM, "内存不足");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	keymap_free(&idmap);
+	free(parent_id);
+	return rc;
+}
+
+static int load_des(struct imp *im, struct error *err)
+{
+	sqlite3_stmt *st = NULL, *cnt = NULL, *had = NULL;
+	int64_t n;
+	size_t i = 0, k;
+	int rc = ERR_IO;
+
+	if (db_int(im->db, "SELECT count(*) FROM dataelement", &n, err))
+		return ERR_IO;
+	if (n >= (1 << 23))
+		return error_set(err, ERR_IO, "数据元过多");
+	im->n_de = (size_t)n;
+	k = im->n_de ? im->n_de : 1;
+	im->de_id = calloc(k, sizeof(*im->de_id));
+	im->de_code = calloc(k, sizeof(char *));
+	im->de_count = calloc(k, 1);
+	im->de_had = calloc(k, 1);
+	if (!im->de_id || !im->de_code || !im->de_count || !im->de_had)
+		return error_set(err, ERR_NOMEM, "内存不足");
+	if (db_prepare(im->db, "SELECT id, code FROM dataelement ORDER BY id", &st, err) ||
+	    db_prepare(im->db,
+		       "SELECT EXISTS(SELECT 1 FROM indicator WHERE"
+		       " (de_id = ?1 AND kind = 'count') OR numerator_id = ?1"
+		       " OR denominator_id = ?1)",
+		       &cnt, err) ||
+	    db_prepare(im->db,
+		       "SELECT EXISTS(SELECT 1 FROM datavalue WHERE de_id = ?)",
+		       &had, err))
+		goto out;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && i < im->n_de) {
+		im->de_id[i] = sqlite3_column_int64(st, 0);
+		im->de_code[i] = strdup((const char *)sqlite3_column_text(st, 1));
+		if (!im->de_code[i]) {
+			rc = error_set(err, ERR_NOMEM, "内存不足");
+			goto out;
+		}
+		sqlite3_bind_int64(cnt, 1, im->de_id[i]);
+		if (sqlite3_step(cnt) == SQLITE_ROW)
+			im->de_count[i] = (unsigned char)sqlite3_column_int(cnt, 0);
+		sqlite3_reset(cnt);
+		sqlite3_bind_int64(had, 1, im->de_id[i]);
+		if (sqlite3_step(had) == SQLITE_ROW)
+			im->de_had[i] = (unsigned char)sqlite3_column_int(had, 0);
+		sqlite3_reset(had);
+		i++;
+	}
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		rc = db_fail(im->db, err, "读取数据元");
+		goto out;
+	}
+	im->n_de = i;
+	if (strmap_init(&im->de_map, im->de_code, im->n_de)) {
+		rc = error_set(err, ERR_NOMEM, "内存不足");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	sqlite3_finalize(cnt);
+	sqlite3_finalize(had);
+	return rc;
+}
+
+static void year_bounds(int year, char *lo, char *hi)
+{
+	snprintf(lo, 16, "%04d", year);
+	snprintf(hi, 16, "%04d", year + 1);
+}
+
+/* A unit's own values of one data element in one year, from the database. */
+static int read_own(struct db *db, sqlite3_stmt *st, int64_t de_id,
+		    int64_t ou_id, int year, struct rollup_own *own,
+		    struct error *err)
+{
+	char lo[16], hi[16];
+	int rc;
+
+	rollup_own_clear(own);
+	year_bounds(year, lo, hi);
+	sqlite3_bind_int64(st, 1, de_id);
+	sqlite3_bind_int64(st, 2, ou_id);
+	sqlite3_bind_text(st, 3, lo, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, hi, -1, SQLITE_TRANSIENT);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(st, 0);
+		struct period p;
+		int node;
+
+		if (!t || period_parse(t, strlen(t), &p, NULL) ||
+		    (node = rollup_node(&p)) < 0)
+			continue; /* not written by this program: ignore */
+		own->v[node] = sqlite3_column_int64(st, 1);
+		own->present |= 1u << node;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, err, "读取数据值");
+	return 0;
+}
+
+#define OWN_SQL                                                             \
+	"SELECT period, value FROM datavalue WHERE de_id = ? AND orgunit_id = ?" \
+	" AND period >= ? AND period < ?"
+
+static const char *const rollup_cols =
+	"y, h1, h2, q1, q2, q3, q4, m1, m2, m3, m4, m5, m6, m7, m8, m9, m10,"
+	" m11, m12, last1, last2, last3, last4, last5, last6, last7, last8,"
+	" last9, last10, last11, last12";
+
+int values_reader_open(struct db *db, struct values_reader **out,
+		       struct error *err)
+{
+	struct values_reader *r;
+	struct buf sql;
+	int rc;
+
+	*out = NULL;
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return error_set(err, ERR_NOMEM, "内存不足");
+	r->db = db;
+	buf_init(&sql, 4096);
+	buf_printf(&sql,
+		   "SELECT %s FROM datavalue_rollup WHERE de_id = ? AND orgunit_id = ? AND year = ?",
+		   rollup_cols);
+	rc = db_prepare(db, buf_str(&sql), &r->roll, err);
+	buf_free(&sql);
+	if (!rc)
+		rc = db_prepare(db, OWN_SQL, &r->own, err);
+	if (rc) {
+		values_reader_close(r);
+		return rc;
+	}
+	*out = r;
+	return 0;
+}
+
+void values_reader_close(struct values_reader *r)
+{
+	if (!r)
+		return;
+	sqlite3_finalize(r->roll);
+	sqlite3_finalize(r->own);
+	free(r);
+}
+
+int values_reader_agg(struct values_reader *r, int64_t de_id, int64_t ou_id,
+		      int year, bool own_only, struct rollup_agg *out,
+		      struct error *err)
+{
+	struct rollup_own own;
+	int rc, i;
+
+	rollup_agg_clear(out);
+	if (!own_only) {
+		sqlite3_bind_int64(r->roll, 1, de_id);
+		sqlite3_bind_int64(r->roll, 2, ou_id);
+		sqlite3_bind_int(r->roll, 3, year);
+		rc = sqlite3_step(r->roll);
+		if (rc == SQLITE_ROW) {
+			for (i = 0; i < ROLLUP_NODES + ROLLUP_MONTHS; i++) {
+				if (sqlite3_column_type(r->roll, i) == SQLITE_NULL)
+					continue;
+				if (i < ROLLUP_NODES) {
+					out->sum[i] = sqlite3_column_int64(r->roll, i);
+					out->sum_present |= 1u << i;
+				} else {
+					out->last[i - ROLLUP_NODES] =
+						sqlite3_column_int64(r->roll, i);
+					out->last_present |= 1u << (i - ROLLUP_NODES);
+				}
+			}
+			sqlite3_reset(r->roll);
+			return 0;
+		}
+		sqlite3_reset(r->roll);
+		if (rc != SQLITE_DONE)
+			return db_fail(r->db, err, "读取汇总");
+	}
+	if (read_own(r->db, r->own, de_id, ou_id, year, &own, err))
+		return ERR_IO;
+	if (rollup_compute(&own, NULL, out))
+		return error_set(err, ERR_INPUT, "汇总溢出");
+	return 0;
+}
+
+/* ---- writing rows ---- */
+
+static void now_utc(char *out, size_t n)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void bind_opt(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s && s[0])
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static int cell_get(struct imp *im, uint32_t de, uint32_t unit, int year,
+		    struct cell **out, struct error *err)
+{
+	uint64_t k = pack(de, unit, year);
+	uint32_t *v = keymap_find(&im->cell_map, k);
+	struct cell *c;
+
+	if (v) {
+		*out = cell_at(im, *v);
+		return 0;
+	}
+	if (im->n_cells == im->n_chunks * CHUNK) {
+		struct cell **nc = realloc(im->chunks,
+					   (im->n_chunks + 1) * sizeof(*nc));
+
+		if (!nc)
+			return error_set(err, ERR_NOMEM, "内存不足");
+		im->chunks = nc;
+		nc[im->n_chunks] = malloc(CHUNK * sizeof(struct cell));
+		if (!nc[im->n_chunks])
+			return error_set(err, ERR_NOMEM, "内存不足");
+		im->n_chunks++;
+	}
+	if (im->n_cells >= UINT32_MAX)
+		return error_set(err, ERR_NOMEM, "内存不足");
+	c = cell_at(im, im->n_cells);
+	c->de = de;
+	c->unit = unit;
+	c->year = year;
+	rollup_own_clear(&c->own);
+	if (keymap_put(&im->cell_map, k, (uint32_t)im->n_cells))
+		return error_set(err, ERR_NOMEM, "内存不足");
+	im->n_cells++;
+	/* Values stored before this import belong to the unit's own set too. */
+	if (im->de_had[de] &&
+	    read_own(im->db, im->own, im->de_id[de], im->u_id[unit], year,
+		     &c->own, err))
+		return ERR_IO;
+	*out = c;
+	return 0;
+}
+
+static int write_row(struct imp *im, const struct values_row *row, uint32_t de,
+		     uint32_t unit, struct error *err)
+{
+	char ptext[PERIOD_STRLEN];
+	int64_t units = row->value.units * pow10_tab[VALUES_MAX_SCALE - row->value.scale];
+	struct cell *c;
+	int rc;
+
+	period_format(&row->period, ptext, sizeof(ptext));
+	sqlite3_bind_int64(im->ins, 1, im->de_id[de]);
+	sqlite3_bind_int64(im->ins, 2, im->u_id[unit]);
+	sqlite3_bind_text(im->ins, 3, ptext, -1, SQLITE_STATIC);
+	sqlite3_bind_int(im->ins, 4, period_start(&row->period));
+	sqlite3_bind_int(im->ins, 5, period_end(&row->period));
+	sqlite3_bind_int64(im->ins, 6, units);
+	sqlite3_bind_int(im->ins, 7, row->value.scale);
+	bind_opt(im->ins, 8, row->storedby);
+	bind_opt(im->ins, 9, row->lastupdated);
+	bind_opt(im->ins, 10, row->comment);
+	bind_opt(im->ins, 11, row->followup);
+	rc = sqlite3_step(im->ins);
+	sqlite3_reset(im->ins);
+	if (rc != SQLITE_DONE)
+		return db_fail(im->db, err, "写入数据值");
+	if (sqlite3_changes(db_sqlite(im->db)) == 1) {
+		im->st->inserted++;
+	} else {
+		int64_t old_units;
+		int old_scale;
+		char oldt[DECIMAL_STRLEN], newt[DECIMAL_STRLEN];
+
+		sqlite3_bind_int64(im->sel, 1, im->de_id[de]);
+		sqlite3_bind_int64(im->sel, 2, im->u_id[unit]);
+		sqlite3_bind_text(im->sel, 3, ptext, -1, SQLITE_STATIC);
+		rc = sqlite3_step(im->sel);
+		if (rc != SQLITE_ROW) {
+			sqlite3_reset(im->sel);
+			return db_fail(im->db, err, "读取数据值");
+		}
+		old_units = sqlite3_column_int64(im->sel, 0);
+		old_scale = sqlite3_column_int(im->sel, 1);
+		sqlite3_reset(im->sel);
+		if (old_units == units && old_scale == row->value.scale) {
+			im->st->unchanged++;
+			return 0;
+		}
+		sqlite3_bind_int64(im->upd, 1, units);
+		sqlite3_bind_int(im->upd, 2, row->value.scale);
+		bind_opt(im->upd, 3, row->storedby);
+		bind_opt(im->upd, 4, row->lastupdated);
+		bind_opt(im->upd, 5, row->comment);
+		bind_opt(im->upd, 6, row->followup);
+		sqlite3_bind_int64(im->upd, 7, im->de_id[de]);
+		sqlite3_bind_int64(im->upd, 8, im->u_id[unit]);
+		sqlite3_bind_text(im->upd, 9, ptext, -1, SQLITE_STATIC);
+		rc = sqlite3_step(im->upd);
+		sqlite3_reset(im->upd);
+		if (rc != SQLITE_DONE)
+			return db_fail(im->db, err, "更新数据值");
+		decimal_format(values_decimal(old_units, old_scale), oldt, sizeof(oldt));
+		decimal_format(row->value, newt, sizeof(newt));
+		sqlite3_bind_int64(im->aud, 1, im->de_id[de]);
+		sqlite3_bind_int64(im->aud, 2, im->u_id[unit]);
+		sqlite3_bind_text(im->aud, 3, ptext, -1, SQLITE_STATIC);
+		sqlite3_bind_text(im->aud, 4, oldt, -1, SQLITE_STATIC);
+		sqlite3_bind_text(im->aud, 5, newt, -1, SQLITE_STATIC);
+		sqlite3_bind_text(im->aud, 6,
+				  row->storedby[0] ? row->storedby : im->who, -1,
+				  SQLITE_STATIC);
+		sqlite3_bind_text(im->aud, 7, im->now, -1, SQLITE_STATIC);
+		rc = sqlite3_step(im->aud);
+		sqlite3_reset(im->aud);
+		if (rc != SQLITE_DONE)
+			return db_fail(im->db, err, "写入审计记录");
+		im->st->replaced++;
+	}
+	if (cell_get(im, de, unit, row->period.year, &c, err))
+		return err->code ? err->code : ERR_IO;
+	c->own.v[row->node] = units;
+	c->own.present |= 1u << row->node;
+	return 0;
+}
+
+/* ---- recomputing the aggregates ---- */
+
+static int cmp_anc(const void *a, const void *b)
+{
+	const struct anc *x = a, *y = b;
+
+	/* Deepest first, so children are done before their parents. */
+	if (x->depth != y->depth)
+		return x->depth > y->depth ? -1 : 1;
+	return 0;
+}
+
+static int put_agg(struct imp *im, const struct anc *a, struct error *err)
+{
+	int i, rc;
+
+	sqlite3_bind_int64(im->put, 1, im->de_id[a->de]);
+	sqlite3_bind_int64(im->put, 2, im->u_id[a->unit]);
+	sqlite3_bind_int(im->put, 3, a->year);
+	for (i = 0; i < ROLLUP_NODES; i++) {
+		if (a->agg.sum_present & (1u << i))
+			sqlite3_bind_int64(im->put, 4 + i, a->agg.sum[i]);
+		else
+			sqlite3_bind_null(im->put, 4 + i);
+	}
+	for (i = 0; i < ROLLUP_MONTHS; i++) {
+		if (a->agg.last_present & (1u << i))
+			sqlite3_bind_int64(im->put, 4 + ROLLUP_NODES + i, a->agg.last[i]);
+		else
+			sqlite3_bind_null(im->put, 4 + ROLLUP_NODES + i);
+	}
+	rc = sqlite3_step(im->put);
+	sqlite3_reset(im->put);
+	if (rc != SQLITE_DONE)
+		return db_fail(im->db, err, "写入汇总");
+	return 0;
+}
+
+static int rollup_update(struct imp *im, struct error *err)
+{
+	struct keymap amap = {0};
+	struct anc *anc = NULL;
+	size_t n_anc = 0, cap = 0, i;
+	struct buf sql;
+	int rc = ERR_IO;
+
+	if (im->n_cells == 0)
+		return 0;
+	buf_init(&sql, 8192);
+	buf_printf(&sql,
+		   "INSERT INTO datavalue_rollup(de_id, orgunit_id, year, %s) VALUES(?, ?, ?",
+		   rollup_cols);
+	for (i = 0; i < ROLLUP_NODES + ROLLUP_MONTHS; i++)
+		buf_adds(&sql, ", ?");
+	buf_adds(&sql, ") ON CONFLICT(de_id, orgunit_id, year) DO UPDATE SET ");
+	{
+		const char *p = rollup_cols;
+
+		while (*p) {
+			const char *e = strchr(p, ',');
+			size_t len = e ? (size_t)(e - p) : strlen(p);
+
+			buf_printf(&sql, "%s%.*s = excluded.%.*s",
+				   p == rollup_cols ? "" : ", ", (int)len, p,
+				   (int)len, p);
+			p += len;
+			while (*p == ',' || *p == ' ')
+				p++;
+		}
+	}
+	if (db_prepare(im->db, buf_str(&sql), &im->put, err)) {
+		buf_free(&sql);
+		return ERR_IO;
+	}
+	buf_free(&sql);
+	if (keymap_init(&amap, 4096)) {
+		rc = error_set(err, ERR_NOMEM, "内存不足");
+		goto out;
+	}
+	/* The units to recompute: every touched unit with children and every
+	 * strict ancestor of a touched unit. */
+	for (i = 0; i < im->n_cells; i++) {
+		struct cell *c = cell_at(im, i);
+		int32_t u = im->u_child[c->unit] >= 0 ? (int32_t)c->unit
+						      : im->u_parent[c->unit];
+
+		while (u >= 0) {
+			uint64_t k = pack(c->de, (uint32_t)u, c->year);
+
+			if (keymap_find(&amap, k))
+				break; /* its ancestors are in already */
+			if (n_anc == cap) {
+				size_t nc = cap ? cap * 2 : 4096;
+				struct anc *na = realloc(anc, nc * sizeof(*na));
+
+				if (!na) {
+					rc = error_set(err, ERR_NOMEM, "内存不足");
+					goto out;
+				}
+				anc = na;
+				cap = nc;
+			}
+			anc[n_anc].de = c->de;
+			anc[n_anc].unit = (uint32_t)u;
+			anc[n_anc].year = c->year;
+			anc[n_anc].depth = im->u_depth[u];
+			n_anc++;
+			if (keymap_put(&amap, k, 0)) {
+				rc = error_set(err, ERR_NOMEM, "内存不足");
+				goto out;
+			}
+			u = im->u_parent[u];
+		}
+	}
+	qsort(anc, n_anc, sizeof(*anc), cmp_anc);
+	for (i = 0; i < n_anc; i++)
+		*keymap_find(&amap, pack(anc[i].de, anc[i].unit, anc[i].year)) =
+			(uint32_t)i;
+	for (i = 0; i < n_anc; i++) {
+		struct anc *a = &anc[i];
+		struct rollup_agg children, child;
+		struct rollup_own own_db;
+		const struct rollup_own *own = NULL;
+		uint32_t *v;
+		int32_t c;
+
+		rollup_agg_clear(&children);
+		for (c = im->u_child[a->unit]; c >= 0; c = im->u_next[c]) {
+			uint64_t k = pack(a->de, (uint32_t)c, a->year);
+
+			if ((v = keymap_find(&amap, k))) {
+				if (rollup_agg_add(&children, &anc[*v].agg))
+					goto overflow;
+				continue;
+			}
+			if ((v = keymap_find(&im->cell_map, k))) {
+				/* touched and childless: its own values are all */
+				if (rollup_compute(&cell_at(im, *v)->own, NULL, &child))
+					goto overflow;
+			} else if (!im->de_had[a->de]) {
+				continue; /* nothing stored for this element */
+			} else if ((rc = values_reader_agg(im->reader,
+							   im->de_id[a->de],
+							   im->u_id[c], a->year,
+							   false, &child, err))) {
+				goto out;
+			}
+			if (rollup_agg_add(&children, &child))
+				goto overflow;
+		}
+		if ((v = keymap_find(&im->cell_map, pack(a->de, a->unit, a->year)))) {
+			own = &cell_at(im, *v)->own;
+		} else if (im->de_had[a->de]) {
+			if ((rc = read_own(im->db, im->own, im->de_id[a->de],
+					   im->u_id[a->unit], a->year, &own_db, err)))
+				goto out;
+			own = &own_db;
+		}
+		if (rollup_compute(own, &children, &a->agg))
+			goto overflow;
+		if ((rc = put_agg(im, a, err)))
+			goto out;
+	}
+	rc = 0;
+	goto out;
+overflow:
+	rc = error_set(err, ERR_INPUT, "汇总超出数值范围");
+out:
+	free(anc);
+	keymap_free(&amap);
+	sqlite3_finalize(im->put);
+	im->put = NULL;
+	return rc;
+}
+
+/* ---- the import ---- */
+
+static void reject(struct imp *im, const struct error *e)
+{
+	im->st->rejected++;
+	if (!im->first_err) {
+		im->first = *e;
+		im->first_err = 1;
+	}
+	if (im->o->reject)
+		im->o->reject(im->o->ctx, e);
+}
+
+static int import_reader(struct imp *im, struct csv_reader *rd,
+			 struct error *err)
+{
+	struct csv_record rec;
+	struct values_row row;
+	struct error e;
+	size_t ncols;
+	int rc;
+
+	error_clear(&e);
+	rc = csv_next(rd, &rec, &e);
+	if (rc) {
+		*err = e;
+		return rc;
+	}
+	if (rec.n == 0) {
+		error_at(err, ERR_INPUT, im->file, 1, 0, "文件为空，缺少表头");
+		error_reason(err, "bad_header");
+		return ERR_INPUT;
+	}
+	if (values_parse_header(&rec, im->file, &ncols, err))
+		return ERR_INPUT;
+	csv_expect_fields(rd, ncols);
+	for (;;) {
+		int32_t de, unit;
+		char q[64];
+
+		error_clear(&e);
+		rc = csv_next(rd, &rec, &e);
+		if (rc) {
+			if (strcmp(e.reason, "field_count") == 0 ||
+			    strcmp(e.reason, "field_too_long") == 0 ||
+			    strcmp(e.reason, "record_too_long") == 0 ||
+			    strcmp(e.reason, "too_many_fields") == 0 ||
+			    strcmp(e.reason, "bad_quote") == 0) {
+				im->st->rows++;
+				reject(im, &e);
+				continue;
+			}
+			/* The rest of the file cannot be read: fail whole. */
+			*err = e;
+			return rc;
+		}
+		if (rec.n == 0)
+			break;
+		im->st->rows++;
+		if (rec.n == 1 && rec.len[0] == 0) {
+			error_at(&e, ERR_INPUT, im->file, rec.line, 1, "空行");
+			error_reason(&e, "field_count");
+			reject(im, &e);
+			continue;
+		}
+		if (values_parse_row(&rec, ncols, im->file, &row, &e)) {
+			reject(im, &e);
+			continue;
+		}
+		de = strmap_get(&im->de_map, row.dataelement);
+		if (de < 0) {
+			quote(row.dataelement, q, sizeof(q));
+			error_at(&e, ERR_INPUT, im->file, rec.line, 1,
+				 "未知的数据元代码 '%s'", q);
+			error_reason(&e, "unknown_dataelement");
+			reject(im, &e);
+			continue;
+		}
+		unit = strmap_get(&im->u_map, row.orgunit);
+		if (unit < 0) {
+			quote(row.orgunit, q, sizeof(q));
+			error_at(&e, ERR_INPUT, im->file, rec.line, 3,
+				 "未知的单位代码 '%s'", q);
+			error_reason(&e, "unknown_orgunit");
+			reject(im, &e);
+			continue;
+		}
+		if (im->de_count[de] && decimal_is_negative(row.value)) {
+			quote(rec.field[5], q, sizeof(q));
+			error_at(&e, ERR_INPUT, im->file, rec.line, 6,
+				 "计数指标的数值不能为负 '%s'", q);
+			error_reason(&e, "negative_count");
+			reject(im, &e);
+			continue;
+		}
+		if (im->first_err && !im->o->partial)
+			continue; /* keep checking, write nothing more */
+		if ((rc = write_row(im, &row, (uint32_t)de, (uint32_t)unit, err)))
+			return rc;
+	}
+	if (im->first_err && !im->o->partial) {
+		*err = im->first;
+		return ERR_INPUT;
+	}
+	return rollup_update(im, err);
+}
+
+static void imp_free(struct imp *im)
+{
+	size_t i;
+
+	for (i = 0; i < im->n_units; i++)
+		free(im->u_code[i]);
+	free(im->u_id);
+	free(im->u_parent);
+	free(im->u_child);
+	free(im->u_next);
+	free(im->u_depth);
+	free(im->u_code);
+	free(im->u_map.slot);
+	for (i = 0; i < im->n_de; i++)
+		free(im->de_code[i]);
+	free(im->de_id);
+	free(im->de_code);
+	free(im->de_count);
+	free(im->de_had);
+	free(im->de_map.slot);
+	keymap_free(&im->cell_map);
+	for (i = 0; i < im->n_chunks; i++)
+		free(im->chunks[i]);
+	free(im->chunks);
+	sqlite3_finalize(im->ins);
+	sqlite3_finalize(im->sel);
+	sqlite3_finalize(im->upd);
+	sqlite3_finalize(im->aud);
+	sqlite3_finalize(im->own);
+	sqlite3_finalize(im->put);
+	values_reader_close(im->reader);
+}
+
+static int import_run(struct db *db, const char *path, const char *data,
+		      size_t len, const struct values_import_opts *o,
+		      struct values_import_stats *st, struct error *err)
+{
+	static const struct values_import_opts defaults;
+	struct imp im;
+	struct csv_options copt;
+	struct csv_reader *rd = NULL;
+	int rc;
+
+	if (!o)
+		o = &defaults;
+	memset(st, 0, sizeof(*st));
+	memset(&im, 0, sizeof(im));
+	im.db = db;
+	im.o = o;
+	im.st = st;
+	im.file = o->name ? o->name : (path ? path : "-");
+	snprintf(im.who, sizeof(im.who), "%s", o->user && o->user[0] ? o->user : "unknown");
+	now_utc(im.now, sizeof(im.now));
+	memset(&copt, 0, sizeof(copt));
+	copt.name = im.file;
+	copt.max_field = 4096;
+	copt.max_record = 16384;
+	copt.max_fields = 64;
+	rc = path ? csv_open_file(path, &copt, &rd, err)
+		  : csv_open_mem(data, len, &copt, &rd, err);
+	if (rc)
+		return rc;
+	/* A large page cache for the bulk path; the default for the rest. */
+	db_exec(db, "PRAGMA cache_size = -65536", NULL);
+	if ((rc = db_begin(db, err)))
+		goto out;
+	if ((rc = load_units(&im, err)) || (rc = load_des(&im, err)))
+		goto out;
+	if (keymap_init(&im.cell_map, 1 << 16)) {
+		rc = error_set(err, ERR_NOMEM, "内存不足");
+		goto out;
+	}
+	if ((rc = db_prepare(db,
+			     "INSERT INTO datavalue(de_id, orgunit_id, period, start_day,"
+			     " end_day, value, scale, storedby, lastupdated, comment, followup)"
+			     " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+			     " ON CONFLICT(de_id, orgunit_id, period) DO NOTHING",
+			     &im.ins, err)) ||
+	    (rc = db_prepare(db,
+			     "SELECT value, scale FROM datavalue"
+			     " WHERE de_id = ? AND orgunit_id = ? AND period = ?",
+			     &im.sel, err)) ||
+	    (rc = db_prepare(db,
+			     "UPDATE datavalue SET value = ?, scale = ?, storedby = ?,"
+			     " lastupdated = ?, comment = ?, followup = ?"
+			     " WHERE de_id = ? AND orgunit_id = ? AND period = ?",
+			     &im.upd, err)) ||
+	    (rc = db_prepare(db,
+			     "INSERT INTO datavalue_audit(de_id, orgunit_id, period,"
+			     " old_value, new_value, who, at) VALUES(?, ?, ?, ?, ?, ?, ?)",
+			     &im.aud, err)) ||
+	    (rc = db_prepare(db, OWN_SQL, &im.own, err)) ||
+	    (rc = values_reader_open(db, &im.reader, err)))
+		goto out;
+	if ((rc = import_reader(&im, rd, err)))
+		goto out;
+	/* Finalize before COMMIT so no statement holds the transaction open. */
+	imp_free(&im);
+	memset(&im, 0, sizeof(im));
+	rc = db_commit(db, err);
+out:
+	if (rc)
+		db_rollback(db);
+	imp_free(&im);
+	csv_close(rd);
+	db_exec(db, "PRAGMA cache_size = -2000", NULL);
+	return rc;
+}
+
+int values_import_file(struct db *db, const char *path,
+		       const struct values_import_opts *o,
+		       struct values_import_stats *st, struct error *err)
+{
+	return import_run(db, path, NULL, 0, o, st, err);
+}
+
+int values_import_mem(struct db *db, const char *data, size_t len,
+		      const struct values_import_opts *o,
+		      struct values_import_stats *st, struct error *err)
+{
+	return import_run(db, NULL, data, len, o, st, err);
+}
+
+/* ---- export ---- */
+
+int values_export(struct db *db, int year, FILE *out, struct error *err)
+{
+	sqlite3_stmt *st = NULL;
+	struct buf b;
+	size_t i;
+	int rc;
+
+	if (db_prepare(db,
+		       "SELECT d.code, v.period, o.code, v.value, v.scale, v.storedby,"
+		       " v.lastupdated, v.comment, v.followup"
+		       " FROM datavalue v JOIN dataelement d ON d.id = v.de_id"
+		       " JOIN orgunit o ON o.id = v.orgunit_id"
+		       " WHERE v.start_day >= ? AND v.end_day <= ?"
+		       " ORDER BY v.de_id, v.orgunit_id, v.period",
+		       &st, err))
+		return ERR_IO;
+	sqlite3_bind_int(st, 1, period_start(&(struct period){PERIOD_YEAR, year, 0}));
+	sqlite3_bind_int(st, 2, period_end(&(struct period){PERIOD_YEAR, year, 0}));
+	buf_init(&b, 1 << 20);
+	for (i = 0; i < VALUES_COLUMNS; i++)
+		buf_printf(&b, "%s%s", i ? "," : "", values_header[i]);
+	buf_addc(&b, '\n');
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char num[DECIMAL_STRLEN];
+		size_t n;
+		int c;
+
+		for (c = 0; c < 3; c++) {
+			const char *t = (const char *)sqlite3_column_text(st, c);
+
+			csv_write_field(&b, t ? t : "", t ? strlen(t) : 0);
+			buf_addc(&b, ',');
+		}
+		buf_adds(&b, ",,");
+		n = decimal_format(values_decimal(sqlite3_column_int64(st, 3),
+						  sqlite3_column_int(st, 4)),
+				   num, sizeof(num));
+		buf_add(&b, num, n);
+		for (c = 5; c < 9; c++) {
+			const char *t = (const char *)sqlite3_column_text(st, c);
+
+			buf_addc(&b, ',');
+			if (t)
+				csv_write_field(&b, t, strlen(t));
+		}
+		if (buf_addc(&b, '\n'))
+			break;
+		if (b.len > (1 << 19)) {
+			if (fwrite(b.data, 1, b.len, out) != b.len) {
+				rc = SQLITE_IOERR;
+				break;
+			}
+			buf_reset(&b);
+		}
+	}
+	if (rc == SQLITE_DONE && b.len && fwrite(b.data, 1, b.len, out) != b.len)
+		rc = SQLITE_IOERR;
+	buf_free(&b);
+	if (rc == SQLITE_IOERR) {
+		sqlite3_finalize(st);
+		return error_set(err, ERR_IO, "写出失败");
+	}
+	if (rc != SQLITE_DONE) {
+		db_fail(db, err, "导出数据值");
+		sqlite3_finalize(st);
+		return ERR_IO;
+	}
+	sqlite3_finalize(st);
+	if (fflush(out))
+		return error_set(err, ERR_IO, "写出失败");
+	return 0;
+}
