@@ -162,6 +162,69 @@ static const struct migration subsidy_migrations[] = {
 	 " BEGIN SELECT RAISE(ABORT, '账务分录不可修改'); END;"
 	 "CREATE TRIGGER ledger_entry_no_delete BEFORE DELETE ON ledger_entry"
 	 " BEGIN SELECT RAISE(ABORT, '账务分录不可删除'); END;"},
+
+	/*
+	 * Migration 2 (subsidy-ops: batches, bank files, anomalies; see
+	 * docs/batches.md, docs/bankfile.md, docs/anomalies.md):
+	 *
+	 *   payment_correction   a failed payment whose account was corrected:
+	 *                        its entitlement may be reissued (once)
+	 *   bank_import          one row per return file applied, by content
+	 *                        hash, so the same file is never applied twice
+	 *   bank_return_line     every D line of those files with its outcome
+	 *   death                date of death per person (keyed ID hash)
+	 *   official             the officials list (优亲厚友 review)
+	 */
+	{2,
+	 "CREATE TABLE payment_correction("
+	 " payment_id INTEGER PRIMARY KEY REFERENCES payment(id),"
+	 " account_id INTEGER NOT NULL REFERENCES bank_account(id),"
+	 " corrected_at TEXT NOT NULL);"
+
+	 "CREATE TABLE bank_import("
+	 " id INTEGER PRIMARY KEY,"
+	 " file_hash BLOB NOT NULL UNIQUE," /* BLAKE2b-256 of the file's bytes */
+	 " file TEXT NOT NULL,"
+	 " batch_id INTEGER NOT NULL REFERENCES batch(id),"
+	 " imported_at TEXT NOT NULL,"
+	 " lines INTEGER NOT NULL,"
+	 " paid INTEGER NOT NULL, paid_fen INTEGER NOT NULL,"
+	 " failed INTEGER NOT NULL, failed_fen INTEGER NOT NULL,"
+	 " reversed INTEGER NOT NULL, reversed_fen INTEGER NOT NULL,"
+	 " already INTEGER NOT NULL, unknown INTEGER NOT NULL,"
+	 " mismatch INTEGER NOT NULL, duplicate INTEGER NOT NULL,"
+	 " conflict INTEGER NOT NULL);"
+
+	 "CREATE TABLE bank_return_line("
+	 " import_id INTEGER NOT NULL REFERENCES bank_import(id),"
+	 " line INTEGER NOT NULL,"
+	 " payment_id INTEGER NOT NULL," /* as the bank wrote it: may be unknown */
+	 " status TEXT NOT NULL CHECK(status IN ('SUCCESS','FAILED','REVERSED')),"
+	 " reason TEXT NOT NULL,"
+	 " amount_fen INTEGER NOT NULL,"
+	 " bank_time TEXT NOT NULL,"
+	 " outcome TEXT NOT NULL CHECK(outcome IN ('paid','failed','reversed',"
+	 "  'already','unknown','mismatch','duplicate','conflict')));"
+	 "CREATE TRIGGER bank_return_line_keep BEFORE DELETE ON bank_return_line"
+	 " BEGIN SELECT RAISE(ABORT, '回盘记录不可删除'); END;"
+
+	 "CREATE TABLE death("
+	 " id_hash BLOB PRIMARY KEY,"      /* keyed hash, as beneficiary.id_hash */
+	 " id_enc BLOB NOT NULL,"
+	 " death_day INTEGER NOT NULL,"    /* days since 1970-01-01 */
+	 " file TEXT NOT NULL,"
+	 " line INTEGER NOT NULL,"
+	 " imported_at TEXT NOT NULL);"
+
+	 "CREATE TABLE official("
+	 " id INTEGER PRIMARY KEY,"
+	 " id_hash BLOB NOT NULL,"
+	 " id_enc BLOB NOT NULL,"
+	 " name TEXT NOT NULL,"
+	 " village_code TEXT NOT NULL,"
+	 " role TEXT NOT NULL,"
+	 " imported_at TEXT NOT NULL,"
+	 " UNIQUE(id_hash, village_code, role));"},
 };
 
 int subsidy_migrate(struct db *db, struct error *err)
