@@ -36,14 +36,14 @@ static const struct cli_command budget_commands[] = {
 };
 
 static const struct cli_command bankfile_commands[] = {
-	{"export", "导出银行代发文件", "BATCH --out FILE [--db PATH]", cli_subsidy_bankfile_export, NULL},
+	{"export", "导出银行代发文件", "BATCH --out FILE [--key PATH] [--db PATH]", cli_subsidy_bankfile_export, NULL},
 	{"import", "导入银行回盘文件并对账", "FILE [--db PATH]", cli_subsidy_bankfile_import, NULL},
 	{0},
 };
 
 static const struct cli_command payment_commands[] = {
 	{"correct", "更正失败发放的账户，待下一批次重发",
-	 "--payment ID --account ACCOUNT [--db PATH]", cli_subsidy_payment_correct, NULL},
+	 "--payment ID --account ACCOUNT [--key PATH] [--db PATH]", cli_subsidy_payment_correct, NULL},
 	{0},
 };
 

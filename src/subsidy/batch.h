@@ -1,0 +1,108 @@
+/*
+ * batch.h - payment batches (发放批次), budgets, and payment corrections.
+ *
+ * A batch turns the approved, unpaid entitlements of one programme-period
+ * (optionally one county) into payment orders, plus the reissues: failed
+ * payments whose account was corrected get a new payment (attempt + 1, the
+ * corrected account). Everything is set-based SQL in one transaction, with
+ * one ledger posting per kind of movement for the whole batch (unpaid ->
+ * pending for new payments, failed -> pending for reissues), so a crash at
+ * any instant leaves either the whole batch or nothing. The schema's
+ * partial unique index (one live payment per entitlement) makes a second
+ * live payment for an entitlement impossible whatever happens here.
+ *
+ * Entitlements on hold are skipped and counted. Before choosing, the batch
+ * puts on hold every approved, unpaid entitlement of its programme-period
+ * whose beneficiary has a death record dated before the period began (the
+ * deaths import does the same for entitlements present at import time;
+ * doing it here covers rosters imported after the death record).
+ * See docs/batches.md.
+ */
+#ifndef MINSHENG_SUBSIDY_BATCH_H
+#define MINSHENG_SUBSIDY_BATCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct db;
+struct error;
+
+struct batch_request {
+	const char *programme;  /* programme code */
+	const char *period;     /* period text (canonicalised) */
+	const char *county;     /* 6-digit county code, or NULL for all */
+};
+
+struct batch_result {
+	int64_t batch_id;       /* 0 when nothing was due (no batch made) */
+	int64_t count;          /* payments in the batch */
+	int64_t total_fen;
+	int64_t new_count, new_fen;         /* first attempts */
+	int64_t reissue_count, reissue_fen; /* corrected and reissued */
+	int64_t held;           /* unpaid entitlements on hold, skipped */
+	int64_t held_now;       /* of which put on hold by this run (deaths) */
+};
+
+/*
+ * Create a batch. Returns 0 (res->batch_id == 0 when there was nothing to
+ * pay: no batch is created, so re-running after a completed run is
+ * harmless), ERR_INPUT for an unknown programme, a bad period or county, or
+ * a batch that would exceed a budget (err->reason "budget_exceeded", the
+ * message says by how much), ERR_IO on database failure.
+ */
+int batch_create(struct db *db, const struct batch_request *req,
+		 struct batch_result *res, struct error *err);
+
+/*
+ * The refusal message for a budget: programme code, year, county, the
+ * budget, what is already used (pending or paid) and this batch's amount in
+ * that county, all in fen. Written into out (n bytes); Chinese, amounts in
+ * 元 with two decimals and in 分, e.g.
+ *   预算不足：项目 P01 2023年 县 410102 预算 1000.00 元（100000 分），已用
+ *   600.00 元（60000 分），本批次 500.00 元（50000 分），超出 100.00 元（10000 分）
+ */
+void batch_budget_message(char *out, size_t n, const char *programme, int year,
+			  const char *county, int64_t budget_fen,
+			  int64_t used_fen, int64_t batch_fen);
+
+/* fen as yuan with two decimals ("1234.05", "-0.50"), exactly. */
+void batch_yuan(int64_t fen, char *out, size_t n);
+
+/*
+ * Set (or replace) the budget of a programme, year and county. ERR_INPUT
+ * for an unknown programme, a year outside 1900..9999, a county that is not
+ * 6 digits, a negative amount.
+ */
+int budget_set(struct db *db, const char *programme, int year,
+	       const char *county, int64_t amount_fen, struct error *err);
+
+/* One row of the batch list. */
+struct batch_info {
+	int64_t id;
+	char programme[40];
+	char period[16];
+	char county[16];        /* "" for all counties */
+	char created_at[32];
+	int64_t count, total_fen;
+	int64_t pending, paid, failed, cancelled;   /* payments by status */
+};
+
+/* Every batch in id order; fn's non-zero return stops and is returned. */
+int batch_list(struct db *db, int (*fn)(void *ctx, const struct batch_info *b),
+	       void *ctx, struct error *err);
+
+/*
+ * Correct a failed payment: the beneficiary's new bank account (digits,
+ * checked 16-19 digits and Luhn) becomes current (the old one keeps its
+ * history with valid_to set), the payment's entitlement (and the person's
+ * other unpaid entitlements on the old account) point to it, and the
+ * payment is recorded as corrected, so the next batch of its
+ * programme-period reissues it. Needs the key (keys from pii_open).
+ * ERR_INPUT when the payment does not exist, is not failed, is not the
+ * latest attempt, or was already corrected, or the account is invalid.
+ */
+struct pii_keys;
+int payment_correct(struct db *db, const struct pii_keys *keys,
+		    int64_t payment_id, const char *account, struct error *err);
+
+#endif

@@ -1,0 +1,846 @@
+/*
+ * reconcile.c - writing payment files and reconciling return files against
+ * the payments (reconcile.h, docs/bankfile.md).
+ *
+ * Export streams the batch's pending payments in id order through one
+ * buffer into a 0600 temporary file that is renamed into place.
+ *
+ * Import is built for files of tens of millions of lines: the file is
+ * mapped and parsed completely first (a malformed file changes nothing),
+ * its lines are kept in a compact array sorted by (payment, bank time,
+ * line), and that array is merged with the batch's payments read once in id
+ * order. Decisions are made in memory, then written: the import row, every
+ * line with its outcome, the changed payments, and one ledger movement per
+ * kind (paid, failed, reversed) for the whole file.
+ */
+#include "subsidy/reconcile.h"
+
+#include "base/buf.h"
+#include "base/error.h"
+#include "db/db.h"
+#include "subsidy/bankfile.h"
+#include "subsidy/ledger.h"
+#include "subsidy/pii.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *const outcome_names[RECON_NOUTCOMES] = {
+	"paid", "failed", "reversed", "already", "unknown", "mismatch", "duplicate", "conflict",
+};
+
+static const char *const outcome_labels[RECON_NOUTCOMES] = {
+	"发放成功", "发放失败", "冲正", "已处理过（无变化）", "未知发放编号", "金额不符", "重复",
+	"矛盾",
+};
+
+const char *reconcile_outcome_name(enum reconcile_outcome o)
+{
+	return (unsigned)o < RECON_NOUTCOMES ? outcome_names[o] : "";
+}
+
+const char *reconcile_outcome_label(enum reconcile_outcome o)
+{
+	return (unsigned)o < RECON_NOUTCOMES ? outcome_labels[o] : "";
+}
+
+static void utc_now(char *out, size_t n)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* ---- export ---- */
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* fsync the directory holding path, so the rename is durable. */
+static void sync_dir(const char *path)
+{
+	char copy[4096];
+	int fd;
+
+	snprintf(copy, sizeof(copy), "%s", path);
+	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+int bankfile_export(struct db *db, const struct pii_keys *keys, int64_t batch_id,
+		    const char *path, int64_t *count, int64_t *total_fen,
+		    struct error *err)
+{
+	char tmp[4096], account[PII_MAXPLAIN + 1];
+	sqlite3_stmt *st = NULL;
+	struct buf b;
+	int64_t n = 0, sum = 0, want_n = 0, want_sum = 0, exists;
+	int fd = -1, rc = ERR_IO, step;
+
+	*count = 0;
+	*total_fen = 0;
+	buf_init(&b, (size_t)8 << 20);
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof(tmp))
+		return error_set(err, ERR_USAGE, "文件名太长");
+	/* One read transaction: the counts and the rows agree. */
+	if (db_exec(db, "BEGIN", err))
+		return ERR_IO;
+	if (db_prepare(db, "SELECT COUNT(*) FROM batch WHERE id = ?", &st, err))
+		goto out;
+	sqlite3_bind_int64(st, 1, batch_id);
+	exists = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	st = NULL;
+	if (!exists) {
+		rc = error_set(err, ERR_INPUT, "批次 %lld 不存在", (long long)batch_id);
+		goto out;
+	}
+	if (db_prepare(db,
+		       "SELECT COUNT(*), COALESCE(SUM(amount_fen), 0) FROM payment"
+		       " WHERE batch_id = ? AND status = 'pending'",
+		       &st, err))
+		goto out;
+	sqlite3_bind_int64(st, 1, batch_id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		db_fail(db, err, "统计批次");
+		goto out;
+	}
+	want_n = sqlite3_column_int64(st, 0);
+	want_sum = sqlite3_column_int64(st, 1);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (want_n == 0) {
+		rc = error_set(err, ERR_INPUT, "批次 %lld 没有在途（待银行处理）的发放记录",
+			       (long long)batch_id);
+		goto out;
+	}
+
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 || fchmod(fd, 0600) != 0) {
+		error_set(err, ERR_IO, "无法写入 '%s'：%s", tmp, strerror(errno));
+		goto out;
+	}
+	if (bankfile_format_payment_header(&b, batch_id, want_n, want_sum)) {
+		error_set(err, ERR_IO, "无法写出文件头");
+		goto out;
+	}
+	if (db_prepare(db,
+		       "SELECT y.id, b.name, a.acct_hash, a.acct_enc, y.amount_fen"
+		       " FROM payment y JOIN entitlement e ON e.id = y.entitlement_id"
+		       " JOIN beneficiary b ON b.id = e.beneficiary_id"
+		       " JOIN bank_account a ON a.id = y.account_id"
+		       " WHERE y.batch_id = ? AND y.status = 'pending' ORDER BY y.id",
+		       &st, err))
+		goto out;
+	sqlite3_bind_int64(st, 1, batch_id);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t pid = sqlite3_column_int64(st, 0);
+		const char *name = (const char *)sqlite3_column_text(st, 1);
+		int name_len = sqlite3_column_bytes(st, 1);
+		const unsigned char *hash = sqlite3_column_blob(st, 2);
+		int hash_len = sqlite3_column_bytes(st, 2);
+		const unsigned char *enc = sqlite3_column_blob(st, 3);
+		int enc_len = sqlite3_column_bytes(st, 3);
+		int64_t amount = sqlite3_column_int64(st, 4);
+		long alen = -1;
+
+		if (hash && hash_len == PII_HASHBYTES && enc && enc_len > 0)
+			alen = pii_decrypt(keys, PII_ACCOUNT, enc, (size_t)enc_len, hash, account);
+		if (alen < 0) {
+			rc = error_set(err, ERR_INPUT,
+				       "发放记录 %lld 的银行账号无法解密（密钥文件不符？）",
+				       (long long)pid);
+			goto out;
+		}
+		if (bankfile_format_payment_line(&b, pid, name ? name : "", (size_t)name_len,
+						 account, (size_t)alen, amount)) {
+			rc = error_set(err, ERR_INPUT,
+				       "发放记录 %lld 无法写入代发文件（姓名含控制字符或账号无效）",
+				       (long long)pid);
+			goto out;
+		}
+		n++;
+		sum += amount;
+		if (b.len >= ((size_t)1 << 20)) {
+			if (write_all(fd, b.data, b.len)) {
+				error_set(err, ERR_IO, "写入 '%s' 失败：%s", tmp, strerror(errno));
+				goto out;
+			}
+			buf_reset(&b);
+		}
+	}
+	sodium_memzero(account, sizeof(account));
+	if (step != SQLITE_DONE) {
+		db_fail(db, err, "读取发放记录");
+		goto out;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (n != want_n || sum != want_sum) {
+		error_set(err, ERR_INTERNAL, "批次 %lld 的发放记录在导出时发生变化",
+			  (long long)batch_id);
+		goto out;
+	}
+	if (bankfile_format_trailer(&b, n, sum) || write_all(fd, b.data, b.len) ||
+	    fsync(fd) != 0) {
+		error_set(err, ERR_IO, "写入 '%s' 失败：%s", tmp, strerror(errno));
+		goto out;
+	}
+	if (close(fd) != 0) {
+		fd = -1;
+		error_set(err, ERR_IO, "写入 '%s' 失败：%s", tmp, strerror(errno));
+		goto out;
+	}
+	fd = -1;
+	if (rename(tmp, path) != 0) {
+		error_set(err, ERR_IO, "无法写入 '%s'：%s", path, strerror(errno));
+		goto out;
+	}
+	sync_dir(path);
+	*count = n;
+	*total_fen = sum;
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	if (fd >= 0)
+		close(fd);
+	if (rc)
+		unlink(tmp);
+	db_rollback(db); /* ends the read transaction */
+	if (b.data)
+		sodium_memzero(b.data, b.cap);
+	buf_free(&b);
+	return rc;
+}
+
+/* ---- import ---- */
+
+/* One return line, compact (a file may have tens of millions). */
+struct rline {
+	int64_t pid;
+	int64_t amount;
+	int64_t time;       /* YYYYMMDDhhmmss as a number: sorts as time */
+	uint32_t line;
+	uint16_t reason;    /* index into the interned reasons */
+	uint8_t status;     /* enum bankret_status */
+	uint8_t outcome;    /* enum reconcile_outcome */
+};
+
+/* A payment whose row changes. */
+struct change {
+	int64_t pid;
+	int64_t time;
+	uint16_t reason;
+	uint8_t status;     /* new status: 'p'aid or 'f'ailed */
+	uint8_t reversed;
+};
+
+struct reasons {
+	char (*code)[BANKFILE_REASON_MAX + 1];
+	size_t n, cap;
+};
+
+static int reason_intern(struct reasons *r, const char *code, uint16_t *out)
+{
+	size_t i;
+
+	/* Few distinct codes in practice; the last one used is the likeliest. */
+	for (i = r->n; i-- > 0;) {
+		if (strcmp(r->code[i], code) == 0) {
+			*out = (uint16_t)i;
+			return 0;
+		}
+	}
+	if (r->n == 65535)
+		return -1;
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 16;
+		void *p = realloc(r->code, cap * sizeof(*r->code));
+
+		if (!p)
+			return -1;
+		r->code = p;
+		r->cap = cap;
+	}
+	memcpy(r->code[r->n], code, BANKFILE_REASON_MAX + 1);
+	*out = (uint16_t)r->n++;
+	return 0;
+}
+
+static int64_t time_number(const char *t)
+{
+	int64_t v = 0;
+	int i;
+
+	for (i = 0; i < BANKFILE_TIME_LEN; i++)
+		if (t[i] >= '0' && t[i] <= '9')
+			v = v * 10 + (t[i] - '0');
+	return v;
+}
+
+static void time_text(int64_t v, char *out)
+{
+	char d[15];
+	int i;
+
+	for (i = 13; i >= 0; i--) {
+		d[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	memcpy(out, d, 4);
+	out[4] = '-';
+	memcpy(out + 5, d + 4, 2);
+	out[7] = '-';
+	memcpy(out + 8, d + 6, 2);
+	out[10] = 'T';
+	memcpy(out + 11, d + 8, 2);
+	out[13] = ':';
+	memcpy(out + 14, d + 10, 2);
+	out[16] = ':';
+	memcpy(out + 17, d + 12, 2);
+	out[19] = '\0';
+}
+
+static int rline_cmp(const void *a, const void *b)
+{
+	const struct rline *x = a, *y = b;
+
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	if (x->time != y->time)
+		return x->time < y->time ? -1 : 1;
+	return x->line < y->line ? -1 : (x->line > y->line);
+}
+
+static int rline_line_cmp(const void *a, const void *b)
+{
+	const struct rline *x = a, *y = b;
+
+	return x->line < y->line ? -1 : (x->line > y->line);
+}
+
+struct parsed {
+	struct rline *v;
+	size_t n, cap;
+	struct reasons reasons;
+	int64_t batch_id;
+};
+
+static void parsed_free(struct parsed *p)
+{
+	free(p->v);
+	free(p->reasons.code);
+}
+
+static int parse_file(const char *path, const char *data, size_t len, struct parsed *out,
+		      struct error *err)
+{
+	struct bankfile_parser ps;
+	struct bankret_line ln;
+	bool end = false;
+
+	if (bankfile_return_open(&ps, data, len, path, &out->batch_id, err))
+		return ERR_INPUT;
+	for (;;) {
+		struct rline *r;
+
+		if (bankfile_return_next(&ps, &ln, &end, err))
+			return ERR_INPUT;
+		if (end)
+			return 0;
+		if (out->n == out->cap) {
+			size_t cap = out->cap ? out->cap * 2 : 4096;
+			void *p = realloc(out->v, cap * sizeof(*out->v));
+
+			if (!p)
+				return error_set(err, ERR_NOMEM, "内存不足");
+			out->v = p;
+			out->cap = cap;
+		}
+		if (ln.line > (long)UINT32_MAX)
+			return error_at(err, ERR_INPUT, path, ln.line, 0, "文件行数太多");
+		r = &out->v[out->n++];
+		r->pid = ln.payment_id;
+		r->amount = ln.amount_fen;
+		r->time = time_number(ln.bank_time);
+		r->line = (uint32_t)ln.line;
+		r->status = (uint8_t)ln.status;
+		r->outcome = RECON_ALREADY;
+		if (reason_intern(&out->reasons, ln.reason, &r->reason))
+			return error_at(err, ERR_INPUT, path, ln.line, 4, "原因代码种类太多");
+	}
+}
+
+enum { ST_PENDING = 1, ST_PAID, ST_FAILED, ST_CANCELLED, ST_REVERSED_FAILED };
+
+static int status_code(const char *s, const char *reason)
+{
+	if (!s)
+		return 0;
+	if (strcmp(s, "pending") == 0)
+		return ST_PENDING;
+	if (strcmp(s, "paid") == 0)
+		return ST_PAID;
+	if (strcmp(s, "failed") == 0)
+		return reason && strncmp(reason, "REVERSED:", 9) == 0 ? ST_REVERSED_FAILED
+								     : ST_FAILED;
+	if (strcmp(s, "cancelled") == 0)
+		return ST_CANCELLED;
+	return 0;
+}
+
+struct decide {
+	struct parsed *pf;
+	struct reconcile_summary *sum;
+	reconcile_note_fn note;
+	void *ctx;
+	struct change *ch;
+	size_t nch;
+};
+
+static void note(struct decide *d, struct rline *r, enum reconcile_outcome o,
+		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void note(struct decide *d, struct rline *r, enum reconcile_outcome o,
+		 const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	r->outcome = (uint8_t)o;
+	if (!d->note)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	d->note(d->ctx, o, (long)r->line, r->pid, msg);
+}
+
+static const char *status_label(int st)
+{
+	switch (st) {
+	case ST_PENDING:
+		return "在途";
+	case ST_PAID:
+		return "已发";
+	case ST_FAILED:
+		return "失败";
+	case ST_REVERSED_FAILED:
+		return "已冲正";
+	case ST_CANCELLED:
+		return "已取消";
+	}
+	return "未知";
+}
+
+/*
+ * Apply the lines v[0..n) of one known payment (current state st, amount
+ * amount) in time order; record the payment's change, if any.
+ */
+static void decide_payment(struct decide *d, struct rline *v, size_t n, int st,
+			   int64_t amount)
+{
+	int orig = st, seen = 0;
+	int64_t time = 0;
+	uint16_t reason = 0;
+	int reversed = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct rline *r = &v[i];
+		int bit = 1 << r->status;
+
+		if (r->amount != amount) {
+			note(d, r, RECON_MISMATCH, "金额 %lld 分与发放金额 %lld 分不符",
+			     (long long)r->amount, (long long)amount);
+			continue;
+		}
+		if (seen & bit) {
+			note(d, r, RECON_DUPLICATE, "同一发放的 %s 记录重复",
+			     bankret_status_name((enum bankret_status)r->status));
+			continue;
+		}
+		seen |= bit;
+		switch (r->status) {
+		case BANKRET_SUCCESS:
+			if (st == ST_PENDING) {
+				st = ST_PAID;
+				r->outcome = RECON_PAID;
+				time = r->time;
+				reason = r->reason;
+			} else if (st == ST_PAID) {
+				r->outcome = RECON_ALREADY;
+			} else {
+				note(d, r, RECON_CONFLICT, "发放状态为%s，银行却报成功，未处理，请人工核实",
+				     status_label(st));
+			}
+			break;
+		case BANKRET_FAILED:
+			if (st == ST_PENDING) {
+				st = ST_FAILED;
+				r->outcome = RECON_FAILED;
+				time = r->time;
+				reason = r->reason;
+			} else if (st == ST_FAILED || st == ST_REVERSED_FAILED) {
+				r->outcome = RECON_ALREADY;
+			} else {
+				note(d, r, RECON_CONFLICT,
+				     "发放状态为%s，银行却报失败，未处理（退回资金应以 REVERSED 冲正）",
+				     status_label(st));
+			}
+			break;
+		case BANKRET_REVERSED:
+			if (st == ST_PAID) {
+				st = ST_REVERSED_FAILED;
+				r->outcome = RECON_REVERSED;
+				time = r->time;
+				reason = r->reason;
+				reversed = 1;
+			} else if (st == ST_REVERSED_FAILED) {
+				r->outcome = RECON_ALREADY;
+			} else {
+				note(d, r, RECON_CONFLICT, "发放状态为%s，不能冲正，未处理",
+				     status_label(st));
+			}
+			break;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		d->sum->n[v[i].outcome]++;
+		d->sum->fen[v[i].outcome] += v[i].amount;
+	}
+	if (st != orig) {
+		struct change *c = &d->ch[d->nch++];
+
+		c->pid = v[0].pid;
+		c->time = time;
+		c->reason = reason;
+		c->status = st == ST_PAID ? 'p' : 'f';
+		c->reversed = (uint8_t)reversed;
+	}
+}
+
+/* Merge the sorted lines with the batch's payments read in id order. */
+static int decide_all(struct db *db, struct decide *d, struct error *err)
+{
+	struct parsed *pf = d->pf;
+	sqlite3_stmt *st;
+	int64_t cur_id = 0;
+	int cur_st = 0, step = SQLITE_ROW;
+	int64_t cur_amount = 0;
+	size_t i = 0;
+
+	if (db_prepare(db,
+		       "SELECT id, status, amount_fen, reason FROM payment"
+		       " WHERE batch_id = ? ORDER BY id",
+		       &st, err))
+		return ERR_IO;
+	sqlite3_bind_int64(st, 1, pf->batch_id);
+	while (i < pf->n) {
+		int64_t pid = pf->v[i].pid;
+		size_t j = i;
+
+		while (j < pf->n && pf->v[j].pid == pid)
+			j++;
+		while (step == SQLITE_ROW && cur_id < pid) {
+			step = sqlite3_step(st);
+			if (step == SQLITE_ROW) {
+				cur_id = sqlite3_column_int64(st, 0);
+				cur_st = status_code((const char *)sqlite3_column_text(st, 1),
+						     (const char *)sqlite3_column_text(st, 3));
+				cur_amount = sqlite3_column_int64(st, 2);
+			}
+		}
+		if (step != SQLITE_ROW && step != SQLITE_DONE) {
+			sqlite3_finalize(st);
+			return db_fail(db, err, "读取发放记录");
+		}
+		if (step == SQLITE_ROW && cur_id == pid) {
+			decide_payment(d, pf->v + i, j - i, cur_st, cur_amount);
+		} else {
+			for (size_t k = i; k < j; k++) {
+				note(d, &pf->v[k], RECON_UNKNOWN, "批次 %lld 中没有发放编号 %lld",
+				     (long long)pf->batch_id, (long long)pid);
+				d->sum->n[RECON_UNKNOWN]++;
+				d->sum->fen[RECON_UNKNOWN] += pf->v[k].amount;
+			}
+		}
+		i = j;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int map_file(const char *path, char **data, size_t *len, struct error *err)
+{
+	struct stat sb;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	*data = NULL;
+	*len = 0;
+	if (fd < 0 || fstat(fd, &sb) != 0) {
+		error_set(err, ERR_IO, "无法打开 '%s'：%s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return ERR_IO;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		close(fd);
+		return error_set(err, ERR_INPUT, "'%s' 不是普通文件", path);
+	}
+	if (sb.st_size > 0) {
+		void *p = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+
+		if (p == MAP_FAILED) {
+			close(fd);
+			return error_set(err, ERR_IO, "无法读取 '%s'：%s", path, strerror(errno));
+		}
+		madvise(p, (size_t)sb.st_size, MADV_SEQUENTIAL);
+		*data = p;
+		*len = (size_t)sb.st_size;
+	}
+	close(fd);
+	return 0;
+}
+
+static int write_lines(struct db *db, struct parsed *pf, int64_t import_id, struct error *err)
+{
+	sqlite3_stmt *st;
+	char t[BANKFILE_TIME_LEN + 1];
+	size_t i;
+
+	if (db_prepare(db,
+		       "INSERT INTO bank_return_line(import_id, line, payment_id, status, reason,"
+		       " amount_fen, bank_time, outcome) VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
+		       &st, err))
+		return ERR_IO;
+	sqlite3_bind_int64(st, 1, import_id);
+	for (i = 0; i < pf->n; i++) {
+		const struct rline *r = &pf->v[i];
+
+		time_text(r->time, t);
+		sqlite3_bind_int64(st, 2, r->line);
+		sqlite3_bind_int64(st, 3, r->pid);
+		sqlite3_bind_text(st, 4, bankret_status_name((enum bankret_status)r->status), -1,
+				  SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, pf->reasons.code[r->reason], -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 6, r->amount);
+		sqlite3_bind_text(st, 7, t, BANKFILE_TIME_LEN, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 8, outcome_names[r->outcome], -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			sqlite3_finalize(st);
+			return db_fail(db, err, "记录回盘明细");
+		}
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int apply_changes(struct db *db, const struct decide *d, struct error *err)
+{
+	sqlite3_stmt *st;
+	char t[BANKFILE_TIME_LEN + 1], reason[BANKFILE_REASON_MAX + 16];
+	size_t i;
+
+	if (db_prepare(db, "UPDATE payment SET status = ?, reason = ?, bank_time = ? WHERE id = ?",
+		       &st, err))
+		return ERR_IO;
+	for (i = 0; i < d->nch; i++) {
+		const struct change *c = &d->ch[i];
+		const char *code = d->pf->reasons.code[c->reason];
+
+		time_text(c->time, t);
+		sqlite3_bind_text(st, 1, c->status == 'p' ? "paid" : "failed", -1, SQLITE_STATIC);
+		if (c->status == 'p') {
+			sqlite3_bind_null(st, 2);
+		} else {
+			snprintf(reason, sizeof(reason), "%s%s", c->reversed ? "REVERSED:" : "",
+				 code);
+			sqlite3_bind_text(st, 2, reason, -1, SQLITE_TRANSIENT);
+		}
+		sqlite3_bind_text(st, 3, t, BANKFILE_TIME_LEN, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 4, c->pid);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			sqlite3_finalize(st);
+			return db_fail(db, err, "更新发放状态");
+		}
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int bankfile_import(struct db *db, const char *path, struct reconcile_summary *sum,
+		    reconcile_note_fn note_fn, void *ctx, struct error *err)
+{
+	unsigned char hash[crypto_generichash_BYTES];
+	struct parsed pf;
+	struct decide d;
+	sqlite3_stmt *st = NULL;
+	char *data = NULL, now[32], ref[64], period[32];
+	size_t len = 0, i;
+	int64_t prog = 0;
+	int rc, sorted = 1;
+
+	memset(sum, 0, sizeof(*sum));
+	memset(&pf, 0, sizeof(pf));
+	memset(&d, 0, sizeof(d));
+	if (sodium_init() < 0)
+		return error_set(err, ERR_INTERNAL, "无法初始化 libsodium");
+	rc = map_file(path, &data, &len, err);
+	if (rc)
+		return rc;
+	crypto_generichash(hash, sizeof(hash), (const unsigned char *)data, len, NULL, 0);
+	rc = parse_file(path, data ? data : "", len, &pf, err);
+	if (data)
+		munmap(data, len);
+	if (rc)
+		goto out;
+	sum->batch_id = pf.batch_id;
+	sum->lines = (int64_t)pf.n;
+	for (i = 1; i < pf.n && sorted; i++)
+		sorted = rline_cmp(&pf.v[i - 1], &pf.v[i]) <= 0;
+	if (!sorted)
+		qsort(pf.v, pf.n, sizeof(*pf.v), rline_cmp);
+
+	rc = ERR_IO;
+	if (db_begin(db, err))
+		goto out;
+	if (db_prepare(db, "SELECT id, imported_at FROM bank_import WHERE file_hash = ?", &st,
+		       err))
+		goto fail;
+	sqlite3_bind_blob(st, 1, hash, sizeof(hash), SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		sum->already_imported = true;
+		sum->import_id = sqlite3_column_int64(st, 0);
+		snprintf(sum->imported_at, sizeof(sum->imported_at), "%s",
+			 (const char *)sqlite3_column_text(st, 1));
+		memset(sum->n, 0, sizeof(sum->n));
+		memset(sum->fen, 0, sizeof(sum->fen));
+		sqlite3_finalize(st);
+		st = NULL;
+		db_rollback(db);
+		rc = 0;
+		goto out;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (db_prepare(db, "SELECT programme_id, period FROM batch WHERE id = ?", &st, err))
+		goto fail;
+	sqlite3_bind_int64(st, 1, pf.batch_id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		error_at(err, ERR_INPUT, path, 1, 4, "批次 %lld 不存在", (long long)pf.batch_id);
+		error_reason(err, "unknown_batch");
+		rc = ERR_INPUT;
+		goto fail;
+	}
+	prog = sqlite3_column_int64(st, 0);
+	snprintf(period, sizeof(period), "%s", (const char *)sqlite3_column_text(st, 1));
+	sqlite3_finalize(st);
+	st = NULL;
+
+	d.pf = &pf;
+	d.sum = sum;
+	d.note = note_fn;
+	d.ctx = ctx;
+	d.ch = malloc((pf.n ? pf.n : 1) * sizeof(*d.ch));
+	if (!d.ch) {
+		error_set(err, ERR_NOMEM, "内存不足");
+		goto fail;
+	}
+	/* Notes come out in payment order; that is what an operator checks against. */
+	if (decide_all(db, &d, err))
+		goto fail;
+
+	utc_now(now, sizeof(now));
+	if (db_prepare(db,
+		       "INSERT INTO bank_import(file_hash, file, batch_id, imported_at, lines,"
+		       " paid, paid_fen, failed, failed_fen, reversed, reversed_fen, already,"
+		       " unknown, mismatch, duplicate, conflict)"
+		       " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		       &st, err))
+		goto fail;
+	sqlite3_bind_blob(st, 1, hash, sizeof(hash), SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, pf.batch_id);
+	sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, (int64_t)pf.n);
+	sqlite3_bind_int64(st, 6, sum->n[RECON_PAID]);
+	sqlite3_bind_int64(st, 7, sum->fen[RECON_PAID]);
+	sqlite3_bind_int64(st, 8, sum->n[RECON_FAILED]);
+	sqlite3_bind_int64(st, 9, sum->fen[RECON_FAILED]);
+	sqlite3_bind_int64(st, 10, sum->n[RECON_REVERSED]);
+	sqlite3_bind_int64(st, 11, sum->fen[RECON_REVERSED]);
+	sqlite3_bind_int64(st, 12, sum->n[RECON_ALREADY]);
+	sqlite3_bind_int64(st, 13, sum->n[RECON_UNKNOWN]);
+	sqlite3_bind_int64(st, 14, sum->n[RECON_MISMATCH]);
+	sqlite3_bind_int64(st, 15, sum->n[RECON_DUPLICATE]);
+	sqlite3_bind_int64(st, 16, sum->n[RECON_CONFLICT]);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		db_fail(db, err, "记录回盘导入");
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	sum->import_id = sqlite3_last_insert_rowid(db_sqlite(db));
+
+	if (!sorted)
+		qsort(pf.v, pf.n, sizeof(*pf.v), rline_line_cmp);
+	if (write_lines(db, &pf, sum->import_id, err) || apply_changes(db, &d, err))
+		goto fail;
+	snprintf(ref, sizeof(ref), "bank_import %lld", (long long)sum->import_id);
+	if (ledger_post_paid(db, ref, prog, period, sum->fen[RECON_PAID], err) ||
+	    ledger_post_failed(db, ref, prog, period, sum->fen[RECON_FAILED], err) ||
+	    ledger_post_reversed(db, ref, prog, period, sum->fen[RECON_REVERSED], err))
+		goto fail;
+	if (db_prepare(db, "SELECT COUNT(*) FROM payment WHERE batch_id = ? AND status = 'pending'",
+		       &st, err))
+		goto fail;
+	sqlite3_bind_int64(st, 1, pf.batch_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		sum->still_pending = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (db_commit(db, err))
+		goto fail;
+	rc = 0;
+	goto out;
+fail:
+	sqlite3_finalize(st);
+	db_rollback(db);
+	if (!rc || rc == ERR_IO)
+		rc = err && err->code ? err->code : ERR_IO;
+out:
+	free(d.ch);
+	parsed_free(&pf);
+	return rc;
+}

@@ -1,0 +1,74 @@
+/*
+ * reconcile.h - the database side of the bank round trip: writing a batch's
+ * payment file and reconciling a return file (formats in bankfile.h,
+ * semantics in docs/bankfile.md).
+ */
+#ifndef MINSHENG_SUBSIDY_RECONCILE_H
+#define MINSHENG_SUBSIDY_RECONCILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct db;
+struct error;
+struct pii_keys;
+
+/*
+ * Write the payment file of a batch: every payment of the batch still
+ * pending (sent, not answered), in payment id order, with the full name and
+ * the decrypted account. The file is created mode 0600 (whatever the umask)
+ * as a temporary file beside path, fsync'ed and renamed over path, so path
+ * is either the complete new file or untouched. *count and *total_fen get
+ * what was written. ERR_INPUT when the batch does not exist or has nothing
+ * pending, or an account does not decrypt with this key; ERR_IO on file or
+ * database failure (the temporary file is removed).
+ */
+int bankfile_export(struct db *db, const struct pii_keys *keys, int64_t batch_id,
+		    const char *path, int64_t *count, int64_t *total_fen,
+		    struct error *err);
+
+/* What happened to the lines of a return file. */
+enum reconcile_outcome {
+	RECON_PAID = 0,    /* sent -> paid */
+	RECON_FAILED,      /* sent -> failed */
+	RECON_REVERSED,    /* paid -> failed (冲正) */
+	RECON_ALREADY,     /* the payment was already in that state: no change */
+	RECON_UNKNOWN,     /* no such payment in this batch */
+	RECON_MISMATCH,    /* amount differs from the payment's */
+	RECON_DUPLICATE,   /* same payment and status earlier in the file */
+	RECON_CONFLICT,    /* contradicts the payment's state (see docs) */
+	RECON_NOUTCOMES
+};
+
+/* "paid", "failed", ... as stored in bank_return_line.outcome. */
+const char *reconcile_outcome_name(enum reconcile_outcome o);
+/* Chinese label for reports. */
+const char *reconcile_outcome_label(enum reconcile_outcome o);
+
+struct reconcile_summary {
+	int64_t import_id;       /* the bank_import row (the earlier one when already imported) */
+	bool already_imported;   /* the same bytes were imported before: nothing done */
+	char imported_at[32];    /* when (for already_imported) */
+	int64_t batch_id;
+	int64_t lines;
+	int64_t n[RECON_NOUTCOMES];     /* lines per outcome */
+	int64_t fen[RECON_NOUTCOMES];   /* their amounts */
+	int64_t still_pending;   /* payments of the batch still unanswered afterwards */
+};
+
+/* Called for each line that is reported (unknown, mismatch, duplicate, conflict). */
+typedef void (*reconcile_note_fn)(void *ctx, enum reconcile_outcome o, long line,
+				  int64_t payment_id, const char *msg);
+
+/*
+ * Reconcile a return file against the database, in one transaction (see
+ * docs/bankfile.md for the state table). A file that breaks the format is
+ * refused as a whole (ERR_INPUT with file, line, column, reason) before
+ * anything is written; so is a file whose batch does not exist. The same
+ * bytes imported again change nothing (summary->already_imported).
+ */
+int bankfile_import(struct db *db, const char *path, struct reconcile_summary *summary,
+		    reconcile_note_fn note, void *ctx, struct error *err);
+
+#endif
