@@ -1,0 +1,214 @@
+/*
+ * cmd_demo.c - `minsheng demo`: a database from the embedded data, then
+ * the 2022 year-end report and bulletin (docs/data.md).
+ *
+ * Loads, in order: the NBS divisions, the generated villages, the 2022 and
+ * 2023 plans (marking the 2022 targets derived from published results),
+ * the 2022 results, the villages' courier-station data and a synthetic
+ * county breakdown of one indicator (so that a lagging list can be shown). The database
+ * must be new: an existing non-empty file is refused rather than mixed with
+ * the demo data (`make demo` deletes ./minsheng.db first).
+ */
+#include "cli/cli.h"
+
+#include "base/buf.h"
+#include "base/csv.h"
+#include "base/error.h"
+#include "db/db.h"
+#include "tracker/bulletin.h"
+#include "tracker/defaults.h"
+#include "tracker/lagging.h"
+#include "tracker/plan.h"
+#include "tracker/report.h"
+#include "tracker/values.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define DEMO_USAGE "[--db PATH]"
+
+static void print_note(void *ctx, const struct error *e, bool warning)
+{
+	char text[1024];
+
+	(void)ctx;
+	fprintf(stderr, "minsheng: %s%s\n", warning ? "警告：" : "",
+		error_format(e, text, sizeof(text)));
+}
+
+static const struct defaults_file *need(const char *name, struct error *err)
+{
+	const struct defaults_file *f = defaults_find(name);
+
+	if (!f)
+		error_set(err, ERR_INTERNAL, "内置数据缺少 %s", name);
+	return f;
+}
+
+static int load_plan(struct db *db, const char *name, struct error *err)
+{
+	const struct defaults_file *f = need(name, err);
+	struct plan_import_opts o = {false};
+	struct plan_import_stats st;
+
+	if (!f)
+		return ERR_INTERNAL;
+	return plan_import_mem(db, name, (const char *)f->data, f->len, &o, &st,
+			       print_note, NULL, err);
+}
+
+/* Mark the targets listed in the derivation file as derived. */
+static int mark_derived(struct db *db, struct error *err)
+{
+	static const char *const name = "henan-2022-derivation.csv";
+	const struct defaults_file *f = need(name, err);
+	struct csv_options opt = {0};
+	struct csv_reader *r = NULL;
+	struct csv_record rec;
+	long year;
+	int ret;
+
+	if (!f)
+		return ERR_INTERNAL;
+	opt.name = name;
+	opt.expected_fields = 9;
+	ret = csv_open_mem((const char *)f->data, f->len, &opt, &r, err);
+	if (ret)
+		return ret;
+	ret = csv_next(r, &rec, err); /* header */
+	while (!ret && !(ret = csv_next(r, &rec, err)) && rec.n) {
+		year = strtol(rec.field[0], NULL, 10);
+		ret = plan_mark_derived(db, (int)year, rec.field[1], rec.field[2], err);
+	}
+	csv_close(r);
+	return ret;
+}
+
+static int load_values(struct db *db, const char *name, const char *data,
+		       size_t len, struct error *err)
+{
+	struct values_import_opts o = {0};
+	struct values_import_stats st;
+
+	o.name = name;
+	o.user = "demo";
+	return values_import_mem(db, data, len, &o, &st, err);
+}
+
+static int print_report(struct db *db, int year, struct error *err)
+{
+	struct report_opts o;
+	struct report *r = NULL;
+	struct buf b;
+	int ret;
+
+	buf_init(&b, 16 << 20);
+	report_opts_init(&o, year);
+	ret = report_build(db, &o, &r, err);
+	if (!ret && report_write_text(r, &b))
+		ret = error_set(err, ERR_INTERNAL, "报告过长");
+	if (!ret)
+		fputs(buf_str(&b), stdout);
+	report_free(r);
+	buf_free(&b);
+	return ret;
+}
+
+/* The synthetic county breakdown, as the province lists lagging units. */
+static int print_lagging(struct db *db, struct error *err)
+{
+	struct lagging_opts o = {0};
+	struct lagging *l = NULL;
+	int ret;
+
+	o.year = 2022;
+	o.indicator = "bus_route_villages";
+	o.level = ORGUNIT_COUNTY;
+	ret = lagging_build(db, &o, &l, err);
+	if (ret)
+		return ret;
+	printf("\n%s（县级分解为合成数据）：%s。\n", l->indicator_name, l->text);
+	lagging_free(l);
+	return 0;
+}
+
+int cli_demo(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"db", required_argument, NULL, 'd'},
+		{NULL, 0, NULL, 0},
+	};
+	const struct defaults_file *res, *syn;
+	const char *dbpath = NULL, *path;
+	struct db *db = NULL;
+	struct error err;
+	struct stat sb;
+	struct buf b;
+	long units = 0;
+	int c, ret;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'd')
+			dbpath = optarg;
+		else
+			return cli_usage_error("demo", DEMO_USAGE, "无效的选项");
+	}
+	if (optind != argc)
+		return cli_usage_error("demo", DEMO_USAGE, "多余的参数 '%s'",
+				       argv[optind]);
+	path = cli_db_path(dbpath);
+	if (stat(path, &sb) == 0 && sb.st_size > 0) {
+		fprintf(stderr,
+			"minsheng: 数据库 '%s' 已存在；demo 只写入新的数据库，请先删除它或用 --db 指定新文件\n",
+			path);
+		return ERR_INPUT;
+	}
+	ret = cli_open_db(path, &db);
+	if (ret)
+		return ret;
+	error_clear(&err);
+	buf_init(&b, 64 << 20);
+	res = need("henan-2022-results.csv", &err);
+	syn = need("synthetic-2022-bus-route-values.csv", &err);
+	if (!res || !syn) {
+		ret = ERR_INTERNAL;
+		goto fail;
+	}
+	if ((ret = defaults_load_orgunits(db, &units, &err)) ||
+	    (ret = load_plan(db, "henan-2022-plan.csv", &err)) ||
+	    (ret = load_plan(db, "synthetic-2022-bus-route-plan.csv", &err)) ||
+	    (ret = load_plan(db, "henan-2023-plan.csv", &err)) ||
+	    (ret = mark_derived(db, &err)) ||
+	    (ret = load_values(db, "henan-2022-results.csv", (const char *)res->data,
+			       res->len, &err)) ||
+	    (ret = load_values(db, "synthetic-2022-bus-route-values.csv",
+			       (const char *)syn->data, syn->len, &err)) ||
+	    (ret = defaults_village_values(db, 2022, &b, &err)) ||
+	    (ret = load_values(db, "villages-2022", b.data, b.len, &err)))
+		goto fail;
+	fprintf(stderr, "minsheng: 已建立演示数据库 '%s'：%ld 个组织机构（含 %d 个生成的村级单位），2022、2023年计划，2022年完成情况\n",
+		path, units, VILLAGES_TOTAL);
+	ret = print_report(db, 2022, &err);
+	if (ret)
+		goto fail;
+	buf_reset(&b);
+	fputs("\n", stdout);
+	ret = bulletin_build(db, 2022, false, NULL, &b, &err);
+	if (ret)
+		goto fail;
+	fputs(buf_str(&b), stdout);
+	ret = print_lagging(db, &err);
+	if (ret)
+		goto fail;
+	goto out;
+fail:
+	cli_fail(&err);
+out:
+	buf_free(&b);
+	db_close(db);
+	return ret;
+}

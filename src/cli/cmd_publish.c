@@ -1,0 +1,179 @@
+/*
+ * cmd_publish.c - `minsheng lagging` and `minsheng bulletin`: what the
+ * province publishes (docs/bulletin.md).
+ */
+#include "cli/cli.h"
+
+#include "base/buf.h"
+#include "base/error.h"
+#include "base/period.h"
+#include "db/db.h"
+#include "tracker/bulletin.h"
+#include "tracker/lagging.h"
+#include "tracker/orgunit.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#define LAGGING_USAGE \
+	"--year Y --indicator CODE [--period P] [--level LEVEL] [--format text|json] [--db PATH]"
+#define BULLETIN_USAGE "--year Y [--period P] [--db PATH]"
+
+/* Parse --period P, which must lie in year (checked by the report too). */
+static int parse_period(const char *words, const char *usage, const char *s,
+			struct period *p)
+{
+	struct error err;
+
+	error_clear(&err);
+	if (period_parse(s, strlen(s), p, &err))
+		return cli_usage_error(words, usage, "%s", err.msg);
+	return 0;
+}
+
+int cli_lagging(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"db", required_argument, NULL, 'd'},
+		{"year", required_argument, NULL, 'y'},
+		{"indicator", required_argument, NULL, 'i'},
+		{"period", required_argument, NULL, 'p'},
+		{"level", required_argument, NULL, 'l'},
+		{"format", required_argument, NULL, 'f'},
+		{NULL, 0, NULL, 0},
+	};
+	struct lagging_opts o = {0};
+	struct lagging *l = NULL;
+	enum cli_format format = CLI_TEXT;
+	const char *dbpath = NULL;
+	struct db *db = NULL;
+	struct error err;
+	struct buf out;
+	long year = 0;
+	int c, ret;
+
+	o.level = ORGUNIT_COUNTY;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			dbpath = optarg;
+			break;
+		case 'y':
+			if (cli_parse_long("--year", optarg, 1900, 9999, &year))
+				return ERR_USAGE;
+			break;
+		case 'i':
+			o.indicator = optarg;
+			break;
+		case 'p':
+			if (parse_period("lagging", LAGGING_USAGE, optarg, &o.period))
+				return ERR_USAGE;
+			o.has_period = true;
+			break;
+		case 'l':
+			o.level = orgunit_level_parse(optarg);
+			if (o.level < ORGUNIT_CITY)
+				return cli_usage_error("lagging", LAGGING_USAGE,
+						       "层级 '%s' 无效（应为 city、county、township 或 village）",
+						       optarg);
+			break;
+		case 'f':
+			if (cli_format_parse(optarg, (1u << CLI_TEXT) | (1u << CLI_JSON),
+					     &format))
+				return ERR_USAGE;
+			break;
+		default:
+			return cli_usage_error("lagging", LAGGING_USAGE, "无效的选项");
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error("lagging", LAGGING_USAGE, "多余的参数 '%s'",
+				       argv[optind]);
+	if (!year || !o.indicator)
+		return cli_usage_error("lagging", LAGGING_USAGE,
+				       "需要 --year 和 --indicator");
+	o.year = (int)year;
+	ret = cli_open_db(dbpath, &db);
+	if (ret)
+		return ret;
+	error_clear(&err);
+	buf_init(&out, 16 << 20);
+	ret = lagging_build(db, &o, &l, &err);
+	if (ret) {
+		cli_fail(&err);
+		goto out;
+	}
+	if (format == CLI_JSON)
+		ret = lagging_write_json(l, &out);
+	else
+		ret = buf_printf(&out, "%s\n", l->text);
+	if (ret) {
+		error_set(&err, ERR_INTERNAL, "输出过长");
+		ret = cli_fail(&err);
+		goto out;
+	}
+	fputs(buf_str(&out), stdout);
+out:
+	lagging_free(l);
+	buf_free(&out);
+	db_close(db);
+	return ret;
+}
+
+int cli_bulletin(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"db", required_argument, NULL, 'd'},
+		{"year", required_argument, NULL, 'y'},
+		{"period", required_argument, NULL, 'p'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *dbpath = NULL;
+	struct period p;
+	bool has_period = false;
+	struct db *db = NULL;
+	struct error err;
+	struct buf out;
+	long year = 0;
+	int c, ret;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			dbpath = optarg;
+			break;
+		case 'y':
+			if (cli_parse_long("--year", optarg, 1900, 9999, &year))
+				return ERR_USAGE;
+			break;
+		case 'p':
+			if (parse_period("bulletin", BULLETIN_USAGE, optarg, &p))
+				return ERR_USAGE;
+			has_period = true;
+			break;
+		default:
+			return cli_usage_error("bulletin", BULLETIN_USAGE, "无效的选项");
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error("bulletin", BULLETIN_USAGE, "多余的参数 '%s'",
+				       argv[optind]);
+	if (!year)
+		return cli_usage_error("bulletin", BULLETIN_USAGE, "需要 --year");
+	ret = cli_open_db(dbpath, &db);
+	if (ret)
+		return ret;
+	error_clear(&err);
+	buf_init(&out, 4 << 20);
+	ret = bulletin_build(db, (int)year, has_period, &p, &out, &err);
+	if (ret)
+		cli_fail(&err);
+	else
+		fputs(buf_str(&out), stdout);
+	buf_free(&out);
+	db_close(db);
+	return ret;
+}

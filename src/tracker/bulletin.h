@@ -1,0 +1,63 @@
+/*
+ * bulletin.h - the Chinese bulletin of a year's livelihood projects, in
+ * the province's style (docs/bulletin.md).
+ *
+ * Year end:
+ *   2022年省重点民生实事完成情况如下：
+ *   一、技能河南：职业技能培训
+ *   全省职业技能培训累计432.3万人次，新增技能人才累计403.2万人、新增高技能人才
+ *   累计140.8万人，分别完成年度目标任务的144.1%、168%、176%。
+ *   ...
+ *   25项指标任务已完成25项。
+ * During the year the first line is "截至3月底，2023年省重点民生实事进展情况如下："
+ * (the end of the period: 3月底 for 2023Q1 and 202303, 6月底 for 2023S1, a
+ * day as 3月15日), and a line lists the indicators behind 序时进度.
+ *
+ * Each project is numbered (一、二、…) with its title and gets one sentence:
+ * consecutive count indicators with a target form one group ("A X，B Y、C Z，
+ * 分别完成年度目标任务的p%、q%、r%"), a rate says 达到X%，高于/低于年度目标任务d个
+ * 百分点, an indicator without data 暂无数据. Quantities are worded by
+ * zhnum_quantity (432.3万); percentages are computed at precision 1 and
+ * printed without a trailing .0 (144.1%, 168%). All figures come from the
+ * report (report.h); nothing is rolled up here.
+ */
+#ifndef MINSHENG_TRACKER_BULLETIN_H
+#define MINSHENG_TRACKER_BULLETIN_H
+
+#include <stdbool.h>
+
+#include "base/period.h"
+
+struct buf;
+struct db;
+struct error;
+struct report;
+
+/* Precision of the percentages a bulletin prints. */
+#define BULLETIN_PRECISION 1
+
+/* 1..99 as 一, 二, …, 十, 十一, …, 九十九 into out (at least 16 bytes). */
+void bulletin_zh_number(int n, char *out, size_t size);
+
+/*
+ * "3月底" (month, quarter, half, year), "3月15日" (day, and a week's last
+ * day) for the end of p, into out (at least 32 bytes).
+ */
+void bulletin_period_end(const struct period *p, char *out, size_t size);
+
+/*
+ * Write the bulletin of a built report (pure: no I/O, no database). The
+ * report should be built at BULLETIN_PRECISION. Appends to out; returns 0 or
+ * a buf error.
+ */
+int bulletin_write(const struct report *r, struct buf *out);
+
+/*
+ * Build the report of year (and period, when has_period) at the root and
+ * write its bulletin into out. ERR_INPUT for a period outside the year or a
+ * year without a plan; ERR_IO.
+ */
+int bulletin_build(struct db *db, int year, bool has_period,
+		   const struct period *p, struct buf *out, struct error *err);
+
+#endif
