@@ -48,7 +48,8 @@ static void print_row_error(void *ctx, const struct error *e)
 	char text[1024];
 
 	(void)ctx;
-	fprintf(stderr, "minsheng: %s\n", error_format(e, text, sizeof(text)));
+	fprintf(stderr, "minsheng: %s [%s]\n", error_format(e, text, sizeof(text)),
+		e->reason);
 }
 
 int cli_subsidy_programme_import(int argc, char **argv)
