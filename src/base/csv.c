@@ -115,6 +115,10 @@ static const unsigned char cls_q[256] = {
 
 static void csv_verror(struct csv_reader *r, struct error *e, int code, const char *reason,
 		       long line, long col, const char *fmt, va_list ap)
+	__attribute__((format(printf, 7, 0)));
+
+static void csv_verror(struct csv_reader *r, struct error *e, int code, const char *reason,
+		       long line, long col, const char *fmt, va_list ap)
 {
 	char msg[sizeof(e->msg)];
 
@@ -234,6 +238,59 @@ static int csv_src_next(struct csv_reader *r, const unsigned char **out, size_t 
 }
 
 /* ---- UTF-8 ---- */
+
+/*
+ * Length of the valid multibyte sequence at p if it lies wholly before end,
+ * else 0 (invalid, or cut by the window: the byte-at-a-time path decides).
+ */
+static inline size_t csv_u8_seq(const unsigned char *p, const unsigned char *end)
+{
+	unsigned char c = p[0], lo = 0x80, hi = 0xbf;
+	size_t avail = (size_t)(end - p);
+
+	if (c >= 0xc2 && c <= 0xdf)
+		return avail >= 2 && (p[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (c >= 0xe0 && c <= 0xef) {
+		if (c == 0xe0)
+			lo = 0xa0;
+		else if (c == 0xed)
+			hi = 0x9f;
+		return avail >= 3 && p[1] >= lo && p[1] <= hi && (p[2] & 0xc0) == 0x80 ? 3 : 0;
+	}
+	if (c >= 0xf0 && c <= 0xf4) {
+		if (c == 0xf0)
+			lo = 0x90;
+		else if (c == 0xf4)
+			hi = 0x8f;
+		return avail >= 4 && p[1] >= lo && p[1] <= hi && (p[2] & 0xc0) == 0x80 &&
+				       (p[3] & 0xc0) == 0x80
+			       ? 4
+			       : 0;
+	}
+	return 0;
+}
+
+/*
+ * Skip plain bytes (those cls does not flag) and whole valid UTF-8
+ * sequences; stop at a flagged ASCII byte, at a sequence the slow path must
+ * look at, or at end.
+ */
+static inline const unsigned char *csv_scan(const unsigned char *p, const unsigned char *end,
+					    const unsigned char *cls)
+{
+	size_t k;
+
+	for (;;) {
+		while (p < end && !cls[*p])
+			p++;
+		if (p == end || *p < 0x80)
+			return p;
+		k = csv_u8_seq(p, end);
+		if (!k)
+			return p;
+		p += k;
+	}
+}
 
 /* Start a multibyte sequence at lead byte c; false if c cannot start one. */
 static bool csv_u8_lead(struct csv_reader *r, unsigned char c)
@@ -410,7 +467,8 @@ static int csv_rb_reserve(struct csv_reader *r, size_t need)
 }
 
 /* Append k decoded bytes to the current field, within the limits. */
-static int csv_add(struct csv_reader *r, const unsigned char *s, size_t k, struct error *err)
+static int csv_add_slow(struct csv_reader *r, const unsigned char *s, size_t k,
+			struct error *err)
 {
 	if (r->discard)
 		return 0;
@@ -434,8 +492,22 @@ static int csv_add(struct csv_reader *r, const unsigned char *s, size_t k, struc
 	return 0;
 }
 
+/* The common case inline: room in the buffer and well within the limits. */
+static inline int csv_add(struct csv_reader *r, const unsigned char *s, size_t k,
+			  struct error *err)
+{
+	if (!r->discard && k <= r->max_field - r->flen && k <= r->max_record - r->rlen &&
+	    r->rlen + k < r->rb_cap) {
+		memcpy(r->rb + r->rlen, s, k);
+		r->rlen += k;
+		r->flen += k;
+		return 0;
+	}
+	return csv_add_slow(r, s, k, err);
+}
+
 /* End the current field; comma: another one follows. */
-static int csv_field_end(struct csv_reader *r, bool comma, struct error *err)
+static int csv_field_end_slow(struct csv_reader *r, bool comma, struct error *err)
 {
 	struct error e;
 
@@ -480,6 +552,21 @@ static int csv_field_end(struct csv_reader *r, bool comma, struct error *err)
 nomem:
 	csv_mkerror(r, &e, ERR_NOMEM, "io", r->line, csv_col(r), "内存不足");
 	return csv_fail(r, &e, err);
+}
+
+static inline int csv_field_end(struct csv_reader *r, bool comma, struct error *err)
+{
+	if (!r->discard && r->n < r->fcap && r->rlen < r->max_record && r->rlen < r->rb_cap &&
+	    (!comma || r->n + 1 < r->max_fields)) {
+		r->fieldno += comma;
+		r->offs[r->n] = r->rlen - r->flen;
+		r->lens[r->n] = r->flen;
+		r->rb[r->rlen++] = '\0';
+		r->n++;
+		r->flen = 0;
+		return 0;
+	}
+	return csv_field_end_slow(r, comma, err);
 }
 
 /* ---- parser ---- */
@@ -529,9 +616,7 @@ static int csv_step(struct csv_reader *r, bool *done, struct error *err)
 			r->state = ST_UNQUOTED;
 			/* fall through */
 		case ST_UNQUOTED:
-			q = p;
-			while (q < end && !cls_unq[*q])
-				q++;
+			q = csv_scan(p, end, cls_unq);
 			if (q > p) {
 				rc = csv_add(r, p, (size_t)(q - p), err);
 				if (rc)
@@ -577,9 +662,7 @@ static int csv_step(struct csv_reader *r, bool *done, struct error *err)
 			}
 			break;
 		case ST_QUOTED:
-			q = p;
-			while (q < end && !cls_q[*q])
-				q++;
+			q = csv_scan(p, end, cls_q);
 			if (q > p) {
 				rc = csv_add(r, p, (size_t)(q - p), err);
 				if (rc)
@@ -815,7 +898,11 @@ static int csv_start(struct csv_reader *r, const unsigned char *head, size_t n, 
 	else if (r->gb && n >= 4 && memcmp(head, "\x84\x31\x95\x33", 4) == 0)
 		skip = 4; /* the GB18030 encoding of U+FEFF */
 	if (r->gb) {
-		r->gin_cap = CSV_GB_PIECE + CSV_CARRY_MAX;
+		/* small inputs in memory get small buffers */
+		r->gin_cap = CSV_GB_PIECE;
+		if (r->is_mem && r->mem_len < r->gin_cap)
+			r->gin_cap = r->mem_len;
+		r->gin_cap += CSV_CARRY_MAX;
 		r->dec_cap = 2 * r->gin_cap + 16;
 		r->gin = malloc(r->gin_cap);
 		r->dec = malloc(r->dec_cap);
