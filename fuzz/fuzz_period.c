@@ -49,8 +49,15 @@ static void check_period(const struct period *p)
 	/* every period but a week lies in its calendar year */
 	if (p->type != PERIOD_WEEK)
 		CHECK(period_within(p, &y));
-	else
+	else {
+		/* ISO 8601 by definition: a week is Monday..Sunday and belongs to
+		 * the year of its Thursday, numbered from that year's first. */
+		struct date thu = date_from_days(start + 3);
+
 		CHECK(end - start == 6 && date_weekday(start) == 1);
+		CHECK(thu.year == p->year);
+		CHECK((date_day_of_year(thu) - 1) / 7 + 1 == p->index);
+	}
 	/* a week overlaps its year, even when it sticks out */
 	CHECK(start <= period_end(&y) && end >= period_start(&y));
 
