@@ -135,7 +135,7 @@ static int parse_fail(struct error *err, const char *s, size_t len,
 int decimal_parse(const char *s, size_t len, struct decimal *out,
 		  struct error *err)
 {
-	size_t i = 0, int_digits = 0, frac_digits = 0;
+	size_t i = 0, start, int_digits = 0, frac_digits = 0;
 	bool neg = false;
 	u128 mag = 0;
 
@@ -143,33 +143,35 @@ int decimal_parse(const char *s, size_t len, struct decimal *out,
 		len = 0;
 	if (len == 0)
 		return parse_fail(err, "", 0, "number_syntax", "数字为空");
+	/* First the grammar, so that garbage is always a syntax error. */
 	if (s[0] == '+' || s[0] == '-') {
 		neg = s[0] == '-';
 		i++;
 	}
-	for (; i < len && s[i] >= '0' && s[i] <= '9'; i++, int_digits++) {
-		mag = mag * 10 + (u128)(s[i] - '0');
-		/* Stop growing early: INT64_MAX is already passed. */
-		if (mag > (u128)INT64_MAX)
-			return parse_fail(err, s, len, "number_overflow", "数字超出范围");
-	}
+	start = i;
+	for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+		int_digits++;
 	if (int_digits == 0)
 		return parse_fail(err, s, len, "number_syntax", "无效的数字");
 	if (i < len && s[i] == '.') {
-		for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++, frac_digits++) {
-			if (frac_digits == DECIMAL_MAX_SCALE)
-				return parse_fail(err, s, len, "number_scale",
-						  "小数位数过多");
-			mag = mag * 10 + (u128)(s[i] - '0');
-			if (mag > (u128)INT64_MAX)
-				return parse_fail(err, s, len, "number_overflow",
-						  "数字超出范围");
-		}
+		for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+			frac_digits++;
 		if (frac_digits == 0)
 			return parse_fail(err, s, len, "number_syntax", "无效的数字");
 	}
 	if (i != len)
 		return parse_fail(err, s, len, "number_syntax", "无效的数字");
+	if (frac_digits > DECIMAL_MAX_SCALE)
+		return parse_fail(err, s, len, "number_scale", "小数位数过多");
+	/* Then the value: all digits, the point skipped, as units. */
+	for (i = start; i < len; i++) {
+		if (s[i] == '.')
+			continue;
+		mag = mag * 10 + (u128)(s[i] - '0');
+		/* Stop as soon as INT64_MAX is passed, so mag never wraps. */
+		if (mag > (u128)INT64_MAX)
+			return parse_fail(err, s, len, "number_overflow", "数字超出范围");
+	}
 	/* mag <= INT64_MAX here, so "-9223372036854775808" was refused above. */
 	return narrow(mag, neg, (int)frac_digits, out);
 }

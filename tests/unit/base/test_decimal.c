@@ -121,6 +121,9 @@ static void test_parse_int64_edges(void **state)
 	expect_reject("-9223372036854775808", 20, "number_overflow");
 	expect_reject("99999999999999999999999999999999999999999", 41,
 		      "number_overflow");
+	/* Garbage after too many digits is still a syntax error. */
+	expect_reject("99999999999999999999x", 21, "number_syntax");
+	expect_reject("1.0000000000000000000x", 22, "number_syntax");
 	/* Fits as digits but not as units at that scale. */
 	expect_reject("10.000000000000000000", 21, "number_overflow");
 	expect_reject("9.999999999999999999", 20, "number_overflow");
