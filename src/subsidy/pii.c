@@ -91,13 +91,26 @@ static int keys_read(const char *path, int fd, struct pii_keys *keys,
 	return 0;
 }
 
-static int keys_create(const char *path, struct pii_keys *keys,
+/*
+ * Write new keys to a temporary file beside path, then link it into place:
+ * a crash can leave only a stray temporary file, never a half-written key
+ * file, and two processes racing to create the key end up with one.
+ * Returns 0, or EEXIST-style -1 when another process linked first (the
+ * caller then reads that file).
+ */
+static int keys_create(const char *path, struct pii_keys *keys, int *raced,
 		       struct error *err)
 {
 	char text[256], ehex[2 * PII_KEYBYTES + 1], mhex[2 * PII_KEYBYTES + 1];
+	char tmp[4200];
 	int fd, len, rc = 0;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	*raced = 0;
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp%ld", path, (long)getpid()) >=
+	    (int)sizeof(tmp))
+		return error_set(err, ERR_USAGE, "密钥文件路径过长");
+	unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return error_set(err, ERR_IO, "无法创建密钥文件 '%s'：%s", path,
 				 strerror(errno));
@@ -112,9 +125,16 @@ static int keys_create(const char *path, struct pii_keys *keys,
 	    fsync(fd) != 0) {
 		rc = error_set(err, ERR_IO, "无法写入密钥文件 '%s'：%s", path,
 			       strerror(errno));
-		unlink(path);
 	}
 	close(fd);
+	if (!rc && link(tmp, path) != 0) {
+		if (errno == EEXIST)
+			*raced = 1;
+		else
+			rc = error_set(err, ERR_IO, "无法创建密钥文件 '%s'：%s",
+				       path, strerror(errno));
+	}
+	unlink(tmp);
 	sodium_memzero(text, sizeof(text));
 	sodium_memzero(ehex, sizeof(ehex));
 	sodium_memzero(mhex, sizeof(mhex));
@@ -129,9 +149,15 @@ int pii_keys_load(const char *path, int create, struct pii_keys *keys,
 	if (pii_init(err))
 		return ERR_INTERNAL;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT && create) {
+		int raced;
+
+		rc = keys_create(path, keys, &raced, err);
+		if (rc || !raced)
+			return rc;
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
 	if (fd < 0) {
-		if (errno == ENOENT && create)
-			return keys_create(path, keys, err);
 		if (errno == ENOENT)
 			return error_set(err, ERR_INPUT,
 					 "找不到密钥文件 '%s'（需要可读的密钥文件才能查看或写入完整证件号和账号）",
