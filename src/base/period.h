@@ -40,8 +40,10 @@ struct date {
 
 /*
  * Day number of a civil date (1970-01-01 is 0, 1900-01-01 is -25567), in the
- * proleptic Gregorian calendar. The date must be valid; the arithmetic is
- * exact for every valid date (and well past 9999, e.g. the end of 9999W52).
+ * proleptic Gregorian calendar. The date must be a real calendar day; the
+ * 1900..9999 limit of date_valid does not apply here: the arithmetic is exact
+ * for every day whose number fits int32_t (e.g. 10000-01-02, the end of
+ * 9999W52).
  */
 int32_t date_to_days(struct date d);
 /* The inverse of date_to_days; exact for every int32_t (no overflow). */
