@@ -12,6 +12,7 @@ void error_clear(struct error *err)
 	memset(err, 0, sizeof(*err));
 }
 
+__attribute__((format(printf, 3, 0)))
 static void error_vset(struct error *err, int code, const char *fmt, va_list ap)
 {
 	err->code = code;
