@@ -121,8 +121,8 @@ static void quote_text(const char *s, size_t len, char *out, size_t n)
 	out[o] = '\0';
 }
 
-static int parse_fail(struct error *err, const char *s, size_t len,
-		      const char *reason, const char *what)
+static int parse_fail(struct error *err, const char *s, size_t len, const char *reason,
+		      const char *what)
 {
 	char text[64];
 
@@ -132,8 +132,7 @@ static int parse_fail(struct error *err, const char *s, size_t len,
 	return ERR_INPUT;
 }
 
-int decimal_parse(const char *s, size_t len, struct decimal *out,
-		  struct error *err)
+int decimal_parse(const char *s, size_t len, struct decimal *out, struct error *err)
 {
 	size_t i = 0, start, int_digits = 0, frac_digits = 0;
 	bool neg = false;
@@ -239,8 +238,8 @@ int decimal_round(struct decimal a, int precision, struct decimal *out)
  * magnitudes so that no intermediate can overflow: the value is
  * nu * 10^(ds + extra + precision - ns) / du in units of 10^-precision.
  */
-static int div_scaled(struct decimal num, struct decimal den, int extra,
-		      int precision, struct decimal *out)
+static int div_scaled(struct decimal num, struct decimal den, int extra, int precision,
+		      struct decimal *out)
 {
 	u128 n, d, q, r;
 	int e;
@@ -274,27 +273,25 @@ static int div_scaled(struct decimal num, struct decimal den, int extra,
 	return narrow(q, neg && q != 0, precision, out);
 }
 
-int decimal_div(struct decimal num, struct decimal den, int precision,
-		struct decimal *out)
+int decimal_div(struct decimal num, struct decimal den, int precision, struct decimal *out)
 {
 	return div_scaled(num, den, 0, precision, out);
 }
 
-int decimal_percent(struct decimal num, struct decimal den, int precision,
-		    struct decimal *out)
+int decimal_percent(struct decimal num, struct decimal den, int precision, struct decimal *out)
 {
 	if (precision < 0 || precision > 4)
 		return ERR_INPUT;
 	return div_scaled(num, den, 2, precision, out);
 }
 
-int decimal_pp_diff(struct decimal actual, struct decimal target,
-		    int precision, struct decimal *out)
+int decimal_pp_diff(struct decimal actual, struct decimal target, int precision,
+		    struct decimal *out)
 {
 	int s;
 
-	if (!scale_ok(actual.scale) || !scale_ok(target.scale) ||
-	    precision < 0 || precision > DECIMAL_MAX_SCALE)
+	if (!scale_ok(actual.scale) || !scale_ok(target.scale) || precision < 0 ||
+	    precision > DECIMAL_MAX_SCALE)
 		return ERR_INPUT;
 	s = actual.scale > target.scale ? actual.scale : target.scale;
 	/* Exact difference first, one rounding after: no double rounding. */

@@ -95,8 +95,7 @@ size_t zhnum_quantity(struct decimal v, char *out, size_t n)
 	}
 	if (decimal_format(mag, num, sizeof(num)) == 0)
 		return fail(out, n);
-	len = snprintf(text, sizeof(text), "%s%s%s",
-		       neg && mag.units != 0 ? "-" : "", num, unit);
+	len = snprintf(text, sizeof(text), "%s%s%s", neg && mag.units != 0 ? "-" : "", num, unit);
 	if (len < 0 || (size_t)len >= sizeof(text))
 		return fail(out, n);
 	return put(out, n, text, (size_t)len);

@@ -14,8 +14,7 @@
 #include "base/error.h"
 
 /* Parse s, which must succeed. */
-static struct decimal D(const char *s)
-{
+static struct decimal D(const char *s) {
 	struct decimal d = {0, 0};
 	struct error err;
 
@@ -25,7 +24,8 @@ static struct decimal D(const char *s)
 	return d;
 }
 
-static void expect_text(struct decimal d, const char *want)
+static void
+expect_text(struct decimal d, const char *want)
 {
 	char text[DECIMAL_STRLEN];
 
@@ -96,7 +96,9 @@ static void test_parse_reject(void **state)
 	expect_reject("-", 1, "number_syntax");
 	expect_reject("+", 1, "number_syntax");
 	expect_reject("1.2.3", 5, "number_syntax");
-	expect_reject("1\0" "2", 3, "number_syntax");
+	expect_reject("1\0"
+		      "2",
+		      3, "number_syntax");
 	expect_reject("１２", strlen("１２"), "number_syntax");
 	/* 19 fraction digits: one more than DECIMAL_MAX_SCALE. */
 	expect_reject("0.1234567890123456789", 21, "number_scale");
@@ -119,8 +121,7 @@ static void test_parse_int64_edges(void **state)
 	 * result can be negated (see decimal.h and docs/numbers.md).
 	 */
 	expect_reject("-9223372036854775808", 20, "number_overflow");
-	expect_reject("99999999999999999999999999999999999999999", 41,
-		      "number_overflow");
+	expect_reject("99999999999999999999999999999999999999999", 41, "number_overflow");
 	/* Garbage after too many digits is still a syntax error. */
 	expect_reject("99999999999999999999x", 21, "number_syntax");
 	expect_reject("1.0000000000000000000x", 22, "number_syntax");
@@ -174,8 +175,7 @@ static void test_add_sub(void **state)
 	assert_int_equal(r.units, INT64_MAX);
 	assert_int_equal(decimal_add(D("9223372036854775807"), D("1"), &r), ERR_INPUT);
 	assert_int_equal(decimal_sub(D("-9223372036854775807"), D("1"), &r), ERR_INPUT);
-	assert_int_equal(decimal_sub(D("9223372036854775807"), D("9223372036854775807"), &r),
-			 0);
+	assert_int_equal(decimal_sub(D("9223372036854775807"), D("9223372036854775807"), &r), 0);
 	assert_true(decimal_is_zero(r));
 	/* Rescaling to the larger scale overflows: an error, not a wrap. */
 	assert_int_equal(decimal_add(D("922337203685477580"), D("0.01"), &r), ERR_INPUT);
@@ -212,8 +212,7 @@ static void test_cmp(void **state)
 	assert_int_equal(decimal_cmp(D("-0.1"), D("-0.099999999999999999")), -1);
 	assert_int_equal(decimal_cmp(D("9223372036854775807"), D("9.223372036854775807")), 1);
 	assert_int_equal(decimal_cmp(D("-0"), D("0.00")), 0);
-	assert_int_equal(decimal_cmp(decimal_from_int(INT64_MIN), D("-9223372036854775807")),
-			 -1);
+	assert_int_equal(decimal_cmp(decimal_from_int(INT64_MIN), D("-9223372036854775807")), -1);
 	assert_true(decimal_is_negative(D("-0.01")));
 	assert_false(decimal_is_negative(D("-0.00")));
 	assert_true(decimal_is_zero(D("-0.00")));
@@ -288,8 +287,7 @@ static void test_percent_vs_double(void **state)
 	assert_string_equal(text, "54.449999999999996");
 }
 
-static void expect_percent(const char *num, const char *den, int precision,
-			   const char *want)
+static void expect_percent(const char *num, const char *den, int precision, const char *want)
 {
 	struct decimal r;
 
@@ -313,7 +311,7 @@ static void test_percent(void **state)
 	expect_percent("-2", "3", 2, "-66.67");
 	expect_percent("2", "-3", 2, "-66.67");
 	expect_percent("-2", "-3", 2, "66.67");
-	expect_percent("1", "8", 0, "13");     /* 12.5 -> 13 */
+	expect_percent("1", "8", 0, "13"); /* 12.5 -> 13 */
 	expect_percent("-1", "8", 0, "-13");
 	expect_percent("0", "7", 1, "0.0");
 	expect_percent("-0.0001", "100", 0, "0");
@@ -325,8 +323,7 @@ static void test_percent(void **state)
 	assert_int_equal(decimal_percent(D("1"), D("3"), 5, &r), ERR_INPUT);
 	assert_int_equal(decimal_percent(D("1"), D("3"), -1, &r), ERR_INPUT);
 	assert_int_equal(decimal_percent(D("9223372036854775807"), D("1"), 0, &r), ERR_INPUT);
-	assert_int_equal(decimal_percent(D("1"), D("0.000000000000000001"), 4, &r),
-			 ERR_INPUT);
+	assert_int_equal(decimal_percent(D("1"), D("0.000000000000000001"), 4, &r), ERR_INPUT);
 }
 
 static void test_div(void **state)
@@ -378,8 +375,7 @@ static void test_pp_diff(void **state)
 	assert_int_equal(decimal_pp_diff(D("60.5"), D("60.0000000000000001"), 0, &r), 0);
 	expect_text(r, "0");
 	/* The exact difference may pass int64 at the wide scale. */
-	assert_int_equal(decimal_pp_diff(D("92233720368547758"), D("0.000000000000000001"), 0,
-					 &r),
+	assert_int_equal(decimal_pp_diff(D("92233720368547758"), D("0.000000000000000001"), 0, &r),
 			 0);
 	expect_text(r, "92233720368547758");
 	assert_int_equal(decimal_pp_diff(D("9223372036854775807"), D("-1"), 0, &r), ERR_INPUT);
@@ -402,19 +398,19 @@ static void test_normalize(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_ok),
-		cmocka_unit_test(test_parse_reject),
-		cmocka_unit_test(test_parse_int64_edges),
-		cmocka_unit_test(test_format),
-		cmocka_unit_test(test_add_sub),
-		cmocka_unit_test(test_mul_int),
-		cmocka_unit_test(test_cmp),
-		cmocka_unit_test(test_round),
-		cmocka_unit_test(test_percent_vs_double),
-		cmocka_unit_test(test_percent),
-		cmocka_unit_test(test_div),
-		cmocka_unit_test(test_pp_diff),
-		cmocka_unit_test(test_normalize),
+	    cmocka_unit_test(test_parse_ok),
+	    cmocka_unit_test(test_parse_reject),
+	    cmocka_unit_test(test_parse_int64_edges),
+	    cmocka_unit_test(test_format),
+	    cmocka_unit_test(test_add_sub),
+	    cmocka_unit_test(test_mul_int),
+	    cmocka_unit_test(test_cmp),
+	    cmocka_unit_test(test_round),
+	    cmocka_unit_test(test_percent_vs_double),
+	    cmocka_unit_test(test_percent),
+	    cmocka_unit_test(test_div),
+	    cmocka_unit_test(test_pp_diff),
+	    cmocka_unit_test(test_normalize),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,8 +13,7 @@
 #include "base/error.h"
 #include "base/zhnum.h"
 
-static struct decimal D(const char *s)
-{
+static struct decimal D(const char *s) {
 	struct decimal d = {0, 0};
 
 	if (decimal_parse(s, strlen(s), &d, NULL) != 0)
@@ -22,7 +21,8 @@ static struct decimal D(const char *s)
 	return d;
 }
 
-static void expect_q(const char *in, const char *want)
+static void
+expect_q(const char *in, const char *want)
 {
 	char out[ZHNUM_STRLEN];
 
@@ -171,13 +171,13 @@ static void test_pp(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_quantity_published),
-		cmocka_unit_test(test_quantity_boundaries),
-		cmocka_unit_test(test_quantity_decimal_inputs),
-		cmocka_unit_test(test_quantity_negative),
-		cmocka_unit_test(test_quantity_small_buffer),
-		cmocka_unit_test(test_completion),
-		cmocka_unit_test(test_pp),
+	    cmocka_unit_test(test_quantity_published),
+	    cmocka_unit_test(test_quantity_boundaries),
+	    cmocka_unit_test(test_quantity_decimal_inputs),
+	    cmocka_unit_test(test_quantity_negative),
+	    cmocka_unit_test(test_quantity_small_buffer),
+	    cmocka_unit_test(test_completion),
+	    cmocka_unit_test(test_pp),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
