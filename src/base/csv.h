@@ -43,7 +43,11 @@
  * After field_count, field_too_long, record_too_long, too_many_fields and
  * bad_quote the reader has skipped to the start of the next record, so a
  * caller that keeps rejected rows may go on reading; after the others the next
- * call returns the end of input (or the same I/O error).
+ * call returns the end of input (or the same I/O error). The skip follows the
+ * quoting rules (a quoted line end does not end the bad record); if it meets
+ * one of the others (say the input ends inside a quote it opened), the
+ * recoverable error is returned first and that one by the next call.
+ * See docs/csv.md.
  */
 #ifndef MINSHENG_BASE_CSV_H
 #define MINSHENG_BASE_CSV_H
