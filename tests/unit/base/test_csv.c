@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -475,6 +476,68 @@ static void test_huge_field(void **state)
 	free(data);
 }
 
+/* Records that make the record buffer grow come out whole. */
+static void test_growth(void **state)
+{
+	struct buf in, want;
+
+	(void)state;
+	buf_init(&in, 1 << 20);
+	buf_init(&want, 1 << 20);
+	for (int i = 0; i < 3; i++) {
+		buf_printf(&want, "%d:", i + 1);
+		for (int f = 0; f < 40; f++) {
+			if (f)
+				buf_addc(&in, ',');
+			buf_addc(&in, '"');
+			buf_addc(&want, '[');
+			for (int k = 0; k < 30 * (f + i + 1); k++) {
+				buf_adds(&in, "张");
+				buf_adds(&want, "张");
+			}
+			buf_addc(&in, '"');
+			buf_addc(&want, ']');
+		}
+		buf_addc(&in, '\n');
+		buf_addc(&want, '\n');
+	}
+	check(buf_str(&in), buf_str(&want));
+	buf_free(&in);
+	buf_free(&want);
+}
+
+/* Standard input as "-", and read errors from the file system. */
+static void test_stdin_and_io(void **state)
+{
+	struct csv_record rec;
+	struct csv_reader *r;
+	struct error err;
+	int fd, saved;
+
+	(void)state;
+	fd = open(data_path("roster-gbk.csv"), O_RDONLY);
+	assert_true(fd >= 0);
+	saved = dup(0);
+	assert_true(saved >= 0);
+	assert_int_equal(dup2(fd, 0), 0);
+	close(fd);
+	assert_int_equal(csv_open_file("-", NULL, &r, &err), 0);
+	assert_string_equal(csv_encoding(r), "GB18030");
+	assert_int_equal(csv_next(r, &rec, &err), 0);
+	assert_int_equal(rec.n, 7);
+	assert_int_equal(csv_next(r, &rec, &err), 0);
+	assert_string_equal(rec.field[3], "张三");
+	csv_close(r);
+	assert_int_equal(dup2(saved, 0), 0);
+	close(saved);
+
+	/* a directory opens but cannot be read */
+	assert_int_equal(csv_open_file("/", NULL, &r, &err), ERR_IO);
+	assert_null(r);
+	assert_string_equal(err.reason, "io");
+	assert_string_equal(err.file, "/");
+}
+
 static void test_header(void **state)
 {
 	static const char *const names[] = { "name", "amount" };
@@ -569,6 +632,8 @@ int main(void)
 		cmocka_unit_test(test_files),
 		cmocka_unit_test(test_recover_with_expected),
 		cmocka_unit_test(test_huge_field),
+		cmocka_unit_test(test_growth),
+		cmocka_unit_test(test_stdin_and_io),
 		cmocka_unit_test(test_header),
 		cmocka_unit_test(test_write_field),
 	};
