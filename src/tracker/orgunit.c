@@ -861,6 +861,27 @@ static bool path_code(const char *path, int n, char *out, size_t size)
 	return true;
 }
 
+/* The single child of unit id, when it has exactly one. */
+static bool only_child(struct db *db, int64_t id, struct orgunit_info *child)
+{
+	sqlite3_stmt *st = NULL;
+	bool one = false;
+
+	if (db_prepare(db, "SELECT code FROM orgunit WHERE parent_id = ? LIMIT 2",
+		       &st, NULL))
+		return false;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		char code[ORGUNIT_CODE_MAX + 1];
+
+		copy_col(code, sizeof(code), st, 0);
+		one = sqlite3_step(st) == SQLITE_DONE &&
+		      orgunit_find(db, code, child, NULL) == 0;
+	}
+	sqlite3_finalize(st);
+	return one;
+}
+
 char *orgunit_bulletin_name(struct db *db, const struct orgunit_info *u,
 			    char *out, size_t n)
 {
@@ -868,8 +889,13 @@ char *orgunit_bulletin_name(struct db *db, const struct orgunit_info *u,
 	char code[ORGUNIT_CODE_MAX + 1], cshort[ORGUNIT_NAME_MAX + 1];
 	size_t cl;
 
-	if (u->level <= ORGUNIT_CITY)
+	if (u->level <= ORGUNIT_CITY) {
+		/* 省直辖县级行政区划 holding one unit (Henan: 济源) is that unit. */
+		if (strncmp(u->name, "省直辖", strlen("省直辖")) == 0 &&
+		    only_child(db, u->id, &city))
+			return orgunit_short_name(city.name, out, n);
 		return orgunit_short_name(u->name, out, n);
+	}
 	/* The city is the second code of the path. */
 	if (!path_code(u->path, 1, code, sizeof(code)) ||
 	    orgunit_find(db, code, &city, NULL) ||

@@ -149,7 +149,9 @@ int orgunit_find(struct db *db, const char *code, struct orgunit_info *u,
  * name followed by its own name ("焦作博爱县"); a unit whose city is a
  * container of province-administered units (name starting 省直辖) or that has
  * no city above it is named by its own short name ("济源"). Units at city
- * level are named by their short name. Writes into out and returns out.
+ * level are named by their short name, except a 省直辖… container with a
+ * single unit, which is named as that unit ("济源"). Writes into out and
+ * returns out.
  */
 char *orgunit_bulletin_name(struct db *db, const struct orgunit_info *u,
 			    char *out, size_t n);

@@ -267,6 +267,9 @@ static void test_names(void **state)
 	assert_string_equal(orgunit_bulletin_name(db, &u, out, sizeof(out)), "济源");
 	assert_int_equal(orgunit_find(db, "4108", &u, &err), 0);
 	assert_string_equal(orgunit_bulletin_name(db, &u, out, sizeof(out)), "焦作");
+	/* The 省直辖 container of a single unit is named as that unit. */
+	assert_int_equal(orgunit_find(db, "4190", &u, &err), 0);
+	assert_string_equal(orgunit_bulletin_name(db, &u, out, sizeof(out)), "济源");
 	db_close(db);
 }
 
