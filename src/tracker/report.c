@@ -558,6 +558,7 @@ int report_build(struct db *db, const struct report_opts *o,
 	sqlite3_stmt *st = NULL;
 	char path[512];
 	struct decimal tp;
+	bool own_tx = false;
 	int rc;
 
 	*out = NULL;
@@ -597,6 +598,13 @@ int report_build(struct db *db, const struct report_opts *o,
 	c.r = r;
 	c.k = rollup_window(o->year, &r->period);
 
+	/* One read transaction: a consistent snapshot, and one lock instead
+	 * of one per statement. */
+	if (sqlite3_get_autocommit(db_sqlite(db))) {
+		if ((rc = db_exec(db, "BEGIN", err)))
+			goto out;
+		own_tx = true;
+	}
 	if ((rc = find_root(db, r, o->orgunit, &root, path, sizeof(path), err)))
 		goto out;
 	r->orgunit = root.code;
@@ -751,6 +759,8 @@ out:
 	sqlite3_finalize(st);
 	sqlite3_finalize(c.tgt);
 	values_reader_close(c.vr);
+	if (own_tx)
+		db_rollback(db); /* read only: nothing to keep */
 	free(units);
 	free(inds);
 	report_free(r);

@@ -111,24 +111,14 @@ int rollup_agg_add(struct rollup_agg *acc, const struct rollup_agg *child)
 	return 0;
 }
 
-/* Bits of the nodes strictly inside each node. */
-static uint32_t inside_mask(int node)
-{
-	int first, last, n;
-	uint32_t m = 0;
-
-	rollup_node_months(node, &first, &last);
-	for (n = 1; n < ROLLUP_NODES; n++) {
-		int f, l;
-
-		if (n == node)
-			continue;
-		rollup_node_months(n, &f, &l);
-		if (f >= first && l <= last && !(f == first && l == last))
-			m |= 1u << n;
-	}
-	return m;
-}
+/*
+ * Bits of the nodes strictly inside each node (the year holds halves,
+ * quarters and months; a half its quarters and months; a quarter its
+ * months), precomputed from rollup_node_months; test_rollup checks it.
+ */
+static const uint32_t inside[ROLLUP_NODES] = {
+	0x7fffe, 0x01f98, 0x7e060, 0x00380, 0x01c00, 0x0e000, 0x70000,
+};
 
 /* The nodes that split node (year: halves, half: quarters, quarter: months). */
 static int split(int node, int *parts)
@@ -171,7 +161,7 @@ int rollup_compute(const struct rollup_own *own,
 		if (own->present & bit) {
 			out->sum[node] = own->v[node];
 			out->sum_present |= bit;
-		} else if (own->present & inside_mask(node)) {
+		} else if (own->present & inside[node]) {
 			int parts[3], n = split(node, parts), i;
 			int64_t s = 0;
 			bool any = false;

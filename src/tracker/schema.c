@@ -55,29 +55,42 @@ static const struct migration tracker_migrations[] = {
 	 " PRIMARY KEY(indicator_id, orgunit_id));"},
 	/*
 	 * Migration 2 (values.c): data values, their audit trail and the
-	 * roll-up aggregates. A value is exact: value holds units at scale 4
-	 * (the value times 10^4, an int64) and scale the fraction digits as
-	 * written (0..4), so the text comes back unchanged ("1.50"). Periods
-	 * are canonical DHIS2 text plus their first and last day numbers.
+	 * roll-up aggregates.
+	 *
+	 * datavalue holds one row per (data element, unit, year) with one
+	 * column per period of the year that can carry a value: y (the year),
+	 * s1..s2 (halves), q1..q4 (quarters), m1..m12 (months). Each is the
+	 * exact decimal text as imported ("1.50" stays "1.50"), NULL when no
+	 * value was reported. A village-level year is 21 million values but
+	 * 1.8 million rows, which keeps the import fast and the file small.
+	 * storedby, lastupdated, comment and followup of a value are kept in
+	 * datavalue_meta, a row only for values that carry any of them.
+	 *
 	 * datavalue_rollup holds, per data element, unit (every strict
-	 * ancestor of a unit with values) and year, the rolled-up figure of
-	 * each period of the year (y, halves, quarters, months: sum rule) and
-	 * the "last" figure of each year-to-date window last1..last12 (in
-	 * units at scale 4, NULL = no data); see docs/report.md. The big
-	 * tables are WITHOUT ROWID (SQLite storage choice: the key is the
-	 * row), and carry no foreign keys, because the import resolves every
-	 * code itself before writing and checking 21 million references again
-	 * would halve its speed.
+	 * ancestor of a unit with values, and every unit with both values and
+	 * children) and year, the rolled-up figure of each period of the year
+	 * (sum rule) and the "last" figure of each year-to-date window
+	 * last1..last12, as integers in units of 10^-4 (value times 10^4), NULL
+	 * = no data; see rollup.h and docs/report.md.
+	 *
+	 * The tables are WITHOUT ROWID (SQLite storage choice: the key is the
+	 * row) and declare no foreign keys: the import resolves every code
+	 * through the orgunit and dataelement tables before writing.
 	 */
 	{2,
 	 "CREATE TABLE datavalue("
 	 " de_id INTEGER NOT NULL,"
 	 " orgunit_id INTEGER NOT NULL,"
-	 " period TEXT NOT NULL,"
-	 " start_day INTEGER NOT NULL,"
-	 " end_day INTEGER NOT NULL,"
-	 " value INTEGER NOT NULL,"
-	 " scale INTEGER NOT NULL CHECK(scale BETWEEN 0 AND 4),"
+	 " year INTEGER NOT NULL,"
+	 " y TEXT, s1 TEXT, s2 TEXT,"
+	 " q1 TEXT, q2 TEXT, q3 TEXT, q4 TEXT,"
+	 " m1 TEXT, m2 TEXT, m3 TEXT, m4 TEXT, m5 TEXT, m6 TEXT,"
+	 " m7 TEXT, m8 TEXT, m9 TEXT, m10 TEXT, m11 TEXT, m12 TEXT,"
+	 " PRIMARY KEY(de_id, orgunit_id, year)) WITHOUT ROWID;"
+	 "CREATE TABLE datavalue_meta("
+	 " de_id INTEGER NOT NULL,"
+	 " orgunit_id INTEGER NOT NULL,"
+	 " period TEXT NOT NULL," /* canonical DHIS2 period */
 	 " storedby TEXT,"
 	 " lastupdated TEXT,"
 	 " comment TEXT,"
@@ -97,7 +110,7 @@ static const struct migration tracker_migrations[] = {
 	 " de_id INTEGER NOT NULL,"
 	 " orgunit_id INTEGER NOT NULL,"
 	 " year INTEGER NOT NULL,"
-	 " y INTEGER, h1 INTEGER, h2 INTEGER,"
+	 " y INTEGER, s1 INTEGER, s2 INTEGER,"
 	 " q1 INTEGER, q2 INTEGER, q3 INTEGER, q4 INTEGER,"
 	 " m1 INTEGER, m2 INTEGER, m3 INTEGER, m4 INTEGER, m5 INTEGER, m6 INTEGER,"
 	 " m7 INTEGER, m8 INTEGER, m9 INTEGER, m10 INTEGER, m11 INTEGER, m12 INTEGER,"

@@ -2,15 +2,18 @@
  * values.c - data value import/export and the roll-up aggregates (see
  * values.h, rollup.h, docs/values.md).
  *
- * The import is built for tens of millions of rows: codes are resolved
- * through hash maps loaded once (no per-row lookup query), rows go through
- * three prepared statements in one transaction, and the roll-up is not
- * maintained row by row: each touched (data element, unit, year) keeps its
- * own values in memory, and at the end the aggregates of the touched units'
- * ancestors are recomputed bottom-up from those and from what the database
- * already holds, then written with one upsert each. A fresh village-level
- * year touches about 1.8 million (data element, unit) pairs and writes some
- * hundred thousand aggregate rows.
+ * The import is built for tens of millions of rows. Codes are resolved
+ * through hash maps loaded once (no per-row lookup query). Values are
+ * stored one row per (data element, unit, year) with a column per period
+ * (schema.c), so a row is read and written once per import however many of
+ * its periods the file holds: each touched (data element, unit, year) is a
+ * "cell" in memory holding the unit's own values (loaded from the database
+ * first when the element had values before), rows only update cells, and at
+ * the end the changed cells are written in key order, then the aggregates
+ * of the touched units' ancestors are recomputed bottom-up from the cells
+ * and from what the database holds, and written with one upsert each. A
+ * fresh village-level year is 21 million values, 1.8 million cells and
+ * about a hundred thousand aggregate rows.
  */
 #include "tracker/values.h"
 
@@ -145,8 +148,7 @@ int values_parse_row(const struct csv_record *rec, size_t ncols,
 				"数据元代码过长 '%s'", q);
 	}
 	row->dataelement = f;
-	/* period */
-	error_clear(&perr);
+	/* period (perr is filled only on failure) */
 	if (period_parse(rec->field[1], rec->len[1], &row->period, &perr)) {
 		error_at(err, ERR_INPUT, file, rec->line, 2, "%s", perr.msg);
 		error_reason(err, "bad_period");
@@ -185,7 +187,6 @@ int values_parse_row(const struct csv_record *rec, size_t ncols,
 	if (rec->len[5] == 0)
 		return row_fail(err, file, rec->line, 6, "empty_field",
 				"缺少数值");
-	error_clear(&perr);
 	if (decimal_parse(rec->field[5], rec->len[5], &row->value, &perr)) {
 		quote(rec->field[5], q, sizeof(q));
 		return row_fail(err, file, rec->line, 6, "bad_value",
@@ -373,11 +374,13 @@ static int keymap_put(struct keymap *m, uint64_t k, uint32_t v)
 
 /* ---- the import state ---- */
 
-/* A touched (data element, unit, year) and its own values. */
+/* A touched (data element, unit, year): the unit's own values. */
 struct cell {
 	uint32_t de;      /* index into the data element arrays */
 	uint32_t unit;    /* index into the unit arrays */
-	int32_t year;
+	int16_t year;
+	uint8_t dirty;    /* a value was added or changed */
+	uint8_t scale[ROLLUP_NODES];
 	struct rollup_own own;
 };
 
@@ -420,7 +423,7 @@ struct imp {
 	struct cell **chunks;
 	size_t n_cells, n_chunks;
 
-	sqlite3_stmt *ins, *sel, *upd, *aud, *own, *put;
+	sqlite3_stmt *own, *aud, *meta, *unmeta, *put;
 	struct values_reader *reader;
 };
 
@@ -428,6 +431,7 @@ struct values_reader {
 	struct db *db;
 	sqlite3_stmt *roll, *own;
 };
+
 
 static uint64_t pack(uint32_t de, uint32_t unit, int year)
 {
@@ -438,6 +442,29 @@ static uint64_t pack(uint32_t de, uint32_t unit, int year)
 static struct cell *cell_at(struct imp *im, size_t i)
 {
 	return &im->chunks[i / CHUNK][i % CHUNK];
+}
+
+/* Exact text of units4 (value times 10^4) with scale fraction digits. */
+static size_t fmt_value(int64_t units4, int scale, char *out)
+{
+	struct decimal d = values_decimal(units4, scale);
+	uint64_t mag = d.units < 0 ? -(uint64_t)d.units : (uint64_t)d.units;
+	char tmp[32];
+	size_t k = 0, n = 0;
+
+	do {
+		tmp[k++] = (char)('0' + mag % 10);
+		mag /= 10;
+	} while (mag || k <= (size_t)scale);
+	if (d.units < 0)
+		out[n++] = '-';
+	while (k > 0) {
+		if (k == (size_t)scale)
+			out[n++] = '.';
+		out[n++] = tmp[--k];
+	}
+	out[n] = '\0';
+	return n;
 }
 
 static int load_units(struct imp *im, struct error *err)
@@ -492,7 +519,8 @@ static int load_units(struct imp *im, struct error *err)
 		im->u_next[i] = -1;
 		im->u_parent[i] = -1;
 	}
-	for (i = 0; i < im->n_units; i++) {
+	/* Children lists, kept in id order (prepend while walking backwards). */
+	for (i = im->n_units; i-- > 0;) {
 		uint32_t *p = parent_id[i] ? keymap_find(&idmap, (uint64_t)parent_id[i]) : NULL;
 
 		if (p) {
@@ -507,6 +535,10 @@ static int load_units(struct imp *im, struct error *err)
 		while (u >= 0 && d < 64) {
 			d++;
 			u = im->u_parent[u];
+		}
+		if (d >= 64) {
+			rc = error_set(err, ERR_IO, "单位 '%s' 的上级关系成环", im->u_code[i]);
+			goto out;
 		}
 		im->u_depth[i] = d;
 	}
@@ -585,36 +617,48 @@ out:
 	return rc;
 }
 
-static void year_bounds(int year, char *lo, char *hi)
-{
-	snprintf(lo, 16, "%04d", year);
-	snprintf(hi, 16, "%04d", year + 1);
-}
+#define OWN_SQL                                                                \
+	"SELECT y, s1, s2, q1, q2, q3, q4, m1, m2, m3, m4, m5, m6, m7, m8, m9,"  \
+	" m10, m11, m12 FROM datavalue WHERE de_id = ? AND orgunit_id = ? AND year = ?"
 
-/* A unit's own values of one data element in one year, from the database. */
+/*
+ * A unit's own values of one data element in one year, from the database
+ * (scale may be NULL). Values the program did not write are refused.
+ */
 static int read_own(struct db *db, sqlite3_stmt *st, int64_t de_id,
 		    int64_t ou_id, int year, struct rollup_own *own,
-		    struct error *err)
+		    uint8_t *scale, struct error *err)
 {
-	char lo[16], hi[16];
-	int rc;
+	int rc, i;
 
 	rollup_own_clear(own);
-	year_bounds(year, lo, hi);
 	sqlite3_bind_int64(st, 1, de_id);
 	sqlite3_bind_int64(st, 2, ou_id);
-	sqlite3_bind_text(st, 3, lo, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 4, hi, -1, SQLITE_TRANSIENT);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *t = (const char *)sqlite3_column_text(st, 0);
-		struct period p;
-		int node;
+	sqlite3_bind_int(st, 3, year);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		for (i = 0; i < ROLLUP_NODES; i++) {
+			const char *t = (const char *)sqlite3_column_text(st, i);
+			struct decimal d;
+			struct error e;
 
-		if (!t || period_parse(t, strlen(t), &p, NULL) ||
-		    (node = rollup_node(&p)) < 0)
-			continue; /* not written by this program: ignore */
-		own->v[node] = sqlite3_column_int64(st, 1);
-		own->present |= 1u << node;
+			if (!t)
+				continue;
+			if (decimal_parse(t, strlen(t), &d, &e) ||
+			    d.scale > VALUES_MAX_SCALE ||
+			    __builtin_mul_overflow(d.units,
+						   pow10_tab[VALUES_MAX_SCALE - d.scale],
+						   &own->v[i])) {
+				sqlite3_reset(st);
+				return error_set(err, ERR_IO,
+						 "数据库中的数值无效 '%.40s'（数据元 %lld，单位 %lld，%d 年）",
+						 t, (long long)de_id, (long long)ou_id, year);
+			}
+			own->present |= 1u << i;
+			if (scale)
+				scale[i] = (uint8_t)d.scale;
+		}
+		rc = sqlite3_step(st);
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
@@ -622,12 +666,8 @@ static int read_own(struct db *db, sqlite3_stmt *st, int64_t de_id,
 	return 0;
 }
 
-#define OWN_SQL                                                             \
-	"SELECT period, value FROM datavalue WHERE de_id = ? AND orgunit_id = ?" \
-	" AND period >= ? AND period < ?"
-
 static const char *const rollup_cols =
-	"y, h1, h2, q1, q2, q3, q4, m1, m2, m3, m4, m5, m6, m7, m8, m9, m10,"
+	"y, s1, s2, q1, q2, q3, q4, m1, m2, m3, m4, m5, m6, m7, m8, m9, m10,"
 	" m11, m12, last1, last2, last3, last4, last5, last6, last7, last8,"
 	" last9, last10, last11, last12";
 
@@ -701,14 +741,14 @@ int values_reader_agg(struct values_reader *r, int64_t de_id, int64_t ou_id,
 		if (rc != SQLITE_DONE)
 			return db_fail(r->db, err, "读取汇总");
 	}
-	if (read_own(r->db, r->own, de_id, ou_id, year, &own, err))
-		return ERR_IO;
+	if (read_own(r->db, r->own, de_id, ou_id, year, &own, NULL, err))
+		return err ? err->code : ERR_IO;
 	if (rollup_compute(&own, NULL, out))
-		return error_set(err, ERR_INPUT, "汇总溢出");
+		return error_set(err, ERR_INPUT, "汇总超出数值范围");
 	return 0;
 }
 
-/* ---- writing rows ---- */
+/* ---- import rows into cells ---- */
 
 static void now_utc(char *out, size_t n)
 {
@@ -753,83 +793,64 @@ static int cell_get(struct imp *im, uint32_t de, uint32_t unit, int year,
 	if (im->n_cells >= UINT32_MAX)
 		return error_set(err, ERR_NOMEM, "内存不足");
 	c = cell_at(im, im->n_cells);
+	memset(c, 0, sizeof(*c));
 	c->de = de;
 	c->unit = unit;
-	c->year = year;
-	rollup_own_clear(&c->own);
+	c->year = (int16_t)year;
 	if (keymap_put(&im->cell_map, k, (uint32_t)im->n_cells))
 		return error_set(err, ERR_NOMEM, "内存不足");
 	im->n_cells++;
-	/* Values stored before this import belong to the unit's own set too. */
+	/* The values stored before this import are the starting point. */
 	if (im->de_had[de] &&
 	    read_own(im->db, im->own, im->de_id[de], im->u_id[unit], year,
-		     &c->own, err))
-		return ERR_IO;
+		     &c->own, c->scale, err))
+		return err->code ? err->code : ERR_IO;
 	*out = c;
+	return 0;
+}
+
+static bool has_meta(const struct values_row *row)
+{
+	return row->storedby[0] || row->lastupdated[0] || row->comment[0] ||
+	       row->followup[0];
+}
+
+static int step_done(struct imp *im, sqlite3_stmt *st, const char *what,
+		     struct error *err)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(im->db, err, what);
 	return 0;
 }
 
 static int write_row(struct imp *im, const struct values_row *row, uint32_t de,
 		     uint32_t unit, struct error *err)
 {
-	char ptext[PERIOD_STRLEN];
 	int64_t units = row->value.units * pow10_tab[VALUES_MAX_SCALE - row->value.scale];
-	struct cell *c;
+	uint32_t bit = 1u << row->node;
+	char ptext[PERIOD_STRLEN];
+	bool replacing;
+	struct cell *c = NULL;
 	int rc;
 
-	period_format(&row->period, ptext, sizeof(ptext));
-	sqlite3_bind_int64(im->ins, 1, im->de_id[de]);
-	sqlite3_bind_int64(im->ins, 2, im->u_id[unit]);
-	sqlite3_bind_text(im->ins, 3, ptext, -1, SQLITE_STATIC);
-	sqlite3_bind_int(im->ins, 4, period_start(&row->period));
-	sqlite3_bind_int(im->ins, 5, period_end(&row->period));
-	sqlite3_bind_int64(im->ins, 6, units);
-	sqlite3_bind_int(im->ins, 7, row->value.scale);
-	bind_opt(im->ins, 8, row->storedby);
-	bind_opt(im->ins, 9, row->lastupdated);
-	bind_opt(im->ins, 10, row->comment);
-	bind_opt(im->ins, 11, row->followup);
-	rc = sqlite3_step(im->ins);
-	sqlite3_reset(im->ins);
-	if (rc != SQLITE_DONE)
-		return db_fail(im->db, err, "写入数据值");
-	if (sqlite3_changes(db_sqlite(im->db)) == 1) {
-		im->st->inserted++;
-	} else {
-		int64_t old_units;
-		int old_scale;
-		char oldt[DECIMAL_STRLEN], newt[DECIMAL_STRLEN];
+	if ((rc = cell_get(im, de, unit, row->period.year, &c, err)))
+		return rc;
+	replacing = (c->own.present & bit) != 0;
+	if (replacing && c->own.v[row->node] == units &&
+	    c->scale[row->node] == row->value.scale) {
+		im->st->unchanged++;
+		return 0;
+	}
+	if (replacing || has_meta(row))
+		period_format(&row->period, ptext, sizeof(ptext));
+	if (replacing) {
+		char oldt[32], newt[32];
 
-		sqlite3_bind_int64(im->sel, 1, im->de_id[de]);
-		sqlite3_bind_int64(im->sel, 2, im->u_id[unit]);
-		sqlite3_bind_text(im->sel, 3, ptext, -1, SQLITE_STATIC);
-		rc = sqlite3_step(im->sel);
-		if (rc != SQLITE_ROW) {
-			sqlite3_reset(im->sel);
-			return db_fail(im->db, err, "读取数据值");
-		}
-		old_units = sqlite3_column_int64(im->sel, 0);
-		old_scale = sqlite3_column_int(im->sel, 1);
-		sqlite3_reset(im->sel);
-		if (old_units == units && old_scale == row->value.scale) {
-			im->st->unchanged++;
-			return 0;
-		}
-		sqlite3_bind_int64(im->upd, 1, units);
-		sqlite3_bind_int(im->upd, 2, row->value.scale);
-		bind_opt(im->upd, 3, row->storedby);
-		bind_opt(im->upd, 4, row->lastupdated);
-		bind_opt(im->upd, 5, row->comment);
-		bind_opt(im->upd, 6, row->followup);
-		sqlite3_bind_int64(im->upd, 7, im->de_id[de]);
-		sqlite3_bind_int64(im->upd, 8, im->u_id[unit]);
-		sqlite3_bind_text(im->upd, 9, ptext, -1, SQLITE_STATIC);
-		rc = sqlite3_step(im->upd);
-		sqlite3_reset(im->upd);
-		if (rc != SQLITE_DONE)
-			return db_fail(im->db, err, "更新数据值");
-		decimal_format(values_decimal(old_units, old_scale), oldt, sizeof(oldt));
-		decimal_format(row->value, newt, sizeof(newt));
+		fmt_value(c->own.v[row->node], c->scale[row->node], oldt);
+		fmt_value(units, row->value.scale, newt);
 		sqlite3_bind_int64(im->aud, 1, im->de_id[de]);
 		sqlite3_bind_int64(im->aud, 2, im->u_id[unit]);
 		sqlite3_bind_text(im->aud, 3, ptext, -1, SQLITE_STATIC);
@@ -839,17 +860,133 @@ static int write_row(struct imp *im, const struct values_row *row, uint32_t de,
 				  row->storedby[0] ? row->storedby : im->who, -1,
 				  SQLITE_STATIC);
 		sqlite3_bind_text(im->aud, 7, im->now, -1, SQLITE_STATIC);
-		rc = sqlite3_step(im->aud);
-		sqlite3_reset(im->aud);
-		if (rc != SQLITE_DONE)
-			return db_fail(im->db, err, "写入审计记录");
+		if ((rc = step_done(im, im->aud, "写入审计记录", err)))
+			return rc;
 		im->st->replaced++;
+		if (!has_meta(row)) {
+			/* the old value's storedby etc. do not describe the new one */
+			sqlite3_bind_int64(im->unmeta, 1, im->de_id[de]);
+			sqlite3_bind_int64(im->unmeta, 2, im->u_id[unit]);
+			sqlite3_bind_text(im->unmeta, 3, ptext, -1, SQLITE_STATIC);
+			if ((rc = step_done(im, im->unmeta, "更新数据值附注", err)))
+				return rc;
+		}
+	} else {
+		im->st->inserted++;
 	}
-	if (cell_get(im, de, unit, row->period.year, &c, err))
-		return err->code ? err->code : ERR_IO;
+	if (has_meta(row)) {
+		sqlite3_bind_int64(im->meta, 1, im->de_id[de]);
+		sqlite3_bind_int64(im->meta, 2, im->u_id[unit]);
+		sqlite3_bind_text(im->meta, 3, ptext, -1, SQLITE_STATIC);
+		bind_opt(im->meta, 4, row->storedby);
+		bind_opt(im->meta, 5, row->lastupdated);
+		bind_opt(im->meta, 6, row->comment);
+		bind_opt(im->meta, 7, row->followup);
+		if ((rc = step_done(im, im->meta, "写入数据值附注", err)))
+			return rc;
+	}
 	c->own.v[row->node] = units;
-	c->own.present |= 1u << row->node;
+	c->own.present |= bit;
+	c->scale[row->node] = (uint8_t)row->value.scale;
+	c->dirty = 1;
 	return 0;
+}
+
+/* ---- writing cells ---- */
+
+static int cmp_cell(const void *pa, const void *pb, void *ctx)
+{
+	struct imp *im = ctx;
+	const struct cell *a = cell_at(im, *(const uint32_t *)pa);
+	const struct cell *b = cell_at(im, *(const uint32_t *)pb);
+	int64_t x, y;
+
+	x = im->de_id[a->de];
+	y = im->de_id[b->de];
+	if (x != y)
+		return x < y ? -1 : 1;
+	x = im->u_id[a->unit];
+	y = im->u_id[b->unit];
+	if (x != y)
+		return x < y ? -1 : 1;
+	return a->year < b->year ? -1 : a->year > b->year;
+}
+
+/* Build "INSERT ... ON CONFLICT(key) DO UPDATE SET c = excluded.c, ..." */
+static int upsert_sql(struct buf *sql, const char *table, const char *cols,
+		      int ncols)
+{
+	const char *p = cols;
+	int i;
+
+	buf_printf(sql, "INSERT INTO %s(de_id, orgunit_id, year, %s) VALUES(?, ?, ?",
+		   table, cols);
+	for (i = 0; i < ncols; i++)
+		buf_adds(sql, ", ?");
+	buf_adds(sql, ") ON CONFLICT(de_id, orgunit_id, year) DO UPDATE SET ");
+	while (*p) {
+		const char *e = strchr(p, ',');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+
+		buf_printf(sql, "%s%.*s = excluded.%.*s", p == cols ? "" : ", ",
+			   (int)len, p, (int)len, p);
+		p += len;
+		while (*p == ',' || *p == ' ')
+			p++;
+	}
+	return sql->len && sql->len < sql->max ? 0 : ERR_INTERNAL;
+}
+
+static int write_cells(struct imp *im, struct error *err)
+{
+	sqlite3_stmt *st = NULL;
+	uint32_t *order = NULL;
+	size_t n = 0, i;
+	struct buf sql;
+	int rc;
+
+	buf_init(&sql, 8192);
+	rc = upsert_sql(&sql, "datavalue",
+			"y, s1, s2, q1, q2, q3, q4, m1, m2, m3, m4, m5, m6, m7, m8,"
+			" m9, m10, m11, m12",
+			ROLLUP_NODES);
+	if (!rc)
+		rc = db_prepare(im->db, buf_str(&sql), &st, err);
+	buf_free(&sql);
+	if (rc)
+		return rc == ERR_INTERNAL ? error_set(err, ERR_INTERNAL, "内部错误") : rc;
+	order = malloc((im->n_cells ? im->n_cells : 1) * sizeof(*order));
+	if (!order) {
+		sqlite3_finalize(st);
+		return error_set(err, ERR_NOMEM, "内存不足");
+	}
+	for (i = 0; i < im->n_cells; i++)
+		if (cell_at(im, i)->dirty)
+			order[n++] = (uint32_t)i;
+	/* Key order: the B-tree is appended to, not scattered over. */
+	qsort_r(order, n, sizeof(*order), cmp_cell, im);
+	for (i = 0; i < n && !rc; i++) {
+		const struct cell *c = cell_at(im, order[i]);
+		char text[ROLLUP_NODES][32];
+		int k;
+
+		sqlite3_bind_int64(st, 1, im->de_id[c->de]);
+		sqlite3_bind_int64(st, 2, im->u_id[c->unit]);
+		sqlite3_bind_int(st, 3, c->year);
+		for (k = 0; k < ROLLUP_NODES; k++) {
+			if (c->own.present & (1u << k)) {
+				size_t len = fmt_value(c->own.v[k], c->scale[k], text[k]);
+
+				sqlite3_bind_text(st, 4 + k, text[k], (int)len, SQLITE_STATIC);
+			} else {
+				sqlite3_bind_null(st, 4 + k);
+			}
+		}
+		rc = step_done(im, st, "写入数据值", err);
+	}
+	sqlite3_finalize(st);
+	free(order);
+	return rc;
 }
 
 /* ---- recomputing the aggregates ---- */
@@ -861,12 +998,16 @@ static int cmp_anc(const void *a, const void *b)
 	/* Deepest first, so children are done before their parents. */
 	if (x->depth != y->depth)
 		return x->depth > y->depth ? -1 : 1;
-	return 0;
+	if (x->de != y->de)
+		return x->de < y->de ? -1 : 1;
+	if (x->unit != y->unit)
+		return x->unit < y->unit ? -1 : 1;
+	return x->year < y->year ? -1 : x->year > y->year;
 }
 
 static int put_agg(struct imp *im, const struct anc *a, struct error *err)
 {
-	int i, rc;
+	int i;
 
 	sqlite3_bind_int64(im->put, 1, im->de_id[a->de]);
 	sqlite3_bind_int64(im->put, 2, im->u_id[a->unit]);
@@ -883,11 +1024,7 @@ static int put_agg(struct imp *im, const struct anc *a, struct error *err)
 		else
 			sqlite3_bind_null(im->put, 4 + ROLLUP_NODES + i);
 	}
-	rc = sqlite3_step(im->put);
-	sqlite3_reset(im->put);
-	if (rc != SQLITE_DONE)
-		return db_fail(im->db, err, "写入汇总");
-	return 0;
+	return step_done(im, im->put, "写入汇总", err);
 }
 
 static int rollup_update(struct imp *im, struct error *err)
@@ -898,46 +1035,27 @@ static int rollup_update(struct imp *im, struct error *err)
 	struct buf sql;
 	int rc = ERR_IO;
 
-	if (im->n_cells == 0)
-		return 0;
 	buf_init(&sql, 8192);
-	buf_printf(&sql,
-		   "INSERT INTO datavalue_rollup(de_id, orgunit_id, year, %s) VALUES(?, ?, ?",
-		   rollup_cols);
-	for (i = 0; i < ROLLUP_NODES + ROLLUP_MONTHS; i++)
-		buf_adds(&sql, ", ?");
-	buf_adds(&sql, ") ON CONFLICT(de_id, orgunit_id, year) DO UPDATE SET ");
-	{
-		const char *p = rollup_cols;
-
-		while (*p) {
-			const char *e = strchr(p, ',');
-			size_t len = e ? (size_t)(e - p) : strlen(p);
-
-			buf_printf(&sql, "%s%.*s = excluded.%.*s",
-				   p == rollup_cols ? "" : ", ", (int)len, p,
-				   (int)len, p);
-			p += len;
-			while (*p == ',' || *p == ' ')
-				p++;
-		}
-	}
-	if (db_prepare(im->db, buf_str(&sql), &im->put, err)) {
-		buf_free(&sql);
-		return ERR_IO;
-	}
+	rc = upsert_sql(&sql, "datavalue_rollup", rollup_cols,
+			ROLLUP_NODES + ROLLUP_MONTHS);
+	if (!rc)
+		rc = db_prepare(im->db, buf_str(&sql), &im->put, err);
 	buf_free(&sql);
+	if (rc)
+		return rc == ERR_INTERNAL ? error_set(err, ERR_INTERNAL, "内部错误") : rc;
 	if (keymap_init(&amap, 4096)) {
 		rc = error_set(err, ERR_NOMEM, "内存不足");
 		goto out;
 	}
-	/* The units to recompute: every touched unit with children and every
-	 * strict ancestor of a touched unit. */
+	/* The units to recompute: every changed unit with children and every
+	 * strict ancestor of a changed unit. */
 	for (i = 0; i < im->n_cells; i++) {
 		struct cell *c = cell_at(im, i);
-		int32_t u = im->u_child[c->unit] >= 0 ? (int32_t)c->unit
-						      : im->u_parent[c->unit];
+		int32_t u;
 
+		if (!c->dirty)
+			continue;
+		u = im->u_child[c->unit] >= 0 ? (int32_t)c->unit : im->u_parent[c->unit];
 		while (u >= 0) {
 			uint64_t k = pack(c->de, (uint32_t)u, c->year);
 
@@ -992,7 +1110,7 @@ static int rollup_update(struct imp *im, struct error *err)
 				if (rollup_compute(&cell_at(im, *v)->own, NULL, &child))
 					goto overflow;
 			} else if (!im->de_had[a->de]) {
-				continue; /* nothing stored for this element */
+				continue; /* nothing stored for this element before */
 			} else if ((rc = values_reader_agg(im->reader,
 							   im->de_id[a->de],
 							   im->u_id[c], a->year,
@@ -1006,7 +1124,8 @@ static int rollup_update(struct imp *im, struct error *err)
 			own = &cell_at(im, *v)->own;
 		} else if (im->de_had[a->de]) {
 			if ((rc = read_own(im->db, im->own, im->de_id[a->de],
-					   im->u_id[a->unit], a->year, &own_db, err)))
+					   im->u_id[a->unit], a->year, &own_db,
+					   NULL, err)))
 				goto out;
 			own = &own_db;
 		}
@@ -1067,7 +1186,7 @@ static int import_reader(struct imp *im, struct csv_reader *rd,
 		int32_t de, unit;
 		char q[64];
 
-		error_clear(&e);
+		/* e is only read after a failure, which fills it */
 		rc = csv_next(rd, &rec, &e);
 		if (rc) {
 			if (strcmp(e.reason, "field_count") == 0 ||
@@ -1086,12 +1205,6 @@ static int import_reader(struct imp *im, struct csv_reader *rd,
 		if (rec.n == 0)
 			break;
 		im->st->rows++;
-		if (rec.n == 1 && rec.len[0] == 0) {
-			error_at(&e, ERR_INPUT, im->file, rec.line, 1, "空行");
-			error_reason(&e, "field_count");
-			reject(im, &e);
-			continue;
-		}
 		if (values_parse_row(&rec, ncols, im->file, &row, &e)) {
 			reject(im, &e);
 			continue;
@@ -1131,6 +1244,8 @@ static int import_reader(struct imp *im, struct csv_reader *rd,
 		*err = im->first;
 		return ERR_INPUT;
 	}
+	if ((rc = write_cells(im, err)))
+		return rc;
 	return rollup_update(im, err);
 }
 
@@ -1158,13 +1273,13 @@ static void imp_free(struct imp *im)
 	for (i = 0; i < im->n_chunks; i++)
 		free(im->chunks[i]);
 	free(im->chunks);
-	sqlite3_finalize(im->ins);
-	sqlite3_finalize(im->sel);
-	sqlite3_finalize(im->upd);
-	sqlite3_finalize(im->aud);
 	sqlite3_finalize(im->own);
+	sqlite3_finalize(im->aud);
+	sqlite3_finalize(im->meta);
+	sqlite3_finalize(im->unmeta);
 	sqlite3_finalize(im->put);
 	values_reader_close(im->reader);
+	memset(im, 0, sizeof(*im));
 }
 
 static int import_run(struct db *db, const char *path, const char *data,
@@ -1196,7 +1311,7 @@ static int import_run(struct db *db, const char *path, const char *data,
 		  : csv_open_mem(data, len, &copt, &rd, err);
 	if (rc)
 		return rc;
-	/* A large page cache for the bulk path; the default for the rest. */
+	/* A larger page cache while writing (64 MiB), the default after. */
 	db_exec(db, "PRAGMA cache_size = -65536", NULL);
 	if ((rc = db_begin(db, err)))
 		goto out;
@@ -1206,33 +1321,29 @@ static int import_run(struct db *db, const char *path, const char *data,
 		rc = error_set(err, ERR_NOMEM, "内存不足");
 		goto out;
 	}
-	if ((rc = db_prepare(db,
-			     "INSERT INTO datavalue(de_id, orgunit_id, period, start_day,"
-			     " end_day, value, scale, storedby, lastupdated, comment, followup)"
-			     " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-			     " ON CONFLICT(de_id, orgunit_id, period) DO NOTHING",
-			     &im.ins, err)) ||
-	    (rc = db_prepare(db,
-			     "SELECT value, scale FROM datavalue"
-			     " WHERE de_id = ? AND orgunit_id = ? AND period = ?",
-			     &im.sel, err)) ||
-	    (rc = db_prepare(db,
-			     "UPDATE datavalue SET value = ?, scale = ?, storedby = ?,"
-			     " lastupdated = ?, comment = ?, followup = ?"
-			     " WHERE de_id = ? AND orgunit_id = ? AND period = ?",
-			     &im.upd, err)) ||
+	if ((rc = db_prepare(db, OWN_SQL, &im.own, err)) ||
 	    (rc = db_prepare(db,
 			     "INSERT INTO datavalue_audit(de_id, orgunit_id, period,"
 			     " old_value, new_value, who, at) VALUES(?, ?, ?, ?, ?, ?, ?)",
 			     &im.aud, err)) ||
-	    (rc = db_prepare(db, OWN_SQL, &im.own, err)) ||
+	    (rc = db_prepare(db,
+			     "INSERT INTO datavalue_meta(de_id, orgunit_id, period,"
+			     " storedby, lastupdated, comment, followup)"
+			     " VALUES(?, ?, ?, ?, ?, ?, ?)"
+			     " ON CONFLICT(de_id, orgunit_id, period) DO UPDATE SET"
+			     " storedby = excluded.storedby, lastupdated = excluded.lastupdated,"
+			     " comment = excluded.comment, followup = excluded.followup",
+			     &im.meta, err)) ||
+	    (rc = db_prepare(db,
+			     "DELETE FROM datavalue_meta WHERE de_id = ? AND orgunit_id = ?"
+			     " AND period = ?",
+			     &im.unmeta, err)) ||
 	    (rc = values_reader_open(db, &im.reader, err)))
 		goto out;
 	if ((rc = import_reader(&im, rd, err)))
 		goto out;
 	/* Finalize before COMMIT so no statement holds the transaction open. */
 	imp_free(&im);
-	memset(&im, 0, sizeof(im));
 	rc = db_commit(db, err);
 out:
 	if (rc)
@@ -1259,65 +1370,92 @@ int values_import_mem(struct db *db, const char *data, size_t len,
 
 /* ---- export ---- */
 
+static int flush_buf(struct buf *b, FILE *out)
+{
+	if (b->len && fwrite(b->data, 1, b->len, out) != b->len)
+		return ERR_IO;
+	buf_reset(b);
+	return 0;
+}
+
 int values_export(struct db *db, int year, FILE *out, struct error *err)
 {
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st = NULL, *meta = NULL;
+	int64_t n_meta = 0;
 	struct buf b;
 	size_t i;
-	int rc;
+	int rc, wrc = 0;
 
+	if (db_int(db, "SELECT count(*) FROM datavalue_meta", &n_meta, err))
+		return ERR_IO;
 	if (db_prepare(db,
-		       "SELECT d.code, v.period, o.code, v.value, v.scale, v.storedby,"
-		       " v.lastupdated, v.comment, v.followup"
+		       "SELECT d.code, o.code, v.de_id, v.orgunit_id, v.y, v.s1, v.s2,"
+		       " v.q1, v.q2, v.q3, v.q4, v.m1, v.m2, v.m3, v.m4, v.m5, v.m6,"
+		       " v.m7, v.m8, v.m9, v.m10, v.m11, v.m12"
 		       " FROM datavalue v JOIN dataelement d ON d.id = v.de_id"
 		       " JOIN orgunit o ON o.id = v.orgunit_id"
-		       " WHERE v.start_day >= ? AND v.end_day <= ?"
-		       " ORDER BY v.de_id, v.orgunit_id, v.period",
-		       &st, err))
+		       " WHERE v.year = ? ORDER BY v.de_id, v.orgunit_id",
+		       &st, err) ||
+	    db_prepare(db,
+		       "SELECT storedby, lastupdated, comment, followup FROM datavalue_meta"
+		       " WHERE de_id = ? AND orgunit_id = ? AND period = ?",
+		       &meta, err)) {
+		sqlite3_finalize(st);
 		return ERR_IO;
-	sqlite3_bind_int(st, 1, period_start(&(struct period){PERIOD_YEAR, year, 0}));
-	sqlite3_bind_int(st, 2, period_end(&(struct period){PERIOD_YEAR, year, 0}));
+	}
+	sqlite3_bind_int(st, 1, year);
 	buf_init(&b, 1 << 20);
 	for (i = 0; i < VALUES_COLUMNS; i++)
 		buf_printf(&b, "%s%s", i ? "," : "", values_header[i]);
 	buf_addc(&b, '\n');
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		char num[DECIMAL_STRLEN];
-		size_t n;
-		int c;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && !wrc) {
+		const char *de = (const char *)sqlite3_column_text(st, 0);
+		const char *ou = (const char *)sqlite3_column_text(st, 1);
+		int node;
 
-		for (c = 0; c < 3; c++) {
-			const char *t = (const char *)sqlite3_column_text(st, c);
+		for (node = 0; node < ROLLUP_NODES && !wrc; node++) {
+			const char *v = (const char *)sqlite3_column_text(st, 4 + node);
+			char ptext[PERIOD_STRLEN];
+			struct period p;
+			int c;
 
-			csv_write_field(&b, t ? t : "", t ? strlen(t) : 0);
-			buf_addc(&b, ',');
-		}
-		buf_adds(&b, ",,");
-		n = decimal_format(values_decimal(sqlite3_column_int64(st, 3),
-						  sqlite3_column_int(st, 4)),
-				   num, sizeof(num));
-		buf_add(&b, num, n);
-		for (c = 5; c < 9; c++) {
-			const char *t = (const char *)sqlite3_column_text(st, c);
+			if (!v)
+				continue;
+			rollup_node_period(year, node, &p);
+			period_format(&p, ptext, sizeof(ptext));
+			wrc |= csv_write_field(&b, de, strlen(de));
+			wrc |= buf_printf(&b, ",%s,", ptext);
+			wrc |= csv_write_field(&b, ou, strlen(ou));
+			wrc |= buf_printf(&b, ",,,%s", v);
+			if (n_meta) {
+				sqlite3_bind_int64(meta, 1, sqlite3_column_int64(st, 2));
+				sqlite3_bind_int64(meta, 2, sqlite3_column_int64(st, 3));
+				sqlite3_bind_text(meta, 3, ptext, -1, SQLITE_STATIC);
+				if (sqlite3_step(meta) == SQLITE_ROW) {
+					for (c = 0; c < 4; c++) {
+						const char *t = (const char *)sqlite3_column_text(meta, c);
 
-			buf_addc(&b, ',');
-			if (t)
-				csv_write_field(&b, t, strlen(t));
-		}
-		if (buf_addc(&b, '\n'))
-			break;
-		if (b.len > (1 << 19)) {
-			if (fwrite(b.data, 1, b.len, out) != b.len) {
-				rc = SQLITE_IOERR;
-				break;
+						wrc |= buf_addc(&b, ',');
+						if (t)
+							wrc |= csv_write_field(&b, t, strlen(t));
+					}
+				} else {
+					wrc |= buf_adds(&b, ",,,,");
+				}
+				sqlite3_reset(meta);
+			} else {
+				wrc |= buf_adds(&b, ",,,,");
 			}
-			buf_reset(&b);
+			wrc |= buf_addc(&b, '\n');
+			if (!wrc && b.len > (1 << 19))
+				wrc = flush_buf(&b, out);
 		}
 	}
-	if (rc == SQLITE_DONE && b.len && fwrite(b.data, 1, b.len, out) != b.len)
-		rc = SQLITE_IOERR;
+	if (!wrc)
+		wrc = flush_buf(&b, out);
 	buf_free(&b);
-	if (rc == SQLITE_IOERR) {
+	sqlite3_finalize(meta);
+	if (wrc) {
 		sqlite3_finalize(st);
 		return error_set(err, ERR_IO, "写出失败");
 	}
