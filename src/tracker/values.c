@@ -1084,7 +1084,8 @@ static int rollup_update(struct imp *im, struct error *err)
 			u = im->u_parent[u];
 		}
 	}
-	qsort(anc, n_anc, sizeof(*anc), cmp_anc);
+	if (n_anc)
+		qsort(anc, n_anc, sizeof(*anc), cmp_anc);
 	for (i = 0; i < n_anc; i++)
 		*keymap_find(&amap, pack(anc[i].de, anc[i].unit, anc[i].year)) =
 			(uint32_t)i;

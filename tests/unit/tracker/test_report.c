@@ -1,0 +1,536 @@
+/* test_report.c - completion, comparators, colours (pure), and reports built
+ * from imported values: year to date, roll-up, formula rates, ranking. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/error.h"
+#include "db/db.h"
+#include "tracker/orgunit.h"
+#include "tracker/plan.h"
+#include "tracker/report.h"
+#include "tracker/tracker.h"
+#include "tracker/values.h"
+
+#define HEAD "dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value"
+
+static struct decimal dec(const char *s)
+{
+	struct decimal d;
+	struct error e;
+
+	if (decimal_parse(s, strlen(s), &d, &e))
+		fail_msg("bad decimal %s", s);
+	return d;
+}
+
+static const char *text(struct decimal d, char *buf)
+{
+	decimal_format(d, buf, DECIMAL_STRLEN);
+	return buf;
+}
+
+/* Judge actual (num/den) against target with 序时进度 tp_num/tp_den. */
+static struct report_item judge(enum report_kind kind, enum report_cmp cmp,
+				const char *num, const char *den, const char *target,
+				int64_t tp_num, int64_t tp_den, int precision)
+{
+	struct report_opts o;
+	struct report_item it;
+
+	report_opts_init(&o, 2023);
+	o.precision = precision;
+	memset(&it, 0, sizeof(it));
+	assert_int_equal(report_judge(kind, cmp, dec(num), dec(den), dec(target), tp_num,
+				      tp_den, tp_num == tp_den, &o, &it),
+			 0);
+	return it;
+}
+
+static void test_completion_half_up(void **state)
+{
+	struct report_item it;
+	char b[DECIMAL_STRLEN];
+
+	(void)state;
+	/* 108.9万 / 200万 = 54.45% -> 54.5 (half-up), not 54.4 */
+	it = judge(REPORT_COUNT, REPORT_GE, "1089000", "1", "2000000", 12, 12, 1);
+	assert_true(it.has_completion);
+	assert_false(it.has_diff);
+	assert_string_equal(text(it.completion_pct, b), "54.5");
+	assert_false(it.met);
+	assert_int_equal(it.colour, REPORT_RED);
+	it = judge(REPORT_COUNT, REPORT_GE, "1089000", "1", "2000000", 12, 12, 0);
+	assert_string_equal(text(it.completion_pct, b), "54");
+	it = judge(REPORT_COUNT, REPORT_GE, "1089000", "1", "2000000", 12, 12, 2);
+	assert_string_equal(text(it.completion_pct, b), "54.45");
+	/* 432.3万 / 300万 = 144.1% */
+	it = judge(REPORT_COUNT, REPORT_GE, "4323000", "1", "3000000", 12, 12, 1);
+	assert_string_equal(text(it.completion_pct, b), "144.1");
+	assert_true(it.met);
+	assert_int_equal(it.colour, REPORT_GREEN);
+	/* Rates: 64.4 - 60 = 4.4 pp */
+	it = judge(REPORT_RATE, REPORT_GE, "64.4", "1", "60", 12, 12, 1);
+	assert_false(it.has_completion);
+	assert_string_equal(text(it.diff_pp, b), "4.4");
+	/* A formula rate: 46/60 = 76.666..% vs 75: +1.666.. -> 1.7 */
+	it = judge(REPORT_RATE, REPORT_GE, "4600", "60", "75", 12, 12, 1);
+	assert_string_equal(text(it.diff_pp, b), "1.7");
+	assert_true(it.met);
+	/* -0.05 pp rounds half-up on the magnitude: -0.1 */
+	it = judge(REPORT_RATE, REPORT_GE, "94.95", "1", "95", 12, 12, 1);
+	assert_string_equal(text(it.diff_pp, b), "-0.1");
+}
+
+static void test_comparators(void **state)
+{
+	(void)state;
+	assert_true(judge(REPORT_COUNT, REPORT_GE, "100", "1", "100", 12, 12, 1).met);
+	assert_true(judge(REPORT_COUNT, REPORT_GE, "101", "1", "100", 12, 12, 1).met);
+	assert_false(judge(REPORT_COUNT, REPORT_GE, "99.9", "1", "100", 12, 12, 1).met);
+	assert_true(judge(REPORT_COUNT, REPORT_LE, "100", "1", "100", 12, 12, 1).met);
+	assert_true(judge(REPORT_COUNT, REPORT_LE, "99", "1", "100", 12, 12, 1).met);
+	assert_false(judge(REPORT_COUNT, REPORT_LE, "100.1", "1", "100", 12, 12, 1).met);
+	assert_true(judge(REPORT_COUNT, REPORT_EQ, "100.0", "1", "100", 12, 12, 1).met);
+	assert_false(judge(REPORT_COUNT, REPORT_EQ, "101", "1", "100", 12, 12, 1).met);
+	assert_false(judge(REPORT_COUNT, REPORT_EQ, "99", "1", "100", 12, 12, 1).met);
+	assert_true(judge(REPORT_RATE, REPORT_LE, "5.3", "1", "5.5", 12, 12, 1).met);
+	assert_false(judge(REPORT_RATE, REPORT_LE, "5.6", "1", "5.5", 12, 12, 1).met);
+	/* exact, not rounded: 99.96% shows as 100.0 but is not met */
+	assert_false(judge(REPORT_COUNT, REPORT_GE, "9996", "1", "10000", 12, 12, 1).met);
+}
+
+static void test_count_colours(void **state)
+{
+	struct report_opts o;
+	struct report_item it;
+
+	(void)state;
+	/* 2023Q1: 序时进度 25% */
+	assert_int_equal(judge(REPORT_COUNT, REPORT_GE, "250", "1", "1000", 3, 12, 1).colour,
+			 REPORT_GREEN); /* exactly at 序时进度 */
+	assert_int_equal(judge(REPORT_COUNT, REPORT_GE, "249.9", "1", "1000", 3, 12, 1).colour,
+			 REPORT_YELLOW);
+	assert_int_equal(judge(REPORT_COUNT, REPORT_GE, "150", "1", "1000", 3, 12, 1).colour,
+			 REPORT_YELLOW); /* exactly 10 pp behind */
+	assert_int_equal(judge(REPORT_COUNT, REPORT_GE, "149", "1", "1000", 3, 12, 1).colour,
+			 REPORT_RED); /* 10.1 pp behind */
+	assert_int_equal(judge(REPORT_COUNT, REPORT_GE, "149.99", "1", "1000", 3, 12, 1).colour,
+			 REPORT_RED); /* 10.001 behind, shown as 15.0 */
+	/* 202301: 1/12 = 8.333..%: 8.3% of the target is behind, 8.34% is not */
+	assert_int_equal(judge(REPORT_COUNT, REPORT_GE, "83", "1", "1000", 1, 12, 1).colour,
+			 REPORT_YELLOW);
+	assert_int_equal(judge(REPORT_COUNT, REPORT_GE, "83.34", "1", "1000", 1, 12, 1).colour,
+			 REPORT_GREEN);
+	/* <= counts mirror it: at or under 序时进度 green, up to 10 pp over yellow */
+	assert_int_equal(judge(REPORT_COUNT, REPORT_LE, "250", "1", "1000", 3, 12, 1).colour,
+			 REPORT_GREEN);
+	assert_int_equal(judge(REPORT_COUNT, REPORT_LE, "350", "1", "1000", 3, 12, 1).colour,
+			 REPORT_YELLOW);
+	assert_int_equal(judge(REPORT_COUNT, REPORT_LE, "351", "1", "1000", 3, 12, 1).colour,
+			 REPORT_RED);
+	/* year end: met green, else red (however close) */
+	assert_int_equal(judge(REPORT_COUNT, REPORT_GE, "999", "1", "1000", 12, 12, 1).colour,
+			 REPORT_RED);
+	assert_int_equal(judge(REPORT_COUNT, REPORT_GE, "1000", "1", "1000", 12, 12, 1).colour,
+			 REPORT_GREEN);
+	/* the threshold is an option */
+	report_opts_init(&o, 2023);
+	o.count_yellow_pp = dec("5");
+	memset(&it, 0, sizeof(it));
+	assert_int_equal(report_judge(REPORT_COUNT, REPORT_GE, dec("150"), dec("1"), dec("1000"),
+				      3, 12, false, &o, &it), 0);
+	assert_int_equal(it.colour, REPORT_RED);
+	assert_int_equal(report_judge(REPORT_COUNT, REPORT_GE, dec("200"), dec("1"), dec("1000"),
+				      3, 12, false, &o, &it), 0);
+	assert_int_equal(it.colour, REPORT_YELLOW);
+}
+
+static void test_rate_colours(void **state)
+{
+	struct report_opts o;
+	struct report_item it;
+
+	(void)state;
+	assert_int_equal(judge(REPORT_RATE, REPORT_GE, "95", "1", "95", 3, 12, 1).colour,
+			 REPORT_GREEN);
+	assert_int_equal(judge(REPORT_RATE, REPORT_GE, "93", "1", "95", 3, 12, 1).colour,
+			 REPORT_YELLOW); /* exactly 2 pp short */
+	assert_int_equal(judge(REPORT_RATE, REPORT_GE, "92.9", "1", "95", 3, 12, 1).colour,
+			 REPORT_RED);
+	assert_int_equal(judge(REPORT_RATE, REPORT_LE, "7.5", "1", "5.5", 3, 12, 1).colour,
+			 REPORT_YELLOW);
+	assert_int_equal(judge(REPORT_RATE, REPORT_LE, "7.51", "1", "5.5", 3, 12, 1).colour,
+			 REPORT_RED);
+	assert_int_equal(judge(REPORT_RATE, REPORT_EQ, "102", "1", "100", 3, 12, 1).colour,
+			 REPORT_YELLOW);
+	/* formula: 56/60 = 93.33..% vs 95: 1.67 short: yellow; 55/60 = 91.67: red */
+	assert_int_equal(judge(REPORT_RATE, REPORT_GE, "5600", "60", "95", 3, 12, 1).colour,
+			 REPORT_YELLOW);
+	assert_int_equal(judge(REPORT_RATE, REPORT_GE, "5500", "60", "95", 3, 12, 1).colour,
+			 REPORT_RED);
+	/* year end: not met is red */
+	assert_int_equal(judge(REPORT_RATE, REPORT_GE, "94", "1", "95", 12, 12, 1).colour,
+			 REPORT_RED);
+	report_opts_init(&o, 2023);
+	o.rate_yellow_pp = dec("0.5");
+	memset(&it, 0, sizeof(it));
+	assert_int_equal(report_judge(REPORT_RATE, REPORT_GE, dec("94"), dec("1"), dec("95"), 3,
+				      12, false, &o, &it), 0);
+	assert_int_equal(it.colour, REPORT_RED);
+}
+
+static void test_names(void **state)
+{
+	int l;
+
+	(void)state;
+	assert_string_equal(report_colour_name(REPORT_GREY), "grey");
+	assert_string_equal(report_colour_zh(REPORT_YELLOW), "黄");
+	assert_int_equal(report_level_parse("city", &l), 0);
+	assert_int_equal(l, 2);
+	assert_int_equal(report_level_parse("5", &l), 0);
+	assert_int_equal(l, 5);
+	assert_int_equal(report_level_parse("town", &l), ERR_INPUT);
+	assert_string_equal(report_level_name(3), "county");
+	assert_null(report_level_name(6));
+}
+
+/* ---- reports over imported data ---- */
+
+static void data_path(char *out, size_t n, const char *file)
+{
+	const char *d = getenv("TESTDATA");
+
+	snprintf(out, n, "%s/tracker/core/%s", d ? d : "tests/data", file);
+}
+
+static struct db *setup(void)
+{
+	struct orgunit_import_stats ost;
+	struct plan_import_stats pst;
+	struct plan_import_opts po = {false};
+	struct values_import_stats vst;
+	struct db *db = NULL;
+	struct error err;
+	char path[512];
+
+	assert_int_equal(db_open(":memory:", &db, &err), 0);
+	assert_int_equal(tracker_migrate(db, &err), 0);
+	data_path(path, sizeof(path), "orgunits.csv");
+	if (orgunit_import_file(db, path, &ost, NULL, NULL, &err))
+		fail_msg("orgunits: %s", err.msg);
+	data_path(path, sizeof(path), "plan.csv");
+	if (plan_import_file(db, path, &po, &pst, NULL, NULL, &err))
+		fail_msg("plan: %s", err.msg);
+	data_path(path, sizeof(path), "values.csv");
+	if (values_import_file(db, path, NULL, &vst, &err))
+		fail_msg("values: %s", err.msg);
+	return db;
+}
+
+static struct report *build(struct db *db, const char *period, const char *ou,
+			    int by)
+{
+	struct report_opts o;
+	struct report *r = NULL;
+	struct error err;
+
+	report_opts_init(&o, 2023);
+	if (period) {
+		assert_int_equal(period_parse(period, strlen(period), &o.period, &err), 0);
+		o.has_period = true;
+	}
+	o.orgunit = ou;
+	o.by_level = by;
+	if (report_build(db, &o, &r, &err))
+		fail_msg("report: %s", err.msg);
+	return r;
+}
+
+static const struct report_item *item(const struct report *r, const char *code)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (strcmp(r->items[i].indicator, code) == 0)
+			return &r->items[i];
+	fail_msg("no indicator %s", code);
+	return NULL;
+}
+
+static const char *actual(const struct report_item *it, char *b)
+{
+	if (!it->has_actual)
+		return "null";
+	return text(it->actual, b);
+}
+
+/*
+ * values.csv: skill_training monthly at 410102 (100k, 120k, 130k), Q1 at
+ * 410103 (250k), Q1 at 4102 itself (300k) with a January at its county
+ * 410202 (999,999: covered by 4102's own Q1), Q1 and April at 410302
+ * (170k, 70k). new_jobs: Q1 at 41 (280k) and January at 4101 (50k:
+ * covered by 41's Q1).
+ */
+static void test_rollup_no_double_count(void **state)
+{
+	struct db *db = setup();
+	struct report *r;
+	char b[DECIMAL_STRLEN];
+
+	(void)state;
+	r = build(db, "2023Q1", NULL, 0);
+	assert_string_equal(r->orgunit, "41");
+	assert_string_equal(text(r->time_progress_pct, b), "25");
+	assert_false(r->year_end);
+	assert_string_equal(actual(item(r, "skill_training"), b), "1070000");
+	assert_string_equal(text(item(r, "skill_training")->completion_pct, b), "35.7");
+	assert_int_equal(item(r, "skill_training")->colour, REPORT_GREEN);
+	assert_string_equal(actual(item(r, "new_jobs"), b), "280000");
+	report_free(r);
+
+	/* January only: monthly values inside, quarters not - so 4102's own
+	 * Q1 does not cover its county's January yet */
+	r = build(db, "202301", NULL, 0);
+	assert_string_equal(actual(item(r, "skill_training"), b), "1099999");
+	assert_string_equal(actual(item(r, "new_jobs"), b), "50000");
+	assert_string_equal(text(r->time_progress_pct, b), "8.3");
+	report_free(r);
+
+	/* the whole year adds 410302's April */
+	r = build(db, NULL, NULL, 0);
+	assert_true(r->year_end);
+	assert_string_equal(r->period_text, "2023");
+	assert_string_equal(actual(item(r, "skill_training"), b), "1140000");
+	assert_int_equal(item(r, "skill_training")->colour, REPORT_RED);
+	report_free(r);
+
+	/* at 4102: its own Q1, not its county's January */
+	r = build(db, "2023Q1", "4102", 0);
+	assert_string_equal(actual(item(r, "skill_training"), b), "300000");
+	report_free(r);
+	/* at 410202 itself: its own January */
+	r = build(db, "2023Q1", "410202", 0);
+	assert_string_equal(actual(item(r, "skill_training"), b), "999999");
+	assert_false(item(r, "skill_training")->has_target);
+	assert_int_equal(item(r, "skill_training")->colour, REPORT_GREY);
+	report_free(r);
+	db_close(db);
+}
+
+/* Σnumerator / Σdenominator, not the average of the rates. */
+static void test_formula_rate(void **state)
+{
+	struct db *db = setup();
+	struct report *r;
+	const struct report_item *it;
+	char b[DECIMAL_STRLEN];
+
+	(void)state;
+	r = build(db, "2023Q1", NULL, 2);
+	it = item(r, "courier_rate");
+	/* (30 + 1 + 45) / (40 + 10 + 50) = 76%, the mean of 75%, 10%, 90% is 58.3% */
+	assert_string_equal(actual(it, b), "76.0");
+	assert_true(it->has_fraction);
+	assert_string_equal(text(it->numerator, b), "76");
+	assert_string_equal(text(it->denominator, b), "100");
+	assert_string_equal(text(it->diff_pp, b), "1.0");
+	assert_true(it->met);
+	/* ranking: judged rows by diff, then a row with data but no target */
+	assert_int_equal(it->n_units, 3);
+	assert_string_equal(it->units[0].orgunit, "4101");
+	assert_string_equal(text(it->units[0].diff_pp, b), "-5.0");
+	assert_int_equal(it->units[0].colour, REPORT_RED);
+	assert_string_equal(it->units[1].orgunit, "4102");
+	assert_string_equal(text(it->units[1].diff_pp, b), "-60.0");
+	assert_string_equal(it->units[2].orgunit, "4103");
+	assert_string_equal(actual(&it->units[2], b), "90.0");
+	assert_false(it->units[2].has_diff);
+	assert_int_equal(it->units[2].colour, REPORT_GREY);
+	/* no values before March: grey */
+	report_free(r);
+	r = build(db, "202302", NULL, 0);
+	it = item(r, "courier_rate");
+	assert_false(it->has_actual);
+	assert_int_equal(it->colour, REPORT_GREY);
+	assert_false(it->met);
+	report_free(r);
+	db_close(db);
+}
+
+/* A plain rate is the unit's own value: never summed over children. */
+static void test_plain_rate_and_last(void **state)
+{
+	struct db *db = setup();
+	struct report *r;
+	const struct report_item *it;
+	struct values_import_stats st;
+	struct error err;
+	char b[DECIMAL_STRLEN];
+	const char *more = HEAD "\nscreening_rate,202306,41,,,97.5\nunemployment,2023Q2,41,,,5.6\n";
+
+	(void)state;
+	r = build(db, "2023Q1", NULL, 2);
+	it = item(r, "screening_rate");
+	assert_string_equal(actual(it, b), "96.2"); /* not 96.2 + 94 */
+	assert_string_equal(text(it->diff_pp, b), "1.2");
+	assert_string_equal(it->units[0].orgunit, "4101");
+	assert_string_equal(actual(&it->units[0], b), "94");
+	assert_int_equal(it->units[0].colour, REPORT_YELLOW); /* 1 pp short */
+	assert_int_equal(it->units[1].colour, REPORT_GREY);
+	report_free(r);
+	assert_int_equal(values_import_mem(db, more, strlen(more), NULL, &st, &err), 0);
+	/* last: the latest period inside the window */
+	r = build(db, "2023Q1", NULL, 0);
+	assert_string_equal(actual(item(r, "screening_rate"), b), "96.2");
+	assert_string_equal(actual(item(r, "unemployment"), b), "5.3");
+	report_free(r);
+	r = build(db, "2023S1", NULL, 0);
+	assert_string_equal(actual(item(r, "screening_rate"), b), "97.5");
+	it = item(r, "unemployment");
+	assert_string_equal(actual(it, b), "5.6");
+	assert_false(it->met);
+	assert_int_equal(it->colour, REPORT_YELLOW); /* 0.1 over a <= target */
+	report_free(r);
+	db_close(db);
+}
+
+static void test_ranking_and_new_value(void **state)
+{
+	struct db *db = setup();
+	struct report *r;
+	const struct report_item *it;
+	struct values_import_stats st;
+	struct error err;
+	char b[DECIMAL_STRLEN];
+	const char *more = HEAD "\nskill_training,202302,410302,,,400000\n";
+
+	(void)state;
+	r = build(db, "2023Q1", NULL, 2);
+	it = item(r, "skill_training");
+	assert_string_equal(it->units[0].orgunit, "4101");
+	assert_string_equal(text(it->units[0].completion_pct, b), "50.0");
+	assert_string_equal(it->units[1].orgunit, "4102");
+	assert_string_equal(it->units[2].orgunit, "4103");
+	assert_string_equal(text(it->units[2].completion_pct, b), "21.3");
+	assert_int_equal(it->units[2].colour, REPORT_YELLOW);
+	/* new_jobs has no city targets: completion null, 4101 has data */
+	it = item(r, "new_jobs");
+	assert_string_equal(it->units[0].orgunit, "4101");
+	assert_false(it->units[0].has_completion);
+	/* at 4101 the province's own Q1 is out of scope: its own January */
+	assert_string_equal(actual(&it->units[0], b), "50000");
+	assert_int_equal(it->units[0].colour, REPORT_GREY);
+	assert_false(it->units[1].has_actual);
+	report_free(r);
+
+	/* 410302 had Q1 170k; its own February inside its own Q1 does not add */
+	assert_int_equal(values_import_mem(db, more, strlen(more), NULL, &st, &err), 0);
+	r = build(db, "2023Q1", NULL, 2);
+	it = item(r, "skill_training");
+	assert_string_equal(actual(it, b), "1070000");
+	report_free(r);
+	r = build(db, "202302", NULL, 2);
+	it = item(r, "skill_training");
+	/* by February: 410102's Jan+Feb, 410202's January (4102's Q1 is not
+	 * inside) and 410302's February */
+	assert_string_equal(actual(it, b), "1619999");
+	/* 999,999 of 1,000,000 prints 100.0 but is not met */
+	assert_string_equal(it->units[0].orgunit, "4102");
+	assert_string_equal(text(it->units[0].completion_pct, b), "100.0");
+	assert_false(it->units[0].met);
+	assert_string_equal(it->units[1].orgunit, "4103");
+	assert_string_equal(text(it->units[1].completion_pct, b), "50.0");
+	assert_string_equal(it->units[2].orgunit, "4101");
+	assert_string_equal(text(it->units[2].completion_pct, b), "18.3");
+	report_free(r);
+	db_close(db);
+}
+
+static void test_options(void **state)
+{
+	struct db *db = setup();
+	struct report_opts o;
+	struct report *r = NULL;
+	struct error err;
+
+	(void)state;
+	report_opts_init(&o, 2023);
+	o.orgunit = "4199";
+	assert_int_equal(report_build(db, &o, &r, &err), ERR_INPUT);
+	assert_null(r);
+	assert_non_null(strstr(err.msg, "4199"));
+	report_opts_init(&o, 2023);
+	o.orgunit = "4101";
+	o.by_level = 2;
+	assert_int_equal(report_build(db, &o, &r, &err), ERR_INPUT);
+	report_opts_init(&o, 2023);
+	o.indicator = "nosuch";
+	assert_int_equal(report_build(db, &o, &r, &err), ERR_INPUT);
+	report_opts_init(&o, 2023);
+	o.indicator = "new_jobs";
+	assert_int_equal(report_build(db, &o, &r, &err), 0);
+	assert_int_equal(r->n, 1);
+	report_free(r);
+	/* a year without a plan: no indicators */
+	report_opts_init(&o, 2021);
+	assert_int_equal(report_build(db, &o, &r, &err), 0);
+	assert_int_equal(r->n, 0);
+	report_free(r);
+	db_close(db);
+}
+
+static void test_json(void **state)
+{
+	struct db *db = setup();
+	struct report_opts o;
+	struct report *r = NULL;
+	struct error err;
+	struct buf b;
+
+	(void)state;
+	report_opts_init(&o, 2023);
+	o.indicator = "skill_training";
+	assert_int_equal(period_parse("2023Q1", 6, &o.period, &err), 0);
+	o.has_period = true;
+	assert_int_equal(report_build(db, &o, &r, &err), 0);
+	buf_init(&b, 1 << 20);
+	assert_int_equal(report_write_json(r, &b), 0);
+	assert_string_equal(buf_str(&b),
+			    "{\"year\":2023,\"period\":\"2023Q1\",\"orgunit\":\"41\","
+			    "\"time_progress_pct\":25,\"indicators\":[{\"project_no\":1,"
+			    "\"project_title\":\"稳定和扩大就业\",\"indicator\":\"skill_training\","
+			    "\"name\":\"职业技能培训\",\"unit\":\"人次\",\"kind\":\"count\","
+			    "\"comparator\":\">=\",\"target\":3000000,\"actual\":1070000,"
+			    "\"completion_pct\":35.7,\"diff_pp\":null,\"met\":false,"
+			    "\"colour\":\"green\"}],\"summary\":{\"indicators\":1,\"met\":0}}\n");
+	buf_free(&b);
+	report_free(r);
+	db_close(db);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_completion_half_up),
+		cmocka_unit_test(test_comparators),
+		cmocka_unit_test(test_count_colours),
+		cmocka_unit_test(test_rate_colours),
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_rollup_no_double_count),
+		cmocka_unit_test(test_formula_rate),
+		cmocka_unit_test(test_plain_rate_and_last),
+		cmocka_unit_test(test_ranking_and_new_value),
+		cmocka_unit_test(test_options),
+		cmocka_unit_test(test_json),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,362 @@
+/* test_values.c - data value import (bad rows, partial, audit, replace),
+ * export round trip and the roll-up kept up to date by every import. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/error.h"
+#include "db/db.h"
+#include "tracker/orgunit.h"
+#include "tracker/plan.h"
+#include "tracker/rollup.h"
+#include "tracker/tracker.h"
+#include "tracker/values.h"
+
+#define HEAD "dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value"
+
+static void data_path(char *out, size_t n, const char *file)
+{
+	const char *d = getenv("TESTDATA");
+
+	snprintf(out, n, "%s/tracker/core/%s", d ? d : "tests/data", file);
+}
+
+static struct db *setup(void)
+{
+	struct orgunit_import_stats ost;
+	struct plan_import_stats pst;
+	struct plan_import_opts po = {false};
+	struct db *db = NULL;
+	struct error err;
+	char path[512];
+
+	assert_int_equal(db_open(":memory:", &db, &err), 0);
+	assert_int_equal(tracker_migrate(db, &err), 0);
+	data_path(path, sizeof(path), "orgunits.csv");
+	if (orgunit_import_file(db, path, &ost, NULL, NULL, &err))
+		fail_msg("orgunits: %s", err.msg);
+	data_path(path, sizeof(path), "plan.csv");
+	if (plan_import_file(db, path, &po, &pst, NULL, NULL, &err))
+		fail_msg("plan: %s", err.msg);
+	return db;
+}
+
+static int64_t count(struct db *db, const char *sql)
+{
+	struct error err;
+	int64_t v;
+
+	assert_int_equal(db_int(db, sql, &v, &err), 0);
+	return v;
+}
+
+/* Rejected rows as "line:column:reason" lines. */
+struct seen {
+	char text[4096];
+	int n;
+};
+
+static void on_reject(void *ctx, const struct error *e)
+{
+	struct seen *s = ctx;
+	size_t len = strlen(s->text);
+
+	snprintf(s->text + len, sizeof(s->text) - len, "%ld:%ld:%s\n", e->line,
+		 e->column, e->reason);
+	s->n++;
+}
+
+static int import(struct db *db, const char *csv, bool partial, struct seen *s,
+		  struct values_import_stats *st, struct error *err)
+{
+	struct values_import_opts o = {0};
+
+	o.name = "v.csv";
+	o.partial = partial;
+	o.user = "tester";
+	o.reject = on_reject;
+	o.ctx = s;
+	if (s)
+		memset(s, 0, sizeof(*s));
+	return values_import_mem(db, csv, strlen(csv), &o, st, err);
+}
+
+/* One bad row among good ones, each kind of problem. */
+static const char bad_rows[] =
+	HEAD "\n"
+	"skill_training,202301,410102,,,100\n"      /* 2 good */
+	"nosuch,202301,410102,,,1\n"                /* 3 unknown data element */
+	"skill_training,202301,4199,,,1\n"          /* 4 unknown unit */
+	"skill_training,202313,410102,,,1\n"        /* 5 bad period */
+	"skill_training,202302,410102,,,12a\n"      /* 6 non-numeric */
+	"skill_training,202303,410102,,,-5\n"       /* 7 negative count */
+	"skill_training,202304,410102,,\n"          /* 8 wrong field count */
+	"skill_training,2023W10,410102,,,1\n"       /* 9 week: unsupported */
+	"skill_training,202305,410102,,,1.00001\n"  /* 10 too precise */
+	"skill_training,202306,410102,xyz,,1\n"     /* 11 combo */
+	"skill_training,202307,410102,,,\n"         /* 12 empty value */
+	"unemployment,202303,41,,,-0.5\n"           /* 13 good: a rate may be negative */
+	"new_jobs,202301,41,,,7\n";                 /* 14 good */
+
+static const char bad_expected[] =
+	"3:1:unknown_dataelement\n"
+	"4:3:unknown_orgunit\n"
+	"5:2:bad_period\n"
+	"6:6:bad_value\n"
+	"7:6:negative_count\n"
+	"8:6:field_count\n"
+	"9:2:unsupported_period\n"
+	"10:6:too_precise\n"
+	"11:4:bad_combo\n"
+	"12:6:empty_field\n";
+
+static void test_all_or_nothing(void **state)
+{
+	struct db *db = setup();
+	struct values_import_stats st;
+	struct seen s;
+	struct error err;
+
+	(void)state;
+	assert_int_equal(import(db, bad_rows, false, &s, &st, &err), ERR_INPUT);
+	assert_string_equal(s.text, bad_expected);
+	assert_int_equal(st.rejected, 10);
+	/* err holds the first bad row */
+	assert_int_equal(err.line, 3);
+	assert_string_equal(err.file, "v.csv");
+	assert_non_null(strstr(err.msg, "未知的数据元代码 'nosuch'"));
+	/* nothing written, not even the good rows before the first bad one */
+	assert_int_equal(count(db, "SELECT count(*) FROM datavalue"), 0);
+	assert_int_equal(count(db, "SELECT count(*) FROM datavalue_rollup"), 0);
+	assert_int_equal(count(db, "SELECT count(*) FROM datavalue_audit"), 0);
+	db_close(db);
+}
+
+static void test_partial(void **state)
+{
+	struct db *db = setup();
+	struct values_import_stats st;
+	struct seen s;
+	struct error err;
+
+	(void)state;
+	assert_int_equal(import(db, bad_rows, true, &s, &st, &err), 0);
+	assert_string_equal(s.text, bad_expected);
+	assert_int_equal(st.rows, 13);
+	assert_int_equal(st.inserted, 3);
+	assert_int_equal(st.rejected, 10);
+	assert_int_equal(count(db, "SELECT count(*) FROM datavalue"), 3);
+	assert_int_equal(count(db, "SELECT count(*) FROM datavalue WHERE de_id = 3 AND m3 = '-0.5'"), 1);
+	/* the roll-up of the taken rows is there: 410102 -> 4101 -> 41 */
+	assert_int_equal(count(db, "SELECT m1 FROM datavalue_rollup WHERE de_id = 1 AND orgunit_id ="
+				   " (SELECT id FROM orgunit WHERE code = '41')"),
+			 100 * 10000);
+	db_close(db);
+}
+
+static void test_headers(void **state)
+{
+	struct db *db = setup();
+	struct values_import_stats st;
+	struct seen s;
+	struct error err;
+
+	(void)state;
+	/* Stopping after value, after storedby, or the full header. */
+	assert_int_equal(import(db, HEAD "\nnew_jobs,202301,41,,,1\n", false, &s, &st, &err), 0);
+	assert_int_equal(import(db, HEAD ",storedby\nnew_jobs,202302,41,,,2,zz\n", false, &s,
+				&st, &err), 0);
+	assert_int_equal(import(db,
+				HEAD ",storedby,lastupdated,comment,followup\n"
+				     "new_jobs,202303,41,default,HllvX50cXC0,3,zz,2023-04-01,\"a, b\",true\n",
+				false, &s, &st, &err),
+			 0);
+	assert_int_equal(count(db, "SELECT count(*) FROM datavalue_meta WHERE comment = 'a, b'"
+				   " AND followup = 'true' AND period = '202303'"),
+			 1);
+	/* Wrong headers: a column out of order, a missing value column, an
+	 * unknown column, too many. Nothing is read. */
+	assert_int_equal(import(db,
+				"dataelement,orgunit,period,categoryoptioncombo,attributeoptioncombo,value\n"
+				"new_jobs,41,202304,,,4\n",
+				true, &s, &st, &err),
+			 ERR_INPUT);
+	assert_string_equal(err.reason, "bad_header");
+	assert_int_equal(err.column, 2);
+	assert_int_equal(import(db, "dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo\n",
+				true, &s, &st, &err),
+			 ERR_INPUT);
+	assert_string_equal(err.reason, "bad_header");
+	assert_int_equal(import(db, HEAD ",comment\nnew_jobs,202304,41,,,4,x\n", true, &s, &st,
+				&err),
+			 ERR_INPUT);
+	assert_string_equal(err.reason, "bad_header");
+	assert_int_equal(err.column, 7);
+	assert_int_equal(import(db, "", true, &s, &st, &err), ERR_INPUT);
+	assert_string_equal(err.reason, "bad_header");
+	assert_int_equal(count(db, "SELECT count(*) FROM datavalue WHERE m4 IS NOT NULL"), 0);
+	/* A row with too many fields is a row error. */
+	assert_int_equal(import(db, HEAD "\nnew_jobs,202305,41,,,5,extra\n", false, &s, &st, &err),
+			 ERR_INPUT);
+	assert_string_equal(s.text, "2:7:field_count\n");
+	db_close(db);
+}
+
+static void test_replace_and_audit(void **state)
+{
+	struct db *db = setup();
+	struct values_import_stats st;
+	struct error err;
+
+	(void)state;
+	assert_int_equal(import(db, HEAD "\nskill_training,202301,410102,,,100\n", false, NULL,
+				&st, &err), 0);
+	assert_int_equal(st.inserted, 1);
+	/* The same value again: nothing changes, no audit. */
+	assert_int_equal(import(db, HEAD "\nskill_training,202301,410102,,,100\n", false, NULL,
+				&st, &err), 0);
+	assert_int_equal(st.inserted, 0);
+	assert_int_equal(st.replaced, 0);
+	assert_int_equal(st.unchanged, 1);
+	assert_int_equal(count(db, "SELECT count(*) FROM datavalue_audit"), 0);
+	/* A new value: replaced, the old one kept in the audit with who and when. */
+	assert_int_equal(import(db, HEAD ",storedby\nskill_training,202301,410102,,,120,zz\n",
+				false, NULL, &st, &err), 0);
+	assert_int_equal(st.replaced, 1);
+	assert_int_equal(count(db, "SELECT count(*) FROM datavalue_audit WHERE old_value = '100'"
+				   " AND new_value = '120' AND who = 'zz' AND period = '202301'"
+				   " AND at LIKE '____-__-__T__:__:__Z'"),
+			 1);
+	/* Without storedby the importing user is recorded. */
+	assert_int_equal(import(db, HEAD "\nskill_training,202301,410102,,,120.0\n", false, NULL,
+				&st, &err), 0);
+	assert_int_equal(st.replaced, 1); /* the text changed: 120 -> 120.0 */
+	assert_int_equal(count(db, "SELECT count(*) FROM datavalue_audit WHERE old_value = '120'"
+				   " AND new_value = '120.0' AND who = 'tester'"),
+			 1);
+	assert_int_equal(count(db, "SELECT count(*) FROM datavalue_meta"), 0);
+	/* Twice in one file: the second replaces the first. */
+	assert_int_equal(import(db, HEAD "\nnew_jobs,202301,41,,,1\nnew_jobs,202301,41,,,2\n",
+				false, NULL, &st, &err), 0);
+	assert_int_equal(st.inserted, 1);
+	assert_int_equal(st.replaced, 1);
+	/* The roll-up follows every change: 4101 sees 120 for January. */
+	assert_int_equal(count(db, "SELECT m1 FROM datavalue_rollup WHERE de_id = 1 AND orgunit_id ="
+				   " (SELECT id FROM orgunit WHERE code = '4101')"),
+			 120 * 10000);
+	db_close(db);
+}
+
+/* Export writes what import reads: importing the export changes nothing. */
+static void test_export_round_trip(void **state)
+{
+	struct db *db = setup(), *db2 = setup();
+	struct values_import_stats st;
+	struct error err;
+	char path[512], *a = NULL, *b = NULL;
+	size_t na = 0, nb = 0;
+	FILE *f;
+
+	(void)state;
+	data_path(path, sizeof(path), "values.csv");
+	assert_int_equal(values_import_file(db, path, NULL, &st, &err), 0);
+	f = open_memstream(&a, &na);
+	assert_int_equal(values_export(db, 2023, f, &err), 0);
+	fclose(f);
+	assert_int_equal(import(db2, a, false, NULL, &st, &err), 0);
+	assert_int_equal(st.inserted, 19);
+	f = open_memstream(&b, &nb);
+	assert_int_equal(values_export(db2, 2023, f, &err), 0);
+	fclose(f);
+	assert_string_equal(a, b);
+	assert_int_equal(import(db, a, false, NULL, &st, &err), 0);
+	assert_int_equal(st.unchanged, 19);
+	assert_int_equal(st.inserted + st.replaced, 0);
+	/* Another year is empty but for the header. */
+	free(b);
+	f = open_memstream(&b, &nb);
+	assert_int_equal(values_export(db2, 2022, f, &err), 0);
+	fclose(f);
+	assert_string_equal(b, HEAD ",storedby,lastupdated,comment,followup\n");
+	free(a);
+	free(b);
+	db_close(db);
+	db_close(db2);
+}
+
+static void test_reader_agg(void **state)
+{
+	struct db *db = setup();
+	struct values_import_stats st;
+	struct values_reader *r;
+	struct rollup_agg a;
+	struct error err;
+	bool p;
+	int64_t v;
+
+	(void)state;
+	assert_int_equal(import(db,
+				HEAD "\n"
+				"skill_training,202301,410102001001,,,1\n"
+				"skill_training,202301,410102001002,,,2\n"
+				"skill_training,2023Q1,410102002,,,30\n",
+				false, NULL, &st, &err),
+			 0);
+	assert_int_equal(values_reader_open(db, &r, &err), 0);
+	/* 410102 (id 5) = its two townships: 1 + 2 (Jan) and 30 (Q1) */
+	assert_int_equal(values_reader_agg(r, 1, 5, 2023, false, &a, &err), 0);
+	assert_int_equal(rollup_ytd(&a, false, 3, &p, &v), 0);
+	assert_int_equal(v, 33 * 10000);
+	/* own only: 410102 reported nothing itself */
+	assert_int_equal(values_reader_agg(r, 1, 5, 2023, true, &a, &err), 0);
+	assert_true(rollup_agg_empty(&a));
+	/* a village without children: its own values */
+	assert_int_equal(values_reader_agg(r, 1, 12, 2023, false, &a, &err), 0);
+	assert_int_equal(rollup_ytd(&a, false, 1, &p, &v), 0);
+	assert_int_equal(v, 2 * 10000);
+	values_reader_close(r);
+
+	/* One more village value: the ancestors follow without any rebuild. */
+	assert_int_equal(import(db, HEAD "\nskill_training,202302,410102001001,,,5\n", false,
+				NULL, &st, &err), 0);
+	assert_int_equal(values_reader_open(db, &r, &err), 0);
+	assert_int_equal(values_reader_agg(r, 1, 1, 2023, false, &a, &err), 0);
+	assert_int_equal(rollup_ytd(&a, false, 3, &p, &v), 0);
+	assert_int_equal(v, 38 * 10000);
+	values_reader_close(r);
+	db_close(db);
+}
+
+static void test_decimal_text(void **state)
+{
+	struct decimal d;
+
+	(void)state;
+	d = values_decimal(15000, 2);
+	assert_int_equal(d.units, 150);
+	assert_int_equal(d.scale, 2);
+	d = values_decimal(-5000, 1);
+	assert_int_equal(d.units, -5);
+	assert_int_equal(d.scale, 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_all_or_nothing),
+		cmocka_unit_test(test_partial),
+		cmocka_unit_test(test_headers),
+		cmocka_unit_test(test_replace_and_audit),
+		cmocka_unit_test(test_export_round_trip),
+		cmocka_unit_test(test_reader_agg),
+		cmocka_unit_test(test_decimal_text),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
