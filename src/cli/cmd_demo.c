@@ -56,8 +56,8 @@ static int load_plan(struct db *db, const char *name, struct error *err)
 
 	if (!f)
 		return ERR_INTERNAL;
-	return plan_import_mem(db, name, (const char *)f->data, f->len, &o, &st,
-			       print_note, NULL, err);
+	return plan_import_mem(db, name, (const char *)f->data, f->len, &o, &st, print_note, NULL,
+			       err);
 }
 
 /* Mark the targets listed in the derivation file as derived. */
@@ -87,8 +87,8 @@ static int mark_derived(struct db *db, struct error *err)
 	return ret;
 }
 
-static int load_values(struct db *db, const char *name, const char *data,
-		       size_t len, struct error *err)
+static int load_values(struct db *db, const char *name, const char *data, size_t len,
+		       struct error *err)
 {
 	struct values_import_opts o = {0};
 	struct values_import_stats st;
@@ -138,8 +138,8 @@ static int print_lagging(struct db *db, struct error *err)
 int cli_demo(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},
-		{NULL, 0, NULL, 0},
+	    {"db", required_argument, NULL, 'd'},
+	    {NULL, 0, NULL, 0},
 	};
 	const struct defaults_file *res, *syn;
 	const char *dbpath = NULL, *path;
@@ -158,12 +158,12 @@ int cli_demo(int argc, char **argv)
 			return cli_usage_error("demo", DEMO_USAGE, "无效的选项");
 	}
 	if (optind != argc)
-		return cli_usage_error("demo", DEMO_USAGE, "多余的参数 '%s'",
-				       argv[optind]);
+		return cli_usage_error("demo", DEMO_USAGE, "多余的参数 '%s'", argv[optind]);
 	path = cli_db_path(dbpath);
 	if (stat(path, &sb) == 0 && sb.st_size > 0) {
 		fprintf(stderr,
-			"minsheng: 数据库 '%s' 已存在；demo 只写入新的数据库，请先删除它或用 --db 指定新文件\n",
+			"minsheng: 数据库 '%s' 已存在；demo 只写入新的数据库，请先删除它或用 --db "
+			"指定新文件\n",
 			path);
 		return ERR_INPUT;
 	}
@@ -181,16 +181,17 @@ int cli_demo(int argc, char **argv)
 	if ((ret = defaults_load_orgunits(db, &units, &err)) ||
 	    (ret = load_plan(db, "henan-2022-plan.csv", &err)) ||
 	    (ret = load_plan(db, "synthetic-2022-bus-route-plan.csv", &err)) ||
-	    (ret = load_plan(db, "henan-2023-plan.csv", &err)) ||
-	    (ret = mark_derived(db, &err)) ||
-	    (ret = load_values(db, "henan-2022-results.csv", (const char *)res->data,
-			       res->len, &err)) ||
-	    (ret = load_values(db, "synthetic-2022-bus-route-values.csv",
-			       (const char *)syn->data, syn->len, &err)) ||
+	    (ret = load_plan(db, "henan-2023-plan.csv", &err)) || (ret = mark_derived(db, &err)) ||
+	    (ret = load_values(db, "henan-2022-results.csv", (const char *)res->data, res->len,
+			       &err)) ||
+	    (ret = load_values(db, "synthetic-2022-bus-route-values.csv", (const char *)syn->data,
+			       syn->len, &err)) ||
 	    (ret = defaults_village_values(db, 2022, &b, &err)) ||
 	    (ret = load_values(db, "villages-2022", b.data, b.len, &err)))
 		goto fail;
-	fprintf(stderr, "minsheng: 已建立演示数据库 '%s'：%ld 个组织机构（含 %d 个生成的村级单位），2022、2023年计划，2022年完成情况\n",
+	fprintf(stderr,
+		"minsheng: 已建立演示数据库 '%s'：%ld 个组织机构（含 %d "
+		"个生成的村级单位），2022、2023年计划，2022年完成情况\n",
 		path, units, VILLAGES_TOTAL);
 	ret = print_report(db, 2022, &err);
 	if (ret)

@@ -34,8 +34,8 @@ static void print_note(void *ctx, const struct error *e, bool warning)
 static int orgunit_import_cmd(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},
-		{NULL, 0, NULL, 0},
+	    {"db", required_argument, NULL, 'd'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct orgunit_import_stats st = {0, 0, 0};
 	const char *dbpath = NULL;
@@ -48,18 +48,15 @@ static int orgunit_import_cmd(int argc, char **argv)
 		if (c == 'd')
 			dbpath = optarg;
 		else
-			return cli_usage_error("orgunit import", IMPORT_USAGE,
-					       "无效的选项");
+			return cli_usage_error("orgunit import", IMPORT_USAGE, "无效的选项");
 	}
 	if (optind != argc - 1)
-		return cli_usage_error("orgunit import", IMPORT_USAGE,
-				       "需要一个文件名");
+		return cli_usage_error("orgunit import", IMPORT_USAGE, "需要一个文件名");
 	ret = cli_open_db(dbpath, &db);
 	if (ret)
 		return ret;
 	error_clear(&err);
-	ret = orgunit_import_file(db, argv[optind], &st, print_note, &printed,
-				  &err);
+	ret = orgunit_import_file(db, argv[optind], &st, print_note, &printed, &err);
 	if (ret) {
 		if (printed)
 			fprintf(stderr, "minsheng: 导入失败，共 %d 处错误，未写入任何单位\n",
@@ -68,8 +65,8 @@ static int orgunit_import_cmd(int argc, char **argv)
 			cli_fail(&err);
 		goto out;
 	}
-	printf("已导入 %ld 行：新增 %ld 个单位，%ld 个已存在且相同\n", st.rows,
-	       st.added, st.existing);
+	printf("已导入 %ld 行：新增 %ld 个单位，%ld 个已存在且相同\n", st.rows, st.added,
+	       st.existing);
 out:
 	db_close(db);
 	return ret;
@@ -89,8 +86,7 @@ static int print_unit(void *ctx_, const struct orgunit *u)
 
 	switch (ctx->format) {
 	case CLI_TEXT:
-		printf("%s\t%s\t%s\t%s\n", u->code, orgunit_level_zh(u->level),
-		       u->name, u->parent);
+		printf("%s\t%s\t%s\t%s\n", u->code, orgunit_level_zh(u->level), u->name, u->parent);
 		break;
 	case CLI_CSV:
 		buf_reset(&ctx->line);
@@ -104,9 +100,9 @@ static int print_unit(void *ctx_, const struct orgunit *u)
 		fputs(buf_str(&ctx->line), stdout);
 		break;
 	case CLI_JSON:
-		o = json_pack("{s:s, s:s, s:s, s:s?}", "code", u->code, "name",
-			      u->name, "level", orgunit_level_name(u->level),
-			      "parent", u->parent[0] ? u->parent : NULL);
+		o = json_pack("{s:s, s:s, s:s, s:s?}", "code", u->code, "name", u->name, "level",
+			      orgunit_level_name(u->level), "parent",
+			      u->parent[0] ? u->parent : NULL);
 		if (!o)
 			return ERR_NOMEM;
 		s = json_dumps(o, JSON_COMPACT);
@@ -124,11 +120,11 @@ static int print_unit(void *ctx_, const struct orgunit *u)
 static int orgunit_list_cmd(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},
-		{"level", required_argument, NULL, 'l'},
-		{"parent", required_argument, NULL, 'p'},
-		{"format", required_argument, NULL, 'f'},
-		{NULL, 0, NULL, 0},
+	    {"db", required_argument, NULL, 'd'},
+	    {"level", required_argument, NULL, 'l'},
+	    {"parent", required_argument, NULL, 'p'},
+	    {"format", required_argument, NULL, 'f'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct orgunit_filter f = {0, NULL, false};
 	struct list_ctx ctx = {CLI_TEXT, {0}, 0};
@@ -147,28 +143,26 @@ static int orgunit_list_cmd(int argc, char **argv)
 			f.level = orgunit_level_parse(optarg);
 			if (!f.level)
 				return cli_usage_error(
-					"orgunit list", LIST_USAGE,
-					"未知的层级 '%s'（应为 province、city、county、township 或 village）",
-					optarg);
+				    "orgunit list", LIST_USAGE,
+				    "未知的层级 '%s'（应为 province、city、county、township 或 "
+				    "village）",
+				    optarg);
 			break;
 		case 'p':
 			f.parent = optarg;
 			break;
 		case 'f':
 			if (cli_format_parse(optarg,
-					     (1u << CLI_TEXT) | (1u << CLI_JSON) |
-						     (1u << CLI_CSV),
+					     (1u << CLI_TEXT) | (1u << CLI_JSON) | (1u << CLI_CSV),
 					     &ctx.format))
 				return ERR_USAGE;
 			break;
 		default:
-			return cli_usage_error("orgunit list", LIST_USAGE,
-					       "无效的选项");
+			return cli_usage_error("orgunit list", LIST_USAGE, "无效的选项");
 		}
 	}
 	if (optind != argc)
-		return cli_usage_error("orgunit list", LIST_USAGE,
-				       "多余的参数 '%s'", argv[optind]);
+		return cli_usage_error("orgunit list", LIST_USAGE, "多余的参数 '%s'", argv[optind]);
 	ret = cli_open_db(dbpath, &db);
 	if (ret)
 		return ret;
@@ -191,8 +185,8 @@ static int orgunit_list_cmd(int argc, char **argv)
 }
 
 const struct cli_command cli_orgunit_commands[] = {
-	{"import", "导入组织机构（code,name,level,parent_code）", IMPORT_USAGE,
-	 orgunit_import_cmd, NULL},
-	{"list", "列出组织机构", LIST_USAGE, orgunit_list_cmd, NULL},
-	{0},
+    {"import", "导入组织机构（code,name,level,parent_code）", IMPORT_USAGE, orgunit_import_cmd,
+     NULL},
+    {"list", "列出组织机构", LIST_USAGE, orgunit_list_cmd, NULL},
+    {0},
 };

@@ -33,9 +33,9 @@ static void print_note(void *ctx, const struct error *e, bool warning)
 static int plan_import_cmd(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},
-		{"allow-mismatch", no_argument, NULL, 'm'},
-		{NULL, 0, NULL, 0},
+	    {"db", required_argument, NULL, 'd'},
+	    {"allow-mismatch", no_argument, NULL, 'm'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct plan_import_opts o = {false};
 	struct plan_import_stats st = {0};
@@ -51,18 +51,15 @@ static int plan_import_cmd(int argc, char **argv)
 		else if (c == 'm')
 			o.allow_mismatch = true;
 		else
-			return cli_usage_error("plan import", IMPORT_USAGE,
-					       "无效的选项");
+			return cli_usage_error("plan import", IMPORT_USAGE, "无效的选项");
 	}
 	if (optind != argc - 1)
-		return cli_usage_error("plan import", IMPORT_USAGE,
-				       "需要一个文件名");
+		return cli_usage_error("plan import", IMPORT_USAGE, "需要一个文件名");
 	ret = cli_open_db(dbpath, &db);
 	if (ret)
 		return ret;
 	error_clear(&err);
-	ret = plan_import_file(db, argv[optind], &o, &st, print_note, &printed,
-			       &err);
+	ret = plan_import_file(db, argv[optind], &o, &st, print_note, &printed, &err);
 	if (ret) {
 		if (printed)
 			fprintf(stderr, "minsheng: 导入失败，共 %d 处错误，计划未作任何修改\n",
@@ -71,11 +68,10 @@ static int plan_import_cmd(int argc, char **argv)
 			cli_fail(&err);
 		goto out;
 	}
-	printf("已导入 %ld 行：%ld 个项目，%ld 个指标（其中替换 %ld 个），%ld 个目标",
-	       st.rows, st.projects, st.indicators, st.replaced, st.targets);
+	printf("已导入 %ld 行：%ld 个项目，%ld 个指标（其中替换 %ld 个），%ld 个目标", st.rows,
+	       st.projects, st.indicators, st.replaced, st.targets);
 	if (st.mismatches)
-		printf("；%ld 处目标分解不一致（已按 --allow-mismatch 接受）",
-		       st.mismatches);
+		printf("；%ld 处目标分解不一致（已按 --allow-mismatch 接受）", st.mismatches);
 	printf("\n");
 out:
 	db_close(db);
@@ -112,15 +108,14 @@ static int print_target(void *ctx_, const struct plan_target *t)
 	snprintf(pno, sizeof(pno), "%d", t->project_no);
 	switch (ctx->format) {
 	case CLI_TEXT:
-		printf("%s\t%s\t%s\t%s %s %s\t%s %s%s\n", pno, t->indicator,
-		       t->name, t->comparator, t->target, t->unit, t->orgunit,
-		       t->orgunit_name, t->derived ? "\t（推算）" : "");
+		printf("%s\t%s\t%s\t%s %s %s\t%s %s%s\n", pno, t->indicator, t->name, t->comparator,
+		       t->target, t->unit, t->orgunit, t->orgunit_name,
+		       t->derived ? "\t（推算）" : "");
 		break;
 	case CLI_CSV: {
-		const char *v[] = {year,         pno,          t->project_title,
-				   t->indicator, t->name,      t->unit,
-				   t->kind,      t->comparator, t->target,
-				   t->orgunit,   t->aggregation, t->numerator,
+		const char *v[] = {year,	  pno,	      t->project_title, t->indicator,
+				   t->name,	  t->unit,    t->kind,		t->comparator,
+				   t->target,	  t->orgunit, t->aggregation,	t->numerator,
 				   t->denominator};
 
 		buf_reset(&ctx->line);
@@ -131,17 +126,14 @@ static int print_target(void *ctx_, const struct plan_target *t)
 	}
 	case CLI_JSON:
 		/* The target stays text: exact decimals are never binary floats. */
-		o = json_pack("{s:i, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:s?, s:b}",
-			      "year", t->year, "project_no", t->project_no,
-			      "project_title", t->project_title, "indicator",
-			      t->indicator, "name", t->name, "unit", t->unit,
-			      "kind", t->kind, "comparator", t->comparator,
-			      "target", t->target, "orgunit", t->orgunit,
-			      "aggregation", t->aggregation, "numerator",
-			      t->numerator[0] ? t->numerator : NULL,
-			      "denominator",
-			      t->denominator[0] ? t->denominator : NULL,
-			      "derived", t->derived);
+		o = json_pack(
+		    "{s:i, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:s?, s:b}",
+		    "year", t->year, "project_no", t->project_no, "project_title", t->project_title,
+		    "indicator", t->indicator, "name", t->name, "unit", t->unit, "kind", t->kind,
+		    "comparator", t->comparator, "target", t->target, "orgunit", t->orgunit,
+		    "aggregation", t->aggregation, "numerator",
+		    t->numerator[0] ? t->numerator : NULL, "denominator",
+		    t->denominator[0] ? t->denominator : NULL, "derived", t->derived);
 		if (!o)
 			return ERR_NOMEM;
 		s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
@@ -159,10 +151,10 @@ static int print_target(void *ctx_, const struct plan_target *t)
 static int plan_list_cmd(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},
-		{"year", required_argument, NULL, 'y'},
-		{"format", required_argument, NULL, 'f'},
-		{NULL, 0, NULL, 0},
+	    {"db", required_argument, NULL, 'd'},
+	    {"year", required_argument, NULL, 'y'},
+	    {"format", required_argument, NULL, 'f'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct list_ctx ctx = {CLI_TEXT, {0}, 0};
 	const char *dbpath = NULL;
@@ -183,8 +175,7 @@ static int plan_list_cmd(int argc, char **argv)
 			break;
 		case 'f':
 			if (cli_format_parse(optarg,
-					     (1u << CLI_TEXT) | (1u << CLI_JSON) |
-						     (1u << CLI_CSV),
+					     (1u << CLI_TEXT) | (1u << CLI_JSON) | (1u << CLI_CSV),
 					     &ctx.format))
 				return ERR_USAGE;
 			break;
@@ -193,8 +184,7 @@ static int plan_list_cmd(int argc, char **argv)
 		}
 	}
 	if (optind != argc)
-		return cli_usage_error("plan list", LIST_USAGE, "多余的参数 '%s'",
-				       argv[optind]);
+		return cli_usage_error("plan list", LIST_USAGE, "多余的参数 '%s'", argv[optind]);
 	if (!year)
 		return cli_usage_error("plan list", LIST_USAGE, "需要 --year");
 	ret = cli_open_db(dbpath, &db);
@@ -226,7 +216,7 @@ static int plan_list_cmd(int argc, char **argv)
 }
 
 const struct cli_command cli_plan_commands[] = {
-	{"import", "导入年度计划与目标", IMPORT_USAGE, plan_import_cmd, NULL},
-	{"list", "列出一年的计划与目标", LIST_USAGE, plan_list_cmd, NULL},
-	{0},
+    {"import", "导入年度计划与目标", IMPORT_USAGE, plan_import_cmd, NULL},
+    {"list", "列出一年的计划与目标", LIST_USAGE, plan_list_cmd, NULL},
+    {0},
 };

@@ -16,13 +16,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#define LAGGING_USAGE \
+#define LAGGING_USAGE                                                                              \
 	"--year Y --indicator CODE [--period P] [--level LEVEL] [--format text|json] [--db PATH]"
 #define BULLETIN_USAGE "--year Y [--period P] [--db PATH]"
 
 /* Parse --period P, which must lie in year (checked by the report too). */
-static int parse_period(const char *words, const char *usage, const char *s,
-			struct period *p)
+static int parse_period(const char *words, const char *usage, const char *s, struct period *p)
 {
 	struct error err;
 
@@ -35,13 +34,13 @@ static int parse_period(const char *words, const char *usage, const char *s,
 int cli_lagging(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},
-		{"year", required_argument, NULL, 'y'},
-		{"indicator", required_argument, NULL, 'i'},
-		{"period", required_argument, NULL, 'p'},
-		{"level", required_argument, NULL, 'l'},
-		{"format", required_argument, NULL, 'f'},
-		{NULL, 0, NULL, 0},
+	    {"db", required_argument, NULL, 'd'},
+	    {"year", required_argument, NULL, 'y'},
+	    {"indicator", required_argument, NULL, 'i'},
+	    {"period", required_argument, NULL, 'p'},
+	    {"level", required_argument, NULL, 'l'},
+	    {"format", required_argument, NULL, 'f'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct lagging_opts o = {0};
 	struct lagging *l = NULL;
@@ -75,13 +74,13 @@ int cli_lagging(int argc, char **argv)
 		case 'l':
 			o.level = orgunit_level_parse(optarg);
 			if (o.level < ORGUNIT_CITY)
-				return cli_usage_error("lagging", LAGGING_USAGE,
-						       "层级 '%s' 无效（应为 city、county、township 或 village）",
-						       optarg);
+				return cli_usage_error(
+				    "lagging", LAGGING_USAGE,
+				    "层级 '%s' 无效（应为 city、county、township 或 village）",
+				    optarg);
 			break;
 		case 'f':
-			if (cli_format_parse(optarg, (1u << CLI_TEXT) | (1u << CLI_JSON),
-					     &format))
+			if (cli_format_parse(optarg, (1u << CLI_TEXT) | (1u << CLI_JSON), &format))
 				return ERR_USAGE;
 			break;
 		default:
@@ -89,11 +88,9 @@ int cli_lagging(int argc, char **argv)
 		}
 	}
 	if (optind != argc)
-		return cli_usage_error("lagging", LAGGING_USAGE, "多余的参数 '%s'",
-				       argv[optind]);
+		return cli_usage_error("lagging", LAGGING_USAGE, "多余的参数 '%s'", argv[optind]);
 	if (!year || !o.indicator)
-		return cli_usage_error("lagging", LAGGING_USAGE,
-				       "需要 --year 和 --indicator");
+		return cli_usage_error("lagging", LAGGING_USAGE, "需要 --year 和 --indicator");
 	o.year = (int)year;
 	ret = cli_open_db(dbpath, &db);
 	if (ret)
@@ -125,10 +122,10 @@ out:
 int cli_bulletin(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},
-		{"year", required_argument, NULL, 'y'},
-		{"period", required_argument, NULL, 'p'},
-		{NULL, 0, NULL, 0},
+	    {"db", required_argument, NULL, 'd'},
+	    {"year", required_argument, NULL, 'y'},
+	    {"period", required_argument, NULL, 'p'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *dbpath = NULL;
 	struct period p;
@@ -159,8 +156,7 @@ int cli_bulletin(int argc, char **argv)
 		}
 	}
 	if (optind != argc)
-		return cli_usage_error("bulletin", BULLETIN_USAGE, "多余的参数 '%s'",
-				       argv[optind]);
+		return cli_usage_error("bulletin", BULLETIN_USAGE, "多余的参数 '%s'", argv[optind]);
 	if (!year)
 		return cli_usage_error("bulletin", BULLETIN_USAGE, "需要 --year");
 	ret = cli_open_db(dbpath, &db);

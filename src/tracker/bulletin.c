@@ -17,8 +17,7 @@
 
 void bulletin_zh_number(int n, char *out, size_t size)
 {
-	static const char *const d[] = {"", "一", "二", "三", "四",
-					"五", "六", "七", "八", "九"};
+	static const char *const d[] = {"", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
 
 	if (n < 1 || n > 99) {
 		snprintf(out, size, "%d", n);
@@ -27,8 +26,7 @@ void bulletin_zh_number(int n, char *out, size_t size)
 	if (n < 10)
 		snprintf(out, size, "%s", d[n]);
 	else
-		snprintf(out, size, "%s十%s", n / 10 == 1 ? "" : d[n / 10],
-			 d[n % 10]);
+		snprintf(out, size, "%s十%s", n / 10 == 1 ? "" : d[n / 10], d[n % 10]);
 }
 
 void bulletin_period_end(const struct period *p, char *out, size_t size)
@@ -73,19 +71,19 @@ static bool groupable(const struct report_item *it)
 /* One count indicator's clause without its result: "职业技能培训累计432.3万人次". */
 static int add_count_clause(struct buf *b, const struct report_item *it)
 {
-	int ret = buf_printf(b, "%s%s", it->name,
-			     strcmp(it->aggregation, "sum") == 0 ? "累计" : "达到");
+	int ret =
+	    buf_printf(b, "%s%s", it->name, strcmp(it->aggregation, "sum") == 0 ? "累计" : "达到");
 
 	return ret ? ret : add_actual(b, it);
 }
 
 /* The sentence of the indicators items[from..to) of one project. */
-static int add_project_sentence(struct buf *b, const struct report *r,
-				size_t from, size_t to)
+static int add_project_sentence(struct buf *b, const struct report *r, size_t from, size_t to)
 {
-	const char *scope = r->orgunit_level == 1 ? "全省" :
-			    r->orgunit_level == 2 ? "全市" :
-			    r->orgunit_level == 3 ? "全县" : "";
+	const char *scope = r->orgunit_level == 1   ? "全省"
+			    : r->orgunit_level == 2 ? "全市"
+			    : r->orgunit_level == 3 ? "全县"
+						    : "";
 	size_t i = from, k;
 	int ret = buf_adds(b, scope);
 	char s[ZHNUM_STRLEN * 2];
@@ -165,8 +163,7 @@ int bulletin_write(const struct report *r, struct buf *b)
 		ret = buf_printf(b, "%d年省重点民生实事完成情况如下：\n", r->year);
 	} else {
 		bulletin_period_end(&r->period, end, sizeof(end));
-		ret = buf_printf(b, "截至%s，%d年省重点民生实事进展情况如下：\n", end,
-				 r->year);
+		ret = buf_printf(b, "截至%s，%d年省重点民生实事进展情况如下：\n", end, r->year);
 	}
 	for (from = 0; !ret && from < r->n; from = i) {
 		i = from;
@@ -212,20 +209,19 @@ int bulletin_write(const struct report *r, struct buf *b)
 
 			if (it->met)
 				continue;
-			ret = buf_printf(b, "%s%s", nmiss++ ? "、" : "未完成的指标：",
-					 it->name);
+			ret = buf_printf(b, "%s%s", nmiss++ ? "、" : "未完成的指标：", it->name);
 		}
 		if (!ret && nmiss)
 			ret = buf_adds(b, "。\n");
 	}
 	if (!ret)
-		ret = buf_printf(b, "%zu项指标任务已完成%zu项。\n",
-				 r->summary.indicators, r->summary.met);
+		ret = buf_printf(b, "%zu项指标任务已完成%zu项。\n", r->summary.indicators,
+				 r->summary.met);
 	return ret;
 }
 
-int bulletin_build(struct db *db, int year, bool has_period,
-		   const struct period *p, struct buf *out, struct error *err)
+int bulletin_build(struct db *db, int year, bool has_period, const struct period *p,
+		   struct buf *out, struct error *err)
 {
 	struct report_opts o;
 	struct report *r = NULL;

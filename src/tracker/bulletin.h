@@ -57,7 +57,7 @@ int bulletin_write(const struct report *r, struct buf *out);
  * write its bulletin into out. ERR_INPUT for a period outside the year or a
  * year without a plan; ERR_IO.
  */
-int bulletin_build(struct db *db, int year, bool has_period,
-		   const struct period *p, struct buf *out, struct error *err);
+int bulletin_build(struct db *db, int year, bool has_period, const struct period *p,
+		   struct buf *out, struct error *err);
 
 #endif

@@ -69,8 +69,7 @@ static void townships_free(struct townships *ts)
 }
 
 /* Generate the villages under the database's townships. */
-static int generate(struct db *db, struct townships *ts, struct villages *v,
-		    struct error *err)
+static int generate(struct db *db, struct townships *ts, struct villages *v, struct error *err)
 {
 	struct orgunit_filter f = {ORGUNIT_TOWNSHIP, NULL, false};
 	int ret;
@@ -93,18 +92,15 @@ int defaults_load_orgunits(struct db *db, long *n_units, struct error *err)
 	int ret;
 
 	if (!f)
-		return error_set(err, ERR_INTERNAL,
-				 "内置数据缺少 henan-divisions-2022.csv");
-	ret = orgunit_import_mem(db, "henan-divisions-2022.csv",
-				 (const char *)f->data, f->len, &st, NULL, NULL,
-				 err);
+		return error_set(err, ERR_INTERNAL, "内置数据缺少 henan-divisions-2022.csv");
+	ret = orgunit_import_mem(db, "henan-divisions-2022.csv", (const char *)f->data, f->len, &st,
+				 NULL, NULL, err);
 	if (ret)
 		return ret;
 	ret = generate(db, &ts, &v, err);
 	if (ret)
 		goto out;
-	ret = orgunit_import_rows(db, "villages", v.rows, v.n, false, &st, NULL,
-				  NULL, err);
+	ret = orgunit_import_rows(db, "villages", v.rows, v.n, false, &st, NULL, NULL, err);
 	if (ret)
 		goto out;
 	ret = orgunit_count(db, &count, err);
@@ -116,8 +112,7 @@ out:
 	return ret;
 }
 
-int defaults_village_values(struct db *db, int year, struct buf *out,
-			    struct error *err)
+int defaults_village_values(struct db *db, int year, struct buf *out, struct error *err)
 {
 	struct townships ts = {0};
 	struct villages v = {0};
@@ -134,8 +129,7 @@ int defaults_village_values(struct db *db, int year, struct buf *out,
 		ret = buf_printf(out,
 				 "villages_with_courier_station,%d,%s,,,%d,,,,\n"
 				 "villages,%d,%s,,,1,,,,\n",
-				 year, v.rows[i].code, v.courier[i] ? 1 : 0, year,
-				 v.rows[i].code);
+				 year, v.rows[i].code, v.courier[i] ? 1 : 0, year, v.rows[i].code);
 	}
 	if (ret)
 		ret = error_set(err, ret, "生成村级数据失败：缓冲区不足");

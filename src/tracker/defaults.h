@@ -22,8 +22,8 @@ struct error;
 
 /* One embedded file of data/. */
 struct defaults_file {
-	const char *name;            /* file name without directory, "henan-2022-plan.csv" */
-	const unsigned char *data;   /* its bytes (not NUL-terminated) */
+	const char *name;	   /* file name without directory, "henan-2022-plan.csv" */
+	const unsigned char *data; /* its bytes (not NUL-terminated) */
 	size_t len;
 };
 
@@ -40,16 +40,16 @@ const struct defaults_file *defaults_find(const char *name);
 
 /* A township the villages are generated under (strings owned by the caller). */
 struct village_parent {
-	const char *code;   /* 9 digits */
-	const char *name;   /* ends in 街道 (street: only 社区), 镇 or 乡 ... */
+	const char *code; /* 9 digits */
+	const char *name; /* ends in 街道 (street: only 社区), 镇 or 乡 ... */
 };
 
 /* The generated villages. */
 struct villages {
-	struct orgunit_row *rows;  /* level ORGUNIT_VILLAGE, line 0 */
-	bool *courier;             /* courier[i]: rows[i] has a courier station */
+	struct orgunit_row *rows; /* level ORGUNIT_VILLAGE, line 0 */
+	bool *courier;		  /* courier[i]: rows[i] has a courier station */
 	size_t n;
-	char *strings;             /* storage of the codes and names */
+	char *strings; /* storage of the codes and names */
 };
 
 /*
@@ -62,8 +62,8 @@ struct villages {
  * station. The result depends only on the township codes and names.
  * Returns 0 or ERR_NOMEM; free with villages_free.
  */
-int villages_generate(const struct village_parent *t, size_t n,
-		      struct villages *out, struct error *err);
+int villages_generate(const struct village_parent *t, size_t n, struct villages *out,
+		      struct error *err);
 
 /* Release. Accepts NULL and a zeroed struct. */
 void villages_free(struct villages *v);
@@ -81,7 +81,6 @@ int defaults_load_orgunits(struct db *db, long *n_units, struct error *err);
  * (header included) into out: villages_with_courier_station (1 or 0) and
  * villages (1) per generated village, period = year.
  */
-int defaults_village_values(struct db *db, int year, struct buf *out,
-			    struct error *err);
+int defaults_village_values(struct db *db, int year, struct buf *out, struct error *err);
 
 #endif

@@ -41,9 +41,8 @@ static int add_names(struct buf *out, const char *const *names, size_t n)
 	return ret;
 }
 
-int lagging_text(const char *scope, int level, size_t total,
-		 const char *const *lagging, size_t n_lagging,
-		 const char *const *done, size_t n_done, struct buf *out)
+int lagging_text(const char *scope, int level, size_t total, const char *const *lagging,
+		 size_t n_lagging, const char *const *done, size_t n_done, struct buf *out)
 {
 	const char *lv = orgunit_level_zh(level);
 	int ret;
@@ -55,8 +54,7 @@ int lagging_text(const char *scope, int level, size_t total,
 	if (n_lagging * 2 <= total) {
 		if ((ret = buf_adds(out, "除")) || (ret = add_names(out, lagging, n_lagging)))
 			return ret;
-		return buf_printf(out, "外，其余%zu个%s单位均已完成",
-				  total - n_lagging, lv);
+		return buf_printf(out, "外，其余%zu个%s单位均已完成", total - n_lagging, lv);
 	}
 	if ((ret = buf_adds(out, "仅")) || (ret = add_names(out, done, n_done)))
 		return ret;
@@ -87,8 +85,8 @@ static int cmp_unit(const void *a, const void *b)
 	return strcmp(x->orgunit, y->orgunit);
 }
 
-int lagging_build(struct db *db, const struct lagging_opts *o,
-		  struct lagging **out, struct error *err)
+int lagging_build(struct db *db, const struct lagging_opts *o, struct lagging **out,
+		  struct error *err)
 {
 	struct report_opts ro;
 	struct report *r = NULL;
@@ -115,8 +113,7 @@ int lagging_build(struct db *db, const struct lagging_opts *o,
 	if (ret)
 		goto out;
 	if (r->n != 1) {
-		ret = error_set(err, ERR_INPUT, "%d年的计划中没有指标 '%s'", o->year,
-				o->indicator);
+		ret = error_set(err, ERR_INPUT, "%d年的计划中没有指标 '%s'", o->year, o->indicator);
 		goto out;
 	}
 	it = &r->items[0];
@@ -158,8 +155,8 @@ int lagging_build(struct db *db, const struct lagging_opts *o,
 		else
 			lag[nl++] = l->units[i].name;
 	}
-	if (lagging_text(lagging_scope(r->orgunit_level), l->level, l->total,
-			 lag, nl, done, nd, &text))
+	if (lagging_text(lagging_scope(r->orgunit_level), l->level, l->total, lag, nl, done, nd,
+			 &text))
 		goto nomem;
 	l->text = strdup(buf_str(&text));
 	if (!l->text)
@@ -193,14 +190,13 @@ int lagging_write_json(const struct lagging *l, struct buf *out)
 	for (i = 0; i < l->total; i++) {
 		if (l->units[i].done)
 			continue;
-		if (json_array_append_new(arr, json_pack("{s:s, s:s}", "orgunit",
-							 l->units[i].orgunit, "name",
-							 l->units[i].name)))
+		if (json_array_append_new(arr,
+					  json_pack("{s:s, s:s}", "orgunit", l->units[i].orgunit,
+						    "name", l->units[i].name)))
 			goto nomem;
 	}
 	if (json_object_set_new(o, "indicator", json_string(l->indicator)) ||
-	    json_object_set_new(o, "level",
-				json_string(orgunit_level_name(l->level))) ||
+	    json_object_set_new(o, "level", json_string(orgunit_level_name(l->level))) ||
 	    json_object_set_new(o, "total", json_integer((json_int_t)l->total)) ||
 	    json_object_set_new(o, "done", json_integer((json_int_t)l->done)) ||
 	    json_object_set(o, "lagging", arr) ||

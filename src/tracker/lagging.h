@@ -30,27 +30,27 @@ struct error;
 
 /* One unit of the level, done or not. */
 struct lagging_unit {
-	char *orgunit;   /* code */
-	char *name;      /* bulletin name ("焦作博爱县") */
+	char *orgunit; /* code */
+	char *name;    /* bulletin name ("焦作博爱县") */
 	bool done;
 };
 
 struct lagging {
-	char *indicator;       /* code */
+	char *indicator; /* code */
 	char *indicator_name;
-	int level;             /* 1..5 */
+	int level; /* 1..5 */
 	size_t total, done;
-	struct lagging_unit *units;   /* all units of the level, by code */
-	char *text;            /* the sentence, without a full stop */
+	struct lagging_unit *units; /* all units of the level, by code */
+	char *text;		    /* the sentence, without a full stop */
 };
 
 struct lagging_opts {
 	int year;
 	bool has_period;
 	struct period period;
-	const char *indicator;     /* required */
-	int level;                 /* 2..5 */
-	const char *orgunit;       /* NULL: the root */
+	const char *indicator; /* required */
+	int level;	       /* 2..5 */
+	const char *orgunit;   /* NULL: the root */
 };
 
 /*
@@ -64,17 +64,16 @@ const char *lagging_scope(int level);
  * and of the done ones, in the order they are to be printed. Appends to out.
  * Returns 0 or a buf error.
  */
-int lagging_text(const char *scope, int level, size_t total,
-		 const char *const *lagging, size_t n_lagging,
-		 const char *const *done, size_t n_done, struct buf *out);
+int lagging_text(const char *scope, int level, size_t total, const char *const *lagging,
+		 size_t n_lagging, const char *const *done, size_t n_done, struct buf *out);
 
 /*
  * Build the list from the database (report_build underneath). ERR_INPUT for
  * an unknown indicator or unit, a level not below the unit, a period outside
  * the year; ERR_IO. Free with lagging_free.
  */
-int lagging_build(struct db *db, const struct lagging_opts *o,
-		  struct lagging **out, struct error *err);
+int lagging_build(struct db *db, const struct lagging_opts *o, struct lagging **out,
+		  struct error *err);
 
 void lagging_free(struct lagging *l);
 

@@ -24,10 +24,8 @@
 #define MAX_NOTES 100
 #define MAX_ROWS 2000000L
 
-static const char *const level_names[] = {"", "province", "city", "county",
-					  "township", "village"};
-static const char *const level_zh[] = {"", "省级", "市级", "县级", "乡级",
-				       "村级"};
+static const char *const level_names[] = {"", "province", "city", "county", "township", "village"};
+static const char *const level_zh[] = {"", "省级", "市级", "县级", "乡级", "村级"};
 
 int orgunit_level_parse(const char *s)
 {
@@ -77,8 +75,7 @@ static char *copy_utf8(char *out, size_t n, const char *s, size_t len)
 
 char *orgunit_short_name(const char *name, char *out, size_t n)
 {
-	static const char *const suffixes[] = {"自治州", "地区", "市", "盟",
-					       "省"};
+	static const char *const suffixes[] = {"自治州", "地区", "市", "盟", "省"};
 	size_t len = strlen(name), i;
 
 	for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
@@ -102,12 +99,11 @@ struct notes {
 	int count;
 };
 
-static void note_error(struct notes *nt, long line, long column,
-		       const char *reason, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+static void note_error(struct notes *nt, long line, long column, const char *reason,
+		       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-static void note_error(struct notes *nt, long line, long column,
-		       const char *reason, const char *fmt, ...)
+static void note_error(struct notes *nt, long line, long column, const char *reason,
+		       const char *fmt, ...)
 {
 	struct error e;
 	va_list ap;
@@ -137,9 +133,8 @@ static bool code_valid(const char *s)
 	for (i = 0; i < n; i++) {
 		char c = s[i];
 
-		if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
-		      (c >= 'a' && c <= 'z') || c == '_' || c == '.' ||
-		      c == '-'))
+		if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		      c == '_' || c == '.' || c == '-'))
 			return false;
 	}
 	return true;
@@ -170,12 +165,12 @@ struct stored {
 /* Working state of one row during import. */
 struct work {
 	const struct orgunit_row *row;
-	size_t file_parent;   /* index in rows of the parent, or SIZE_MAX */
-	size_t db_parent;     /* index in stored of the parent, or SIZE_MAX */
-	size_t db_self;       /* index in stored of the same code, or SIZE_MAX */
-	int64_t id;           /* id after insert (or the stored id) */
+	size_t file_parent; /* index in rows of the parent, or SIZE_MAX */
+	size_t db_parent;   /* index in stored of the parent, or SIZE_MAX */
+	size_t db_self;	    /* index in stored of the same code, or SIZE_MAX */
+	int64_t id;	    /* id after insert (or the stored id) */
 	char *path;
-	int state;            /* cycle walk: 0 new, 1 on the current walk, 2 done */
+	int state; /* cycle walk: 0 new, 1 on the current walk, 2 done */
 };
 
 static int cmp_row_index(const void *a, const void *b, void *rows_)
@@ -189,8 +184,8 @@ static int cmp_row_index(const void *a, const void *b, void *rows_)
 	return i < j ? -1 : i > j;
 }
 
-static size_t find_row(const struct orgunit_row *rows, const size_t *sorted,
-		       size_t n, const char *code)
+static size_t find_row(const struct orgunit_row *rows, const size_t *sorted, size_t n,
+		       const char *code)
 {
 	size_t lo = 0, hi = n;
 
@@ -247,8 +242,7 @@ static char *dup_col(sqlite3_stmt *st, int col)
 }
 
 /* Load every stored unit, sorted by code (SQLite's BINARY order is strcmp's). */
-static int stored_load(struct db *db, struct stored **out, size_t *nout,
-		       struct error *err)
+static int stored_load(struct db *db, struct stored **out, size_t *nout, struct error *err)
 {
 	sqlite3_stmt *st = NULL;
 	struct stored *s = NULL;
@@ -282,8 +276,7 @@ static int stored_load(struct db *db, struct stored **out, size_t *nout,
 		s[n].parent = dup_col(st, 4);
 		s[n].path = dup_col(st, 5);
 		n++;
-		if (!s[n - 1].code || !s[n - 1].name || !s[n - 1].parent ||
-		    !s[n - 1].path) {
+		if (!s[n - 1].code || !s[n - 1].name || !s[n - 1].parent || !s[n - 1].path) {
 			ret = error_set(err, ERR_NOMEM, "内存不足");
 			goto out;
 		}
@@ -307,8 +300,7 @@ static const char *parent_of(const struct orgunit_row *r)
 }
 
 /* Phase 1: each row alone. */
-static void check_fields(const struct orgunit_row *rows, size_t n,
-			 struct notes *nt)
+static void check_fields(const struct orgunit_row *rows, size_t n, struct notes *nt)
 {
 	size_t i;
 
@@ -324,26 +316,24 @@ static void check_fields(const struct orgunit_row *rows, size_t n,
 			note_error(nt, r->line, 2, "bad_name",
 				   "单位 '%s' 的名称为空、过长或含控制字符", r->code);
 		else if (r->level < ORGUNIT_PROVINCE || r->level > ORGUNIT_VILLAGE)
-			note_error(nt, r->line, 3, "unknown_level",
-				   "未知的层级（应为 province、city、county、township 或 village）");
+			note_error(
+			    nt, r->line, 3, "unknown_level",
+			    "未知的层级（应为 province、city、county、township 或 village）");
 		else if (r->level == ORGUNIT_PROVINCE && p[0])
-			note_error(nt, r->line, 4, "bad_parent",
-				   "省级单位 '%s' 不应有上级单位", r->code);
+			note_error(nt, r->line, 4, "bad_parent", "省级单位 '%s' 不应有上级单位",
+				   r->code);
 		else if (r->level != ORGUNIT_PROVINCE && !p[0])
-			note_error(nt, r->line, 4, "missing_parent",
-				   "单位 '%s' 缺少上级单位代码", r->code);
+			note_error(nt, r->line, 4, "missing_parent", "单位 '%s' 缺少上级单位代码",
+				   r->code);
 		else if (p[0] && !code_valid(p))
-			note_error(nt, r->line, 4, "bad_code",
-				   "上级单位代码 '%s' 无效", p);
+			note_error(nt, r->line, 4, "bad_code", "上级单位代码 '%s' 无效", p);
 		else if (strcmp(p, r->code) == 0)
-			note_error(nt, r->line, 4, "cycle",
-				   "单位 '%s' 的上级是它自己", r->code);
+			note_error(nt, r->line, 4, "cycle", "单位 '%s' 的上级是它自己", r->code);
 	}
 }
 
-int orgunit_import_rows(struct db *db, const char *name,
-			const struct orgunit_row *rows, size_t n, bool in_tx,
-			struct orgunit_import_stats *st, tracker_note_fn note,
+int orgunit_import_rows(struct db *db, const char *name, const struct orgunit_row *rows, size_t n,
+			bool in_tx, struct orgunit_import_stats *st, tracker_note_fn note,
 			void *ctx, struct error *err)
 {
 	struct notes nt = {name, note, ctx, err, 0};
@@ -379,8 +369,7 @@ int orgunit_import_rows(struct db *db, const char *name,
 
 		if (strcmp(a->code, b->code) == 0)
 			note_error(&nt, b->line, 1, "duplicate",
-				   "单位代码 '%s' 重复（第%ld行已有）", b->code,
-				   a->line);
+				   "单位代码 '%s' 重复（第%ld行已有）", b->code, a->line);
 	}
 	if (nt.count)
 		goto input;
@@ -412,8 +401,8 @@ int orgunit_import_rows(struct db *db, const char *name,
 			    strcmp(s->parent, p)) {
 				note_error(&nt, r->line, 1, "exists",
 					   "单位代码 '%s' 已存在（%s，%s，上级 '%s'），与本行不同",
-					   r->code, s->name,
-					   orgunit_level_name(s->level), s->parent);
+					   r->code, s->name, orgunit_level_name(s->level),
+					   s->parent);
 				continue;
 			}
 			stats.existing++;
@@ -424,8 +413,7 @@ int orgunit_import_rows(struct db *db, const char *name,
 		if (w[i].file_parent == SIZE_MAX)
 			w[i].db_parent = find_stored(stored, nstored, p);
 		if (w[i].file_parent == SIZE_MAX && w[i].db_parent == SIZE_MAX)
-			note_error(&nt, r->line, 4, "unknown_parent",
-				   "未知的上级单位代码 '%s'", p);
+			note_error(&nt, r->line, 4, "unknown_parent", "未知的上级单位代码 '%s'", p);
 	}
 	if (nt.count)
 		goto input;
@@ -440,8 +428,8 @@ int orgunit_import_rows(struct db *db, const char *name,
 			cur = w[cur].file_parent;
 		}
 		if (cur != SIZE_MAX && w[cur].state == 1)
-			note_error(&nt, rows[cur].line, 4, "cycle",
-				   "单位 '%s' 的上级关系形成循环", rows[cur].code);
+			note_error(&nt, rows[cur].line, 4, "cycle", "单位 '%s' 的上级关系形成循环",
+				   rows[cur].code);
 		for (k = 0; k < depth; k++)
 			w[walk[k]].state = 2;
 	}
@@ -461,9 +449,8 @@ int orgunit_import_rows(struct db *db, const char *name,
 		if (rows[i].level != plevel + 1)
 			note_error(&nt, rows[i].line, 3, "bad_level",
 				   "层级 '%s' 与上级 '%s'（%s）不衔接，应为 '%s'",
-				   orgunit_level_name(rows[i].level),
-				   parent_of(&rows[i]), orgunit_level_name(plevel),
-				   orgunit_level_name(plevel + 1));
+				   orgunit_level_name(rows[i].level), parent_of(&rows[i]),
+				   orgunit_level_name(plevel), orgunit_level_name(plevel + 1));
 	}
 	if (nt.count)
 		goto input;
@@ -576,8 +563,7 @@ static void rowset_free(struct rowset *rs)
 	free(rs->rows);
 }
 
-static int rowset_add(struct rowset *rs, const struct csv_record *rec,
-		      int level)
+static int rowset_add(struct rowset *rs, const struct csv_record *rec, int level)
 {
 	char *blk, *p;
 	size_t total = 0, i;
@@ -617,8 +603,8 @@ static int rowset_add(struct rowset *rs, const struct csv_record *rec,
 }
 
 static int import_reader(struct db *db, const char *name, struct csv_reader *r,
-			 struct orgunit_import_stats *st, tracker_note_fn note,
-			 void *ctx, struct error *err)
+			 struct orgunit_import_stats *st, tracker_note_fn note, void *ctx,
+			 struct error *err)
 {
 	struct notes nt = {name, note, ctx, err, 0};
 	struct rowset rs = {0};
@@ -644,8 +630,7 @@ static int import_reader(struct db *db, const char *name, struct csv_reader *r,
 			first = false;
 			ret = csv_check_header(r, &rec, header, 4, &e);
 			if (ret) {
-				note_error(&nt, rec.line, 0, "bad_header", "%s",
-					   e.msg);
+				note_error(&nt, rec.line, 0, "bad_header", "%s", e.msg);
 				goto out;
 			}
 			continue;
@@ -653,20 +638,19 @@ static int import_reader(struct db *db, const char *name, struct csv_reader *r,
 		if (rec.n == 1 && rec.len[0] == 0)
 			continue; /* a blank line holds no unit */
 		if (rec.n != 4) {
-			note_error(&nt, rec.line, 0, "field_count",
-				   "应有4列，实有%zu列", rec.n);
+			note_error(&nt, rec.line, 0, "field_count", "应有4列，实有%zu列", rec.n);
 			continue;
 		}
 		if ((long)rs.n >= MAX_ROWS) {
-			note_error(&nt, rec.line, 0, "too_many_rows",
-				   "行数超过上限 %ld", MAX_ROWS);
+			note_error(&nt, rec.line, 0, "too_many_rows", "行数超过上限 %ld", MAX_ROWS);
 			break;
 		}
 		level = orgunit_level_parse(rec.field[2]);
 		if (!level) {
-			note_error(&nt, rec.line, 3, "unknown_level",
-				   "未知的层级 '%s'（应为 province、city、county、township 或 village）",
-				   rec.field[2]);
+			note_error(
+			    &nt, rec.line, 3, "unknown_level",
+			    "未知的层级 '%s'（应为 province、city、county、township 或 village）",
+			    rec.field[2]);
 			continue;
 		}
 		if (rowset_add(&rs, &rec, level)) {
@@ -682,8 +666,7 @@ static int import_reader(struct db *db, const char *name, struct csv_reader *r,
 		ret = ERR_INPUT;
 		goto out;
 	}
-	ret = orgunit_import_rows(db, name, rs.rows, rs.n, false, st, note, ctx,
-				  err);
+	ret = orgunit_import_rows(db, name, rs.rows, rs.n, false, st, note, ctx, err);
 out:
 	if (ret && st && nt.count) {
 		st->rows = (long)rs.n;
@@ -694,9 +677,8 @@ out:
 	return ret;
 }
 
-int orgunit_import_file(struct db *db, const char *path,
-			struct orgunit_import_stats *st, tracker_note_fn note,
-			void *ctx, struct error *err)
+int orgunit_import_file(struct db *db, const char *path, struct orgunit_import_stats *st,
+			tracker_note_fn note, void *ctx, struct error *err)
 {
 	struct csv_options opt = {0};
 	struct csv_reader *r = NULL;
@@ -711,9 +693,9 @@ int orgunit_import_file(struct db *db, const char *path,
 	return ret;
 }
 
-int orgunit_import_mem(struct db *db, const char *name, const char *data,
-		       size_t len, struct orgunit_import_stats *st,
-		       tracker_note_fn note, void *ctx, struct error *err)
+int orgunit_import_mem(struct db *db, const char *name, const char *data, size_t len,
+		       struct orgunit_import_stats *st, tracker_note_fn note, void *ctx,
+		       struct error *err)
 {
 	struct csv_options opt = {0};
 	struct csv_reader *r = NULL;
@@ -738,8 +720,7 @@ static void copy_col(char *out, size_t n, sqlite3_stmt *st, int col)
 	snprintf(out, n, "%s", t ? (const char *)t : "");
 }
 
-int orgunit_find(struct db *db, const char *code, struct orgunit_info *u,
-		 struct error *err)
+int orgunit_find(struct db *db, const char *code, struct orgunit_info *u, struct error *err)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
@@ -770,8 +751,7 @@ int orgunit_find(struct db *db, const char *code, struct orgunit_info *u,
 }
 
 int orgunit_list(struct db *db, const struct orgunit_filter *f,
-		 int (*fn)(void *ctx, const struct orgunit *u), void *ctx,
-		 struct error *err)
+		 int (*fn)(void *ctx, const struct orgunit *u), void *ctx, struct error *err)
 {
 	struct orgunit_info parent;
 	struct buf sql;
@@ -784,9 +764,8 @@ int orgunit_list(struct db *db, const struct orgunit_filter *f,
 		if (ret)
 			goto out;
 	}
-	buf_adds(&sql,
-		 "SELECT u.id, u.code, u.name, u.level, COALESCE(p.code, ''), u.path"
-		 " FROM orgunit u LEFT JOIN orgunit p ON p.id = u.parent_id WHERE 1 = 1");
+	buf_adds(&sql, "SELECT u.id, u.code, u.name, u.level, COALESCE(p.code, ''), u.path"
+		       " FROM orgunit u LEFT JOIN orgunit p ON p.id = u.parent_id WHERE 1 = 1");
 	if (f && f->level)
 		buf_adds(&sql, " AND u.level = ?");
 	if (f && f->parent)
@@ -804,8 +783,7 @@ int orgunit_list(struct db *db, const struct orgunit_filter *f,
 			sqlite3_bind_int64(st, bind++, parent.id);
 		} else {
 			sqlite3_bind_int(st, bind++, (int)strlen(parent.path));
-			sqlite3_bind_text(st, bind++, parent.path, -1,
-					  SQLITE_STATIC);
+			sqlite3_bind_text(st, bind++, parent.path, -1, SQLITE_STATIC);
 			sqlite3_bind_int64(st, bind++, parent.id);
 		}
 	}
@@ -867,23 +845,20 @@ static bool only_child(struct db *db, int64_t id, struct orgunit_info *child)
 	sqlite3_stmt *st = NULL;
 	bool one = false;
 
-	if (db_prepare(db, "SELECT code FROM orgunit WHERE parent_id = ? LIMIT 2",
-		       &st, NULL))
+	if (db_prepare(db, "SELECT code FROM orgunit WHERE parent_id = ? LIMIT 2", &st, NULL))
 		return false;
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		char code[ORGUNIT_CODE_MAX + 1];
 
 		copy_col(code, sizeof(code), st, 0);
-		one = sqlite3_step(st) == SQLITE_DONE &&
-		      orgunit_find(db, code, child, NULL) == 0;
+		one = sqlite3_step(st) == SQLITE_DONE && orgunit_find(db, code, child, NULL) == 0;
 	}
 	sqlite3_finalize(st);
 	return one;
 }
 
-char *orgunit_bulletin_name(struct db *db, const struct orgunit_info *u,
-			    char *out, size_t n)
+char *orgunit_bulletin_name(struct db *db, const struct orgunit_info *u, char *out, size_t n)
 {
 	struct orgunit_info city;
 	char code[ORGUNIT_CODE_MAX + 1], cshort[ORGUNIT_NAME_MAX + 1];
@@ -897,8 +872,7 @@ char *orgunit_bulletin_name(struct db *db, const struct orgunit_info *u,
 		return orgunit_short_name(u->name, out, n);
 	}
 	/* The city is the second code of the path. */
-	if (!path_code(u->path, 1, code, sizeof(code)) ||
-	    orgunit_find(db, code, &city, NULL) ||
+	if (!path_code(u->path, 1, code, sizeof(code)) || orgunit_find(db, code, &city, NULL) ||
 	    strncmp(city.name, "省直辖", strlen("省直辖")) == 0) {
 		if (u->level == ORGUNIT_COUNTY)
 			return orgunit_short_name(u->name, out, n);

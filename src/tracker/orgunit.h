@@ -67,16 +67,16 @@ char *orgunit_short_name(const char *name, char *out, size_t n);
 struct orgunit_row {
 	const char *code;
 	const char *name;
-	int level;             /* 1..5 */
-	const char *parent;    /* parent code, "" or NULL for a root */
-	long line;             /* line in the source file, 0 when generated */
+	int level;	    /* 1..5 */
+	const char *parent; /* parent code, "" or NULL for a root */
+	long line;	    /* line in the source file, 0 when generated */
 };
 
 /* What an import did. */
 struct orgunit_import_stats {
-	long rows;      /* rows read */
-	long added;     /* new units written */
-	long existing;  /* identical units already present */
+	long rows;     /* rows read */
+	long added;    /* new units written */
+	long existing; /* identical units already present */
 };
 
 /*
@@ -85,14 +85,13 @@ struct orgunit_import_stats {
  * ERR_INPUT for bad content (err names file, line, column), ERR_IO.
  * note may be NULL.
  */
-int orgunit_import_file(struct db *db, const char *path,
-			struct orgunit_import_stats *st, tracker_note_fn note,
-			void *ctx, struct error *err);
+int orgunit_import_file(struct db *db, const char *path, struct orgunit_import_stats *st,
+			tracker_note_fn note, void *ctx, struct error *err);
 
 /* The same from memory; name is the file name used in messages. */
-int orgunit_import_mem(struct db *db, const char *name, const char *data,
-		       size_t len, struct orgunit_import_stats *st,
-		       tracker_note_fn note, void *ctx, struct error *err);
+int orgunit_import_mem(struct db *db, const char *name, const char *data, size_t len,
+		       struct orgunit_import_stats *st, tracker_note_fn note, void *ctx,
+		       struct error *err);
 
 /*
  * Import rows already split into fields (used by the CSV paths and by the
@@ -100,9 +99,8 @@ int orgunit_import_mem(struct db *db, const char *name, const char *data,
  * writes as described at the top; one transaction unless the caller already
  * has one open (in_tx true: then nothing is committed or rolled back here).
  */
-int orgunit_import_rows(struct db *db, const char *name,
-			const struct orgunit_row *rows, size_t n, bool in_tx,
-			struct orgunit_import_stats *st, tracker_note_fn note,
+int orgunit_import_rows(struct db *db, const char *name, const struct orgunit_row *rows, size_t n,
+			bool in_tx, struct orgunit_import_stats *st, tracker_note_fn note,
 			void *ctx, struct error *err);
 
 /* A unit as listed. Strings point into the listing's storage. */
@@ -111,15 +109,15 @@ struct orgunit {
 	const char *code;
 	const char *name;
 	int level;
-	const char *parent;   /* "" for a root */
+	const char *parent; /* "" for a root */
 	const char *path;
 };
 
 /* Filter for orgunit_list: level 0 = any; parent NULL = any. */
 struct orgunit_filter {
 	int level;
-	const char *parent;   /* only units below this unit (any depth) */
-	bool direct;          /* with parent: only its direct children */
+	const char *parent; /* only units below this unit (any depth) */
+	bool direct;	    /* with parent: only its direct children */
 };
 
 /*
@@ -128,8 +126,7 @@ struct orgunit_filter {
  * not a known unit.
  */
 int orgunit_list(struct db *db, const struct orgunit_filter *f,
-		 int (*fn)(void *ctx, const struct orgunit *u), void *ctx,
-		 struct error *err);
+		 int (*fn)(void *ctx, const struct orgunit *u), void *ctx, struct error *err);
 
 struct orgunit_info {
 	int64_t id;
@@ -141,8 +138,7 @@ struct orgunit_info {
 };
 
 /* Look up one unit by code into *u (copied). Returns 0, ERR_INPUT when unknown. */
-int orgunit_find(struct db *db, const char *code, struct orgunit_info *u,
-		 struct error *err);
+int orgunit_find(struct db *db, const char *code, struct orgunit_info *u, struct error *err);
 
 /*
  * The name used for a unit in a bulletin's list of units: its city's short
@@ -153,8 +149,7 @@ int orgunit_find(struct db *db, const char *code, struct orgunit_info *u,
  * single unit, which is named as that unit ("济源"). Writes into out and
  * returns out.
  */
-char *orgunit_bulletin_name(struct db *db, const struct orgunit_info *u,
-			    char *out, size_t n);
+char *orgunit_bulletin_name(struct db *db, const struct orgunit_info *u, char *out, size_t n);
 
 /* Number of units in the database (all levels). */
 int orgunit_count(struct db *db, int64_t *out, struct error *err);

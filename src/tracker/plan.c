@@ -22,10 +22,9 @@
 #define MAX_ROWS 1000000L
 
 const char *const plan_header[PLAN_COLUMNS] = {
-	"year",       "project_no",  "project_title", "indicator",
-	"indicator_name", "unit",    "kind",          "comparator",
-	"target",     "orgunit",     "aggregation",   "numerator",
-	"denominator"};
+    "year",	   "project_no", "project_title", "indicator", "indicator_name",
+    "unit",	   "kind",	 "comparator",	  "target",    "orgunit",
+    "aggregation", "numerator",	 "denominator"};
 
 enum {
 	COL_YEAR = 1,
@@ -43,12 +42,11 @@ enum {
 	COL_DEN,
 };
 
-static int row_error(struct error *err, const char *file, long line, int col,
-		     const char *reason, const char *fmt, ...)
-	__attribute__((format(printf, 6, 7)));
+static int row_error(struct error *err, const char *file, long line, int col, const char *reason,
+		     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
-static int row_error(struct error *err, const char *file, long line, int col,
-		     const char *reason, const char *fmt, ...)
+static int row_error(struct error *err, const char *file, long line, int col, const char *reason,
+		     const char *fmt, ...)
 {
 	va_list ap;
 
@@ -94,9 +92,8 @@ static bool code_valid(const char *s, size_t max)
 	for (i = 0; i < n; i++) {
 		char c = s[i];
 
-		if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
-		      (c >= 'a' && c <= 'z') || c == '_' || c == '.' ||
-		      c == '-'))
+		if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		      c == '_' || c == '.' || c == '-'))
 			return false;
 	}
 	return true;
@@ -114,8 +111,7 @@ static bool text_valid(const char *s, size_t max)
 	return true;
 }
 
-int plan_parse_header(const struct csv_record *rec, const char *file,
-		      struct error *err)
+int plan_parse_header(const struct csv_record *rec, const char *file, struct error *err)
 {
 	size_t i;
 
@@ -127,13 +123,14 @@ int plan_parse_header(const struct csv_record *rec, const char *file,
 		goto bad;
 	return 0;
 bad:
-	return row_error(err, file, rec->line, (int)(i < rec->n ? i + 1 : 0),
-			 "bad_header",
-			 "表头应为 year,project_no,project_title,indicator,indicator_name,unit,kind,comparator,target,orgunit,aggregation,numerator,denominator");
+	return row_error(err, file, rec->line, (int)(i < rec->n ? i + 1 : 0), "bad_header",
+			 "表头应为 "
+			 "year,project_no,project_title,indicator,indicator_name,unit,kind,"
+			 "comparator,target,orgunit,aggregation,numerator,denominator");
 }
 
-int plan_parse_row(const struct csv_record *rec, const char *file,
-		   struct plan_row *row, struct error *err)
+int plan_parse_row(const struct csv_record *rec, const char *file, struct plan_row *row,
+		   struct error *err)
 {
 	const char *const *f = rec->field;
 	long ln = rec->line;
@@ -143,8 +140,8 @@ int plan_parse_row(const struct csv_record *rec, const char *file,
 	memset(row, 0, sizeof(*row));
 	row->line = ln;
 	if (rec->n != PLAN_COLUMNS)
-		return row_error(err, file, ln, 0, "field_count",
-				 "应有%d列，实有%zu列", PLAN_COLUMNS, rec->n);
+		return row_error(err, file, ln, 0, "field_count", "应有%d列，实有%zu列",
+				 PLAN_COLUMNS, rec->n);
 	if (!parse_int(f[0], 1900, 9999, &row->year))
 		return row_error(err, file, ln, COL_YEAR, "bad_year",
 				 "年份 '%s' 无效（应为1900到9999）", f[0]);
@@ -156,8 +153,8 @@ int plan_parse_row(const struct csv_record *rec, const char *file,
 				 "项目名称为空、过长或含控制字符");
 	if (!code_valid(f[3], PLAN_CODE_MAX))
 		return row_error(err, file, ln, COL_INDICATOR, "bad_code",
-				 "指标代码 '%s' 无效（应为1到%d个字母、数字、'_'、'.'或'-'）",
-				 f[3], PLAN_CODE_MAX);
+				 "指标代码 '%s' 无效（应为1到%d个字母、数字、'_'、'.'或'-'）", f[3],
+				 PLAN_CODE_MAX);
 	if (!text_valid(f[4], PLAN_TEXT_MAX))
 		return row_error(err, file, ln, COL_NAME, "bad_name",
 				 "指标名称为空、过长或含控制字符");
@@ -186,15 +183,14 @@ int plan_parse_row(const struct csv_record *rec, const char *file,
 	if (decimal_is_negative(row->target))
 		return row_error(err, file, ln, COL_TARGET, "negative_target",
 				 "目标值 '%s' 不能为负", f[8]);
-	if (row->kind == PLAN_RATE &&
-	    decimal_cmp(row->target, decimal_from_int(100)) > 0) {
+	if (row->kind == PLAN_RATE && decimal_cmp(row->target, decimal_from_int(100)) > 0) {
 		decimal_format(row->target, buf, sizeof(buf));
 		return row_error(err, file, ln, COL_TARGET, "rate_range",
 				 "比率指标的目标值 %s 超出 0 到 100", buf);
 	}
 	if (!code_valid(f[9], ORGUNIT_CODE_MAX))
-		return row_error(err, file, ln, COL_ORGUNIT, "bad_code",
-				 "单位代码 '%s' 无效", f[9]);
+		return row_error(err, file, ln, COL_ORGUNIT, "bad_code", "单位代码 '%s' 无效",
+				 f[9]);
 	if (f[10][0] == '\0')
 		row->aggregation = row->kind == PLAN_COUNT ? PLAN_SUM : PLAN_LAST;
 	else if (strcmp(f[10], "sum") == 0)
@@ -205,18 +201,18 @@ int plan_parse_row(const struct csv_record *rec, const char *file,
 		return row_error(err, file, ln, COL_AGG, "bad_aggregation",
 				 "汇总方式 '%s' 无效（应为 sum、last 或留空）", f[10]);
 	if ((f[11][0] == '\0') != (f[12][0] == '\0'))
-		return row_error(err, file, ln, f[11][0] ? COL_DEN : COL_NUM,
-				 "half_formula", "分子和分母须同时填写或同时留空");
+		return row_error(err, file, ln, f[11][0] ? COL_DEN : COL_NUM, "half_formula",
+				 "分子和分母须同时填写或同时留空");
 	if (f[11][0]) {
 		if (row->kind != PLAN_RATE)
 			return row_error(err, file, ln, COL_NUM, "formula_not_rate",
 					 "只有比率指标（rate）可以有分子和分母");
 		if (!code_valid(f[11], PLAN_CODE_MAX))
-			return row_error(err, file, ln, COL_NUM, "bad_code",
-					 "分子代码 '%s' 无效", f[11]);
+			return row_error(err, file, ln, COL_NUM, "bad_code", "分子代码 '%s' 无效",
+					 f[11]);
 		if (!code_valid(f[12], PLAN_CODE_MAX))
-			return row_error(err, file, ln, COL_DEN, "bad_code",
-					 "分母代码 '%s' 无效", f[12]);
+			return row_error(err, file, ln, COL_DEN, "bad_code", "分母代码 '%s' 无效",
+					 f[12]);
 		if (strcmp(f[11], f[12]) == 0 || strcmp(f[11], f[3]) == 0)
 			return row_error(err, file, ln, COL_NUM, "formula_self",
 					 "分子 '%s' 须不同于分母和指标代码", f[11]);
@@ -256,12 +252,11 @@ static void note_add(struct notes *nt, const struct error *e, bool warning)
 		nt->errors++;
 }
 
-static void note_at(struct notes *nt, bool warning, long line, int col,
-		    const char *reason, const char *fmt, ...)
-	__attribute__((format(printf, 6, 7)));
+static void note_at(struct notes *nt, bool warning, long line, int col, const char *reason,
+		    const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
-static void note_at(struct notes *nt, bool warning, long line, int col,
-		    const char *reason, const char *fmt, ...)
+static void note_at(struct notes *nt, bool warning, long line, int col, const char *reason,
+		    const char *fmt, ...)
 {
 	struct error e;
 	va_list ap;
@@ -283,7 +278,7 @@ struct item {
 	struct plan_row row;
 	char *block;
 	int64_t unit_id;
-	char *parent;          /* parent unit code, "" for a root */
+	char *parent; /* parent unit code, "" for a root */
 	struct decimal child_sum;
 	long n_children;
 	bool sum_overflow;
@@ -306,8 +301,8 @@ static void set_free(struct plan_set *s)
 }
 
 /* Copy the record and parse it from the copy. */
-static int set_add(struct plan_set *s, const struct csv_record *rec,
-		   const char *file, struct error *err)
+static int set_add(struct plan_set *s, const struct csv_record *rec, const char *file,
+		   struct error *err)
 {
 	const char *fields[PLAN_COLUMNS];
 	size_t lens[PLAN_COLUMNS], total = 0, i;
@@ -412,8 +407,7 @@ static const char *kind_name(enum plan_kind k)
 }
 
 /* Later rows of an indicator must repeat the first row's definition. */
-static void check_definitions(struct plan_set *s, const size_t *idx,
-			      struct notes *nt)
+static void check_definitions(struct plan_set *s, const size_t *idx, struct notes *nt)
 {
 	size_t g = 0, i;
 
@@ -450,8 +444,7 @@ static void check_definitions(struct plan_set *s, const size_t *idx,
 	}
 }
 
-static void check_projects(struct plan_set *s, const size_t *idx,
-			   struct notes *nt)
+static void check_projects(struct plan_set *s, const size_t *idx, struct notes *nt)
 {
 	size_t g = 0, i;
 
@@ -465,13 +458,12 @@ static void check_projects(struct plan_set *s, const size_t *idx,
 		}
 		if (strcmp(d->project_title, r->project_title))
 			note_at(nt, false, r->line, COL_TITLE, "title_mismatch",
-				"项目 %d 的名称与第%ld行不一致（'%s'）", r->project_no,
-				d->line, d->project_title);
+				"项目 %d 的名称与第%ld行不一致（'%s'）", r->project_no, d->line,
+				d->project_title);
 	}
 }
 
-static void check_duplicates(struct plan_set *s, const size_t *idx,
-			     struct notes *nt)
+static void check_duplicates(struct plan_set *s, const size_t *idx, struct notes *nt)
 {
 	size_t i;
 
@@ -480,14 +472,13 @@ static void check_duplicates(struct plan_set *s, const size_t *idx,
 
 		if (cmp_ind(a, b) == 0 && strcmp(a->row.orgunit, b->row.orgunit) == 0)
 			note_at(nt, false, b->row.line, COL_ORGUNIT, "duplicate",
-				"指标 '%s' 在单位 '%s' 的目标重复（第%ld行已有）",
-				b->row.indicator, b->row.orgunit, a->row.line);
+				"指标 '%s' 在单位 '%s' 的目标重复（第%ld行已有）", b->row.indicator,
+				b->row.orgunit, a->row.line);
 	}
 }
 
 /* Resolve every unit code: id and parent code. */
-static int resolve_units(struct db *db, struct plan_set *s, struct notes *nt,
-			 struct error *err)
+static int resolve_units(struct db *db, struct plan_set *s, struct notes *nt, struct error *err)
 {
 	sqlite3_stmt *st = NULL;
 	size_t i;
@@ -526,8 +517,8 @@ static int resolve_units(struct db *db, struct plan_set *s, struct notes *nt,
 }
 
 /* Find the item of the same indicator group at unit code (idx by unit). */
-static size_t find_unit(const struct plan_set *s, const size_t *idx, size_t lo,
-			size_t hi, const char *code)
+static size_t find_unit(const struct plan_set *s, const size_t *idx, size_t lo, size_t hi,
+			const char *code)
 {
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -544,8 +535,8 @@ static size_t find_unit(const struct plan_set *s, const size_t *idx, size_t lo,
 }
 
 /* Count targets: children's targets must add up to their parent's. */
-static void check_breakdown(struct plan_set *s, const size_t *idx,
-			    bool allow, struct notes *nt, long *mismatches)
+static void check_breakdown(struct plan_set *s, const size_t *idx, bool allow, struct notes *nt,
+			    long *mismatches)
 {
 	size_t g = 0, i, k;
 
@@ -572,8 +563,7 @@ static void check_breakdown(struct plan_set *s, const size_t *idx,
 			p = find_unit(s, idx, g, end, c->parent);
 			if (p == SIZE_MAX)
 				continue;
-			if (decimal_add(s->it[p].child_sum, c->row.target,
-					&s->it[p].child_sum))
+			if (decimal_add(s->it[p].child_sum, c->row.target, &s->it[p].child_sum))
 				s->it[p].sum_overflow = true;
 			s->it[p].n_children++;
 		}
@@ -589,15 +579,16 @@ static void check_breakdown(struct plan_set *s, const size_t *idx,
 			(*mismatches)++;
 			if (p->sum_overflow || decimal_sub(p->child_sum, p->row.target, &diff)) {
 				note_at(nt, allow, p->row.line, COL_TARGET, "breakdown_overflow",
-					"指标 '%s' 单位 '%s' 的下级目标合计溢出",
-					p->row.indicator, p->row.orgunit);
+					"指标 '%s' 单位 '%s' 的下级目标合计溢出", p->row.indicator,
+					p->row.orgunit);
 				continue;
 			}
 			decimal_format(decimal_normalize(p->row.target), a, sizeof(a));
 			decimal_format(decimal_normalize(p->child_sum), b, sizeof(b));
 			decimal_format(decimal_normalize(diff), d, sizeof(d));
 			note_at(nt, allow, p->row.line, COL_TARGET, "breakdown_mismatch",
-				"指标 '%s' 单位 '%s' 的目标为 %s，其 %ld 个下级单位的目标合计为 %s，相差 %s%s",
+				"指标 '%s' 单位 '%s' 的目标为 %s，其 %ld 个下级单位的目标合计为 "
+				"%s，相差 %s%s",
 				p->row.indicator, p->row.orgunit, a, p->n_children, b,
 				decimal_is_negative(diff) ? "" : "+", d);
 		}
@@ -608,9 +599,8 @@ static void check_breakdown(struct plan_set *s, const size_t *idx,
 /* Statements of the write phase. */
 struct writer {
 	struct db *db;
-	sqlite3_stmt *proj_get, *proj_ins, *proj_upd, *de_ins, *de_get,
-		*ind_get, *ind_upd, *ind_ins, *tgt_del, *tgt_ins, *seq_max,
-		*proj_gc;
+	sqlite3_stmt *proj_get, *proj_ins, *proj_upd, *de_ins, *de_get, *ind_get, *ind_upd,
+	    *ind_ins, *tgt_del, *tgt_ins, *seq_max, *proj_gc;
 };
 
 static void writer_close(struct writer *w)
@@ -633,19 +623,16 @@ static int writer_open(struct writer *w, struct db *db, struct error *err)
 {
 	memset(w, 0, sizeof(*w));
 	w->db = db;
-	if (db_prepare(db, "SELECT id FROM project WHERE year = ? AND project_no = ?",
-		       &w->proj_get, err) ||
+	if (db_prepare(db, "SELECT id FROM project WHERE year = ? AND project_no = ?", &w->proj_get,
+		       err) ||
 	    db_prepare(db, "INSERT INTO project(year, project_no, title) VALUES(?, ?, ?)",
 		       &w->proj_ins, err) ||
-	    db_prepare(db, "UPDATE project SET title = ? WHERE id = ?", &w->proj_upd,
-		       err) ||
-	    db_prepare(db,
-		       "INSERT INTO dataelement(code) VALUES(?) ON CONFLICT(code) DO NOTHING",
+	    db_prepare(db, "UPDATE project SET title = ? WHERE id = ?", &w->proj_upd, err) ||
+	    db_prepare(db, "INSERT INTO dataelement(code) VALUES(?) ON CONFLICT(code) DO NOTHING",
 		       &w->de_ins, err) ||
-	    db_prepare(db, "SELECT id FROM dataelement WHERE code = ?", &w->de_get,
+	    db_prepare(db, "SELECT id FROM dataelement WHERE code = ?", &w->de_get, err) ||
+	    db_prepare(db, "SELECT id FROM indicator WHERE year = ? AND code = ?", &w->ind_get,
 		       err) ||
-	    db_prepare(db, "SELECT id FROM indicator WHERE year = ? AND code = ?",
-		       &w->ind_get, err) ||
 	    db_prepare(db,
 		       "UPDATE indicator SET project_id = ?, name = ?, unit = ?, kind = ?,"
 		       " comparator = ?, aggregation = ?, de_id = ?, numerator_id = ?,"
@@ -656,8 +643,7 @@ static int writer_open(struct writer *w, struct db *db, struct error *err)
 		       " comparator, aggregation, de_id, numerator_id, denominator_id, seq)"
 		       " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		       &w->ind_ins, err) ||
-	    db_prepare(db, "DELETE FROM target WHERE indicator_id = ?", &w->tgt_del,
-		       err) ||
+	    db_prepare(db, "DELETE FROM target WHERE indicator_id = ?", &w->tgt_del, err) ||
 	    db_prepare(db,
 		       "INSERT INTO target(indicator_id, orgunit_id, value, derived)"
 		       " VALUES(?, ?, ?, 0)",
@@ -675,8 +661,8 @@ static int writer_open(struct writer *w, struct db *db, struct error *err)
 }
 
 /* Step a statement that returns no rows (or an id in column 0). */
-static int step(struct writer *w, sqlite3_stmt *st, int64_t *id,
-		struct error *err, const char *what)
+static int step(struct writer *w, sqlite3_stmt *st, int64_t *id, struct error *err,
+		const char *what)
 {
 	int rc = sqlite3_step(st);
 
@@ -695,8 +681,7 @@ static int step(struct writer *w, sqlite3_stmt *st, int64_t *id,
 	return 0;
 }
 
-static int dataelement_id(struct writer *w, const char *code, int64_t *id,
-			  struct error *err)
+static int dataelement_id(struct writer *w, const char *code, int64_t *id, struct error *err)
 {
 	sqlite3_bind_text(w->de_ins, 1, code, -1, SQLITE_STATIC);
 	if (step(w, w->de_ins, NULL, err, "登记数据元素"))
@@ -768,9 +753,8 @@ static int write_plan(struct db *db, struct plan_set *s, const size_t *by_ind,
 		}
 		if ((ret = dataelement_id(&w, r->indicator, &de, err)))
 			goto out;
-		if (r->numerator[0] &&
-		    ((ret = dataelement_id(&w, r->numerator, &num, err)) ||
-		     (ret = dataelement_id(&w, r->denominator, &den, err))))
+		if (r->numerator[0] && ((ret = dataelement_id(&w, r->numerator, &num, err)) ||
+					(ret = dataelement_id(&w, r->denominator, &den, err))))
 			goto out;
 		sqlite3_bind_int(w.ind_get, 1, r->year);
 		sqlite3_bind_text(w.ind_get, 2, r->indicator, -1, SQLITE_STATIC);
@@ -860,9 +844,8 @@ out:
 }
 
 static int import_reader(struct db *db, const char *name, struct csv_reader *rd,
-			 const struct plan_import_opts *o,
-			 struct plan_import_stats *st, tracker_note_fn note,
-			 void *ctx, struct error *err)
+			 const struct plan_import_opts *o, struct plan_import_stats *st,
+			 tracker_note_fn note, void *ctx, struct error *err)
 {
 	struct notes nt = {name, note, ctx, err, 0, 0};
 	struct plan_import_stats stats = {0};
@@ -895,8 +878,8 @@ static int import_reader(struct db *db, const char *name, struct csv_reader *rd,
 		if (rec.n == 1 && rec.len[0] == 0)
 			continue; /* a blank line holds no target */
 		if ((long)s.n >= MAX_ROWS) {
-			note_at(&nt, false, rec.line, 0, "too_many_rows",
-				"行数超过上限 %ld", MAX_ROWS);
+			note_at(&nt, false, rec.line, 0, "too_many_rows", "行数超过上限 %ld",
+				MAX_ROWS);
 			break;
 		}
 		stats.rows++;
@@ -943,8 +926,7 @@ static int import_reader(struct db *db, const char *name, struct csv_reader *rd,
 		goto out;
 	if (nt.errors)
 		goto input;
-	check_breakdown(&s, by_unit, o && o->allow_mismatch, &nt,
-			&stats.mismatches);
+	check_breakdown(&s, by_unit, o && o->allow_mismatch, &nt, &stats.mismatches);
 	if (nt.errors)
 		goto input;
 	for (i = 0; i < s.n; i++)
@@ -977,10 +959,9 @@ out:
 	return ret;
 }
 
-int plan_import_file(struct db *db, const char *path,
-		     const struct plan_import_opts *o,
-		     struct plan_import_stats *st, tracker_note_fn note,
-		     void *ctx, struct error *err)
+int plan_import_file(struct db *db, const char *path, const struct plan_import_opts *o,
+		     struct plan_import_stats *st, tracker_note_fn note, void *ctx,
+		     struct error *err)
 {
 	struct csv_options opt = {0};
 	struct csv_reader *r = NULL;
@@ -995,10 +976,9 @@ int plan_import_file(struct db *db, const char *path,
 	return ret;
 }
 
-int plan_import_mem(struct db *db, const char *name, const char *data,
-		    size_t len, const struct plan_import_opts *o,
-		    struct plan_import_stats *st, tracker_note_fn note,
-		    void *ctx, struct error *err)
+int plan_import_mem(struct db *db, const char *name, const char *data, size_t len,
+		    const struct plan_import_opts *o, struct plan_import_stats *st,
+		    tracker_note_fn note, void *ctx, struct error *err)
 {
 	struct csv_options opt = {0};
 	struct csv_reader *r = NULL;
@@ -1022,8 +1002,7 @@ static const char *col_text(sqlite3_stmt *st, int col)
 	return t ? (const char *)t : "";
 }
 
-int plan_list(struct db *db, int year,
-	      int (*fn)(void *ctx, const struct plan_target *t), void *ctx,
+int plan_list(struct db *db, int year, int (*fn)(void *ctx, const struct plan_target *t), void *ctx,
 	      struct error *err)
 {
 	sqlite3_stmt *st = NULL;
@@ -1072,8 +1051,8 @@ out:
 	return ret;
 }
 
-int plan_mark_derived(struct db *db, int year, const char *indicator,
-		      const char *orgunit, struct error *err)
+int plan_mark_derived(struct db *db, int year, const char *indicator, const char *orgunit,
+		      struct error *err)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
@@ -1092,7 +1071,7 @@ int plan_mark_derived(struct db *db, int year, const char *indicator,
 	if (rc != SQLITE_DONE)
 		return db_fail(db, err, "标记推算目标");
 	if (sqlite3_changes(db_sqlite(db)) == 0)
-		return error_set(err, ERR_INPUT, "%d年指标 '%s' 在单位 '%s' 没有目标",
-				 year, indicator, orgunit);
+		return error_set(err, ERR_INPUT, "%d年指标 '%s' 在单位 '%s' 没有目标", year,
+				 indicator, orgunit);
 	return 0;
 }

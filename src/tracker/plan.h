@@ -57,11 +57,11 @@ struct plan_row {
 	const char *name;
 	const char *unit;
 	enum plan_kind kind;
-	const char *comparator;   /* ">=", "<=" or "=" (static storage) */
+	const char *comparator; /* ">=", "<=" or "=" (static storage) */
 	struct decimal target;
 	const char *orgunit;
-	enum plan_aggregation aggregation;   /* empty: sum for counts, last for rates */
-	const char *numerator;    /* "" when not a formula */
+	enum plan_aggregation aggregation; /* empty: sum for counts, last for rates */
+	const char *numerator;		   /* "" when not a formula */
 	const char *denominator;
 };
 
@@ -69,8 +69,7 @@ struct plan_row {
  * Check the header record. ERR_INPUT (reason "bad_header") naming the
  * expected header otherwise.
  */
-int plan_parse_header(const struct csv_record *rec, const char *file,
-		      struct error *err);
+int plan_parse_header(const struct csv_record *rec, const char *file, struct error *err);
 
 /*
  * Parse and check one data row alone (no database). ERR_INPUT with file,
@@ -79,20 +78,20 @@ int plan_parse_header(const struct csv_record *rec, const char *file,
  * bad_target, negative_target, rate_range, bad_aggregation, half_formula,
  * formula_not_rate, formula_self.
  */
-int plan_parse_row(const struct csv_record *rec, const char *file,
-		   struct plan_row *row, struct error *err);
+int plan_parse_row(const struct csv_record *rec, const char *file, struct plan_row *row,
+		   struct error *err);
 
 struct plan_import_opts {
-	bool allow_mismatch;   /* breakdown mismatches are warnings */
+	bool allow_mismatch; /* breakdown mismatches are warnings */
 };
 
 struct plan_import_stats {
 	long rows;
-	long projects;      /* distinct (year, project_no) in the file */
-	long indicators;    /* indicators written (new or replaced) */
-	long replaced;      /* of which already existed */
+	long projects;	 /* distinct (year, project_no) in the file */
+	long indicators; /* indicators written (new or replaced) */
+	long replaced;	 /* of which already existed */
 	long targets;
-	long mismatches;    /* breakdown mismatches (warnings with allow_mismatch) */
+	long mismatches; /* breakdown mismatches (warnings with allow_mismatch) */
 };
 
 /*
@@ -100,16 +99,14 @@ struct plan_import_stats {
  * warnings; err holds the first error. Returns 0, ERR_INPUT (nothing
  * written), ERR_IO.
  */
-int plan_import_file(struct db *db, const char *path,
-		     const struct plan_import_opts *o,
-		     struct plan_import_stats *st, tracker_note_fn note,
-		     void *ctx, struct error *err);
+int plan_import_file(struct db *db, const char *path, const struct plan_import_opts *o,
+		     struct plan_import_stats *st, tracker_note_fn note, void *ctx,
+		     struct error *err);
 
 /* The same from memory; name is used in messages. */
-int plan_import_mem(struct db *db, const char *name, const char *data,
-		    size_t len, const struct plan_import_opts *o,
-		    struct plan_import_stats *st, tracker_note_fn note,
-		    void *ctx, struct error *err);
+int plan_import_mem(struct db *db, const char *name, const char *data, size_t len,
+		    const struct plan_import_opts *o, struct plan_import_stats *st,
+		    tracker_note_fn note, void *ctx, struct error *err);
 
 /* One target as listed (strings valid during the callback). */
 struct plan_target {
@@ -119,13 +116,13 @@ struct plan_target {
 	const char *indicator;
 	const char *name;
 	const char *unit;
-	const char *kind;          /* "count" / "rate" */
+	const char *kind; /* "count" / "rate" */
 	const char *comparator;
-	const char *target;        /* exact decimal text */
+	const char *target; /* exact decimal text */
 	const char *orgunit;
 	const char *orgunit_name;
-	const char *aggregation;   /* "sum" / "last" */
-	const char *numerator;     /* "" when none */
+	const char *aggregation; /* "sum" / "last" */
+	const char *numerator;	 /* "" when none */
 	const char *denominator;
 	bool derived;
 };
@@ -134,15 +131,14 @@ struct plan_target {
  * Call fn for every target of year in plan order (project, indicator order
  * of the file, unit code). fn returning non-zero stops and that is returned.
  */
-int plan_list(struct db *db, int year,
-	      int (*fn)(void *ctx, const struct plan_target *t), void *ctx,
+int plan_list(struct db *db, int year, int (*fn)(void *ctx, const struct plan_target *t), void *ctx,
 	      struct error *err);
 
 /*
  * Mark the target of indicator at unit in year as derived from a published
  * result (target.derived = 1). ERR_INPUT when there is no such target.
  */
-int plan_mark_derived(struct db *db, int year, const char *indicator,
-		      const char *orgunit, struct error *err);
+int plan_mark_derived(struct db *db, int year, const char *indicator, const char *orgunit,
+		      struct error *err);
 
 #endif

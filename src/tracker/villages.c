@@ -54,29 +54,23 @@ static bool ends_with(const char *s, const char *suffix)
 	return n >= k && memcmp(s + n - k, suffix, k) == 0;
 }
 
-static const char *const prefixes[] = {"东", "西", "南", "北", "前", "后",
-				       "大", "小", "上", "下", "新", "老",
-				       "中"};
+static const char *const prefixes[] = {"东", "西", "南", "北", "前", "后", "大",
+				       "小", "上", "下", "新", "老", "中"};
 static const char *const cores[] = {
-	"王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙",
-	"马", "朱", "胡", "郭", "何", "高", "林", "罗", "郑", "梁", "谢", "宋",
-	"唐", "许", "韩", "冯", "邓", "曹", "彭", "田", "董", "袁", "潘", "于",
-	"蒋", "蔡", "杜", "程", "苏", "魏", "吕", "丁", "任", "姚", "卢", "崔",
-	"范", "石", "贾", "付", "方", "白", "孟", "秦", "薛", "闫", "段", "侯",
-	"史", "毛", "郝", "邵", "钱", "武", "孔", "柳", "槐", "桑", "枣", "杏",
-	"桃", "梨", "榆", "柏", "松", "沙", "泉", "清", "龙", "凤", "金", "银"};
-static const char *const places[] = {"庄", "营", "楼", "寨", "店", "岗",
-				     "湾", "河", "沟", "集", "屯", "坡",
-				     "园", "桥", "岭", "堂", "铺", "洼",
-				     "寺", "口", "台", "坪", "窑", "湖",
-				     "林", "滩", "庙", "阁", "庵", "村"};
-static const char *const words[] = {
-	"和平", "建设", "文化", "人民", "解放", "光明", "胜利", "新华",
-	"东风", "朝阳", "花园", "健康", "民主", "幸福", "团结", "工农",
-	"友谊", "青年", "长春", "兴隆", "锦绣", "振兴", "康乐", "春晖",
-	"紫荆", "丰收", "育才", "翠竹", "福安", "平安", "安居", "嘉禾"};
-static const char *const tails[] = {"", "路", "街", "里", "苑", "园",
-				    "东", "西", "南", "北"};
+    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "马", "朱",
+    "胡", "郭", "何", "高", "林", "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯",
+    "邓", "曹", "彭", "田", "董", "袁", "潘", "于", "蒋", "蔡", "杜", "程", "苏", "魏",
+    "吕", "丁", "任", "姚", "卢", "崔", "范", "石", "贾", "付", "方", "白", "孟", "秦",
+    "薛", "闫", "段", "侯", "史", "毛", "郝", "邵", "钱", "武", "孔", "柳", "槐", "桑",
+    "枣", "杏", "桃", "梨", "榆", "柏", "松", "沙", "泉", "清", "龙", "凤", "金", "银"};
+static const char *const places[] = {"庄", "营", "楼", "寨", "店", "岗", "湾", "河", "沟", "集",
+				     "屯", "坡", "园", "桥", "岭", "堂", "铺", "洼", "寺", "口",
+				     "台", "坪", "窑", "湖", "林", "滩", "庙", "阁", "庵", "村"};
+static const char *const words[] = {"和平", "建设", "文化", "人民", "解放", "光明", "胜利", "新华",
+				    "东风", "朝阳", "花园", "健康", "民主", "幸福", "团结", "工农",
+				    "友谊", "青年", "长春", "兴隆", "锦绣", "振兴", "康乐", "春晖",
+				    "紫荆", "丰收", "育才", "翠竹", "福安", "平安", "安居", "嘉禾"};
+static const char *const tails[] = {"", "路", "街", "里", "苑", "园", "东", "西", "南", "北"};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -120,8 +114,8 @@ void villages_free(struct villages *v)
 	memset(v, 0, sizeof(*v));
 }
 
-int villages_generate(const struct village_parent *t, size_t n,
-		      struct villages *out, struct error *err)
+int villages_generate(const struct village_parent *t, size_t n, struct villages *out,
+		      struct error *err)
 {
 	int *count = NULL, *communities = NULL;
 	struct rank *rank = NULL;
@@ -148,8 +142,7 @@ int villages_generate(const struct village_parent *t, size_t n,
 			communities[i] = count[i];
 		} else {
 			count[i] = 8 + (int)(h % 12) + (int)((h >> 20) % 13);
-			communities[i] = ends_with(t[i].name, "镇")
-						 ? (int)((h >> 40) % 3) : 0;
+			communities[i] = ends_with(t[i].name, "镇") ? (int)((h >> 40) % 3) : 0;
 		}
 		total += (size_t)count[i];
 	}
@@ -193,15 +186,14 @@ int villages_generate(const struct village_parent *t, size_t n,
 			char *code = s, *name = s + 13;
 			uint64_t attempt;
 
-			snprintf(code, 13, "%.9s%03u", t[i].code,
-				 (unsigned)number % 1000u);
+			snprintf(code, 13, "%.9s%03u", t[i].code, (unsigned)number % 1000u);
 			/* Names unique within the township: retry with the next hash. */
 			for (attempt = 0;; attempt++) {
 				size_t m;
 				bool dup = false;
 
-				make_name(mix(fnv1a(code, 2), attempt), community,
-					  name, NAME_BYTES);
+				make_name(mix(fnv1a(code, 2), attempt), community, name,
+					  NAME_BYTES);
 				for (m = first; m < pos && !dup; m++)
 					dup = strcmp(out->rows[m].name, name) == 0;
 				if (!dup || attempt > 1000)
@@ -219,8 +211,7 @@ int villages_generate(const struct village_parent *t, size_t n,
 		}
 	}
 	out->n = pos;
-	stations = (pos * VILLAGES_WITH_COURIER + VILLAGES_TOTAL / 2) /
-		   VILLAGES_TOTAL;
+	stations = (pos * VILLAGES_WITH_COURIER + VILLAGES_TOTAL / 2) / VILLAGES_TOTAL;
 	qsort(rank, pos, sizeof(*rank), cmp_rank);
 	for (i = 0; i < stations && i < pos; i++)
 		out->courier[rank[i].index] = true;

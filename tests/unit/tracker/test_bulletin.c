@@ -23,9 +23,8 @@ static struct decimal dec(const char *s)
 	return d;
 }
 
-static struct report_item count(int pno, const char *title, const char *name,
-				const char *unit, const char *agg,
-				const char *actual, const char *pct, bool met)
+static struct report_item count(int pno, const char *title, const char *name, const char *unit,
+				const char *agg, const char *actual, const char *pct, bool met)
 {
 	struct report_item it;
 
@@ -48,8 +47,8 @@ static struct report_item count(int pno, const char *title, const char *name,
 	return it;
 }
 
-static struct report_item rate(int pno, const char *title, const char *name,
-			       const char *actual, const char *diff, bool met)
+static struct report_item rate(int pno, const char *title, const char *name, const char *actual,
+			       const char *diff, bool met)
 {
 	struct report_item it;
 
@@ -94,13 +93,13 @@ static void init_report(struct report *r, struct report_item *items, size_t n)
 static void test_year_end(void **state)
 {
 	struct report_item items[] = {
-		count(1, "技能河南", "职业技能培训", "人次", "sum", "4323000", "144.1", true),
-		count(1, "技能河南", "新增技能人才", "人", "sum", "4032000", "168.0", true),
-		count(1, "技能河南", "新增高技能人才", "人", "sum", "1408000", "176.0", true),
-		count(4, "农村物流", "新增公交化行政村", "个", "sum", "1070", "107.0", true),
-		rate(4, "农村物流", "寄递物流服务站覆盖率", "64.4", "4.4", true),
-		rate(7, "筛查", "新生儿听力筛查率", "96.5", "-1.5", false),
-		count(10, "豫事办", "注册用户数", "人", "last", "75300000", "107.6", true),
+	    count(1, "技能河南", "职业技能培训", "人次", "sum", "4323000", "144.1", true),
+	    count(1, "技能河南", "新增技能人才", "人", "sum", "4032000", "168.0", true),
+	    count(1, "技能河南", "新增高技能人才", "人", "sum", "1408000", "176.0", true),
+	    count(4, "农村物流", "新增公交化行政村", "个", "sum", "1070", "107.0", true),
+	    rate(4, "农村物流", "寄递物流服务站覆盖率", "64.4", "4.4", true),
+	    rate(7, "筛查", "新生儿听力筛查率", "96.5", "-1.5", false),
+	    count(10, "豫事办", "注册用户数", "人", "last", "75300000", "107.6", true),
 	};
 	struct report r;
 	struct buf b;
@@ -109,30 +108,30 @@ static void test_year_end(void **state)
 	init_report(&r, items, sizeof(items) / sizeof(items[0]));
 	buf_init(&b, 1 << 16);
 	assert_int_equal(bulletin_write(&r, &b), 0);
-	assert_string_equal(buf_str(&b),
-		"2022年省重点民生实事完成情况如下：\n"
-		"一、技能河南\n"
-		"全省职业技能培训累计432.3万人次，新增技能人才累计403.2万人、"
-		"新增高技能人才累计140.8万人，分别完成年度目标任务的144.1%、168%、176%。\n"
-		"四、农村物流\n"
-		"全省新增公交化行政村累计1070个，完成年度目标任务的107%；"
-		"寄递物流服务站覆盖率达到64.4%，高于年度目标任务4.4个百分点。\n"
-		"七、筛查\n"
-		"全省新生儿听力筛查率达到96.5%，低于年度目标任务1.5个百分点。\n"
-		"十、豫事办\n"
-		"全省注册用户数达到7530万人，完成年度目标任务的107.6%。\n"
-		"未完成的指标：新生儿听力筛查率。\n"
-		"7项指标任务已完成6项。\n");
+	assert_string_equal(
+	    buf_str(&b), "2022年省重点民生实事完成情况如下：\n"
+			 "一、技能河南\n"
+			 "全省职业技能培训累计432.3万人次，新增技能人才累计403.2万人、"
+			 "新增高技能人才累计140.8万人，分别完成年度目标任务的144.1%、168%、176%。\n"
+			 "四、农村物流\n"
+			 "全省新增公交化行政村累计1070个，完成年度目标任务的107%；"
+			 "寄递物流服务站覆盖率达到64.4%，高于年度目标任务4.4个百分点。\n"
+			 "七、筛查\n"
+			 "全省新生儿听力筛查率达到96.5%，低于年度目标任务1.5个百分点。\n"
+			 "十、豫事办\n"
+			 "全省注册用户数达到7530万人，完成年度目标任务的107.6%。\n"
+			 "未完成的指标：新生儿听力筛查率。\n"
+			 "7项指标任务已完成6项。\n");
 	buf_free(&b);
 }
 
 static void test_progress(void **state)
 {
 	struct report_item items[] = {
-		count(1, "技能河南", "职业技能培训", "人次", "sum", "900000", "30.0", false),
-		count(1, "技能河南", "新增技能人才", "人", "sum", "400000", "20.0", false),
-		count(2, "寄宿制学校", "新开工寄宿制小学", "所", "sum", NULL, NULL, false),
-		rate(3, "筛查", "两病筛查率", "96", "1", true),
+	    count(1, "技能河南", "职业技能培训", "人次", "sum", "900000", "30.0", false),
+	    count(1, "技能河南", "新增技能人才", "人", "sum", "400000", "20.0", false),
+	    count(2, "寄宿制学校", "新开工寄宿制小学", "所", "sum", NULL, NULL, false),
+	    rate(3, "筛查", "两病筛查率", "96", "1", true),
 	};
 	struct report r;
 	struct buf b;
@@ -147,17 +146,16 @@ static void test_progress(void **state)
 	r.time_progress_pct = dec("25.0");
 	buf_init(&b, 1 << 16);
 	assert_int_equal(bulletin_write(&r, &b), 0);
-	assert_string_equal(buf_str(&b),
-		"截至3月底，2023年省重点民生实事进展情况如下：\n"
-		"一、技能河南\n"
-		"全省职业技能培训累计90万人次，新增技能人才累计40万人，"
-		"分别完成年度目标任务的30%、20%。\n"
-		"二、寄宿制学校\n"
-		"全省新开工寄宿制小学暂无数据。\n"
-		"三、筛查\n"
-		"全省两病筛查率达到96%，高于年度目标任务1个百分点。\n"
-		"落后于序时进度（25%）的指标：新增技能人才（20%）。\n"
-		"4项指标任务已完成1项。\n");
+	assert_string_equal(buf_str(&b), "截至3月底，2023年省重点民生实事进展情况如下：\n"
+					 "一、技能河南\n"
+					 "全省职业技能培训累计90万人次，新增技能人才累计40万人，"
+					 "分别完成年度目标任务的30%、20%。\n"
+					 "二、寄宿制学校\n"
+					 "全省新开工寄宿制小学暂无数据。\n"
+					 "三、筛查\n"
+					 "全省两病筛查率达到96%，高于年度目标任务1个百分点。\n"
+					 "落后于序时进度（25%）的指标：新增技能人才（20%）。\n"
+					 "4项指标任务已完成1项。\n");
 
 	/* All on schedule. */
 	items[1].completion_pct = dec("25.0");
@@ -205,9 +203,9 @@ static void test_helpers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_year_end),
-		cmocka_unit_test(test_progress),
-		cmocka_unit_test(test_helpers),
+	    cmocka_unit_test(test_year_end),
+	    cmocka_unit_test(test_progress),
+	    cmocka_unit_test(test_helpers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -44,22 +44,20 @@ static void collect(void *ctx, const struct error *e, bool warning)
 	struct seen *s = ctx;
 	size_t n = strlen(s->reasons);
 
-	snprintf(s->reasons + n, sizeof(s->reasons) - n, "%s%s", n ? " " : "",
-		 e->reason);
+	snprintf(s->reasons + n, sizeof(s->reasons) - n, "%s%s", n ? " " : "", e->reason);
 	if (warning)
 		s->warnings++;
 	else
 		s->errors++;
 }
 
-static const char good[] =
-	"code,name,level,parent_code\n"
-	"410822,博爱县,county,4108\n" /* a child before its parent */
-	"41,河南省,province,\n"
-	"4108,焦作市,city,41\n"
-	"4190,省直辖县级行政区划,city,41\n"
-	"419001,济源市,county,4190\n"
-	"410822100,清化镇街道,township,410822\n";
+static const char good[] = "code,name,level,parent_code\n"
+			   "410822,博爱县,county,4108\n" /* a child before its parent */
+			   "41,河南省,province,\n"
+			   "4108,焦作市,city,41\n"
+			   "4190,省直辖县级行政区划,city,41\n"
+			   "419001,济源市,county,4190\n"
+			   "410822100,清化镇街道,township,410822\n";
 
 static void test_import_good_and_idempotent(void **state)
 {
@@ -71,8 +69,8 @@ static void test_import_good_and_idempotent(void **state)
 			   "410822100200,许良村,village,410822100\n";
 
 	(void)state;
-	assert_int_equal(orgunit_import_mem(db, "a.csv", good, strlen(good), &st,
-					    NULL, NULL, &err), 0);
+	assert_int_equal(orgunit_import_mem(db, "a.csv", good, strlen(good), &st, NULL, NULL, &err),
+			 0);
 	assert_int_equal(st.rows, 6);
 	assert_int_equal(st.added, 6);
 	assert_int_equal(orgunit_find(db, "410822100", &u, &err), 0);
@@ -80,14 +78,14 @@ static void test_import_good_and_idempotent(void **state)
 	assert_int_equal(u.level, ORGUNIT_TOWNSHIP);
 	assert_string_equal(u.parent, "410822");
 	/* The same file again changes nothing. */
-	assert_int_equal(orgunit_import_mem(db, "a.csv", good, strlen(good), &st,
-					    NULL, NULL, &err), 0);
+	assert_int_equal(orgunit_import_mem(db, "a.csv", good, strlen(good), &st, NULL, NULL, &err),
+			 0);
 	assert_int_equal(st.added, 0);
 	assert_int_equal(st.existing, 6);
 	assert_int_equal(count_units(db), 6);
 	/* A file adding children under stored units. */
-	assert_int_equal(orgunit_import_mem(db, "b.csv", more, strlen(more), &st,
-					    NULL, NULL, &err), 0);
+	assert_int_equal(orgunit_import_mem(db, "b.csv", more, strlen(more), &st, NULL, NULL, &err),
+			 0);
 	assert_int_equal(orgunit_find(db, "410822100200", &u, &err), 0);
 	assert_string_equal(u.path, "/41/4108/410822/410822100/410822100200/");
 	assert_int_equal(orgunit_find(db, "4199", &u, &err), ERR_INPUT);
@@ -96,19 +94,19 @@ static void test_import_good_and_idempotent(void **state)
 }
 
 /* Import text on top of the good set; expect ERR_INPUT with reason, line, column. */
-static void expect_bad(const char *text, const char *reason, long line,
-		       long column)
+static void expect_bad(const char *text, const char *reason, long line, long column)
 {
 	struct orgunit_import_stats st;
 	struct db *db = open_db();
 	struct seen seen = {"", 0, 0};
 	struct error err;
 
-	assert_int_equal(orgunit_import_mem(db, "base.csv", good, strlen(good),
-					    &st, NULL, NULL, &err), 0);
+	assert_int_equal(
+	    orgunit_import_mem(db, "base.csv", good, strlen(good), &st, NULL, NULL, &err), 0);
 	error_clear(&err);
-	assert_int_equal(orgunit_import_mem(db, "bad.csv", text, strlen(text), &st,
-					    collect, &seen, &err), ERR_INPUT);
+	assert_int_equal(
+	    orgunit_import_mem(db, "bad.csv", text, strlen(text), &st, collect, &seen, &err),
+	    ERR_INPUT);
 	assert_string_equal(err.reason, reason);
 	assert_string_equal(err.file, "bad.csv");
 	assert_int_equal(err.line, line);
@@ -125,15 +123,14 @@ static void expect_bad(const char *text, const char *reason, long line,
 static void test_unknown_parent(void **state)
 {
 	(void)state;
-	expect_bad(H "410823,武陟县,county,4108\n410824,某县,county,4199\n",
-		   "unknown_parent", 3, 4);
+	expect_bad(H "410823,武陟县,county,4108\n410824,某县,county,4199\n", "unknown_parent", 3,
+		   4);
 }
 
 static void test_duplicate_in_file(void **state)
 {
 	(void)state;
-	expect_bad(H "410823,武陟县,county,4108\n410823,武陟县,county,4108\n",
-		   "duplicate", 3, 1);
+	expect_bad(H "410823,武陟县,county,4108\n410823,武陟县,county,4108\n", "duplicate", 3, 1);
 }
 
 static void test_duplicate_in_db_differs(void **state)
@@ -191,8 +188,9 @@ static void test_all_problems_reported(void **state)
 	struct error err;
 
 	(void)state;
-	assert_int_equal(orgunit_import_mem(db, "x.csv", text, strlen(text), &st,
-					    collect, &seen, &err), ERR_INPUT);
+	assert_int_equal(
+	    orgunit_import_mem(db, "x.csv", text, strlen(text), &st, collect, &seen, &err),
+	    ERR_INPUT);
 	assert_int_equal(seen.errors, 2);
 	assert_int_equal(err.line, 2); /* the first one is returned */
 	db_close(db);
@@ -214,8 +212,8 @@ static void test_list_filters(void **state)
 	int n = 0;
 
 	(void)state;
-	assert_int_equal(orgunit_import_mem(db, "a.csv", good, strlen(good), &st,
-					    NULL, NULL, &err), 0);
+	assert_int_equal(orgunit_import_mem(db, "a.csv", good, strlen(good), &st, NULL, NULL, &err),
+			 0);
 	assert_int_equal(orgunit_list(db, &f, count_cb, &n, &err), 0);
 	assert_int_equal(n, 6);
 	n = 0;
@@ -258,11 +256,10 @@ static void test_names(void **state)
 	assert_int_equal(orgunit_level_parse("village"), ORGUNIT_VILLAGE);
 	assert_int_equal(orgunit_level_parse("County"), 0);
 
-	assert_int_equal(orgunit_import_mem(db, "a.csv", good, strlen(good), &st,
-					    NULL, NULL, &err), 0);
+	assert_int_equal(orgunit_import_mem(db, "a.csv", good, strlen(good), &st, NULL, NULL, &err),
+			 0);
 	assert_int_equal(orgunit_find(db, "410822", &u, &err), 0);
-	assert_string_equal(orgunit_bulletin_name(db, &u, out, sizeof(out)),
-			    "焦作博爱县");
+	assert_string_equal(orgunit_bulletin_name(db, &u, out, sizeof(out)), "焦作博爱县");
 	assert_int_equal(orgunit_find(db, "419001", &u, &err), 0);
 	assert_string_equal(orgunit_bulletin_name(db, &u, out, sizeof(out)), "济源");
 	assert_int_equal(orgunit_find(db, "4108", &u, &err), 0);
@@ -275,9 +272,8 @@ static void test_names(void **state)
 
 static void test_villages(void **state)
 {
-	struct village_parent t[3] = {{"410102001", "林山寨街道"},
-				      {"410122100", "城关镇"},
-				      {"410122200", "三官庙乡"}};
+	struct village_parent t[3] = {
+	    {"410102001", "林山寨街道"}, {"410122100", "城关镇"}, {"410122200", "三官庙乡"}};
 	struct villages a, b;
 	struct error err;
 	size_t i, j;
@@ -300,8 +296,7 @@ static void test_villages(void **state)
 		for (j = 0; j < i; j++) {
 			assert_string_not_equal(a.rows[i].code, a.rows[j].code);
 			if (strcmp(a.rows[i].parent, a.rows[j].parent) == 0)
-				assert_string_not_equal(a.rows[i].name,
-							a.rows[j].name);
+				assert_string_not_equal(a.rows[i].name, a.rows[j].name);
 		}
 	}
 	villages_free(&a);
@@ -324,11 +319,17 @@ static void test_defaults_henan(void **state)
 	assert_int_equal(units, 2786 + VILLAGES_TOTAL);
 	assert_int_equal(db_int(db, "SELECT count(*) FROM orgunit WHERE level = 5", &n, &err), 0);
 	assert_int_equal(n, 44500);
-	assert_int_equal(db_int(db, "SELECT min(c) FROM (SELECT count(*) AS c FROM orgunit"
-				    " WHERE level = 5 GROUP BY parent_id)", &n, &err), 0);
+	assert_int_equal(db_int(db,
+				"SELECT min(c) FROM (SELECT count(*) AS c FROM orgunit"
+				" WHERE level = 5 GROUP BY parent_id)",
+				&n, &err),
+			 0);
 	assert_true(n >= 3);
-	assert_int_equal(db_int(db, "SELECT max(c) FROM (SELECT count(*) AS c FROM orgunit"
-				    " WHERE level = 5 GROUP BY parent_id)", &n, &err), 0);
+	assert_int_equal(db_int(db,
+				"SELECT max(c) FROM (SELECT count(*) AS c FROM orgunit"
+				" WHERE level = 5 GROUP BY parent_id)",
+				&n, &err),
+			 0);
 	assert_true(n <= 35);
 	/* Loading again is a no-op. */
 	assert_int_equal(defaults_load_orgunits(db, &units, &err), 0);
@@ -339,20 +340,20 @@ static void test_defaults_henan(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_import_good_and_idempotent),
-		cmocka_unit_test(test_unknown_parent),
-		cmocka_unit_test(test_duplicate_in_file),
-		cmocka_unit_test(test_duplicate_in_db_differs),
-		cmocka_unit_test(test_cycle),
-		cmocka_unit_test(test_unknown_level),
-		cmocka_unit_test(test_level_step),
-		cmocka_unit_test(test_bad_header),
-		cmocka_unit_test(test_bad_fields),
-		cmocka_unit_test(test_all_problems_reported),
-		cmocka_unit_test(test_list_filters),
-		cmocka_unit_test(test_names),
-		cmocka_unit_test(test_villages),
-		cmocka_unit_test(test_defaults_henan),
+	    cmocka_unit_test(test_import_good_and_idempotent),
+	    cmocka_unit_test(test_unknown_parent),
+	    cmocka_unit_test(test_duplicate_in_file),
+	    cmocka_unit_test(test_duplicate_in_db_differs),
+	    cmocka_unit_test(test_cycle),
+	    cmocka_unit_test(test_unknown_level),
+	    cmocka_unit_test(test_level_step),
+	    cmocka_unit_test(test_bad_header),
+	    cmocka_unit_test(test_bad_fields),
+	    cmocka_unit_test(test_all_problems_reported),
+	    cmocka_unit_test(test_list_filters),
+	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_villages),
+	    cmocka_unit_test(test_defaults_henan),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

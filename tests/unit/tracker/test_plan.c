@@ -14,16 +14,17 @@
 #include "tracker/plan.h"
 #include "tracker/tracker.h"
 
-#define H "year,project_no,project_title,indicator,indicator_name,unit,kind,comparator,target,orgunit,aggregation,numerator,denominator\n"
+#define H                                                                                          \
+	"year,project_no,project_title,indicator,indicator_name,unit,kind,comparator,target,"      \
+	"orgunit,aggregation,numerator,denominator\n"
 
-static const char units[] =
-	"code,name,level,parent_code\n"
-	"41,河南省,province,\n"
-	"4101,郑州市,city,41\n"
-	"4108,焦作市,city,41\n"
-	"410102,中原区,county,4101\n"
-	"410103,二七区,county,4101\n"
-	"410822,博爱县,county,4108\n";
+static const char units[] = "code,name,level,parent_code\n"
+			    "41,河南省,province,\n"
+			    "4101,郑州市,city,41\n"
+			    "4108,焦作市,city,41\n"
+			    "410102,中原区,county,4101\n"
+			    "410103,二七区,county,4101\n"
+			    "410822,博爱县,county,4108\n";
 
 static struct db *open_db(void)
 {
@@ -33,8 +34,8 @@ static struct db *open_db(void)
 
 	assert_int_equal(db_open(":memory:", &db, &err), 0);
 	assert_int_equal(tracker_migrate(db, &err), 0);
-	assert_int_equal(orgunit_import_mem(db, "units.csv", units, strlen(units),
-					    &st, NULL, NULL, &err), 0);
+	assert_int_equal(
+	    orgunit_import_mem(db, "units.csv", units, strlen(units), &st, NULL, NULL, &err), 0);
 	return db;
 }
 
@@ -57,29 +58,28 @@ static void collect(void *ctx, const struct error *e, bool warning)
 	struct seen *s = ctx;
 	size_t n = strlen(s->reasons);
 
-	snprintf(s->reasons + n, sizeof(s->reasons) - n, "%s%s", n ? " " : "",
-		 e->reason);
+	snprintf(s->reasons + n, sizeof(s->reasons) - n, "%s%s", n ? " " : "", e->reason);
 	if (warning)
 		s->warnings++;
 	else
 		s->errors++;
 }
 
-static int import(struct db *db, const char *text, bool allow,
-		  struct plan_import_stats *st, struct seen *seen,
-		  struct error *err)
+static int import(struct db *db, const char *text, bool allow, struct plan_import_stats *st,
+		  struct seen *seen, struct error *err)
 {
 	struct plan_import_opts o = {allow};
 
-	return plan_import_mem(db, "plan.csv", text, strlen(text), &o, st,
-			       seen ? collect : NULL, seen, err);
+	return plan_import_mem(db, "plan.csv", text, strlen(text), &o, st, seen ? collect : NULL,
+			       seen, err);
 }
 
-static const char good[] = H
-	"2022,1,技能河南,skill_training,职业技能培训,人次,count,>=,3000000,41,,,\n"
-	"2022,1,技能河南,skilled_talent_new,新增技能人才,人,count,>=,2400000,41,sum,,\n"
-	"2022,4,农村物流,courier_station_coverage,寄递物流服务站覆盖率,%,rate,>=,60,41,,villages_with_courier_station,villages\n"
-	"2022,7,筛查,newborn_rate,新生儿筛查率,%,rate,>=,98.0,41,,,\n";
+static const char good[] =
+    H "2022,1,技能河南,skill_training,职业技能培训,人次,count,>=,3000000,41,,,\n"
+      "2022,1,技能河南,skilled_talent_new,新增技能人才,人,count,>=,2400000,41,sum,,\n"
+      "2022,4,农村物流,courier_station_coverage,寄递物流服务站覆盖率,%,rate,>=,60,41,,villages_"
+      "with_courier_station,villages\n"
+      "2022,7,筛查,newborn_rate,新生儿筛查率,%,rate,>=,98.0,41,,,\n";
 
 static void test_import_good(void **state)
 {
@@ -96,10 +96,17 @@ static void test_import_good(void **state)
 	/* Data elements: 4 indicator codes + numerator + denominator. */
 	assert_int_equal(q(db, "SELECT count(*) FROM dataelement"), 6);
 	/* Defaults: sum for counts, last for rates. */
-	assert_int_equal(q(db, "SELECT count(*) FROM indicator WHERE code = 'skill_training' AND aggregation = 'sum'"), 1);
-	assert_int_equal(q(db, "SELECT count(*) FROM indicator WHERE code = 'newborn_rate' AND aggregation = 'last'"), 1);
-	assert_int_equal(q(db, "SELECT count(*) FROM indicator i JOIN dataelement n ON n.id = i.numerator_id"
-			       " WHERE i.code = 'courier_station_coverage' AND n.code = 'villages_with_courier_station'"), 1);
+	assert_int_equal(q(db, "SELECT count(*) FROM indicator WHERE code = 'skill_training' AND "
+			       "aggregation = 'sum'"),
+			 1);
+	assert_int_equal(q(db, "SELECT count(*) FROM indicator WHERE code = 'newborn_rate' AND "
+			       "aggregation = 'last'"),
+			 1);
+	assert_int_equal(
+	    q(db, "SELECT count(*) FROM indicator i JOIN dataelement n ON n.id = i.numerator_id"
+		  " WHERE i.code = 'courier_station_coverage' AND n.code = "
+		  "'villages_with_courier_station'"),
+	    1);
 	/* Targets stored as exact normalized text. */
 	assert_int_equal(q(db, "SELECT count(*) FROM target WHERE value = '98'"), 1);
 	assert_int_equal(q(db, "SELECT seq FROM indicator WHERE code = 'newborn_rate'"), 4);
@@ -107,8 +114,7 @@ static void test_import_good(void **state)
 }
 
 /* One bad row: ERR_INPUT with reason, line 2, column; nothing written. */
-static void expect_bad_text(const char *text, const char *reason, long line,
-			    long column)
+static void expect_bad_text(const char *text, const char *reason, long line, long column)
 {
 	struct plan_import_stats st;
 	struct seen seen = {"", 0, 0};
@@ -197,12 +203,11 @@ static void test_cross_row(void **state)
 			"duplicate", 3, 10);
 }
 
-static const char breakdown_bad[] = H
-	"2022,1,t,a,名,人,count,>=,100,41,,,\n"
-	"2022,1,t,a,名,人,count,>=,60,4101,,,\n"
-	"2022,1,t,a,名,人,count,>=,30,4108,,,\n"
-	"2022,1,t,a,名,人,count,>=,25,410102,,,\n"
-	"2022,1,t,a,名,人,count,>=,35,410103,,,\n";
+static const char breakdown_bad[] = H "2022,1,t,a,名,人,count,>=,100,41,,,\n"
+				      "2022,1,t,a,名,人,count,>=,60,4101,,,\n"
+				      "2022,1,t,a,名,人,count,>=,30,4108,,,\n"
+				      "2022,1,t,a,名,人,count,>=,25,410102,,,\n"
+				      "2022,1,t,a,名,人,count,>=,35,410103,,,\n";
 
 static void test_breakdown(void **state)
 {
@@ -210,15 +215,14 @@ static void test_breakdown(void **state)
 	struct seen seen = {"", 0, 0};
 	struct db *db = open_db();
 	struct error err;
-	const char *ok = H
-		"2022,1,t,a,名,人,count,>=,100,41,,,\n"
-		"2022,1,t,a,名,人,count,>=,60,4101,,,\n"
-		"2022,1,t,a,名,人,count,>=,40.0,4108,,,\n"
-		"2022,1,t,a,名,人,count,>=,25.5,410102,,,\n"
-		"2022,1,t,a,名,人,count,>=,34.5,410103,,,\n"
-		/* Rates are not summed. */
-		"2022,1,t,r,率,%,rate,>=,60,41,,,\n"
-		"2022,1,t,r,率,%,rate,>=,70,4101,,,\n";
+	const char *ok = H "2022,1,t,a,名,人,count,>=,100,41,,,\n"
+			   "2022,1,t,a,名,人,count,>=,60,4101,,,\n"
+			   "2022,1,t,a,名,人,count,>=,40.0,4108,,,\n"
+			   "2022,1,t,a,名,人,count,>=,25.5,410102,,,\n"
+			   "2022,1,t,a,名,人,count,>=,34.5,410103,,,\n"
+			   /* Rates are not summed. */
+			   "2022,1,t,r,率,%,rate,>=,60,41,,,\n"
+			   "2022,1,t,r,率,%,rate,>=,70,4101,,,\n";
 
 	(void)state;
 	assert_int_equal(import(db, ok, false, &st, NULL, &err), 0);
@@ -252,9 +256,9 @@ static void test_reimport_replaces_indicator(void **state)
 	struct plan_import_stats st;
 	struct db *db = open_db();
 	struct error err;
-	const char *again = H
-		"2022,1,技能河南（新）,skill_training,职业技能培训,人次,count,>=,3100000,41,,,\n"
-		"2022,1,技能河南（新）,skill_training,职业技能培训,人次,count,>=,3100000,4101,,,\n";
+	const char *again =
+	    H "2022,1,技能河南（新）,skill_training,职业技能培训,人次,count,>=,3100000,41,,,\n"
+	      "2022,1,技能河南（新）,skill_training,职业技能培训,人次,count,>=,3100000,4101,,,\n";
 
 	(void)state;
 	assert_int_equal(import(db, good, false, &st, NULL, &err), 0);
@@ -262,21 +266,29 @@ static void test_reimport_replaces_indicator(void **state)
 	assert_int_equal(st.replaced, 1);
 	/* skill_training's targets replaced, the other indicators kept. */
 	assert_int_equal(q(db, "SELECT count(*) FROM indicator WHERE year = 2022"), 4);
-	assert_int_equal(q(db, "SELECT count(*) FROM target t JOIN indicator i ON i.id = t.indicator_id"
-			       " WHERE i.code = 'skill_training'"), 2);
+	assert_int_equal(q(db,
+			   "SELECT count(*) FROM target t JOIN indicator i ON i.id = t.indicator_id"
+			   " WHERE i.code = 'skill_training'"),
+			 2);
 	assert_int_equal(q(db, "SELECT count(*) FROM target WHERE value = '3000000'"), 0);
 	assert_int_equal(q(db, "SELECT count(*) FROM project WHERE title = '技能河南（新）'"), 1);
 	/* Order within the plan kept. */
 	assert_int_equal(q(db, "SELECT seq FROM indicator WHERE code = 'skill_training'"), 1);
 	/* Moving an indicator to another project removes the emptied project. */
 	assert_int_equal(import(db, H "2022,9,其他,newborn_rate,新生儿筛查率,%,rate,>=,98,41,,,\n",
-				false, &st, NULL, &err), 0);
-	assert_int_equal(q(db, "SELECT count(*) FROM project WHERE year = 2022 AND project_no = 7"), 0);
+				false, &st, NULL, &err),
+			 0);
+	assert_int_equal(q(db, "SELECT count(*) FROM project WHERE year = 2022 AND project_no = 7"),
+			 0);
 	/* Another year is independent. */
-	assert_int_equal(import(db, H "2023,1,技能河南,skill_training,职业技能培训,人次,count,>=,3000000,41,,,\n",
-				false, &st, NULL, &err), 0);
+	assert_int_equal(
+	    import(db,
+		   H "2023,1,技能河南,skill_training,职业技能培训,人次,count,>=,3000000,41,,,\n",
+		   false, &st, NULL, &err),
+	    0);
 	assert_int_equal(q(db, "SELECT count(*) FROM indicator WHERE year = 2022"), 4);
-	assert_int_equal(q(db, "SELECT count(*) FROM dataelement WHERE code = 'skill_training'"), 1);
+	assert_int_equal(q(db, "SELECT count(*) FROM dataelement WHERE code = 'skill_training'"),
+			 1);
 	db_close(db);
 }
 
@@ -306,21 +318,20 @@ static void test_list_and_derived(void **state)
 	assert_int_equal(n, 0);
 	assert_int_equal(plan_mark_derived(db, 2022, "skill_training", "41", &err), 0);
 	assert_int_equal(q(db, "SELECT count(*) FROM target WHERE derived = 1"), 1);
-	assert_int_equal(plan_mark_derived(db, 2022, "skill_training", "4101", &err),
-			 ERR_INPUT);
+	assert_int_equal(plan_mark_derived(db, 2022, "skill_training", "4101", &err), ERR_INPUT);
 	db_close(db);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_import_good),
-		cmocka_unit_test(test_bad_rows),
-		cmocka_unit_test(test_bad_header),
-		cmocka_unit_test(test_cross_row),
-		cmocka_unit_test(test_breakdown),
-		cmocka_unit_test(test_reimport_replaces_indicator),
-		cmocka_unit_test(test_list_and_derived),
+	    cmocka_unit_test(test_import_good),
+	    cmocka_unit_test(test_bad_rows),
+	    cmocka_unit_test(test_bad_header),
+	    cmocka_unit_test(test_cross_row),
+	    cmocka_unit_test(test_breakdown),
+	    cmocka_unit_test(test_reimport_replaces_indicator),
+	    cmocka_unit_test(test_list_and_derived),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
