@@ -309,6 +309,16 @@ int roster_villages_load(struct db *db, struct roster_villages *v,
 
 	v->code = NULL;
 	v->n = 0;
+	/* the tracker's table may be absent (a subsidy-only database) */
+	if (db_prepare(db,
+		       "SELECT 1 FROM sqlite_master WHERE type = 'table'"
+		       " AND name = 'orgunit'",
+		       &st, err))
+		return ERR_IO;
+	step = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (step != SQLITE_ROW)
+		return 0;
 	if (db_prepare(db, "SELECT code FROM orgunit WHERE level = 5", &st,
 		       err))
 		return ERR_IO;
