@@ -136,6 +136,33 @@ static void test_parse_int64_edges(void **state)
 	assert_non_null(strstr(err.msg, "'12a'"));
 }
 
+/* The message quotes at most 40 bytes, never half a UTF-8 character. */
+static void test_parse_message(void **state)
+{
+	char text[128], want[128];
+	struct error err;
+	struct decimal d;
+	size_t i;
+
+	(void)state;
+	text[0] = '\0';
+	for (i = 0; i < 20; i++)
+		strncat(text, "１", sizeof(text) - strlen(text) - 1);
+	assert_int_equal(strlen(text), 60);
+	error_clear(&err);
+	assert_int_equal(decimal_parse(text, strlen(text), &d, &err), ERR_INPUT);
+	/* 40 bytes would cut the 14th character: 13 characters are kept. */
+	want[0] = '\0';
+	for (i = 0; i < 13; i++)
+		strncat(want, "１", sizeof(want) - strlen(want) - 1);
+	strncat(want, "...'", sizeof(want) - strlen(want) - 1);
+	assert_non_null(strstr(err.msg, want));
+	/* Control bytes are shown as '?'. */
+	error_clear(&err);
+	assert_int_equal(decimal_parse("1\n2", 3, &d, &err), ERR_INPUT);
+	assert_non_null(strstr(err.msg, "'1?2'"));
+}
+
 static void test_format(void **state)
 {
 	char small[4];
@@ -401,6 +428,7 @@ int main(void)
 	    cmocka_unit_test(test_parse_ok),
 	    cmocka_unit_test(test_parse_reject),
 	    cmocka_unit_test(test_parse_int64_edges),
+	    cmocka_unit_test(test_parse_message),
 	    cmocka_unit_test(test_format),
 	    cmocka_unit_test(test_add_sub),
 	    cmocka_unit_test(test_mul_int),
