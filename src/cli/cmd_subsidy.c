@@ -48,12 +48,12 @@ static const struct cli_command payment_commands[] = {
 };
 
 static const struct cli_command deaths_commands[] = {
-	{"import", "导入死亡人员信息", "FILE [--db PATH]", cli_subsidy_deaths_import, NULL},
+	{"import", "导入死亡人员信息", "FILE [--key PATH] [--db PATH]", cli_subsidy_deaths_import, NULL},
 	{0},
 };
 
 static const struct cli_command officials_commands[] = {
-	{"import", "导入村干部等公职人员信息", "FILE [--db PATH]", cli_subsidy_officials_import, NULL},
+	{"import", "导入村干部等公职人员信息", "FILE [--key PATH] [--db PATH]", cli_subsidy_officials_import, NULL},
 	{0},
 };
 

@@ -13,6 +13,7 @@
 #include "base/error.h"
 #include "db/db.h"
 #include "subsidy/batch.h"
+#include "subsidy/people.h"
 #include "subsidy/pii.h"
 #include "subsidy/reconcile.h"
 
@@ -452,4 +453,89 @@ int cli_subsidy_payment_correct(int argc, char **argv)
 		       account + strlen(account) - 4);
 	db_close(db);
 	return rc;
+}
+
+/* ---- deaths import, officials import ---- */
+
+#define DEATHS_USAGE "FILE [--key PATH] [--db PATH]"
+#define OFFICIALS_USAGE "FILE [--key PATH] [--db PATH]"
+
+static void print_reject(void *ctx, const struct error *e)
+{
+	char text[1024];
+
+	(void)ctx;
+	fprintf(stderr, "minsheng: %s\n", error_format(e, text, sizeof(text)));
+}
+
+static int people_command(int argc, char **argv, int deaths)
+{
+	static const struct option opts[] = {
+		{"db", required_argument, NULL, 'd'},
+		{"key", required_argument, NULL, 'k'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *words = deaths ? "subsidy deaths import" : "subsidy officials import";
+	const char *usage = deaths ? DEATHS_USAGE : OFFICIALS_USAGE;
+	struct people_summary sum;
+	struct common com = {0};
+	struct pii_keys keys;
+	struct db *db = NULL;
+	struct error err;
+	int c, rc;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'd')
+			com.db = optarg;
+		else if (c == 'k')
+			com.key = optarg;
+		else
+			return cli_usage_error(words, usage, "无效的选项");
+	}
+	if (optind != argc - 1)
+		return cli_usage_error(words, usage, "需要一个文件名");
+	rc = cli_open_db(com.db, &db);
+	if (rc)
+		return rc;
+	error_clear(&err);
+	/* The key is created on first use, as a roster import would. */
+	if (pii_init(&err) || db_begin(db, &err) || pii_open(db, com.key, 1, &keys, &err) ||
+	    db_commit(db, &err)) {
+		db_rollback(db);
+		rc = cli_fail(&err);
+		goto out;
+	}
+	rc = deaths ? deaths_import(db, &keys, argv[optind], print_reject, NULL, &sum, &err)
+		    : officials_import(db, &keys, argv[optind], print_reject, NULL, &sum, &err);
+	pii_keys_wipe(&keys);
+	if (rc == ERR_INPUT && sum.rejected) {
+		fprintf(stderr, "minsheng: %s 有 %lld 行错误，未导入任何记录\n", argv[optind],
+			(long long)sum.rejected);
+		goto out;
+	}
+	if (rc) {
+		cli_fail(&err);
+		goto out;
+	}
+	if (deaths)
+		printf("已导入死亡记录 %lld 行：新增 %lld，更正 %lld；新暂停发放应发记录 %lld 条\n",
+		       (long long)sum.rows, (long long)sum.added, (long long)sum.updated,
+		       (long long)sum.held);
+	else
+		printf("已导入公职人员 %lld 行：新增 %lld\n", (long long)sum.rows,
+		       (long long)sum.added);
+out:
+	db_close(db);
+	return rc;
+}
+
+int cli_subsidy_deaths_import(int argc, char **argv)
+{
+	return people_command(argc, argv, 1);
+}
+
+int cli_subsidy_officials_import(int argc, char **argv)
+{
+	return people_command(argc, argv, 0);
 }

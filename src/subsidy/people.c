@@ -1,0 +1,452 @@
+/*
+ * people.c - deaths and officials registers (people.h, docs/anomalies.md).
+ *
+ * Both imports read the whole file first, checking every row and keeping
+ * the valid ones in memory (registers are small next to rosters), and write
+ * only when no row was bad, in one transaction.
+ */
+#include "subsidy/people.h"
+
+#include "base/csv.h"
+#include "base/error.h"
+#include "base/period.h"
+#include "db/db.h"
+#include "subsidy/idcard.h"
+#include "subsidy/pii.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define NAME_MAX_BYTES 90
+#define ROLE_MAX_BYTES 64
+
+struct person_row {
+	unsigned char hash[PII_HASHBYTES];
+	unsigned char enc[PII_MAXCIPHER];
+	size_t enc_len;
+	int32_t day;          /* deaths: date of death */
+	char name[NAME_MAX_BYTES + 1];
+	char village[13];
+	char role[ROLE_MAX_BYTES + 1];
+	long line;
+};
+
+struct rows {
+	struct person_row *v;
+	size_t n, cap;
+};
+
+static void utc_now(char *out, size_t n)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static struct date today(void)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	struct date d;
+
+	localtime_r(&t, &tm);
+	d.year = tm.tm_year + 1900;
+	d.month = tm.tm_mon + 1;
+	d.day = tm.tm_mday;
+	return d;
+}
+
+/* Report a bad row; counts it; keeps the first in *first. */
+static void bad(people_reject_fn reject, void *ctx, struct people_summary *sum,
+		struct error *first, const char *file, long line, long col, const char *reason,
+		const char *fmt, ...) __attribute__((format(printf, 9, 10)));
+
+static void bad(people_reject_fn reject, void *ctx, struct people_summary *sum,
+		struct error *first, const char *file, long line, long col, const char *reason,
+		const char *fmt, ...)
+{
+	struct error e;
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	error_clear(&e);
+	error_at(&e, ERR_INPUT, file, line, col, "%s", msg);
+	error_reason(&e, reason);
+	if (reject)
+		reject(ctx, &e);
+	if (!first->code)
+		*first = e;
+	sum->rejected++;
+}
+
+/* Check an ID number (18, or 15 converted); fills id. Returns the status. */
+static enum idcard_status parse_id(const char *s, size_t len, struct idcard *id)
+{
+	char up[19];
+	enum idcard_status st;
+
+	if (len == 15) {
+		st = idcard_upgrade15(s, len, today(), up);
+		if (st != IDCARD_OK)
+			return st;
+		return idcard_parse(up, 18, today(), id);
+	}
+	return idcard_parse(s, len, today(), id);
+}
+
+static int rows_push(struct rows *r, struct person_row **out)
+{
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 64;
+		void *p = realloc(r->v, cap * sizeof(*r->v));
+
+		if (!p)
+			return ERR_NOMEM;
+		r->v = p;
+		r->cap = cap;
+	}
+	*out = &r->v[r->n++];
+	memset(*out, 0, sizeof(**out));
+	return 0;
+}
+
+/* Same ID (and, for officials, village and role) earlier in the file? */
+static long seen_before(const struct rows *r, const struct person_row *x, int officials)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < r->n; i++) {
+		const struct person_row *y = &r->v[i];
+
+		if (memcmp(y->hash, x->hash, PII_HASHBYTES) == 0 &&
+		    (!officials || (strcmp(y->village, x->village) == 0 &&
+				    strcmp(y->role, x->role) == 0)))
+			return y->line;
+	}
+	return 0;
+}
+
+static int utf8_ok(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
+/*
+ * Read and check the file. kind 'D' deaths, 'O' officials. Valid rows go to
+ * rows; bad rows are reported. Returns 0 (check sum->rejected), or an error
+ * that stops reading (file, header, CSV structure is reported as a row).
+ */
+static int read_rows(const struct pii_keys *keys, const char *path, int kind,
+		     people_reject_fn reject, void *ctx, struct people_summary *sum,
+		     struct rows *rows, struct error *first, struct error *err)
+{
+	static const char *const dh[] = {"id_number", "date_of_death"};
+	static const char *const oh[] = {"id_number", "name", "village", "role"};
+	size_t nf = kind == 'D' ? 2 : 4;
+	struct csv_options opt = {.name = path, .expected_fields = nf};
+	struct csv_reader *r = NULL;
+	struct csv_record rec;
+	int rc;
+
+	rc = csv_open_file(path, &opt, &r, err);
+	if (rc)
+		return rc;
+	rc = csv_next(r, &rec, err);
+	if (rc)
+		goto out;
+	if (rec.n == 0) {
+		rc = error_at(err, ERR_INPUT, path, 1, 1, "文件为空，缺少表头");
+		error_reason(err, "bad_header");
+		goto out;
+	}
+	rc = csv_check_header(r, &rec, kind == 'D' ? dh : oh, nf, err);
+	if (rc)
+		goto out;
+	for (;;) {
+		struct person_row *p;
+		struct idcard id;
+		enum idcard_status st;
+		long dup;
+
+		rc = csv_next(r, &rec, err);
+		if (rc) {
+			/* Structure errors: the reader has moved to the next record
+			 * for some of them; report and go on, else stop. */
+			bad(reject, ctx, sum, first, err->file, err->line, err->column,
+			    err->reason, "%s", err->msg);
+			sum->rows++;
+			if (!strcmp(err->reason, "field_count") ||
+			    !strcmp(err->reason, "field_too_long") ||
+			    !strcmp(err->reason, "record_too_long") ||
+			    !strcmp(err->reason, "too_many_fields") ||
+			    !strcmp(err->reason, "bad_quote")) {
+				error_clear(err);
+				continue;
+			}
+			rc = 0;
+			error_clear(err);
+			break;
+		}
+		if (rec.n == 0)
+			break;
+		sum->rows++;
+		st = parse_id(rec.field[0], rec.len[0], &id);
+		if (st != IDCARD_OK) {
+			bad(reject, ctx, sum, first, path, rec.line, 1, idcard_reason(st), "%s",
+			    idcard_message(st));
+			continue;
+		}
+		if (rows_push(rows, &p)) {
+			rc = error_set(err, ERR_NOMEM, "内存不足");
+			goto out;
+		}
+		p->line = rec.line;
+		pii_hash(keys, PII_ID, id.number, 18, p->hash);
+		p->enc_len = pii_encrypt(keys, PII_ID, id.number, 18, p->hash, p->enc);
+		if (kind == 'D') {
+			struct date d;
+			struct error de;
+
+			error_clear(&de);
+			if (date_parse(rec.field[1], rec.len[1], &d, &de)) {
+				bad(reject, ctx, sum, first, path, rec.line, 2, "bad_date",
+				    "死亡日期无效：%s", de.msg);
+				rows->n--;
+				continue;
+			}
+			p->day = date_to_days(d);
+			if (p->day > date_to_days(today())) {
+				bad(reject, ctx, sum, first, path, rec.line, 2, "date_future",
+				    "死亡日期 '%s' 晚于今天", rec.field[1]);
+				rows->n--;
+				continue;
+			}
+			if (p->day < date_to_days(id.birth)) {
+				bad(reject, ctx, sum, first, path, rec.line, 2, "date_before_birth",
+				    "死亡日期 '%s' 早于身份证号中的出生日期", rec.field[1]);
+				rows->n--;
+				continue;
+			}
+		} else {
+			if (rec.len[1] == 0 || !utf8_ok(rec.field[1], rec.len[1])) {
+				bad(reject, ctx, sum, first, path, rec.line, 2, "empty_name",
+				    "姓名为空或含控制字符");
+				rows->n--;
+				continue;
+			}
+			if (rec.len[1] > NAME_MAX_BYTES) {
+				bad(reject, ctx, sum, first, path, rec.line, 2, "name_too_long",
+				    "姓名太长（超过90字节）");
+				rows->n--;
+				continue;
+			}
+			memcpy(p->name, rec.field[1], rec.len[1]);
+			if (rec.len[2] != 12 || strspn(rec.field[2], "0123456789") != 12) {
+				bad(reject, ctx, sum, first, path, rec.line, 3, "bad_village",
+				    "村级单位代码 '%s' 无效（应为12位数字）", rec.field[2]);
+				rows->n--;
+				continue;
+			}
+			memcpy(p->village, rec.field[2], 12);
+			if (rec.len[3] == 0 || !utf8_ok(rec.field[3], rec.len[3])) {
+				bad(reject, ctx, sum, first, path, rec.line, 4, "empty_role",
+				    "职务为空或含控制字符");
+				rows->n--;
+				continue;
+			}
+			if (rec.len[3] > ROLE_MAX_BYTES) {
+				bad(reject, ctx, sum, first, path, rec.line, 4, "role_too_long",
+				    "职务太长（超过64字节）");
+				rows->n--;
+				continue;
+			}
+			memcpy(p->role, rec.field[3], rec.len[3]);
+		}
+		dup = seen_before(rows, p, kind == 'O');
+		if (dup) {
+			bad(reject, ctx, sum, first, path, rec.line, 1, "duplicate_in_file",
+			    "与第 %ld 行重复", dup);
+			rows->n--;
+			continue;
+		}
+	}
+out:
+	csv_close(r);
+	return rc;
+}
+
+int people_apply_death_holds(struct db *db, int64_t *held, struct error *err)
+{
+	sqlite3_stmt *sel = NULL, *upd = NULL;
+	int step, rc = ERR_IO;
+
+	*held = 0;
+	/* Candidates: few (only people with a death record); the period rule
+	 * is checked in C with the exact calendar of period.h. */
+	if (db_prepare(db,
+		       "SELECT e.id, e.period, d.death_day FROM death d"
+		       " JOIN beneficiary b ON b.id_hash = d.id_hash"
+		       " JOIN entitlement e ON e.beneficiary_id = b.id"
+		       " WHERE e.status = 'approved' AND NOT EXISTS (SELECT 1 FROM payment y"
+		       "  WHERE y.entitlement_id = e.id AND y.status IN ('pending', 'paid'))",
+		       &sel, err) ||
+	    db_prepare(db,
+		       "UPDATE entitlement SET status = 'on_hold', hold_reason = ? WHERE id = ?",
+		       &upd, err))
+		goto out;
+	while ((step = sqlite3_step(sel)) == SQLITE_ROW) {
+		const char *ptext = (const char *)sqlite3_column_text(sel, 1);
+		int32_t death = (int32_t)sqlite3_column_int64(sel, 2);
+		struct period p;
+		char reason[32], date[16];
+
+		if (!ptext || period_parse(ptext, strlen(ptext), &p, NULL))
+			continue;
+		if (death >= period_start(&p))
+			continue;
+		date_format(date_from_days(death), date, sizeof(date));
+		snprintf(reason, sizeof(reason), "death %s", date);
+		sqlite3_bind_text(upd, 1, reason, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(upd, 2, sqlite3_column_int64(sel, 0));
+		if (sqlite3_step(upd) != SQLITE_DONE) {
+			db_fail(db, err, "暂停发放");
+			goto out;
+		}
+		sqlite3_reset(upd);
+		(*held)++;
+	}
+	if (step != SQLITE_DONE) {
+		db_fail(db, err, "查询死亡人员的应发记录");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(sel);
+	sqlite3_finalize(upd);
+	return rc;
+}
+
+static int import_common(struct db *db, const struct pii_keys *keys, const char *path, int kind,
+			 people_reject_fn reject, void *ctx, struct people_summary *sum,
+			 struct error *err)
+{
+	struct rows rows = {0};
+	struct error first;
+	sqlite3_stmt *st = NULL;
+	char now[32];
+	size_t i;
+	int rc;
+
+	memset(sum, 0, sizeof(*sum));
+	error_clear(&first);
+	rc = read_rows(keys, path, kind, reject, ctx, sum, &rows, &first, err);
+	if (rc)
+		goto out;
+	if (sum->rejected) {
+		*err = first;
+		rc = ERR_INPUT;
+		goto out;
+	}
+	utc_now(now, sizeof(now));
+	rc = ERR_IO;
+	if (db_begin(db, err))
+		goto out;
+	if (kind == 'D') {
+		if (db_prepare(db,
+			       "INSERT INTO death(id_hash, id_enc, death_day, file, line, imported_at)"
+			       " VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(id_hash) DO UPDATE SET"
+			       " death_day = excluded.death_day, file = excluded.file,"
+			       " line = excluded.line, imported_at = excluded.imported_at"
+			       " WHERE death.death_day <> excluded.death_day",
+			       &st, err))
+			goto fail;
+	} else if (db_prepare(db,
+			      "INSERT INTO official(id_hash, id_enc, name, village_code, role,"
+			      " imported_at) VALUES(?1, ?2, ?7, ?8, ?9, ?6)"
+			      " ON CONFLICT(id_hash, village_code, role) DO NOTHING",
+			      &st, err)) {
+		goto fail;
+	}
+	for (i = 0; i < rows.n; i++) {
+		const struct person_row *p = &rows.v[i];
+		int64_t before = sqlite3_total_changes(db_sqlite(db));
+		int existed = 0;
+
+		if (kind == 'D') {
+			sqlite3_stmt *q;
+
+			if (db_prepare(db, "SELECT 1 FROM death WHERE id_hash = ?", &q, err))
+				goto fail;
+			sqlite3_bind_blob(q, 1, p->hash, PII_HASHBYTES, SQLITE_STATIC);
+			existed = sqlite3_step(q) == SQLITE_ROW;
+			sqlite3_finalize(q);
+		}
+		sqlite3_bind_blob(st, 1, p->hash, PII_HASHBYTES, SQLITE_STATIC);
+		sqlite3_bind_blob(st, 2, p->enc, (int)p->enc_len, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);
+		if (kind == 'D') {
+			sqlite3_bind_int64(st, 3, p->day);
+			sqlite3_bind_text(st, 4, path, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(st, 5, p->line);
+		} else {
+			sqlite3_bind_text(st, 7, p->name, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 8, p->village, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 9, p->role, -1, SQLITE_STATIC);
+		}
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			db_fail(db, err, kind == 'D' ? "写入死亡记录" : "写入公职人员");
+			goto fail;
+		}
+		sqlite3_reset(st);
+		if (sqlite3_total_changes(db_sqlite(db)) != before) {
+			if (existed)
+				sum->updated++;
+			else
+				sum->added++;
+		}
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (kind == 'D' && people_apply_death_holds(db, &sum->held, err))
+		goto fail;
+	if (db_commit(db, err))
+		goto fail;
+	rc = 0;
+	goto out;
+fail:
+	sqlite3_finalize(st);
+	db_rollback(db);
+out:
+	if (rows.v) {
+		memset(rows.v, 0, rows.cap * sizeof(*rows.v));
+		free(rows.v);
+	}
+	return rc;
+}
+
+int deaths_import(struct db *db, const struct pii_keys *keys, const char *path,
+		  people_reject_fn reject, void *ctx, struct people_summary *sum,
+		  struct error *err)
+{
+	return import_common(db, keys, path, 'D', reject, ctx, sum, err);
+}
+
+int officials_import(struct db *db, const struct pii_keys *keys, const char *path,
+		     people_reject_fn reject, void *ctx, struct people_summary *sum,
+		     struct error *err)
+{
+	return import_common(db, keys, path, 'O', reject, ctx, sum, err);
+}

@@ -1,0 +1,68 @@
+/*
+ * people.h - the registers the anomaly rules check payments against:
+ * deaths (from the civil affairs / public security death register) and the
+ * officials list (村干部 and other public servants, for the 优亲厚友 review).
+ *
+ * Files (docs/anomalies.md):
+ *   deaths:    id_number,date_of_death        (date YYYY-MM-DD or YYYYMMDD)
+ *   officials: id_number,name,village,role    (village: 12-digit code)
+ * ID numbers are checked as in rosters (18 characters or a 15-digit legacy
+ * number, converted) and stored only as the keyed hash plus the encrypted
+ * number (pii.h), never in clear. Each import is one transaction: any bad
+ * row is reported (file, line, column, reason) and nothing is written.
+ *
+ * A death record puts on hold (entitlement.status 'on_hold', hold_reason
+ * 'death YYYY-MM-DD') every approved entitlement of that person that is not
+ * paid or at the bank and whose period began after the date of death; batch
+ * create applies the same rule again for rosters imported later.
+ */
+#ifndef MINSHENG_SUBSIDY_PEOPLE_H
+#define MINSHENG_SUBSIDY_PEOPLE_H
+
+#include <stdint.h>
+
+struct db;
+struct error;
+struct pii_keys;
+
+/* Called for each bad row (file, line, column, reason, message). */
+typedef void (*people_reject_fn)(void *ctx, const struct error *e);
+
+struct people_summary {
+	int64_t rows;      /* data rows read */
+	int64_t added;     /* new records */
+	int64_t updated;   /* records changed (a death date corrected) */
+	int64_t held;      /* entitlements put on hold by this import */
+	int64_t rejected;  /* bad rows (then nothing was written) */
+};
+
+/*
+ * Import a deaths file. A person already recorded gets the date of the new
+ * file (a correction). Reasons: bad_header, field_count, id_length,
+ * id_chars, id_province, id_birthdate, id_future, id_checksum,
+ * bad_date, date_future, date_before_birth, duplicate_in_file (and the CSV
+ * reader's own). Returns 0, ERR_INPUT when any row was bad (first error in
+ * err), ERR_IO.
+ */
+int deaths_import(struct db *db, const struct pii_keys *keys, const char *path,
+		  people_reject_fn reject, void *ctx, struct people_summary *sum,
+		  struct error *err);
+
+/*
+ * Import an officials file. The same (person, village, role) again is
+ * kept once. Reasons: bad_header, field_count, id_*, empty_name,
+ * name_too_long, bad_village, empty_role, role_too_long,
+ * duplicate_in_file.
+ */
+int officials_import(struct db *db, const struct pii_keys *keys, const char *path,
+		     people_reject_fn reject, void *ctx, struct people_summary *sum,
+		     struct error *err);
+
+/*
+ * Put on hold every approved, unpaid entitlement whose beneficiary has a
+ * death record dated before the entitlement's period began. *held gets the
+ * number of entitlements changed. Call inside a write transaction.
+ */
+int people_apply_death_holds(struct db *db, int64_t *held, struct error *err);
+
+#endif
