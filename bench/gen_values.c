@@ -3,6 +3,7 @@
  * (bench/tracker-bench, bench/README.md "Tracker").
  *
  *   gen_values orgunits DIVISIONS.csv   > orgunits.csv
+ *   gen_values plan DIVISIONS.csv YEAR  > plan.csv
  *   gen_values sql DIVISIONS.csv YEAR   > setup.sql
  *   gen_values values DIVISIONS.csv YEAR [MONTHS] > values.csv
  *   gen_values one DIVISIONS.csv YEAR VALUE > one.csv
@@ -13,7 +14,8 @@
  * = township code + 3 digits, name "<n>村". The plan has 40 data elements
  * (de01..de40): de01..de36 are count indicators (sum), de37/de38 and
  * de39/de40 the numerators and denominators of two formula rates; targets
- * at the province and every city. "values" writes one value per village,
+ * at the province (the sum of the cities') and every city. "plan" writes the
+ * plan as a plan import file. "values" writes one value per village,
  * data element and month (44,500 x 40 x 12 = 21.36 million rows), village
  * by village, with the header stopping after value. "sql" writes the org
  * units and the plan as SQL for the tracker tables (used when the orgunit
@@ -77,10 +79,10 @@ static int load(const char *path)
 			if (!units)
 				return 1;
 		}
-		snprintf(units[n_units].code, sizeof(units[0].code), "%s", field[0]);
-		snprintf(units[n_units].name, sizeof(units[0].name), "%s", field[1]);
-		snprintf(units[n_units].level, sizeof(units[0].level), "%s", field[2]);
-		snprintf(units[n_units].parent, sizeof(units[0].parent), "%s",
+		snprintf(units[n_units].code, sizeof(units[0].code), "%.15s", field[0]);
+		snprintf(units[n_units].name, sizeof(units[0].name), "%.63s", field[1]);
+		snprintf(units[n_units].level, sizeof(units[0].level), "%.15s", field[2]);
+		snprintf(units[n_units].parent, sizeof(units[0].parent), "%.15s",
 			 field[3] ? field[3] : "");
 		n_units++;
 	}
@@ -250,6 +252,33 @@ static int cmd_sql(int year)
 	return 0;
 }
 
+/* The same plan as a plan import file (docs of plan import). */
+static int cmd_plan(int year)
+{
+	size_t i;
+	int d;
+
+	printf("year,project_no,project_title,indicator,indicator_name,unit,kind,"
+	       "comparator,target,orgunit,aggregation,numerator,denominator\n");
+	for (d = 1; d <= 38; d++) {
+		for (i = 0; i < n_units; i++) {
+			int lv = level_no(units[i].level);
+
+			if (lv > 2)
+				continue;
+			if (d <= 36)
+				printf("%d,%d,基准项目%s,de%02d,基准计数指标%d,人次,count,>=,%d,%s,sum,,\n",
+				       year, d <= 18 ? 1 : 2, d <= 18 ? "一" : "二", d, d,
+				       lv == 1 ? 7000000 * 18 : 7000000, units[i].code);
+			else
+				printf("%d,2,基准项目二,rate%d,基准比率指标%d,%%,rate,>=,%s,%s,sum,de%02d,de%02d\n",
+				       year, d - 36, d - 36, d == 37 ? "48" : "62.5",
+				       units[i].code, 37 + 2 * (d - 37), 38 + 2 * (d - 37));
+		}
+	}
+	return 0;
+}
+
 /* Write n as decimal digits at p; returns the length. */
 static size_t utoa(char *p, uint64_t n)
 {
@@ -344,7 +373,7 @@ static int cmd_one(int year, const char *value)
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
-		fprintf(stderr, "usage: gen_values orgunits|sql|values|one DIVISIONS.csv [YEAR [MONTHS|VALUE]]\n");
+		fprintf(stderr, "usage: gen_values orgunits|plan|sql|values|one DIVISIONS.csv [YEAR [MONTHS|VALUE]]\n");
 		return 2;
 	}
 	if (load(argv[2]))
@@ -353,6 +382,8 @@ int main(int argc, char **argv)
 		return cmd_orgunits();
 	if (argc < 4)
 		return 2;
+	if (strcmp(argv[1], "plan") == 0)
+		return cmd_plan((int)strtol(argv[3], NULL, 10));
 	if (strcmp(argv[1], "sql") == 0)
 		return cmd_sql((int)strtol(argv[3], NULL, 10));
 	if (strcmp(argv[1], "values") == 0)
