@@ -68,12 +68,14 @@ const struct cli_command cli_subsidy_commands[] = {
 	{"payment", "发放记录", NULL, NULL, payment_commands},
 	{"deaths", "死亡人员", NULL, NULL, deaths_commands},
 	{"officials", "公职人员", NULL, NULL, officials_commands},
-	{"anomalies", "监管预警", "[--format text|json] [--db PATH]", cli_subsidy_anomalies, NULL},
+	{"anomalies", "监管预警",
+	 "[--format text|json] [--shared-account-threshold N] [--key PATH] [--db PATH]", cli_subsidy_anomalies, NULL},
 	{"disclose", "公示名单",
-	 "--programme P --period X [--village CODE] [--format text|csv] [--db PATH]",
+	 "--programme P --period X [--village CODE] [--format text|csv] [--key PATH] [--db PATH]",
 	 cli_subsidy_disclose, NULL},
-	{"lookup", "个人补贴查询", "--id ID --name NAME [--db PATH]", cli_subsidy_lookup, NULL},
-	{"stats", "发放统计", "--year Y [--period P] [--format text|json] [--as-values] [--db PATH]",
+	{"lookup", "个人补贴查询", "--id ID --name NAME [--key PATH] [--db PATH]", cli_subsidy_lookup, NULL},
+	{"stats", "发放统计", "--year Y [--period P] [--format text|json] [--as-values] [--values-out FILE]"
+	 " [--element NAME=CODE] [--orgunit CODE] [--db PATH]",
 	 cli_subsidy_stats, NULL},
 	{0},
 };

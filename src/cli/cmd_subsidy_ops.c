@@ -10,14 +10,21 @@
 #include "cli/cmd_subsidy.h"
 
 #include "base/buf.h"
+#include "base/csv.h"
+#include "base/decimal.h"
 #include "base/error.h"
 #include "db/db.h"
+#include "subsidy/anomaly.h"
 #include "subsidy/batch.h"
+#include "subsidy/disclose.h"
 #include "subsidy/people.h"
 #include "subsidy/pii.h"
 #include "subsidy/reconcile.h"
+#include "subsidy/stats.h"
+#include "tracker/values.h"
 
 #include <getopt.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -538,4 +545,520 @@ int cli_subsidy_deaths_import(int argc, char **argv)
 int cli_subsidy_officials_import(int argc, char **argv)
 {
 	return people_command(argc, argv, 0);
+}
+
+/* ---- anomalies ---- */
+
+#define ANOMALIES_USAGE \
+	"[--format text|json] [--shared-account-threshold N] [--key PATH] [--db PATH]"
+
+struct anomaly_ctx {
+	enum cli_format format;
+	json_t *list;
+	int64_t n[ANOMALY_NRULES];
+};
+
+static int print_anomaly(void *ctx, const struct anomaly *a)
+{
+	struct anomaly_ctx *ac = ctx;
+	char yuan[32];
+
+	ac->n[a->rule]++;
+	batch_yuan(a->amount_fen, yuan, sizeof(yuan));
+	if (ac->format == CLI_JSON) {
+		json_t *o = json_object();
+
+		json_object_set_new(o, "rule", json_string(anomaly_rule_code(a->rule)));
+		json_object_set_new(o, "rule_name", json_string(anomaly_rule_label(a->rule)));
+		json_object_set_new(o, "entitlement_id",
+				    a->entitlement_id ? json_integer(a->entitlement_id) : json_null());
+		json_object_set_new(o, "payment_id",
+				    a->payment_id ? json_integer(a->payment_id) : json_null());
+		json_object_set_new(o, "programme", json_string(a->programme));
+		json_object_set_new(o, "period", json_string(a->period));
+		json_object_set_new(o, "county", json_string(a->county));
+		json_object_set_new(o, "name", json_string(a->name));
+		json_object_set_new(o, "id_number", json_string(a->id_number));
+		json_object_set_new(o, "amount_fen", json_integer(a->amount_fen));
+		json_object_set_new(o, "why", json_string(a->why));
+		json_array_append_new(ac->list, o);
+		return 0;
+	}
+	if (a->rule == ANOMALY_SHARED_ACCOUNT) {
+		printf("[%s] 发放 %lld：%s\n", anomaly_rule_label(a->rule), (long long)a->payment_id,
+		       a->why);
+		return 0;
+	}
+	printf("[%s] 项目 %s 期间 %s 应发 %lld", anomaly_rule_label(a->rule), a->programme,
+	       a->period, (long long)a->entitlement_id);
+	if (a->payment_id)
+		printf(" 发放 %lld", (long long)a->payment_id);
+	printf(" %s %s 县 %s %s 元：%s\n", a->name, a->id_number, a->county, yuan, a->why);
+	return 0;
+}
+
+int cli_subsidy_anomalies(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"db", required_argument, NULL, 'd'},
+		{"key", required_argument, NULL, 'k'},
+		{"format", required_argument, NULL, 'f'},
+		{"shared-account-threshold", required_argument, NULL, 't'},
+		{NULL, 0, NULL, 0},
+	};
+	struct anomaly_ctx ac;
+	struct common com = {0};
+	struct pii_keys keys;
+	struct db *db = NULL;
+	struct error err;
+	long threshold = 5;
+	int c, rc, have_key = 0, i;
+	int64_t total = 0;
+
+	memset(&ac, 0, sizeof(ac));
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'd')
+			com.db = optarg;
+		else if (c == 'k')
+			com.key = optarg;
+		else if (c == 'f') {
+			if (cli_format_parse(optarg, 1u << CLI_TEXT | 1u << CLI_JSON, &ac.format))
+				return ERR_USAGE;
+		} else if (c == 't') {
+			if (cli_parse_long("--shared-account-threshold", optarg, 1, 1000000,
+					   &threshold))
+				return ERR_USAGE;
+		} else
+			return cli_usage_error("subsidy anomalies", ANOMALIES_USAGE, "无效的选项");
+	}
+	if (optind != argc)
+		return cli_usage_error("subsidy anomalies", ANOMALIES_USAGE, "多余的参数 '%s'",
+				       argv[optind]);
+	rc = cli_open_db(com.db, &db);
+	if (rc)
+		return rc;
+	error_clear(&err);
+	/* With the key the masked ID shows first 6 and last 4; without, stars. */
+	if (pii_init(&err) == 0 && pii_open(db, com.key, 0, &keys, &err) == 0)
+		have_key = 1;
+	error_clear(&err);
+	if (ac.format == CLI_JSON)
+		ac.list = json_array();
+	rc = anomaly_scan(db, have_key ? &keys : NULL, (int)threshold, print_anomaly, &ac, &err);
+	if (have_key)
+		pii_keys_wipe(&keys);
+	if (rc) {
+		cli_fail(&err);
+		goto out;
+	}
+	for (i = 0; i < ANOMALY_NRULES; i++)
+		total += ac.n[i];
+	if (ac.format == CLI_JSON) {
+		json_t *root = json_object(), *counts = json_object();
+		char *s;
+
+		for (i = 0; i < ANOMALY_NRULES; i++)
+			json_object_set_new(counts, anomaly_rule_code(i), json_integer(ac.n[i]));
+		json_object_set_new(root, "anomalies", ac.list);
+		ac.list = NULL;
+		json_object_set_new(root, "counts", counts);
+		s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		if (s)
+			printf("%s\n", s);
+		free(s);
+		json_decref(root);
+	} else {
+		printf("监管预警 %lld 条：", (long long)total);
+		for (i = 0; i < ANOMALY_NRULES; i++)
+			printf("%s%s %lld", i ? "，" : "", anomaly_rule_label(i), (long long)ac.n[i]);
+		printf("\n");
+	}
+out:
+	json_decref(ac.list);
+	db_close(db);
+	return rc;
+}
+
+/* ---- disclose ---- */
+
+#define DISCLOSE_USAGE \
+	"--programme P --period X [--village CODE] [--format text|csv] [--key PATH] [--db PATH]"
+
+struct disclose_ctx {
+	enum cli_format format;
+	int64_t n, total_fen;
+	struct buf line;
+};
+
+static int print_disclosed(void *ctx, const struct disclose_row *r)
+{
+	struct disclose_ctx *dc = ctx;
+	char yuan[32];
+
+	disclose_yuan(r->amount_fen, yuan, sizeof(yuan));
+	dc->n++;
+	dc->total_fen += r->amount_fen;
+	if (dc->format == CLI_CSV) {
+		buf_reset(&dc->line);
+		if (csv_write_field(&dc->line, r->name, strlen(r->name)) ||
+		    buf_addc(&dc->line, ',') ||
+		    buf_printf(&dc->line, "%s,%s,%s,%s\n", r->id_number, r->village, yuan,
+			       r->state))
+			return error_set(NULL, ERR_INTERNAL, "行太长");
+		fputs(buf_str(&dc->line), stdout);
+	} else {
+		printf("%lld\t%s\t%s\t%s\t%s\t%s\n", (long long)dc->n, r->name, r->id_number,
+		       r->village, yuan, r->state);
+	}
+	return 0;
+}
+
+int cli_subsidy_disclose(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"db", required_argument, NULL, 'd'},
+		{"key", required_argument, NULL, 'k'},
+		{"programme", required_argument, NULL, 'p'},
+		{"period", required_argument, NULL, 'e'},
+		{"village", required_argument, NULL, 'v'},
+		{"format", required_argument, NULL, 'f'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *programme = NULL, *period = NULL, *village = NULL;
+	struct disclose_ctx dc;
+	struct common com = {0};
+	struct pii_keys keys;
+	struct db *db = NULL;
+	struct error err;
+	char yuan[32];
+	int c, rc;
+
+	memset(&dc, 0, sizeof(dc));
+	buf_init(&dc.line, 4096);
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			com.db = optarg;
+			break;
+		case 'k':
+			com.key = optarg;
+			break;
+		case 'p':
+			programme = optarg;
+			break;
+		case 'e':
+			period = optarg;
+			break;
+		case 'v':
+			village = optarg;
+			break;
+		case 'f':
+			if (cli_format_parse(optarg, 1u << CLI_TEXT | 1u << CLI_CSV, &dc.format))
+				return ERR_USAGE;
+			break;
+		default:
+			return cli_usage_error("subsidy disclose", DISCLOSE_USAGE, "无效的选项");
+		}
+	}
+	if (optind != argc || !programme || !period)
+		return cli_usage_error("subsidy disclose", DISCLOSE_USAGE,
+				       "需要 --programme 和 --period");
+	rc = open_with_key(&com, &db, &keys);
+	if (rc)
+		return rc;
+	error_clear(&err);
+	if (dc.format == CLI_CSV)
+		printf("name,id_number,village,amount_yuan,state\n");
+	else
+		printf("%s %s 补贴发放公示%s%s\n序号\t姓名\t身份证号\t村\t金额（元）\t状态\n",
+		       programme, period, village ? " 村 " : "", village ? village : "");
+	rc = disclose_list(db, &keys, programme, period, village, print_disclosed, &dc, &err);
+	pii_keys_wipe(&keys);
+	if (rc) {
+		cli_fail(&err);
+	} else if (dc.format == CLI_TEXT) {
+		disclose_yuan(dc.total_fen, yuan, sizeof(yuan));
+		printf("合计 %lld 人，%s 元\n", (long long)dc.n, yuan);
+	}
+	buf_free(&dc.line);
+	db_close(db);
+	return rc;
+}
+
+/* ---- lookup ---- */
+
+#define LOOKUP_USAGE "--id ID --name NAME [--key PATH] [--db PATH]"
+
+static int print_lookup(void *ctx, const struct lookup_row *r)
+{
+	char yuan[32];
+
+	(void)ctx;
+	disclose_yuan(r->amount_fen, yuan, sizeof(yuan));
+	printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r->period, r->programme, r->programme_name, yuan,
+	       r->state, r->bank_time[0] ? r->bank_time : "-", r->account);
+	return 0;
+}
+
+int cli_subsidy_lookup(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"db", required_argument, NULL, 'd'},
+		{"key", required_argument, NULL, 'k'},
+		{"id", required_argument, NULL, 'i'},
+		{"name", required_argument, NULL, 'n'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *id = NULL, *name = NULL;
+	struct common com = {0};
+	struct pii_keys keys;
+	struct db *db = NULL;
+	struct error err;
+	int c, rc;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'd')
+			com.db = optarg;
+		else if (c == 'k')
+			com.key = optarg;
+		else if (c == 'i')
+			id = optarg;
+		else if (c == 'n')
+			name = optarg;
+		else
+			return cli_usage_error("subsidy lookup", LOOKUP_USAGE, "无效的选项");
+	}
+	if (optind != argc || !id || !name)
+		return cli_usage_error("subsidy lookup", LOOKUP_USAGE, "需要 --id 和 --name");
+	rc = open_with_key(&com, &db, &keys);
+	if (rc)
+		return rc;
+	error_clear(&err);
+	printf("期间\t项目\t项目名称\t金额（元）\t状态\t到账时间\t账户\n");
+	rc = disclose_lookup(db, &keys, id, name, print_lookup, NULL, &err);
+	pii_keys_wipe(&keys);
+	if (rc)
+		cli_fail(&err);
+	db_close(db);
+	return rc;
+}
+
+/* ---- stats ---- */
+
+#define STATS_USAGE \
+	"--year Y [--period P] [--format text|json] [--as-values] [--values-out FILE]" \
+	" [--element NAME=CODE] [--orgunit CODE] [--db PATH]"
+
+/* The data elements --as-values writes, and what each holds. */
+enum { EL_PROGRAMMES, EL_AMOUNT, EL_PEOPLE, EL_SHARE, EL_N };
+static const char *const element_keys[EL_N] = {"programmes", "amount_yuan", "people",
+						 "sscard_share"};
+
+static int stats_values_csv(const struct stats *s, const char *const *codes,
+			    const char *orgunit, struct buf *b)
+{
+	char v[DECIMAL_STRLEN];
+	struct decimal pct;
+	const char *period = s->period[0] ? s->period : NULL;
+	char year[8];
+	int i, rc = 0;
+
+	snprintf(year, sizeof(year), "%04d", s->year);
+	rc |= buf_adds(b, "dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,"
+			  "value\n");
+	for (i = 0; i < EL_N; i++) {
+		if (!codes[i][0])
+			continue;
+		if (i == EL_PROGRAMMES)
+			snprintf(v, sizeof(v), "%lld", (long long)s->programmes);
+		else if (i == EL_AMOUNT)
+			decimal_format(stats_amount_yuan(s), v, sizeof(v));
+		else if (i == EL_PEOPLE)
+			snprintf(v, sizeof(v), "%lld", (long long)s->people);
+		else if (stats_sscard_share(s, 2, &pct) == 0)
+			decimal_format(pct, v, sizeof(v));
+		else
+			continue; /* no payments: no share to report */
+		rc |= buf_printf(b, "%s,%s,%s,,,%s\n", codes[i], period ? period : year, orgunit,
+				 v);
+	}
+	return rc ? ERR_INTERNAL : 0;
+}
+
+int cli_subsidy_stats(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"db", required_argument, NULL, 'd'},
+		{"year", required_argument, NULL, 'y'},
+		{"period", required_argument, NULL, 'p'},
+		{"format", required_argument, NULL, 'f'},
+		{"as-values", no_argument, NULL, 'a'},
+		{"values-out", required_argument, NULL, 'o'},
+		{"element", required_argument, NULL, 'e'},
+		{"orgunit", required_argument, NULL, 'u'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *codes[EL_N] = {"ykt_programmes", "ykt_amount_yuan", "ykt_people",
+				   "ykt_sscard_share"};
+	const char *period = NULL, *values_out = NULL, *orgunit = "41";
+	enum cli_format format = CLI_TEXT;
+	struct stats s;
+	struct common com = {0};
+	struct db *db = NULL;
+	struct error err;
+	struct buf b;
+	char line[512], yuan[32];
+	long year = 0;
+	int c, rc, as_values = 0, i;
+	size_t k;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			com.db = optarg;
+			break;
+		case 'y':
+			if (cli_parse_long("--year", optarg, 1900, 9999, &year))
+				return ERR_USAGE;
+			break;
+		case 'p':
+			period = optarg;
+			break;
+		case 'f':
+			if (cli_format_parse(optarg, 1u << CLI_TEXT | 1u << CLI_JSON, &format))
+				return ERR_USAGE;
+			break;
+		case 'a':
+			as_values = 1;
+			break;
+		case 'o':
+			values_out = optarg;
+			break;
+		case 'u':
+			orgunit = optarg;
+			break;
+		case 'e': {
+			const char *eq = strchr(optarg, '=');
+
+			for (i = 0; i < EL_N && eq; i++) {
+				if (strlen(element_keys[i]) == (size_t)(eq - optarg) &&
+				    strncmp(optarg, element_keys[i], (size_t)(eq - optarg)) == 0) {
+					/* NAME= (empty) leaves that value out. */
+					codes[i] = eq + 1;
+					break;
+				}
+			}
+			if (!eq || i == EL_N)
+				return cli_usage_error("subsidy stats", STATS_USAGE,
+						       "--element 应为 programmes|amount_yuan|people|"
+						       "sscard_share=数据元代码，而不是 '%s'",
+						       optarg);
+			break;
+		}
+		default:
+			return cli_usage_error("subsidy stats", STATS_USAGE, "无效的选项");
+		}
+	}
+	if (optind != argc || !year)
+		return cli_usage_error("subsidy stats", STATS_USAGE, "需要 --year");
+	rc = cli_open_db(com.db, &db);
+	if (rc)
+		return rc;
+	error_clear(&err);
+	buf_init(&b, 1 << 16);
+	rc = stats_compute(db, (int)year, period, &s, &err);
+	if (rc) {
+		cli_fail(&err);
+		goto out;
+	}
+	stats_wording(&s, line, sizeof(line));
+	if (format == CLI_JSON) {
+		json_t *root = json_object(), *per = json_array();
+		struct decimal pct;
+		char v[DECIMAL_STRLEN];
+		char *text;
+
+		json_object_set_new(root, "year", json_integer(s.year));
+		json_object_set_new(root, "period", s.period[0] ? json_string(s.period) : json_null());
+		json_object_set_new(root, "programmes", json_integer(s.programmes));
+		json_object_set_new(root, "payments", json_integer(s.payments));
+		json_object_set_new(root, "amount_fen", json_integer(s.amount_fen));
+		decimal_format(stats_amount_yuan(&s), v, sizeof(v));
+		json_object_set_new(root, "amount_yuan", json_string(v));
+		json_object_set_new(root, "people", json_integer(s.people));
+		json_object_set_new(root, "sscard_payments", json_integer(s.sscard_payments));
+		if (stats_sscard_share(&s, 1, &pct) == 0) {
+			decimal_format(pct, v, sizeof(v));
+			json_object_set_new(root, "sscard_share_percent", json_string(v));
+		} else {
+			json_object_set_new(root, "sscard_share_percent", json_null());
+		}
+		json_object_set_new(root, "wording", json_string(line));
+		for (k = 0; k < s.nper; k++) {
+			json_t *o = json_object();
+
+			json_object_set_new(o, "code", json_string(s.per[k].code));
+			json_object_set_new(o, "name", json_string(s.per[k].name));
+			json_object_set_new(o, "payments", json_integer(s.per[k].payments));
+			json_object_set_new(o, "amount_fen", json_integer(s.per[k].amount_fen));
+			json_object_set_new(o, "people", json_integer(s.per[k].people));
+			json_array_append_new(per, o);
+		}
+		json_object_set_new(root, "per_programme", per);
+		text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		if (text)
+			printf("%s\n", text);
+		free(text);
+		json_decref(root);
+	} else {
+		printf("%d年%s%s一卡通发放：%s\n", s.year, s.period[0] ? " " : "", s.period, line);
+		for (k = 0; k < s.nper; k++) {
+			batch_yuan(s.per[k].amount_fen, yuan, sizeof(yuan));
+			printf("  %s %s：%lld 笔，%s 元，%lld 人\n", s.per[k].code, s.per[k].name,
+			       (long long)s.per[k].payments, yuan, (long long)s.per[k].people);
+		}
+	}
+	if (as_values || values_out) {
+		if (stats_values_csv(&s, codes, orgunit, &b)) {
+			rc = error_set(&err, ERR_INTERNAL, "无法生成数据值");
+			cli_fail(&err);
+			goto out;
+		}
+	}
+	if (values_out) {
+		FILE *f = fopen(values_out, "w");
+
+		if (!f || fwrite(b.data, 1, b.len, f) != b.len || fclose(f) != 0) {
+			rc = error_set(&err, ERR_IO, "无法写入 '%s'", values_out);
+			cli_fail(&err);
+			goto out;
+		}
+		fprintf(stderr, "已写出数据值文件 %s（可用 minsheng values import 导入）\n",
+			values_out);
+	}
+	if (as_values) {
+		struct values_import_opts vo = {.name = "subsidy-stats", .user = "subsidy-stats",
+						.reject = print_reject};
+		struct values_import_stats vs;
+
+		memset(&vs, 0, sizeof(vs));
+		rc = values_import_mem(db, b.data, b.len, &vo, &vs, &err);
+		if (rc) {
+			cli_fail(&err);
+			fprintf(stderr, "minsheng: 数据元需先在计划中定义（见 docs/stats.md），"
+					"或用 --element 指定已有的数据元代码\n");
+			goto out;
+		}
+		fprintf(stderr, "已写入数据值 %ld 个：新增 %ld，更新 %ld，未变 %ld\n", vs.rows,
+			vs.inserted, vs.replaced, vs.unchanged);
+	}
+out:
+	stats_free(&s);
+	buf_free(&b);
+	db_close(db);
+	return rc;
 }
