@@ -99,6 +99,69 @@ static bool text_ok(const char *s, size_t len)
 	return true;
 }
 
+/* Codes seen in one file (open addressing on an FNV-1a hash), so a code
+ * given twice in the same file is an error instead of a silent overwrite. */
+struct seen_codes {
+	char (*slot)[PROGRAMME_CODE_MAX + 1];
+	long *line;
+	size_t cap, n;
+};
+
+static uint64_t code_hash(const char *s, size_t len)
+{
+	uint64_t h = UINT64_C(14695981039346656037);
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * UINT64_C(1099511628211);
+	return h;
+}
+
+/* Returns the earlier line of code, 0 when new (then remembered), -1 on
+ * memory failure. */
+static long seen_add(struct seen_codes *t, const char *code, size_t len,
+		     long line)
+{
+	size_t i;
+
+	if ((t->n + 1) * 2 > t->cap) {
+		size_t nc = t->cap ? t->cap * 2 : 64, j;
+		char (*ns)[PROGRAMME_CODE_MAX + 1] = calloc(nc, sizeof(*ns));
+		long *nl = calloc(nc, sizeof(*nl));
+
+		if (!ns || !nl) {
+			free(ns);
+			free(nl);
+			return -1;
+		}
+		for (j = 0; j < t->cap; j++) {
+			if (!t->line[j])
+				continue;
+			i = code_hash(t->slot[j], strlen(t->slot[j])) & (nc - 1);
+			while (nl[i])
+				i = (i + 1) & (nc - 1);
+			memcpy(ns[i], t->slot[j], sizeof(ns[i]));
+			nl[i] = t->line[j];
+		}
+		free(t->slot);
+		free(t->line);
+		t->slot = ns;
+		t->line = nl;
+		t->cap = nc;
+	}
+	i = code_hash(code, len) & (t->cap - 1);
+	while (t->line[i]) {
+		if (strlen(t->slot[i]) == len && memcmp(t->slot[i], code, len) == 0)
+			return t->line[i];
+		i = (i + 1) & (t->cap - 1);
+	}
+	memcpy(t->slot[i], code, len);
+	t->slot[i][len] = '\0';
+	t->line[i] = line;
+	t->n++;
+	return 0;
+}
+
 struct rowerr {
 	programme_reject_fn fn;
 	void *ctx;
@@ -139,7 +202,8 @@ int programme_import(struct db *db, const char *path, programme_reject_fn reject
 	struct csv_reader *r = NULL;
 	struct csv_record rec;
 	sqlite3_stmt *up = NULL, *used = NULL;
-	long seq = 0;
+	struct seen_codes seen = {0};
+	long seq = 0, first;
 	int rc;
 
 	*count = 0;
@@ -251,6 +315,16 @@ int programme_import(struct db *db, const char *path, programme_reject_fn reject
 			    "最高年龄 '%s' 小于最低年龄", f[6]);
 			continue;
 		}
+		first = seen_add(&seen, f[0], len[0], line);
+		if (first < 0) {
+			rc = error_set(err, ERR_NOMEM, "内存不足");
+			goto rollback;
+		}
+		if (first > 0) {
+			bad(&re, line, 1, "duplicate_code",
+			    "项目代码 '%s' 与第 %ld 行重复", f[0], first);
+			continue;
+		}
 		sqlite3_bind_text(used, 1, f[0], (int)len[0], SQLITE_TRANSIENT);
 		if (sqlite3_step(used) == SQLITE_ROW &&
 		    strcmp((const char *)sqlite3_column_text(used, 0),
@@ -309,6 +383,8 @@ rollback:
 	sqlite3_finalize(used);
 	db_rollback(db);
 out:
+	free(seen.slot);
+	free(seen.line);
 	csv_close(r);
 	return rc;
 }

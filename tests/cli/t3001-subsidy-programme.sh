@@ -18,7 +18,8 @@ expect_err ":9:6: 最低年龄 'abc' 无效"
 expect_err ":10:7: 最高年龄 '200' 无效"
 expect_err ":11:7: 最高年龄 '60' 小于最低年龄 [bad_age]"
 expect_err ":12:4: 有 3 个字段，应为 7 个 [field_count]"
-expect_err "10 行有错误，未导入任何项目"
+expect_err ":13:1: 项目代码 'GOOD' 与第 2 行重复 [duplicate_code]"
+expect_err "11 行有错误，未导入任何项目"
 run "$MINSHENG" subsidy programme list --db "$db" --format csv
 expect_status 0
 [ "$(wc -l <"$SCRATCH/.out")" -eq 1 ] && _pass || _fail "programme GOOD was written despite bad rows"

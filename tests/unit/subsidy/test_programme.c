@@ -126,12 +126,14 @@ static void test_import_and_find(void **state)
 		      "A,a,b,monthly,,151,\n"
 		      "A,a,b,monthly,,+5,\n"
 		      "A,\"a\nb\",b,monthly,,,\n"
-		      "A,a,b,yearly,,,,\n");
+		      "A,a,b,yearly,,,,\n"
+		      "B,a,b,yearly,,,\n"
+		      "B,a,b,yearly,,,\n");
 	memset(&r, 0, sizeof(r));
 	assert_int_equal(programme_import(db, p, on_reject, &r, &count, &err), ERR_INPUT);
 	assert_string_equal(r.reasons, "2:1:bad_code;3:1:bad_code;4:5:bad_standard;"
 				       "5:5:bad_standard;6:6:bad_age;7:6:bad_age;8:2:bad_name;"
-				       "10:8:field_count;");
+				       "10:8:field_count;12:1:duplicate_code;");
 	unlink(p);
 	/* a wrong header */
 	p = write_tmp("code,name,dept,frequency,standard_fen,min_age,max_age\n");
