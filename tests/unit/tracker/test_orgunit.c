@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/error.h"
 #include "db/db.h"
 #include "tracker/defaults.h"
@@ -331,6 +332,29 @@ static void test_defaults_henan(void **state)
 				&n, &err),
 			 0);
 	assert_true(n <= 35);
+	/* The courier data: one station flag and one village per village,
+	 * 28,658 stations in all. */
+	{
+		struct buf b;
+		const char *p;
+		long stations = 0, villages = 0;
+
+		buf_init(&b, 16 << 20);
+		assert_int_equal(defaults_village_values(db, 2022, &b, &err), 0);
+		/* Rows: "<element>,2022,<village>,,,<value>,,,,". */
+		for (p = strchr(buf_str(&b), '\n'); p && p[1]; p = strchr(p + 1, '\n')) {
+			const char *end = strchr(p + 1, '\n');
+
+			assert_non_null(end);
+			if (strncmp(p + 1, "villages,", 9) == 0)
+				villages++;
+			else if (strncmp(end - 8, ",,,1,,,,", 8) == 0)
+				stations++;
+		}
+		assert_int_equal(stations, VILLAGES_WITH_COURIER);
+		assert_int_equal(villages, VILLAGES_TOTAL);
+		buf_free(&b);
+	}
 	/* Loading again is a no-op. */
 	assert_int_equal(defaults_load_orgunits(db, &units, &err), 0);
 	assert_int_equal(units, 2786 + VILLAGES_TOTAL);
