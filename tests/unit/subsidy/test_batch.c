@@ -1,0 +1,352 @@
+/*
+ * test_batch.c - batches, budgets, corrections and reissues, and the
+ * reconciliation of return files (unknown id, amount mismatch, duplicate,
+ * contradiction, reversal, idempotent re-import).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "ops_fixture.h"
+
+#include "subsidy/batch.h"
+#include "subsidy/people.h"
+#include "subsidy/reconcile.h"
+
+#include <sys/stat.h>
+
+#define ROSTER                                                                              \
+	FX_ROSTER_HEADER "GL01,202303," FX_P0 ",30000\n"                                    \
+			 "GL01,202303," FX_P1 ",35000\n"                                    \
+			 "GL01,202303," FX_P2 ",40000\n"                                    \
+			 "GL01,202303," FX_P3 ",30000\n"
+
+static void test_yuan_and_budget_message(void **state)
+{
+	char out[512];
+
+	(void)state;
+	batch_yuan(0, out, sizeof(out));
+	assert_string_equal(out, "0.00");
+	batch_yuan(5, out, sizeof(out));
+	assert_string_equal(out, "0.05");
+	batch_yuan(123456789, out, sizeof(out));
+	assert_string_equal(out, "1234567.89");
+	batch_yuan(-150, out, sizeof(out));
+	assert_string_equal(out, "-1.50");
+	batch_budget_message(out, sizeof(out), "GL01", 2023, "410102", 100000, 60000, 50000);
+	assert_string_equal(out, "预算不足：项目 GL01 2023年 县 410102 预算 1000.00 元（100000 分），"
+				 "已用 600.00 元（60000 分），本批次 500.00 元（50000 分），"
+				 "超出 100.00 元（10000 分）");
+}
+
+static void test_batch_create(void **state)
+{
+	struct batch_request req = {"GL01", "202303", NULL};
+	struct batch_result res;
+	struct error err;
+	struct fx f;
+
+	(void)state;
+	fx_open(&f);
+	fx_programmes(&f, FX_PROGRAMMES);
+	fx_roster(&f, ROSTER);
+	error_clear(&err);
+	assert_int_equal(batch_create(f.db, &req, &res, &err), 0);
+	assert_int_equal(res.batch_id, 1);
+	assert_int_equal(res.count, 4);
+	assert_int_equal(res.total_fen, 135000);
+	assert_int_equal(res.new_count, 4);
+	assert_int_equal(res.reissue_count, 0);
+	assert_int_equal(fx_violations(&f), 0);
+	/* Nothing left: no second batch, nothing doubled. */
+	assert_int_equal(batch_create(f.db, &req, &res, &err), 0);
+	assert_int_equal(res.batch_id, 0);
+	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM batch"), 1);
+	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM payment"), 4);
+	/* Bad requests. */
+	req.programme = "NOPE";
+	assert_int_equal(batch_create(f.db, &req, &res, &err), ERR_INPUT);
+	assert_string_equal(err.reason, "unknown_programme");
+	req.programme = "GL01";
+	req.period = "2023-03";
+	assert_int_equal(batch_create(f.db, &req, &res, &err), ERR_INPUT);
+	req.period = "202303";
+	req.county = "4101";
+	assert_int_equal(batch_create(f.db, &req, &res, &err), ERR_INPUT);
+	assert_string_equal(err.reason, "bad_county");
+	fx_close(&f);
+}
+
+static void test_budget_refusal(void **state)
+{
+	struct batch_request req = {"GL01", "202303", NULL};
+	struct batch_result res;
+	struct error err;
+	struct fx f;
+
+	(void)state;
+	fx_open(&f);
+	fx_programmes(&f, FX_PROGRAMMES);
+	fx_roster(&f, ROSTER);
+	error_clear(&err);
+	/* County 410102 has 30000 + 35000 + 40000 = 105000 due. */
+	assert_int_equal(budget_set(f.db, "GL01", 2023, "410102", 100000, &err), 0);
+	assert_int_equal(batch_create(f.db, &req, &res, &err), ERR_INPUT);
+	assert_string_equal(err.reason, "budget_exceeded");
+	assert_non_null(strstr(err.msg, "超出 50.00 元（5000 分）"));
+	assert_non_null(strstr(err.msg, "预算 1000.00 元（100000 分）"));
+	/* Refused means nothing written. */
+	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM batch"), 0);
+	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM payment"), 0);
+	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM ledger_txn WHERE kind <> 'entitled'"), 0);
+	/* Another county without a budget is fine. */
+	req.county = "410105";
+	assert_int_equal(batch_create(f.db, &req, &res, &err), 0);
+	assert_int_equal(res.count, 1);
+	/* Raising the budget lets the rest through. */
+	req.county = NULL;
+	assert_int_equal(budget_set(f.db, "GL01", 2023, "410102", 105000, &err), 0);
+	assert_int_equal(batch_create(f.db, &req, &res, &err), 0);
+	assert_int_equal(res.count, 3);
+	/* Bad budgets. */
+	assert_int_equal(budget_set(f.db, "GL01", 2023, "41010", 1, &err), ERR_INPUT);
+	assert_int_equal(budget_set(f.db, "GL01", 2023, "410102", -1, &err), ERR_INPUT);
+	assert_int_equal(budget_set(f.db, "NOPE", 2023, "410102", 1, &err), ERR_INPUT);
+	assert_int_equal(fx_violations(&f), 0);
+	fx_close(&f);
+}
+
+struct notes {
+	int n[RECON_NOUTCOMES];
+	long line[RECON_NOUTCOMES];
+};
+
+static void collect(void *ctx, enum reconcile_outcome o, long line, int64_t pid,
+		    const char *msg)
+{
+	struct notes *nt = ctx;
+
+	(void)pid;
+	assert_true(msg[0] != '\0');
+	nt->n[o]++;
+	nt->line[o] = line;
+}
+
+static void import_text(struct fx *f, const char *name, const char *text,
+			struct reconcile_summary *s, struct notes *nt)
+{
+	struct error err;
+	char path[192];
+
+	fx_file(f, name, text, path);
+	memset(nt, 0, sizeof(*nt));
+	error_clear(&err);
+	fx_ok(bankfile_import(f->db, path, s, collect, nt, &err), &err, "bankfile_import");
+}
+
+static void test_reconcile(void **state)
+{
+	struct batch_request req = {"GL01", "202303", NULL};
+	struct reconcile_summary s;
+	struct batch_result res;
+	struct notes nt;
+	struct error err;
+	struct stat sb;
+	struct fx f;
+	char path[192];
+	int64_t n, total, txns;
+
+	(void)state;
+	fx_open(&f);
+	fx_programmes(&f, FX_PROGRAMMES);
+	fx_roster(&f, ROSTER);
+	error_clear(&err);
+	assert_int_equal(batch_create(f.db, &req, &res, &err), 0);
+
+	/* Export: 0600 even with a permissive umask, complete file. */
+	snprintf(path, sizeof(path), "%s/pay.csv", f.dir);
+	umask(0);
+	fx_ok(bankfile_export(f.db, &f.keys, 1, path, &n, &total, &err), &err, "export");
+	umask(022);
+	assert_int_equal(n, 4);
+	assert_int_equal(total, 135000);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	assert_int_equal(bankfile_export(f.db, &f.keys, 9, path, &n, &total, &err), ERR_INPUT);
+
+	/* Payment ids are 1..4 (30000, 35000, 40000, 30000). */
+	import_text(&f, "r1.csv",
+		    "H,MSRET,1,1\n"
+		    "D,1,SUCCESS,,30000,2023-03-15T10:00:00\n"
+		    "D,2,FAILED,ACCT_CLOSED,35000,2023-03-15T10:00:01\n"
+		    "D,3,SUCCESS,,40001,2023-03-15T10:00:02\n"     /* amount mismatch */
+		    "D,1,SUCCESS,,30000,2023-03-15T10:00:00\n"     /* duplicate */
+		    "D,99,SUCCESS,,100,2023-03-15T10:00:03\n"      /* unknown */
+		    "T,5,135101\n",
+		    &s, &nt);
+	assert_false(s.already_imported);
+	assert_int_equal(s.lines, 5);
+	assert_int_equal(s.n[RECON_PAID], 1);
+	assert_int_equal(s.fen[RECON_PAID], 30000);
+	assert_int_equal(s.n[RECON_FAILED], 1);
+	assert_int_equal(s.n[RECON_MISMATCH], 1);
+	assert_int_equal(nt.line[RECON_MISMATCH], 4);
+	assert_int_equal(s.n[RECON_DUPLICATE], 1);
+	assert_int_equal(nt.line[RECON_DUPLICATE], 5);
+	assert_int_equal(s.n[RECON_UNKNOWN], 1);
+	assert_int_equal(nt.line[RECON_UNKNOWN], 6);
+	assert_int_equal(s.still_pending, 2);
+	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM payment WHERE status = 'paid'"), 1);
+	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM payment WHERE status = 'failed'"), 1);
+	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM bank_return_line"), 5);
+	assert_int_equal(fx_violations(&f), 0);
+
+	/* The same file again: nothing changes. */
+	txns = fx_int(&f, "SELECT COUNT(*) FROM ledger_txn");
+	import_text(&f, "r1.csv",
+		    "H,MSRET,1,1\n"
+		    "D,1,SUCCESS,,30000,2023-03-15T10:00:00\n"
+		    "D,2,FAILED,ACCT_CLOSED,35000,2023-03-15T10:00:01\n"
+		    "D,3,SUCCESS,,40001,2023-03-15T10:00:02\n"
+		    "D,1,SUCCESS,,30000,2023-03-15T10:00:00\n"
+		    "D,99,SUCCESS,,100,2023-03-15T10:00:03\n"
+		    "T,5,135101\n",
+		    &s, &nt);
+	assert_true(s.already_imported);
+	assert_int_equal(s.import_id, 1);
+	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM ledger_txn"), txns);
+	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM bank_return_line"), 5);
+	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM bank_import"), 1);
+
+	/* Reordered: the reversal is applied after the success (bank time order);
+	 * the old answers are "already"; a FAILED after SUCCESS is a contradiction;
+	 * a SUCCESS after FAILED too. */
+	import_text(&f, "r2.csv",
+		    "H,MSRET,1,1\n"
+		    "D,3,REVERSED,REVERSAL,40000,2023-03-16T10:00:00\n"
+		    "D,3,SUCCESS,,40000,2023-03-15T10:00:02\n"
+		    "D,1,SUCCESS,,30000,2023-03-15T10:00:00\n"
+		    "D,1,FAILED,ACCT_FROZEN,30000,2023-03-16T10:00:00\n"
+		    "D,2,SUCCESS,,35000,2023-03-16T10:00:00\n"
+		    "T,5,175000\n",
+		    &s, &nt);
+	assert_int_equal(s.n[RECON_PAID], 1);
+	assert_int_equal(s.n[RECON_REVERSED], 1);
+	assert_int_equal(s.fen[RECON_REVERSED], 40000);
+	assert_int_equal(s.n[RECON_ALREADY], 1);
+	assert_int_equal(s.n[RECON_CONFLICT], 2);
+	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM payment WHERE id = 3 AND status = 'failed'"
+				    " AND reason = 'REVERSED:REVERSAL'"),
+			 1);
+	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM payment WHERE id = 1 AND status = 'paid'"),
+			 1);
+	assert_int_equal(fx_violations(&f), 0);
+
+	/* A repeated reversal is "already". */
+	import_text(&f, "r3.csv",
+		    "H,MSRET,1,1\nD,3,REVERSED,REVERSAL,40000,2023-03-16T10:00:00\nT,1,40000\n", &s,
+		    &nt);
+	assert_int_equal(s.n[RECON_ALREADY], 1);
+	assert_int_equal(s.n[RECON_REVERSED], 0);
+
+	/* A malformed file is refused whole; an unknown batch too. */
+	fx_file(&f, "bad.csv", "H,MSRET,1,1\nD,4,SUCCESS,,30000,2023-03-15T10:00:00\n", path);
+	assert_int_equal(bankfile_import(f.db, path, &s, NULL, NULL, &err), ERR_INPUT);
+	assert_string_equal(err.reason, "bank_trailer");
+	fx_file(&f, "nob.csv", "H,MSRET,1,8\nT,0,0\n", path);
+	assert_int_equal(bankfile_import(f.db, path, &s, NULL, NULL, &err), ERR_INPUT);
+	assert_string_equal(err.reason, "unknown_batch");
+	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM payment WHERE id = 4 AND status = 'pending'"),
+			 1);
+
+	/* Correct the failed (2) and reversed (3) payments; reissue. */
+	assert_int_equal(payment_correct(f.db, &f.keys, 1, "6217000000000020002", &err), ERR_INPUT);
+	assert_string_equal(err.reason, "not_failed");
+	assert_int_equal(payment_correct(f.db, &f.keys, 2, "6217000000000020001", &err), ERR_INPUT);
+	assert_string_equal(err.reason, "bank_luhn");
+	assert_int_equal(payment_correct(f.db, &f.keys, 2, "6217000000000020002", &err), 0);
+	assert_int_equal(payment_correct(f.db, &f.keys, 2, "6217000000000020002", &err), ERR_INPUT);
+	assert_string_equal(err.reason, "already_corrected");
+	assert_int_equal(payment_correct(f.db, &f.keys, 3, "6217000000000020010", &err), 0);
+	assert_int_equal(payment_correct(f.db, &f.keys, 77, "6217000000000020010", &err), ERR_INPUT);
+	assert_int_equal(batch_create(f.db, &req, &res, &err), 0);
+	assert_int_equal(res.batch_id, 2);
+	assert_int_equal(res.reissue_count, 2);
+	assert_int_equal(res.reissue_fen, 75000);
+	assert_int_equal(res.new_count, 0);
+	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM payment WHERE batch_id = 2 AND attempt = 2"),
+			 2);
+	/* The reissue goes to the corrected account; the old account is history. */
+	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM payment y JOIN bank_account a"
+				    " ON a.id = y.account_id WHERE y.batch_id = 2 AND a.valid_to IS NULL"
+				    " AND a.source LIKE 'correction %'"),
+			 2);
+	assert_int_equal(fx_violations(&f), 0);
+	/* Once reissued, the old failed payment cannot be corrected again. */
+	assert_int_equal(payment_correct(f.db, &f.keys, 2, "6217000000000020028", &err), ERR_INPUT);
+	/* Answers for the old attempt no longer apply: a late SUCCESS is a contradiction. */
+	import_text(&f, "r4.csv",
+		    "H,MSRET,1,1\nD,2,SUCCESS,,35000,2023-03-20T10:00:00\nT,1,35000\n", &s, &nt);
+	assert_int_equal(s.n[RECON_CONFLICT], 1);
+	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM payment WHERE entitlement_id = 2"
+				    " AND status IN ('pending', 'paid')"),
+			 1);
+	assert_int_equal(fx_violations(&f), 0);
+	fx_close(&f);
+}
+
+static void test_death_hold(void **state)
+{
+	struct batch_request req = {"GL01", "202304", NULL};
+	struct people_summary ps;
+	struct batch_result res;
+	struct error err;
+	struct fx f;
+	char path[192];
+
+	(void)state;
+	fx_open(&f);
+	fx_programmes(&f, FX_PROGRAMMES);
+	fx_roster(&f, FX_ROSTER_HEADER "GL01,202304," FX_P0 ",30000\n"
+				       "GL01,202304," FX_P1 ",30000\n");
+	error_clear(&err);
+	/* Died in March: April is held. Died on 1 April: April is not. */
+	fx_file(&f, "deaths.csv",
+		"id_number,date_of_death\n410102194001101018,2023-03-20\n"
+		"410102194102111020,2023-04-01\n",
+		path);
+	assert_int_equal(deaths_import(f.db, &f.keys, path, NULL, NULL, &ps, &err), 0);
+	assert_int_equal(ps.added, 2);
+	assert_int_equal(ps.held, 1);
+	assert_int_equal(batch_create(f.db, &req, &res, &err), 0);
+	assert_int_equal(res.count, 1);
+	assert_int_equal(res.held, 1);
+	/* A roster imported after the death: held at batch time. */
+	fx_roster(&f, FX_ROSTER_HEADER "GL01,202305," FX_P0 ",30000\n");
+	req.period = "202305";
+	assert_int_equal(batch_create(f.db, &req, &res, &err), 0);
+	assert_int_equal(res.batch_id, 0);
+	assert_int_equal(res.held_now, 1);
+	assert_int_equal(res.held, 1);
+	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM entitlement WHERE status = 'on_hold'"
+				    " AND hold_reason = 'death 2023-03-20'"),
+			 2);
+	assert_int_equal(fx_violations(&f), 0);
+	fx_close(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_yuan_and_budget_message),
+		cmocka_unit_test(test_batch_create),
+		cmocka_unit_test(test_budget_refusal),
+		cmocka_unit_test(test_reconcile),
+		cmocka_unit_test(test_death_hold),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
