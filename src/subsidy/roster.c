@@ -641,8 +641,35 @@ static const char *const consumer_sql[ST_COUNT] = {
 		       " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
 };
 
+/*
+ * The person of the previous accepted row. Rosters list a person's
+ * programmes together, so the next row is often the same person: then the
+ * look-ups of the person and the account are skipped, and for a person
+ * created by this import (who can have no earlier entitlements) the
+ * duplicate check is done in memory.
+ */
+#define LAST_PP 16
+
+struct last_person {
+	bool valid;
+	bool fresh;                 /* created by this import */
+	unsigned char id_hash[PII_HASHBYTES];
+	int64_t ben;
+	char name[ROSTER_NAME_MAX + 1];
+	char village[13];
+	unsigned char acct_hash[PII_HASHBYTES];
+	int64_t acct;
+	size_t npp;                 /* may exceed LAST_PP: then not all kept */
+	struct {
+		const struct programme *programme;
+		char period[PERIOD_STRLEN];
+		long line;
+	} pp[LAST_PP];
+};
+
 struct consumer {
 	struct db *db;
+	struct last_person last;
 	const struct roster_options *opt;
 	struct roster_summary *sum;
 	sqlite3_stmt *st[ST_COUNT];
@@ -689,14 +716,15 @@ static int reject(struct consumer *c, long line, long column,
 
 /* The person's current account id, adding a new history row when the
  * roster names a different account. */
-static int current_account(struct consumer *c, int64_t ben,
+static int current_account(struct consumer *c, int64_t ben, bool fresh,
 			   const struct item *it, int64_t *acct)
 {
 	sqlite3_stmt *st = c->st[ST_SEL_ACCT];
-	int rc;
+	int rc = SQLITE_DONE;
 
 	sqlite3_bind_int64(st, 1, ben);
-	rc = sqlite3_step(st);
+	if (!fresh)  /* a person created by this import has no account yet */
+		rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
 		bool same = sqlite3_column_bytes(st, 1) == PII_HASHBYTES &&
@@ -731,16 +759,137 @@ static int current_account(struct consumer *c, int64_t ben,
 	return 0;
 }
 
+static int reject_duplicate(struct consumer *c, const struct item *it,
+			    int64_t imp, int64_t line)
+{
+	char msg[320];
+
+	if (imp == c->import_id) {
+		snprintf(msg, sizeof(msg),
+			 "与第 %lld 行重复（同一项目、期间和身份证号）",
+			 (long long)line);
+		return reject(c, it->line, 3, ROSTER_DUPLICATE_IN_FILE, msg);
+	}
+	snprintf(msg, sizeof(msg),
+		 "项目 '%s' 期间 %s 已有此人的应发记录（第 %lld 次导入第 %lld 行）",
+		 it->programme->code, it->period, (long long)imp,
+		 (long long)line);
+	return reject(c, it->line, 3, ROSTER_DUPLICATE_IN_DB, msg);
+}
+
+/* 1 when the identity exists (reject sent), 0 when not, ERR_IO. */
+static int known_identity(struct consumer *c, const struct item *it,
+			  int64_t ben, int *rc_out)
+{
+	sqlite3_stmt *st = c->st[ST_SEL_ENT];
+	int rc;
+
+	*rc_out = 0;
+	sqlite3_bind_int64(st, 1, it->programme->id);
+	sqlite3_bind_text(st, 2, it->period, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, ben);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		int64_t imp = sqlite3_column_int64(st, 0);
+		int64_t line = sqlite3_column_int64(st, 1);
+
+		sqlite3_reset(st);
+		*rc_out = reject_duplicate(c, it, imp, line);
+		return 1;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		*rc_out = db_fail(c->db, c->err, "查询应发记录");
+		return 1;
+	}
+	return 0;
+}
+
+static int update_person(struct consumer *c, const struct item *it,
+			 int64_t ben)
+{
+	sqlite3_stmt *st = c->st[ST_UPD_BEN];
+
+	sqlite3_bind_text(st, 1, it->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, it->village, 12, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, ben);
+	return step_done(c, st, "更新人员");
+}
+
+static int insert_entitlement(struct consumer *c, const struct item *it,
+			      int64_t ben, int64_t acct)
+{
+	sqlite3_stmt *st = c->st[ST_INS_ENT];
+	struct last_person *lp = &c->last;
+
+	sqlite3_bind_int64(st, 1, it->programme->id);
+	sqlite3_bind_text(st, 2, it->period, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, ben);
+	sqlite3_bind_int64(st, 4, it->amount_fen);
+	sqlite3_bind_text(st, 5, it->county, 6, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, it->village, 12, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 7, acct);
+	sqlite3_bind_int64(st, 8, c->import_id);
+	sqlite3_bind_int64(st, 9, it->line);
+	if (step_done(c, st, "写入应发记录"))
+		return ERR_IO;
+	if (pp_add(&c->pp, it->programme, it->period, it->amount_fen))
+		return error_set(c->err, ERR_NOMEM, "内存不足");
+	if (lp->npp < LAST_PP) {
+		lp->pp[lp->npp].programme = it->programme;
+		memcpy(lp->pp[lp->npp].period, it->period, PERIOD_STRLEN);
+		lp->pp[lp->npp].line = it->line;
+	}
+	lp->npp++;
+	c->sum->accepted++;
+	c->sum->accepted_fen += it->amount_fen;
+	return 0;
+}
+
+/* The same person as the previous accepted row. */
+static int apply_same_person(struct consumer *c, const struct item *it)
+{
+	struct last_person *lp = &c->last;
+	size_t i, kept = lp->npp < LAST_PP ? lp->npp : LAST_PP;
+	int rc;
+
+	for (i = 0; i < kept; i++)
+		if (lp->pp[i].programme == it->programme &&
+		    strcmp(lp->pp[i].period, it->period) == 0)
+			return reject_duplicate(c, it, c->import_id,
+						lp->pp[i].line);
+	/* an earlier import may hold the identity, or (past LAST_PP) an
+	 * earlier row of this one */
+	if ((!lp->fresh || lp->npp > LAST_PP) &&
+	    known_identity(c, it, lp->ben, &rc))
+		return rc;
+	if (strcmp(lp->name, it->name) != 0 ||
+	    strcmp(lp->village, it->village) != 0) {
+		if (update_person(c, it, lp->ben))
+			return ERR_IO;
+		memcpy(lp->name, it->name, sizeof(lp->name));
+		memcpy(lp->village, it->village, sizeof(lp->village));
+	}
+	if (memcmp(lp->acct_hash, it->acct_hash, PII_HASHBYTES) != 0) {
+		if (current_account(c, lp->ben, false, it, &lp->acct))
+			return ERR_IO;
+		memcpy(lp->acct_hash, it->acct_hash, PII_HASHBYTES);
+	}
+	return insert_entitlement(c, it, lp->ben, lp->acct);
+}
+
 static int apply_item(struct consumer *c, const struct item *it)
 {
+	struct last_person *lp = &c->last;
 	sqlite3_stmt *st;
 	int64_t ben, acct = 0;
-	bool fresh;
-	char msg[320];
+	bool fresh, same_name = true, same_village = true;
 	int rc;
 
 	if (it->reason != ROSTER_OK)
 		return reject(c, it->line, it->column, it->reason, it->msg);
+	if (lp->valid && memcmp(lp->id_hash, it->id_hash, PII_HASHBYTES) == 0)
+		return apply_same_person(c, it);
 
 	st = c->st[ST_INS_BEN];
 	sqlite3_bind_blob(st, 1, it->id_hash, PII_HASHBYTES, SQLITE_STATIC);
@@ -757,8 +906,6 @@ static int apply_item(struct consumer *c, const struct item *it)
 		ben = sqlite3_last_insert_rowid(db_sqlite(c->db));
 		c->sum->new_people++;
 	} else {
-		bool same_name, same_village;
-
 		st = c->st[ST_SEL_BEN];
 		sqlite3_bind_blob(st, 1, it->id_hash, PII_HASHBYTES,
 				  SQLITE_STATIC);
@@ -772,64 +919,26 @@ static int apply_item(struct consumer *c, const struct item *it)
 		same_village = strcmp((const char *)sqlite3_column_text(st, 2),
 				      it->village) == 0;
 		sqlite3_reset(st);
-
-		/* the payment identity: already there? */
-		st = c->st[ST_SEL_ENT];
-		sqlite3_bind_int64(st, 1, it->programme->id);
-		sqlite3_bind_text(st, 2, it->period, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 3, ben);
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW) {
-			int64_t imp = sqlite3_column_int64(st, 0);
-			int64_t line = sqlite3_column_int64(st, 1);
-
-			sqlite3_reset(st);
-			if (imp == c->import_id) {
-				snprintf(msg, sizeof(msg),
-					 "与第 %lld 行重复（同一项目、期间和身份证号）",
-					 (long long)line);
-				return reject(c, it->line, 3,
-					      ROSTER_DUPLICATE_IN_FILE, msg);
-			}
-			snprintf(msg, sizeof(msg),
-				 "项目 '%s' 期间 %s 已有此人的应发记录（第 %lld 次导入第 %lld 行）",
-				 it->programme->code, it->period,
-				 (long long)imp, (long long)line);
-			return reject(c, it->line, 3, ROSTER_DUPLICATE_IN_DB,
-				      msg);
-		}
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE)
-			return db_fail(c->db, c->err, "查询应发记录");
-		if (!same_name || !same_village) {
-			st = c->st[ST_UPD_BEN];
-			sqlite3_bind_text(st, 1, it->name, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 2, it->village, 12,
-					  SQLITE_STATIC);
-			sqlite3_bind_int64(st, 3, ben);
-			if (step_done(c, st, "更新人员"))
-				return ERR_IO;
-		}
+		/* the payment identity: already there? (this import's rows of
+		 * this person are found too: they are in the table) */
+		if (known_identity(c, it, ben, &rc))
+			return rc;
+		if ((!same_name || !same_village) && update_person(c, it, ben))
+			return ERR_IO;
 	}
-	if (current_account(c, ben, it, &acct))
+	if (current_account(c, ben, fresh, it, &acct))
 		return ERR_IO;
-	st = c->st[ST_INS_ENT];
-	sqlite3_bind_int64(st, 1, it->programme->id);
-	sqlite3_bind_text(st, 2, it->period, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, ben);
-	sqlite3_bind_int64(st, 4, it->amount_fen);
-	sqlite3_bind_text(st, 5, it->county, 6, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, it->village, 12, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 7, acct);
-	sqlite3_bind_int64(st, 8, c->import_id);
-	sqlite3_bind_int64(st, 9, it->line);
-	if (step_done(c, st, "写入应发记录"))
-		return ERR_IO;
-	if (pp_add(&c->pp, it->programme, it->period, it->amount_fen))
-		return error_set(c->err, ERR_NOMEM, "内存不足");
-	c->sum->accepted++;
-	c->sum->accepted_fen += it->amount_fen;
-	return 0;
+	/* remember this person for the next row */
+	lp->valid = true;
+	lp->fresh = fresh;
+	memcpy(lp->id_hash, it->id_hash, PII_HASHBYTES);
+	lp->ben = ben;
+	memcpy(lp->name, it->name, sizeof(lp->name));
+	memcpy(lp->village, it->village, sizeof(lp->village));
+	memcpy(lp->acct_hash, it->acct_hash, PII_HASHBYTES);
+	lp->acct = acct;
+	lp->npp = 0;
+	return insert_entitlement(c, it, ben, acct);
 }
 
 static int post_ledger(struct consumer *c)
