@@ -8,11 +8,15 @@
 #ifndef MINSHENG_TESTS_OPS_FIXTURE_H
 #define MINSHENG_TESTS_OPS_FIXTURE_H
 
+#include "base/buf.h"
 #include "base/error.h"
 #include "db/db.h"
+#include "subsidy/bankfile.h"
+#include "subsidy/batch.h"
 #include "subsidy/ledger.h"
 #include "subsidy/pii.h"
 #include "subsidy/programme.h"
+#include "subsidy/reconcile.h"
 #include "subsidy/roster.h"
 #include "subsidy/subsidy.h"
 
@@ -125,6 +129,54 @@ static FX_UNUSED int64_t fx_violations(struct fx *f)
 	error_clear(&err);
 	fx_ok(ledger_check(f->db, NULL, NULL, &res, &err), &err, "ledger_check");
 	return res.violations;
+}
+
+/*
+ * Make a batch of a programme-period and have the bank pay every payment
+ * of it (SUCCESS at bank_time); returns the batch id (0: nothing due).
+ */
+static FX_UNUSED int64_t fx_pay(struct fx *f, const char *programme, const char *period,
+				const char *bank_time)
+{
+	struct batch_request req = {programme, period, NULL};
+	struct reconcile_summary s;
+	struct batch_result res;
+	struct bankret_line ln;
+	struct error err;
+	sqlite3_stmt *st;
+	struct buf b;
+	char path[192];
+	int64_t n = 0, total = 0;
+
+	error_clear(&err);
+	fx_ok(batch_create(f->db, &req, &res, &err), &err, "batch_create");
+	if (!res.batch_id)
+		return 0;
+	buf_init(&b, 1 << 20);
+	bankfile_format_return_header(&b, res.batch_id);
+	fx_ok(db_prepare(f->db, "SELECT id, amount_fen FROM payment WHERE batch_id = ? ORDER BY id",
+			 &st, &err),
+	      &err, "select payments");
+	sqlite3_bind_int64(st, 1, res.batch_id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		memset(&ln, 0, sizeof(ln));
+		ln.payment_id = sqlite3_column_int64(st, 0);
+		ln.amount_fen = sqlite3_column_int64(st, 1);
+		ln.status = BANKRET_SUCCESS;
+		snprintf(ln.bank_time, sizeof(ln.bank_time), "%s", bank_time);
+		if (bankfile_format_return_line(&b, &ln))
+			abort();
+		n++;
+		total += ln.amount_fen;
+	}
+	sqlite3_finalize(st);
+	bankfile_format_trailer(&b, n, total);
+	fx_file(f, "pay-return.csv", b.data, path);
+	buf_free(&b);
+	fx_ok(bankfile_import(f->db, path, &s, NULL, NULL, &err), &err, "bankfile_import");
+	if (s.n[RECON_PAID] != n)
+		abort();
+	return res.batch_id;
 }
 
 static FX_UNUSED void fx_close(struct fx *f)

@@ -1,0 +1,220 @@
+/* test_anomaly.c - each 监管预警 rule, the holds list, and the registers' bad rows. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "ops_fixture.h"
+
+#include "base/period.h"
+#include "subsidy/anomaly.h"
+#include "subsidy/people.h"
+
+#define A3 "6217000000000010128"
+
+struct found {
+	int n[ANOMALY_NRULES];
+	struct anomaly last[ANOMALY_NRULES];
+};
+
+static int collect(void *ctx, const struct anomaly *a)
+{
+	struct found *fd = ctx;
+
+	assert_true(a->why[0] != '\0');
+	fd->n[a->rule]++;
+	fd->last[a->rule] = *a;
+	return 0;
+}
+
+static void scan(struct fx *f, int threshold, struct found *fd, int with_key)
+{
+	struct error err;
+
+	memset(fd, 0, sizeof(*fd));
+	error_clear(&err);
+	fx_ok(anomaly_scan(f->db, with_key ? &f->keys : NULL, threshold, collect, fd, &err), &err,
+	      "anomaly_scan");
+}
+
+static void test_rules(void **state)
+{
+	struct people_summary ps;
+	struct found fd;
+	struct error err;
+	struct fx f;
+	char path[192];
+
+	(void)state;
+	fx_open(&f);
+	fx_programmes(&f, FX_PROGRAMMES);
+	fx_roster(&f, FX_ROSTER_HEADER
+		  "GL01,202303," FX_P0 ",30000\n"
+		  "GL01,202303," FX_P1 ",30000\n"
+		  "GL01,202303," FX_P2 ",40000\n"
+		  "GL01,202303,410105195204131130,李艳,410105001001," A3 ",30000\n"
+		  "GL01,202303,410105195305141143,赵杰,410105001001," A3 ",30000\n"
+		  "GL01,202303,410105195406151156,刘娟,410105001002," A3 ",30000\n"
+		  "GL01,202304," FX_P0 ",30000\n"
+		  "GL01,202304,410102194102111020,王芳,410105001001,6217000000000010011,30000\n");
+	/* Clean data: nothing to report except nothing. */
+	scan(&f, 5, &fd, 1);
+	for (int i = 0; i < ANOMALY_NRULES; i++)
+		if (i != ANOMALY_TWO_COUNTIES)
+			assert_int_equal(fd.n[i], 0);
+	/* two_counties: 王芳 in 410102 (March) and 410105 (April). */
+	assert_int_equal(fd.n[ANOMALY_TWO_COUNTIES], 2);
+	assert_string_equal(fd.last[ANOMALY_TWO_COUNTIES].county, "410105");
+	assert_non_null(strstr(fd.last[ANOMALY_TWO_COUNTIES].why, "410102"));
+
+	/* shared_account: three people on one account, above a threshold of 2. */
+	scan(&f, 2, &fd, 1);
+	assert_int_equal(fd.n[ANOMALY_SHARED_ACCOUNT], 1);
+	assert_non_null(strstr(fd.last[ANOMALY_SHARED_ACCOUNT].why, "3 人"));
+	assert_non_null(strstr(fd.last[ANOMALY_SHARED_ACCOUNT].why, "0128"));
+	assert_non_null(strstr(fd.last[ANOMALY_SHARED_ACCOUNT].why, "李*"));
+	scan(&f, 3, &fd, 1);
+	assert_int_equal(fd.n[ANOMALY_SHARED_ACCOUNT], 0);
+
+	/* March is paid; then the death register says 张伟 died in February. */
+	assert_int_equal(fx_pay(&f, "GL01", "202303", "2023-03-15T10:00:00"), 1);
+	fx_file(&f, "deaths.csv", "id_number,date_of_death\n410102194001101018,2023-02-10\n", path);
+	error_clear(&err);
+	fx_ok(deaths_import(f.db, &f.keys, path, NULL, NULL, &ps, &err), &err, "deaths");
+	assert_int_equal(ps.held, 1); /* April, unpaid */
+	fx_file(&f, "off.csv", "id_number,name,village,role\n410102194203121033,李娜,410102001001,村委委员\n",
+		path);
+	fx_ok(officials_import(f.db, &f.keys, path, NULL, NULL, &ps, &err), &err, "officials");
+	assert_int_equal(ps.added, 1);
+	/* Stricter rules than when the roster came in. */
+	fx_programmes(&f, "code,name,department,frequency,standard_fen,min_age,max_age\n"
+			  "GL01,高龄津贴,民政厅,monthly,35000,81,\n");
+
+	scan(&f, 5, &fd, 1);
+	assert_int_equal(fd.n[ANOMALY_PAID_AFTER_DEATH], 1);
+	assert_int_equal(fd.last[ANOMALY_PAID_AFTER_DEATH].payment_id, 1);
+	assert_string_equal(fd.last[ANOMALY_PAID_AFTER_DEATH].period, "202303");
+	assert_non_null(strstr(fd.last[ANOMALY_PAID_AFTER_DEATH].why, "2023-02-10"));
+	assert_string_equal(fd.last[ANOMALY_PAID_AFTER_DEATH].name, "张*");
+	assert_string_equal(fd.last[ANOMALY_PAID_AFTER_DEATH].id_number, "410102********1018");
+	/* 李娜 80, 李艳 70, 赵杰 69, 刘娟 68 at 2023-03-01; 张伟 83 and 王芳 82 are fine. */
+	assert_int_equal(fd.n[ANOMALY_AGE_RANGE], 4);
+	assert_non_null(strstr(fd.last[ANOMALY_AGE_RANGE].why, "68 岁"));
+	assert_non_null(strstr(fd.last[ANOMALY_AGE_RANGE].why, "81 岁以上"));
+	assert_int_equal(fd.n[ANOMALY_ABOVE_STANDARD], 1);
+	assert_int_equal(fd.last[ANOMALY_ABOVE_STANDARD].amount_fen, 40000);
+	assert_non_null(strstr(fd.last[ANOMALY_ABOVE_STANDARD].why, "超出 5000 分"));
+	assert_int_equal(fd.n[ANOMALY_OFFICIAL], 1);
+	assert_non_null(strstr(fd.last[ANOMALY_OFFICIAL].why, "村委委员"));
+	assert_int_equal(fd.n[ANOMALY_TWO_COUNTIES], 2);
+	assert_int_equal(fd.n[ANOMALY_HOLD], 1);
+	assert_string_equal(fd.last[ANOMALY_HOLD].period, "202304");
+	assert_non_null(strstr(fd.last[ANOMALY_HOLD].why, "2023-02-10"));
+	/* Without the key, IDs are all stars. */
+	scan(&f, 5, &fd, 0);
+	assert_string_equal(fd.last[ANOMALY_HOLD].id_number, "******************");
+	assert_int_equal(fx_violations(&f), 0);
+	fx_close(&f);
+}
+
+struct rejects {
+	int n;
+	char reasons[512];
+};
+
+static void on_reject(void *ctx, const struct error *e)
+{
+	struct rejects *r = ctx;
+	size_t len = strlen(r->reasons);
+
+	r->n++;
+	snprintf(r->reasons + len, sizeof(r->reasons) - len, "%ld:%ld:%s ", e->line, e->column,
+		 e->reason);
+}
+
+static void test_register_errors(void **state)
+{
+	struct people_summary ps;
+	struct rejects rj;
+	struct error err;
+	struct fx f;
+	char path[192];
+
+	(void)state;
+	fx_open(&f);
+	fx_programmes(&f, FX_PROGRAMMES);
+	fx_roster(&f, FX_ROSTER_HEADER "GL01,202303," FX_P0 ",30000\n");
+	error_clear(&err);
+	fx_file(&f, "d.csv",
+		"id_number,date_of_death\n"
+		"410102194001101019,2023-02-10\n"    /* check character */
+		"41010219400110101,2023-02-10\n"     /* length */
+		"410102194001101018,2023-02-30\n"    /* no such date */
+		"410102194001101018,2099-01-01\n"    /* future */
+		"410102194001101018,1939-01-01\n"    /* before birth */
+		"410102194001101018,2023-02-10\n"
+		"410102194001101018,2023-02-11\n"    /* same person twice */
+		"410102194001101018\n",              /* field count */
+		path);
+	memset(&rj, 0, sizeof(rj));
+	assert_int_equal(deaths_import(f.db, &f.keys, path, on_reject, &rj, &ps, &err), ERR_INPUT);
+	assert_int_equal(rj.n, 7);
+	assert_string_equal(rj.reasons, "2:1:id_checksum 3:1:id_length 4:2:bad_date 5:2:date_future "
+					"6:2:date_before_birth 8:1:duplicate_in_file 9:2:field_count ");
+	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM death"), 0);
+	fx_file(&f, "d2.csv", "id,date\n", path);
+	assert_int_equal(deaths_import(f.db, &f.keys, path, on_reject, &rj, &ps, &err), ERR_INPUT);
+	assert_string_equal(err.reason, "bad_header");
+
+	fx_file(&f, "o.csv",
+		"id_number,name,village,role\n"
+		"410102194001101018,,410102001001,村支书\n"      /* empty name */
+		"410102194001101018,张伟,4101020010,村支书\n"    /* village */
+		"410102194001101018,张伟,410102001001,\n"        /* empty role */
+		"410102194001101018,张伟,410102001001,村支书\n"
+		"410102194001101018,张伟,410102001001,村支书\n", /* twice */
+		path);
+	memset(&rj, 0, sizeof(rj));
+	assert_int_equal(officials_import(f.db, &f.keys, path, on_reject, &rj, &ps, &err), ERR_INPUT);
+	assert_string_equal(rj.reasons,
+			    "2:2:empty_name 3:3:bad_village 4:4:empty_role 6:1:duplicate_in_file ");
+	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM official"), 0);
+	/* A death date corrected by a later file. */
+	fx_file(&f, "d3.csv", "id_number,date_of_death\n410102194001101018,2023-02-10\n", path);
+	assert_int_equal(deaths_import(f.db, &f.keys, path, NULL, NULL, &ps, &err), 0);
+	assert_int_equal(ps.added, 1);
+	fx_file(&f, "d4.csv", "id_number,date_of_death\n410102194001101018,20230211\n", path);
+	assert_int_equal(deaths_import(f.db, &f.keys, path, NULL, NULL, &ps, &err), 0);
+	assert_int_equal(ps.updated, 1);
+	/* Stored as keyed hash and ciphertext only. */
+	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM death WHERE length(id_hash) = 16"
+				    " AND instr(id_enc, '410102') = 0"),
+			 1);
+	fx_close(&f);
+}
+
+static void test_age(void **state)
+{
+	struct date b = {1940, 2, 29};
+	int32_t birth = date_to_days(b);
+
+	(void)state;
+	assert_int_equal(anomaly_age_at(birth, date_to_days((struct date){2023, 2, 28})), 82);
+	assert_int_equal(anomaly_age_at(birth, date_to_days((struct date){2023, 3, 1})), 83);
+	assert_int_equal(anomaly_age_at(birth, date_to_days((struct date){2024, 2, 29})), 84);
+	assert_int_equal(anomaly_age_at(birth, date_to_days((struct date){1940, 2, 28})), -1);
+	assert_string_equal(anomaly_rule_code(ANOMALY_SHARED_ACCOUNT), "shared_account");
+	assert_string_equal(anomaly_rule_label(ANOMALY_OFFICIAL), "公职人员（优亲厚友）");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rules),
+		cmocka_unit_test(test_register_errors),
+		cmocka_unit_test(test_age),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
