@@ -61,6 +61,120 @@ int lagging_text(const char *scope, int level, size_t total, const char *const *
 	return buf_printf(out, "已完成，其余%zu个%s单位尚未完成", total - n_done, lv);
 }
 
+/*
+ * Names of every unit of one level and of every city, loaded in two queries:
+ * a village-level list (44,500 units) must not cost a lookup per unit.
+ */
+struct named {
+	char *code, *name, *path;
+};
+
+struct names {
+	struct named *units, *cities;
+	size_t n_units, n_cities, cap_units, cap_cities;
+	int level; /* of the units */
+	bool cities_phase;
+};
+
+static int names_add(void *ctx, const struct orgunit *u)
+{
+	struct names *nm = ctx;
+	struct named **a = nm->cities_phase ? &nm->cities : &nm->units;
+	size_t *n = nm->cities_phase ? &nm->n_cities : &nm->n_units;
+	size_t *cap = nm->cities_phase ? &nm->cap_cities : &nm->cap_units;
+
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 256;
+		struct named *t = realloc(*a, nc * sizeof(*t));
+
+		if (!t)
+			return ERR_NOMEM;
+		*a = t;
+		*cap = nc;
+	}
+	(*a)[*n].code = strdup(u->code);
+	(*a)[*n].name = strdup(u->name);
+	(*a)[*n].path = strdup(u->path);
+	(*n)++;
+	if (!(*a)[*n - 1].code || !(*a)[*n - 1].name || !(*a)[*n - 1].path)
+		return ERR_NOMEM;
+	return 0;
+}
+
+static void named_free(struct named *a, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(a[i].code);
+		free(a[i].name);
+		free(a[i].path);
+	}
+	free(a);
+}
+
+static void names_free(struct names *nm)
+{
+	named_free(nm->units, nm->n_units);
+	named_free(nm->cities, nm->n_cities);
+	memset(nm, 0, sizeof(*nm));
+}
+
+static int names_load(struct db *db, int level, struct names *nm, struct error *err)
+{
+	struct orgunit_filter f = {level, NULL, false};
+	int ret;
+
+	nm->level = level;
+	ret = orgunit_list(db, &f, names_add, nm, err);
+	if (!ret) {
+		nm->cities_phase = true;
+		f.level = ORGUNIT_CITY;
+		ret = orgunit_list(db, &f, names_add, nm, err);
+	}
+	if (ret == ERR_NOMEM)
+		error_set(err, ERR_NOMEM, "内存不足");
+	return ret;
+}
+
+/* orgunit_list gives codes in ascending (strcmp) order. */
+static const struct named *named_find(const struct named *a, size_t n, const char *code, size_t len)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strncmp(a[mid].code, code, len);
+
+		if (c == 0 && a[mid].code[len])
+			c = 1;
+		if (c < 0)
+			lo = mid + 1;
+		else if (c > 0)
+			hi = mid;
+		else
+			return &a[mid];
+	}
+	return NULL;
+}
+
+static int names_lookup(const struct names *nm, const char *code, char *out, size_t n,
+			struct error *err)
+{
+	const struct named *u = named_find(nm->units, nm->n_units, code, strlen(code));
+	const struct named *city = NULL;
+	const char *p, *e;
+
+	if (!u)
+		return error_set(err, ERR_INTERNAL, "未知的单位代码 '%s'", code);
+	/* The city is the second code of the path "/41/4108/...". */
+	p = strchr(u->path + 1, '/');
+	if (p && (e = strchr(p + 1, '/')))
+		city = named_find(nm->cities, nm->n_cities, p + 1, (size_t)(e - p - 1));
+	orgunit_bulletin_name_of(nm->level, u->name, city ? city->name : NULL, out, n);
+	return 0;
+}
+
 void lagging_free(struct lagging *l)
 {
 	size_t i;
@@ -94,6 +208,7 @@ int lagging_build(struct db *db, const struct lagging_opts *o, struct lagging **
 	const struct report_item *it;
 	const char **lag = NULL, **done = NULL;
 	size_t i, nl = 0, nd = 0;
+	struct names nm = {0};
 	struct buf text;
 	int ret;
 
@@ -126,15 +241,26 @@ int lagging_build(struct db *db, const struct lagging_opts *o, struct lagging **
 	l->units = calloc(it->n_units ? it->n_units : 1, sizeof(*l->units));
 	if (!l->indicator || !l->indicator_name || !l->units)
 		goto nomem;
-	for (i = 0; i < it->n_units; i++) {
-		const struct report_item *u = &it->units[i];
-		struct orgunit_info info;
-		char name[ORGUNIT_NAME_MAX * 2 + 1];
-
-		ret = orgunit_find(db, u->orgunit, &info, err);
+	if (o->level > ORGUNIT_CITY) {
+		ret = names_load(db, o->level, &nm, err);
 		if (ret)
 			goto out;
-		orgunit_bulletin_name(db, &info, name, sizeof(name));
+	}
+	for (i = 0; i < it->n_units; i++) {
+		const struct report_item *u = &it->units[i];
+		char name[ORGUNIT_NAME_MAX * 2 + 1];
+
+		if (o->level > ORGUNIT_CITY) {
+			ret = names_lookup(&nm, u->orgunit, name, sizeof(name), err);
+		} else {
+			struct orgunit_info info;
+
+			ret = orgunit_find(db, u->orgunit, &info, err);
+			if (!ret)
+				orgunit_bulletin_name(db, &info, name, sizeof(name));
+		}
+		if (ret)
+			goto out;
 		l->units[i].orgunit = strdup(u->orgunit);
 		l->units[i].name = strdup(name);
 		l->total++;
@@ -170,6 +296,7 @@ nomem:
 out:
 	free(lag);
 	free(done);
+	names_free(&nm);
 	buf_free(&text);
 	lagging_free(l);
 	report_free(r);

@@ -861,8 +861,7 @@ static bool only_child(struct db *db, int64_t id, struct orgunit_info *child)
 char *orgunit_bulletin_name(struct db *db, const struct orgunit_info *u, char *out, size_t n)
 {
 	struct orgunit_info city;
-	char code[ORGUNIT_CODE_MAX + 1], cshort[ORGUNIT_NAME_MAX + 1];
-	size_t cl;
+	char code[ORGUNIT_CODE_MAX + 1];
 
 	if (u->level <= ORGUNIT_CITY) {
 		/* 省直辖县级行政区划 holding one unit (Henan: 济源) is that unit. */
@@ -872,16 +871,27 @@ char *orgunit_bulletin_name(struct db *db, const struct orgunit_info *u, char *o
 		return orgunit_short_name(u->name, out, n);
 	}
 	/* The city is the second code of the path. */
-	if (!path_code(u->path, 1, code, sizeof(code)) || orgunit_find(db, code, &city, NULL) ||
-	    strncmp(city.name, "省直辖", strlen("省直辖")) == 0) {
-		if (u->level == ORGUNIT_COUNTY)
-			return orgunit_short_name(u->name, out, n);
-		return copy_utf8(out, n, u->name, strlen(u->name));
+	if (!path_code(u->path, 1, code, sizeof(code)) || orgunit_find(db, code, &city, NULL))
+		return orgunit_bulletin_name_of(u->level, u->name, NULL, out, n);
+	return orgunit_bulletin_name_of(u->level, u->name, city.name, out, n);
+}
+
+char *orgunit_bulletin_name_of(int level, const char *name, const char *city, char *out, size_t n)
+{
+	char cshort[ORGUNIT_NAME_MAX + 1];
+	size_t cl;
+
+	if (level <= ORGUNIT_CITY)
+		return orgunit_short_name(name, out, n);
+	if (!city || strncmp(city, "省直辖", strlen("省直辖")) == 0) {
+		if (level == ORGUNIT_COUNTY)
+			return orgunit_short_name(name, out, n);
+		return copy_utf8(out, n, name, strlen(name));
 	}
-	orgunit_short_name(city.name, cshort, sizeof(cshort));
+	orgunit_short_name(city, cshort, sizeof(cshort));
 	cl = strlen(cshort);
-	if (strncmp(u->name, cshort, cl) == 0)
-		return copy_utf8(out, n, u->name, strlen(u->name));
-	snprintf(out, n, "%s%s", cshort, u->name);
+	if (strncmp(name, cshort, cl) == 0)
+		return copy_utf8(out, n, name, strlen(name));
+	snprintf(out, n, "%s%s", cshort, name);
 	return out;
 }

@@ -151,6 +151,14 @@ int orgunit_find(struct db *db, const char *code, struct orgunit_info *u, struct
  */
 char *orgunit_bulletin_name(struct db *db, const struct orgunit_info *u, char *out, size_t n);
 
+/*
+ * The same from names alone (no database): city is the name of the unit's
+ * city-level ancestor, NULL when it has none. For a unit at city level or
+ * above this is its short name (the 省直辖 single-unit rule needs the
+ * database).
+ */
+char *orgunit_bulletin_name_of(int level, const char *name, const char *city, char *out, size_t n);
+
 /* Number of units in the database (all levels). */
 int orgunit_count(struct db *db, int64_t *out, struct error *err);
 

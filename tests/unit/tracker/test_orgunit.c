@@ -253,6 +253,23 @@ static void test_names(void **state)
 	assert_string_equal(orgunit_short_name("博爱县", out, sizeof(out)), "博爱县");
 	/* Truncation never cuts a character: 4 bytes hold one Chinese character. */
 	assert_string_equal(orgunit_short_name("博爱县", out, 5), "博");
+	assert_string_equal(
+	    orgunit_bulletin_name_of(ORGUNIT_COUNTY, "博爱县", "焦作市", out, sizeof(out)),
+	    "焦作博爱县");
+	assert_string_equal(orgunit_bulletin_name_of(ORGUNIT_COUNTY, "焦作城乡一体化示范区",
+						     "焦作市", out, sizeof(out)),
+			    "焦作城乡一体化示范区");
+	assert_string_equal(orgunit_bulletin_name_of(ORGUNIT_COUNTY, "济源市", "省直辖县级行政区划",
+						     out, sizeof(out)),
+			    "济源");
+	assert_string_equal(orgunit_bulletin_name_of(ORGUNIT_TOWNSHIP, "济源市沁园街道",
+						     "省直辖县级行政区划", out, sizeof(out)),
+			    "济源市沁园街道");
+	assert_string_equal(
+	    orgunit_bulletin_name_of(ORGUNIT_VILLAGE, "刘营村", "郑州市", out, sizeof(out)),
+	    "郑州刘营村");
+	assert_string_equal(
+	    orgunit_bulletin_name_of(ORGUNIT_COUNTY, "某县", NULL, out, sizeof(out)), "某县");
 	assert_string_equal(orgunit_level_zh(ORGUNIT_COUNTY), "县级");
 	assert_int_equal(orgunit_level_parse("village"), ORGUNIT_VILLAGE);
 	assert_int_equal(orgunit_level_parse("County"), 0);
