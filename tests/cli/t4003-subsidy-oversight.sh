@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Deaths and officials registers, 监管预警, 公示 lists, the personal lookup
+# and the published statistics (also as tracker data values).
+. "$(dirname "$0")/lib.sh"
+
+db="$SCRATCH/o.db"
+data="$TESTDATA/subsidy/ops"
+fb="$BUILDDIR/tests/tools/fakebank"
+M() { "$MINSHENG" "$@" --db "$db"; }
+q() { sqlite3 "$db" "$1"; }
+
+run M subsidy programme import "$data/programmes.csv"
+expect_status 0
+run M subsidy roster import "$data/roster.csv"
+expect_status 0
+
+# March paid in full.
+run M subsidy batch create --programme GL01 --period 202303
+expect_status 0
+run M subsidy bankfile export 1 --out "$SCRATCH/pay.csv"
+expect_status 0
+run "$fb" "$SCRATCH/pay.csv" "$SCRATCH/ret.csv"
+expect_status 0
+run M subsidy bankfile import "$SCRATCH/ret.csv"
+expect_status 0
+expect_out "发放成功 20 笔"
+
+# Registers: bad rows are refused with file:line:column, nothing written.
+run M subsidy deaths import "$data/deaths-bad.csv"
+expect_status 1
+expect_err "deaths-bad.csv:2:1:"
+expect_err "deaths-bad.csv:3:2:"
+expect_err "2 行错误"
+run q "SELECT COUNT(*) FROM death"
+expect_out "0"
+run M subsidy officials import "$data/officials-bad.csv"
+expect_status 1
+expect_err "officials-bad.csv:2:3:"
+run M subsidy deaths import "$data/deaths.csv"
+expect_status 0
+expect_out "新暂停发放应发记录 1 条"
+run M subsidy officials import "$data/officials.csv"
+expect_status 0
+expect_out "新增 1"
+# IDs are stored as keyed hashes and ciphertext only.
+run q "SELECT COUNT(*) FROM death WHERE instr(CAST(id_enc AS TEXT), '4101') > 0 OR length(id_hash) <> 16"
+expect_out "0"
+
+# The April batch skips the dead person's entitlement.
+run M subsidy batch create --programme GL01 --period 202304
+expect_status 0
+expect_out "19 笔"
+expect_out "暂停发放（跳过） 1 条"
+
+run M subsidy anomalies
+expect_status 0
+expect_out "[死亡后发放]"
+expect_out "死亡日期 2023-02-10 早于期间 202303 的开始"
+expect_out "[公职人员（优亲厚友）]"
+expect_out "[多人共用账户]"
+expect_out "被 6 人使用"
+expect_out "[跨县重复]"
+expect_out "[暂停发放]"
+expect_out "410102********1018"
+expect_no_out "410102194001101018"
+run M subsidy anomalies --shared-account-threshold 6
+expect_status 0
+expect_out "多人共用账户 0"
+run M subsidy anomalies --format json
+expect_status 0
+expect_out '"rule": "paid_after_death"'
+expect_out '"shared_account": 1'
+run M subsidy anomalies --format xml
+expect_status 2
+run M subsidy anomalies --shared-account-threshold 0
+expect_status 2
+
+# 公示: masked names and IDs, amounts in 元.
+run M subsidy disclose --programme GL01 --period 202303
+expect_status 0
+expect_out "张*	410102********1018	410102001001	300.00	已发"
+expect_out "合计 20 人，"
+expect_no_out "张伟"
+run M subsidy disclose --programme GL01 --period 202303 --village 410105001002 --format csv
+expect_status 0
+expect_out "name,id_number,village,amount_yuan,state"
+expect_no_out "410102001001"
+run M subsidy disclose --programme GL01 --period 202399
+expect_status 1
+run M subsidy disclose --programme GL01
+expect_status 2
+
+# Lookup: own payments only, same answer for a wrong name and an unknown person.
+run M subsidy lookup --id 410102194102111020 --name 王芳
+expect_status 0
+expect_out "202303	GL01	高龄津贴	350.00	已发	2023-03-15T10:00:01	***************0011"
+run M subsidy lookup --id 410102194102111020 --name 王五
+expect_status 1
+cp "$SCRATCH/.err" "$SCRATCH/wrong-name.err"
+run M subsidy lookup --id 110101199001011237 --name 王芳
+expect_status 1
+expect_same "$SCRATCH/wrong-name.err" "$SCRATCH/.err"
+
+# Statistics worded as the province publishes them.
+run M subsidy stats --year 2023
+expect_status 0
+expect_out "发放补贴1项，累计发放补贴资金6950元，惠及群众20人，使用社保卡领取补贴的比例达到100%"
+run M subsidy stats --year 2023 --format json
+expect_status 0
+expect_out '"amount_yuan": "6950.00"'
+run M subsidy stats --year 2023 --period 2023Q2
+expect_status 0
+expect_out "发放补贴0项"
+run M subsidy stats --year 2023 --as-values
+expect_status 1
+expect_err "未知的数据元代码 'ykt_programmes'"
+run M orgunit import "$data/orgunits.csv"
+expect_status 0
+run M plan import "$data/ykt-plan.csv"
+expect_status 0
+run M subsidy stats --year 2023 --as-values --values-out "$SCRATCH/v.csv"
+expect_status 0
+run cat "$SCRATCH/v.csv"
+expect_out "ykt_amount_yuan,2023,41,,,6950.00"
+expect_out "ykt_sscard_share,2023,41,,,100.00"
+run M values export --year 2023
+expect_status 0
+expect_out "ykt_people,2023,41,,,20"
+expect_out "ykt_programmes,2023,41,,,1"
+run M subsidy stats --year 2023 --element people= --element bogus=x
+expect_status 2
+
+run M subsidy check
+expect_status 0
+
+finish
