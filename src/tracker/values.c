@@ -127,7 +127,8 @@ int values_parse_row(const struct csv_record *rec, size_t ncols,
 	const char *f;
 	size_t len;
 
-	memset(row, 0, sizeof(*row));
+	row->dataelement = row->orgunit = "";
+	row->node = -1;
 	row->storedby = row->lastupdated = row->comment = row->followup = "";
 	if (rec->n != ncols) {
 		error_at(err, ERR_INPUT, file, rec->line,
@@ -416,6 +417,7 @@ struct imp {
 	int64_t *de_id;
 	char **de_code;
 	unsigned char *de_count, *de_had;
+	uint32_t *de_last;    /* index of the element's last touched cell */
 	struct strmap de_map;
 
 	/* touched cells */
@@ -571,8 +573,13 @@ static int load_des(struct imp *im, struct error *err)
 	im->de_code = calloc(k, sizeof(char *));
 	im->de_count = calloc(k, 1);
 	im->de_had = calloc(k, 1);
-	if (!im->de_id || !im->de_code || !im->de_count || !im->de_had)
+	im->de_last = malloc(k * sizeof(*im->de_last));
+	if (!im->de_id || !im->de_code || !im->de_count || !im->de_had ||
+	    !im->de_last)
 		return error_set(err, ERR_NOMEM, "内存不足");
+	for (i = 0; i < k; i++)
+		im->de_last[i] = UINT32_MAX;
+	i = 0;
 	if (db_prepare(im->db, "SELECT id, code FROM dataelement ORDER BY id", &st, err) ||
 	    db_prepare(im->db,
 		       "SELECT EXISTS(SELECT 1 FROM indicator WHERE"
@@ -771,10 +778,21 @@ static int cell_get(struct imp *im, uint32_t de, uint32_t unit, int year,
 		    struct cell **out, struct error *err)
 {
 	uint64_t k = pack(de, unit, year);
-	uint32_t *v = keymap_find(&im->cell_map, k);
+	uint32_t *v;
 	struct cell *c;
 
+	/* Rows of one cell tend to come together (by unit, or by element):
+	 * the element's last cell saves most hash probes. */
+	if (im->de_last[de] < im->n_cells) {
+		c = cell_at(im, im->de_last[de]);
+		if (c->unit == unit && c->year == year) {
+			*out = c;
+			return 0;
+		}
+	}
+	v = keymap_find(&im->cell_map, k);
 	if (v) {
+		im->de_last[de] = *v;
 		*out = cell_at(im, *v);
 		return 0;
 	}
@@ -799,6 +817,7 @@ static int cell_get(struct imp *im, uint32_t de, uint32_t unit, int year,
 	c->year = (int16_t)year;
 	if (keymap_put(&im->cell_map, k, (uint32_t)im->n_cells))
 		return error_set(err, ERR_NOMEM, "内存不足");
+	im->de_last[de] = (uint32_t)im->n_cells;
 	im->n_cells++;
 	/* The values stored before this import are the starting point. */
 	if (im->de_had[de] &&
@@ -1269,6 +1288,7 @@ static void imp_free(struct imp *im)
 	free(im->de_code);
 	free(im->de_count);
 	free(im->de_had);
+	free(im->de_last);
 	free(im->de_map.slot);
 	keymap_free(&im->cell_map);
 	for (i = 0; i < im->n_chunks; i++)
