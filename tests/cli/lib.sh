@@ -17,7 +17,7 @@ _last=""
 
 _fail() {
 	_failed=$((_failed + 1))
-	echo "FAIL (${BASH_SOURCE[2]}:${BASH_LINENO[1]}): $*"
+	echo "FAIL (${BASH_SOURCE[2]:-${BASH_SOURCE[1]:-?}}:${BASH_LINENO[1]:-0}): $*"
 	echo "  command: $_last"
 	echo "  stdout: $(head -c 2000 "$SCRATCH/.out")"
 	echo "  stderr: $(head -c 2000 "$SCRATCH/.err")"
