@@ -132,22 +132,27 @@ static int run_ppc(struct db *db, const char *sql, int64_t prog, const char *per
 	" NOT EXISTS (SELECT 1 FROM payment y WHERE y.entitlement_id = e.id"                \
 	"  AND y.status IN ('pending', 'paid'))"
 
-/* Hold what a death record says must not be paid (see batch.h). */
+/*
+ * Hold what a death record says must not be paid (see batch.h). Driven from
+ * the death register (small), through the beneficiary's keyed hash (CROSS
+ * JOIN fixes that order in SQLite; elsewhere it is an inner join).
+ */
 static const char hold_sql[] =
 	"UPDATE entitlement AS e SET status = 'on_hold',"
 	" hold_reason = 'death ' || (SELECT date(d.death_day * 86400, 'unixepoch')"
 	"  FROM death d JOIN beneficiary b ON b.id_hash = d.id_hash"
 	"  WHERE b.id = e.beneficiary_id)"
-	" WHERE e.programme_id = ?1 AND e.period = ?2"
+	" WHERE e.id IN (SELECT f.id FROM death d CROSS JOIN beneficiary b"
+	"  CROSS JOIN entitlement f WHERE b.id_hash = d.id_hash AND f.beneficiary_id = b.id"
+	"  AND f.programme_id = ?1 AND f.period = ?2 AND d.death_day < ?4)"
 	" AND (?3 IS NULL OR e.county_code = ?3) AND e.status = 'approved'"
-	" AND EXISTS (SELECT 1 FROM death d JOIN beneficiary b ON b.id_hash = d.id_hash"
-	"  WHERE b.id = e.beneficiary_id AND d.death_day < ?4)"
 	" AND" UNPAID_SQL;
 
+/* Uses the partial index entitlement_on_hold (migration 3). */
 static const char held_sql[] = "SELECT COUNT(*) FROM entitlement e"
 			       " WHERE e.programme_id = ?1 AND e.period = ?2"
-			       " AND (?3 IS NULL OR e.county_code = ?3)"
-			       " AND e.status = 'on_hold' AND" UNPAID_SQL;
+			       " AND e.status = 'on_hold'"
+			       " AND (?3 IS NULL OR e.county_code = ?3) AND" UNPAID_SQL;
 
 /* First attempts: approved entitlements that never had a payment. */
 static const char new_sql[] =
@@ -158,24 +163,21 @@ static const char new_sql[] =
 	" AND NOT EXISTS (SELECT 1 FROM payment y WHERE y.entitlement_id = e.id)"
 	" ORDER BY e.id";
 
-/* Reissues: the latest payment failed and was corrected. */
+/*
+ * Reissues: the latest payment failed and was corrected. Driven from the
+ * corrections (few), never from the programme-period's entitlements
+ * (CROSS JOIN fixes that order in SQLite; elsewhere it is an inner join).
+ */
 static const char reissue_sql[] =
 	"INSERT INTO payment(entitlement_id, batch_id, attempt, account_id, amount_fen, status)"
 	" SELECT e.id, ?4, y.attempt + 1, c.account_id, e.amount_fen, 'pending'"
-	" FROM entitlement e JOIN payment y ON y.entitlement_id = e.id"
-	" JOIN payment_correction c ON c.payment_id = y.id"
-	" WHERE e.programme_id = ?1 AND e.period = ?2"
+	" FROM payment_correction c CROSS JOIN payment y CROSS JOIN entitlement e"
+	" WHERE y.id = c.payment_id AND e.id = y.entitlement_id"
+	" AND e.programme_id = ?1 AND e.period = ?2"
 	" AND (?3 IS NULL OR e.county_code = ?3) AND e.status = 'approved'"
 	" AND y.status = 'failed'"
 	" AND y.attempt = (SELECT MAX(z.attempt) FROM payment z WHERE z.entitlement_id = e.id)"
 	" ORDER BY e.id";
-
-struct budget_ctx {
-	const char *programme;
-	int year;
-	char msg[512];
-	int over;
-};
 
 /* Compare each county's budget with what is used plus this batch. */
 static int check_budgets(struct db *db, int64_t prog, const char *programme, int year,
