@@ -1067,15 +1067,12 @@ static int run_pipeline(struct consumer *c, struct producer *prod, int threads)
 			goto out;
 		}
 	}
-	if (threads != 1) {
-		if (pthread_create(&th, NULL, producer_main, &q) != 0) {
-			threads = 1; /* fall back to one thread */
-		} else {
-			started = true;
-		}
-	}
+	/* when the thread cannot be started, everything runs on this one */
+	if (threads != 1 && pthread_create(&th, NULL, producer_main, &q) == 0)
+		started = true;
 	for (;;) {
 		struct chunk *ch;
+		bool last;
 
 		if (started) {
 			pthread_mutex_lock(&q.mu);
@@ -1093,21 +1090,18 @@ static int run_pipeline(struct consumer *c, struct producer *prod, int threads)
 			*c->err = ch->err;
 			rc = ch->rc;
 		}
-		{
-			bool last = ch->last || ch->rc;
-
-			if (started) {
-				pthread_mutex_lock(&q.mu);
-				q.head = (q.head + 1) % NCHUNKS;
-				q.count--;
-				if (rc)
-					q.stop = true;
-				pthread_cond_broadcast(&q.cv);
-				pthread_mutex_unlock(&q.mu);
-			}
-			if (rc || last)
-				break;
+		last = ch->last || ch->rc;
+		if (started) {
+			pthread_mutex_lock(&q.mu);
+			q.head = (q.head + 1) % NCHUNKS;
+			q.count--;
+			if (rc)
+				q.stop = true;
+			pthread_cond_broadcast(&q.cv);
+			pthread_mutex_unlock(&q.mu);
 		}
+		if (rc || last)
+			break;
 	}
 	if (started)
 		pthread_join(th, NULL);
