@@ -37,19 +37,19 @@
 
 struct prog {
 	const char *code, *name, *dept, *freq;
-	int64_t standard;   /* 0: none */
+	int64_t standard;     /* 0: none */
 	int min_age, max_age; /* -1: none */
 };
 
 static const struct prog progs[] = {
-	{"GLJT", "80周岁以上高龄津贴", "省民政厅", "monthly", 10000, 80, -1},
-	{"DBJ", "城乡居民最低生活保障金", "省民政厅", "monthly", 90000, -1, -1},
-	{"TKGY", "特困人员救助供养金", "省民政厅", "monthly", 110000, -1, -1},
-	{"CJBT", "困难残疾人生活补贴", "省残联", "quarterly", 24000, -1, -1},
-	{"JCYL", "城乡居民基础养老金", "省人社厅", "monthly", 20000, 60, -1},
-	{"GDBH", "耕地地力保护补贴", "省农业农村厅", "yearly", 0, 18, -1},
-	{"TBFZ", "计划生育家庭特别扶助金", "省卫健委", "yearly", 72000, 49, -1},
-	{"JYBZ", "家庭经济困难学生资助", "省教育厅", "once", 200000, 6, 25},
+    {"GLJT", "80周岁以上高龄津贴", "省民政厅", "monthly", 10000, 80, -1},
+    {"DBJ", "城乡居民最低生活保障金", "省民政厅", "monthly", 90000, -1, -1},
+    {"TKGY", "特困人员救助供养金", "省民政厅", "monthly", 110000, -1, -1},
+    {"CJBT", "困难残疾人生活补贴", "省残联", "quarterly", 24000, -1, -1},
+    {"JCYL", "城乡居民基础养老金", "省人社厅", "monthly", 20000, 60, -1},
+    {"GDBH", "耕地地力保护补贴", "省农业农村厅", "yearly", 0, 18, -1},
+    {"TBFZ", "计划生育家庭特别扶助金", "省卫健委", "yearly", 72000, 49, -1},
+    {"JYBZ", "家庭经济困难学生资助", "省教育厅", "once", 200000, 6, 25},
 };
 #define NPROGS (sizeof(progs) / sizeof(progs[0]))
 
@@ -79,22 +79,22 @@ enum bad_kind {
 };
 
 static const char *const bad_codes[BAD_NKINDS] = {
-	"unknown_programme", "bad_period", "period_frequency", "id_length",
-	"id_chars", "id_province", "id_birthdate", "id_future", "id_checksum",
-	"empty_name", "bad_name", "bad_village", "bank_length", "bank_chars",
-	"bank_luhn", "bad_amount", "above_standard", "age_range",
-	"duplicate_in_file", "field_count", "unknown_village",
+    "unknown_programme", "bad_period",	   "period_frequency", "id_length",	    "id_chars",
+    "id_province",	 "id_birthdate",   "id_future",	       "id_checksum",	    "empty_name",
+    "bad_name",		 "bad_village",	   "bank_length",      "bank_chars",	    "bank_luhn",
+    "bad_amount",	 "above_standard", "age_range",	       "duplicate_in_file", "field_count",
+    "unknown_village",
 };
 
 static const char surnames[][4] = {
-	"王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙",
-	"胡", "朱", "高", "林", "何", "郭", "马", "罗", "梁", "宋", "郑", "谢",
-	"韩", "唐", "冯", "于", "董", "萧", "程", "曹", "袁", "邓", "许", "傅",
+    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙",
+    "胡", "朱", "高", "林", "何", "郭", "马", "罗", "梁", "宋", "郑", "谢",
+    "韩", "唐", "冯", "于", "董", "萧", "程", "曹", "袁", "邓", "许", "傅",
 };
 static const char given[][4] = {
-	"伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳",
-	"杰", "娟", "涛", "明", "超", "秀", "霞", "平", "刚", "桂", "英", "华",
-	"玉", "兰", "建", "国", "红", "志", "文", "德", "海", "春", "凤", "荣",
+    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳",
+    "杰", "娟", "涛", "明", "超", "秀", "霞", "平", "刚", "桂", "英", "华",
+    "玉", "兰", "建", "国", "红", "志", "文", "德", "海", "春", "凤", "荣",
 };
 
 static uint64_t mix64(uint64_t x)
@@ -113,11 +113,11 @@ static uint64_t rnd(uint64_t seed, uint64_t a, uint64_t b)
 /* Villages grouped by county (first 6 digits). */
 struct county {
 	char code[7];
-	size_t first, n;   /* range in the sorted village list */
+	size_t first, n; /* range in the sorted village list */
 };
 
 static struct villages vill;
-static const char **vcode;  /* sorted village codes */
+static const char **vcode; /* sorted village codes */
 static struct county *counties;
 static size_t ncounties;
 
@@ -134,7 +134,7 @@ static int cmp_parent(const void *a, const void *b)
 
 /* Townships from the embedded divisions; villages generated from them. */
 static struct village_parent *townships; /* vill points into them */
-static char *text;                 /* the divisions file, cut into fields */
+static char *text;			 /* the divisions file, cut into fields */
 
 static int load_villages(const char *villages_out)
 {
@@ -163,12 +163,10 @@ static int load_villages(const char *villages_out)
 		if (f->len && f->data[f->len - 1] != '\n')
 			fputc('\n', out);
 	}
-	for (line = strtok_r(text, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *c1 = strchr(line, ','), *c2, *c3;
 
-		if (!c1 || !(c2 = strchr(c1 + 1, ',')) ||
-		    !(c3 = strchr(c2 + 1, ',')))
+		if (!c1 || !(c2 = strchr(c1 + 1, ',')) || !(c3 = strchr(c2 + 1, ',')))
 			continue;
 		*c1 = *c2 = *c3 = '\0';
 		if (strcmp(c2 + 1, "township") != 0)
@@ -196,8 +194,8 @@ static int load_villages(const char *villages_out)
 	for (i = 0; i < vill.n; i++) {
 		vcode[i] = vill.rows[i].code;
 		if (out)
-			fprintf(out, "%s,%s,village,%s\n", vill.rows[i].code,
-				vill.rows[i].name, vill.rows[i].parent);
+			fprintf(out, "%s,%s,village,%s\n", vill.rows[i].code, vill.rows[i].name,
+				vill.rows[i].parent);
 	}
 	if (out && fclose(out) != 0) {
 		perror(villages_out);
@@ -205,8 +203,7 @@ static int load_villages(const char *villages_out)
 	}
 	qsort(vcode, vill.n, sizeof(*vcode), cmp_str);
 	for (i = 0; i < vill.n; i++) {
-		if (ncounties == 0 ||
-		    strncmp(counties[ncounties - 1].code, vcode[i], 6) != 0) {
+		if (ncounties == 0 || strncmp(counties[ncounties - 1].code, vcode[i], 6) != 0) {
 			memcpy(counties[ncounties].code, vcode[i], 6);
 			counties[ncounties].first = i;
 			ncounties++;
@@ -220,7 +217,7 @@ static int load_villages(const char *villages_out)
 /* ---- people ---- */
 
 #define FIRST_BIRTH_YEAR 1925
-#define NDAYS 35000   /* birth days from 1925-01-01, through 2020-10 */
+#define NDAYS 35000 /* birth days from 1925-01-01, through 2020-10 */
 #define NSEQ 1000
 
 struct person {
@@ -236,8 +233,7 @@ static uint64_t space_a, space_b, space_s;
 /* Person p (0-based) -> a distinct ID, village, name, account. */
 static void person_make(uint64_t seed, uint64_t p, struct person *out)
 {
-	uint64_t x = (uint64_t)(((unsigned __int128)p * space_a + space_b) %
-				space_s);
+	uint64_t x = (uint64_t)(((unsigned __int128)p * space_a + space_b) % space_s);
 	uint64_t seq = x % NSEQ, rest = x / NSEQ;
 	uint64_t day = rest % NDAYS, c = rest / NDAYS;
 	const struct county *co = &counties[c];
@@ -247,30 +243,26 @@ static void person_make(uint64_t seed, uint64_t p, struct person *out)
 	int len, k;
 
 	out->birth = date_from_days(d0 + (int32_t)day);
-	snprintf(out->id, sizeof(out->id), "%s%04d%02d%02d%03u", co->code,
-		 out->birth.year, out->birth.month, out->birth.day,
-		 (unsigned)seq);
+	snprintf(out->id, sizeof(out->id), "%s%04d%02d%02d%03u", co->code, out->birth.year,
+		 out->birth.month, out->birth.day, (unsigned)seq);
 	out->id[17] = idcard_check_char(out->id);
 	out->id[18] = '\0';
 	out->village = vcode[co->first + (size_t)(h % co->n)];
 	if ((h >> 20) % 4 == 0)
-		snprintf(out->name, sizeof(out->name), "%s%s%s",
-			 surnames[(h >> 8) % 36], given[(h >> 14) % 36],
-			 given[(h >> 26) % 36]);
+		snprintf(out->name, sizeof(out->name), "%s%s%s", surnames[(h >> 8) % 36],
+			 given[(h >> 14) % 36], given[(h >> 26) % 36]);
 	else if ((h >> 20) % 4 == 1)
-		snprintf(out->name, sizeof(out->name), "%s%s",
-			 surnames[(h >> 8) % 36], given[(h >> 14) % 36]);
+		snprintf(out->name, sizeof(out->name), "%s%s", surnames[(h >> 8) % 36],
+			 given[(h >> 14) % 36]);
 	else
-		snprintf(out->name, sizeof(out->name), "%s%s%s",
-			 surnames[(h >> 8) % 36], given[(h >> 32) % 36],
-			 given[(h >> 38) % 36]);
+		snprintf(out->name, sizeof(out->name), "%s%s%s", surnames[(h >> 8) % 36],
+			 given[(h >> 32) % 36], given[(h >> 38) % 36]);
 	/* 16..19 digits: 62, two bank digits, random digits, the person
 	 * number's last 9 digits (distinct for fewer than 10^9 people), then
 	 * the Luhn digit */
 	len = 16 + (int)((h >> 44) % 4);
-	snprintf(acc, sizeof(acc), "62%u%u%06llu%09llu",
-		 1 + (unsigned)((h >> 48) % 9), (unsigned)((h >> 52) % 10),
-		 (unsigned long long)(rnd(seed, p, 9) % 1000000),
+	snprintf(acc, sizeof(acc), "62%u%u%06llu%09llu", 1 + (unsigned)((h >> 48) % 9),
+		 (unsigned)((h >> 52) % 10), (unsigned long long)(rnd(seed, p, 9) % 1000000),
 		 (unsigned long long)(p % 1000000000));
 	/* keep the tail (the person number) and the prefix: cut the middle */
 	memcpy(out->account, acc, 4);
@@ -284,14 +276,13 @@ static int age_at(const struct date *birth, struct date at)
 {
 	int age = at.year - birth->year;
 
-	if (at.month < birth->month ||
-	    (at.month == birth->month && at.day < birth->day))
+	if (at.month < birth->month || (at.month == birth->month && at.day < birth->day))
 		age--;
 	return age;
 }
 
-static void period_of(const struct prog *pr, int year, uint64_t h,
-		      char *out, size_t n, struct date *start)
+static void period_of(const struct prog *pr, int year, uint64_t h, char *out, size_t n,
+		      struct date *start)
 {
 	if (strcmp(pr->freq, "monthly") == 0) {
 		int m = 1 + (int)(h % 12);
@@ -309,8 +300,7 @@ static void period_of(const struct prog *pr, int year, uint64_t h,
 	}
 }
 
-static bool eligible(const struct prog *pr, const struct person *ps,
-		     struct date start)
+static bool eligible(const struct prog *pr, const struct person *ps, struct date start)
 {
 	int age = age_at(&ps->birth, start);
 
@@ -340,14 +330,13 @@ struct row {
 
 static void row_print(FILE *o, const struct row *r)
 {
-	fprintf(o, "%s,%s,%s,%s,%s,%s,%lld\n", r->pr->code, r->period,
-		r->ps.id, r->ps.name, r->ps.village, r->ps.account,
-		(long long)r->amount);
+	fprintf(o, "%s,%s,%s,%s,%s,%s,%lld\n", r->pr->code, r->period, r->ps.id, r->ps.name,
+		r->ps.village, r->ps.account, (long long)r->amount);
 }
 
 /* Print a bad variant of r (a valid row of a fresh person). */
-static void bad_print(FILE *o, enum bad_kind k, const struct row *r,
-		      const struct row *prev, uint64_t h, int year)
+static void bad_print(FILE *o, enum bad_kind k, const struct row *r, const struct row *prev,
+		      uint64_t h, int year)
 {
 	char id[19], acc[21];
 	const struct prog *pr = r->pr;
@@ -356,16 +345,14 @@ static void bad_print(FILE *o, enum bad_kind k, const struct row *r,
 	snprintf(acc, sizeof(acc), "%s", r->ps.account);
 	switch (k) {
 	case BAD_UNKNOWN_PROGRAMME:
-		fprintf(o, "NOSUCH%u,%s,%s,%s,%s,%s,%lld\n", (unsigned)(h % 100),
-			r->period, id, r->ps.name, r->ps.village, acc,
-			(long long)r->amount);
+		fprintf(o, "NOSUCH%u,%s,%s,%s,%s,%s,%lld\n", (unsigned)(h % 100), r->period, id,
+			r->ps.name, r->ps.village, acc, (long long)r->amount);
 		return;
 	case BAD_PERIOD: {
-		static const char *const p[] = {"202313", "2023Q5", "2023-03",
-						"abc", ""};
+		static const char *const p[] = {"202313", "2023Q5", "2023-03", "abc", ""};
 
-		fprintf(o, "%s,%s,%s,%s,%s,%s,%lld\n", pr->code, p[h % 5], id,
-			r->ps.name, r->ps.village, acc, (long long)r->amount);
+		fprintf(o, "%s,%s,%s,%s,%s,%s,%lld\n", pr->code, p[h % 5], id, r->ps.name,
+			r->ps.village, acc, (long long)r->amount);
 		return;
 	}
 	case BAD_PERIOD_FREQUENCY: {
@@ -376,8 +363,8 @@ static void bad_print(FILE *o, enum bad_kind k, const struct row *r,
 			snprintf(per, sizeof(per), "%dQ1", year);
 		else
 			snprintf(per, sizeof(per), "%d03", year);
-		fprintf(o, "%s,%s,%s,%s,%s,%s,%lld\n", pr->code, per, id,
-			r->ps.name, r->ps.village, acc, (long long)r->amount);
+		fprintf(o, "%s,%s,%s,%s,%s,%s,%lld\n", pr->code, per, id, r->ps.name, r->ps.village,
+			acc, (long long)r->amount);
 		return;
 	}
 	case BAD_ID_LENGTH:
@@ -403,20 +390,20 @@ static void bad_print(FILE *o, enum bad_kind k, const struct row *r,
 		id[17] = id[17] == '0' ? '1' : '0';
 		break;
 	case BAD_EMPTY_NAME:
-		fprintf(o, "%s,%s,%s,,%s,%s,%lld\n", pr->code, r->period, id,
-			r->ps.village, acc, (long long)r->amount);
+		fprintf(o, "%s,%s,%s,,%s,%s,%lld\n", pr->code, r->period, id, r->ps.village, acc,
+			(long long)r->amount);
 		return;
 	case BAD_NAME:
-		fprintf(o, "%s,%s,%s,\"%s\t\",%s,%s,%lld\n", pr->code, r->period,
-			id, r->ps.name, r->ps.village, acc, (long long)r->amount);
+		fprintf(o, "%s,%s,%s,\"%s\t\",%s,%s,%lld\n", pr->code, r->period, id, r->ps.name,
+			r->ps.village, acc, (long long)r->amount);
 		return;
 	case BAD_VILLAGE:
-		fprintf(o, "%s,%s,%s,%s,%.9s,%s,%lld\n", pr->code, r->period, id,
-			r->ps.name, r->ps.village, acc, (long long)r->amount);
+		fprintf(o, "%s,%s,%s,%s,%.9s,%s,%lld\n", pr->code, r->period, id, r->ps.name,
+			r->ps.village, acc, (long long)r->amount);
 		return;
 	case BAD_UNKNOWN_VILLAGE:
-		fprintf(o, "%s,%s,%s,%s,%.9s999,%s,%lld\n", pr->code, r->period,
-			id, r->ps.name, r->ps.village, acc, (long long)r->amount);
+		fprintf(o, "%s,%s,%s,%s,%.9s999,%s,%lld\n", pr->code, r->period, id, r->ps.name,
+			r->ps.village, acc, (long long)r->amount);
 		return;
 	case BAD_BANK_LENGTH:
 		acc[h % 2 ? 12 : 15] = '\0';
@@ -431,18 +418,16 @@ static void bad_print(FILE *o, enum bad_kind k, const struct row *r,
 		break;
 	}
 	case BAD_AMOUNT: {
-		static const char *const a[] = {"0", "-100", "12.50", "1e3",
-						"", "99999999999999"};
+		static const char *const a[] = {"0", "-100", "12.50", "1e3", "", "99999999999999"};
 
-		fprintf(o, "%s,%s,%s,%s,%s,%s,%s\n", pr->code, r->period, id,
-			r->ps.name, r->ps.village, acc, a[h % 6]);
+		fprintf(o, "%s,%s,%s,%s,%s,%s,%s\n", pr->code, r->period, id, r->ps.name,
+			r->ps.village, acc, a[h % 6]);
 		return;
 	}
 	case BAD_ABOVE_STANDARD:
 		/* r->pr has a standard (the caller makes sure) */
-		fprintf(o, "%s,%s,%s,%s,%s,%s,%lld\n", pr->code, r->period, id,
-			r->ps.name, r->ps.village, acc,
-			(long long)(pr->standard + 1 + (int64_t)(h % 1000)));
+		fprintf(o, "%s,%s,%s,%s,%s,%s,%lld\n", pr->code, r->period, id, r->ps.name,
+			r->ps.village, acc, (long long)(pr->standard + 1 + (int64_t)(h % 1000)));
 		return;
 	case BAD_AGE_RANGE:
 		/* r is a person outside pr's range (the caller makes sure) */
@@ -451,14 +436,14 @@ static void bad_print(FILE *o, enum bad_kind k, const struct row *r,
 		row_print(o, prev);
 		return;
 	case BAD_FIELD_COUNT:
-		fprintf(o, "%s,%s,%s,%s,%s,%lld\n", pr->code, r->period, id,
-			r->ps.name, acc, (long long)r->amount);
+		fprintf(o, "%s,%s,%s,%s,%s,%lld\n", pr->code, r->period, id, r->ps.name, acc,
+			(long long)r->amount);
 		return;
 	case BAD_NKINDS:
 		break;
 	}
-	fprintf(o, "%s,%s,%s,%s,%s,%s,%lld\n", pr->code, r->period, id,
-		r->ps.name, r->ps.village, acc, (long long)r->amount);
+	fprintf(o, "%s,%s,%s,%s,%s,%s,%lld\n", pr->code, r->period, id, r->ps.name, r->ps.village,
+		acc, (long long)r->amount);
 }
 
 /* Parse "0.05", "5%" or "1/20" into parts per million. */
@@ -518,24 +503,23 @@ static uint64_t gcd(uint64_t a, uint64_t b)
 
 static void usage(void)
 {
-	fprintf(stderr,
-		"usage: gen_roster N [--bad FRACTION] [--seed S] [--year Y]\n"
-		"       [--programmes-out FILE] [--villages-out FILE]\n"
-		"       [--expect-out FILE] [--no-village-check]\n");
+	fprintf(stderr, "usage: gen_roster N [--bad FRACTION] [--seed S] [--year Y]\n"
+			"       [--programmes-out FILE] [--villages-out FILE]\n"
+			"       [--expect-out FILE] [--no-village-check]\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"bad", required_argument, NULL, 'b'},
-		{"seed", required_argument, NULL, 's'},
-		{"year", required_argument, NULL, 'y'},
-		{"programmes-out", required_argument, NULL, 'p'},
-		{"villages-out", required_argument, NULL, 'v'},
-		{"expect-out", required_argument, NULL, 'e'},
-		{"no-village-check", no_argument, NULL, 'n'},
-		{NULL, 0, NULL, 0},
+	    {"bad", required_argument, NULL, 'b'},
+	    {"seed", required_argument, NULL, 's'},
+	    {"year", required_argument, NULL, 'y'},
+	    {"programmes-out", required_argument, NULL, 'p'},
+	    {"villages-out", required_argument, NULL, 'v'},
+	    {"expect-out", required_argument, NULL, 'e'},
+	    {"no-village-check", no_argument, NULL, 'n'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *prog_out = NULL, *vill_out = NULL, *expect_out = NULL;
 	uint64_t n, ppm = 0, seed = 1, person = 0, i, nbad = 0;
@@ -599,8 +583,7 @@ int main(int argc, char **argv)
 		for (k = 0; k < NPROGS; k++) {
 			const struct prog *p = &progs[k];
 
-			fprintf(pf, "%s,%s,%s,%s,", p->code, p->name, p->dept,
-				p->freq);
+			fprintf(pf, "%s,%s,%s,%s,", p->code, p->name, p->dept, p->freq);
 			if (p->standard)
 				fprintf(pf, "%lld", (long long)p->standard);
 			fputc(',', pf);
@@ -649,8 +632,7 @@ int main(int argc, char **argv)
 			uint64_t hr = rnd(seed, person, 3 + k);
 			bool bad;
 
-			period_of(pr, year, hr, r.period, sizeof(r.period),
-				  &start);
+			period_of(pr, year, hr, r.period, sizeof(r.period), &start);
 			if (!eligible(pr, &r.ps, start))
 				continue;
 			r.pr = pr;
@@ -658,9 +640,8 @@ int main(int argc, char **argv)
 			bad = ppm && ((i + 1) * ppm / 1000000) > (i * ppm / 1000000);
 			line++;
 			i++;
-			if (!bad || (nbad % (uint64_t)nkinds ==
-					     BAD_DUPLICATE_IN_FILE &&
-				     !have_prev)) {
+			if (!bad ||
+			    (nbad % (uint64_t)nkinds == BAD_DUPLICATE_IN_FILE && !have_prev)) {
 				row_print(out, &r);
 				prev = r;
 				have_prev = true;
@@ -668,8 +649,7 @@ int main(int argc, char **argv)
 				continue;
 			}
 			{
-				enum bad_kind kind =
-					(enum bad_kind)(nbad % (uint64_t)nkinds);
+				enum bad_kind kind = (enum bad_kind)(nbad % (uint64_t)nkinds);
 				struct row b = r;
 
 				nbad++;
@@ -677,12 +657,10 @@ int main(int argc, char **argv)
 				 * person: pick one that fits */
 				if (kind == BAD_ABOVE_STANDARD && !b.pr->standard)
 					b.pr = &progs[1];
-				if (kind == BAD_ABOVE_STANDARD ||
-				    kind == BAD_PERIOD_FREQUENCY) {
+				if (kind == BAD_ABOVE_STANDARD || kind == BAD_PERIOD_FREQUENCY) {
 					struct date st;
 
-					period_of(b.pr, year, hr, b.period,
-						  sizeof(b.period), &st);
+					period_of(b.pr, year, hr, b.period, sizeof(b.period), &st);
 				}
 				if (kind == BAD_AGE_RANGE) {
 					/* 高龄津贴 for someone under 80, or a
@@ -690,8 +668,7 @@ int main(int argc, char **argv)
 					struct date st;
 
 					b.pr = &progs[0];
-					period_of(b.pr, year, hr, b.period,
-						  sizeof(b.period), &st);
+					period_of(b.pr, year, hr, b.period, sizeof(b.period), &st);
 					if (age_at(&b.ps.birth, st) >= 80) {
 						b.pr = &progs[7];
 						period_of(b.pr, year, hr, b.period,
@@ -701,8 +678,7 @@ int main(int argc, char **argv)
 				}
 				bad_print(out, kind, &b, &prev, hr, year);
 				if (expect)
-					fprintf(expect, "%ld,%s\n", line,
-						bad_codes[kind]);
+					fprintf(expect, "%ld,%s\n", line, bad_codes[kind]);
 				/* the person's identity was used up by a bad
 				 * row: move on to the next person */
 				given_rows = want;

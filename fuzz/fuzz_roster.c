@@ -27,11 +27,11 @@
 #include "subsidy/roster.h"
 
 static struct programme progs[] = {
-	{1, "CJBT", "c", "d", FREQ_QUARTERLY, 24000, -1, -1},
-	{2, "DBJ", "c", "d", FREQ_MONTHLY, 90000, -1, -1},
-	{3, "GDBH", "c", "d", FREQ_YEARLY, 0, 18, -1},
-	{4, "GLJT", "c", "d", FREQ_MONTHLY, 10000, 80, -1},
-	{5, "JYBZ", "c", "d", FREQ_ONCE, 200000, 6, 25},
+    {1, "CJBT", "c", "d", FREQ_QUARTERLY, 24000, -1, -1},
+    {2, "DBJ", "c", "d", FREQ_MONTHLY, 90000, -1, -1},
+    {3, "GDBH", "c", "d", FREQ_YEARLY, 0, 18, -1},
+    {4, "GLJT", "c", "d", FREQ_MONTHLY, 10000, 80, -1},
+    {5, "JYBZ", "c", "d", FREQ_ONCE, 200000, 6, 25},
 };
 static const struct programme_list plist = {progs, 5};
 static uint64_t vcodes[] = {410102001001ULL, 410102001002ULL, 411624100201ULL};
@@ -43,8 +43,7 @@ static void check(int ok)
 		abort();
 }
 
-static void check_row(const struct roster_row *row, const struct csv_record *rec,
-		      struct date today)
+static void check_row(const struct roster_row *row, const struct csv_record *rec, struct date today)
 {
 	struct idcard id;
 	const struct programme *p = row->programme;
@@ -71,8 +70,10 @@ static void check_row(const struct roster_row *row, const struct csv_record *rec
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct csv_options o = {.name = "fuzz.csv", .expected_fields = ROSTER_FIELDS,
-				.max_field = 256, .max_record = 2048};
+	struct csv_options o = {.name = "fuzz.csv",
+				.expected_fields = ROSTER_FIELDS,
+				.max_field = 256,
+				.max_record = 2048};
 	struct roster_context ctx = {&plist, &villages, {2023, 6, 1}};
 	struct csv_reader *r = NULL;
 	struct csv_record rec;
@@ -80,7 +81,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t calls = 0;
 
 	if (size > 1 && data[0] == 'N') {
-		ctx.villages = NULL;  /* also without the village check */
+		ctx.villages = NULL; /* also without the village check */
 		data++;
 		size--;
 	}

@@ -26,19 +26,17 @@
 
 #define PROG_IMPORT_USAGE "FILE [--db PATH]"
 #define PROG_LIST_USAGE "[--format text|json|csv] [--db PATH]"
-#define ROSTER_USAGE \
-	"FILE [--partial] [--rejects FILE] [--encoding E] [--key PATH] [--db PATH]"
+#define ROSTER_USAGE "FILE [--partial] [--rejects FILE] [--encoding E] [--key PATH] [--db PATH]"
 #define CHECK_USAGE "[--db PATH]"
-#define BEN_LIST_USAGE \
-	"[--unmask] [--key PATH] [--format text|csv] [--limit N] [--db PATH]"
+#define BEN_LIST_USAGE "[--unmask] [--key PATH] [--format text|csv] [--limit N] [--db PATH]"
 
 /* Money as yuan with two decimals, from integer fen (no floating point). */
 static void fen_text(int64_t fen, char *out, size_t n)
 {
 	uint64_t a = fen < 0 ? (uint64_t)0 - (uint64_t)fen : (uint64_t)fen;
 
-	snprintf(out, n, "%s%llu.%02llu", fen < 0 ? "-" : "",
-		 (unsigned long long)(a / 100), (unsigned long long)(a % 100));
+	snprintf(out, n, "%s%llu.%02llu", fen < 0 ? "-" : "", (unsigned long long)(a / 100),
+		 (unsigned long long)(a % 100));
 }
 
 /* ---- programme import ---- */
@@ -48,15 +46,14 @@ static void print_row_error(void *ctx, const struct error *e)
 	char text[1024];
 
 	(void)ctx;
-	fprintf(stderr, "minsheng: %s [%s]\n", error_format(e, text, sizeof(text)),
-		e->reason);
+	fprintf(stderr, "minsheng: %s [%s]\n", error_format(e, text, sizeof(text)), e->reason);
 }
 
 int cli_subsidy_programme_import(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},
-		{NULL, 0, NULL, 0},
+	    {"db", required_argument, NULL, 'd'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *dbpath = NULL;
 	struct db *db = NULL;
@@ -69,18 +66,17 @@ int cli_subsidy_programme_import(int argc, char **argv)
 		if (c == 'd')
 			dbpath = optarg;
 		else
-			return cli_usage_error("subsidy programme import",
-					       PROG_IMPORT_USAGE, "无效的选项");
+			return cli_usage_error("subsidy programme import", PROG_IMPORT_USAGE,
+					       "无效的选项");
 	}
 	if (optind != argc - 1)
-		return cli_usage_error("subsidy programme import",
-				       PROG_IMPORT_USAGE, "需要一个文件名");
+		return cli_usage_error("subsidy programme import", PROG_IMPORT_USAGE,
+				       "需要一个文件名");
 	ret = cli_open_db(dbpath, &db);
 	if (ret)
 		return ret;
 	error_clear(&err);
-	ret = programme_import(db, argv[optind], print_row_error, NULL, &count,
-			       &err);
+	ret = programme_import(db, argv[optind], print_row_error, NULL, &count, &err);
 	if (ret)
 		cli_fail(&err);
 	else
@@ -98,16 +94,15 @@ static void age_text(const struct programme *p, char *out, size_t n)
 	else if (p->max_age < 0)
 		snprintf(out, n, "%d 岁以上", p->min_age);
 	else
-		snprintf(out, n, "%d-%d 岁", p->min_age < 0 ? 0 : p->min_age,
-			 p->max_age);
+		snprintf(out, n, "%d-%d 岁", p->min_age < 0 ? 0 : p->min_age, p->max_age);
 }
 
 int cli_subsidy_programme_list(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},
-		{"format", required_argument, NULL, 'f'},
-		{NULL, 0, NULL, 0},
+	    {"db", required_argument, NULL, 'd'},
+	    {"format", required_argument, NULL, 'f'},
+	    {NULL, 0, NULL, 0},
 	};
 	const unsigned allowed = 1u << CLI_TEXT | 1u << CLI_JSON | 1u << CLI_CSV;
 	enum cli_format format = CLI_TEXT;
@@ -127,12 +122,11 @@ int cli_subsidy_programme_list(int argc, char **argv)
 			if (cli_format_parse(optarg, allowed, &format))
 				return ERR_USAGE;
 		} else
-			return cli_usage_error("subsidy programme list",
-					       PROG_LIST_USAGE, "无效的选项");
+			return cli_usage_error("subsidy programme list", PROG_LIST_USAGE,
+					       "无效的选项");
 	}
 	if (optind != argc)
-		return cli_usage_error("subsidy programme list",
-				       PROG_LIST_USAGE, "多余的参数 '%s'",
+		return cli_usage_error("subsidy programme list", PROG_LIST_USAGE, "多余的参数 '%s'",
 				       argv[optind]);
 	ret = cli_open_db(dbpath, &db);
 	if (ret)
@@ -162,49 +156,35 @@ int cli_subsidy_programme_list(int argc, char **argv)
 			snprintf(money, sizeof(money), "不限");
 		age_text(p, ages, sizeof(ages));
 		if (format == CLI_TEXT) {
-			printf("%s\t%s\t%s\t%s\t%s\t%s\n", p->code, p->name,
-			       p->department,
-			       programme_frequency_label(p->frequency), money,
-			       ages);
+			printf("%s\t%s\t%s\t%s\t%s\t%s\n", p->code, p->name, p->department,
+			       programme_frequency_label(p->frequency), money, ages);
 		} else if (format == CLI_CSV) {
 			buf_reset(&line);
 			if (csv_write_field(&line, p->code, strlen(p->code)) ||
 			    buf_addc(&line, ',') ||
 			    csv_write_field(&line, p->name, strlen(p->name)) ||
 			    buf_addc(&line, ',') ||
-			    csv_write_field(&line, p->department,
-					    strlen(p->department)) ||
-			    buf_printf(&line, ",%s,",
-				       programme_frequency_name(p->frequency)))
+			    csv_write_field(&line, p->department, strlen(p->department)) ||
+			    buf_printf(&line, ",%s,", programme_frequency_name(p->frequency)))
 				goto nomem;
 			if (p->standard_fen > 0 &&
 			    buf_printf(&line, "%lld", (long long)p->standard_fen))
 				goto nomem;
 			if (buf_addc(&line, ',') ||
-			    (p->min_age >= 0 &&
-			     buf_printf(&line, "%d", p->min_age)) ||
+			    (p->min_age >= 0 && buf_printf(&line, "%d", p->min_age)) ||
 			    buf_addc(&line, ',') ||
-			    (p->max_age >= 0 &&
-			     buf_printf(&line, "%d", p->max_age)) ||
+			    (p->max_age >= 0 && buf_printf(&line, "%d", p->max_age)) ||
 			    buf_addc(&line, '\n'))
 				goto nomem;
 			fputs(buf_str(&line), stdout);
 		} else {
 			json_t *o = json_pack(
-				"{s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "code",
-				p->code, "name", p->name, "department",
-				p->department, "frequency",
-				programme_frequency_name(p->frequency),
-				"standard_fen",
-				p->standard_fen > 0
-					? json_integer(p->standard_fen)
-					: json_null(),
-				"min_age",
-				p->min_age >= 0 ? json_integer(p->min_age)
-						: json_null(),
-				"max_age",
-				p->max_age >= 0 ? json_integer(p->max_age)
-						: json_null());
+			    "{s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "code", p->code, "name", p->name,
+			    "department", p->department, "frequency",
+			    programme_frequency_name(p->frequency), "standard_fen",
+			    p->standard_fen > 0 ? json_integer(p->standard_fen) : json_null(),
+			    "min_age", p->min_age >= 0 ? json_integer(p->min_age) : json_null(),
+			    "max_age", p->max_age >= 0 ? json_integer(p->max_age) : json_null());
 			char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
 
 			json_decref(o);
@@ -238,8 +218,7 @@ struct reject_print {
 	size_t total;
 };
 
-static void print_reject(void *ctx, long line, long column, const char *code,
-			 const char *msg)
+static void print_reject(void *ctx, long line, long column, const char *code, const char *msg)
 {
 	struct reject_print *rp = ctx;
 
@@ -247,20 +226,19 @@ static void print_reject(void *ctx, long line, long column, const char *code,
 	if (rp->shown >= REJECTS_SHOWN)
 		return;
 	rp->shown++;
-	fprintf(stderr, "minsheng: %s:%ld:%ld: %s [%s]\n", rp->file, line,
-		column, msg, code);
+	fprintf(stderr, "minsheng: %s:%ld:%ld: %s [%s]\n", rp->file, line, column, msg, code);
 }
 
 int cli_subsidy_roster_import(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},
-		{"partial", no_argument, NULL, 'p'},
-		{"rejects", required_argument, NULL, 'r'},
-		{"encoding", required_argument, NULL, 'e'},
-		{"key", required_argument, NULL, 'k'},
-		{"threads", required_argument, NULL, 't'},
-		{NULL, 0, NULL, 0},
+	    {"db", required_argument, NULL, 'd'},
+	    {"partial", no_argument, NULL, 'p'},
+	    {"rejects", required_argument, NULL, 'r'},
+	    {"encoding", required_argument, NULL, 'e'},
+	    {"key", required_argument, NULL, 'k'},
+	    {"threads", required_argument, NULL, 't'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct roster_options ro = {0};
 	struct roster_summary sum;
@@ -295,13 +273,11 @@ int cli_subsidy_roster_import(int argc, char **argv)
 				return ERR_USAGE;
 			break;
 		default:
-			return cli_usage_error("subsidy roster import",
-					       ROSTER_USAGE, "无效的选项");
+			return cli_usage_error("subsidy roster import", ROSTER_USAGE, "无效的选项");
 		}
 	}
 	if (optind != argc - 1)
-		return cli_usage_error("subsidy roster import", ROSTER_USAGE,
-				       "需要一个名册文件名");
+		return cli_usage_error("subsidy roster import", ROSTER_USAGE, "需要一个名册文件名");
 	ro.path = argv[optind];
 	ro.threads = (int)threads;
 	ro.on_reject = print_reject;
@@ -317,21 +293,20 @@ int cli_subsidy_roster_import(int argc, char **argv)
 		goto out;
 	}
 	if (rp.total > rp.shown)
-		fprintf(stderr, "minsheng: 另有 %zu 行被拒绝%s\n",
-			rp.total - rp.shown,
-			ro.rejects_path ? "，全部拒绝行见拒绝文件" : "（用 --rejects FILE 写出全部）");
+		fprintf(stderr, "minsheng: 另有 %zu 行被拒绝%s\n", rp.total - rp.shown,
+			ro.rejects_path ? "，全部拒绝行见拒绝文件"
+					: "（用 --rejects FILE 写出全部）");
 	fen_text(sum.accepted_fen, money, sizeof(money));
 	printf("接受 %zu 行，拒绝 %zu 行\n", sum.accepted, sum.rejected);
 	for (i = 1; i < ROSTER_NREASONS; i++)
 		if (sum.by_reason[i])
-			printf("  %s\t%zu\n", roster_reason_code(i),
-			       sum.by_reason[i]);
+			printf("  %s\t%zu\n", roster_reason_code(i), sum.by_reason[i]);
 	if (sum.committed)
 		printf("已写入：导入编号 %lld，新增人员 %zu，新增账户 %zu，应发金额 %s 元\n",
-		       (long long)sum.import_id, sum.new_people,
-		       sum.new_accounts, money);
+		       (long long)sum.import_id, sum.new_people, sum.new_accounts, money);
 	else if (sum.rejected && !ro.partial)
-		printf("未写入任何数据（有被拒绝的行；全部修正后重新导入，或用 --partial 只导入有效行）\n");
+		printf("未写入任何数据（有被拒绝的行；全部修正后重新导入，或用 --partial "
+		       "只导入有效行）\n");
 	else
 		printf("未写入任何数据\n");
 out:
@@ -350,8 +325,8 @@ static void print_violation(void *ctx, const char *code, const char *msg)
 int cli_subsidy_check(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},
-		{NULL, 0, NULL, 0},
+	    {"db", required_argument, NULL, 'd'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct ledger_check_result res;
 	const char *dbpath = NULL;
@@ -365,12 +340,11 @@ int cli_subsidy_check(int argc, char **argv)
 		if (c == 'd')
 			dbpath = optarg;
 		else
-			return cli_usage_error("subsidy check", CHECK_USAGE,
-					       "无效的选项");
+			return cli_usage_error("subsidy check", CHECK_USAGE, "无效的选项");
 	}
 	if (optind != argc)
-		return cli_usage_error("subsidy check", CHECK_USAGE,
-				       "多余的参数 '%s'", argv[optind]);
+		return cli_usage_error("subsidy check", CHECK_USAGE, "多余的参数 '%s'",
+				       argv[optind]);
 	ret = cli_open_db(dbpath, &db);
 	if (ret)
 		return ret;
@@ -394,8 +368,8 @@ int cli_subsidy_check(int argc, char **argv)
 	printf("核对通过：%lld 个项目期间，%lld 条应发记录，%lld 笔发放，%lld 张凭证\n",
 	       (long long)res.programme_periods, (long long)res.entitlements,
 	       (long long)res.payments, (long long)res.transactions);
-	printf("应发 %s 元 = 已发 %s + 在途 %s + 待发 %s + 失败 %s + 已取消 %s 元；借贷平衡\n",
-	       a, b, p, u, f, x);
+	printf("应发 %s 元 = 已发 %s + 在途 %s + 待发 %s + 失败 %s + 已取消 %s 元；借贷平衡\n", a,
+	       b, p, u, f, x);
 out:
 	db_close(db);
 	return ret;
@@ -406,12 +380,9 @@ out:
 int cli_subsidy_beneficiary_list(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},
-		{"unmask", no_argument, NULL, 'u'},
-		{"key", required_argument, NULL, 'k'},
-		{"format", required_argument, NULL, 'f'},
-		{"limit", required_argument, NULL, 'l'},
-		{NULL, 0, NULL, 0},
+	    {"db", required_argument, NULL, 'd'},    {"unmask", no_argument, NULL, 'u'},
+	    {"key", required_argument, NULL, 'k'},   {"format", required_argument, NULL, 'f'},
+	    {"limit", required_argument, NULL, 'l'}, {NULL, 0, NULL, 0},
 	};
 	const unsigned allowed = 1u << CLI_TEXT | 1u << CLI_CSV;
 	enum cli_format format = CLI_TEXT;
@@ -442,19 +413,17 @@ int cli_subsidy_beneficiary_list(int argc, char **argv)
 				return ERR_USAGE;
 			break;
 		case 'l':
-			if (cli_parse_long("--limit", optarg, 0, 1000000000L,
-					   &limit))
+			if (cli_parse_long("--limit", optarg, 0, 1000000000L, &limit))
 				return ERR_USAGE;
 			break;
 		default:
-			return cli_usage_error("subsidy beneficiary list",
-					       BEN_LIST_USAGE, "无效的选项");
+			return cli_usage_error("subsidy beneficiary list", BEN_LIST_USAGE,
+					       "无效的选项");
 		}
 	}
 	if (optind != argc)
-		return cli_usage_error("subsidy beneficiary list",
-				       BEN_LIST_USAGE, "多余的参数 '%s'",
-				       argv[optind]);
+		return cli_usage_error("subsidy beneficiary list", BEN_LIST_USAGE,
+				       "多余的参数 '%s'", argv[optind]);
 	ret = cli_open_db(dbpath, &db);
 	if (ret)
 		return ret;
@@ -499,51 +468,42 @@ int cli_subsidy_beneficiary_list(int argc, char **argv)
 					 (size_t)sqlite3_column_bytes(st, 3),
 					 sqlite3_column_blob(st, 2), idp);
 		if (have_key && sqlite3_column_bytes(st, 7) == PII_HASHBYTES)
-			al = pii_decrypt(&keys, PII_ACCOUNT,
-					 sqlite3_column_blob(st, 8),
+			al = pii_decrypt(&keys, PII_ACCOUNT, sqlite3_column_blob(st, 8),
 					 (size_t)sqlite3_column_bytes(st, 8),
 					 sqlite3_column_blob(st, 7), acp);
 		if (unmask) {
-			snprintf(idout, sizeof(idout), "%s",
-				 il >= 0 ? idp : "（无法解密）");
-			snprintf(acout, sizeof(acout), "%s",
-				 al >= 0 ? acp : "（无法解密）");
+			snprintf(idout, sizeof(idout), "%s", il >= 0 ? idp : "（无法解密）");
+			snprintf(acout, sizeof(acout), "%s", al >= 0 ? acp : "（无法解密）");
 			snprintf(nameout, sizeof(nameout), "%s", name);
 		} else {
 			if (il >= 0)
 				mask_id(idp, (size_t)il, idout, sizeof(idout));
 			else
-				snprintf(idout, sizeof(idout), "%s",
-					 "******************");
+				snprintf(idout, sizeof(idout), "%s", "******************");
 			if (al >= 0)
-				mask_account(acp, (size_t)al, acout,
-					     sizeof(acout));
+				mask_account(acp, (size_t)al, acout, sizeof(acout));
 			else {
-				const char *l4 =
-					(const char *)sqlite3_column_text(st, 9);
-				snprintf(acout, sizeof(acout), "************%s",
-					 l4 ? l4 : "****");
+				const char *l4 = (const char *)sqlite3_column_text(st, 9);
+				snprintf(acout, sizeof(acout), "************%s", l4 ? l4 : "****");
 			}
 			mask_name(name, strlen(name), nameout, sizeof(nameout));
 		}
 		memset(idp, 0, sizeof(idp));
 		memset(acp, 0, sizeof(acp));
-		date_format(date_from_days((int32_t)sqlite3_column_int(st, 5)),
-			    birth, sizeof(birth));
+		date_format(date_from_days((int32_t)sqlite3_column_int(st, 5)), birth,
+			    sizeof(birth));
 		if (format == CLI_TEXT) {
 			printf("%lld\t%s\t%s\t%s\t%s\t%s\t%s\n",
-			       (long long)sqlite3_column_int64(st, 0), nameout,
-			       idout, sqlite3_column_int(st, 4) ? "女" : "男",
-			       birth, sqlite3_column_text(st, 6), acout);
+			       (long long)sqlite3_column_int64(st, 0), nameout, idout,
+			       sqlite3_column_int(st, 4) ? "女" : "男", birth,
+			       sqlite3_column_text(st, 6), acout);
 		} else {
 			buf_reset(&line);
-			if (buf_printf(&line, "%lld,",
-				       (long long)sqlite3_column_int64(st, 0)) ||
+			if (buf_printf(&line, "%lld,", (long long)sqlite3_column_int64(st, 0)) ||
 			    csv_write_field(&line, nameout, strlen(nameout)) ||
 			    buf_printf(&line, ",%s,%s,%s,%s,%s\n", idout,
-				       sqlite3_column_int(st, 4) ? "F" : "M",
-				       birth, sqlite3_column_text(st, 6),
-				       acout)) {
+				       sqlite3_column_int(st, 4) ? "F" : "M", birth,
+				       sqlite3_column_text(st, 6), acout)) {
 				error_set(&err, ERR_NOMEM, "内存不足");
 				ret = cli_fail(&err);
 				goto done;

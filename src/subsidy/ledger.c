@@ -17,11 +17,11 @@
 #include <time.h>
 
 static const char *const account_names[LEDGER_NACCOUNTS] = {
-	"entitled", "unpaid", "pending", "paid", "failed", "cancelled",
+    "entitled", "unpaid", "pending", "paid", "failed", "cancelled",
 };
 
 static const char *const account_labels[LEDGER_NACCOUNTS] = {
-	"应发", "待发", "在途", "已发", "失败", "已取消",
+    "应发", "待发", "在途", "已发", "失败", "已取消",
 };
 
 const char *ledger_account_name(enum ledger_account a)
@@ -68,8 +68,8 @@ static int entries_balance(const struct ledger_entry *e, size_t n)
 		    (unsigned)e[i].account >= LEDGER_NACCOUNTS)
 			return 0;
 		for (j = 0; j < n; j++) {
-			if (e[j].programme_id == e[i].programme_id &&
-			    e[j].period && strcmp(e[j].period, e[i].period) == 0)
+			if (e[j].programme_id == e[i].programme_id && e[j].period &&
+			    strcmp(e[j].period, e[i].period) == 0)
 				sum += e[j].amount_fen;
 		}
 		if (sum != 0)
@@ -78,9 +78,8 @@ static int entries_balance(const struct ledger_entry *e, size_t n)
 	return 1;
 }
 
-int ledger_post(struct db *db, const char *kind, const char *ref,
-		const struct ledger_entry *e, size_t n, int64_t *txn_id,
-		struct error *err)
+int ledger_post(struct db *db, const char *kind, const char *ref, const struct ledger_entry *e,
+		size_t n, int64_t *txn_id, struct error *err)
 {
 	sqlite3_stmt *st = NULL;
 	char now[32];
@@ -89,12 +88,11 @@ int ledger_post(struct db *db, const char *kind, const char *ref,
 	int rc = ERR_IO;
 
 	if (n == 0 || !entries_balance(e, n))
-		return error_set(err, ERR_INTERNAL,
-				 "账务凭证借贷不平衡（%s %s），未记账", kind, ref);
+		return error_set(err, ERR_INTERNAL, "账务凭证借贷不平衡（%s %s），未记账", kind,
+				 ref);
 	utc_now(now, sizeof(now));
-	if (db_prepare(db,
-		       "INSERT INTO ledger_txn(kind, ref, created_at) VALUES(?, ?, ?)",
-		       &st, err))
+	if (db_prepare(db, "INSERT INTO ledger_txn(kind, ref, created_at) VALUES(?, ?, ?)", &st,
+		       err))
 		return ERR_IO;
 	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, ref, -1, SQLITE_STATIC);
@@ -113,8 +111,7 @@ int ledger_post(struct db *db, const char *kind, const char *ref,
 		goto out;
 	for (i = 0; i < n; i++) {
 		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_text(st, 2, account_names[e[i].account], -1,
-				  SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, account_names[e[i].account], -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 3, e[i].programme_id);
 		sqlite3_bind_text(st, 4, e[i].period, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 5, e[i].amount_fen);
@@ -132,87 +129,76 @@ out:
 	return rc;
 }
 
-int ledger_move(struct db *db, const char *kind, const char *ref,
-		enum ledger_account from, enum ledger_account to,
-		int64_t programme_id, const char *period, int64_t amount_fen,
-		struct error *err)
+int ledger_move(struct db *db, const char *kind, const char *ref, enum ledger_account from,
+		enum ledger_account to, int64_t programme_id, const char *period,
+		int64_t amount_fen, struct error *err)
 {
 	struct ledger_entry e[2];
 
 	if (amount_fen == 0)
 		return 0;
 	if (amount_fen < 0 || from == to)
-		return error_set(err, ERR_INTERNAL, "记账金额或科目无效（%s %s）",
-				 kind, ref);
+		return error_set(err, ERR_INTERNAL, "记账金额或科目无效（%s %s）", kind, ref);
 	e[0] = (struct ledger_entry){from, programme_id, period, -amount_fen};
 	e[1] = (struct ledger_entry){to, programme_id, period, amount_fen};
 	return ledger_post(db, kind, ref, e, 2, NULL, err);
 }
 
-int ledger_post_entitled(struct db *db, const char *ref, int64_t programme_id,
-			 const char *period, int64_t amount_fen,
-			 struct error *err)
+int ledger_post_entitled(struct db *db, const char *ref, int64_t programme_id, const char *period,
+			 int64_t amount_fen, struct error *err)
 {
-	return ledger_move(db, "entitled", ref, LEDGER_ENTITLED, LEDGER_UNPAID,
-			   programme_id, period, amount_fen, err);
+	return ledger_move(db, "entitled", ref, LEDGER_ENTITLED, LEDGER_UNPAID, programme_id,
+			   period, amount_fen, err);
 }
 
-int ledger_post_payment_created(struct db *db, const char *ref,
-				int64_t programme_id, const char *period,
-				int64_t amount_fen, struct error *err)
+int ledger_post_payment_created(struct db *db, const char *ref, int64_t programme_id,
+				const char *period, int64_t amount_fen, struct error *err)
 {
-	return ledger_move(db, "payment_created", ref, LEDGER_UNPAID,
-			   LEDGER_PENDING, programme_id, period, amount_fen,
-			   err);
+	return ledger_move(db, "payment_created", ref, LEDGER_UNPAID, LEDGER_PENDING, programme_id,
+			   period, amount_fen, err);
 }
 
-int ledger_post_paid(struct db *db, const char *ref, int64_t programme_id,
-		     const char *period, int64_t amount_fen, struct error *err)
+int ledger_post_paid(struct db *db, const char *ref, int64_t programme_id, const char *period,
+		     int64_t amount_fen, struct error *err)
 {
-	return ledger_move(db, "paid", ref, LEDGER_PENDING, LEDGER_PAID,
-			   programme_id, period, amount_fen, err);
+	return ledger_move(db, "paid", ref, LEDGER_PENDING, LEDGER_PAID, programme_id, period,
+			   amount_fen, err);
 }
 
-int ledger_post_failed(struct db *db, const char *ref, int64_t programme_id,
-		       const char *period, int64_t amount_fen,
+int ledger_post_failed(struct db *db, const char *ref, int64_t programme_id, const char *period,
+		       int64_t amount_fen, struct error *err)
+{
+	return ledger_move(db, "failed", ref, LEDGER_PENDING, LEDGER_FAILED, programme_id, period,
+			   amount_fen, err);
+}
+
+int ledger_post_reissue(struct db *db, const char *ref, int64_t programme_id, const char *period,
+			int64_t amount_fen, struct error *err)
+{
+	return ledger_move(db, "reissue", ref, LEDGER_FAILED, LEDGER_PENDING, programme_id, period,
+			   amount_fen, err);
+}
+
+int ledger_post_cancel(struct db *db, const char *ref, enum ledger_account from,
+		       int64_t programme_id, const char *period, int64_t amount_fen,
 		       struct error *err)
 {
-	return ledger_move(db, "failed", ref, LEDGER_PENDING, LEDGER_FAILED,
-			   programme_id, period, amount_fen, err);
-}
-
-int ledger_post_reissue(struct db *db, const char *ref, int64_t programme_id,
-			const char *period, int64_t amount_fen,
-			struct error *err)
-{
-	return ledger_move(db, "reissue", ref, LEDGER_FAILED, LEDGER_PENDING,
-			   programme_id, period, amount_fen, err);
-}
-
-int ledger_post_cancel(struct db *db, const char *ref,
-		       enum ledger_account from, int64_t programme_id,
-		       const char *period, int64_t amount_fen,
-		       struct error *err)
-{
-	if (from != LEDGER_UNPAID && from != LEDGER_PENDING &&
-	    from != LEDGER_FAILED)
+	if (from != LEDGER_UNPAID && from != LEDGER_PENDING && from != LEDGER_FAILED)
 		return error_set(err, ERR_INTERNAL, "不能从科目 %s 取消",
 				 ledger_account_name(from));
-	return ledger_move(db, "cancel", ref, from, LEDGER_CANCELLED,
-			   programme_id, period, amount_fen, err);
+	return ledger_move(db, "cancel", ref, from, LEDGER_CANCELLED, programme_id, period,
+			   amount_fen, err);
 }
 
-int ledger_post_reversed(struct db *db, const char *ref, int64_t programme_id,
-			 const char *period, int64_t amount_fen,
-			 struct error *err)
+int ledger_post_reversed(struct db *db, const char *ref, int64_t programme_id, const char *period,
+			 int64_t amount_fen, struct error *err)
 {
-	return ledger_move(db, "reversed", ref, LEDGER_PAID, LEDGER_FAILED,
-			   programme_id, period, amount_fen, err);
+	return ledger_move(db, "reversed", ref, LEDGER_PAID, LEDGER_FAILED, programme_id, period,
+			   amount_fen, err);
 }
 
-int ledger_balances(struct db *db,
-		    int (*fn)(void *ctx, const struct ledger_balance *b),
-		    void *ctx, struct error *err)
+int ledger_balances(struct db *db, int (*fn)(void *ctx, const struct ledger_balance *b), void *ctx,
+		    struct error *err)
 {
 	sqlite3_stmt *st = NULL;
 	struct ledger_balance b;
@@ -237,8 +223,7 @@ int ledger_balances(struct db *db,
 			code = "";
 		if (!period)
 			period = "";
-		if (have && (b.programme_id != pid ||
-			     strcmp(b.period, period) != 0)) {
+		if (have && (b.programme_id != pid || strcmp(b.period, period) != 0)) {
 			rc = fn(ctx, &b);
 			if (rc)
 				goto out;
@@ -247,13 +232,11 @@ int ledger_balances(struct db *db,
 		if (!have) {
 			memset(&b, 0, sizeof(b));
 			b.programme_id = pid;
-			snprintf(b.programme_code, sizeof(b.programme_code), "%s",
-				 code);
+			snprintf(b.programme_code, sizeof(b.programme_code), "%s", code);
 			snprintf(b.period, sizeof(b.period), "%s", period);
 			have = 1;
 		}
-		if (account_from_name((const char *)sqlite3_column_text(st, 3),
-				      &a) == 0)
+		if (account_from_name((const char *)sqlite3_column_text(st, 3), &a) == 0)
 			b.fen[a] = sqlite3_column_int64(st, 4);
 	}
 	if (step != SQLITE_DONE) {
@@ -278,7 +261,7 @@ struct check {
 };
 
 static void violation(struct check *c, const char *code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static void violation(struct check *c, const char *code, const char *fmt, ...)
 {
@@ -294,8 +277,7 @@ static void violation(struct check *c, const char *code, const char *fmt, ...)
 }
 
 /* Run a query and hand each row to fn; ERR_IO on database failure. */
-static int each_row(struct check *c, const char *sql,
-		    void (*fn)(struct check *c, sqlite3_stmt *st))
+static int each_row(struct check *c, const char *sql, void (*fn)(struct check *c, sqlite3_stmt *st))
 {
 	sqlite3_stmt *st;
 	int step;
@@ -321,17 +303,15 @@ static void on_unbalanced_txn(struct check *c, sqlite3_stmt *st)
 {
 	violation(c, "unbalanced_txn",
 		  "账务凭证 %lld（%s，%s）在项目 %s 期间 %s 借贷不平衡：差额 %lld 分",
-		  (long long)sqlite3_column_int64(st, 0), col_text(st, 1),
-		  col_text(st, 2), col_text(st, 3), col_text(st, 4),
-		  (long long)sqlite3_column_int64(st, 5));
+		  (long long)sqlite3_column_int64(st, 0), col_text(st, 1), col_text(st, 2),
+		  col_text(st, 3), col_text(st, 4), (long long)sqlite3_column_int64(st, 5));
 }
 
 static void on_duplicate_identity(struct check *c, sqlite3_stmt *st)
 {
 	violation(c, "duplicate_identity",
 		  "项目 %s 期间 %s 人员 %lld 有 %lld 条应发记录（同一发放身份重复）",
-		  col_text(st, 0), col_text(st, 1),
-		  (long long)sqlite3_column_int64(st, 2),
+		  col_text(st, 0), col_text(st, 1), (long long)sqlite3_column_int64(st, 2),
 		  (long long)sqlite3_column_int64(st, 3));
 }
 
@@ -339,18 +319,15 @@ static void on_double_live(struct check *c, sqlite3_stmt *st)
 {
 	violation(c, "double_payment",
 		  "应发记录 %lld（项目 %s 期间 %s）有 %lld 笔在途或已发的发放（重复发放）",
-		  (long long)sqlite3_column_int64(st, 0), col_text(st, 1),
-		  col_text(st, 2), (long long)sqlite3_column_int64(st, 3));
+		  (long long)sqlite3_column_int64(st, 0), col_text(st, 1), col_text(st, 2),
+		  (long long)sqlite3_column_int64(st, 3));
 }
 
 static void on_amount_mismatch(struct check *c, sqlite3_stmt *st)
 {
-	violation(c, "payment_amount",
-		  "发放记录 %lld 金额 %lld 分与应发记录 %lld 的 %lld 分不符",
-		  (long long)sqlite3_column_int64(st, 0),
-		  (long long)sqlite3_column_int64(st, 1),
-		  (long long)sqlite3_column_int64(st, 2),
-		  (long long)sqlite3_column_int64(st, 3));
+	violation(c, "payment_amount", "发放记录 %lld 金额 %lld 分与应发记录 %lld 的 %lld 分不符",
+		  (long long)sqlite3_column_int64(st, 0), (long long)sqlite3_column_int64(st, 1),
+		  (long long)sqlite3_column_int64(st, 2), (long long)sqlite3_column_int64(st, 3));
 }
 
 /* Balances from the postings and from the rows, per programme-period. */
@@ -370,39 +347,33 @@ static void compare_pp(struct check *c, const struct pp *p)
 
 	c->res->programme_periods++;
 	for (i = 0; i < LEDGER_NACCOUNTS; i++)
-		c->res->fen[i] += i == LEDGER_ENTITLED ? -p->ledger[i]
-						       : p->ledger[i];
+		c->res->fen[i] += i == LEDGER_ENTITLED ? -p->ledger[i] : p->ledger[i];
 	for (i = 1; i < LEDGER_NACCOUNTS; i++) {
 		sum += p->ledger[i];
 		if (p->ledger[i] < 0)
-			violation(c, "negative_balance",
-				  "项目 %s 期间 %s 的%s余额为负：%lld 分",
-				  p->code, p->period, account_labels[i],
-				  (long long)p->ledger[i]);
+			violation(c, "negative_balance", "项目 %s 期间 %s 的%s余额为负：%lld 分",
+				  p->code, p->period, account_labels[i], (long long)p->ledger[i]);
 	}
 	if (-p->ledger[LEDGER_ENTITLED] != sum)
 		violation(c, "not_conserved",
-			  "项目 %s 期间 %s 应发 %lld 分不等于 已发 %lld + 在途 %lld + 待发 %lld + 失败 %lld + 已取消 %lld 分",
-			  p->code, p->period,
-			  (long long)-p->ledger[LEDGER_ENTITLED],
-			  (long long)p->ledger[LEDGER_PAID],
-			  (long long)p->ledger[LEDGER_PENDING],
-			  (long long)p->ledger[LEDGER_UNPAID],
-			  (long long)p->ledger[LEDGER_FAILED],
+			  "项目 %s 期间 %s 应发 %lld 分不等于 已发 %lld + 在途 %lld + 待发 %lld + "
+			  "失败 %lld + 已取消 %lld 分",
+			  p->code, p->period, (long long)-p->ledger[LEDGER_ENTITLED],
+			  (long long)p->ledger[LEDGER_PAID], (long long)p->ledger[LEDGER_PENDING],
+			  (long long)p->ledger[LEDGER_UNPAID], (long long)p->ledger[LEDGER_FAILED],
 			  (long long)p->ledger[LEDGER_CANCELLED]);
 	if (-p->ledger[LEDGER_ENTITLED] != p->rows[LEDGER_ENTITLED])
 		violation(c, "entitled_rows",
-			  "项目 %s 期间 %s 账上应发 %lld 分，应发记录合计 %lld 分，不符",
-			  p->code, p->period,
-			  (long long)-p->ledger[LEDGER_ENTITLED],
+			  "项目 %s 期间 %s 账上应发 %lld 分，应发记录合计 %lld 分，不符", p->code,
+			  p->period, (long long)-p->ledger[LEDGER_ENTITLED],
 			  (long long)p->rows[LEDGER_ENTITLED]);
 	for (i = 1; i < LEDGER_NACCOUNTS; i++) {
 		if (p->ledger[i] != p->rows[i])
-			violation(c, "account_rows",
-				  "项目 %s 期间 %s 账上%s %lld 分，按应发和发放记录为 %lld 分，不符",
-				  p->code, p->period, account_labels[i],
-				  (long long)p->ledger[i],
-				  (long long)p->rows[i]);
+			violation(
+			    c, "account_rows",
+			    "项目 %s 期间 %s 账上%s %lld 分，按应发和发放记录为 %lld 分，不符",
+			    p->code, p->period, account_labels[i], (long long)p->ledger[i],
+			    (long long)p->rows[i]);
 	}
 }
 
@@ -413,31 +384,30 @@ static void compare_pp(struct check *c, const struct pp *p)
 static int check_accounts(struct check *c)
 {
 	static const char *const ledger_sql =
-		"SELECT e.programme_id, p.code, e.period, e.account,"
-		" SUM(e.amount_fen)"
-		" FROM ledger_entry e JOIN programme p ON p.id = e.programme_id"
-		" GROUP BY e.programme_id, p.code, e.period, e.account"
-		" ORDER BY p.code, e.period";
+	    "SELECT e.programme_id, p.code, e.period, e.account,"
+	    " SUM(e.amount_fen)"
+	    " FROM ledger_entry e JOIN programme p ON p.id = e.programme_id"
+	    " GROUP BY e.programme_id, p.code, e.period, e.account"
+	    " ORDER BY p.code, e.period";
 	/* State of each entitlement: see the contract in ledger.h. */
 	static const char *const rows_sql =
-		"SELECT t.programme_id, p.code, t.period, t.state,"
-		" SUM(t.amount_fen), COUNT(*)"
-		" FROM (SELECT n.programme_id, n.period, n.amount_fen,"
-		"  CASE WHEN y.status IS NOT NULL THEN y.status"
-		"       WHEN n.status = 'cancelled' THEN 'cancelled'"
-		"       ELSE 'unpaid' END AS state"
-		"  FROM entitlement n LEFT JOIN payment y ON y.entitlement_id = n.id"
-		"   AND y.attempt = (SELECT MAX(z.attempt) FROM payment z"
-		"                    WHERE z.entitlement_id = n.id)) t"
-		" JOIN programme p ON p.id = t.programme_id"
-		" GROUP BY t.programme_id, p.code, t.period, t.state"
-		" ORDER BY p.code, t.period";
+	    "SELECT t.programme_id, p.code, t.period, t.state,"
+	    " SUM(t.amount_fen), COUNT(*)"
+	    " FROM (SELECT n.programme_id, n.period, n.amount_fen,"
+	    "  CASE WHEN y.status IS NOT NULL THEN y.status"
+	    "       WHEN n.status = 'cancelled' THEN 'cancelled'"
+	    "       ELSE 'unpaid' END AS state"
+	    "  FROM entitlement n LEFT JOIN payment y ON y.entitlement_id = n.id"
+	    "   AND y.attempt = (SELECT MAX(z.attempt) FROM payment z"
+	    "                    WHERE z.entitlement_id = n.id)) t"
+	    " JOIN programme p ON p.id = t.programme_id"
+	    " GROUP BY t.programme_id, p.code, t.period, t.state"
+	    " ORDER BY p.code, t.period";
 	sqlite3_stmt *a = NULL, *b = NULL;
 	int sa, sb, rc = ERR_IO;
 	struct pp cur;
 
-	if (db_prepare(c->db, ledger_sql, &a, c->err) ||
-	    db_prepare(c->db, rows_sql, &b, c->err))
+	if (db_prepare(c->db, ledger_sql, &a, c->err) || db_prepare(c->db, rows_sql, &b, c->err))
 		goto out;
 	sa = sqlite3_step(a);
 	sb = sqlite3_step(b);
@@ -464,11 +434,9 @@ static int check_accounts(struct check *c)
 		}
 		memset(&cur, 0, sizeof(cur));
 		snprintf(cur.code, sizeof(cur.code), "%s", cmp <= 0 ? ka : kb);
-		snprintf(cur.period, sizeof(cur.period), "%s",
-			 cmp <= 0 ? pa : pb);
+		snprintf(cur.period, sizeof(cur.period), "%s", cmp <= 0 ? pa : pb);
 		/* Consume every row of this programme-period on each side. */
-		while (cmp <= 0 && sa == SQLITE_ROW &&
-		       strcmp(col_text(a, 1), cur.code) == 0 &&
+		while (cmp <= 0 && sa == SQLITE_ROW && strcmp(col_text(a, 1), cur.code) == 0 &&
 		       strcmp(col_text(a, 2), cur.period) == 0) {
 			enum ledger_account acc;
 
@@ -477,14 +445,12 @@ static int check_accounts(struct check *c)
 			cur.seen_ledger = 1;
 			sa = sqlite3_step(a);
 		}
-		while (cmp >= 0 && sb == SQLITE_ROW &&
-		       strcmp(col_text(b, 1), cur.code) == 0 &&
+		while (cmp >= 0 && sb == SQLITE_ROW && strcmp(col_text(b, 1), cur.code) == 0 &&
 		       strcmp(col_text(b, 2), cur.period) == 0) {
 			enum ledger_account acc;
 			int64_t fen = sqlite3_column_int64(b, 4);
 
-			if (account_from_name(col_text(b, 3), &acc) == 0 &&
-			    acc != LEDGER_ENTITLED)
+			if (account_from_name(col_text(b, 3), &acc) == 0 && acc != LEDGER_ENTITLED)
 				cur.rows[acc] += fen;
 			cur.rows[LEDGER_ENTITLED] += fen;
 			c->res->entitlements += sqlite3_column_int64(b, 5);
@@ -504,17 +470,14 @@ out:
 	return rc;
 }
 
-int ledger_check(struct db *db,
-		 void (*report)(void *ctx, const char *code, const char *msg),
+int ledger_check(struct db *db, void (*report)(void *ctx, const char *code, const char *msg),
 		 void *ctx, struct ledger_check_result *res, struct error *err)
 {
 	struct check c = {db, report, ctx, res, err};
 
 	memset(res, 0, sizeof(*res));
-	if (db_int(db, "SELECT COUNT(*) FROM ledger_txn", &res->transactions,
-		   err) ||
-	    db_int(db, "SELECT COUNT(*) FROM ledger_entry", &res->entries,
-		   err) ||
+	if (db_int(db, "SELECT COUNT(*) FROM ledger_txn", &res->transactions, err) ||
+	    db_int(db, "SELECT COUNT(*) FROM ledger_entry", &res->entries, err) ||
 	    db_int(db, "SELECT COUNT(*) FROM payment", &res->payments, err))
 		return ERR_IO;
 	/* Debits = credits in every transaction, per programme-period, and

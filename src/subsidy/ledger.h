@@ -75,8 +75,8 @@ const char *ledger_account_label(enum ledger_account a);
 struct ledger_entry {
 	enum ledger_account account;
 	int64_t programme_id;
-	const char *period;     /* canonical period text of the programme-period */
-	int64_t amount_fen;     /* debit > 0, credit < 0, never 0 */
+	const char *period; /* canonical period text of the programme-period */
+	int64_t amount_fen; /* debit > 0, credit < 0, never 0 */
 };
 
 /*
@@ -86,43 +86,35 @@ struct ledger_entry {
  * otherwise ERR_INTERNAL and nothing is written. *txn_id (may be NULL) gets
  * the new transaction's id. Call inside the caller's transaction.
  */
-int ledger_post(struct db *db, const char *kind, const char *ref,
-		const struct ledger_entry *e, size_t n, int64_t *txn_id,
-		struct error *err);
+int ledger_post(struct db *db, const char *kind, const char *ref, const struct ledger_entry *e,
+		size_t n, int64_t *txn_id, struct error *err);
 
 /*
  * Move amount_fen (> 0) of one programme-period from account `from` to
  * account `to` (credit from, debit to) as one transaction. amount_fen == 0
  * posts nothing and returns 0 (so callers can post aggregates blindly).
  */
-int ledger_move(struct db *db, const char *kind, const char *ref,
-		enum ledger_account from, enum ledger_account to,
-		int64_t programme_id, const char *period, int64_t amount_fen,
-		struct error *err);
+int ledger_move(struct db *db, const char *kind, const char *ref, enum ledger_account from,
+		enum ledger_account to, int64_t programme_id, const char *period,
+		int64_t amount_fen, struct error *err);
 
 /* The named events; each is ledger_move with the accounts above. */
-int ledger_post_entitled(struct db *db, const char *ref, int64_t programme_id,
-			 const char *period, int64_t amount_fen,
-			 struct error *err);
-int ledger_post_payment_created(struct db *db, const char *ref,
-				int64_t programme_id, const char *period,
-				int64_t amount_fen, struct error *err);
-int ledger_post_paid(struct db *db, const char *ref, int64_t programme_id,
-		     const char *period, int64_t amount_fen, struct error *err);
-int ledger_post_failed(struct db *db, const char *ref, int64_t programme_id,
-		       const char *period, int64_t amount_fen,
-		       struct error *err);
-int ledger_post_reissue(struct db *db, const char *ref, int64_t programme_id,
-			const char *period, int64_t amount_fen,
-			struct error *err);
+int ledger_post_entitled(struct db *db, const char *ref, int64_t programme_id, const char *period,
+			 int64_t amount_fen, struct error *err);
+int ledger_post_payment_created(struct db *db, const char *ref, int64_t programme_id,
+				const char *period, int64_t amount_fen, struct error *err);
+int ledger_post_paid(struct db *db, const char *ref, int64_t programme_id, const char *period,
+		     int64_t amount_fen, struct error *err);
+int ledger_post_failed(struct db *db, const char *ref, int64_t programme_id, const char *period,
+		       int64_t amount_fen, struct error *err);
+int ledger_post_reissue(struct db *db, const char *ref, int64_t programme_id, const char *period,
+			int64_t amount_fen, struct error *err);
 /* from: LEDGER_UNPAID, LEDGER_PENDING or LEDGER_FAILED (else ERR_INTERNAL). */
-int ledger_post_cancel(struct db *db, const char *ref,
-		       enum ledger_account from, int64_t programme_id,
-		       const char *period, int64_t amount_fen,
+int ledger_post_cancel(struct db *db, const char *ref, enum ledger_account from,
+		       int64_t programme_id, const char *period, int64_t amount_fen,
 		       struct error *err);
-int ledger_post_reversed(struct db *db, const char *ref, int64_t programme_id,
-			 const char *period, int64_t amount_fen,
-			 struct error *err);
+int ledger_post_reversed(struct db *db, const char *ref, int64_t programme_id, const char *period,
+			 int64_t amount_fen, struct error *err);
 
 /* The totals of one programme-period as the ledger has them. */
 struct ledger_balance {
@@ -137,9 +129,8 @@ struct ledger_balance {
  * code and period; calls fn for each (stop early by returning non-zero,
  * which ledger_balances then returns).
  */
-int ledger_balances(struct db *db,
-		    int (*fn)(void *ctx, const struct ledger_balance *b),
-		    void *ctx, struct error *err);
+int ledger_balances(struct db *db, int (*fn)(void *ctx, const struct ledger_balance *b), void *ctx,
+		    struct error *err);
 
 /* What ledger_check found. */
 struct ledger_check_result {
@@ -148,7 +139,7 @@ struct ledger_check_result {
 	int64_t programme_periods;
 	int64_t entitlements;
 	int64_t payments;
-	int64_t fen[LEDGER_NACCOUNTS];  /* totals over all programme-periods */
+	int64_t fen[LEDGER_NACCOUNTS]; /* totals over all programme-periods */
 	int64_t violations;
 };
 
@@ -168,8 +159,7 @@ struct ledger_check_result {
  * amounts) and counted in res->violations. Returns 0 when the check ran
  * (whatever it found), ERR_IO when the database failed.
  */
-int ledger_check(struct db *db,
-		 void (*report)(void *ctx, const char *code, const char *msg),
+int ledger_check(struct db *db, void (*report)(void *ctx, const char *code, const char *msg),
 		 void *ctx, struct ledger_check_result *res, struct error *err);
 
 #endif

@@ -27,8 +27,7 @@ int pii_init(struct error *err)
 	return 0;
 }
 
-int pii_key_path(const char *opt, const char *db_path, char *out, size_t n,
-		 struct error *err)
+int pii_key_path(const char *opt, const char *db_path, char *out, size_t n, struct error *err)
 {
 	const char *env = getenv("MINSHENG_KEY");
 	int len;
@@ -44,8 +43,7 @@ int pii_key_path(const char *opt, const char *db_path, char *out, size_t n,
 	return 0;
 }
 
-static int parse_hex_line(const char *line, const char *word,
-			  unsigned char out[PII_KEYBYTES])
+static int parse_hex_line(const char *line, const char *word, unsigned char out[PII_KEYBYTES])
 {
 	size_t wl = strlen(word);
 	size_t bin_len = 0;
@@ -53,37 +51,32 @@ static int parse_hex_line(const char *line, const char *word,
 
 	if (strncmp(line, word, wl) != 0 || line[wl] != ' ')
 		return -1;
-	if (sodium_hex2bin(out, PII_KEYBYTES, line + wl + 1,
-			   strlen(line + wl + 1), "\n", &bin_len, &end) != 0 ||
+	if (sodium_hex2bin(out, PII_KEYBYTES, line + wl + 1, strlen(line + wl + 1), "\n", &bin_len,
+			   &end) != 0 ||
 	    bin_len != PII_KEYBYTES)
 		return -1;
 	return 0;
 }
 
-static int keys_read(const char *path, int fd, struct pii_keys *keys,
-		     struct error *err)
+static int keys_read(const char *path, int fd, struct pii_keys *keys, struct error *err)
 {
 	char text[512], *l2, *l3;
 	ssize_t got;
 	struct stat sb;
 
 	if (fstat(fd, &sb) != 0)
-		return error_set(err, ERR_IO, "无法读取密钥文件 '%s'：%s", path,
-				 strerror(errno));
+		return error_set(err, ERR_IO, "无法读取密钥文件 '%s'：%s", path, strerror(errno));
 	if (sb.st_mode & 077)
-		return error_set(err, ERR_INPUT,
-				 "密钥文件 '%s' 的权限过宽（%03o），应为 600",
-				 path, (unsigned)(sb.st_mode & 0777));
+		return error_set(err, ERR_INPUT, "密钥文件 '%s' 的权限过宽（%03o），应为 600", path,
+				 (unsigned)(sb.st_mode & 0777));
 	got = read(fd, text, sizeof(text) - 1);
 	if (got < 0)
-		return error_set(err, ERR_IO, "无法读取密钥文件 '%s'：%s", path,
-				 strerror(errno));
+		return error_set(err, ERR_IO, "无法读取密钥文件 '%s'：%s", path, strerror(errno));
 	text[got] = '\0';
 	l2 = strchr(text, '\n');
 	l3 = l2 ? strchr(l2 + 1, '\n') : NULL;
 	if (strncmp(text, "minsheng-key 1\n", 15) != 0 || !l2 || !l3 ||
-	    parse_hex_line(l2 + 1, "enc", keys->enc) ||
-	    parse_hex_line(l3 + 1, "mac", keys->mac)) {
+	    parse_hex_line(l2 + 1, "enc", keys->enc) || parse_hex_line(l3 + 1, "mac", keys->mac)) {
 		sodium_memzero(text, sizeof(text));
 		return error_set(err, ERR_INPUT, "密钥文件 '%s' 格式无效", path);
 	}
@@ -98,41 +91,35 @@ static int keys_read(const char *path, int fd, struct pii_keys *keys,
  * Returns 0, or EEXIST-style -1 when another process linked first (the
  * caller then reads that file).
  */
-static int keys_create(const char *path, struct pii_keys *keys, int *raced,
-		       struct error *err)
+static int keys_create(const char *path, struct pii_keys *keys, int *raced, struct error *err)
 {
 	char text[256], ehex[2 * PII_KEYBYTES + 1], mhex[2 * PII_KEYBYTES + 1];
 	char tmp[4200];
 	int fd, len, rc = 0;
 
 	*raced = 0;
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp%ld", path, (long)getpid()) >=
-	    (int)sizeof(tmp))
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp%ld", path, (long)getpid()) >= (int)sizeof(tmp))
 		return error_set(err, ERR_USAGE, "密钥文件路径过长");
 	unlink(tmp);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return error_set(err, ERR_IO, "无法创建密钥文件 '%s'：%s", path,
-				 strerror(errno));
+		return error_set(err, ERR_IO, "无法创建密钥文件 '%s'：%s", path, strerror(errno));
 	randombytes_buf(keys->enc, sizeof(keys->enc));
 	randombytes_buf(keys->mac, sizeof(keys->mac));
 	sodium_bin2hex(ehex, sizeof(ehex), keys->enc, sizeof(keys->enc));
 	sodium_bin2hex(mhex, sizeof(mhex), keys->mac, sizeof(keys->mac));
-	len = snprintf(text, sizeof(text), "minsheng-key 1\nenc %s\nmac %s\n",
-		       ehex, mhex);
+	len = snprintf(text, sizeof(text), "minsheng-key 1\nenc %s\nmac %s\n", ehex, mhex);
 	/* umask can only remove bits, but say 0600 explicitly anyway. */
-	if (fchmod(fd, 0600) != 0 || write(fd, text, (size_t)len) != len ||
-	    fsync(fd) != 0) {
-		rc = error_set(err, ERR_IO, "无法写入密钥文件 '%s'：%s", path,
-			       strerror(errno));
+	if (fchmod(fd, 0600) != 0 || write(fd, text, (size_t)len) != len || fsync(fd) != 0) {
+		rc = error_set(err, ERR_IO, "无法写入密钥文件 '%s'：%s", path, strerror(errno));
 	}
 	close(fd);
 	if (!rc && link(tmp, path) != 0) {
 		if (errno == EEXIST)
 			*raced = 1;
 		else
-			rc = error_set(err, ERR_IO, "无法创建密钥文件 '%s'：%s",
-				       path, strerror(errno));
+			rc = error_set(err, ERR_IO, "无法创建密钥文件 '%s'：%s", path,
+				       strerror(errno));
 	}
 	unlink(tmp);
 	sodium_memzero(text, sizeof(text));
@@ -141,8 +128,7 @@ static int keys_create(const char *path, struct pii_keys *keys, int *raced,
 	return rc;
 }
 
-int pii_keys_load(const char *path, int create, struct pii_keys *keys,
-		  struct error *err)
+int pii_keys_load(const char *path, int create, struct pii_keys *keys, struct error *err)
 {
 	int fd, rc;
 
@@ -160,10 +146,11 @@ int pii_keys_load(const char *path, int create, struct pii_keys *keys,
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return error_set(err, ERR_INPUT,
-					 "找不到密钥文件 '%s'（需要可读的密钥文件才能查看或写入完整证件号和账号）",
+					 "找不到密钥文件 "
+					 "'%s'（需要可读的密钥文件才能查看或写入完整证件号和账号）",
 					 path);
-		return error_set(err, ERR_INPUT, "无法读取密钥文件 '%s'：%s",
-				 path, strerror(errno));
+		return error_set(err, ERR_INPUT, "无法读取密钥文件 '%s'：%s", path,
+				 strerror(errno));
 	}
 	rc = keys_read(path, fd, keys, err);
 	close(fd);
@@ -174,12 +161,12 @@ static void key_check(const struct pii_keys *k, unsigned char out[16])
 {
 	static const char label[] = "minsheng key check";
 
-	crypto_generichash(out, 16, (const unsigned char *)label,
-			   sizeof(label) - 1, k->mac, sizeof(k->mac));
+	crypto_generichash(out, 16, (const unsigned char *)label, sizeof(label) - 1, k->mac,
+			   sizeof(k->mac));
 }
 
-int pii_open(struct db *db, const char *key_opt, int create,
-	     struct pii_keys *keys, struct error *err)
+int pii_open(struct db *db, const char *key_opt, int create, struct pii_keys *keys,
+	     struct error *err)
 {
 	sqlite3_stmt *st = NULL;
 	unsigned char check[16];
@@ -188,9 +175,7 @@ int pii_open(struct db *db, const char *key_opt, int create,
 
 	if (pii_key_path(key_opt, db_path(db), path, sizeof(path), err))
 		return ERR_USAGE;
-	if (db_prepare(db,
-		       "SELECT value FROM subsidy_meta WHERE name = 'key_check'",
-		       &st, err))
+	if (db_prepare(db, "SELECT value FROM subsidy_meta WHERE name = 'key_check'", &st, err))
 		return ERR_IO;
 	step = sqlite3_step(st);
 	if (step == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 16) {
@@ -211,18 +196,16 @@ int pii_open(struct db *db, const char *key_opt, int create,
 		key_check(keys, mine);
 		if (sodium_memcmp(mine, check, 16) != 0) {
 			pii_keys_wipe(keys);
-			return error_set(err, ERR_INPUT,
-					 "密钥文件 '%s' 与数据库 '%s' 不匹配",
-					 path, db_path(db));
+			return error_set(err, ERR_INPUT, "密钥文件 '%s' 与数据库 '%s' 不匹配", path,
+					 db_path(db));
 		}
 		return 0;
 	}
 	if (!create)
 		return 0;
 	key_check(keys, check);
-	if (db_prepare(db,
-		       "INSERT INTO subsidy_meta(name, value) VALUES('key_check', ?)",
-		       &st, err))
+	if (db_prepare(db, "INSERT INTO subsidy_meta(name, value) VALUES('key_check', ?)", &st,
+		       err))
 		return ERR_IO;
 	sqlite3_bind_blob(st, 1, check, 16, SQLITE_TRANSIENT);
 	step = sqlite3_step(st);
@@ -232,8 +215,8 @@ int pii_open(struct db *db, const char *key_opt, int create,
 	return 0;
 }
 
-void pii_hash(const struct pii_keys *k, enum pii_kind kind, const char *value,
-	      size_t len, unsigned char out[PII_HASHBYTES])
+void pii_hash(const struct pii_keys *k, enum pii_kind kind, const char *value, size_t len,
+	      unsigned char out[PII_HASHBYTES])
 {
 	unsigned char in[1 + 64];
 	crypto_generichash_state s;
@@ -242,8 +225,7 @@ void pii_hash(const struct pii_keys *k, enum pii_kind kind, const char *value,
 		/* one-shot: cheaper than the streaming calls per row */
 		in[0] = (unsigned char)kind;
 		memcpy(in + 1, value, len);
-		crypto_generichash(out, PII_HASHBYTES, in, len + 1, k->mac,
-				   sizeof(k->mac));
+		crypto_generichash(out, PII_HASHBYTES, in, len + 1, k->mac, sizeof(k->mac));
 		return;
 	}
 	in[0] = (unsigned char)kind;
@@ -260,10 +242,8 @@ static void make_nonce(const unsigned char hash[PII_HASHBYTES],
 	memcpy(nonce, hash, PII_HASHBYTES);
 }
 
-size_t pii_encrypt(const struct pii_keys *k, enum pii_kind kind,
-		   const char *value, size_t len,
-		   const unsigned char hash[PII_HASHBYTES],
-		   unsigned char *out)
+size_t pii_encrypt(const struct pii_keys *k, enum pii_kind kind, const char *value, size_t len,
+		   const unsigned char hash[PII_HASHBYTES], unsigned char *out)
 {
 	unsigned char nonce[crypto_aead_xchacha20poly1305_ietf_NPUBBYTES];
 	unsigned char ad = (unsigned char)kind;
@@ -273,16 +253,15 @@ size_t pii_encrypt(const struct pii_keys *k, enum pii_kind kind,
 		return 0;
 	make_nonce(hash, nonce);
 	/* detached layout: the MAC first, then the ciphertext */
-	crypto_aead_xchacha20poly1305_ietf_encrypt_detached(
-		out + PII_OVERHEAD, out, &mlen, (const unsigned char *)value,
-		len, &ad, 1, NULL, nonce, k->enc);
+	crypto_aead_xchacha20poly1305_ietf_encrypt_detached(out + PII_OVERHEAD, out, &mlen,
+							    (const unsigned char *)value, len, &ad,
+							    1, NULL, nonce, k->enc);
 	(void)mlen;
 	return len + PII_OVERHEAD;
 }
 
-long pii_decrypt(const struct pii_keys *k, enum pii_kind kind,
-		 const unsigned char *cipher, size_t len,
-		 const unsigned char hash[PII_HASHBYTES], char *out)
+long pii_decrypt(const struct pii_keys *k, enum pii_kind kind, const unsigned char *cipher,
+		 size_t len, const unsigned char hash[PII_HASHBYTES], char *out)
 {
 	unsigned char nonce[crypto_aead_xchacha20poly1305_ietf_NPUBBYTES];
 	unsigned char ad = (unsigned char)kind;
@@ -292,9 +271,9 @@ long pii_decrypt(const struct pii_keys *k, enum pii_kind kind,
 		return -1;
 	n = len - PII_OVERHEAD;
 	make_nonce(hash, nonce);
-	if (crypto_aead_xchacha20poly1305_ietf_decrypt_detached(
-		    (unsigned char *)out, NULL, cipher + PII_OVERHEAD, n,
-		    cipher, &ad, 1, nonce, k->enc) != 0)
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt_detached((unsigned char *)out, NULL,
+								cipher + PII_OVERHEAD, n, cipher,
+								&ad, 1, nonce, k->enc) != 0)
 		return -1;
 	out[n] = '\0';
 	return (long)n;

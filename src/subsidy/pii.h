@@ -34,8 +34,8 @@ struct error;
 #define PII_MAXCIPHER (PII_MAXPLAIN + PII_OVERHEAD)
 
 enum pii_kind {
-	PII_ID = 'I',       /* 18-character resident ID number */
-	PII_ACCOUNT = 'A',  /* bank account digits */
+	PII_ID = 'I',	   /* 18-character resident ID number */
+	PII_ACCOUNT = 'A', /* bank account digits */
 };
 
 struct pii_keys {
@@ -51,16 +51,14 @@ int pii_init(struct error *err);
  * The key file path: opt if given, else $MINSHENG_KEY, else db_path +
  * ".key". Writes into out (n bytes); ERR_USAGE when it does not fit.
  */
-int pii_key_path(const char *opt, const char *db_path, char *out, size_t n,
-		 struct error *err);
+int pii_key_path(const char *opt, const char *db_path, char *out, size_t n, struct error *err);
 
 /*
  * Read the key file at path. When it does not exist and create is true, a
  * new one is written (O_EXCL, mode 0600) with fresh random keys. A key
  * file readable or writable by group or others is refused (ERR_INPUT).
  */
-int pii_keys_load(const char *path, int create, struct pii_keys *keys,
-		  struct error *err);
+int pii_keys_load(const char *path, int create, struct pii_keys *keys, struct error *err);
 
 /*
  * Load the keys for db and bind them to it: the first time, the key's
@@ -70,22 +68,20 @@ int pii_keys_load(const char *path, int create, struct pii_keys *keys,
  * a write transaction when it may store the fingerprint; it does not begin
  * one itself.
  */
-int pii_open(struct db *db, const char *key_opt, int create,
-	     struct pii_keys *keys, struct error *err);
+int pii_open(struct db *db, const char *key_opt, int create, struct pii_keys *keys,
+	     struct error *err);
 
 /* Keyed hash (16 bytes) of value[0..len) of the given kind. */
-void pii_hash(const struct pii_keys *k, enum pii_kind kind, const char *value,
-	      size_t len, unsigned char out[PII_HASHBYTES]);
+void pii_hash(const struct pii_keys *k, enum pii_kind kind, const char *value, size_t len,
+	      unsigned char out[PII_HASHBYTES]);
 
 /*
  * Encrypt value[0..len) (len <= PII_MAXPLAIN) with hash as its synthetic
  * nonce (the pii_hash of the same value). Writes len + PII_OVERHEAD bytes
  * to out and returns that count, or 0 when len is too long.
  */
-size_t pii_encrypt(const struct pii_keys *k, enum pii_kind kind,
-		   const char *value, size_t len,
-		   const unsigned char hash[PII_HASHBYTES],
-		   unsigned char *out);
+size_t pii_encrypt(const struct pii_keys *k, enum pii_kind kind, const char *value, size_t len,
+		   const unsigned char hash[PII_HASHBYTES], unsigned char *out);
 
 /*
  * Decrypt a ciphertext made by pii_encrypt (hash: the row's stored hash)
@@ -93,9 +89,8 @@ size_t pii_encrypt(const struct pii_keys *k, enum pii_kind kind,
  * plaintext length, or -1 when authentication fails (wrong key, tampered
  * or swapped value).
  */
-long pii_decrypt(const struct pii_keys *k, enum pii_kind kind,
-		 const unsigned char *cipher, size_t len,
-		 const unsigned char hash[PII_HASHBYTES], char *out);
+long pii_decrypt(const struct pii_keys *k, enum pii_kind kind, const unsigned char *cipher,
+		 size_t len, const unsigned char hash[PII_HASHBYTES], char *out);
 
 /* Wipe keys from memory. */
 void pii_keys_wipe(struct pii_keys *k);

@@ -14,10 +14,10 @@
 #include <string.h>
 
 static const char *const freq_names[] = {
-	NULL, "monthly", "quarterly", "yearly", "once",
+    NULL, "monthly", "quarterly", "yearly", "once",
 };
 static const char *const freq_labels[] = {
-	NULL, "按月", "按季", "按年", "一次性",
+    NULL, "按月", "按季", "按年", "一次性",
 };
 
 const char *programme_frequency_name(enum programme_frequency f)
@@ -79,8 +79,8 @@ static bool code_ok(const char *s, size_t len)
 	for (i = 0; i < len; i++) {
 		char c = s[i];
 
-		if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
-		      (c >= 'a' && c <= 'z') || c == '-' || c == '_' || c == '.'))
+		if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		      c == '-' || c == '_' || c == '.'))
 			return false;
 	}
 	return true;
@@ -119,14 +119,13 @@ static uint64_t code_hash(const char *s, size_t len)
 
 /* Returns the earlier line of code, 0 when new (then remembered), -1 on
  * memory failure. */
-static long seen_add(struct seen_codes *t, const char *code, size_t len,
-		     long line)
+static long seen_add(struct seen_codes *t, const char *code, size_t len, long line)
 {
 	size_t i;
 
 	if ((t->n + 1) * 2 > t->cap) {
 		size_t nc = t->cap ? t->cap * 2 : 64, j;
-		char (*ns)[PROGRAMME_CODE_MAX + 1] = calloc(nc, sizeof(*ns));
+		char(*ns)[PROGRAMME_CODE_MAX + 1] = calloc(nc, sizeof(*ns));
 		long *nl = calloc(nc, sizeof(*nl));
 
 		if (!ns || !nl) {
@@ -169,11 +168,10 @@ struct rowerr {
 	size_t n;
 };
 
-static void bad(struct rowerr *re, long line, long col, const char *reason,
-		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void bad(struct rowerr *re, long line, long col, const char *reason, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 
-static void bad(struct rowerr *re, long line, long col, const char *reason,
-		const char *fmt, ...)
+static void bad(struct rowerr *re, long line, long col, const char *reason, const char *fmt, ...)
 {
 	struct error e;
 	char msg[400];
@@ -190,12 +188,11 @@ static void bad(struct rowerr *re, long line, long col, const char *reason,
 		re->fn(re->ctx, &e);
 }
 
-int programme_import(struct db *db, const char *path, programme_reject_fn reject,
-		     void *ctx, size_t *count, struct error *err)
+int programme_import(struct db *db, const char *path, programme_reject_fn reject, void *ctx,
+		     size_t *count, struct error *err)
 {
 	static const char *const header[] = {
-		"code", "name", "department", "frequency", "standard_fen",
-		"min_age", "max_age",
+	    "code", "name", "department", "frequency", "standard_fen", "min_age", "max_age",
 	};
 	struct csv_options opt = {.name = path, .expected_fields = 7};
 	struct rowerr re = {reject, ctx, path, 0};
@@ -252,8 +249,7 @@ int programme_import(struct db *db, const char *path, programme_reject_fn reject
 		if (rc) {
 			/* a structural error in one row: report it, go on when
 			 * the reader could skip the row */
-			bad(&re, err->line, err->column, err->reason, "%s",
-			    err->msg);
+			bad(&re, err->line, err->column, err->reason, "%s", err->msg);
 			if (strcmp(err->reason, "field_count") == 0 ||
 			    strcmp(err->reason, "field_too_long") == 0 ||
 			    strcmp(err->reason, "record_too_long") == 0 ||
@@ -273,29 +269,25 @@ int programme_import(struct db *db, const char *path, programme_reject_fn reject
 		seq++;
 		if (!code_ok(f[0], len[0])) {
 			bad(&re, line, 1, "bad_code",
-			    "项目代码 '%s' 无效（应为 1 到 32 个字母、数字、- _ .）",
-			    f[0]);
+			    "项目代码 '%s' 无效（应为 1 到 32 个字母、数字、- _ .）", f[0]);
 			continue;
 		}
 		if (!text_ok(f[1], len[1])) {
-			bad(&re, line, 2, "bad_name",
-			    "项目名称 '%s' 为空、过长或含控制字符", f[1]);
+			bad(&re, line, 2, "bad_name", "项目名称 '%s' 为空、过长或含控制字符", f[1]);
 			continue;
 		}
 		if (!text_ok(f[2], len[2])) {
-			bad(&re, line, 3, "bad_department",
-			    "主管部门 '%s' 为空、过长或含控制字符", f[2]);
+			bad(&re, line, 3, "bad_department", "主管部门 '%s' 为空、过长或含控制字符",
+			    f[2]);
 			continue;
 		}
 		fr = programme_frequency_parse(f[3]);
 		if (!fr) {
 			bad(&re, line, 4, "bad_frequency",
-			    "发放频次 '%s' 无效（应为 monthly、quarterly、yearly 或 once）",
-			    f[3]);
+			    "发放频次 '%s' 无效（应为 monthly、quarterly、yearly 或 once）", f[3]);
 			continue;
 		}
-		if (len[4] && (std = parse_count(f[4], len[4],
-						 (int64_t)1000000000000)) <= 0) {
+		if (len[4] && (std = parse_count(f[4], len[4], (int64_t)1000000000000)) <= 0) {
 			bad(&re, line, 5, "bad_standard",
 			    "补贴标准 '%s' 无效（应为正整数分，或留空）", f[4]);
 			continue;
@@ -311,8 +303,7 @@ int programme_import(struct db *db, const char *path, programme_reject_fn reject
 			continue;
 		}
 		if (lo >= 0 && hi >= 0 && lo > hi) {
-			bad(&re, line, 7, "bad_age",
-			    "最高年龄 '%s' 小于最低年龄", f[6]);
+			bad(&re, line, 7, "bad_age", "最高年龄 '%s' 小于最低年龄", f[6]);
 			continue;
 		}
 		first = seen_add(&seen, f[0], len[0], line);
@@ -321,14 +312,13 @@ int programme_import(struct db *db, const char *path, programme_reject_fn reject
 			goto rollback;
 		}
 		if (first > 0) {
-			bad(&re, line, 1, "duplicate_code",
-			    "项目代码 '%s' 与第 %ld 行重复", f[0], first);
+			bad(&re, line, 1, "duplicate_code", "项目代码 '%s' 与第 %ld 行重复", f[0],
+			    first);
 			continue;
 		}
 		sqlite3_bind_text(used, 1, f[0], (int)len[0], SQLITE_TRANSIENT);
 		if (sqlite3_step(used) == SQLITE_ROW &&
-		    strcmp((const char *)sqlite3_column_text(used, 0),
-			   freq_names[fr]) != 0) {
+		    strcmp((const char *)sqlite3_column_text(used, 0), freq_names[fr]) != 0) {
 			sqlite3_reset(used);
 			bad(&re, line, 4, "frequency_in_use",
 			    "项目 '%s' 已有应发记录，不能更改发放频次", f[0]);
@@ -367,8 +357,7 @@ int programme_import(struct db *db, const char *path, programme_reject_fn reject
 		error_clear(err);
 	}
 	if (re.n) {
-		rc = error_set(err, ERR_INPUT, "%zu 行有错误，未导入任何项目",
-			       re.n);
+		rc = error_set(err, ERR_INPUT, "%zu 行有错误，未导入任何项目", re.n);
 		goto rollback;
 	}
 	sqlite3_finalize(up);
@@ -396,8 +385,7 @@ static char *dup_col(sqlite3_stmt *st, int i)
 	return strdup(s ? s : "");
 }
 
-int programme_list_load(struct db *db, struct programme_list *out,
-			struct error *err)
+int programme_list_load(struct db *db, struct programme_list *out, struct error *err)
 {
 	sqlite3_stmt *st;
 	size_t cap = 0;
@@ -433,17 +421,13 @@ int programme_list_load(struct db *db, struct programme_list *out,
 		out->n++;
 		if (!p->name || !p->department)
 			goto nomem;
-		p->frequency = programme_frequency_parse(
-			(const char *)sqlite3_column_text(st, 4));
-		p->standard_fen = sqlite3_column_type(st, 5) == SQLITE_NULL
-					  ? 0
-					  : sqlite3_column_int64(st, 5);
-		p->min_age = sqlite3_column_type(st, 6) == SQLITE_NULL
-				     ? -1
-				     : sqlite3_column_int(st, 6);
-		p->max_age = sqlite3_column_type(st, 7) == SQLITE_NULL
-				     ? -1
-				     : sqlite3_column_int(st, 7);
+		p->frequency = programme_frequency_parse((const char *)sqlite3_column_text(st, 4));
+		p->standard_fen =
+		    sqlite3_column_type(st, 5) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 5);
+		p->min_age =
+		    sqlite3_column_type(st, 6) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 6);
+		p->max_age =
+		    sqlite3_column_type(st, 7) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 7);
 	}
 	sqlite3_finalize(st);
 	if (step != SQLITE_DONE) {
@@ -472,8 +456,8 @@ void programme_list_free(struct programme_list *l)
 	l->n = 0;
 }
 
-const struct programme *programme_list_find(const struct programme_list *l,
-					    const char *code, size_t len)
+const struct programme *programme_list_find(const struct programme_list *l, const char *code,
+					    size_t len)
 {
 	size_t lo = 0, hi = l->n;
 

@@ -30,12 +30,12 @@ enum programme_frequency {
 struct programme {
 	int64_t id;
 	char code[PROGRAMME_CODE_MAX + 1];
-	char *name;               /* owned */
-	char *department;         /* owned */
+	char *name;	  /* owned */
+	char *department; /* owned */
 	enum programme_frequency frequency;
-	int64_t standard_fen;     /* 0: no standard */
-	int min_age;              /* -1: none */
-	int max_age;              /* -1: none */
+	int64_t standard_fen; /* 0: no standard */
+	int min_age;	      /* -1: none */
+	int max_age;	      /* -1: none */
 };
 
 /* "monthly" ... and back; programme_frequency_parse returns 0 when unknown. */
@@ -62,8 +62,8 @@ typedef void (*programme_reject_fn)(void *ctx, const struct error *e);
  * Other failures (unreadable file, header, database) return their code
  * with err set.
  */
-int programme_import(struct db *db, const char *path, programme_reject_fn reject,
-		     void *ctx, size_t *count, struct error *err);
+int programme_import(struct db *db, const char *path, programme_reject_fn reject, void *ctx,
+		     size_t *count, struct error *err);
 
 /* All programmes, sorted by code. */
 struct programme_list {
@@ -71,12 +71,11 @@ struct programme_list {
 	size_t n;
 };
 
-int programme_list_load(struct db *db, struct programme_list *out,
-			struct error *err);
+int programme_list_load(struct db *db, struct programme_list *out, struct error *err);
 void programme_list_free(struct programme_list *l);
 
 /* Find by code in a loaded list (binary search); NULL when absent. */
-const struct programme *programme_list_find(const struct programme_list *l,
-					    const char *code, size_t len);
+const struct programme *programme_list_find(const struct programme_list *l, const char *code,
+					    size_t len);
 
 #endif

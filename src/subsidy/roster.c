@@ -38,38 +38,38 @@
 #include <time.h>
 
 static const char *const reason_codes[ROSTER_NREASONS] = {
-	[ROSTER_OK] = "",
-	[ROSTER_UNKNOWN_PROGRAMME] = "unknown_programme",
-	[ROSTER_BAD_PERIOD] = "bad_period",
-	[ROSTER_PERIOD_FREQUENCY] = "period_frequency",
-	[ROSTER_ID_LENGTH] = "id_length",
-	[ROSTER_ID_CHARS] = "id_chars",
-	[ROSTER_ID_PROVINCE] = "id_province",
-	[ROSTER_ID_BIRTHDATE] = "id_birthdate",
-	[ROSTER_ID_FUTURE] = "id_future",
-	[ROSTER_ID_CHECKSUM] = "id_checksum",
-	[ROSTER_EMPTY_NAME] = "empty_name",
-	[ROSTER_BAD_NAME] = "bad_name",
-	[ROSTER_BAD_VILLAGE] = "bad_village",
-	[ROSTER_UNKNOWN_VILLAGE] = "unknown_village",
-	[ROSTER_BANK_LENGTH] = "bank_length",
-	[ROSTER_BANK_CHARS] = "bank_chars",
-	[ROSTER_BANK_LUHN] = "bank_luhn",
-	[ROSTER_BAD_AMOUNT] = "bad_amount",
-	[ROSTER_ABOVE_STANDARD] = "above_standard",
-	[ROSTER_AGE_RANGE] = "age_range",
-	[ROSTER_DUPLICATE_IN_FILE] = "duplicate_in_file",
-	[ROSTER_DUPLICATE_IN_DB] = "duplicate_in_db",
-	[ROSTER_FIELD_COUNT] = "field_count",
-	[ROSTER_UNTERMINATED_QUOTE] = "unterminated_quote",
-	[ROSTER_BAD_QUOTE] = "bad_quote",
-	[ROSTER_FIELD_TOO_LONG] = "field_too_long",
-	[ROSTER_RECORD_TOO_LONG] = "record_too_long",
-	[ROSTER_TOO_MANY_FIELDS] = "too_many_fields",
-	[ROSTER_INVALID_UTF8] = "invalid_utf8",
-	[ROSTER_NUL_BYTE] = "nul_byte",
-	[ROSTER_BAD_ENCODING] = "bad_encoding",
-	[ROSTER_CSV_ERROR] = "csv_error",
+    [ROSTER_OK] = "",
+    [ROSTER_UNKNOWN_PROGRAMME] = "unknown_programme",
+    [ROSTER_BAD_PERIOD] = "bad_period",
+    [ROSTER_PERIOD_FREQUENCY] = "period_frequency",
+    [ROSTER_ID_LENGTH] = "id_length",
+    [ROSTER_ID_CHARS] = "id_chars",
+    [ROSTER_ID_PROVINCE] = "id_province",
+    [ROSTER_ID_BIRTHDATE] = "id_birthdate",
+    [ROSTER_ID_FUTURE] = "id_future",
+    [ROSTER_ID_CHECKSUM] = "id_checksum",
+    [ROSTER_EMPTY_NAME] = "empty_name",
+    [ROSTER_BAD_NAME] = "bad_name",
+    [ROSTER_BAD_VILLAGE] = "bad_village",
+    [ROSTER_UNKNOWN_VILLAGE] = "unknown_village",
+    [ROSTER_BANK_LENGTH] = "bank_length",
+    [ROSTER_BANK_CHARS] = "bank_chars",
+    [ROSTER_BANK_LUHN] = "bank_luhn",
+    [ROSTER_BAD_AMOUNT] = "bad_amount",
+    [ROSTER_ABOVE_STANDARD] = "above_standard",
+    [ROSTER_AGE_RANGE] = "age_range",
+    [ROSTER_DUPLICATE_IN_FILE] = "duplicate_in_file",
+    [ROSTER_DUPLICATE_IN_DB] = "duplicate_in_db",
+    [ROSTER_FIELD_COUNT] = "field_count",
+    [ROSTER_UNTERMINATED_QUOTE] = "unterminated_quote",
+    [ROSTER_BAD_QUOTE] = "bad_quote",
+    [ROSTER_FIELD_TOO_LONG] = "field_too_long",
+    [ROSTER_RECORD_TOO_LONG] = "record_too_long",
+    [ROSTER_TOO_MANY_FIELDS] = "too_many_fields",
+    [ROSTER_INVALID_UTF8] = "invalid_utf8",
+    [ROSTER_NUL_BYTE] = "nul_byte",
+    [ROSTER_BAD_ENCODING] = "bad_encoding",
+    [ROSTER_CSV_ERROR] = "csv_error",
 };
 
 const char *roster_reason_code(enum roster_reason r)
@@ -89,12 +89,11 @@ enum roster_reason roster_reason_from_csv(const char *csv_reason)
 
 /* ---- validation (pure) ---- */
 
-static enum roster_reason fail(long *column, long col, char *msg, size_t n,
-			       enum roster_reason r, const char *fmt, ...)
-	__attribute__((format(printf, 6, 7)));
+static enum roster_reason fail(long *column, long col, char *msg, size_t n, enum roster_reason r,
+			       const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
-static enum roster_reason fail(long *column, long col, char *msg, size_t n,
-			       enum roster_reason r, const char *fmt, ...)
+static enum roster_reason fail(long *column, long col, char *msg, size_t n, enum roster_reason r,
+			       const char *fmt, ...)
 {
 	va_list ap;
 
@@ -152,10 +151,8 @@ static bool village_known(const struct roster_villages *v, uint64_t code)
 	return false;
 }
 
-enum roster_reason roster_validate(const struct roster_context *ctx,
-				   const struct csv_record *rec,
-				   struct roster_row *row, long *column,
-				   char *msg, size_t n)
+enum roster_reason roster_validate(const struct roster_context *ctx, const struct csv_record *rec,
+				   struct roster_row *row, long *column, char *msg, size_t n)
 {
 	const char *const *f = rec->field;
 	const size_t *len = rec->len;
@@ -167,44 +164,40 @@ enum roster_reason roster_validate(const struct roster_context *ctx,
 	size_t i;
 
 	if (rec->n != ROSTER_FIELDS)
-		return fail(column, 0, msg, n, ROSTER_FIELD_COUNT,
-			    "应有 %d 列，实有 %zu 列", ROSTER_FIELDS, rec->n);
+		return fail(column, 0, msg, n, ROSTER_FIELD_COUNT, "应有 %d 列，实有 %zu 列",
+			    ROSTER_FIELDS, rec->n);
 	memset(row, 0, sizeof(*row));
 
 	p = programme_list_find(ctx->programmes, f[0], len[0]);
 	if (!p)
-		return fail(column, 1, msg, n, ROSTER_UNKNOWN_PROGRAMME,
-			    "未知的补贴项目 '%.*s'", quote_len(f[0], len[0]),
-			    f[0]);
+		return fail(column, 1, msg, n, ROSTER_UNKNOWN_PROGRAMME, "未知的补贴项目 '%.*s'",
+			    quote_len(f[0], len[0]), f[0]);
 	row->programme = p;
 
 	error_clear(&perr);
 	if (period_parse(f[1], len[1], &row->period, &perr))
-		return fail(column, 2, msg, n, ROSTER_BAD_PERIOD,
-			    "期间 '%.*s' 无效", quote_len(f[1], len[1]), f[1]);
+		return fail(column, 2, msg, n, ROSTER_BAD_PERIOD, "期间 '%.*s' 无效",
+			    quote_len(f[1], len[1]), f[1]);
 	if (!programme_period_ok(p->frequency, row->period.type))
 		return fail(column, 2, msg, n, ROSTER_PERIOD_FREQUENCY,
-			    "期间 '%.*s' 与项目 '%s' 的发放频次（%s）不符",
-			    quote_len(f[1], len[1]), f[1], p->code,
-			    programme_frequency_label(p->frequency));
+			    "期间 '%.*s' 与项目 '%s' 的发放频次（%s）不符", quote_len(f[1], len[1]),
+			    f[1], p->code, programme_frequency_label(p->frequency));
 	period_format(&row->period, row->period_text, sizeof(row->period_text));
 
 	ids = idcard_parse(f[2], len[2], ctx->today, &id);
 	if (ids != IDCARD_OK) {
 		static const enum roster_reason map[] = {
-			[IDCARD_LENGTH] = ROSTER_ID_LENGTH,
-			[IDCARD_CHARS] = ROSTER_ID_CHARS,
-			[IDCARD_PROVINCE] = ROSTER_ID_PROVINCE,
-			[IDCARD_BIRTHDATE] = ROSTER_ID_BIRTHDATE,
-			[IDCARD_FUTURE] = ROSTER_ID_FUTURE,
-			[IDCARD_CHECKSUM] = ROSTER_ID_CHECKSUM,
+		    [IDCARD_LENGTH] = ROSTER_ID_LENGTH,
+		    [IDCARD_CHARS] = ROSTER_ID_CHARS,
+		    [IDCARD_PROVINCE] = ROSTER_ID_PROVINCE,
+		    [IDCARD_BIRTHDATE] = ROSTER_ID_BIRTHDATE,
+		    [IDCARD_FUTURE] = ROSTER_ID_FUTURE,
+		    [IDCARD_CHECKSUM] = ROSTER_ID_CHECKSUM,
 		};
-		enum roster_reason r = (unsigned)ids < sizeof(map) / sizeof(map[0])
-					       ? map[ids]
-					       : ROSTER_ID_CHARS;
+		enum roster_reason r =
+		    (unsigned)ids < sizeof(map) / sizeof(map[0]) ? map[ids] : ROSTER_ID_CHARS;
 
-		return fail(column, 3, msg, n, r ? r : ROSTER_ID_CHARS, "%s",
-			    idcard_message(ids));
+		return fail(column, 3, msg, n, r ? r : ROSTER_ID_CHARS, "%s", idcard_message(ids));
 	}
 	memcpy(row->id, id.number, sizeof(row->id));
 	row->birth = id.birth;
@@ -218,18 +211,16 @@ enum roster_reason roster_validate(const struct roster_context *ctx,
 		if (c < 0x20 || c == 0x7f)
 			break;
 	}
-	if (i < len[3] || len[3] > ROSTER_NAME_MAX || f[3][0] == ' ' ||
-	    f[3][len[3] - 1] == ' ')
+	if (i < len[3] || len[3] > ROSTER_NAME_MAX || f[3][0] == ' ' || f[3][len[3] - 1] == ' ')
 		return fail(column, 4, msg, n, ROSTER_BAD_NAME,
-			    "姓名过长（最多 %d 字节）、首尾有空格或含控制字符",
-			    ROSTER_NAME_MAX);
+			    "姓名过长（最多 %d 字节）、首尾有空格或含控制字符", ROSTER_NAME_MAX);
 	row->name = f[3];
 	row->name_len = len[3];
 
 	if (len[4] != 12 || !all_digits(f[4], 12))
 		return fail(column, 5, msg, n, ROSTER_BAD_VILLAGE,
-			    "村（社区）代码 '%.*s' 无效（应为 12 位数字）",
-			    quote_len(f[4], len[4]), f[4]);
+			    "村（社区）代码 '%.*s' 无效（应为 12 位数字）", quote_len(f[4], len[4]),
+			    f[4]);
 	if (ctx->villages && ctx->villages->n &&
 	    !village_known(ctx->villages, digits_value(f[4], 12)))
 		return fail(column, 5, msg, n, ROSTER_UNKNOWN_VILLAGE,
@@ -251,18 +242,16 @@ enum roster_reason roster_validate(const struct roster_context *ctx,
 	row->account_len = len[5];
 
 	/* at most 10^12 fen (10 billion yuan): far above any real payment */
-	if (!all_digits(f[6], len[6]) || len[6] > 13 ||
-	    digits_value(f[6], len[6]) == 0 ||
+	if (!all_digits(f[6], len[6]) || len[6] > 13 || digits_value(f[6], len[6]) == 0 ||
 	    digits_value(f[6], len[6]) > UINT64_C(1000000000000))
 		return fail(column, 7, msg, n, ROSTER_BAD_AMOUNT,
-			    "金额 '%.*s' 无效（应为正整数，单位分）",
-			    quote_len(f[6], len[6]), f[6]);
+			    "金额 '%.*s' 无效（应为正整数，单位分）", quote_len(f[6], len[6]),
+			    f[6]);
 	row->amount_fen = (int64_t)digits_value(f[6], len[6]);
 	if (p->standard_fen > 0 && row->amount_fen > p->standard_fen)
 		return fail(column, 7, msg, n, ROSTER_ABOVE_STANDARD,
-			    "金额 %lld 分超过项目 '%s' 的标准 %lld 分",
-			    (long long)row->amount_fen, p->code,
-			    (long long)p->standard_fen);
+			    "金额 %lld 分超过项目 '%s' 的标准 %lld 分", (long long)row->amount_fen,
+			    p->code, (long long)p->standard_fen);
 
 	if (p->min_age >= 0 || p->max_age >= 0) {
 		struct date start = date_from_days(period_start(&row->period));
@@ -273,19 +262,17 @@ enum roster_reason roster_validate(const struct roster_context *ctx,
 			char range[64];
 
 			if (p->max_age < 0)
-				snprintf(range, sizeof(range), "%d 岁以上",
-					 p->min_age);
+				snprintf(range, sizeof(range), "%d 岁以上", p->min_age);
 			else
 				snprintf(range, sizeof(range), "%d 至 %d 岁",
-					 p->min_age < 0 ? 0 : p->min_age,
-					 p->max_age);
+					 p->min_age < 0 ? 0 : p->min_age, p->max_age);
 			if (age < 0)
 				return fail(column, 3, msg, n, ROSTER_AGE_RANGE,
 					    "期间开始时尚未出生，不符合项目 '%s' 的年龄范围（%s）",
 					    p->code, range);
 			return fail(column, 3, msg, n, ROSTER_AGE_RANGE,
-				    "期间开始时 %d 岁，不符合项目 '%s' 的年龄范围（%s）",
-				    age, p->code, range);
+				    "期间开始时 %d 岁，不符合项目 '%s' 的年龄范围（%s）", age,
+				    p->code, range);
 		}
 	}
 	return ROSTER_OK;
@@ -300,8 +287,7 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-int roster_villages_load(struct db *db, struct roster_villages *v,
-			 struct error *err)
+int roster_villages_load(struct db *db, struct roster_villages *v, struct error *err)
 {
 	sqlite3_stmt *st;
 	size_t cap = 0;
@@ -319,8 +305,7 @@ int roster_villages_load(struct db *db, struct roster_villages *v,
 	sqlite3_finalize(st);
 	if (step != SQLITE_ROW)
 		return 0;
-	if (db_prepare(db, "SELECT code FROM orgunit WHERE level = 5", &st,
-		       err))
+	if (db_prepare(db, "SELECT code FROM orgunit WHERE level = 5", &st, err))
 		return ERR_IO;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *c = (const char *)sqlite3_column_text(st, 0);
@@ -392,8 +377,8 @@ struct item {
 struct chunk {
 	struct item *items;
 	size_t n;
-	bool last;        /* the producer has no more after this one */
-	int rc;           /* producer failure (ERR_IO) with err below */
+	bool last; /* the producer has no more after this one */
+	int rc;	   /* producer failure (ERR_IO) with err below */
 	struct error err;
 };
 
@@ -411,14 +396,12 @@ struct producer {
 	unsigned char last_acct_enc[19 + PII_OVERHEAD];
 };
 
-static void produce_row(struct producer *p, const struct csv_record *rec,
-			struct item *it)
+static void produce_row(struct producer *p, const struct csv_record *rec, struct item *it)
 {
 	struct roster_row row;
 
 	it->line = rec->line;
-	it->reason = roster_validate(p->ctx, rec, &row, &it->column, it->msg,
-				     sizeof(it->msg));
+	it->reason = roster_validate(p->ctx, rec, &row, &it->column, it->msg, sizeof(it->msg));
 	if (it->reason != ROSTER_OK)
 		return;
 	it->programme = row.programme;
@@ -432,17 +415,15 @@ static void produce_row(struct producer *p, const struct csv_record *rec,
 	memcpy(it->last4, row.account + row.account_len - 4, 5);
 	if (strcmp(p->last_id, row.id) != 0) {
 		pii_hash(p->keys, PII_ID, row.id, 18, p->last_id_hash);
-		pii_encrypt(p->keys, PII_ID, row.id, 18, p->last_id_hash,
-			    p->last_id_enc);
+		pii_encrypt(p->keys, PII_ID, row.id, 18, p->last_id_hash, p->last_id_enc);
 		memcpy(p->last_id, row.id, sizeof(p->last_id));
 	}
 	memcpy(it->id_hash, p->last_id_hash, PII_HASHBYTES);
 	memcpy(it->id_enc, p->last_id_enc, sizeof(it->id_enc));
 	if (strcmp(p->last_acct, row.account) != 0) {
-		pii_hash(p->keys, PII_ACCOUNT, row.account, row.account_len,
-			 p->last_acct_hash);
-		pii_encrypt(p->keys, PII_ACCOUNT, row.account, row.account_len,
-			    p->last_acct_hash, p->last_acct_enc);
+		pii_hash(p->keys, PII_ACCOUNT, row.account, row.account_len, p->last_acct_hash);
+		pii_encrypt(p->keys, PII_ACCOUNT, row.account, row.account_len, p->last_acct_hash,
+			    p->last_acct_enc);
 		memcpy(p->last_acct, row.account, row.account_len + 1);
 	}
 	memcpy(it->acct_hash, p->last_acct_hash, PII_HASHBYTES);
@@ -498,8 +479,8 @@ struct queue {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct chunk chunks[NCHUNKS];
-	size_t head, count;       /* full chunks: ring from head */
-	bool stop;                /* consumer gave up */
+	size_t head, count; /* full chunks: ring from head */
+	bool stop;	    /* consumer gave up */
 	struct producer *prod;
 };
 
@@ -557,8 +538,7 @@ static uint64_t pp_hash(const struct programme *p, const char *period)
 	return h;
 }
 
-static int pp_add(struct pptable *t, const struct programme *p,
-		  const char *period, int64_t fen)
+static int pp_add(struct pptable *t, const struct programme *p, const char *period, int64_t fen)
 {
 	size_t i;
 
@@ -571,8 +551,7 @@ static int pp_add(struct pptable *t, const struct programme *p,
 		for (j = 0; j < t->cap; j++) {
 			if (!t->slot[j].programme)
 				continue;
-			i = pp_hash(t->slot[j].programme, t->slot[j].period) &
-			    (nc - 1);
+			i = pp_hash(t->slot[j].programme, t->slot[j].period) & (nc - 1);
 			while (ns[i].programme)
 				i = (i + 1) & (nc - 1);
 			ns[i] = t->slot[j];
@@ -583,8 +562,7 @@ static int pp_add(struct pptable *t, const struct programme *p,
 	}
 	i = pp_hash(p, period) & (t->cap - 1);
 	while (t->slot[i].programme &&
-	       (t->slot[i].programme != p ||
-		strcmp(t->slot[i].period, period) != 0))
+	       (t->slot[i].programme != p || strcmp(t->slot[i].period, period) != 0))
 		i = (i + 1) & (t->cap - 1);
 	if (!t->slot[i].programme) {
 		t->slot[i].programme = p;
@@ -619,26 +597,26 @@ enum {
 };
 
 static const char *const consumer_sql[ST_COUNT] = {
-	[ST_INS_BEN] = "INSERT INTO beneficiary(id_hash, id_enc, name,"
-		       " village_code, female, birth_day, import_id)"
-		       " VALUES(?, ?, ?, ?, ?, ?, ?)"
-		       " ON CONFLICT(id_hash) DO NOTHING",
-	[ST_SEL_BEN] = "SELECT id, name, village_code FROM beneficiary"
-		       " WHERE id_hash = ?",
-	[ST_UPD_BEN] = "UPDATE beneficiary SET name = ?, village_code = ?"
-		       " WHERE id = ?",
-	[ST_SEL_ENT] = "SELECT import_id, line FROM entitlement"
-		       " WHERE programme_id = ? AND period = ? AND beneficiary_id = ?",
-	[ST_SEL_ACCT] = "SELECT id, acct_hash FROM bank_account"
-			" WHERE beneficiary_id = ? AND valid_to IS NULL",
-	[ST_CLOSE_ACCT] = "UPDATE bank_account SET valid_to = ? WHERE id = ?",
-	[ST_INS_ACCT] = "INSERT INTO bank_account(beneficiary_id, acct_hash,"
-			" acct_enc, last4, is_sscard, valid_from, source)"
-			" VALUES(?, ?, ?, ?, 1, ?, 'roster')",
-	[ST_INS_ENT] = "INSERT INTO entitlement(programme_id, period,"
-		       " beneficiary_id, amount_fen, county_code, village_code,"
-		       " account_id, import_id, line)"
-		       " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    [ST_INS_BEN] = "INSERT INTO beneficiary(id_hash, id_enc, name,"
+		   " village_code, female, birth_day, import_id)"
+		   " VALUES(?, ?, ?, ?, ?, ?, ?)"
+		   " ON CONFLICT(id_hash) DO NOTHING",
+    [ST_SEL_BEN] = "SELECT id, name, village_code FROM beneficiary"
+		   " WHERE id_hash = ?",
+    [ST_UPD_BEN] = "UPDATE beneficiary SET name = ?, village_code = ?"
+		   " WHERE id = ?",
+    [ST_SEL_ENT] = "SELECT import_id, line FROM entitlement"
+		   " WHERE programme_id = ? AND period = ? AND beneficiary_id = ?",
+    [ST_SEL_ACCT] = "SELECT id, acct_hash FROM bank_account"
+		    " WHERE beneficiary_id = ? AND valid_to IS NULL",
+    [ST_CLOSE_ACCT] = "UPDATE bank_account SET valid_to = ? WHERE id = ?",
+    [ST_INS_ACCT] = "INSERT INTO bank_account(beneficiary_id, acct_hash,"
+		    " acct_enc, last4, is_sscard, valid_from, source)"
+		    " VALUES(?, ?, ?, ?, 1, ?, 'roster')",
+    [ST_INS_ENT] = "INSERT INTO entitlement(programme_id, period,"
+		   " beneficiary_id, amount_fen, county_code, village_code,"
+		   " account_id, import_id, line)"
+		   " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
 };
 
 /*
@@ -652,14 +630,14 @@ static const char *const consumer_sql[ST_COUNT] = {
 
 struct last_person {
 	bool valid;
-	bool fresh;                 /* created by this import */
+	bool fresh; /* created by this import */
 	unsigned char id_hash[PII_HASHBYTES];
 	int64_t ben;
 	char name[ROSTER_NAME_MAX + 1];
 	char village[13];
 	unsigned char acct_hash[PII_HASHBYTES];
 	int64_t acct;
-	size_t npp;                 /* may exceed LAST_PP: then not all kept */
+	size_t npp; /* may exceed LAST_PP: then not all kept */
 	struct {
 		const struct programme *programme;
 		char period[PERIOD_STRLEN];
@@ -691,8 +669,7 @@ static int step_done(struct consumer *c, sqlite3_stmt *st, const char *what)
 	return 0;
 }
 
-static int reject(struct consumer *c, long line, long column,
-		  enum roster_reason r, const char *msg)
+static int reject(struct consumer *c, long line, long column, enum roster_reason r, const char *msg)
 {
 	const char *code = roster_reason_code(r);
 
@@ -703,11 +680,9 @@ static int reject(struct consumer *c, long line, long column,
 	if (c->rejects) {
 		buf_reset(&c->line);
 		if (buf_printf(&c->line, "%ld,%ld,%s,", line, column, code) ||
-		    csv_write_field(&c->line, msg, strlen(msg)) ||
-		    buf_addc(&c->line, '\n'))
+		    csv_write_field(&c->line, msg, strlen(msg)) || buf_addc(&c->line, '\n'))
 			return error_set(c->err, ERR_NOMEM, "内存不足");
-		if (fwrite(c->line.data, 1, c->line.len, c->rejects) !=
-		    c->line.len)
+		if (fwrite(c->line.data, 1, c->line.len, c->rejects) != c->line.len)
 			return error_set(c->err, ERR_IO, "无法写入拒绝文件 '%s'",
 					 c->opt->rejects_path);
 	}
@@ -716,28 +691,26 @@ static int reject(struct consumer *c, long line, long column,
 
 /* The person's current account id, adding a new history row when the
  * roster names a different account. */
-static int current_account(struct consumer *c, int64_t ben, bool fresh,
-			   const struct item *it, int64_t *acct)
+static int current_account(struct consumer *c, int64_t ben, bool fresh, const struct item *it,
+			   int64_t *acct)
 {
 	sqlite3_stmt *st = c->st[ST_SEL_ACCT];
 	int rc = SQLITE_DONE;
 
 	sqlite3_bind_int64(st, 1, ben);
-	if (!fresh)  /* a person created by this import has no account yet */
+	if (!fresh) /* a person created by this import has no account yet */
 		rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
 		bool same = sqlite3_column_bytes(st, 1) == PII_HASHBYTES &&
-			    memcmp(sqlite3_column_blob(st, 1), it->acct_hash,
-				   PII_HASHBYTES) == 0;
+			    memcmp(sqlite3_column_blob(st, 1), it->acct_hash, PII_HASHBYTES) == 0;
 
 		sqlite3_reset(st);
 		if (same) {
 			*acct = id;
 			return 0;
 		}
-		sqlite3_bind_text(c->st[ST_CLOSE_ACCT], 1, c->now, -1,
-				  SQLITE_STATIC);
+		sqlite3_bind_text(c->st[ST_CLOSE_ACCT], 1, c->now, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(c->st[ST_CLOSE_ACCT], 2, id);
 		if (step_done(c, c->st[ST_CLOSE_ACCT], "结束旧账户"))
 			return ERR_IO;
@@ -759,27 +732,23 @@ static int current_account(struct consumer *c, int64_t ben, bool fresh,
 	return 0;
 }
 
-static int reject_duplicate(struct consumer *c, const struct item *it,
-			    int64_t imp, int64_t line)
+static int reject_duplicate(struct consumer *c, const struct item *it, int64_t imp, int64_t line)
 {
 	char msg[320];
 
 	if (imp == c->import_id) {
-		snprintf(msg, sizeof(msg),
-			 "与第 %lld 行重复（同一项目、期间和身份证号）",
+		snprintf(msg, sizeof(msg), "与第 %lld 行重复（同一项目、期间和身份证号）",
 			 (long long)line);
 		return reject(c, it->line, 3, ROSTER_DUPLICATE_IN_FILE, msg);
 	}
 	snprintf(msg, sizeof(msg),
 		 "项目 '%s' 期间 %s 已有此人的应发记录（第 %lld 次导入第 %lld 行）",
-		 it->programme->code, it->period, (long long)imp,
-		 (long long)line);
+		 it->programme->code, it->period, (long long)imp, (long long)line);
 	return reject(c, it->line, 3, ROSTER_DUPLICATE_IN_DB, msg);
 }
 
 /* 1 when the identity exists (reject sent), 0 when not, ERR_IO. */
-static int known_identity(struct consumer *c, const struct item *it,
-			  int64_t ben, int *rc_out)
+static int known_identity(struct consumer *c, const struct item *it, int64_t ben, int *rc_out)
 {
 	sqlite3_stmt *st = c->st[ST_SEL_ENT];
 	int rc;
@@ -805,8 +774,7 @@ static int known_identity(struct consumer *c, const struct item *it,
 	return 0;
 }
 
-static int update_person(struct consumer *c, const struct item *it,
-			 int64_t ben)
+static int update_person(struct consumer *c, const struct item *it, int64_t ben)
 {
 	sqlite3_stmt *st = c->st[ST_UPD_BEN];
 
@@ -816,8 +784,7 @@ static int update_person(struct consumer *c, const struct item *it,
 	return step_done(c, st, "更新人员");
 }
 
-static int insert_entitlement(struct consumer *c, const struct item *it,
-			      int64_t ben, int64_t acct)
+static int insert_entitlement(struct consumer *c, const struct item *it, int64_t ben, int64_t acct)
 {
 	sqlite3_stmt *st = c->st[ST_INS_ENT];
 	struct last_person *lp = &c->last;
@@ -856,15 +823,12 @@ static int apply_same_person(struct consumer *c, const struct item *it)
 	for (i = 0; i < kept; i++)
 		if (lp->pp[i].programme == it->programme &&
 		    strcmp(lp->pp[i].period, it->period) == 0)
-			return reject_duplicate(c, it, c->import_id,
-						lp->pp[i].line);
+			return reject_duplicate(c, it, c->import_id, lp->pp[i].line);
 	/* an earlier import may hold the identity, or (past LAST_PP) an
 	 * earlier row of this one */
-	if ((!lp->fresh || lp->npp > LAST_PP) &&
-	    known_identity(c, it, lp->ben, &rc))
+	if ((!lp->fresh || lp->npp > LAST_PP) && known_identity(c, it, lp->ben, &rc))
 		return rc;
-	if (strcmp(lp->name, it->name) != 0 ||
-	    strcmp(lp->village, it->village) != 0) {
+	if (strcmp(lp->name, it->name) != 0 || strcmp(lp->village, it->village) != 0) {
 		if (update_person(c, it, lp->ben))
 			return ERR_IO;
 		memcpy(lp->name, it->name, sizeof(lp->name));
@@ -907,17 +871,14 @@ static int apply_item(struct consumer *c, const struct item *it)
 		c->sum->new_people++;
 	} else {
 		st = c->st[ST_SEL_BEN];
-		sqlite3_bind_blob(st, 1, it->id_hash, PII_HASHBYTES,
-				  SQLITE_STATIC);
+		sqlite3_bind_blob(st, 1, it->id_hash, PII_HASHBYTES, SQLITE_STATIC);
 		if (sqlite3_step(st) != SQLITE_ROW) {
 			sqlite3_reset(st);
 			return db_fail(c->db, c->err, "查询人员");
 		}
 		ben = sqlite3_column_int64(st, 0);
-		same_name = strcmp((const char *)sqlite3_column_text(st, 1),
-				   it->name) == 0;
-		same_village = strcmp((const char *)sqlite3_column_text(st, 2),
-				      it->village) == 0;
+		same_name = strcmp((const char *)sqlite3_column_text(st, 1), it->name) == 0;
+		same_village = strcmp((const char *)sqlite3_column_text(st, 2), it->village) == 0;
 		sqlite3_reset(st);
 		/* the payment identity: already there? (this import's rows of
 		 * this person are found too: they are in the table) */
@@ -949,12 +910,10 @@ static int post_ledger(struct consumer *c)
 	/* deterministic order: by programme code and period */
 	qsort(c->pp.slot, c->pp.cap, sizeof(*c->pp.slot), cmp_ppsum);
 	c->pp.n = 0;
-	snprintf(ref, sizeof(ref), "roster_import %lld",
-		 (long long)c->import_id);
+	snprintf(ref, sizeof(ref), "roster_import %lld", (long long)c->import_id);
 	for (i = 0; i < c->pp.cap && c->pp.slot[i].programme; i++) {
 		if (ledger_post_entitled(c->db, ref, c->pp.slot[i].programme->id,
-					 c->pp.slot[i].period,
-					 c->pp.slot[i].fen, c->err))
+					 c->pp.slot[i].period, c->pp.slot[i].fen, c->err))
 			return c->err->code ? c->err->code : ERR_IO;
 	}
 	return 0;
@@ -978,8 +937,7 @@ static void timing(const char *phase)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	fprintf(stderr, "timing: %-10s %8lld ms\n", phase,
-		(long long)(t.tv_sec - t0.tv_sec) * 1000 +
-			(t.tv_nsec - t0.tv_nsec) / 1000000);
+		(long long)(t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000);
 }
 
 static void utc_now(char *out, size_t n)
@@ -1113,12 +1071,11 @@ out:
 	return rc;
 }
 
-int roster_import(struct db *db, const struct roster_options *opt,
-		  struct roster_summary *sum, struct error *err)
+int roster_import(struct db *db, const struct roster_options *opt, struct roster_summary *sum,
+		  struct error *err)
 {
 	static const char *const header[ROSTER_FIELDS] = {
-		"programme", "period", "id_number", "name", "village",
-		"bank_account", "amount_fen",
+	    "programme", "period", "id_number", "name", "village", "bank_account", "amount_fen",
 	};
 	struct csv_options copt = {.name = opt->path, .encoding = opt->encoding};
 	struct programme_list progs = {0};
@@ -1152,8 +1109,7 @@ int roster_import(struct db *db, const struct roster_options *opt,
 	if (rc)
 		goto out;
 	if (rec.n == 0) {
-		rc = error_at(err, ERR_INPUT, opt->path, 1, 0,
-			      "文件为空，缺少表头");
+		rc = error_at(err, ERR_INPUT, opt->path, 1, 0, "文件为空，缺少表头");
 		goto out;
 	}
 	rc = csv_check_header(r, &rec, header, ROSTER_FIELDS, err);
@@ -1165,8 +1121,7 @@ int roster_import(struct db *db, const struct roster_options *opt,
 	if (opt->rejects_path) {
 		c.rejects = fopen(opt->rejects_path, "w");
 		if (!c.rejects) {
-			rc = error_set(err, ERR_IO, "无法写入拒绝文件 '%s'",
-				       opt->rejects_path);
+			rc = error_set(err, ERR_IO, "无法写入拒绝文件 '%s'", opt->rejects_path);
 			goto out;
 		}
 		fputs("line,column,code,message\n", c.rejects);
@@ -1180,8 +1135,7 @@ int roster_import(struct db *db, const struct roster_options *opt,
 	 * import writes is to a row it has just inserted or read inside the
 	 * same transaction, so the per-row parent look-ups would only cost
 	 * time (about a quarter of it). They are switched back on at the end. */
-	rc = db_exec(db, "PRAGMA cache_size = -524288; PRAGMA foreign_keys = OFF",
-		     err);
+	rc = db_exec(db, "PRAGMA cache_size = -524288; PRAGMA foreign_keys = OFF", err);
 	fk_off = true;
 	if (rc)
 		goto out;
@@ -1229,8 +1183,7 @@ int roster_import(struct db *db, const struct roster_options *opt,
 		sum->committed = true;
 	}
 	if (c.rejects && fflush(c.rejects) != 0) {
-		rc = error_set(err, ERR_IO, "无法写入拒绝文件 '%s'",
-			       opt->rejects_path);
+		rc = error_set(err, ERR_IO, "无法写入拒绝文件 '%s'", opt->rejects_path);
 		goto out;
 	}
 	rc = sum->rejected ? ERR_INPUT : 0;
@@ -1240,13 +1193,11 @@ out:
 	if (in_txn)
 		db_rollback(db);
 	if (fk_off)
-		sqlite3_exec(db_sqlite(db), "PRAGMA foreign_keys = ON", NULL, NULL,
-			     NULL);
+		sqlite3_exec(db_sqlite(db), "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
 	if (!sum->committed)
 		sum->import_id = 0;
 	if (c.rejects && fclose(c.rejects) != 0 && !rc)
-		rc = error_set(err, ERR_IO, "无法写入拒绝文件 '%s'",
-			       opt->rejects_path);
+		rc = error_set(err, ERR_IO, "无法写入拒绝文件 '%s'", opt->rejects_path);
 	free(c.pp.slot);
 	buf_free(&c.line);
 	pii_keys_wipe(&keys);

@@ -56,7 +56,7 @@ enum roster_reason {
 	ROSTER_INVALID_UTF8,
 	ROSTER_NUL_BYTE,
 	ROSTER_BAD_ENCODING,
-	ROSTER_CSV_ERROR,      /* any other reader failure */
+	ROSTER_CSV_ERROR, /* any other reader failure */
 	ROSTER_NREASONS
 };
 
@@ -65,7 +65,7 @@ const char *roster_reason_code(enum roster_reason r);
 /* The reason for a CSV reader reason code (ROSTER_CSV_ERROR if unknown). */
 enum roster_reason roster_reason_from_csv(const char *csv_reason);
 
-#define ROSTER_NAME_MAX 90  /* bytes of UTF-8: 30 CJK characters */
+#define ROSTER_NAME_MAX 90 /* bytes of UTF-8: 30 CJK characters */
 #define ROSTER_FIELDS 7
 
 /* Sorted 12-digit village codes; n == 0 means "no villages loaded". */
@@ -77,8 +77,8 @@ struct roster_villages {
 /* What validation needs to know; all read-only during an import. */
 struct roster_context {
 	const struct programme_list *programmes;
-	const struct roster_villages *villages;  /* NULL or n == 0: no check */
-	struct date today;                       /* for "birth date in the future" */
+	const struct roster_villages *villages; /* NULL or n == 0: no check */
+	struct date today;			/* for "birth date in the future" */
 };
 
 /* A valid row, ready to be stored (plain text; the caller encrypts). */
@@ -86,10 +86,10 @@ struct roster_row {
 	const struct programme *programme;
 	struct period period;
 	char period_text[PERIOD_STRLEN];
-	char id[19];                 /* normalised (upper-case X) */
+	char id[19]; /* normalised (upper-case X) */
 	struct date birth;
 	int female;
-	const char *name;            /* points into the record */
+	const char *name; /* points into the record */
 	size_t name_len;
 	char village[13];
 	char county[7];
@@ -104,27 +104,23 @@ struct roster_row {
  * and a Chinese message in msg (n bytes). The duplicate reasons are never
  * returned here (they need the database).
  */
-enum roster_reason roster_validate(const struct roster_context *ctx,
-				   const struct csv_record *rec,
-				   struct roster_row *row, long *column,
-				   char *msg, size_t n);
+enum roster_reason roster_validate(const struct roster_context *ctx, const struct csv_record *rec,
+				   struct roster_row *row, long *column, char *msg, size_t n);
 
 /* Load level-5 org units (villages) from the tracker's orgunit table. */
-int roster_villages_load(struct db *db, struct roster_villages *v,
-			 struct error *err);
+int roster_villages_load(struct db *db, struct roster_villages *v, struct error *err);
 void roster_villages_free(struct roster_villages *v);
 
 struct roster_options {
-	const char *path;          /* roster file ("-": standard input) */
-	const char *encoding;      /* NULL: detect */
-	const char *rejects_path;  /* NULL: no reject file */
-	const char *key_opt;       /* --key, NULL: default (pii.h) */
-	bool partial;              /* commit valid rows despite rejects */
-	int threads;               /* 1: everything on one thread; 2 (default 0
-	                            * means 2): validation and crypto on a second */
+	const char *path;	  /* roster file ("-": standard input) */
+	const char *encoding;	  /* NULL: detect */
+	const char *rejects_path; /* NULL: no reject file */
+	const char *key_opt;	  /* --key, NULL: default (pii.h) */
+	bool partial;		  /* commit valid rows despite rejects */
+	int threads;		  /* 1: everything on one thread; 2 (default 0
+				   * means 2): validation and crypto on a second */
 	/* Called for each rejected row in line order (may be NULL). */
-	void (*on_reject)(void *ctx, long line, long column, const char *code,
-			  const char *msg);
+	void (*on_reject)(void *ctx, long line, long column, const char *code, const char *msg);
 	void *ctx;
 };
 
@@ -135,7 +131,7 @@ struct roster_summary {
 	size_t new_people;
 	size_t new_accounts;
 	size_t by_reason[ROSTER_NREASONS];
-	bool committed;             /* something was written */
+	bool committed; /* something was written */
 	int64_t import_id;
 	char encoding[16];
 };
@@ -148,7 +144,7 @@ struct roster_summary {
  * read as a roster (bad header: err set); ERR_IO on database or I/O
  * failure (nothing committed).
  */
-int roster_import(struct db *db, const struct roster_options *opt,
-		  struct roster_summary *sum, struct error *err);
+int roster_import(struct db *db, const struct roster_options *opt, struct roster_summary *sum,
+		  struct error *err);
 
 #endif

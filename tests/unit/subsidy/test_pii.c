@@ -96,7 +96,8 @@ static void test_key_path(void **state)
 	assert_string_equal(out, "o.key");
 	unsetenv("MINSHENG_KEY");
 	assert_int_equal(pii_key_path(NULL, "a-very-long-database-path-name-that-does-not-fit.db",
-				      out, 16, &err), ERR_USAGE);
+				      out, 16, &err),
+			 ERR_USAGE);
 }
 
 static void test_hash_and_encrypt(void **state)
@@ -116,9 +117,9 @@ static void test_hash_and_encrypt(void **state)
 	pii_hash(&k, PII_ID, id, 18, h1);
 	pii_hash(&k, PII_ID, id, 18, h2);
 	assert_memory_equal(h1, h2, PII_HASHBYTES);
-	pii_hash(&k, PII_ACCOUNT, id, 18, h2);   /* another kind */
+	pii_hash(&k, PII_ACCOUNT, id, 18, h2); /* another kind */
 	assert_memory_not_equal(h1, h2, PII_HASHBYTES);
-	pii_hash(&k2, PII_ID, id, 18, h2);       /* another key */
+	pii_hash(&k2, PII_ID, id, 18, h2); /* another key */
 	assert_memory_not_equal(h1, h2, PII_HASHBYTES);
 
 	n = pii_encrypt(&k, PII_ID, id, 18, h1, c);
@@ -135,7 +136,8 @@ static void test_hash_and_encrypt(void **state)
 	assert_int_equal(pii_decrypt(&k, PII_ID, c, n, h1, out), -1);
 	assert_int_equal(pii_decrypt(&k, PII_ID, c, 3, h1, out), -1);
 	/* too long to encrypt */
-	assert_int_equal(pii_encrypt(&k, PII_ID, "0123456789012345678901234567890123", 34, h1, c), 0);
+	assert_int_equal(pii_encrypt(&k, PII_ID, "0123456789012345678901234567890123", 34, h1, c),
+			 0);
 	/* an account */
 	pii_hash(&k, PII_ACCOUNT, "6217000000000000012", 19, h2);
 	n = pii_encrypt(&k, PII_ACCOUNT, "6217000000000000012", 19, h2, c);
@@ -178,10 +180,10 @@ static void test_open_binds_key(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_key_file),
-		cmocka_unit_test(test_key_path),
-		cmocka_unit_test(test_hash_and_encrypt),
-		cmocka_unit_test(test_open_binds_key),
+	    cmocka_unit_test(test_key_file),
+	    cmocka_unit_test(test_key_path),
+	    cmocka_unit_test(test_hash_and_encrypt),
+	    cmocka_unit_test(test_open_binds_key),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -46,8 +46,8 @@ static void on_reject(void *ctx, const struct error *e)
 	size_t l = strlen(r->reasons);
 
 	r->n++;
-	snprintf(r->reasons + l, sizeof(r->reasons) - l, "%ld:%ld:%s;", e->line,
-		 e->column, e->reason);
+	snprintf(r->reasons + l, sizeof(r->reasons) - l, "%ld:%ld:%s;", e->line, e->column,
+		 e->reason);
 }
 
 static char *write_tmp(const char *text)
@@ -103,7 +103,7 @@ static void test_import_and_find(void **state)
 	unlink(p);
 	assert_int_equal(programme_list_load(db, &l, &err), 0);
 	assert_int_equal(l.n, 3);
-	assert_string_equal(l.p[0].code, "DB");   /* sorted */
+	assert_string_equal(l.p[0].code, "DB"); /* sorted */
 	assert_null(programme_list_find(&l, "D", 1));
 	assert_null(programme_list_find(&l, "DBJX", 4));
 	assert_null(programme_list_find(&l, "DB\0J", 4));
@@ -147,8 +147,8 @@ static void test_import_and_find(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_frequency),
-		cmocka_unit_test(test_import_and_find),
+	    cmocka_unit_test(test_frequency),
+	    cmocka_unit_test(test_import_and_find),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

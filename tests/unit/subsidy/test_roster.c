@@ -19,11 +19,11 @@
 #include "subsidy/subsidy.h"
 
 static struct programme progs[] = {
-	/* sorted by code, as programme_list_load gives them */
-	{1, "CJBT", "残疾", "残联", FREQ_QUARTERLY, 24000, -1, -1},
-	{2, "DBJ", "低保", "民政", FREQ_MONTHLY, 90000, -1, -1},
-	{3, "GLJT", "高龄", "民政", FREQ_MONTHLY, 10000, 80, -1},
-	{4, "JYBZ", "助学", "教育", FREQ_ONCE, 200000, 6, 25},
+    /* sorted by code, as programme_list_load gives them */
+    {1, "CJBT", "残疾", "残联", FREQ_QUARTERLY, 24000, -1, -1},
+    {2, "DBJ", "低保", "民政", FREQ_MONTHLY, 90000, -1, -1},
+    {3, "GLJT", "高龄", "民政", FREQ_MONTHLY, 10000, 80, -1},
+    {4, "JYBZ", "助学", "教育", FREQ_ONCE, 200000, 6, 25},
 };
 static const struct programme_list plist = {progs, 4};
 static uint64_t vcodes[] = {410102001001ULL, 410102001002ULL};
@@ -40,8 +40,7 @@ static const char *make_id(const char *birth, const char *seq)
 }
 
 /* Validate one CSV line; returns the reason and fills column/msg. */
-static enum roster_reason check_line(const char *line, long *col, char *msg,
-				     struct roster_row *row)
+static enum roster_reason check_line(const char *line, long *col, char *msg, struct roster_row *row)
 {
 	struct csv_options o = {.name = "t.csv", .expected_fields = 7};
 	struct roster_context ctx = {&plist, &villages, {2023, 6, 1}};
@@ -66,9 +65,8 @@ static void expect(const char *line, enum roster_reason want, long want_col)
 	enum roster_reason got = check_line(line, &col, msg, &row);
 
 	if (got != want || (want != ROSTER_OK && col != want_col))
-		fail_msg("%s: got %s col %ld (%s), want %s col %ld", line,
-			 roster_reason_code(got), col, msg,
-			 roster_reason_code(want), want_col);
+		fail_msg("%s: got %s col %ld (%s), want %s col %ld", line, roster_reason_code(got),
+			 col, msg, roster_reason_code(want), want_col);
 }
 
 static void test_every_reason(void **state)
@@ -80,64 +78,118 @@ static void test_every_reason(void **state)
 	(void)state;
 #define L(...) (snprintf(line, sizeof(line), __VA_ARGS__), line)
 	expect(L("DBJ,202303,%s,张三,410102001001,6217000000000000012,100", ok), ROSTER_OK, 0);
-	expect(L("XX,202303,%s,张三,410102001001,6217000000000000012,100", ok), ROSTER_UNKNOWN_PROGRAMME, 1);
-	expect(L("DB,202303,%s,张三,410102001001,6217000000000000012,100", ok), ROSTER_UNKNOWN_PROGRAMME, 1);
-	expect(L("DBJ,2023-03,%s,张三,410102001001,6217000000000000012,100", ok), ROSTER_BAD_PERIOD, 2);
-	expect(L("DBJ,2023Q1,%s,张三,410102001001,6217000000000000012,100", ok), ROSTER_PERIOD_FREQUENCY, 2);
-	expect(L("CJBT,202301,%s,张三,410102001001,6217000000000000012,100", ok), ROSTER_PERIOD_FREQUENCY, 2);
+	expect(L("XX,202303,%s,张三,410102001001,6217000000000000012,100", ok),
+	       ROSTER_UNKNOWN_PROGRAMME, 1);
+	expect(L("DB,202303,%s,张三,410102001001,6217000000000000012,100", ok),
+	       ROSTER_UNKNOWN_PROGRAMME, 1);
+	expect(L("DBJ,2023-03,%s,张三,410102001001,6217000000000000012,100", ok), ROSTER_BAD_PERIOD,
+	       2);
+	expect(L("DBJ,2023Q1,%s,张三,410102001001,6217000000000000012,100", ok),
+	       ROSTER_PERIOD_FREQUENCY, 2);
+	expect(L("CJBT,202301,%s,张三,410102001001,6217000000000000012,100", ok),
+	       ROSTER_PERIOD_FREQUENCY, 2);
 	expect(L("CJBT,2023Q2,%s,张三,410102001001,6217000000000000012,100", ok), ROSTER_OK, 0);
-	expect(L("JYBZ,2023,%s,张三,410102001001,6217000000000000012,100", make_id("20100101", "11")), ROSTER_OK, 0);
-	expect(L("JYBZ,202301,%s,张三,410102001001,6217000000000000012,100", make_id("20100101", "11")), ROSTER_PERIOD_FREQUENCY, 2);
-	expect("DBJ,202303,41010219500101012,张三,410102001001,6217000000000000012,100", ROSTER_ID_LENGTH, 3);
-	expect("DBJ,202303,41010219500101012XX,张三,410102001001,6217000000000000012,100", ROSTER_ID_LENGTH, 3);
-	expect("DBJ,202303,41010219500101012Y,张三,410102001001,6217000000000000012,100", ROSTER_ID_CHARS, 3);
-	expect("DBJ,202303,000102195001010120,张三,410102001001,6217000000000000012,100", ROSTER_ID_PROVINCE, 3);
-	expect(L("DBJ,202303,%.6s19500230%s,张三,410102001001,6217000000000000012,100", ok, ok + 14), ROSTER_ID_BIRTHDATE, 3);
+	expect(
+	    L("JYBZ,2023,%s,张三,410102001001,6217000000000000012,100", make_id("20100101", "11")),
+	    ROSTER_OK, 0);
+	expect(L("JYBZ,202301,%s,张三,410102001001,6217000000000000012,100",
+		 make_id("20100101", "11")),
+	       ROSTER_PERIOD_FREQUENCY, 2);
+	expect("DBJ,202303,41010219500101012,张三,410102001001,6217000000000000012,100",
+	       ROSTER_ID_LENGTH, 3);
+	expect("DBJ,202303,41010219500101012XX,张三,410102001001,6217000000000000012,100",
+	       ROSTER_ID_LENGTH, 3);
+	expect("DBJ,202303,41010219500101012Y,张三,410102001001,6217000000000000012,100",
+	       ROSTER_ID_CHARS, 3);
+	expect("DBJ,202303,000102195001010120,张三,410102001001,6217000000000000012,100",
+	       ROSTER_ID_PROVINCE, 3);
+	expect(
+	    L("DBJ,202303,%.6s19500230%s,张三,410102001001,6217000000000000012,100", ok, ok + 14),
+	    ROSTER_ID_BIRTHDATE, 3);
 	{
 		char bad[19];
 
 		memcpy(bad, ok, 19);
 		bad[17] = bad[17] == '0' ? '1' : '0';
-		expect(L("DBJ,202303,%s,张三,410102001001,6217000000000000012,100", bad), ROSTER_ID_CHECKSUM, 3);
+		expect(L("DBJ,202303,%s,张三,410102001001,6217000000000000012,100", bad),
+		       ROSTER_ID_CHECKSUM, 3);
 	}
-	expect(L("DBJ,202303,%s,张三,410102001001,6217000000000000012,100", make_id("20990101", "11")), ROSTER_ID_FUTURE, 3);
+	expect(
+	    L("DBJ,202303,%s,张三,410102001001,6217000000000000012,100", make_id("20990101", "11")),
+	    ROSTER_ID_FUTURE, 3);
 	expect(L("DBJ,202303,%s,,410102001001,6217000000000000012,100", ok), ROSTER_EMPTY_NAME, 4);
-	expect(L("DBJ,202303,%s, 张三,410102001001,6217000000000000012,100", ok), ROSTER_BAD_NAME, 4);
-	expect(L("DBJ,202303,%s,张三 ,410102001001,6217000000000000012,100", ok), ROSTER_BAD_NAME, 4);
-	expect(L("DBJ,202303,%s,\"张\x01三\",410102001001,6217000000000000012,100", ok), ROSTER_BAD_NAME, 4);
+	expect(L("DBJ,202303,%s, 张三,410102001001,6217000000000000012,100", ok), ROSTER_BAD_NAME,
+	       4);
+	expect(L("DBJ,202303,%s,张三 ,410102001001,6217000000000000012,100", ok), ROSTER_BAD_NAME,
+	       4);
+	expect(L("DBJ,202303,%s,\"张\x01三\",410102001001,6217000000000000012,100", ok),
+	       ROSTER_BAD_NAME, 4);
 	expect(L("DBJ,202303,%s,%s,410102001001,6217000000000000012,100", ok,
-		 "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一"), ROSTER_BAD_NAME, 4);
+		 "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一"),
+	       ROSTER_BAD_NAME, 4);
 	expect(L("DBJ,202303,%s,%s,410102001001,6217000000000000012,100", ok,
-		 "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十"), ROSTER_OK, 0);
-	expect(L("DBJ,202303,%s,张三,41010200100,6217000000000000012,100", ok), ROSTER_BAD_VILLAGE, 5);
-	expect(L("DBJ,202303,%s,张三,41010200100a,6217000000000000012,100", ok), ROSTER_BAD_VILLAGE, 5);
-	expect(L("DBJ,202303,%s,张三,410102001003,6217000000000000012,100", ok), ROSTER_UNKNOWN_VILLAGE, 5);
+		 "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十"),
+	       ROSTER_OK, 0);
+	expect(L("DBJ,202303,%s,张三,41010200100,6217000000000000012,100", ok), ROSTER_BAD_VILLAGE,
+	       5);
+	expect(L("DBJ,202303,%s,张三,41010200100a,6217000000000000012,100", ok), ROSTER_BAD_VILLAGE,
+	       5);
+	expect(L("DBJ,202303,%s,张三,410102001003,6217000000000000012,100", ok),
+	       ROSTER_UNKNOWN_VILLAGE, 5);
 	expect(L("DBJ,202303,%s,张三,410102001001,621700000000012,100", ok), ROSTER_BANK_LENGTH, 6);
-	expect(L("DBJ,202303,%s,张三,410102001001,62170000000000000120,100", ok), ROSTER_BANK_LENGTH, 6);
-	expect(L("DBJ,202303,%s,张三,410102001001,621700000000000001A,100", ok), ROSTER_BANK_CHARS, 6);
-	expect(L("DBJ,202303,%s,张三,410102001001,6217000000000000013,100", ok), ROSTER_BANK_LUHN, 6);
-	expect(L("DBJ,202303,%s,张三,410102001001,6217000000000000012,0", ok), ROSTER_BAD_AMOUNT, 7);
-	expect(L("DBJ,202303,%s,张三,410102001001,6217000000000000012,+5", ok), ROSTER_BAD_AMOUNT, 7);
-	expect(L("DBJ,202303,%s,张三,410102001001,6217000000000000012,5.0", ok), ROSTER_BAD_AMOUNT, 7);
+	expect(L("DBJ,202303,%s,张三,410102001001,62170000000000000120,100", ok),
+	       ROSTER_BANK_LENGTH, 6);
+	expect(L("DBJ,202303,%s,张三,410102001001,621700000000000001A,100", ok), ROSTER_BANK_CHARS,
+	       6);
+	expect(L("DBJ,202303,%s,张三,410102001001,6217000000000000013,100", ok), ROSTER_BANK_LUHN,
+	       6);
+	expect(L("DBJ,202303,%s,张三,410102001001,6217000000000000012,0", ok), ROSTER_BAD_AMOUNT,
+	       7);
+	expect(L("DBJ,202303,%s,张三,410102001001,6217000000000000012,+5", ok), ROSTER_BAD_AMOUNT,
+	       7);
+	expect(L("DBJ,202303,%s,张三,410102001001,6217000000000000012,5.0", ok), ROSTER_BAD_AMOUNT,
+	       7);
 	expect(L("DBJ,202303,%s,张三,410102001001,6217000000000000012,", ok), ROSTER_BAD_AMOUNT, 7);
-	expect(L("DBJ,202303,%s,张三,410102001001,6217000000000000012,99999999999999999999", ok), ROSTER_BAD_AMOUNT, 7);
+	expect(L("DBJ,202303,%s,张三,410102001001,6217000000000000012,99999999999999999999", ok),
+	       ROSTER_BAD_AMOUNT, 7);
 	expect(L("DBJ,202303,%s,张三,410102001001,6217000000000000012,90000", ok), ROSTER_OK, 0);
-	expect(L("DBJ,202303,%s,张三,410102001001,6217000000000000012,90001", ok), ROSTER_ABOVE_STANDARD, 7);
+	expect(L("DBJ,202303,%s,张三,410102001001,6217000000000000012,90001", ok),
+	       ROSTER_ABOVE_STANDARD, 7);
 	expect(L("DBJ,202303,%s,张三,410102001001,6217000000000000012,0090000", ok), ROSTER_OK, 0);
 	/* age at the period's first day: 80 on 1 March 2023 exactly */
-	expect(L("GLJT,202303,%s,张三,410102001001,6217000000000000012,100", make_id("19430301", "11")), ROSTER_OK, 0);
-	expect(L("GLJT,202303,%s,张三,410102001001,6217000000000000012,100", make_id("19430302", "11")), ROSTER_AGE_RANGE, 3);
-	expect(L("GLJT,202302,%s,张三,410102001001,6217000000000000012,100", make_id("19430301", "11")), ROSTER_AGE_RANGE, 3);
+	expect(L("GLJT,202303,%s,张三,410102001001,6217000000000000012,100",
+		 make_id("19430301", "11")),
+	       ROSTER_OK, 0);
+	expect(L("GLJT,202303,%s,张三,410102001001,6217000000000000012,100",
+		 make_id("19430302", "11")),
+	       ROSTER_AGE_RANGE, 3);
+	expect(L("GLJT,202302,%s,张三,410102001001,6217000000000000012,100",
+		 make_id("19430301", "11")),
+	       ROSTER_AGE_RANGE, 3);
 	/* 29 February: the birthday counts on 1 March in other years */
-	expect(L("GLJT,202303,%s,张三,410102001001,6217000000000000012,100", make_id("19440229", "11")), ROSTER_AGE_RANGE, 3);
-	expect(L("GLJT,202303,%s,张三,410102001001,6217000000000000012,100", make_id("19430228", "11")), ROSTER_OK, 0);
+	expect(L("GLJT,202303,%s,张三,410102001001,6217000000000000012,100",
+		 make_id("19440229", "11")),
+	       ROSTER_AGE_RANGE, 3);
+	expect(L("GLJT,202303,%s,张三,410102001001,6217000000000000012,100",
+		 make_id("19430228", "11")),
+	       ROSTER_OK, 0);
 	/* max age 25 at 1 January: 26th birthday that day is out */
-	expect(L("JYBZ,2023,%s,张三,410102001001,6217000000000000012,100", make_id("19970101", "11")), ROSTER_AGE_RANGE, 3);
-	expect(L("JYBZ,2023,%s,张三,410102001001,6217000000000000012,100", make_id("19970102", "11")), ROSTER_OK, 0);
-	expect(L("JYBZ,2023,%s,张三,410102001001,6217000000000000012,100", make_id("20170101", "11")), ROSTER_OK, 0);
-	expect(L("JYBZ,2023,%s,张三,410102001001,6217000000000000012,100", make_id("20170102", "11")), ROSTER_AGE_RANGE, 3);
+	expect(
+	    L("JYBZ,2023,%s,张三,410102001001,6217000000000000012,100", make_id("19970101", "11")),
+	    ROSTER_AGE_RANGE, 3);
+	expect(
+	    L("JYBZ,2023,%s,张三,410102001001,6217000000000000012,100", make_id("19970102", "11")),
+	    ROSTER_OK, 0);
+	expect(
+	    L("JYBZ,2023,%s,张三,410102001001,6217000000000000012,100", make_id("20170101", "11")),
+	    ROSTER_OK, 0);
+	expect(
+	    L("JYBZ,2023,%s,张三,410102001001,6217000000000000012,100", make_id("20170102", "11")),
+	    ROSTER_AGE_RANGE, 3);
 	/* not yet born at the period's start, for a programme with an age range */
-	expect(L("JYBZ,2022,%s,张三,410102001001,6217000000000000012,100", make_id("20220601", "11")), ROSTER_AGE_RANGE, 3);
+	expect(
+	    L("JYBZ,2022,%s,张三,410102001001,6217000000000000012,100", make_id("20220601", "11")),
+	    ROSTER_AGE_RANGE, 3);
 	/* the first failing column wins */
 	expect("XX,bad,bad,,bad,bad,bad", ROSTER_UNKNOWN_PROGRAMME, 1);
 	expect("DBJ,202303,bad,,bad,bad,bad", ROSTER_ID_LENGTH, 3);
@@ -154,7 +206,8 @@ static void test_row_fields(void **state)
 
 	(void)state;
 	memcpy(lower, id, 19);
-	snprintf(line, sizeof(line), "CJBT,2023Q2,%s,李四,410102001002,6217000000000000012,24000", lower);
+	snprintf(line, sizeof(line), "CJBT,2023Q2,%s,李四,410102001002,6217000000000000012,24000",
+		 lower);
 	assert_int_equal(check_line(line, &col, msg, &row), ROSTER_OK);
 	assert_string_equal(row.programme->code, "CJBT");
 	assert_string_equal(row.period_text, "2023Q2");
@@ -173,18 +226,21 @@ static void test_row_fields(void **state)
 		struct csv_reader *r = NULL;
 		struct csv_record rec;
 		struct error err;
-		const char *l2 = "DBJ,202303,410102195001010120,张三,419999999999,6217000000000000012,100";
+		const char *l2 =
+		    "DBJ,202303,410102195001010120,张三,419999999999,6217000000000000012,100";
 		char id2[19];
 
 		memcpy(id2, "41010219500101012", 17);
 		id2[17] = idcard_check_char(id2);
 		id2[18] = '\0';
-		snprintf(line, sizeof(line), "DBJ,202303,%s,张三,419999999999,6217000000000000012,100", id2);
+		snprintf(line, sizeof(line),
+			 "DBJ,202303,%s,张三,419999999999,6217000000000000012,100", id2);
 		(void)l2;
 		error_clear(&err);
 		assert_int_equal(csv_open_mem(line, strlen(line), &o, &r, &err), 0);
 		assert_int_equal(csv_next(r, &rec, &err), 0);
-		assert_int_equal(roster_validate(&ctx, &rec, &row, &col, msg, sizeof(msg)), ROSTER_OK);
+		assert_int_equal(roster_validate(&ctx, &rec, &row, &col, msg, sizeof(msg)),
+				 ROSTER_OK);
 		csv_close(r);
 	}
 }
@@ -225,8 +281,7 @@ struct rejects {
 	char text[2048];
 };
 
-static void on_reject(void *ctx, long line, long column, const char *code,
-		      const char *msg)
+static void on_reject(void *ctx, long line, long column, const char *code, const char *msg)
 {
 	struct rejects *r = ctx;
 	size_t l = strlen(r->text);
@@ -240,10 +295,15 @@ static void dump(struct db *db, char *out, size_t n)
 	sqlite3_stmt *st;
 	size_t l = 0;
 
-	assert_int_equal(sqlite3_prepare_v2(db_sqlite(db),
-		"SELECT n.line, n.period, n.amount_fen, b.id, hex(b.id_hash), hex(b.id_enc), b.name,"
-		" a.last4, hex(a.acct_enc) FROM entitlement n JOIN beneficiary b ON b.id = n.beneficiary_id"
-		" JOIN bank_account a ON a.id = n.account_id ORDER BY n.id", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_prepare_v2(db_sqlite(db),
+			       "SELECT n.line, n.period, n.amount_fen, b.id, hex(b.id_hash), "
+			       "hex(b.id_enc), b.name,"
+			       " a.last4, hex(a.acct_enc) FROM entitlement n JOIN beneficiary b ON "
+			       "b.id = n.beneficiary_id"
+			       " JOIN bank_account a ON a.id = n.account_id ORDER BY n.id",
+			       -1, &st, NULL),
+	    SQLITE_OK);
 	out[0] = '\0';
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		int i;
@@ -256,8 +316,8 @@ static void dump(struct db *db, char *out, size_t n)
 	sqlite3_finalize(st);
 }
 
-static void run_import(int threads, bool partial, char *out, size_t n,
-		       struct roster_summary *sum, struct rejects *rj, int *rc)
+static void run_import(int threads, bool partial, char *out, size_t n, struct roster_summary *sum,
+		       struct rejects *rj, int *rc)
 {
 	struct roster_options o = {0};
 	struct db *db = NULL;
@@ -271,9 +331,12 @@ static void run_import(int threads, bool partial, char *out, size_t n,
 	error_clear(&err);
 	assert_int_equal(db_open(dbp, &db, &err), 0);
 	assert_int_equal(subsidy_migrate(db, &err), 0);
-	assert_int_equal(db_exec(db,
-		"INSERT INTO programme(id, code, name, department, frequency, standard_fen)"
-		" VALUES(1, 'DBJ', '低保', '民政', 'monthly', 90000)", &err), 0);
+	assert_int_equal(
+	    db_exec(db,
+		    "INSERT INTO programme(id, code, name, department, frequency, standard_fen)"
+		    " VALUES(1, 'DBJ', '低保', '民政', 'monthly', 90000)",
+		    &err),
+	    0);
 	o.path = roster;
 	o.key_opt = key;
 	o.threads = threads;
@@ -314,19 +377,19 @@ static void test_import(void **state)
 				      i == 7 ? "6217000000000000020" : "6217000000000000012",
 				      100 + i);
 		if (i == 29)
-			l += (size_t)snprintf(text + l, sizeof(text) - l,
-					      "DBJ,202301,%s,人%d,410102001001,6217000000000000012,5\n",
-					      id, i);
+			l += (size_t)snprintf(
+			    text + l, sizeof(text) - l,
+			    "DBJ,202301,%s,人%d,410102001001,6217000000000000012,5\n", id, i);
 	}
-	l += (size_t)snprintf(text + l, sizeof(text) - l,
-			      "DBJ,202301,410102193001010000,人0,410102001001,6217000000000000012,1\n");
+	l += (size_t)snprintf(
+	    text + l, sizeof(text) - l,
+	    "DBJ,202301,410102193001010000,人0,410102001001,6217000000000000012,1\n");
 	/* one person in 20 months, then the first month again: past the
 	 * in-memory window, the duplicate is found in the table */
 	for (i = 0; i < 21; i++)
 		l += (size_t)snprintf(text + l, sizeof(text) - l,
 				      "DBJ,20%02d%02d,%s,多月,410102001001,6217000000000000012,7\n",
-				      20 + (i % 20) / 12, 1 + (i % 20) % 12,
-				      "410102193001010015");
+				      20 + (i % 20) / 12, 1 + (i % 20) % 12, "410102193001010015");
 	write_file(roster, text);
 	run_import(1, true, d1, sizeof(d1), &s1, &r1, &rc1);
 	run_import(2, true, d2, sizeof(d2), &s2, &r2, &rc2);
@@ -340,7 +403,8 @@ static void test_import(void **state)
 	assert_int_equal(s1.accepted, 80);
 	assert_int_equal(s1.rejected, 3);
 	assert_int_equal(rc1, ERR_INPUT);
-	assert_string_equal(r1.text, "62:3:duplicate_in_file;63:3:id_checksum;84:3:duplicate_in_file;");
+	assert_string_equal(r1.text,
+			    "62:3:duplicate_in_file;63:3:id_checksum;84:3:duplicate_in_file;");
 	assert_true(s1.committed);
 	/* all or nothing: the same file commits nothing */
 	run_import(2, false, d2, sizeof(d2), &s2, &r2, &rc2);
@@ -358,10 +422,10 @@ static void test_import(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_every_reason),
-		cmocka_unit_test(test_row_fields),
-		cmocka_unit_test(test_reason_codes),
-		cmocka_unit_test(test_import),
+	    cmocka_unit_test(test_every_reason),
+	    cmocka_unit_test(test_row_fields),
+	    cmocka_unit_test(test_reason_codes),
+	    cmocka_unit_test(test_import),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
