@@ -81,11 +81,11 @@ static void bulk_tune(struct db *db)
 int cli_subsidy_batch_create(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},
-		{"programme", required_argument, NULL, 'p'},
-		{"period", required_argument, NULL, 'e'},
-		{"county", required_argument, NULL, 'c'},
-		{NULL, 0, NULL, 0},
+	    {"db", required_argument, NULL, 'd'},
+	    {"programme", required_argument, NULL, 'p'},
+	    {"period", required_argument, NULL, 'e'},
+	    {"county", required_argument, NULL, 'c'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct batch_request req = {0};
 	struct batch_result res;
@@ -134,7 +134,8 @@ int cli_subsidy_batch_create(int argc, char **argv)
 	if (res.held_now)
 		printf("因死亡记录新暂停发放 %lld 条应发记录\n", (long long)res.held_now);
 	if (res.batch_id == 0) {
-		printf("没有待发放的应发记录，未生成批次（暂停发放 %lld 条）\n", (long long)res.held);
+		printf("没有待发放的应发记录，未生成批次（暂停发放 %lld 条）\n",
+		       (long long)res.held);
 		goto out;
 	}
 	batch_yuan(res.total_fen, total, sizeof(total));
@@ -173,7 +174,8 @@ static int print_batch(void *ctx, const struct batch_info *b)
 		       (long long)b->failed, (long long)b->cancelled);
 	} else {
 		if (!l->n)
-			printf("批次\t项目\t期间\t县\t生成时间\t笔数\t金额（元）\t在途\t已发\t失败\t已取消\n");
+			printf("批次\t项目\t期间\t县\t生成时间\t笔数\t金额（元）\t在途\t已发\t失败"
+			       "\t已取消\n");
 		printf("%lld\t%s\t%s\t%s\t%s\t%lld\t%s\t%lld\t%lld\t%lld\t%lld\n", (long long)b->id,
 		       b->programme, b->period, b->county[0] ? b->county : "全部", b->created_at,
 		       (long long)b->count, total, (long long)b->pending, (long long)b->paid,
@@ -186,9 +188,9 @@ static int print_batch(void *ctx, const struct batch_info *b)
 int cli_subsidy_batch_list(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},
-		{"format", required_argument, NULL, 'f'},
-		{NULL, 0, NULL, 0},
+	    {"db", required_argument, NULL, 'd'},
+	    {"format", required_argument, NULL, 'f'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct list_ctx l = {CLI_TEXT, 0};
 	struct common com = {0};
@@ -204,7 +206,8 @@ int cli_subsidy_batch_list(int argc, char **argv)
 			if (cli_format_parse(optarg, 1u << CLI_TEXT | 1u << CLI_JSON, &l.format))
 				return ERR_USAGE;
 		} else
-			return cli_usage_error("subsidy batch list", BATCH_LIST_USAGE, "无效的选项");
+			return cli_usage_error("subsidy batch list", BATCH_LIST_USAGE,
+					       "无效的选项");
 	}
 	if (optind != argc)
 		return cli_usage_error("subsidy batch list", BATCH_LIST_USAGE, "多余的参数 '%s'",
@@ -231,12 +234,12 @@ int cli_subsidy_batch_list(int argc, char **argv)
 int cli_subsidy_budget_set(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},
-		{"programme", required_argument, NULL, 'p'},
-		{"year", required_argument, NULL, 'y'},
-		{"county", required_argument, NULL, 'c'},
-		{"amount-fen", required_argument, NULL, 'a'},
-		{NULL, 0, NULL, 0},
+	    {"db", required_argument, NULL, 'd'},
+	    {"programme", required_argument, NULL, 'p'},
+	    {"year", required_argument, NULL, 'y'},
+	    {"county", required_argument, NULL, 'c'},
+	    {"amount-fen", required_argument, NULL, 'a'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *programme = NULL, *county = NULL, *amount_s = NULL;
 	struct common com = {0};
@@ -275,11 +278,13 @@ int cli_subsidy_budget_set(int argc, char **argv)
 				       "需要 --programme、--year、--county 和 --amount-fen");
 	if (amount_s[0] < '0' || amount_s[0] > '9' || strlen(amount_s) > 15)
 		return cli_usage_error("subsidy budget set", BUDGET_USAGE,
-				       "--amount-fen 的值 '%s' 无效（应为非负整数，单位分）", amount_s);
+				       "--amount-fen 的值 '%s' 无效（应为非负整数，单位分）",
+				       amount_s);
 	amount = strtoll(amount_s, &end, 10);
 	if (*end)
 		return cli_usage_error("subsidy budget set", BUDGET_USAGE,
-				       "--amount-fen 的值 '%s' 无效（应为非负整数，单位分）", amount_s);
+				       "--amount-fen 的值 '%s' 无效（应为非负整数，单位分）",
+				       amount_s);
 	rc = cli_open_db(com.db, &db);
 	if (rc)
 		return rc;
@@ -301,10 +306,10 @@ int cli_subsidy_budget_set(int argc, char **argv)
 int cli_subsidy_bankfile_export(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},
-		{"key", required_argument, NULL, 'k'},
-		{"out", required_argument, NULL, 'o'},
-		{NULL, 0, NULL, 0},
+	    {"db", required_argument, NULL, 'd'},
+	    {"key", required_argument, NULL, 'k'},
+	    {"out", required_argument, NULL, 'o'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct common com = {0};
 	struct pii_keys keys;
@@ -325,7 +330,8 @@ int cli_subsidy_bankfile_export(int argc, char **argv)
 		else if (c == 'o')
 			out = optarg;
 		else
-			return cli_usage_error("subsidy bankfile export", EXPORT_USAGE, "无效的选项");
+			return cli_usage_error("subsidy bankfile export", EXPORT_USAGE,
+					       "无效的选项");
 	}
 	if (optind != argc - 1 || !out)
 		return cli_usage_error("subsidy bankfile export", EXPORT_USAGE,
@@ -358,8 +364,7 @@ struct import_ctx {
 
 #define NOTES_SHOWN 20
 
-static void print_note(void *ctx, enum reconcile_outcome o, long line, int64_t pid,
-		       const char *msg)
+static void print_note(void *ctx, enum reconcile_outcome o, long line, int64_t pid, const char *msg)
 {
 	struct import_ctx *ic = ctx;
 
@@ -373,8 +378,8 @@ static void print_note(void *ctx, enum reconcile_outcome o, long line, int64_t p
 int cli_subsidy_bankfile_import(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},
-		{NULL, 0, NULL, 0},
+	    {"db", required_argument, NULL, 'd'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct reconcile_summary s;
 	struct import_ctx ic;
@@ -388,7 +393,8 @@ int cli_subsidy_bankfile_import(int argc, char **argv)
 		if (c == 'd')
 			com.db = optarg;
 		else
-			return cli_usage_error("subsidy bankfile import", IMPORT_USAGE, "无效的选项");
+			return cli_usage_error("subsidy bankfile import", IMPORT_USAGE,
+					       "无效的选项");
 	}
 	if (optind != argc - 1)
 		return cli_usage_error("subsidy bankfile import", IMPORT_USAGE, "需要一个文件名");
@@ -404,8 +410,8 @@ int cli_subsidy_bankfile_import(int argc, char **argv)
 		goto out;
 	}
 	if (s.already_imported) {
-		printf("回盘文件 %s 已于 %s 导入（导入记录 %lld），本次未作任何更改\n", argv[optind],
-		       s.imported_at, (long long)s.import_id);
+		printf("回盘文件 %s 已于 %s 导入（导入记录 %lld），本次未作任何更改\n",
+		       argv[optind], s.imported_at, (long long)s.import_id);
 		goto out;
 	}
 	printf("回盘文件 %s（批次 %lld，导入记录 %lld）：明细 %lld 行\n", argv[optind],
@@ -428,11 +434,11 @@ out:
 int cli_subsidy_payment_correct(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},
-		{"key", required_argument, NULL, 'k'},
-		{"payment", required_argument, NULL, 'p'},
-		{"account", required_argument, NULL, 'a'},
-		{NULL, 0, NULL, 0},
+	    {"db", required_argument, NULL, 'd'},
+	    {"key", required_argument, NULL, 'k'},
+	    {"payment", required_argument, NULL, 'p'},
+	    {"account", required_argument, NULL, 'a'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct common com = {0};
 	struct pii_keys keys;
@@ -475,8 +481,8 @@ int cli_subsidy_payment_correct(int argc, char **argv)
 	if (rc)
 		cli_fail(&err);
 	else
-		printf("发放记录 %ld 已更正账户（尾号 %s），将在该项目期间的下一批次重发\n", payment,
-		       account + strlen(account) - 4);
+		printf("发放记录 %ld 已更正账户（尾号 %s），将在该项目期间的下一批次重发\n",
+		       payment, account + strlen(account) - 4);
 	db_close(db);
 	return rc;
 }
@@ -497,9 +503,9 @@ static void print_reject(void *ctx, const struct error *e)
 static int people_command(int argc, char **argv, int deaths)
 {
 	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},
-		{"key", required_argument, NULL, 'k'},
-		{NULL, 0, NULL, 0},
+	    {"db", required_argument, NULL, 'd'},
+	    {"key", required_argument, NULL, 'k'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *words = deaths ? "subsidy deaths import" : "subsidy officials import";
 	const char *usage = deaths ? DEATHS_USAGE : OFFICIALS_USAGE;
@@ -568,7 +574,7 @@ int cli_subsidy_officials_import(int argc, char **argv)
 
 /* ---- anomalies ---- */
 
-#define ANOMALIES_USAGE \
+#define ANOMALIES_USAGE                                                                            \
 	"[--format text|json] [--shared-account-threshold N] [--key PATH] [--db PATH]"
 
 struct anomaly_ctx {
@@ -590,7 +596,8 @@ static int print_anomaly(void *ctx, const struct anomaly *a)
 		json_object_set_new(o, "rule", json_string(anomaly_rule_code(a->rule)));
 		json_object_set_new(o, "rule_name", json_string(anomaly_rule_label(a->rule)));
 		json_object_set_new(o, "entitlement_id",
-				    a->entitlement_id ? json_integer(a->entitlement_id) : json_null());
+				    a->entitlement_id ? json_integer(a->entitlement_id)
+						      : json_null());
 		json_object_set_new(o, "payment_id",
 				    a->payment_id ? json_integer(a->payment_id) : json_null());
 		json_object_set_new(o, "programme", json_string(a->programme));
@@ -604,8 +611,8 @@ static int print_anomaly(void *ctx, const struct anomaly *a)
 		return 0;
 	}
 	if (a->rule == ANOMALY_SHARED_ACCOUNT) {
-		printf("[%s] 发放 %lld：%s\n", anomaly_rule_label(a->rule), (long long)a->payment_id,
-		       a->why);
+		printf("[%s] 发放 %lld：%s\n", anomaly_rule_label(a->rule),
+		       (long long)a->payment_id, a->why);
 		return 0;
 	}
 	printf("[%s] 项目 %s 期间 %s 应发 %lld", anomaly_rule_label(a->rule), a->programme,
@@ -619,11 +626,11 @@ static int print_anomaly(void *ctx, const struct anomaly *a)
 int cli_subsidy_anomalies(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},
-		{"key", required_argument, NULL, 'k'},
-		{"format", required_argument, NULL, 'f'},
-		{"shared-account-threshold", required_argument, NULL, 't'},
-		{NULL, 0, NULL, 0},
+	    {"db", required_argument, NULL, 'd'},
+	    {"key", required_argument, NULL, 'k'},
+	    {"format", required_argument, NULL, 'f'},
+	    {"shared-account-threshold", required_argument, NULL, 't'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct anomaly_ctx ac;
 	struct common com = {0};
@@ -690,7 +697,8 @@ int cli_subsidy_anomalies(int argc, char **argv)
 	} else {
 		printf("监管预警 %lld 条：", (long long)total);
 		for (i = 0; i < ANOMALY_NRULES; i++)
-			printf("%s%s %lld", i ? "，" : "", anomaly_rule_label(i), (long long)ac.n[i]);
+			printf("%s%s %lld", i ? "，" : "", anomaly_rule_label(i),
+			       (long long)ac.n[i]);
 		printf("\n");
 	}
 out:
@@ -701,7 +709,7 @@ out:
 
 /* ---- disclose ---- */
 
-#define DISCLOSE_USAGE \
+#define DISCLOSE_USAGE                                                                             \
 	"--programme P --period X [--village CODE] [--format text|csv] [--key PATH] [--db PATH]"
 
 struct disclose_ctx {
@@ -736,13 +744,13 @@ static int print_disclosed(void *ctx, const struct disclose_row *r)
 int cli_subsidy_disclose(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},
-		{"key", required_argument, NULL, 'k'},
-		{"programme", required_argument, NULL, 'p'},
-		{"period", required_argument, NULL, 'e'},
-		{"village", required_argument, NULL, 'v'},
-		{"format", required_argument, NULL, 'f'},
-		{NULL, 0, NULL, 0},
+	    {"db", required_argument, NULL, 'd'},
+	    {"key", required_argument, NULL, 'k'},
+	    {"programme", required_argument, NULL, 'p'},
+	    {"period", required_argument, NULL, 'e'},
+	    {"village", required_argument, NULL, 'v'},
+	    {"format", required_argument, NULL, 'f'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *programme = NULL, *period = NULL, *village = NULL;
 	struct disclose_ctx dc;
@@ -824,11 +832,11 @@ static int print_lookup(void *ctx, const struct lookup_row *r)
 int cli_subsidy_lookup(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},
-		{"key", required_argument, NULL, 'k'},
-		{"id", required_argument, NULL, 'i'},
-		{"name", required_argument, NULL, 'n'},
-		{NULL, 0, NULL, 0},
+	    {"db", required_argument, NULL, 'd'},
+	    {"key", required_argument, NULL, 'k'},
+	    {"id", required_argument, NULL, 'i'},
+	    {"name", required_argument, NULL, 'n'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *id = NULL, *name = NULL;
 	struct common com = {0};
@@ -867,17 +875,17 @@ int cli_subsidy_lookup(int argc, char **argv)
 
 /* ---- stats ---- */
 
-#define STATS_USAGE \
-	"--year Y [--period P] [--format text|json] [--as-values] [--values-out FILE]" \
+#define STATS_USAGE                                                                                \
+	"--year Y [--period P] [--format text|json] [--as-values] [--values-out FILE]"             \
 	" [--element NAME=CODE] [--orgunit CODE] [--db PATH]"
 
 /* The data elements --as-values writes, and what each holds. */
 enum { EL_PROGRAMMES, EL_AMOUNT, EL_PEOPLE, EL_SHARE, EL_N };
 static const char *const element_keys[EL_N] = {"programmes", "amount_yuan", "people",
-						 "sscard_share"};
+					       "sscard_share"};
 
-static int stats_values_csv(const struct stats *s, const char *const *codes,
-			    const char *orgunit, struct buf *b)
+static int stats_values_csv(const struct stats *s, const char *const *codes, const char *orgunit,
+			    struct buf *b)
 {
 	char v[DECIMAL_STRLEN];
 	struct decimal pct;
@@ -901,8 +909,8 @@ static int stats_values_csv(const struct stats *s, const char *const *codes,
 			decimal_format(pct, v, sizeof(v));
 		else
 			continue; /* no payments: no share to report */
-		rc |= buf_printf(b, "%s,%s,%s,,,%s\n", codes[i], period ? period : year, orgunit,
-				 v);
+		rc |=
+		    buf_printf(b, "%s,%s,%s,,,%s\n", codes[i], period ? period : year, orgunit, v);
 	}
 	return rc ? ERR_INTERNAL : 0;
 }
@@ -910,15 +918,15 @@ static int stats_values_csv(const struct stats *s, const char *const *codes,
 int cli_subsidy_stats(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},
-		{"year", required_argument, NULL, 'y'},
-		{"period", required_argument, NULL, 'p'},
-		{"format", required_argument, NULL, 'f'},
-		{"as-values", no_argument, NULL, 'a'},
-		{"values-out", required_argument, NULL, 'o'},
-		{"element", required_argument, NULL, 'e'},
-		{"orgunit", required_argument, NULL, 'u'},
-		{NULL, 0, NULL, 0},
+	    {"db", required_argument, NULL, 'd'},
+	    {"year", required_argument, NULL, 'y'},
+	    {"period", required_argument, NULL, 'p'},
+	    {"format", required_argument, NULL, 'f'},
+	    {"as-values", no_argument, NULL, 'a'},
+	    {"values-out", required_argument, NULL, 'o'},
+	    {"element", required_argument, NULL, 'e'},
+	    {"orgunit", required_argument, NULL, 'u'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *codes[EL_N] = {"ykt_programmes", "ykt_amount_yuan", "ykt_people",
 				   "ykt_sscard_share"};
@@ -972,10 +980,11 @@ int cli_subsidy_stats(int argc, char **argv)
 				}
 			}
 			if (!eq || i == EL_N)
-				return cli_usage_error("subsidy stats", STATS_USAGE,
-						       "--element 应为 programmes|amount_yuan|people|"
-						       "sscard_share=数据元代码，而不是 '%s'",
-						       optarg);
+				return cli_usage_error(
+				    "subsidy stats", STATS_USAGE,
+				    "--element 应为 programmes|amount_yuan|people|"
+				    "sscard_share=数据元代码，而不是 '%s'",
+				    optarg);
 			break;
 		}
 		default:
@@ -1002,7 +1011,8 @@ int cli_subsidy_stats(int argc, char **argv)
 		char *text;
 
 		json_object_set_new(root, "year", json_integer(s.year));
-		json_object_set_new(root, "period", s.period[0] ? json_string(s.period) : json_null());
+		json_object_set_new(root, "period",
+				    s.period[0] ? json_string(s.period) : json_null());
 		json_object_set_new(root, "programmes", json_integer(s.programmes));
 		json_object_set_new(root, "payments", json_integer(s.payments));
 		json_object_set_new(root, "amount_fen", json_integer(s.amount_fen));
@@ -1060,8 +1070,8 @@ int cli_subsidy_stats(int argc, char **argv)
 			values_out);
 	}
 	if (as_values) {
-		struct values_import_opts vo = {.name = "subsidy-stats", .user = "subsidy-stats",
-						.reject = print_reject};
+		struct values_import_opts vo = {
+		    .name = "subsidy-stats", .user = "subsidy-stats", .reject = print_reject};
 		struct values_import_stats vs;
 
 		memset(&vs, 0, sizeof(vs));

@@ -20,13 +20,13 @@
 #include <string.h>
 
 static const char *const codes[ANOMALY_NRULES] = {
-	"paid_after_death", "age_range", "above_standard", "shared_account",
-	"official",         "two_counties", "hold",
+    "paid_after_death", "age_range",	"above_standard", "shared_account",
+    "official",		"two_counties", "hold",
 };
 
 static const char *const labels[ANOMALY_NRULES] = {
-	"死亡后发放", "年龄不符", "超标准发放", "多人共用账户", "公职人员（优亲厚友）",
-	"跨县重复", "暂停发放",
+    "死亡后发放",	    "年龄不符", "超标准发放", "多人共用账户",
+    "公职人员（优亲厚友）", "跨县重复", "暂停发放",
 };
 
 const char *anomaly_rule_code(enum anomaly_rule r)
@@ -73,8 +73,8 @@ static void copy(char *out, size_t n, const char *s)
  *   0 entitlement id, 1 payment id (or NULL), 2 programme code, 3 period,
  *   4 county, 5 name, 6 id_hash, 7 id_enc, 8 amount
  */
-#define COMMON_COLS                                                                         \
-	"e.id, (SELECT MAX(z.id) FROM payment z WHERE z.entitlement_id = e.id), p.code,"    \
+#define COMMON_COLS                                                                                \
+	"e.id, (SELECT MAX(z.id) FROM payment z WHERE z.entitlement_id = e.id), p.code,"           \
 	" e.period, e.county_code, b.name, b.id_hash, b.id_enc, e.amount_fen"
 #define NCOMMON 9
 
@@ -94,8 +94,8 @@ static void fill_common(struct scan *s, sqlite3_stmt *st, struct anomaly *a)
 		a->name[0] = '\0';
 	if (s->keys && sqlite3_column_bytes(st, 6) == PII_HASHBYTES)
 		idlen = pii_decrypt(s->keys, PII_ID, sqlite3_column_blob(st, 7),
-				    (size_t)sqlite3_column_bytes(st, 7),
-				    sqlite3_column_blob(st, 6), id);
+				    (size_t)sqlite3_column_bytes(st, 7), sqlite3_column_blob(st, 6),
+				    id);
 	if (idlen > 0)
 		mask_id(id, (size_t)idlen, a->id_number, sizeof(a->id_number));
 	else
@@ -174,11 +174,11 @@ static int check_age(struct scan *s, sqlite3_stmt *st, struct anomaly *a)
 {
 	int32_t birth = (int32_t)sqlite3_column_int64(st, NCOMMON);
 	int min = sqlite3_column_type(st, NCOMMON + 1) == SQLITE_NULL
-			  ? -1
-			  : sqlite3_column_int(st, NCOMMON + 1);
+		      ? -1
+		      : sqlite3_column_int(st, NCOMMON + 1);
 	int max = sqlite3_column_type(st, NCOMMON + 2) == SQLITE_NULL
-			  ? -1
-			  : sqlite3_column_int(st, NCOMMON + 2);
+		      ? -1
+		      : sqlite3_column_int(st, NCOMMON + 2);
 	struct period p;
 	int age;
 	char range[48];
@@ -250,13 +250,14 @@ static int shared_accounts(struct scan *s, int threshold)
 	struct anomaly a;
 	int step, rc = 0;
 
-	if (db_prepare(s->db,
-		       "SELECT a.acct_hash, COUNT(DISTINCT a.beneficiary_id), MAX(a.last4),"
-		       " (SELECT MAX(y.id) FROM payment y JOIN bank_account c ON c.id = y.account_id"
-		       "  WHERE c.acct_hash = a.acct_hash)"
-		       " FROM bank_account a GROUP BY a.acct_hash"
-		       " HAVING COUNT(DISTINCT a.beneficiary_id) > ?1 ORDER BY MIN(a.id)",
-		       &st, s->err) ||
+	if (db_prepare(
+		s->db,
+		"SELECT a.acct_hash, COUNT(DISTINCT a.beneficiary_id), MAX(a.last4),"
+		" (SELECT MAX(y.id) FROM payment y JOIN bank_account c ON c.id = y.account_id"
+		"  WHERE c.acct_hash = a.acct_hash)"
+		" FROM bank_account a GROUP BY a.acct_hash"
+		" HAVING COUNT(DISTINCT a.beneficiary_id) > ?1 ORDER BY MIN(a.id)",
+		&st, s->err) ||
 	    db_prepare(s->db,
 		       "SELECT DISTINCT b.id, b.name FROM bank_account a"
 		       " JOIN beneficiary b ON b.id = a.beneficiary_id"
@@ -305,13 +306,12 @@ out:
 	return rc;
 }
 
-#define FROM_E                                                                              \
-	" FROM entitlement e JOIN programme p ON p.id = e.programme_id"                     \
+#define FROM_E                                                                                     \
+	" FROM entitlement e JOIN programme p ON p.id = e.programme_id"                            \
 	" JOIN beneficiary b ON b.id = e.beneficiary_id"
 
 int anomaly_scan(struct db *db, const struct pii_keys *keys, int shared_threshold,
-		 int (*fn)(void *ctx, const struct anomaly *a), void *ctx,
-		 struct error *err)
+		 int (*fn)(void *ctx, const struct anomaly *a), void *ctx, struct error *err)
 {
 	struct scan s = {db, keys, fn, ctx, err};
 	int rc;

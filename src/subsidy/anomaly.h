@@ -50,13 +50,13 @@ const char *anomaly_rule_label(enum anomaly_rule r);
 
 struct anomaly {
 	enum anomaly_rule rule;
-	int64_t entitlement_id;     /* 0 when the anomaly is about an account */
-	int64_t payment_id;         /* 0 when no payment is concerned */
+	int64_t entitlement_id; /* 0 when the anomaly is about an account */
+	int64_t payment_id;	/* 0 when no payment is concerned */
 	char programme[40];
 	char period[16];
 	char county[8];
-	char name[128];             /* masked (mask_name) */
-	char id_number[24];         /* masked (first 6, last 4) or all '*' without the key */
+	char name[128];	    /* masked (mask_name) */
+	char id_number[24]; /* masked (first 6, last 4) or all '*' without the key */
 	int64_t amount_fen;
 	char why[768];
 };
@@ -68,8 +68,7 @@ struct anomaly {
  * of shared_account (>= 1).
  */
 int anomaly_scan(struct db *db, const struct pii_keys *keys, int shared_threshold,
-		 int (*fn)(void *ctx, const struct anomaly *a), void *ctx,
-		 struct error *err);
+		 int (*fn)(void *ctx, const struct anomaly *a), void *ctx, struct error *err);
 
 /*
  * Age in whole years at day `at` of someone born on day `birth` (both day

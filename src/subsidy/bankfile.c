@@ -66,8 +66,8 @@ bool bankfile_time_valid(const char *s, size_t len)
 {
 	int y1, y2, mo, d, h, mi, se;
 
-	if (len != BANKFILE_TIME_LEN || s[4] != '-' || s[7] != '-' ||
-	    s[10] != 'T' || s[13] != ':' || s[16] != ':')
+	if (len != BANKFILE_TIME_LEN || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
+	    s[13] != ':' || s[16] != ':')
 		return false;
 	y1 = two(s);
 	y2 = two(s + 2);
@@ -119,12 +119,11 @@ static bool parse_count(const char *s, size_t len, int64_t *out)
 }
 
 /* Record an input error at the current line and make the parser unusable. */
-static int failf(struct bankfile_parser *ps, struct error *err, long col,
-		 const char *reason, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+static int failf(struct bankfile_parser *ps, struct error *err, long col, const char *reason,
+		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-static int failf(struct bankfile_parser *ps, struct error *err, long col,
-		 const char *reason, const char *fmt, ...)
+static int failf(struct bankfile_parser *ps, struct error *err, long col, const char *reason,
+		 const char *fmt, ...)
 {
 	char msg[256];
 	va_list ap;
@@ -142,8 +141,8 @@ static int failf(struct bankfile_parser *ps, struct error *err, long col,
  * As failf, with up to 32 bytes of the offending text put where tmpl has
  * "%s" (tmpl is a template, not a printf format: nothing else is expanded).
  */
-static int fail(struct bankfile_parser *ps, struct error *err, long col,
-		const char *reason, const char *tmpl, const char *what, size_t what_len)
+static int fail(struct bankfile_parser *ps, struct error *err, long col, const char *reason,
+		const char *tmpl, const char *what, size_t what_len)
 {
 	const char *hole = strstr(tmpl, "%s");
 	char shown[40];
@@ -166,16 +165,14 @@ static int fail(struct bankfile_parser *ps, struct error *err, long col,
 	}
 	if (!hole)
 		return failf(ps, err, col, reason, "%s", tmpl);
-	return failf(ps, err, col, reason, "%.*s%s%s", (int)(hole - tmpl), tmpl, shown,
-		     hole + 2);
+	return failf(ps, err, col, reason, "%.*s%s%s", (int)(hole - tmpl), tmpl, shown, hole + 2);
 }
 
 /*
  * The next line without its line end into *line and *len. Returns 1 for a line,
  * 0 at the end of input, -1 (err set) for a line that is too long.
  */
-static int next_line(struct bankfile_parser *ps, const char **line, size_t *len,
-		     struct error *err)
+static int next_line(struct bankfile_parser *ps, const char **line, size_t *len, struct error *err)
 {
 	const char *nl;
 	size_t n;
@@ -190,8 +187,7 @@ static int next_line(struct bankfile_parser *ps, const char **line, size_t *len,
 	if (n > 0 && (*line)[n - 1] == '\r')
 		n--;
 	if (n > BANKFILE_MAX_LINE) {
-		failf(ps, err, 0, "bank_line_too_long", "行太长（超过%d字节）",
-		      BANKFILE_MAX_LINE);
+		failf(ps, err, 0, "bank_line_too_long", "行太长（超过%d字节）", BANKFILE_MAX_LINE);
 		return -1;
 	}
 	*len = n;
@@ -203,8 +199,8 @@ static int next_line(struct bankfile_parser *ps, const char **line, size_t *len,
  * is true; the unquoted text of a quoted field goes into scratch (at least
  * len bytes). Control bytes are refused everywhere.
  */
-static int split(struct bankfile_parser *ps, const char *line, size_t len,
-		 bool quoted, char *scratch, struct fields *f, struct error *err)
+static int split(struct bankfile_parser *ps, const char *line, size_t len, bool quoted,
+		 char *scratch, struct fields *f, struct error *err)
 {
 	size_t i = 0, sc = 0;
 
@@ -220,7 +216,8 @@ static int split(struct bankfile_parser *ps, const char *line, size_t len,
 			i++;
 			for (;;) {
 				if (i >= len)
-					return failf(ps, err, (long)f->n + 1, "bank_quote", "引号未闭合");
+					return failf(ps, err, (long)f->n + 1, "bank_quote",
+						     "引号未闭合");
 				if (line[i] == '"') {
 					if (i + 1 < len && line[i + 1] == '"') {
 						scratch[sc++] = '"';
@@ -231,11 +228,13 @@ static int split(struct bankfile_parser *ps, const char *line, size_t len,
 					break;
 				}
 				if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f)
-					return failf(ps, err, (long)f->n + 1, "bank_bad_char", "含有控制字符");
+					return failf(ps, err, (long)f->n + 1, "bank_bad_char",
+						     "含有控制字符");
 				scratch[sc++] = line[i++];
 			}
 			if (i < len && line[i] != ',')
-				return failf(ps, err, (long)f->n + 1, "bank_quote", "引号后有多余字符");
+				return failf(ps, err, (long)f->n + 1, "bank_quote",
+					     "引号后有多余字符");
 			f->s[f->n] = scratch + begin;
 			f->len[f->n] = sc - begin;
 		} else {
@@ -243,7 +242,8 @@ static int split(struct bankfile_parser *ps, const char *line, size_t len,
 				unsigned char c = (unsigned char)line[i];
 
 				if (c < 0x20 || c == 0x7f)
-					return failf(ps, err, (long)f->n + 1, "bank_bad_char", "含有控制字符");
+					return failf(ps, err, (long)f->n + 1, "bank_bad_char",
+						     "含有控制字符");
 				if (c == '"')
 					return failf(ps, err, (long)f->n + 1,
 						     quoted ? "bank_quote" : "bank_bad_char",
@@ -267,9 +267,8 @@ static bool is(const char *s, size_t len, const char *lit)
 	return len == n && memcmp(s, lit, n) == 0;
 }
 
-static int open_common(struct bankfile_parser *ps, const char *data, size_t len,
-		       const char *name, int kind, struct fields *f, char *scratch,
-		       struct error *err)
+static int open_common(struct bankfile_parser *ps, const char *data, size_t len, const char *name,
+		       int kind, struct fields *f, char *scratch, struct error *err)
 {
 	const char *line;
 	size_t n;
@@ -306,9 +305,8 @@ static int open_common(struct bankfile_parser *ps, const char *data, size_t len,
 	return 0;
 }
 
-int bankfile_return_open(struct bankfile_parser *ps, const char *data,
-			 size_t len, const char *name, int64_t *batch_id,
-			 struct error *err)
+int bankfile_return_open(struct bankfile_parser *ps, const char *data, size_t len, const char *name,
+			 int64_t *batch_id, struct error *err)
 {
 	struct fields f;
 	char scratch[BANKFILE_MAX_LINE];
@@ -320,9 +318,9 @@ int bankfile_return_open(struct bankfile_parser *ps, const char *data,
 	return 0;
 }
 
-int bankfile_payment_open(struct bankfile_parser *ps, const char *data,
-			  size_t len, const char *name, int64_t *batch_id,
-			  int64_t *count, int64_t *total_fen, struct error *err)
+int bankfile_payment_open(struct bankfile_parser *ps, const char *data, size_t len,
+			  const char *name, int64_t *batch_id, int64_t *count, int64_t *total_fen,
+			  struct error *err)
 {
 	struct fields f;
 	char scratch[BANKFILE_MAX_LINE];
@@ -341,8 +339,7 @@ int bankfile_payment_open(struct bankfile_parser *ps, const char *data,
 }
 
 /* The T record: count and total must match what was read; nothing may follow. */
-static int trailer(struct bankfile_parser *ps, const struct fields *f,
-		   struct error *err)
+static int trailer(struct bankfile_parser *ps, const struct fields *f, struct error *err)
 {
 	int64_t count, total;
 	const char *line;
@@ -352,8 +349,7 @@ static int trailer(struct bankfile_parser *ps, const struct fields *f,
 	if (f->n != 3)
 		return failf(ps, err, (long)f->n, "bank_trailer", "文件尾记录 T 应有3个字段");
 	if (!parse_count(f->s[1], f->len[1], &count))
-		return fail(ps, err, 2, "bank_trailer", "文件尾笔数 '%s' 无效", f->s[1],
-			    f->len[1]);
+		return fail(ps, err, 2, "bank_trailer", "文件尾笔数 '%s' 无效", f->s[1], f->len[1]);
 	if (!parse_count(f->s[2], f->len[2], &total))
 		return fail(ps, err, 3, "bank_trailer", "文件尾总金额 '%s' 无效", f->s[2],
 			    f->len[2]);
@@ -379,8 +375,8 @@ static int trailer(struct bankfile_parser *ps, const struct fields *f,
 	return 0;
 }
 
-static int body_line(struct bankfile_parser *ps, struct fields *f, char *scratch,
-		     bool *end, bool *is_trailer, struct error *err)
+static int body_line(struct bankfile_parser *ps, struct fields *f, char *scratch, bool *end,
+		     bool *is_trailer, struct error *err)
 {
 	const char *line;
 	size_t n;
@@ -414,8 +410,7 @@ static int body_line(struct bankfile_parser *ps, struct fields *f, char *scratch
 	return 0;
 }
 
-static int add_amount(struct bankfile_parser *ps, int64_t amount, long col,
-		      struct error *err)
+static int add_amount(struct bankfile_parser *ps, int64_t amount, long col, struct error *err)
 {
 	if (__builtin_add_overflow(ps->total, amount, &ps->total))
 		return failf(ps, err, col, "bank_total", "金额合计溢出");
@@ -423,8 +418,8 @@ static int add_amount(struct bankfile_parser *ps, int64_t amount, long col,
 	return 0;
 }
 
-int bankfile_return_next(struct bankfile_parser *ps, struct bankret_line *out,
-			 bool *end, struct error *err)
+int bankfile_return_next(struct bankfile_parser *ps, struct bankret_line *out, bool *end,
+			 struct error *err)
 {
 	struct fields f;
 	bool is_trailer;
@@ -438,7 +433,8 @@ int bankfile_return_next(struct bankfile_parser *ps, struct bankret_line *out,
 	if (*end)
 		return 0;
 	if (f.n != 6)
-		return failf(ps, err, (long)(f.n < 6 ? f.n + 1 : 7), "bank_field_count", "明细记录应有6个字段");
+		return failf(ps, err, (long)(f.n < 6 ? f.n + 1 : 7), "bank_field_count",
+			     "明细记录应有6个字段");
 	out->line = ps->line;
 	if (!bankfile_parse_id(f.s[1], f.len[1], &out->payment_id))
 		return fail(ps, err, 2, "bank_payment_id", "发放编号 '%s' 无效", f.s[1], f.len[1]);
@@ -475,8 +471,8 @@ int bankfile_return_next(struct bankfile_parser *ps, struct bankret_line *out,
 	return add_amount(ps, out->amount_fen, 5, err);
 }
 
-int bankfile_payment_next(struct bankfile_parser *ps, struct bankpay_line *out,
-			  bool *end, struct error *err)
+int bankfile_payment_next(struct bankfile_parser *ps, struct bankpay_line *out, bool *end,
+			  struct error *err)
 {
 	char scratch[BANKFILE_MAX_LINE];
 	struct fields f;
@@ -489,7 +485,8 @@ int bankfile_payment_next(struct bankfile_parser *ps, struct bankpay_line *out,
 	if (*end)
 		return 0;
 	if (f.n != 5)
-		return failf(ps, err, (long)(f.n < 5 ? f.n + 1 : 6), "bank_field_count", "明细记录应有5个字段");
+		return failf(ps, err, (long)(f.n < 5 ? f.n + 1 : 6), "bank_field_count",
+			     "明细记录应有5个字段");
 	out->line = ps->line;
 	if (!bankfile_parse_id(f.s[1], f.len[1], &out->payment_id))
 		return fail(ps, err, 2, "bank_payment_id", "发放编号 '%s' 无效", f.s[1], f.len[1]);
@@ -498,8 +495,8 @@ int bankfile_payment_next(struct bankfile_parser *ps, struct bankpay_line *out,
 	memcpy(out->name, f.s[2], f.len[2]);
 	out->name[f.len[2]] = '\0';
 	if (!digits_valid(f.s[3], f.len[3], 1, 32))
-		return fail(ps, err, 4, "bank_account", "账号 '%s' 无效（应为1到32位数字）",
-			    f.s[3], f.len[3]);
+		return fail(ps, err, 4, "bank_account", "账号 '%s' 无效（应为1到32位数字）", f.s[3],
+			    f.len[3]);
 	memcpy(out->account, f.s[3], f.len[3]);
 	out->account[f.len[3]] = '\0';
 	if (!bankfile_parse_id(f.s[4], f.len[4], &out->amount_fen))
@@ -529,21 +526,19 @@ static int add_int(struct buf *b, int64_t v)
 	return buf_add(b, out, (size_t)n);
 }
 
-int bankfile_format_payment_header(struct buf *b, int64_t batch_id,
-				   int64_t count, int64_t total_fen)
+int bankfile_format_payment_header(struct buf *b, int64_t batch_id, int64_t count,
+				   int64_t total_fen)
 {
 	if (batch_id <= 0 || count < 0 || total_fen < 0)
 		return ERR_INPUT;
 	if (buf_adds(b, "H,MSPAY,1,") || add_int(b, batch_id) || buf_addc(b, ',') ||
-	    add_int(b, count) || buf_addc(b, ',') || add_int(b, total_fen) ||
-	    buf_addc(b, '\n'))
+	    add_int(b, count) || buf_addc(b, ',') || add_int(b, total_fen) || buf_addc(b, '\n'))
 		return ERR_INPUT;
 	return 0;
 }
 
-int bankfile_format_payment_line(struct buf *b, int64_t payment_id,
-				 const char *name, size_t name_len,
-				 const char *account, size_t account_len,
+int bankfile_format_payment_line(struct buf *b, int64_t payment_id, const char *name,
+				 size_t name_len, const char *account, size_t account_len,
 				 int64_t amount_fen)
 {
 	bool quote = false;
@@ -605,8 +600,7 @@ int bankfile_format_return_line(struct buf *b, const struct bankret_line *ln)
 	if (buf_add(b, "D,", 2) || add_int(b, ln->payment_id) || buf_addc(b, ',') ||
 	    buf_adds(b, bankret_status_name(ln->status)) || buf_addc(b, ',') ||
 	    buf_add(b, ln->reason, rl) || buf_addc(b, ',') || add_int(b, ln->amount_fen) ||
-	    buf_addc(b, ',') || buf_add(b, ln->bank_time, BANKFILE_TIME_LEN) ||
-	    buf_addc(b, '\n'))
+	    buf_addc(b, ',') || buf_add(b, ln->bank_time, BANKFILE_TIME_LEN) || buf_addc(b, '\n'))
 		return ERR_INPUT;
 	return 0;
 }
@@ -615,8 +609,8 @@ int bankfile_format_trailer(struct buf *b, int64_t count, int64_t total_fen)
 {
 	if (count < 0 || total_fen < 0)
 		return ERR_INPUT;
-	if (buf_add(b, "T,", 2) || add_int(b, count) || buf_addc(b, ',') ||
-	    add_int(b, total_fen) || buf_addc(b, '\n'))
+	if (buf_add(b, "T,", 2) || add_int(b, count) || buf_addc(b, ',') || add_int(b, total_fen) ||
+	    buf_addc(b, '\n'))
 		return ERR_INPUT;
 	return 0;
 }

@@ -50,7 +50,7 @@ struct error;
 
 enum bankret_status {
 	BANKRET_SUCCESS = 1, /* the money reached the account */
-	BANKRET_FAILED,      /* the bank could not pay; reason says why */
+	BANKRET_FAILED,	     /* the bank could not pay; reason says why */
 	BANKRET_REVERSED,    /* 冲正: a payment reported SUCCESS was returned */
 };
 
@@ -58,17 +58,17 @@ enum bankret_status {
 struct bankret_line {
 	int64_t payment_id;
 	enum bankret_status status;
-	char reason[BANKFILE_REASON_MAX + 1];  /* "" for SUCCESS */
+	char reason[BANKFILE_REASON_MAX + 1]; /* "" for SUCCESS */
 	int64_t amount_fen;
 	char bank_time[BANKFILE_TIME_LEN + 1]; /* YYYY-MM-DDTHH:MM:SS */
-	long line;                             /* line number in the file */
+	long line;			       /* line number in the file */
 };
 
 /* One D record of a payment file (the name unquoted and copied). */
 struct bankpay_line {
 	int64_t payment_id;
-	char name[256];        /* unquoted UTF-8, NUL-terminated */
-	char account[33];      /* digits */
+	char name[256];	  /* unquoted UTF-8, NUL-terminated */
+	char account[33]; /* digits */
 	int64_t amount_fen;
 	long line;
 };
@@ -79,13 +79,13 @@ struct bankpay_line {
  */
 struct bankfile_parser {
 	const char *p, *end;
-	const char *name;     /* file name for messages (not copied) */
+	const char *name; /* file name for messages (not copied) */
 	long line;
-	int state;            /* 0 before header, 1 in body, 2 after trailer */
-	int kind;             /* 'P' payment file, 'R' return file */
-	int64_t count;        /* D records so far */
-	int64_t total;        /* sum of their amounts */
-	int64_t want_count;   /* from the payment file header */
+	int state;	    /* 0 before header, 1 in body, 2 after trailer */
+	int kind;	    /* 'P' payment file, 'R' return file */
+	int64_t count;	    /* D records so far */
+	int64_t total;	    /* sum of their amounts */
+	int64_t want_count; /* from the payment file header */
 	int64_t want_total;
 };
 
@@ -111,19 +111,18 @@ bool bankfile_time_valid(const char *s, size_t len);
  * *end = true. Both return 0 or ERR_INPUT with err filled (file, line,
  * column, reason). After an error the parser must not be used further.
  */
-int bankfile_return_open(struct bankfile_parser *ps, const char *data,
-			 size_t len, const char *name, int64_t *batch_id,
+int bankfile_return_open(struct bankfile_parser *ps, const char *data, size_t len, const char *name,
+			 int64_t *batch_id, struct error *err);
+int bankfile_return_next(struct bankfile_parser *ps, struct bankret_line *out, bool *end,
 			 struct error *err);
-int bankfile_return_next(struct bankfile_parser *ps, struct bankret_line *out,
-			 bool *end, struct error *err);
 
 /* Payment files, the same way (the header's count and total are checked
  * against the D records at the trailer). */
-int bankfile_payment_open(struct bankfile_parser *ps, const char *data,
-			  size_t len, const char *name, int64_t *batch_id,
-			  int64_t *count, int64_t *total_fen, struct error *err);
-int bankfile_payment_next(struct bankfile_parser *ps, struct bankpay_line *out,
-			  bool *end, struct error *err);
+int bankfile_payment_open(struct bankfile_parser *ps, const char *data, size_t len,
+			  const char *name, int64_t *batch_id, int64_t *count, int64_t *total_fen,
+			  struct error *err);
+int bankfile_payment_next(struct bankfile_parser *ps, struct bankpay_line *out, bool *end,
+			  struct error *err);
 
 /*
  * Formatting: each appends one line with its LF to b. Returns 0, or
@@ -131,11 +130,10 @@ int bankfile_payment_next(struct bankfile_parser *ps, struct bankpay_line *out,
  * longer than 255 bytes, an account that is not 1..32 digits, a reason code
  * that is not allowed for the status, a bad time, b's ceiling).
  */
-int bankfile_format_payment_header(struct buf *b, int64_t batch_id,
-				   int64_t count, int64_t total_fen);
-int bankfile_format_payment_line(struct buf *b, int64_t payment_id,
-				 const char *name, size_t name_len,
-				 const char *account, size_t account_len,
+int bankfile_format_payment_header(struct buf *b, int64_t batch_id, int64_t count,
+				   int64_t total_fen);
+int bankfile_format_payment_line(struct buf *b, int64_t payment_id, const char *name,
+				 size_t name_len, const char *account, size_t account_len,
 				 int64_t amount_fen);
 int bankfile_format_return_header(struct buf *b, int64_t batch_id);
 int bankfile_format_return_line(struct buf *b, const struct bankret_line *ln);

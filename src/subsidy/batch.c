@@ -37,9 +37,8 @@ void batch_yuan(int64_t fen, char *out, size_t n)
 		 (unsigned long long)(a % 100));
 }
 
-void batch_budget_message(char *out, size_t n, const char *programme, int year,
-			  const char *county, int64_t budget_fen,
-			  int64_t used_fen, int64_t batch_fen)
+void batch_budget_message(char *out, size_t n, const char *programme, int year, const char *county,
+			  int64_t budget_fen, int64_t used_fen, int64_t batch_fen)
 {
 	char b[32], u[32], t[32], x[32];
 	int64_t over = used_fen + batch_fen - budget_fen;
@@ -128,8 +127,8 @@ static int run_ppc(struct db *db, const char *sql, int64_t prog, const char *per
  * "Unpaid" for an entitlement: it has no payment, or its latest payment is
  * failed (whether or not corrected). Holds only ever touch those.
  */
-#define UNPAID_SQL                                                                          \
-	" NOT EXISTS (SELECT 1 FROM payment y WHERE y.entitlement_id = e.id"                \
+#define UNPAID_SQL                                                                                 \
+	" NOT EXISTS (SELECT 1 FROM payment y WHERE y.entitlement_id = e.id"                       \
 	"  AND y.status IN ('pending', 'paid'))"
 
 /*
@@ -138,15 +137,15 @@ static int run_ppc(struct db *db, const char *sql, int64_t prog, const char *per
  * JOIN fixes that order in SQLite; elsewhere it is an inner join).
  */
 static const char hold_sql[] =
-	"UPDATE entitlement AS e SET status = 'on_hold',"
-	" hold_reason = 'death ' || (SELECT date(d.death_day * 86400, 'unixepoch')"
-	"  FROM death d JOIN beneficiary b ON b.id_hash = d.id_hash"
-	"  WHERE b.id = e.beneficiary_id)"
-	" WHERE e.id IN (SELECT f.id FROM death d CROSS JOIN beneficiary b"
-	"  CROSS JOIN entitlement f WHERE b.id_hash = d.id_hash AND f.beneficiary_id = b.id"
-	"  AND f.programme_id = ?1 AND f.period = ?2 AND d.death_day < ?4)"
-	" AND (?3 IS NULL OR e.county_code = ?3) AND e.status = 'approved'"
-	" AND" UNPAID_SQL;
+    "UPDATE entitlement AS e SET status = 'on_hold',"
+    " hold_reason = 'death ' || (SELECT date(d.death_day * 86400, 'unixepoch')"
+    "  FROM death d JOIN beneficiary b ON b.id_hash = d.id_hash"
+    "  WHERE b.id = e.beneficiary_id)"
+    " WHERE e.id IN (SELECT f.id FROM death d CROSS JOIN beneficiary b"
+    "  CROSS JOIN entitlement f WHERE b.id_hash = d.id_hash AND f.beneficiary_id = b.id"
+    "  AND f.programme_id = ?1 AND f.period = ?2 AND d.death_day < ?4)"
+    " AND (?3 IS NULL OR e.county_code = ?3) AND e.status = 'approved'"
+    " AND" UNPAID_SQL;
 
 /* Uses the partial index entitlement_on_hold (migration 3). */
 static const char held_sql[] = "SELECT COUNT(*) FROM entitlement e"
@@ -154,14 +153,17 @@ static const char held_sql[] = "SELECT COUNT(*) FROM entitlement e"
 			       " AND e.status = 'on_hold'"
 			       " AND (?3 IS NULL OR e.county_code = ?3) AND" UNPAID_SQL;
 
-/* First attempts: approved entitlements that never had a payment. */
+/*
+ * First attempts: approved entitlements that never had a payment, in the
+ * order of the identity index (programme, period, person): no ORDER BY, which
+ * would sort the whole programme-period in a temporary b-tree.
+ */
 static const char new_sql[] =
-	"INSERT INTO payment(entitlement_id, batch_id, attempt, account_id, amount_fen, status)"
-	" SELECT e.id, ?4, 1, e.account_id, e.amount_fen, 'pending' FROM entitlement e"
-	" WHERE e.programme_id = ?1 AND e.period = ?2"
-	" AND (?3 IS NULL OR e.county_code = ?3) AND e.status = 'approved'"
-	" AND NOT EXISTS (SELECT 1 FROM payment y WHERE y.entitlement_id = e.id)"
-	" ORDER BY e.id";
+    "INSERT INTO payment(entitlement_id, batch_id, attempt, account_id, amount_fen, status)"
+    " SELECT e.id, ?4, 1, e.account_id, e.amount_fen, 'pending' FROM entitlement e"
+    " WHERE e.programme_id = ?1 AND e.period = ?2"
+    " AND (?3 IS NULL OR e.county_code = ?3) AND e.status = 'approved'"
+    " AND NOT EXISTS (SELECT 1 FROM payment y WHERE y.entitlement_id = e.id)";
 
 /*
  * Reissues: the latest payment failed and was corrected. Driven from the
@@ -169,32 +171,32 @@ static const char new_sql[] =
  * (CROSS JOIN fixes that order in SQLite; elsewhere it is an inner join).
  */
 static const char reissue_sql[] =
-	"INSERT INTO payment(entitlement_id, batch_id, attempt, account_id, amount_fen, status)"
-	" SELECT e.id, ?4, y.attempt + 1, c.account_id, e.amount_fen, 'pending'"
-	" FROM payment_correction c CROSS JOIN payment y CROSS JOIN entitlement e"
-	" WHERE y.id = c.payment_id AND e.id = y.entitlement_id"
-	" AND e.programme_id = ?1 AND e.period = ?2"
-	" AND (?3 IS NULL OR e.county_code = ?3) AND e.status = 'approved'"
-	" AND y.status = 'failed'"
-	" AND y.attempt = (SELECT MAX(z.attempt) FROM payment z WHERE z.entitlement_id = e.id)"
-	" ORDER BY e.id";
+    "INSERT INTO payment(entitlement_id, batch_id, attempt, account_id, amount_fen, status)"
+    " SELECT e.id, ?4, y.attempt + 1, c.account_id, e.amount_fen, 'pending'"
+    " FROM payment_correction c CROSS JOIN payment y CROSS JOIN entitlement e"
+    " WHERE y.id = c.payment_id AND e.id = y.entitlement_id"
+    " AND e.programme_id = ?1 AND e.period = ?2"
+    " AND (?3 IS NULL OR e.county_code = ?3) AND e.status = 'approved'"
+    " AND y.status = 'failed'"
+    " AND y.attempt = (SELECT MAX(z.attempt) FROM payment z WHERE z.entitlement_id = e.id)"
+    " ORDER BY e.id";
 
 /* Compare each county's budget with what is used plus this batch. */
 static int check_budgets(struct db *db, int64_t prog, const char *programme, int year,
 			 int64_t batch_id, struct error *err)
 {
 	static const char sql[] =
-		"SELECT g.county_code, g.amount_fen,"
-		" (SELECT COALESCE(SUM(y.amount_fen), 0) FROM payment y"
-		"  JOIN entitlement e ON e.id = y.entitlement_id"
-		"  WHERE e.programme_id = g.programme_id AND e.county_code = g.county_code"
-		"  AND substr(e.period, 1, 4) = ?2 AND y.status IN ('pending', 'paid')"
-		"  AND y.batch_id <> ?3),"
-		" (SELECT COALESCE(SUM(y.amount_fen), 0) FROM payment y"
-		"  JOIN entitlement e ON e.id = y.entitlement_id"
-		"  WHERE y.batch_id = ?3 AND e.county_code = g.county_code)"
-		" FROM budget g WHERE g.programme_id = ?1 AND g.year = ?4"
-		" ORDER BY g.county_code";
+	    "SELECT g.county_code, g.amount_fen,"
+	    " (SELECT COALESCE(SUM(y.amount_fen), 0) FROM payment y"
+	    "  JOIN entitlement e ON e.id = y.entitlement_id"
+	    "  WHERE e.programme_id = g.programme_id AND e.county_code = g.county_code"
+	    "  AND substr(e.period, 1, 4) = ?2 AND y.status IN ('pending', 'paid')"
+	    "  AND y.batch_id <> ?3),"
+	    " (SELECT COALESCE(SUM(y.amount_fen), 0) FROM payment y"
+	    "  JOIN entitlement e ON e.id = y.entitlement_id"
+	    "  WHERE y.batch_id = ?3 AND e.county_code = g.county_code)"
+	    " FROM budget g WHERE g.programme_id = ?1 AND g.year = ?4"
+	    " ORDER BY g.county_code";
 	sqlite3_stmt *st;
 	char ytext[8];
 	int rc, step;
@@ -229,8 +231,8 @@ static int check_budgets(struct db *db, int64_t prog, const char *programme, int
 	return rc;
 }
 
-int batch_create(struct db *db, const struct batch_request *req,
-		 struct batch_result *res, struct error *err)
+int batch_create(struct db *db, const struct batch_request *req, struct batch_result *res,
+		 struct error *err)
 {
 	char period[PERIOD_STRLEN], now[32], ref[64];
 	struct period p;
@@ -239,8 +241,7 @@ int batch_create(struct db *db, const struct batch_request *req,
 	int rc;
 
 	memset(res, 0, sizeof(*res));
-	if (!req->period ||
-	    period_parse(req->period, strlen(req->period), &p, err)) {
+	if (!req->period || period_parse(req->period, strlen(req->period), &p, err)) {
 		error_reason(err, "bad_period");
 		return ERR_INPUT;
 	}
@@ -291,8 +292,7 @@ int batch_create(struct db *db, const struct batch_request *req,
 	st = NULL;
 	batch_id = sqlite3_last_insert_rowid(db_sqlite(db));
 
-	if (run_ppc(db, new_sql, prog, period, req->county, batch_id, NULL, "生成发放记录",
-		    err) ||
+	if (run_ppc(db, new_sql, prog, period, req->county, batch_id, NULL, "生成发放记录", err) ||
 	    run_ppc(db, reissue_sql, prog, period, req->county, batch_id, NULL, "生成重发记录",
 		    err))
 		goto fail;
@@ -356,8 +356,8 @@ fail:
 	return err && err->code ? err->code : (rc ? rc : ERR_IO);
 }
 
-int budget_set(struct db *db, const char *programme, int year,
-	       const char *county, int64_t amount_fen, struct error *err)
+int budget_set(struct db *db, const char *programme, int year, const char *county,
+	       int64_t amount_fen, struct error *err)
 {
 	sqlite3_stmt *st = NULL;
 	int64_t prog;
@@ -398,8 +398,8 @@ fail:
 	return rc;
 }
 
-int batch_list(struct db *db, int (*fn)(void *ctx, const struct batch_info *b),
-	       void *ctx, struct error *err)
+int batch_list(struct db *db, int (*fn)(void *ctx, const struct batch_info *b), void *ctx,
+	       struct error *err)
 {
 	sqlite3_stmt *st;
 	struct batch_info b;
@@ -422,8 +422,10 @@ int batch_list(struct db *db, int (*fn)(void *ctx, const struct batch_info *b),
 		b.id = sqlite3_column_int64(st, 0);
 		snprintf(b.programme, sizeof(b.programme), "%s",
 			 (const char *)sqlite3_column_text(st, 1));
-		snprintf(b.period, sizeof(b.period), "%s", (const char *)sqlite3_column_text(st, 2));
-		snprintf(b.county, sizeof(b.county), "%s", (const char *)sqlite3_column_text(st, 3));
+		snprintf(b.period, sizeof(b.period), "%s",
+			 (const char *)sqlite3_column_text(st, 2));
+		snprintf(b.county, sizeof(b.county), "%s",
+			 (const char *)sqlite3_column_text(st, 3));
 		snprintf(b.created_at, sizeof(b.created_at), "%s",
 			 (const char *)sqlite3_column_text(st, 4));
 		b.count = sqlite3_column_int64(st, 5);
@@ -442,8 +444,8 @@ int batch_list(struct db *db, int (*fn)(void *ctx, const struct batch_info *b),
 	return rc;
 }
 
-int payment_correct(struct db *db, const struct pii_keys *keys,
-		    int64_t payment_id, const char *account, struct error *err)
+int payment_correct(struct db *db, const struct pii_keys *keys, int64_t payment_id,
+		    const char *account, struct error *err)
 {
 	unsigned char hash[PII_HASHBYTES], enc[PII_MAXCIPHER];
 	enum bankcard_status bs;

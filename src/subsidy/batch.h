@@ -28,19 +28,19 @@ struct db;
 struct error;
 
 struct batch_request {
-	const char *programme;  /* programme code */
-	const char *period;     /* period text (canonicalised) */
-	const char *county;     /* 6-digit county code, or NULL for all */
+	const char *programme; /* programme code */
+	const char *period;    /* period text (canonicalised) */
+	const char *county;    /* 6-digit county code, or NULL for all */
 };
 
 struct batch_result {
-	int64_t batch_id;       /* 0 when nothing was due (no batch made) */
-	int64_t count;          /* payments in the batch */
+	int64_t batch_id; /* 0 when nothing was due (no batch made) */
+	int64_t count;	  /* payments in the batch */
 	int64_t total_fen;
-	int64_t new_count, new_fen;         /* first attempts */
+	int64_t new_count, new_fen;	    /* first attempts */
 	int64_t reissue_count, reissue_fen; /* corrected and reissued */
-	int64_t held;           /* unpaid entitlements on hold, skipped */
-	int64_t held_now;       /* of which put on hold by this run (deaths) */
+	int64_t held;			    /* unpaid entitlements on hold, skipped */
+	int64_t held_now;		    /* of which put on hold by this run (deaths) */
 };
 
 /*
@@ -50,8 +50,8 @@ struct batch_result {
  * a batch that would exceed a budget (err->reason "budget_exceeded", the
  * message says by how much), ERR_IO on database failure.
  */
-int batch_create(struct db *db, const struct batch_request *req,
-		 struct batch_result *res, struct error *err);
+int batch_create(struct db *db, const struct batch_request *req, struct batch_result *res,
+		 struct error *err);
 
 /*
  * The refusal message for a budget: programme code, year, county, the
@@ -61,9 +61,8 @@ int batch_create(struct db *db, const struct batch_request *req,
  *   预算不足：项目 P01 2023年 县 410102 预算 1000.00 元（100000 分），已用
  *   600.00 元（60000 分），本批次 500.00 元（50000 分），超出 100.00 元（10000 分）
  */
-void batch_budget_message(char *out, size_t n, const char *programme, int year,
-			  const char *county, int64_t budget_fen,
-			  int64_t used_fen, int64_t batch_fen);
+void batch_budget_message(char *out, size_t n, const char *programme, int year, const char *county,
+			  int64_t budget_fen, int64_t used_fen, int64_t batch_fen);
 
 /* fen as yuan with two decimals ("1234.05", "-0.50"), exactly. */
 void batch_yuan(int64_t fen, char *out, size_t n);
@@ -73,23 +72,23 @@ void batch_yuan(int64_t fen, char *out, size_t n);
  * for an unknown programme, a year outside 1900..9999, a county that is not
  * 6 digits, a negative amount.
  */
-int budget_set(struct db *db, const char *programme, int year,
-	       const char *county, int64_t amount_fen, struct error *err);
+int budget_set(struct db *db, const char *programme, int year, const char *county,
+	       int64_t amount_fen, struct error *err);
 
 /* One row of the batch list. */
 struct batch_info {
 	int64_t id;
 	char programme[40];
 	char period[16];
-	char county[16];        /* "" for all counties */
+	char county[16]; /* "" for all counties */
 	char created_at[32];
 	int64_t count, total_fen;
-	int64_t pending, paid, failed, cancelled;   /* payments by status */
+	int64_t pending, paid, failed, cancelled; /* payments by status */
 };
 
 /* Every batch in id order; fn's non-zero return stops and is returned. */
-int batch_list(struct db *db, int (*fn)(void *ctx, const struct batch_info *b),
-	       void *ctx, struct error *err);
+int batch_list(struct db *db, int (*fn)(void *ctx, const struct batch_info *b), void *ctx,
+	       struct error *err);
 
 /*
  * Correct a failed payment: the beneficiary's new bank account (digits,
@@ -102,7 +101,7 @@ int batch_list(struct db *db, int (*fn)(void *ctx, const struct batch_info *b),
  * latest attempt, or was already corrected, or the account is invalid.
  */
 struct pii_keys;
-int payment_correct(struct db *db, const struct pii_keys *keys,
-		    int64_t payment_id, const char *account, struct error *err);
+int payment_correct(struct db *db, const struct pii_keys *keys, int64_t payment_id,
+		    const char *account, struct error *err);
 
 #endif

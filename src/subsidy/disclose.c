@@ -49,14 +49,13 @@ static const char *state_label(const char *ent_status, const char *pay_status)
 	return "待发";
 }
 
-#define LATEST_STATUS                                                                       \
-	"COALESCE((SELECT y.status FROM payment y WHERE y.entitlement_id = e.id"           \
+#define LATEST_STATUS                                                                              \
+	"COALESCE((SELECT y.status FROM payment y WHERE y.entitlement_id = e.id"                   \
 	" ORDER BY y.attempt DESC LIMIT 1), '')"
 
 int disclose_list(struct db *db, const struct pii_keys *keys, const char *programme,
 		  const char *period, const char *village,
-		  int (*fn)(void *ctx, const struct disclose_row *r), void *ctx,
-		  struct error *err)
+		  int (*fn)(void *ctx, const struct disclose_row *r), void *ctx, struct error *err)
 {
 	char ptext[PERIOD_STRLEN];
 	struct disclose_row r;
@@ -134,8 +133,8 @@ static int not_found(struct error *err)
 }
 
 int disclose_lookup(struct db *db, const struct pii_keys *keys, const char *id_number,
-		    const char *name, int (*fn)(void *ctx, const struct lookup_row *r),
-		    void *ctx, struct error *err)
+		    const char *name, int (*fn)(void *ctx, const struct lookup_row *r), void *ctx,
+		    struct error *err)
 {
 	unsigned char hash[PII_HASHBYTES];
 	struct idcard id;

@@ -28,11 +28,11 @@ size_t disclose_yuan(int64_t fen, char *out, size_t n);
 
 struct disclose_row {
 	int64_t entitlement_id;
-	char name[128];        /* masked */
-	char id_number[24];    /* masked: first 6, last 4 */
+	char name[128];	    /* masked */
+	char id_number[24]; /* masked: first 6, last 4 */
 	char village[16];
 	int64_t amount_fen;
-	char state[16];        /* 待发, 在途, 已发, 失败, 暂停 */
+	char state[16]; /* 待发, 在途, 已发, 失败, 暂停 */
 };
 
 /*
@@ -44,17 +44,16 @@ struct disclose_row {
  */
 int disclose_list(struct db *db, const struct pii_keys *keys, const char *programme,
 		  const char *period, const char *village,
-		  int (*fn)(void *ctx, const struct disclose_row *r), void *ctx,
-		  struct error *err);
+		  int (*fn)(void *ctx, const struct disclose_row *r), void *ctx, struct error *err);
 
 struct lookup_row {
 	char programme[40];
 	char programme_name[128];
 	char period[16];
 	int64_t amount_fen;
-	char state[16];          /* 待发, 在途, 已发, 失败, 暂停, 已取消 */
-	char bank_time[24];      /* "" when not paid */
-	char account[40];        /* masked (last 4 kept) */
+	char state[16];	    /* 待发, 在途, 已发, 失败, 暂停, 已取消 */
+	char bank_time[24]; /* "" when not paid */
+	char account[40];   /* masked (last 4 kept) */
 };
 
 /*
@@ -64,7 +63,7 @@ struct lookup_row {
  * the name does not match.
  */
 int disclose_lookup(struct db *db, const struct pii_keys *keys, const char *id_number,
-		    const char *name, int (*fn)(void *ctx, const struct lookup_row *r),
-		    void *ctx, struct error *err);
+		    const char *name, int (*fn)(void *ctx, const struct lookup_row *r), void *ctx,
+		    struct error *err);
 
 #endif

@@ -27,7 +27,7 @@ struct person_row {
 	unsigned char hash[PII_HASHBYTES];
 	unsigned char enc[PII_MAXCIPHER];
 	size_t enc_len;
-	int32_t day;          /* deaths: date of death */
+	int32_t day; /* deaths: date of death */
 	char name[NAME_MAX_BYTES + 1];
 	char village[13];
 	char role[ROLE_MAX_BYTES + 1];
@@ -62,13 +62,12 @@ static struct date today(void)
 }
 
 /* Report a bad row; counts it; keeps the first in *first. */
-static void bad(people_reject_fn reject, void *ctx, struct people_summary *sum,
-		struct error *first, const char *file, long line, long col, const char *reason,
-		const char *fmt, ...) __attribute__((format(printf, 9, 10)));
+static void bad(people_reject_fn reject, void *ctx, struct people_summary *sum, struct error *first,
+		const char *file, long line, long col, const char *reason, const char *fmt, ...)
+    __attribute__((format(printf, 9, 10)));
 
-static void bad(people_reject_fn reject, void *ctx, struct people_summary *sum,
-		struct error *first, const char *file, long line, long col, const char *reason,
-		const char *fmt, ...)
+static void bad(people_reject_fn reject, void *ctx, struct people_summary *sum, struct error *first,
+		const char *file, long line, long col, const char *reason, const char *fmt, ...)
 {
 	struct error e;
 	char msg[512];
@@ -127,8 +126,8 @@ static long seen_before(const struct rows *r, const struct person_row *x, int of
 		const struct person_row *y = &r->v[i];
 
 		if (memcmp(y->hash, x->hash, PII_HASHBYTES) == 0 &&
-		    (!officials || (strcmp(y->village, x->village) == 0 &&
-				    strcmp(y->role, x->role) == 0)))
+		    (!officials ||
+		     (strcmp(y->village, x->village) == 0 && strcmp(y->role, x->role) == 0)))
 			return y->line;
 	}
 	return 0;
@@ -185,8 +184,8 @@ static int read_rows(const struct pii_keys *keys, const char *path, int kind,
 		if (rc) {
 			/* Structure errors: the reader has moved to the next record
 			 * for some of them; report and go on, else stop. */
-			bad(reject, ctx, sum, first, err->file, err->line, err->column,
-			    err->reason, "%s", err->msg);
+			bad(reject, ctx, sum, first, err->file, err->line, err->column, err->reason,
+			    "%s", err->msg);
 			sum->rows++;
 			if (!strcmp(err->reason, "field_count") ||
 			    !strcmp(err->reason, "field_too_long") ||
@@ -365,13 +364,14 @@ static int import_common(struct db *db, const struct pii_keys *keys, const char 
 	if (db_begin(db, err))
 		goto out;
 	if (kind == 'D') {
-		if (db_prepare(db,
-			       "INSERT INTO death(id_hash, id_enc, death_day, file, line, imported_at)"
-			       " VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(id_hash) DO UPDATE SET"
-			       " death_day = excluded.death_day, file = excluded.file,"
-			       " line = excluded.line, imported_at = excluded.imported_at"
-			       " WHERE death.death_day <> excluded.death_day",
-			       &st, err))
+		if (db_prepare(
+			db,
+			"INSERT INTO death(id_hash, id_enc, death_day, file, line, imported_at)"
+			" VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(id_hash) DO UPDATE SET"
+			" death_day = excluded.death_day, file = excluded.file,"
+			" line = excluded.line, imported_at = excluded.imported_at"
+			" WHERE death.death_day <> excluded.death_day",
+			&st, err))
 			goto fail;
 	} else if (db_prepare(db,
 			      "INSERT INTO official(id_hash, id_enc, name, village_code, role,"
@@ -438,8 +438,7 @@ out:
 }
 
 int deaths_import(struct db *db, const struct pii_keys *keys, const char *path,
-		  people_reject_fn reject, void *ctx, struct people_summary *sum,
-		  struct error *err)
+		  people_reject_fn reject, void *ctx, struct people_summary *sum, struct error *err)
 {
 	return import_common(db, keys, path, 'D', reject, ctx, sum, err);
 }

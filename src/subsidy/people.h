@@ -29,11 +29,11 @@ struct pii_keys;
 typedef void (*people_reject_fn)(void *ctx, const struct error *e);
 
 struct people_summary {
-	int64_t rows;      /* data rows read */
-	int64_t added;     /* new records */
-	int64_t updated;   /* records changed (a death date corrected) */
-	int64_t held;      /* entitlements put on hold by this import */
-	int64_t rejected;  /* bad rows (then nothing was written) */
+	int64_t rows;	  /* data rows read */
+	int64_t added;	  /* new records */
+	int64_t updated;  /* records changed (a death date corrected) */
+	int64_t held;	  /* entitlements put on hold by this import */
+	int64_t rejected; /* bad rows (then nothing was written) */
 };
 
 /*

@@ -36,12 +36,12 @@
 #include <unistd.h>
 
 static const char *const outcome_names[RECON_NOUTCOMES] = {
-	"paid", "failed", "reversed", "already", "unknown", "mismatch", "duplicate", "conflict",
+    "paid", "failed", "reversed", "already", "unknown", "mismatch", "duplicate", "conflict",
 };
 
 static const char *const outcome_labels[RECON_NOUTCOMES] = {
-	"发放成功", "发放失败", "冲正", "已处理过（无变化）", "未知发放编号", "金额不符", "重复",
-	"矛盾",
+    "发放成功",	    "发放失败", "冲正", "已处理过（无变化）",
+    "未知发放编号", "金额不符", "重复", "矛盾",
 };
 
 const char *reconcile_outcome_name(enum reconcile_outcome o)
@@ -95,9 +95,8 @@ static void sync_dir(const char *path)
 	}
 }
 
-int bankfile_export(struct db *db, const struct pii_keys *keys, int64_t batch_id,
-		    const char *path, int64_t *count, int64_t *total_fen,
-		    struct error *err)
+int bankfile_export(struct db *db, const struct pii_keys *keys, int64_t batch_id, const char *path,
+		    int64_t *count, int64_t *total_fen, struct error *err)
 {
 	char tmp[4096], account[PII_MAXPLAIN + 1];
 	sqlite3_stmt *st = NULL;
@@ -209,8 +208,7 @@ int bankfile_export(struct db *db, const struct pii_keys *keys, int64_t batch_id
 			  (long long)batch_id);
 		goto out;
 	}
-	if (bankfile_format_trailer(&b, n, sum) || write_all(fd, b.data, b.len) ||
-	    fsync(fd) != 0) {
+	if (bankfile_format_trailer(&b, n, sum) || write_all(fd, b.data, b.len) || fsync(fd) != 0) {
 		error_set(err, ERR_IO, "写入 '%s' 失败：%s", tmp, strerror(errno));
 		goto out;
 	}
@@ -247,11 +245,11 @@ out:
 struct rline {
 	int64_t pid;
 	int64_t amount;
-	int64_t time;       /* YYYYMMDDhhmmss as a number: sorts as time */
+	int64_t time; /* YYYYMMDDhhmmss as a number: sorts as time */
 	uint32_t line;
-	uint16_t reason;    /* index into the interned reasons */
-	uint8_t status;     /* enum bankret_status */
-	uint8_t outcome;    /* enum reconcile_outcome */
+	uint16_t reason; /* index into the interned reasons */
+	uint8_t status;	 /* enum bankret_status */
+	uint8_t outcome; /* enum reconcile_outcome */
 };
 
 /* A payment whose row changes. */
@@ -259,7 +257,7 @@ struct change {
 	int64_t pid;
 	int64_t time;
 	uint16_t reason;
-	uint8_t status;     /* new status: 'p'aid or 'f'ailed */
+	uint8_t status; /* new status: 'p'aid or 'f'ailed */
 	uint8_t reversed;
 };
 
@@ -411,7 +409,7 @@ static int status_code(const char *s, const char *reason)
 		return ST_PAID;
 	if (strcmp(s, "failed") == 0)
 		return reason && strncmp(reason, "REVERSED:", 9) == 0 ? ST_REVERSED_FAILED
-								     : ST_FAILED;
+								      : ST_FAILED;
 	if (strcmp(s, "cancelled") == 0)
 		return ST_CANCELLED;
 	return 0;
@@ -426,11 +424,10 @@ struct decide {
 	size_t nch;
 };
 
-static void note(struct decide *d, struct rline *r, enum reconcile_outcome o,
-		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void note(struct decide *d, struct rline *r, enum reconcile_outcome o, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
-static void note(struct decide *d, struct rline *r, enum reconcile_outcome o,
-		 const char *fmt, ...)
+static void note(struct decide *d, struct rline *r, enum reconcile_outcome o, const char *fmt, ...)
 {
 	char msg[256];
 	va_list ap;
@@ -465,8 +462,7 @@ static const char *status_label(int st)
  * Apply the lines v[0..n) of one known payment (current state st, amount
  * amount) in time order; record the payment's change, if any.
  */
-static void decide_payment(struct decide *d, struct rline *v, size_t n, int st,
-			   int64_t amount)
+static void decide_payment(struct decide *d, struct rline *v, size_t n, int st, int64_t amount)
 {
 	int orig = st, seen = 0;
 	int64_t time = 0;
@@ -499,7 +495,8 @@ static void decide_payment(struct decide *d, struct rline *v, size_t n, int st,
 			} else if (st == ST_PAID) {
 				r->outcome = RECON_ALREADY;
 			} else {
-				note(d, r, RECON_CONFLICT, "发放状态为%s，银行却报成功，未处理，请人工核实",
+				note(d, r, RECON_CONFLICT,
+				     "发放状态为%s，银行却报成功，未处理，请人工核实",
 				     status_label(st));
 			}
 			break;
@@ -513,7 +510,8 @@ static void decide_payment(struct decide *d, struct rline *v, size_t n, int st,
 				r->outcome = RECON_ALREADY;
 			} else {
 				note(d, r, RECON_CONFLICT,
-				     "发放状态为%s，银行却报失败，未处理（退回资金应以 REVERSED 冲正）",
+				     "发放状态为%s，银行却报失败，未处理（退回资金应以 REVERSED "
+				     "冲正）",
 				     status_label(st));
 			}
 			break;
@@ -768,8 +766,7 @@ int bankfile_import(struct db *db, const char *path, struct reconcile_summary *s
 	rc = ERR_IO;
 	if (db_begin(db, err))
 		goto out;
-	if (db_prepare(db, "SELECT id, imported_at FROM bank_import WHERE file_hash = ?", &st,
-		       err))
+	if (db_prepare(db, "SELECT id, imported_at FROM bank_import WHERE file_hash = ?", &st, err))
 		goto fail;
 	sqlite3_bind_blob(st, 1, hash, sizeof(hash), SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {

@@ -24,20 +24,19 @@ struct pii_keys;
  * pending, or an account does not decrypt with this key; ERR_IO on file or
  * database failure (the temporary file is removed).
  */
-int bankfile_export(struct db *db, const struct pii_keys *keys, int64_t batch_id,
-		    const char *path, int64_t *count, int64_t *total_fen,
-		    struct error *err);
+int bankfile_export(struct db *db, const struct pii_keys *keys, int64_t batch_id, const char *path,
+		    int64_t *count, int64_t *total_fen, struct error *err);
 
 /* What happened to the lines of a return file. */
 enum reconcile_outcome {
-	RECON_PAID = 0,    /* sent -> paid */
-	RECON_FAILED,      /* sent -> failed */
-	RECON_REVERSED,    /* paid -> failed (冲正) */
-	RECON_ALREADY,     /* the payment was already in that state: no change */
-	RECON_UNKNOWN,     /* no such payment in this batch */
-	RECON_MISMATCH,    /* amount differs from the payment's */
-	RECON_DUPLICATE,   /* same payment and status earlier in the file */
-	RECON_CONFLICT,    /* contradicts the payment's state (see docs) */
+	RECON_PAID = 0,	 /* sent -> paid */
+	RECON_FAILED,	 /* sent -> failed */
+	RECON_REVERSED,	 /* paid -> failed (冲正) */
+	RECON_ALREADY,	 /* the payment was already in that state: no change */
+	RECON_UNKNOWN,	 /* no such payment in this batch */
+	RECON_MISMATCH,	 /* amount differs from the payment's */
+	RECON_DUPLICATE, /* same payment and status earlier in the file */
+	RECON_CONFLICT,	 /* contradicts the payment's state (see docs) */
 	RECON_NOUTCOMES
 };
 
@@ -47,14 +46,14 @@ const char *reconcile_outcome_name(enum reconcile_outcome o);
 const char *reconcile_outcome_label(enum reconcile_outcome o);
 
 struct reconcile_summary {
-	int64_t import_id;       /* the bank_import row (the earlier one when already imported) */
-	bool already_imported;   /* the same bytes were imported before: nothing done */
-	char imported_at[32];    /* when (for already_imported) */
+	int64_t import_id;     /* the bank_import row (the earlier one when already imported) */
+	bool already_imported; /* the same bytes were imported before: nothing done */
+	char imported_at[32];  /* when (for already_imported) */
 	int64_t batch_id;
 	int64_t lines;
-	int64_t n[RECON_NOUTCOMES];     /* lines per outcome */
-	int64_t fen[RECON_NOUTCOMES];   /* their amounts */
-	int64_t still_pending;   /* payments of the batch still unanswered afterwards */
+	int64_t n[RECON_NOUTCOMES];   /* lines per outcome */
+	int64_t fen[RECON_NOUTCOMES]; /* their amounts */
+	int64_t still_pending;	      /* payments of the batch still unanswered afterwards */
 };
 
 /* Called for each line that is reported (unknown, mismatch, duplicate, conflict). */

@@ -67,8 +67,7 @@ void stats_free(struct stats *s)
 	s->nper = 0;
 }
 
-static int choose_periods(struct db *db, int year, const struct period *within,
-			  struct error *err)
+static int choose_periods(struct db *db, int year, const struct period *within, struct error *err)
 {
 	sqlite3_stmt *sel = NULL, *ins = NULL;
 	char prefix[8];
@@ -80,11 +79,9 @@ static int choose_periods(struct db *db, int year, const struct period *within,
 		    err))
 		return ERR_IO;
 	snprintf(prefix, sizeof(prefix), "%04d", year);
-	if (db_prepare(db,
-		       "SELECT DISTINCT period FROM entitlement WHERE substr(period, 1, 4) = ?",
+	if (db_prepare(db, "SELECT DISTINCT period FROM entitlement WHERE substr(period, 1, 4) = ?",
 		       &sel, err) ||
-	    db_prepare(db, "INSERT OR IGNORE INTO temp.stats_period(period) VALUES(?)", &ins,
-		       err))
+	    db_prepare(db, "INSERT OR IGNORE INTO temp.stats_period(period) VALUES(?)", &ins, err))
 		goto out;
 	sqlite3_bind_text(sel, 1, prefix, -1, SQLITE_TRANSIENT);
 	while ((step = sqlite3_step(sel)) == SQLITE_ROW) {
@@ -113,13 +110,12 @@ out:
 	return rc;
 }
 
-#define PAID_FROM                                                                           \
-	" FROM payment y JOIN entitlement e ON e.id = y.entitlement_id"                     \
-	" JOIN bank_account a ON a.id = y.account_id"                                       \
+#define PAID_FROM                                                                                  \
+	" FROM payment y JOIN entitlement e ON e.id = y.entitlement_id"                            \
+	" JOIN bank_account a ON a.id = y.account_id"                                              \
 	" WHERE y.status = 'paid' AND e.period IN (SELECT period FROM temp.stats_period)"
 
-int stats_compute(struct db *db, int year, const char *period, struct stats *out,
-		  struct error *err)
+int stats_compute(struct db *db, int year, const char *period, struct stats *out, struct error *err)
 {
 	struct period within;
 	sqlite3_stmt *st = NULL;
@@ -175,8 +171,10 @@ int stats_compute(struct db *db, int year, const char *period, struct stats *out
 	while ((step = sqlite3_step(st)) == SQLITE_ROW && out->nper < (size_t)out->programmes) {
 		struct stats_programme *sp = &out->per[out->nper++];
 
-		snprintf(sp->code, sizeof(sp->code), "%s", (const char *)sqlite3_column_text(st, 0));
-		snprintf(sp->name, sizeof(sp->name), "%s", (const char *)sqlite3_column_text(st, 1));
+		snprintf(sp->code, sizeof(sp->code), "%s",
+			 (const char *)sqlite3_column_text(st, 0));
+		snprintf(sp->name, sizeof(sp->name), "%s",
+			 (const char *)sqlite3_column_text(st, 1));
 		sp->payments = sqlite3_column_int64(st, 2);
 		sp->amount_fen = sqlite3_column_int64(st, 3);
 		sp->people = sqlite3_column_int64(st, 4);

@@ -34,13 +34,13 @@ struct stats_programme {
 
 struct stats {
 	int year;
-	char period[16];          /* "" for the whole year */
-	int64_t programmes;       /* programmes with at least one paid payment */
-	int64_t payments;         /* paid payments */
-	int64_t amount_fen;       /* their total */
-	int64_t people;           /* distinct beneficiaries paid */
-	int64_t sscard_payments;  /* of the payments, into social-security-card accounts */
-	struct stats_programme *per;  /* per programme, by code (owned) */
+	char period[16];	     /* "" for the whole year */
+	int64_t programmes;	     /* programmes with at least one paid payment */
+	int64_t payments;	     /* paid payments */
+	int64_t amount_fen;	     /* their total */
+	int64_t people;		     /* distinct beneficiaries paid */
+	int64_t sscard_payments;     /* of the payments, into social-security-card accounts */
+	struct stats_programme *per; /* per programme, by code (owned) */
 	size_t nper;
 };
 

@@ -91,10 +91,10 @@ bad:
 }
 
 struct out {
-	struct buf text;       /* all D lines, when reordering */
-	size_t *offs;          /* start of each line in text */
+	struct buf text; /* all D lines, when reordering */
+	size_t *offs;	 /* start of each line in text */
 	size_t n, cap;
-	FILE *f;               /* streaming when not reordering */
+	FILE *f; /* streaming when not reordering */
 	struct buf line;
 	int64_t count, total;
 	int reorder;
@@ -134,8 +134,8 @@ static void stamp(int32_t base_day, int64_t base_sec, int64_t k, char *out)
 
 	char tmp[64];
 
-	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02d", d.year % 10000, d.month,
-		 d.day, (int)(s / 3600), (int)(s / 60 % 60), (int)(s % 60));
+	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02d", d.year % 10000, d.month, d.day,
+		 (int)(s / 3600), (int)(s / 60 % 60), (int)(s % 60));
 	memcpy(out, tmp, BANKFILE_TIME_LEN);
 	out[BANKFILE_TIME_LEN] = '\0';
 }
@@ -163,19 +163,19 @@ static int in_list(const char *list, int64_t id)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"seed", required_argument, NULL, 's'},
-		{"fail", required_argument, NULL, 'f'},
-		{"reasons", required_argument, NULL, 'r'},
-		{"drop", required_argument, NULL, 'd'},
-		{"duplicate", required_argument, NULL, 'u'},
-		{"reverse", required_argument, NULL, 'v'},
-		{"contradict", required_argument, NULL, 'c'},
-		{"wrong-amount", required_argument, NULL, 'w'},
-		{"unknown", required_argument, NULL, 'k'},
-		{"reorder", no_argument, NULL, 'o'},
-		{"fail-ids", required_argument, NULL, 'i'},
-		{"time", required_argument, NULL, 't'},
-		{0},
+	    {"seed", required_argument, NULL, 's'},
+	    {"fail", required_argument, NULL, 'f'},
+	    {"reasons", required_argument, NULL, 'r'},
+	    {"drop", required_argument, NULL, 'd'},
+	    {"duplicate", required_argument, NULL, 'u'},
+	    {"reverse", required_argument, NULL, 'v'},
+	    {"contradict", required_argument, NULL, 'c'},
+	    {"wrong-amount", required_argument, NULL, 'w'},
+	    {"unknown", required_argument, NULL, 'k'},
+	    {"reorder", no_argument, NULL, 'o'},
+	    {"fail-ids", required_argument, NULL, 'i'},
+	    {"time", required_argument, NULL, 't'},
+	    {0},
 	};
 	long p_fail = 0, p_drop = 0, p_dup = 0, p_rev = 0, p_con = 0, p_wrong = 0;
 	long unknown = 0;
@@ -256,7 +256,8 @@ int main(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 2) {
-		fprintf(stderr, "用法：fakebank PAYMENT_FILE RETURN_FILE [--seed N] [--fail F] ...\n");
+		fprintf(stderr,
+			"用法：fakebank PAYMENT_FILE RETURN_FILE [--seed N] [--fail F] ...\n");
 		return 2;
 	}
 	if (!bankfile_time_valid(time0, strlen(time0)))
@@ -288,8 +289,8 @@ int main(int argc, char **argv)
 	}
 	close(fd);
 	error_clear(&err);
-	if (bankfile_payment_open(&ps, data ? data : "", (size_t)sb.st_size, argv[optind],
-				  &batch, &count, &total, &err))
+	if (bankfile_payment_open(&ps, data ? data : "", (size_t)sb.st_size, argv[optind], &batch,
+				  &count, &total, &err))
 		goto bad;
 	o.f = fopen(argv[optind + 1], "w");
 	if (!o.f) {
@@ -389,7 +390,8 @@ int main(int argc, char **argv)
 	}
 	o.f = NULL;
 	fprintf(stderr,
-		"fakebank: 批次 %lld：成功 %lld，失败 %lld，丢弃 %lld，重复 %lld，冲正 %lld，矛盾 %lld，未知 %ld\n",
+		"fakebank: 批次 %lld：成功 %lld，失败 %lld，丢弃 %lld，重复 %lld，冲正 %lld，矛盾 "
+		"%lld，未知 %ld\n",
 		(long long)batch, (long long)n_ok, (long long)n_fail, (long long)n_drop,
 		(long long)n_dup, (long long)n_rev, (long long)n_con, unknown);
 	goto out;

@@ -192,8 +192,8 @@ static FX_UNUSED void fx_close(struct fx *f)
 }
 
 /* Six people of two counties (valid IDs and accounts). */
-#define FX_PROGRAMMES                                                                       \
-	"code,name,department,frequency,standard_fen,min_age,max_age\n"                     \
+#define FX_PROGRAMMES                                                                              \
+	"code,name,department,frequency,standard_fen,min_age,max_age\n"                            \
 	"GL01,高龄津贴,民政厅,monthly,50000,60,\n"
 
 #define FX_ROSTER_HEADER "programme,period,id_number,name,village,bank_account,amount_fen\n"

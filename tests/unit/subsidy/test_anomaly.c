@@ -83,7 +83,8 @@ static void test_rules(void **state)
 	error_clear(&err);
 	fx_ok(deaths_import(f.db, &f.keys, path, NULL, NULL, &ps, &err), &err, "deaths");
 	assert_int_equal(ps.held, 1); /* April, unpaid */
-	fx_file(&f, "off.csv", "id_number,name,village,role\n410102194203121033,李娜,410102001001,村委委员\n",
+	fx_file(&f, "off.csv",
+		"id_number,name,village,role\n410102194203121033,李娜,410102001001,村委委员\n",
 		path);
 	fx_ok(officials_import(f.db, &f.keys, path, NULL, NULL, &ps, &err), &err, "officials");
 	assert_int_equal(ps.added, 1);
@@ -148,20 +149,21 @@ static void test_register_errors(void **state)
 	error_clear(&err);
 	fx_file(&f, "d.csv",
 		"id_number,date_of_death\n"
-		"410102194001101019,2023-02-10\n"    /* check character */
-		"41010219400110101,2023-02-10\n"     /* length */
-		"410102194001101018,2023-02-30\n"    /* no such date */
-		"410102194001101018,2099-01-01\n"    /* future */
-		"410102194001101018,1939-01-01\n"    /* before birth */
+		"410102194001101019,2023-02-10\n" /* check character */
+		"41010219400110101,2023-02-10\n"  /* length */
+		"410102194001101018,2023-02-30\n" /* no such date */
+		"410102194001101018,2099-01-01\n" /* future */
+		"410102194001101018,1939-01-01\n" /* before birth */
 		"410102194001101018,2023-02-10\n"
-		"410102194001101018,2023-02-11\n"    /* same person twice */
-		"410102194001101018\n",              /* field count */
+		"410102194001101018,2023-02-11\n" /* same person twice */
+		"410102194001101018\n",		  /* field count */
 		path);
 	memset(&rj, 0, sizeof(rj));
 	assert_int_equal(deaths_import(f.db, &f.keys, path, on_reject, &rj, &ps, &err), ERR_INPUT);
 	assert_int_equal(rj.n, 7);
-	assert_string_equal(rj.reasons, "2:1:id_checksum 3:1:id_length 4:2:bad_date 5:2:date_future "
-					"6:2:date_before_birth 8:1:duplicate_in_file 9:2:field_count ");
+	assert_string_equal(rj.reasons,
+			    "2:1:id_checksum 3:1:id_length 4:2:bad_date 5:2:date_future "
+			    "6:2:date_before_birth 8:1:duplicate_in_file 9:2:field_count ");
 	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM death"), 0);
 	fx_file(&f, "d2.csv", "id,date\n", path);
 	assert_int_equal(deaths_import(f.db, &f.keys, path, on_reject, &rj, &ps, &err), ERR_INPUT);
@@ -169,14 +171,15 @@ static void test_register_errors(void **state)
 
 	fx_file(&f, "o.csv",
 		"id_number,name,village,role\n"
-		"410102194001101018,,410102001001,村支书\n"      /* empty name */
-		"410102194001101018,张伟,4101020010,村支书\n"    /* village */
-		"410102194001101018,张伟,410102001001,\n"        /* empty role */
+		"410102194001101018,,410102001001,村支书\n"   /* empty name */
+		"410102194001101018,张伟,4101020010,村支书\n" /* village */
+		"410102194001101018,张伟,410102001001,\n"     /* empty role */
 		"410102194001101018,张伟,410102001001,村支书\n"
 		"410102194001101018,张伟,410102001001,村支书\n", /* twice */
 		path);
 	memset(&rj, 0, sizeof(rj));
-	assert_int_equal(officials_import(f.db, &f.keys, path, on_reject, &rj, &ps, &err), ERR_INPUT);
+	assert_int_equal(officials_import(f.db, &f.keys, path, on_reject, &rj, &ps, &err),
+			 ERR_INPUT);
 	assert_string_equal(rj.reasons,
 			    "2:2:empty_name 3:3:bad_village 4:4:empty_role 6:1:duplicate_in_file ");
 	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM official"), 0);
@@ -211,9 +214,9 @@ static void test_age(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rules),
-		cmocka_unit_test(test_register_errors),
-		cmocka_unit_test(test_age),
+	    cmocka_unit_test(test_rules),
+	    cmocka_unit_test(test_register_errors),
+	    cmocka_unit_test(test_age),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

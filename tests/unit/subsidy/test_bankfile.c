@@ -75,65 +75,65 @@ struct bad {
 static void test_return_bad(void **state)
 {
 	static const struct bad cases[] = {
-		{"", "bank_header", 1, 1},
-		{"D,1,SUCCESS,,1,2023-03-15T10:20:30\nT,1,1\n", "bank_header", 1, 1},
-		{"H,MSPAY,1,17\nT,0,0\n", "bank_format", 1, 2},
-		{"H,MSRET,2,17\nT,0,0\n", "bank_format", 1, 2},
-		{"H,MSRET,1\nT,0,0\n", "bank_header", 1, 3},
-		{"H,MSRET,1,17,9\nT,0,0\n", "bank_header", 1, 5},
-		{"H,MSRET,1,017\nT,0,0\n", "bank_batch_id", 1, 4},
-		{"H,MSRET,1,x\nT,0,0\n", "bank_batch_id", 1, 4},
-		{"H,MSRET,1,17\n", "bank_trailer", 2, 1},
-		{"H,MSRET,1,17\nD,1,SUCCESS,,1,2023-03-15T10:20:30\n", "bank_trailer", 3, 1},
-		{"H,MSRET,1,17\n\nT,0,0\n", "bank_empty_line", 2, 1},
-		{"H,MSRET,1,17\nX,1\nT,0,0\n", "bank_record", 2, 1},
-		{"H,MSRET,1,17\nD,1,SUCCESS,,1\nT,0,0\n", "bank_field_count", 2, 6},
-		{"H,MSRET,1,17\nD,1,SUCCESS,,1,2023-03-15T10:20:30,x\nT,0,0\n", "bank_field_count", 2, 7},
-		{"H,MSRET,1,17\nD,0,SUCCESS,,1,2023-03-15T10:20:30\nT,1,1\n", "bank_payment_id", 2, 2},
-		{"H,MSRET,1,17\nD,-1,SUCCESS,,1,2023-03-15T10:20:30\nT,1,1\n", "bank_payment_id", 2, 2},
-		{"H,MSRET,1,17\nD,1234567890123456789,SUCCESS,,1,2023-03-15T10:20:30\nT,1,1\n",
-		 "bank_payment_id", 2, 2},
-		{"H,MSRET,1,17\nD,1,success,,1,2023-03-15T10:20:30\nT,1,1\n", "bank_status", 2, 3},
-		{"H,MSRET,1,17\nD,1,SUCCESS,X,1,2023-03-15T10:20:30\nT,1,1\n", "bank_reason", 2, 4},
-		{"H,MSRET,1,17\nD,1,FAILED,,1,2023-03-15T10:20:30\nT,1,1\n", "bank_reason", 2, 4},
-		{"H,MSRET,1,17\nD,1,FAILED,acct closed,1,2023-03-15T10:20:30\nT,1,1\n", "bank_reason",
-		 2, 4},
-		{"H,MSRET,1,17\nD,1,FAILED,ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456,1,2023-03-15T10:20:30\n"
-		 "T,1,1\n",
-		 "bank_reason", 2, 4},
-		{"H,MSRET,1,17\nD,1,SUCCESS,,0,2023-03-15T10:20:30\nT,1,0\n", "bank_amount", 2, 5},
-		{"H,MSRET,1,17\nD,1,SUCCESS,,1.5,2023-03-15T10:20:30\nT,1,1\n", "bank_amount", 2, 5},
-		{"H,MSRET,1,17\nD,1,SUCCESS,,+1,2023-03-15T10:20:30\nT,1,1\n", "bank_amount", 2, 5},
-		{"H,MSRET,1,17\nD,1,SUCCESS,,1,2023-02-29T10:20:30\nT,1,1\n", "bank_time", 2, 6},
-		{"H,MSRET,1,17\nD,1,SUCCESS,,1,2023-03-15 10:20:30\nT,1,1\n", "bank_time", 2, 6},
-		{"H,MSRET,1,17\nD,1,SUCCESS,,1,2023-03-15T24:00:00\nT,1,1\n", "bank_time", 2, 6},
-		{"H,MSRET,1,17\nD,1,SUCCESS,,1,2023-03-15\nT,1,1\n", "bank_time", 2, 6},
-		{"H,MSRET,1,17\nD,1,SUCCESS,,1,2023-03-15T10:20:30\nT,2,1\n", "bank_count", 3, 2},
-		{"H,MSRET,1,17\nD,1,SUCCESS,,1,2023-03-15T10:20:30\nT,1,2\n", "bank_total", 3, 3},
-		{"H,MSRET,1,17\nT,0\n", "bank_trailer", 2, 2},
-		{"H,MSRET,1,17\nT,x,0\n", "bank_trailer", 2, 2},
-		{"H,MSRET,1,17\nT,0,0\nD,1,SUCCESS,,1,2023-03-15T10:20:30\n", "bank_after_trailer",
-		 3, 1},
-		{"H,MSRET,1,17\nT,0,0\n\n", "bank_after_trailer", 3, 1},
-		{"H,MSRET,1,17\nD,\"1\",SUCCESS,,1,2023-03-15T10:20:30\nT,1,1\n", "bank_bad_char", 2,
-		 2},
-		{"H,MSRET,1,17\nD,1,SUCCESS,,1,2023-03-15T10:20:30\t\nT,1,1\n", "bank_bad_char", 2,
-		 6},
-		{"H,MSRET,1,17\nD,1,SUCCESS,,9223372036854775807,2023-03-15T10:20:30\nT,1,1\n",
-		 "bank_amount", 2, 5},
-		{"H,MSRET,1,17\nD,1,SUCCESS,,999999999999999999,2023-03-15T10:20:30\n"
-		 "D,2,SUCCESS,,999999999999999999,2023-03-15T10:20:30\n"
-		 "D,3,SUCCESS,,999999999999999999,2023-03-15T10:20:30\n"
-		 "D,4,SUCCESS,,999999999999999999,2023-03-15T10:20:30\n"
-		 "D,5,SUCCESS,,999999999999999999,2023-03-15T10:20:30\n"
-		 "D,6,SUCCESS,,999999999999999999,2023-03-15T10:20:30\n"
-		 "D,7,SUCCESS,,999999999999999999,2023-03-15T10:20:30\n"
-		 "D,8,SUCCESS,,999999999999999999,2023-03-15T10:20:30\n"
-		 "D,9,SUCCESS,,999999999999999999,2023-03-15T10:20:30\n"
-		 "D,10,SUCCESS,,999999999999999999,2023-03-15T10:20:30\nT,10,0\n",
-		 "bank_total", 11, 5},
-		{"H,MSRET,1,17\nD,1,SUCCESS,,1,2023-03-15T10:20:30,,,,,,,,,\nT,1,1\n",
-		 "bank_field_count", 2, 9},
+	    {"", "bank_header", 1, 1},
+	    {"D,1,SUCCESS,,1,2023-03-15T10:20:30\nT,1,1\n", "bank_header", 1, 1},
+	    {"H,MSPAY,1,17\nT,0,0\n", "bank_format", 1, 2},
+	    {"H,MSRET,2,17\nT,0,0\n", "bank_format", 1, 2},
+	    {"H,MSRET,1\nT,0,0\n", "bank_header", 1, 3},
+	    {"H,MSRET,1,17,9\nT,0,0\n", "bank_header", 1, 5},
+	    {"H,MSRET,1,017\nT,0,0\n", "bank_batch_id", 1, 4},
+	    {"H,MSRET,1,x\nT,0,0\n", "bank_batch_id", 1, 4},
+	    {"H,MSRET,1,17\n", "bank_trailer", 2, 1},
+	    {"H,MSRET,1,17\nD,1,SUCCESS,,1,2023-03-15T10:20:30\n", "bank_trailer", 3, 1},
+	    {"H,MSRET,1,17\n\nT,0,0\n", "bank_empty_line", 2, 1},
+	    {"H,MSRET,1,17\nX,1\nT,0,0\n", "bank_record", 2, 1},
+	    {"H,MSRET,1,17\nD,1,SUCCESS,,1\nT,0,0\n", "bank_field_count", 2, 6},
+	    {"H,MSRET,1,17\nD,1,SUCCESS,,1,2023-03-15T10:20:30,x\nT,0,0\n", "bank_field_count", 2,
+	     7},
+	    {"H,MSRET,1,17\nD,0,SUCCESS,,1,2023-03-15T10:20:30\nT,1,1\n", "bank_payment_id", 2, 2},
+	    {"H,MSRET,1,17\nD,-1,SUCCESS,,1,2023-03-15T10:20:30\nT,1,1\n", "bank_payment_id", 2, 2},
+	    {"H,MSRET,1,17\nD,1234567890123456789,SUCCESS,,1,2023-03-15T10:20:30\nT,1,1\n",
+	     "bank_payment_id", 2, 2},
+	    {"H,MSRET,1,17\nD,1,success,,1,2023-03-15T10:20:30\nT,1,1\n", "bank_status", 2, 3},
+	    {"H,MSRET,1,17\nD,1,SUCCESS,X,1,2023-03-15T10:20:30\nT,1,1\n", "bank_reason", 2, 4},
+	    {"H,MSRET,1,17\nD,1,FAILED,,1,2023-03-15T10:20:30\nT,1,1\n", "bank_reason", 2, 4},
+	    {"H,MSRET,1,17\nD,1,FAILED,acct closed,1,2023-03-15T10:20:30\nT,1,1\n", "bank_reason",
+	     2, 4},
+	    {"H,MSRET,1,17\nD,1,FAILED,ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456,1,2023-03-15T10:20:30\n"
+	     "T,1,1\n",
+	     "bank_reason", 2, 4},
+	    {"H,MSRET,1,17\nD,1,SUCCESS,,0,2023-03-15T10:20:30\nT,1,0\n", "bank_amount", 2, 5},
+	    {"H,MSRET,1,17\nD,1,SUCCESS,,1.5,2023-03-15T10:20:30\nT,1,1\n", "bank_amount", 2, 5},
+	    {"H,MSRET,1,17\nD,1,SUCCESS,,+1,2023-03-15T10:20:30\nT,1,1\n", "bank_amount", 2, 5},
+	    {"H,MSRET,1,17\nD,1,SUCCESS,,1,2023-02-29T10:20:30\nT,1,1\n", "bank_time", 2, 6},
+	    {"H,MSRET,1,17\nD,1,SUCCESS,,1,2023-03-15 10:20:30\nT,1,1\n", "bank_time", 2, 6},
+	    {"H,MSRET,1,17\nD,1,SUCCESS,,1,2023-03-15T24:00:00\nT,1,1\n", "bank_time", 2, 6},
+	    {"H,MSRET,1,17\nD,1,SUCCESS,,1,2023-03-15\nT,1,1\n", "bank_time", 2, 6},
+	    {"H,MSRET,1,17\nD,1,SUCCESS,,1,2023-03-15T10:20:30\nT,2,1\n", "bank_count", 3, 2},
+	    {"H,MSRET,1,17\nD,1,SUCCESS,,1,2023-03-15T10:20:30\nT,1,2\n", "bank_total", 3, 3},
+	    {"H,MSRET,1,17\nT,0\n", "bank_trailer", 2, 2},
+	    {"H,MSRET,1,17\nT,x,0\n", "bank_trailer", 2, 2},
+	    {"H,MSRET,1,17\nT,0,0\nD,1,SUCCESS,,1,2023-03-15T10:20:30\n", "bank_after_trailer", 3,
+	     1},
+	    {"H,MSRET,1,17\nT,0,0\n\n", "bank_after_trailer", 3, 1},
+	    {"H,MSRET,1,17\nD,\"1\",SUCCESS,,1,2023-03-15T10:20:30\nT,1,1\n", "bank_bad_char", 2,
+	     2},
+	    {"H,MSRET,1,17\nD,1,SUCCESS,,1,2023-03-15T10:20:30\t\nT,1,1\n", "bank_bad_char", 2, 6},
+	    {"H,MSRET,1,17\nD,1,SUCCESS,,9223372036854775807,2023-03-15T10:20:30\nT,1,1\n",
+	     "bank_amount", 2, 5},
+	    {"H,MSRET,1,17\nD,1,SUCCESS,,999999999999999999,2023-03-15T10:20:30\n"
+	     "D,2,SUCCESS,,999999999999999999,2023-03-15T10:20:30\n"
+	     "D,3,SUCCESS,,999999999999999999,2023-03-15T10:20:30\n"
+	     "D,4,SUCCESS,,999999999999999999,2023-03-15T10:20:30\n"
+	     "D,5,SUCCESS,,999999999999999999,2023-03-15T10:20:30\n"
+	     "D,6,SUCCESS,,999999999999999999,2023-03-15T10:20:30\n"
+	     "D,7,SUCCESS,,999999999999999999,2023-03-15T10:20:30\n"
+	     "D,8,SUCCESS,,999999999999999999,2023-03-15T10:20:30\n"
+	     "D,9,SUCCESS,,999999999999999999,2023-03-15T10:20:30\n"
+	     "D,10,SUCCESS,,999999999999999999,2023-03-15T10:20:30\nT,10,0\n",
+	     "bank_total", 11, 5},
+	    {"H,MSRET,1,17\nD,1,SUCCESS,,1,2023-03-15T10:20:30,,,,,,,,,\nT,1,1\n",
+	     "bank_field_count", 2, 9},
 	};
 	size_t i;
 
@@ -203,8 +203,8 @@ static void test_payment_roundtrip(void **state)
 						      "6222021234567890128", 19, 30000),
 			 0);
 	assert_int_equal(bankfile_format_payment_line(&b, 12, "欧阳,\"小明\"",
-						      strlen("欧阳,\"小明\""), "6222021234567890136",
-						      19, 15000),
+						      strlen("欧阳,\"小明\""),
+						      "6222021234567890136", 19, 15000),
 			 0);
 	assert_int_equal(bankfile_format_trailer(&b, 2, 45000), 0);
 	assert_string_equal(b.data, "H,MSPAY,1,5,2,45000\n"
@@ -212,7 +212,7 @@ static void test_payment_roundtrip(void **state)
 				    "D,12,\"欧阳,\"\"小明\"\"\",6222021234567890136,15000\n"
 				    "T,2,45000\n");
 	assert_int_equal(
-		bankfile_payment_open(&ps, b.data, b.len, "p", &batch, &count, &total, &err), 0);
+	    bankfile_payment_open(&ps, b.data, b.len, "p", &batch, &count, &total, &err), 0);
 	assert_int_equal(batch, 5);
 	assert_int_equal(count, 2);
 	assert_int_equal(total, 45000);
@@ -235,18 +235,18 @@ static void test_payment_roundtrip(void **state)
 static void test_payment_bad(void **state)
 {
 	static const struct bad cases[] = {
-		{"H,MSPAY,1,5,1,100\nD,1,\"张三,1,100\nT,1,100\n", "bank_quote", 2, 3},
-		{"H,MSPAY,1,5,1,100\nD,1,\"张\"三,1,100\nT,1,100\n", "bank_quote", 2, 3},
-		{"H,MSPAY,1,5,1,100\nD,1,张\"三,1,100\nT,1,100\n", "bank_quote", 2, 3},
-		{"H,MSPAY,1,5,1,100\nD,1,,1,100\nT,1,100\n", "bank_name", 2, 3},
-		{"H,MSPAY,1,5,1,100\nD,1,张三,12a,100\nT,1,100\n", "bank_account", 2, 4},
-		{"H,MSPAY,1,5,1,100\nD,1,张三,1\nT,1,100\n", "bank_field_count", 2, 5},
-		{"H,MSPAY,1,5,2,100\nD,1,张三,1,100\nT,1,100\n", "bank_count", 3, 2},
-		{"H,MSPAY,1,5,1,101\nD,1,张三,1,100\nT,1,100\n", "bank_total", 3, 3},
-		{"H,MSPAY,1,5,1\nT,0,0\n", "bank_header", 1, 5},
-		{"H,MSPAY,1,5,x,1\nT,0,0\n", "bank_count", 1, 5},
-		{"H,MSPAY,1,5,1,-1\nT,0,0\n", "bank_total", 1, 6},
-		{"H,MSRET,1,5\nT,0,0\n", "bank_format", 1, 2},
+	    {"H,MSPAY,1,5,1,100\nD,1,\"张三,1,100\nT,1,100\n", "bank_quote", 2, 3},
+	    {"H,MSPAY,1,5,1,100\nD,1,\"张\"三,1,100\nT,1,100\n", "bank_quote", 2, 3},
+	    {"H,MSPAY,1,5,1,100\nD,1,张\"三,1,100\nT,1,100\n", "bank_quote", 2, 3},
+	    {"H,MSPAY,1,5,1,100\nD,1,,1,100\nT,1,100\n", "bank_name", 2, 3},
+	    {"H,MSPAY,1,5,1,100\nD,1,张三,12a,100\nT,1,100\n", "bank_account", 2, 4},
+	    {"H,MSPAY,1,5,1,100\nD,1,张三,1\nT,1,100\n", "bank_field_count", 2, 5},
+	    {"H,MSPAY,1,5,2,100\nD,1,张三,1,100\nT,1,100\n", "bank_count", 3, 2},
+	    {"H,MSPAY,1,5,1,101\nD,1,张三,1,100\nT,1,100\n", "bank_total", 3, 3},
+	    {"H,MSPAY,1,5,1\nT,0,0\n", "bank_header", 1, 5},
+	    {"H,MSPAY,1,5,x,1\nT,0,0\n", "bank_count", 1, 5},
+	    {"H,MSPAY,1,5,1,-1\nT,0,0\n", "bank_total", 1, 6},
+	    {"H,MSRET,1,5\nT,0,0\n", "bank_format", 1, 2},
 	};
 	size_t i;
 
@@ -276,8 +276,10 @@ static void test_payment_bad(void **state)
 
 static void test_return_format(void **state)
 {
-	struct bankret_line ln = {.payment_id = 9, .status = BANKRET_FAILED,
-				  .reason = "ACCT_FROZEN", .amount_fen = 1234,
+	struct bankret_line ln = {.payment_id = 9,
+				  .status = BANKRET_FAILED,
+				  .reason = "ACCT_FROZEN",
+				  .amount_fen = 1234,
 				  .bank_time = "2024-02-29T23:59:59"};
 	struct buf b;
 
@@ -285,7 +287,8 @@ static void test_return_format(void **state)
 	buf_init(&b, 4096);
 	assert_int_equal(bankfile_format_return_header(&b, 3), 0);
 	assert_int_equal(bankfile_format_return_line(&b, &ln), 0);
-	assert_string_equal(b.data, "H,MSRET,1,3\nD,9,FAILED,ACCT_FROZEN,1234,2024-02-29T23:59:59\n");
+	assert_string_equal(b.data,
+			    "H,MSRET,1,3\nD,9,FAILED,ACCT_FROZEN,1234,2024-02-29T23:59:59\n");
 	ln.status = BANKRET_SUCCESS;
 	assert_int_equal(bankfile_format_return_line(&b, &ln), ERR_INPUT);
 	ln.reason[0] = '\0';
@@ -316,10 +319,10 @@ static void test_helpers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_return_ok),      cmocka_unit_test(test_return_bad),
-		cmocka_unit_test(test_line_too_long),  cmocka_unit_test(test_nul_byte),
-		cmocka_unit_test(test_payment_roundtrip), cmocka_unit_test(test_payment_bad),
-		cmocka_unit_test(test_return_format),  cmocka_unit_test(test_helpers),
+	    cmocka_unit_test(test_return_ok),	      cmocka_unit_test(test_return_bad),
+	    cmocka_unit_test(test_line_too_long),     cmocka_unit_test(test_nul_byte),
+	    cmocka_unit_test(test_payment_roundtrip), cmocka_unit_test(test_payment_bad),
+	    cmocka_unit_test(test_return_format),     cmocka_unit_test(test_helpers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

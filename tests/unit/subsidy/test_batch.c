@@ -17,10 +17,10 @@
 
 #include <sys/stat.h>
 
-#define ROSTER                                                                              \
-	FX_ROSTER_HEADER "GL01,202303," FX_P0 ",30000\n"                                    \
-			 "GL01,202303," FX_P1 ",35000\n"                                    \
-			 "GL01,202303," FX_P2 ",40000\n"                                    \
+#define ROSTER                                                                                     \
+	FX_ROSTER_HEADER "GL01,202303," FX_P0 ",30000\n"                                           \
+			 "GL01,202303," FX_P1 ",35000\n"                                           \
+			 "GL01,202303," FX_P2 ",40000\n"                                           \
 			 "GL01,202303," FX_P3 ",30000\n"
 
 static void test_yuan_and_budget_message(void **state)
@@ -37,9 +37,10 @@ static void test_yuan_and_budget_message(void **state)
 	batch_yuan(-150, out, sizeof(out));
 	assert_string_equal(out, "-1.50");
 	batch_budget_message(out, sizeof(out), "GL01", 2023, "410102", 100000, 60000, 50000);
-	assert_string_equal(out, "预算不足：项目 GL01 2023年 县 410102 预算 1000.00 元（100000 分），"
-				 "已用 600.00 元（60000 分），本批次 500.00 元（50000 分），"
-				 "超出 100.00 元（10000 分）");
+	assert_string_equal(out,
+			    "预算不足：项目 GL01 2023年 县 410102 预算 1000.00 元（100000 分），"
+			    "已用 600.00 元（60000 分），本批次 500.00 元（50000 分），"
+			    "超出 100.00 元（10000 分）");
 }
 
 static void test_batch_create(void **state)
@@ -124,8 +125,7 @@ struct notes {
 	long line[RECON_NOUTCOMES];
 };
 
-static void collect(void *ctx, enum reconcile_outcome o, long line, int64_t pid,
-		    const char *msg)
+static void collect(void *ctx, enum reconcile_outcome o, long line, int64_t pid, const char *msg)
 {
 	struct notes *nt = ctx;
 
@@ -182,9 +182,9 @@ static void test_reconcile(void **state)
 		    "H,MSRET,1,1\n"
 		    "D,1,SUCCESS,,30000,2023-03-15T10:00:00\n"
 		    "D,2,FAILED,ACCT_CLOSED,35000,2023-03-15T10:00:01\n"
-		    "D,3,SUCCESS,,40001,2023-03-15T10:00:02\n"     /* amount mismatch */
-		    "D,1,SUCCESS,,30000,2023-03-15T10:00:00\n"     /* duplicate */
-		    "D,99,SUCCESS,,100,2023-03-15T10:00:03\n"      /* unknown */
+		    "D,3,SUCCESS,,40001,2023-03-15T10:00:02\n" /* amount mismatch */
+		    "D,1,SUCCESS,,30000,2023-03-15T10:00:00\n" /* duplicate */
+		    "D,99,SUCCESS,,100,2023-03-15T10:00:03\n"  /* unknown */
 		    "T,5,135101\n",
 		    &s, &nt);
 	assert_false(s.already_imported);
@@ -238,11 +238,12 @@ static void test_reconcile(void **state)
 	assert_int_equal(s.fen[RECON_REVERSED], 40000);
 	assert_int_equal(s.n[RECON_ALREADY], 1);
 	assert_int_equal(s.n[RECON_CONFLICT], 2);
-	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM payment WHERE id = 3 AND status = 'failed'"
-				    " AND reason = 'REVERSED:REVERSAL'"),
+	assert_int_equal(fx_int(&f,
+				"SELECT COUNT(*) FROM payment WHERE id = 3 AND status = 'failed'"
+				" AND reason = 'REVERSED:REVERSAL'"),
 			 1);
-	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM payment WHERE id = 1 AND status = 'paid'"),
-			 1);
+	assert_int_equal(
+	    fx_int(&f, "SELECT COUNT(*) FROM payment WHERE id = 1 AND status = 'paid'"), 1);
 	assert_int_equal(fx_violations(&f), 0);
 
 	/* A repeated reversal is "already". */
@@ -259,8 +260,8 @@ static void test_reconcile(void **state)
 	fx_file(&f, "nob.csv", "H,MSRET,1,8\nT,0,0\n", path);
 	assert_int_equal(bankfile_import(f.db, path, &s, NULL, NULL, &err), ERR_INPUT);
 	assert_string_equal(err.reason, "unknown_batch");
-	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM payment WHERE id = 4 AND status = 'pending'"),
-			 1);
+	assert_int_equal(
+	    fx_int(&f, "SELECT COUNT(*) FROM payment WHERE id = 4 AND status = 'pending'"), 1);
 
 	/* Correct the failed (2) and reversed (3) payments; reissue. */
 	assert_int_equal(payment_correct(f.db, &f.keys, 1, "6217000000000020002", &err), ERR_INPUT);
@@ -271,19 +272,21 @@ static void test_reconcile(void **state)
 	assert_int_equal(payment_correct(f.db, &f.keys, 2, "6217000000000020002", &err), ERR_INPUT);
 	assert_string_equal(err.reason, "already_corrected");
 	assert_int_equal(payment_correct(f.db, &f.keys, 3, "6217000000000020010", &err), 0);
-	assert_int_equal(payment_correct(f.db, &f.keys, 77, "6217000000000020010", &err), ERR_INPUT);
+	assert_int_equal(payment_correct(f.db, &f.keys, 77, "6217000000000020010", &err),
+			 ERR_INPUT);
 	assert_int_equal(batch_create(f.db, &req, &res, &err), 0);
 	assert_int_equal(res.batch_id, 2);
 	assert_int_equal(res.reissue_count, 2);
 	assert_int_equal(res.reissue_fen, 75000);
 	assert_int_equal(res.new_count, 0);
-	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM payment WHERE batch_id = 2 AND attempt = 2"),
-			 2);
+	assert_int_equal(
+	    fx_int(&f, "SELECT COUNT(*) FROM payment WHERE batch_id = 2 AND attempt = 2"), 2);
 	/* The reissue goes to the corrected account; the old account is history. */
-	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM payment y JOIN bank_account a"
-				    " ON a.id = y.account_id WHERE y.batch_id = 2 AND a.valid_to IS NULL"
-				    " AND a.source LIKE 'correction %'"),
-			 2);
+	assert_int_equal(
+	    fx_int(&f, "SELECT COUNT(*) FROM payment y JOIN bank_account a"
+		       " ON a.id = y.account_id WHERE y.batch_id = 2 AND a.valid_to IS NULL"
+		       " AND a.source LIKE 'correction %'"),
+	    2);
 	assert_int_equal(fx_violations(&f), 0);
 	/* Once reissued, the old failed payment cannot be corrected again. */
 	assert_int_equal(payment_correct(f.db, &f.keys, 2, "6217000000000020028", &err), ERR_INPUT);
@@ -341,11 +344,11 @@ static void test_death_hold(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_yuan_and_budget_message),
-		cmocka_unit_test(test_batch_create),
-		cmocka_unit_test(test_budget_refusal),
-		cmocka_unit_test(test_reconcile),
-		cmocka_unit_test(test_death_hold),
+	    cmocka_unit_test(test_yuan_and_budget_message),
+	    cmocka_unit_test(test_batch_create),
+	    cmocka_unit_test(test_budget_refusal),
+	    cmocka_unit_test(test_reconcile),
+	    cmocka_unit_test(test_death_hold),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

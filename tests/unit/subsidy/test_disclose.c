@@ -119,18 +119,18 @@ static void test_list_and_lookup(void **state)
 	assert_string_equal(rs.l[1].state, "待发");
 	/* Wrong name, unknown ID and malformed ID: the same answer. */
 	memset(&rs, 0, sizeof(rs));
-	assert_int_equal(disclose_lookup(f.db, &f.keys, "410102194001101018", "张三", on_lookup,
-					 &rs, &err),
-			 ERR_INPUT);
+	assert_int_equal(
+	    disclose_lookup(f.db, &f.keys, "410102194001101018", "张三", on_lookup, &rs, &err),
+	    ERR_INPUT);
 	assert_int_equal(rs.n, 0);
 	assert_string_equal(err.reason, "not_found");
-	assert_int_equal(disclose_lookup(f.db, &f.keys, "410102194203121033", "李娜", on_lookup,
-					 &rs, &err2),
-			 ERR_INPUT);
+	assert_int_equal(
+	    disclose_lookup(f.db, &f.keys, "410102194203121033", "李娜", on_lookup, &rs, &err2),
+	    ERR_INPUT);
 	assert_string_equal(err.msg, err2.msg);
-	assert_int_equal(disclose_lookup(f.db, &f.keys, "41010219400110101X", "张伟", on_lookup,
-					 &rs, &err2),
-			 ERR_INPUT);
+	assert_int_equal(
+	    disclose_lookup(f.db, &f.keys, "41010219400110101X", "张伟", on_lookup, &rs, &err2),
+	    ERR_INPUT);
 	assert_string_equal(err.msg, err2.msg);
 	assert_int_equal(rs.n, 0);
 	fx_close(&f);
@@ -139,8 +139,8 @@ static void test_list_and_lookup(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_yuan),
-		cmocka_unit_test(test_list_and_lookup),
+	    cmocka_unit_test(test_yuan),
+	    cmocka_unit_test(test_list_and_lookup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

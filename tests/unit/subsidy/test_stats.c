@@ -67,14 +67,13 @@ static void test_compute(void **state)
 	fx_programmes(&f, "code,name,department,frequency,standard_fen,min_age,max_age\n"
 			  "GL01,高龄津贴,民政厅,monthly,50000,60,\n"
 			  "NJ01,耕地地力保护补贴,农业农村厅,yearly,,,\n");
-	fx_roster(&f, FX_ROSTER_HEADER
-		  "GL01,202303," FX_P0 ",30000\n"
-		  "GL01,202303," FX_P1 ",30000\n"
-		  "GL01,202304," FX_P0 ",30000\n"
-		  "GL01,202307," FX_P0 ",30000\n"
-		  "NJ01,2023," FX_P0 ",12345\n"
-		  "NJ01,2023," FX_P3 ",10000\n"
-		  "GL01,202203," FX_P2 ",30000\n");
+	fx_roster(&f, FX_ROSTER_HEADER "GL01,202303," FX_P0 ",30000\n"
+				       "GL01,202303," FX_P1 ",30000\n"
+				       "GL01,202304," FX_P0 ",30000\n"
+				       "GL01,202307," FX_P0 ",30000\n"
+				       "NJ01,2023," FX_P0 ",12345\n"
+				       "NJ01,2023," FX_P3 ",10000\n"
+				       "GL01,202203," FX_P2 ",30000\n");
 	fx_pay(&f, "GL01", "202303", "2023-03-15T10:00:00");
 	fx_pay(&f, "GL01", "202304", "2023-04-15T10:00:00");
 	fx_pay(&f, "NJ01", "2023", "2023-05-15T10:00:00");
@@ -112,8 +111,8 @@ static void test_compute(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_wording),
-		cmocka_unit_test(test_compute),
+	    cmocka_unit_test(test_wording),
+	    cmocka_unit_test(test_compute),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
