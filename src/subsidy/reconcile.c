@@ -2,8 +2,9 @@
  * reconcile.c - writing payment files and reconciling return files against
  * the payments (reconcile.h, docs/bankfile.md).
  *
- * Export streams the batch's pending payments in id order through one
- * buffer into a 0600 temporary file that is renamed into place.
+ * Export streams the batch's pending payments in id order into a 0600
+ * temporary file that is renamed into place; a worker thread decrypts and
+ * formats while the caller reads the next rows.
  *
  * Import is built for files of tens of millions of lines: the file is
  * mapped and parsed completely first (a malformed file changes nothing),
@@ -25,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -95,18 +97,153 @@ static void sync_dir(const char *path)
 	}
 }
 
+/*
+ * The export is a two-stage pipeline, because decrypting the accounts costs
+ * about as much as reading the rows (0.8 s per million accounts here): the
+ * calling thread reads rows from SQLite into chunks, a worker thread
+ * decrypts, formats and writes each chunk, in order. Two chunks are in
+ * flight, so on two cores the decryption hides behind the reading.
+ */
+#define EXPORT_CHUNK 4096
+
+struct export_row {
+	int64_t pid;
+	int64_t amount;
+	unsigned char hash[PII_HASHBYTES];
+	unsigned char enc[PII_MAXCIPHER];
+	uint8_t enc_len;
+	uint16_t name_len;
+	char name[256];
+};
+
+struct export_chunk {
+	struct export_row row[EXPORT_CHUNK];
+	size_t n;
+	int last;             /* no chunk follows */
+};
+
+struct export_pipe {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct export_chunk *slot[2];
+	int full[2];          /* slot holds a chunk for the worker */
+	int failed;           /* the worker stopped: err_msg says why */
+	int64_t fail_pid;
+	const struct pii_keys *keys;
+	int fd;
+	int64_t n, sum;
+	char err_msg[256];
+	int err_code;
+};
+
+static void pipe_fail(struct export_pipe *p, int code, int64_t pid, const char *msg)
+{
+	pthread_mutex_lock(&p->mu);
+	if (!p->failed) {
+		p->failed = 1;
+		p->err_code = code;
+		p->fail_pid = pid;
+		snprintf(p->err_msg, sizeof(p->err_msg), "%s", msg);
+	}
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+static void *export_worker(void *arg)
+{
+	struct export_pipe *p = arg;
+	char account[PII_MAXPLAIN + 1];
+	struct buf b;
+	int k = 0;
+
+	buf_init(&b, (size_t)8 << 20);
+	for (;;) {
+		struct export_chunk *c;
+		size_t i;
+		int last;
+
+		pthread_mutex_lock(&p->mu);
+		while (!p->full[k] && !p->failed)
+			pthread_cond_wait(&p->cv, &p->mu);
+		if (p->failed) {
+			pthread_mutex_unlock(&p->mu);
+			break;
+		}
+		c = p->slot[k];
+		pthread_mutex_unlock(&p->mu);
+
+		buf_reset(&b);
+		for (i = 0; i < c->n; i++) {
+			const struct export_row *r = &c->row[i];
+			long alen = pii_decrypt(p->keys, PII_ACCOUNT, r->enc, r->enc_len, r->hash,
+						account);
+
+			if (alen < 0) {
+				pipe_fail(p, ERR_INPUT, r->pid, "银行账号无法解密（密钥文件不符？）");
+				goto out;
+			}
+			if (bankfile_format_payment_line(&b, r->pid, r->name, r->name_len, account,
+							 (size_t)alen, r->amount)) {
+				pipe_fail(p, ERR_INPUT, r->pid,
+					  "无法写入代发文件（姓名含控制字符或账号无效）");
+				goto out;
+			}
+			p->n++;
+			p->sum += r->amount;
+		}
+		if (b.len && write_all(p->fd, b.data, b.len)) {
+			pipe_fail(p, ERR_IO, 0, strerror(errno));
+			goto out;
+		}
+		last = c->last;
+		pthread_mutex_lock(&p->mu);
+		p->full[k] = 0;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+		k ^= 1;
+		if (last)
+			break;
+	}
+out:
+	sodium_memzero(account, sizeof(account));
+	if (b.data)
+		sodium_memzero(b.data, b.cap);
+	buf_free(&b);
+	return NULL;
+}
+
+/* Hand the filled chunk of slot k to the worker; wait for slot k^1 to be free. */
+static int pipe_submit(struct export_pipe *p, int k)
+{
+	int failed;
+
+	pthread_mutex_lock(&p->mu);
+	p->full[k] = 1;
+	pthread_cond_broadcast(&p->cv);
+	while (p->full[k ^ 1] && !p->failed)
+		pthread_cond_wait(&p->cv, &p->mu);
+	failed = p->failed;
+	pthread_mutex_unlock(&p->mu);
+	return failed;
+}
+
 int bankfile_export(struct db *db, const struct pii_keys *keys, int64_t batch_id, const char *path,
 		    int64_t *count, int64_t *total_fen, struct error *err)
 {
-	char tmp[4096], account[PII_MAXPLAIN + 1];
+	struct export_pipe pp;
+	struct export_chunk *chunks = NULL;
+	pthread_t worker;
+	int worker_started = 0;
+	char tmp[4096];
 	sqlite3_stmt *st = NULL;
 	struct buf b;
-	int64_t n = 0, sum = 0, want_n = 0, want_sum = 0, exists;
-	int fd = -1, rc = ERR_IO, step;
+	int64_t want_n = 0, want_sum = 0, exists;
+	int fd = -1, rc = ERR_IO, step, k = 0;
 
 	*count = 0;
 	*total_fen = 0;
-	buf_init(&b, (size_t)8 << 20);
+	memset(&pp, 0, sizeof(pp));
+	buf_init(&b, 4096);
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof(tmp))
 		return error_set(err, ERR_USAGE, "文件名太长");
 	/* One read transaction: the counts and the rows agree. */
@@ -147,10 +284,27 @@ int bankfile_export(struct db *db, const struct pii_keys *keys, int64_t batch_id
 		error_set(err, ERR_IO, "无法写入 '%s'：%s", tmp, strerror(errno));
 		goto out;
 	}
-	if (bankfile_format_payment_header(&b, batch_id, want_n, want_sum)) {
+	if (bankfile_format_payment_header(&b, batch_id, want_n, want_sum) ||
+	    write_all(fd, b.data, b.len)) {
 		error_set(err, ERR_IO, "无法写出文件头");
 		goto out;
 	}
+	chunks = calloc(2, sizeof(*chunks));
+	if (!chunks) {
+		error_set(err, ERR_NOMEM, "内存不足");
+		goto out;
+	}
+	pthread_mutex_init(&pp.mu, NULL);
+	pthread_cond_init(&pp.cv, NULL);
+	pp.slot[0] = &chunks[0];
+	pp.slot[1] = &chunks[1];
+	pp.keys = keys;
+	pp.fd = fd;
+	if (pthread_create(&worker, NULL, export_worker, &pp) != 0) {
+		error_set(err, ERR_INTERNAL, "无法创建线程");
+		goto out;
+	}
+	worker_started = 1;
 	if (db_prepare(db,
 		       "SELECT y.id, b.name, a.acct_hash, a.acct_enc, y.amount_fen"
 		       " FROM payment y JOIN entitlement e ON e.id = y.entitlement_id"
@@ -160,55 +314,65 @@ int bankfile_export(struct db *db, const struct pii_keys *keys, int64_t batch_id
 		       &st, err))
 		goto out;
 	sqlite3_bind_int64(st, 1, batch_id);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t pid = sqlite3_column_int64(st, 0);
-		const char *name = (const char *)sqlite3_column_text(st, 1);
-		int name_len = sqlite3_column_bytes(st, 1);
-		const unsigned char *hash = sqlite3_column_blob(st, 2);
-		int hash_len = sqlite3_column_bytes(st, 2);
-		const unsigned char *enc = sqlite3_column_blob(st, 3);
-		int enc_len = sqlite3_column_bytes(st, 3);
-		int64_t amount = sqlite3_column_int64(st, 4);
-		long alen = -1;
+	for (;;) {
+		struct export_chunk *c = &chunks[k];
 
-		if (hash && hash_len == PII_HASHBYTES && enc && enc_len > 0)
-			alen = pii_decrypt(keys, PII_ACCOUNT, enc, (size_t)enc_len, hash, account);
-		if (alen < 0) {
-			rc = error_set(err, ERR_INPUT,
-				       "发放记录 %lld 的银行账号无法解密（密钥文件不符？）",
-				       (long long)pid);
-			goto out;
-		}
-		if (bankfile_format_payment_line(&b, pid, name ? name : "", (size_t)name_len,
-						 account, (size_t)alen, amount)) {
-			rc = error_set(err, ERR_INPUT,
-				       "发放记录 %lld 无法写入代发文件（姓名含控制字符或账号无效）",
-				       (long long)pid);
-			goto out;
-		}
-		n++;
-		sum += amount;
-		if (b.len >= ((size_t)1 << 20)) {
-			if (write_all(fd, b.data, b.len)) {
-				error_set(err, ERR_IO, "写入 '%s' 失败：%s", tmp, strerror(errno));
+		c->n = 0;
+		while (c->n < EXPORT_CHUNK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+			struct export_row *r = &c->row[c->n++];
+			int nl = sqlite3_column_bytes(st, 1);
+			int hl = sqlite3_column_bytes(st, 2);
+			int el = sqlite3_column_bytes(st, 3);
+
+			r->pid = sqlite3_column_int64(st, 0);
+			r->amount = sqlite3_column_int64(st, 4);
+			if (nl < 1 || nl > 255 || hl != PII_HASHBYTES || el < 1 ||
+			    el > PII_MAXCIPHER) {
+				rc = error_set(err, ERR_INPUT, "发放记录 %lld 的姓名或账号数据无效",
+					       (long long)r->pid);
+				pipe_fail(&pp, ERR_INPUT, r->pid, "");
 				goto out;
 			}
-			buf_reset(&b);
+			memcpy(r->name, sqlite3_column_text(st, 1), (size_t)nl);
+			r->name_len = (uint16_t)nl;
+			memcpy(r->hash, sqlite3_column_blob(st, 2), PII_HASHBYTES);
+			memcpy(r->enc, sqlite3_column_blob(st, 3), (size_t)el);
+			r->enc_len = (uint8_t)el;
 		}
+		if (c->n == EXPORT_CHUNK) {
+			step = SQLITE_ROW;
+		} else if (step != SQLITE_DONE) {
+			db_fail(db, err, "读取发放记录");
+			pipe_fail(&pp, ERR_IO, 0, "");
+			goto out;
+		}
+		c->last = step == SQLITE_DONE;
+		if (pipe_submit(&pp, k))
+			break;
+		k ^= 1;
+		if (c->last)
+			break;
 	}
-	sodium_memzero(account, sizeof(account));
-	if (step != SQLITE_DONE) {
-		db_fail(db, err, "读取发放记录");
+	pthread_join(worker, NULL);
+	worker_started = 0;
+	if (pp.failed) {
+		if (pp.fail_pid)
+			rc = error_set(err, pp.err_code, "发放记录 %lld 的%s", (long long)pp.fail_pid,
+				       pp.err_msg);
+		else
+			rc = error_set(err, pp.err_code, "写入 '%s' 失败：%s", tmp, pp.err_msg);
 		goto out;
 	}
 	sqlite3_finalize(st);
 	st = NULL;
-	if (n != want_n || sum != want_sum) {
+	if (pp.n != want_n || pp.sum != want_sum) {
 		error_set(err, ERR_INTERNAL, "批次 %lld 的发放记录在导出时发生变化",
 			  (long long)batch_id);
 		goto out;
 	}
-	if (bankfile_format_trailer(&b, n, sum) || write_all(fd, b.data, b.len) || fsync(fd) != 0) {
+	buf_reset(&b);
+	if (bankfile_format_trailer(&b, pp.n, pp.sum) || write_all(fd, b.data, b.len) ||
+	    fsync(fd) != 0) {
 		error_set(err, ERR_IO, "写入 '%s' 失败：%s", tmp, strerror(errno));
 		goto out;
 	}
@@ -223,18 +387,26 @@ int bankfile_export(struct db *db, const struct pii_keys *keys, int64_t batch_id
 		goto out;
 	}
 	sync_dir(path);
-	*count = n;
-	*total_fen = sum;
+	*count = pp.n;
+	*total_fen = pp.sum;
 	rc = 0;
 out:
+	if (worker_started) {
+		pipe_fail(&pp, ERR_IO, 0, "");
+		pthread_join(worker, NULL);
+	}
+	if (chunks) {
+		pthread_mutex_destroy(&pp.mu);
+		pthread_cond_destroy(&pp.cv);
+		sodium_memzero(chunks, 2 * sizeof(*chunks));
+		free(chunks);
+	}
 	sqlite3_finalize(st);
 	if (fd >= 0)
 		close(fd);
 	if (rc)
 		unlink(tmp);
 	db_rollback(db); /* ends the read transaction */
-	if (b.data)
-		sodium_memzero(b.data, b.cap);
 	buf_free(&b);
 	return rc;
 }

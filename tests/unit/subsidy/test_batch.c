@@ -176,6 +176,19 @@ static void test_reconcile(void **state)
 	assert_int_equal(stat(path, &sb), 0);
 	assert_int_equal(sb.st_mode & 0777, 0600);
 	assert_int_equal(bankfile_export(f.db, &f.keys, 9, path, &n, &total, &err), ERR_INPUT);
+	/* A wrong key: refused, and neither the file nor a temporary is left. */
+	{
+		struct pii_keys bad = f.keys;
+		char other[192];
+
+		bad.enc[0] ^= 1;
+		snprintf(other, sizeof(other), "%s/other.csv", f.dir);
+		assert_int_equal(bankfile_export(f.db, &bad, 1, other, &n, &total, &err),
+				 ERR_INPUT);
+		assert_non_null(strstr(err.msg, "无法解密"));
+		assert_int_equal(access(other, F_OK), -1);
+		assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM payment"), 4);
+	}
 
 	/* Payment ids are 1..4 (30000, 35000, 40000, 30000). */
 	import_text(&f, "r1.csv",
