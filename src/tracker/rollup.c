@@ -114,7 +114,8 @@ int rollup_agg_add(struct rollup_agg *acc, const struct rollup_agg *child)
 /*
  * Bits of the nodes strictly inside each node (the year holds halves,
  * quarters and months; a half its quarters and months; a quarter its
- * months), precomputed from rollup_node_months; test_rollup checks it.
+ * months), precomputed from rollup_node_months; test_rollup's mixed
+ * period cases depend on every entry.
  */
 static const uint32_t inside[ROLLUP_NODES] = {
 	0x7fffe, 0x01f98, 0x7e060, 0x00380, 0x01c00, 0x0e000, 0x70000,
