@@ -94,6 +94,22 @@ expect_status 2
 run "$MINSHENG" subsidy roster import "$D/every-kind.csv" --threads 3 --db "$db"
 expect_status 2
 
+# Encoding and quoting errors are reject rows too; the reader stops there.
+hdr=$(head -1 "$D/every-kind.csv")
+row=$(sed -n 31p "$D/every-kind.csv")
+printf '%s\n%s\nDBJ,202305,\377\376,x,410102001001,6217000000000000012,1\n' "$hdr" "$(echo "$row" | sed 's/202304/202306/')" >"$SCRATCH/badutf8.csv"
+run "$MINSHENG" subsidy roster import "$SCRATCH/badutf8.csv" --encoding UTF-8 --partial --rejects "$SCRATCH/rej7.csv" --db "$db"
+expect_status 1
+expect_out "接受 1 行，拒绝 1 行"
+expect_out "  invalid_utf8	1"
+grep -q '^3,3,invalid_utf8,' "$SCRATCH/rej7.csv" && _pass || _fail "invalid_utf8 not at line 3 column 3"
+printf '%s\n%s\nDBJ,202308,"unterminated\n' "$hdr" "$(echo "$row" | sed 's/202304/202307/')" >"$SCRATCH/quote.csv"
+run "$MINSHENG" subsidy roster import "$SCRATCH/quote.csv" --partial --rejects "$SCRATCH/rej8.csv" --db "$db"
+expect_status 1
+expect_out "接受 1 行，拒绝 1 行"
+expect_out "  unterminated_quote	1"
+grep -q '^3,3,unterminated_quote,' "$SCRATCH/rej8.csv" && _pass || _fail "unterminated_quote not reported at line 3"
+
 # Without org units loaded the village check is skipped (only the format is checked).
 db2="$SCRATCH/novillage.db"
 "$MINSHENG" subsidy programme import "$D/programmes.csv" --db "$db2" >/dev/null
