@@ -7,8 +7,8 @@
  * that fits the stored scale, codes within their bounds; an error always
  * carries a reason, the record's line and a column.
  */
-#include <assert.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/csv.h"
@@ -17,6 +17,13 @@
 #include "base/period.h"
 #include "tracker/rollup.h"
 #include "tracker/values.h"
+
+/* Checked in every build type (assert would vanish under NDEBUG). */
+#define CHECK(x)                 \
+	do {                     \
+		if (!(x))        \
+			abort(); \
+	} while (0)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -36,30 +43,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (n == 1) {
 			error_clear(&err);
 			if (values_parse_header(&rec, "fuzz.csv", &ncols, &err)) {
-				assert(strcmp(err.reason, "bad_header") == 0);
+				CHECK(strcmp(err.reason, "bad_header") == 0);
 				/* go on with the full header to reach the row checks */
 				ncols = VALUES_COLUMNS;
 			} else {
-				assert(ncols >= 6 && ncols <= VALUES_COLUMNS);
+				CHECK(ncols >= 6 && ncols <= VALUES_COLUMNS);
 			}
 			continue;
 		}
 		error_clear(&err);
 		if (values_parse_row(&rec, ncols, "fuzz.csv", &row, &err)) {
-			assert(err.code == ERR_INPUT);
-			assert(err.reason[0] != '\0');
-			assert(err.line == rec.line);
-			assert(err.column >= 1 && err.column <= (long)ncols + 1);
+			CHECK(err.code == ERR_INPUT);
+			CHECK(err.reason[0] != '\0');
+			CHECK(err.line == rec.line);
+			CHECK(err.column >= 1 && err.column <= (long)ncols + 1);
 			continue;
 		}
-		assert(row.node >= 0 && row.node < ROLLUP_NODES);
-		assert(rollup_node(&row.period) == row.node);
-		assert(row.value.scale >= 0 && row.value.scale <= VALUES_MAX_SCALE);
-		assert(row.value.units <= INT64_MAX / 10000 &&
+		CHECK(row.node >= 0 && row.node < ROLLUP_NODES);
+		CHECK(rollup_node(&row.period) == row.node);
+		CHECK(row.value.scale >= 0 && row.value.scale <= VALUES_MAX_SCALE);
+		CHECK(row.value.units <= INT64_MAX / 10000 &&
 		       row.value.units >= -(INT64_MAX / 10000));
-		assert(strlen(row.dataelement) >= 1 && strlen(row.dataelement) <= 64);
-		assert(strlen(row.orgunit) >= 1 && strlen(row.orgunit) <= 64);
-		assert(row.followup[0] == '\0' || strcmp(row.followup, "true") == 0 ||
+		CHECK(strlen(row.dataelement) >= 1 && strlen(row.dataelement) <= 64);
+		CHECK(strlen(row.orgunit) >= 1 && strlen(row.orgunit) <= 64);
+		CHECK(row.followup[0] == '\0' || strcmp(row.followup, "true") == 0 ||
 		       strcmp(row.followup, "false") == 0);
 		{
 			/* the stored value text reads back as the same decimal */
@@ -67,8 +74,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			struct decimal back;
 			size_t len = decimal_format(row.value, t, sizeof(t));
 
-			assert(decimal_parse(t, len, &back, NULL) == 0);
-			assert(decimal_cmp(back, row.value) == 0 &&
+			CHECK(decimal_parse(t, len, &back, NULL) == 0);
+			CHECK(decimal_cmp(back, row.value) == 0 &&
 			       back.scale == row.value.scale);
 		}
 	}
