@@ -62,8 +62,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(row.node >= 0 && row.node < ROLLUP_NODES);
 		CHECK(rollup_node(&row.period) == row.node);
 		CHECK(row.value.scale >= 0 && row.value.scale <= VALUES_MAX_SCALE);
-		CHECK(row.value.units <= INT64_MAX / 10000 &&
-		       row.value.units >= -(INT64_MAX / 10000));
+		{
+			/* the value times 10^4 (its stored form) fits in int64 */
+			static const int64_t p10[5] = {1, 10, 100, 1000, 10000};
+			int64_t u;
+
+			CHECK(!__builtin_mul_overflow(row.value.units,
+						      p10[VALUES_MAX_SCALE - row.value.scale], &u));
+		}
 		CHECK(strlen(row.dataelement) >= 1 && strlen(row.dataelement) <= 64);
 		CHECK(strlen(row.orgunit) >= 1 && strlen(row.orgunit) <= 64);
 		CHECK(row.followup[0] == '\0' || strcmp(row.followup, "true") == 0 ||
