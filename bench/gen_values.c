@@ -107,8 +107,7 @@ static int villages_of(size_t t, size_t nt)
 
 static int level_no(const char *s)
 {
-	static const char *const names[] = {"province", "city", "county",
-					    "township", "village"};
+	static const char *const names[] = {"province", "city", "county", "township", "village"};
 	int i;
 
 	for (i = 0; i < 5; i++)
@@ -133,8 +132,8 @@ static int cmd_orgunits(void)
 
 	printf("code,name,level,parent_code\n");
 	for (i = 0; i < n_units; i++)
-		printf("%s,%s,%s,%s\n", units[i].code, units[i].name,
-		       units[i].level, units[i].parent);
+		printf("%s,%s,%s,%s\n", units[i].code, units[i].name, units[i].level,
+		       units[i].parent);
 	for (i = 0; i < n_units; i++) {
 		int v, nv;
 
@@ -142,8 +141,7 @@ static int cmd_orgunits(void)
 			continue;
 		nv = villages_of(t++, nt);
 		for (v = 1; v <= nv; v++)
-			printf("%s%03d,%d村,village,%s\n", units[i].code, v, v,
-			       units[i].code);
+			printf("%s%03d,%d村,village,%s\n", units[i].code, v, v, units[i].code);
 	}
 	return 0;
 }
@@ -217,8 +215,7 @@ static int cmd_sql(int year)
 	       "(9001, %d, 1, '基准项目一'), (9002, %d, 2, '基准项目二');\n",
 	       year, year);
 	for (d = 1; d <= DES; d++)
-		printf("INSERT INTO dataelement(id, code) VALUES(%d, 'de%02d');\n",
-		       9000 + d, d);
+		printf("INSERT INTO dataelement(id, code) VALUES(%d, 'de%02d');\n", 9000 + d, d);
 	for (d = 1; d <= 36; d++)
 		printf("INSERT INTO indicator(id, project_id, year, code, name, unit, kind,"
 		       " comparator, aggregation, de_id, numerator_id, denominator_id, seq)"
@@ -231,8 +228,7 @@ static int cmd_sql(int year)
 		       " comparator, aggregation, de_id, numerator_id, denominator_id, seq)"
 		       " VALUES(%d, 9002, %d, 'rate%d', '基准比率指标%d', '%%', 'rate', '>=',"
 		       " 'sum', %d, %d, %d, %d);\n",
-		       9101 + d, year, d + 1, d + 1, 9101 + d, 9037 + 2 * d,
-		       9038 + 2 * d, 37 + d);
+		       9101 + d, year, d + 1, d + 1, 9101 + d, 9037 + 2 * d, 9038 + 2 * d, 37 + d);
 	/* Targets at the province and the cities. */
 	for (i = 0; i < n_units; i++) {
 		int lv = level_no(units[i].level);
@@ -267,13 +263,15 @@ static int cmd_plan(int year)
 			if (lv > 2)
 				continue;
 			if (d <= 36)
-				printf("%d,%d,基准项目%s,de%02d,基准计数指标%d,人次,count,>=,%d,%s,sum,,\n",
+				printf("%d,%d,基准项目%s,de%02d,基准计数指标%d,人次,count,>=,%d,%s,"
+				       "sum,,\n",
 				       year, d <= 18 ? 1 : 2, d <= 18 ? "一" : "二", d, d,
 				       lv == 1 ? 7000000 * 18 : 7000000, units[i].code);
 			else
-				printf("%d,2,基准项目二,rate%d,基准比率指标%d,%%,rate,>=,%s,%s,sum,de%02d,de%02d\n",
-				       year, d - 36, d - 36, d == 37 ? "48" : "62.5",
-				       units[i].code, 37 + 2 * (d - 37), 38 + 2 * (d - 37));
+				printf("%d,2,基准项目二,rate%d,基准比率指标%d,%%,rate,>=,%s,%s,sum,"
+				       "de%02d,de%02d\n",
+				       year, d - 36, d - 36, d == 37 ? "48" : "62.5", units[i].code,
+				       37 + 2 * (d - 37), 38 + 2 * (d - 37));
 		}
 	}
 	return 0;
@@ -308,13 +306,11 @@ static int cmd_values(int year, int months)
 		nv = villages_of(t++, nt);
 		for (v = 1; v <= nv; v++) {
 			char ou[24];
-			size_t oul = (size_t)snprintf(ou, sizeof(ou), "%s%03d",
-						      units[i].code, v);
+			size_t oul = (size_t)snprintf(ou, sizeof(ou), "%s%03d", units[i].code, v);
 
 			for (m = 1; m <= months; m++) {
 				for (d = 1; d <= DES; d++) {
-					uint64_t h = mix(((uint64_t)t << 32) ^
-							 ((uint64_t)v << 16) ^
+					uint64_t h = mix(((uint64_t)t << 32) ^ ((uint64_t)v << 16) ^
 							 ((uint64_t)m << 8) ^ (uint64_t)d);
 					uint64_t val;
 					char *p;
@@ -373,7 +369,8 @@ static int cmd_one(int year, const char *value)
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
-		fprintf(stderr, "usage: gen_values orgunits|plan|sql|values|one DIVISIONS.csv [YEAR [MONTHS|VALUE]]\n");
+		fprintf(stderr, "usage: gen_values orgunits|plan|sql|values|one DIVISIONS.csv "
+				"[YEAR [MONTHS|VALUE]]\n");
 		return 2;
 	}
 	if (load(argv[2]))

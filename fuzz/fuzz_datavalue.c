@@ -19,10 +19,10 @@
 #include "tracker/values.h"
 
 /* Checked in every build type (assert would vanish under NDEBUG). */
-#define CHECK(x)                 \
-	do {                     \
-		if (!(x))        \
-			abort(); \
+#define CHECK(x)                                                                                   \
+	do {                                                                                       \
+		if (!(x))                                                                          \
+			abort();                                                                   \
 	} while (0)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -73,7 +73,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(strlen(row.dataelement) >= 1 && strlen(row.dataelement) <= 64);
 		CHECK(strlen(row.orgunit) >= 1 && strlen(row.orgunit) <= 64);
 		CHECK(row.followup[0] == '\0' || strcmp(row.followup, "true") == 0 ||
-		       strcmp(row.followup, "false") == 0);
+		      strcmp(row.followup, "false") == 0);
 		{
 			/* the stored value text reads back as the same decimal */
 			char t[DECIMAL_STRLEN];
@@ -81,8 +81,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			size_t len = decimal_format(row.value, t, sizeof(t));
 
 			CHECK(decimal_parse(t, len, &back, NULL) == 0);
-			CHECK(decimal_cmp(back, row.value) == 0 &&
-			       back.scale == row.value.scale);
+			CHECK(decimal_cmp(back, row.value) == 0 && back.scale == row.value.scale);
 		}
 	}
 	csv_close(r);

@@ -16,17 +16,16 @@
 #include <stdio.h>
 #include <string.h>
 
-#define USAGE                                                                   \
-	"--year Y [--period P] [--orgunit CODE] [--by LEVEL] [--precision N]"   \
-	" [--indicator CODE] [--yellow-pp N] [--rate-yellow-pp N]"              \
+#define USAGE                                                                                      \
+	"--year Y [--period P] [--orgunit CODE] [--by LEVEL] [--precision N]"                      \
+	" [--indicator CODE] [--yellow-pp N] [--rate-yellow-pp N]"                                 \
 	" [--format text|json|csv] [--db PATH]"
 
 static int parse_pp(const char *opt, const char *s, struct decimal *out)
 {
 	struct error e;
 
-	if (decimal_parse(s, strlen(s), out, &e) || decimal_is_negative(*out) ||
-	    out->scale > 4)
+	if (decimal_parse(s, strlen(s), out, &e) || decimal_is_negative(*out) || out->scale > 4)
 		return cli_usage_error("report", USAGE,
 				       "选项 %s 的值 '%s' 无效（应为不小于 0 的数，最多 4 位小数）",
 				       opt, s);
@@ -36,17 +35,17 @@ static int parse_pp(const char *opt, const char *s, struct decimal *out)
 int cli_report(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"year", required_argument, NULL, 'y'},
-		{"period", required_argument, NULL, 'p'},
-		{"orgunit", required_argument, NULL, 'o'},
-		{"by", required_argument, NULL, 'b'},
-		{"precision", required_argument, NULL, 'n'},
-		{"indicator", required_argument, NULL, 'i'},
-		{"yellow-pp", required_argument, NULL, 'Y'},
-		{"rate-yellow-pp", required_argument, NULL, 'R'},
-		{"format", required_argument, NULL, 'f'},
-		{"db", required_argument, NULL, 'd'},
-		{0, 0, 0, 0},
+	    {"year", required_argument, NULL, 'y'},
+	    {"period", required_argument, NULL, 'p'},
+	    {"orgunit", required_argument, NULL, 'o'},
+	    {"by", required_argument, NULL, 'b'},
+	    {"precision", required_argument, NULL, 'n'},
+	    {"indicator", required_argument, NULL, 'i'},
+	    {"yellow-pp", required_argument, NULL, 'Y'},
+	    {"rate-yellow-pp", required_argument, NULL, 'R'},
+	    {"format", required_argument, NULL, 'f'},
+	    {"db", required_argument, NULL, 'd'},
+	    {0, 0, 0, 0},
 	};
 	const char *dbpath = NULL, *period = NULL;
 	enum cli_format fmt = CLI_TEXT;
@@ -75,9 +74,11 @@ int cli_report(int argc, char **argv)
 			break;
 		case 'b':
 			if (report_level_parse(optarg, &o.by_level))
-				return cli_usage_error("report", USAGE,
-						       "未知的层级 '%s'（province、city、county、township、village 或 1-5）",
-						       optarg);
+				return cli_usage_error(
+				    "report", USAGE,
+				    "未知的层级 '%s'（province、city、county、township、village 或 "
+				    "1-5）",
+				    optarg);
 			break;
 		case 'n':
 			if ((rc = cli_parse_long("--precision", optarg, 0, 4, &prec)))
@@ -95,9 +96,9 @@ int cli_report(int argc, char **argv)
 				return rc;
 			break;
 		case 'f':
-			if ((rc = cli_format_parse(optarg,
-						   (1u << CLI_TEXT) | (1u << CLI_JSON) | (1u << CLI_CSV),
-						   &fmt)))
+			if ((rc = cli_format_parse(
+				 optarg, (1u << CLI_TEXT) | (1u << CLI_JSON) | (1u << CLI_CSV),
+				 &fmt)))
 				return rc;
 			break;
 		case 'd':
@@ -107,8 +108,7 @@ int cli_report(int argc, char **argv)
 			return cli_usage_error("report", USAGE, "选项 %s 需要参数",
 					       argv[optind - 1]);
 		default:
-			return cli_usage_error("report", USAGE, "未知选项 '%s'",
-					       argv[optind - 1]);
+			return cli_usage_error("report", USAGE, "未知选项 '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind != argc)
@@ -122,8 +122,8 @@ int cli_report(int argc, char **argv)
 		if (period_parse(period, strlen(period), &o.period, &err))
 			return cli_usage_error("report", USAGE, "%s", err.msg);
 		if (o.period.year != o.year)
-			return cli_usage_error("report", USAGE, "周期 '%s' 不在 %ld 年内",
-					       period, year);
+			return cli_usage_error("report", USAGE, "周期 '%s' 不在 %ld 年内", period,
+					       year);
 		o.has_period = true;
 	}
 	if ((rc = cli_open_db(dbpath, &db)))

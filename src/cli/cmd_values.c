@@ -21,7 +21,7 @@
 #define LIST_MAX 100
 
 struct rejects {
-	FILE *file;      /* --rejects, or NULL */
+	FILE *file; /* --rejects, or NULL */
 	long listed;
 	int write_failed;
 };
@@ -52,10 +52,10 @@ static void on_reject(void *ctx, const struct error *e)
 static int values_import_cmd(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"partial", no_argument, NULL, 'p'},
-		{"rejects", required_argument, NULL, 'r'},
-		{"db", required_argument, NULL, 'd'},
-		{0, 0, 0, 0},
+	    {"partial", no_argument, NULL, 'p'},
+	    {"rejects", required_argument, NULL, 'r'},
+	    {"db", required_argument, NULL, 'd'},
+	    {0, 0, 0, 0},
 	};
 	const char *dbpath = NULL, *rejects_path = NULL, *user;
 	struct values_import_opts o;
@@ -80,18 +80,18 @@ static int values_import_cmd(int argc, char **argv)
 			dbpath = optarg;
 			break;
 		case ':':
-			return cli_usage_error("values import", IMPORT_USAGE,
-					       "选项 %s 需要参数", argv[optind - 1]);
+			return cli_usage_error("values import", IMPORT_USAGE, "选项 %s 需要参数",
+					       argv[optind - 1]);
 		default:
-			return cli_usage_error("values import", IMPORT_USAGE,
-					       "未知选项 '%s'", argv[optind - 1]);
+			return cli_usage_error("values import", IMPORT_USAGE, "未知选项 '%s'",
+					       argv[optind - 1]);
 		}
 	}
 	if (optind >= argc)
 		return cli_usage_error("values import", IMPORT_USAGE, "缺少文件");
 	if (optind != argc - 1)
-		return cli_usage_error("values import", IMPORT_USAGE,
-				       "多余的参数 '%s'", argv[optind + 1]);
+		return cli_usage_error("values import", IMPORT_USAGE, "多余的参数 '%s'",
+				       argv[optind + 1]);
 	if (rejects_path && !partial)
 		return cli_usage_error("values import", IMPORT_USAGE,
 				       "--rejects 只能与 --partial 一起使用");
@@ -121,8 +121,7 @@ static int values_import_cmd(int argc, char **argv)
 		fprintf(stderr, "minsheng: 另有 %ld 行错误未列出\n", rj.listed - LIST_MAX);
 	if (rc) {
 		if (st.rejected && rc == ERR_INPUT && !partial) {
-			fprintf(stderr, "minsheng: 共 %ld 行有错误，未导入任何数据\n",
-				st.rejected);
+			fprintf(stderr, "minsheng: 共 %ld 行有错误，未导入任何数据\n", st.rejected);
 			return ERR_INPUT;
 		}
 		return cli_fail(&err);
@@ -131,8 +130,7 @@ static int values_import_cmd(int argc, char **argv)
 		fprintf(stderr, "minsheng: 写入拒绝文件 '%s' 失败\n", rejects_path);
 		return ERR_IO;
 	}
-	printf("导入 %ld 条，替换 %ld 条，拒绝 %ld 条", st.inserted, st.replaced,
-	       st.rejected);
+	printf("导入 %ld 条，替换 %ld 条，拒绝 %ld 条", st.inserted, st.replaced, st.rejected);
 	if (st.unchanged)
 		printf("（另有 %ld 条与已有数值相同，未改动）", st.unchanged);
 	printf("\n");
@@ -142,9 +140,9 @@ static int values_import_cmd(int argc, char **argv)
 static int values_export_cmd(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"year", required_argument, NULL, 'y'},
-		{"db", required_argument, NULL, 'd'},
-		{0, 0, 0, 0},
+	    {"year", required_argument, NULL, 'y'},
+	    {"db", required_argument, NULL, 'd'},
+	    {0, 0, 0, 0},
 	};
 	const char *dbpath = NULL;
 	struct error err;
@@ -164,16 +162,16 @@ static int values_export_cmd(int argc, char **argv)
 			dbpath = optarg;
 			break;
 		case ':':
-			return cli_usage_error("values export", EXPORT_USAGE,
-					       "选项 %s 需要参数", argv[optind - 1]);
+			return cli_usage_error("values export", EXPORT_USAGE, "选项 %s 需要参数",
+					       argv[optind - 1]);
 		default:
-			return cli_usage_error("values export", EXPORT_USAGE,
-					       "未知选项 '%s'", argv[optind - 1]);
+			return cli_usage_error("values export", EXPORT_USAGE, "未知选项 '%s'",
+					       argv[optind - 1]);
 		}
 	}
 	if (optind != argc)
-		return cli_usage_error("values export", EXPORT_USAGE,
-				       "多余的参数 '%s'", argv[optind]);
+		return cli_usage_error("values export", EXPORT_USAGE, "多余的参数 '%s'",
+				       argv[optind]);
 	if (!year)
 		return cli_usage_error("values export", EXPORT_USAGE, "缺少 --year");
 	if ((rc = cli_open_db(dbpath, &db)))
@@ -185,7 +183,7 @@ static int values_export_cmd(int argc, char **argv)
 }
 
 const struct cli_command cli_values_commands[] = {
-	{"import", "导入数据值（DHIS2 CSV 格式）", IMPORT_USAGE, values_import_cmd, NULL},
-	{"export", "导出数据值（DHIS2 CSV 格式）", EXPORT_USAGE, values_export_cmd, NULL},
-	{0},
+    {"import", "导入数据值（DHIS2 CSV 格式）", IMPORT_USAGE, values_import_cmd, NULL},
+    {"export", "导出数据值（DHIS2 CSV 格式）", EXPORT_USAGE, values_export_cmd, NULL},
+    {0},
 };

@@ -85,8 +85,7 @@ const char *report_colour_zh(enum report_colour c)
 	}
 }
 
-static const char *const level_names[] = {"province", "city", "county",
-					  "township", "village"};
+static const char *const level_names[] = {"province", "city", "county", "township", "village"};
 static const char *const level_zh[] = {"省", "市", "县", "乡", "村"};
 
 int report_level_parse(const char *s, int *level)
@@ -96,8 +95,7 @@ int report_level_parse(const char *s, int *level)
 	if (!s)
 		return ERR_INPUT;
 	for (i = 0; i < 5; i++) {
-		if (strcmp(s, level_names[i]) == 0 ||
-		    (s[0] == '1' + i && s[1] == '\0')) {
+		if (strcmp(s, level_names[i]) == 0 || (s[0] == '1' + i && s[1] == '\0')) {
 			*level = i + 1;
 			return 0;
 		}
@@ -112,12 +110,11 @@ const char *report_level_name(int level)
 
 /* ---- judgement ---- */
 
-int report_judge(enum report_kind kind, enum report_cmp cmp,
-		 struct decimal num, struct decimal den, struct decimal target,
-		 int64_t tp_num, int64_t tp_den, bool year_end,
+int report_judge(enum report_kind kind, enum report_cmp cmp, struct decimal num, struct decimal den,
+		 struct decimal target, int64_t tp_num, int64_t tp_den, bool year_end,
 		 const struct report_opts *o, struct report_item *item)
 {
-	struct decimal t;   /* target * den: num compares with it */
+	struct decimal t; /* target * den: num compares with it */
 	int c;
 
 	item->has_completion = item->has_diff = false;
@@ -138,8 +135,7 @@ int report_judge(enum report_kind kind, enum report_cmp cmp,
 	} else {
 		struct decimal d;
 
-		if (decimal_sub(num, t, &d) ||
-		    decimal_div(d, den, o->precision, &item->diff_pp))
+		if (decimal_sub(num, t, &d) || decimal_div(d, den, o->precision, &item->diff_pp))
 			return ERR_INPUT;
 		item->has_diff = true;
 	}
@@ -155,8 +151,7 @@ int report_judge(enum report_kind kind, enum report_cmp cmp,
 			return 0;
 		}
 		/* completion vs 序时进度: num/t*100 vs tp_num/tp_den*100 */
-		if (decimal_mul_int(num, tp_den, &lhs) ||
-		    decimal_mul_int(t, tp_num, &on_track))
+		if (decimal_mul_int(num, tp_den, &lhs) || decimal_mul_int(t, tp_num, &on_track))
 			return ERR_INPUT;
 		/* yellow edge: num*100*tp_den vs (tp_num*100 -/+ Y*tp_den) * t */
 		if (decimal_mul_int(o->count_yellow_pp, tp_den, &y) ||
@@ -194,11 +189,9 @@ int report_judge(enum report_kind kind, enum report_cmp cmp,
 			item->colour = REPORT_GREEN;
 			return 0;
 		}
-		if (decimal_sub(num, t, &gap) ||
-		    dec_mul(o->rate_yellow_pp, den, &lim))
+		if (decimal_sub(num, t, &gap) || dec_mul(o->rate_yellow_pp, den, &lim))
 			return ERR_INPUT;
-		item->colour = decimal_cmp(dec_abs(gap), lim) <= 0 ? REPORT_YELLOW
-								 : REPORT_RED;
+		item->colour = decimal_cmp(dec_abs(gap), lim) <= 0 ? REPORT_YELLOW : REPORT_RED;
 	}
 	return 0;
 }
@@ -279,8 +272,8 @@ static const char *col_text(sqlite3_stmt *st, int i)
 	return t ? t : "";
 }
 
-static int find_root(struct db *db, struct report *r, const char *code,
-		     struct unit *u, char *path, size_t pathn, struct error *err)
+static int find_root(struct db *db, struct report *r, const char *code, struct unit *u, char *path,
+		     size_t pathn, struct error *err)
 {
 	sqlite3_stmt *st;
 	int rc, n = 0;
@@ -318,9 +311,8 @@ static int find_root(struct db *db, struct report *r, const char *code,
 	return 0;
 }
 
-static int load_units(struct db *db, struct report *r, int level,
-		      const char *path, struct unit **out, size_t *n,
-		      struct error *err)
+static int load_units(struct db *db, struct report *r, int level, const char *path,
+		      struct unit **out, size_t *n, struct error *err)
 {
 	sqlite3_stmt *st;
 	size_t cap = 0;
@@ -376,12 +368,12 @@ struct ctx {
 	struct report *r;
 	struct values_reader *vr;
 	sqlite3_stmt *tgt;
-	int k;                 /* year-to-date window: months 1..k */
+	int k; /* year-to-date window: months 1..k */
 	int64_t tp_num, tp_den;
 };
 
-static int ytd(struct ctx *c, int64_t de, int64_t ou, bool last, bool own_only,
-	       bool *present, struct decimal *out, struct error *err)
+static int ytd(struct ctx *c, int64_t de, int64_t ou, bool last, bool own_only, bool *present,
+	       struct decimal *out, struct error *err)
 {
 	struct rollup_agg a;
 	int64_t v;
@@ -455,8 +447,7 @@ static int judge_at(struct ctx *c, const struct ind *ind, struct report_item *it
 		bool p;
 
 		/* A plain rate is the unit's own figure: rates are never summed. */
-		if ((rc = ytd(c, ind->de, u->id, last, it->kind == REPORT_RATE,
-			      &p, &num, err)))
+		if ((rc = ytd(c, ind->de, u->id, last, it->kind == REPORT_RATE, &p, &num, err)))
 			return rc;
 		if (p) {
 			it->actual = num;
@@ -466,10 +457,9 @@ static int judge_at(struct ctx *c, const struct ind *ind, struct report_item *it
 	}
 	if (!it->has_actual || !it->has_target)
 		return 0;
-	if (report_judge(it->kind, it->cmp, num, den, it->target, c->tp_num,
-			 c->tp_den, c->r->year_end, o, it))
-		return error_set(err, ERR_INPUT, "指标 '%s' 的完成率超出数值范围",
-				 it->indicator);
+	if (report_judge(it->kind, it->cmp, num, den, it->target, c->tp_num, c->tp_den,
+			 c->r->year_end, o, it))
+		return error_set(err, ERR_INPUT, "指标 '%s' 的完成率超出数值范围", it->indicator);
 	return 0;
 }
 
@@ -496,10 +486,8 @@ static int cmp_rank(const void *pa, const void *pb)
 		if (a->kind == REPORT_COUNT) {
 			struct decimal x, y;
 
-			if (!dec_mul(a->has_fraction ? a->numerator : a->actual,
-				     b->target, &x) &&
-			    !dec_mul(b->has_fraction ? b->numerator : b->actual,
-				     a->target, &y)) {
+			if (!dec_mul(a->has_fraction ? a->numerator : a->actual, b->target, &x) &&
+			    !dec_mul(b->has_fraction ? b->numerator : b->actual, a->target, &y)) {
 				c = decimal_cmp(x, y);
 				if (c)
 					return -c;
@@ -546,8 +534,7 @@ static int cmp_rank(const void *pa, const void *pb)
 	return strcmp(a->orgunit, b->orgunit);
 }
 
-int report_build(struct db *db, const struct report_opts *o,
-		 struct report **out, struct error *err)
+int report_build(struct db *db, const struct report_opts *o, struct report **out, struct error *err)
 {
 	struct report *r = NULL;
 	struct report_priv *priv;
@@ -569,8 +556,7 @@ int report_build(struct db *db, const struct report_opts *o,
 		return error_set(err, ERR_INPUT, "精度应为 0 到 4");
 	if (o->has_period && o->period.year != o->year)
 		return error_set(err, ERR_INPUT, "周期不在 %d 年内", o->year);
-	if (decimal_is_negative(o->count_yellow_pp) ||
-	    decimal_is_negative(o->rate_yellow_pp))
+	if (decimal_is_negative(o->count_yellow_pp) || decimal_is_negative(o->rate_yellow_pp))
 		return error_set(err, ERR_INPUT, "黄色阈值不能为负");
 	r = calloc(1, sizeof(*r));
 	priv = calloc(1, sizeof(*priv));
@@ -587,8 +573,8 @@ int report_build(struct db *db, const struct report_opts *o,
 	r->by_level = o->by_level;
 	period_elapsed(&r->period, &c.tp_num, &c.tp_den);
 	r->year_end = c.tp_num >= c.tp_den;
-	if (decimal_percent(decimal_from_int(c.tp_num), decimal_from_int(c.tp_den),
-			    o->precision, &tp)) {
+	if (decimal_percent(decimal_from_int(c.tp_num), decimal_from_int(c.tp_den), o->precision,
+			    &tp)) {
 		rc = error_set(err, ERR_INPUT, "序时进度无法计算");
 		goto out;
 	}
@@ -612,9 +598,9 @@ int report_build(struct db *db, const struct report_opts *o,
 	r->orgunit_level = root.level;
 	if (o->by_level) {
 		if (o->by_level < 1 || o->by_level > 5 || o->by_level <= root.level) {
-			rc = error_set(err, ERR_INPUT,
-				       "分级层级应低于单位 '%s' 的层级（%s级）",
-				       root.code, level_zh[root.level >= 1 && root.level <= 5 ? root.level - 1 : 0]);
+			rc = error_set(
+			    err, ERR_INPUT, "分级层级应低于单位 '%s' 的层级（%s级）", root.code,
+			    level_zh[root.level >= 1 && root.level <= 5 ? root.level - 1 : 0]);
 			goto out;
 		}
 		if ((rc = load_units(db, r, o->by_level, path, &units, &n_units, err)))
@@ -669,10 +655,10 @@ int report_build(struct db *db, const struct report_opts *o,
 		it->unit = keep(r, col_text(st, 5));
 		it->kind = strcmp(col_text(st, 6), "rate") == 0 ? REPORT_RATE : REPORT_COUNT;
 		it->kind_text = it->kind == REPORT_RATE ? "rate" : "count";
-		it->comparator = strcmp(col_text(st, 7), "<=") == 0 ? "<="
+		it->comparator = strcmp(col_text(st, 7), "<=") == 0  ? "<="
 				 : strcmp(col_text(st, 7), "=") == 0 ? "="
 								     : ">=";
-		it->cmp = it->comparator[0] == '<' ? REPORT_LE
+		it->cmp = it->comparator[0] == '<'   ? REPORT_LE
 			  : it->comparator[0] == '=' ? REPORT_EQ
 						     : REPORT_GE;
 		it->aggregation = strcmp(col_text(st, 8), "last") == 0 ? "last" : "sum";
@@ -833,8 +819,8 @@ int report_write_json(const struct report *r, struct buf *b)
 	for (i = 0; i < r->n && !rc; i++) {
 		const struct report_item *it = &r->items[i];
 
-		rc |= buf_printf(b, "%s{\"project_no\":%d,\"project_title\":",
-				 i ? "," : "", it->project_no);
+		rc |= buf_printf(b, "%s{\"project_no\":%d,\"project_title\":", i ? "," : "",
+				 it->project_no);
 		rc |= json_str(b, it->project_title);
 		rc |= buf_adds(b, ",\"indicator\":");
 		rc |= json_str(b, it->indicator);
@@ -851,8 +837,7 @@ int report_write_json(const struct report *r, struct buf *b)
 		rc |= json_dec(b, it->has_completion, it->completion_pct);
 		rc |= buf_adds(b, ",\"diff_pp\":");
 		rc |= json_dec(b, it->has_diff, it->diff_pp);
-		rc |= buf_printf(b, ",\"met\":%s,\"colour\":\"%s\"",
-				 it->met ? "true" : "false",
+		rc |= buf_printf(b, ",\"met\":%s,\"colour\":\"%s\"", it->met ? "true" : "false",
 				 report_colour_name(it->colour));
 		if (r->by_level) {
 			rc |= buf_adds(b, ",\"units\":[");
@@ -902,13 +887,11 @@ static size_t disp_width(const char *s)
 		}
 		p += n;
 		w += (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
-				     (cp >= 0xAC00 && cp <= 0xD7A3) ||
-				     (cp >= 0xF900 && cp <= 0xFAFF) ||
-				     (cp >= 0xFE30 && cp <= 0xFE4F) ||
-				     (cp >= 0xFF00 && cp <= 0xFF60) ||
-				     (cp >= 0xFFE0 && cp <= 0xFFE6) || cp >= 0x20000
-			     ? 2
-			     : 1;
+			     (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+			     (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+			     (cp >= 0xFFE0 && cp <= 0xFFE6) || cp >= 0x20000
+			 ? 2
+			 : 1;
 	}
 	return w;
 }
@@ -917,7 +900,7 @@ static size_t disp_width(const char *s)
 
 struct table {
 	size_t rows, cap;
-	char **cell;  /* rows * TCOLS */
+	char **cell; /* rows * TCOLS */
 	bool right[TCOLS];
 };
 
@@ -958,8 +941,7 @@ static int table_write(struct table *t, struct buf *b, const char *indent)
 	for (i = 0; i < t->rows && !rc; i++) {
 		size_t last = TCOLS;
 
-		while (last > 0 && t->cell[i * TCOLS + last - 1][0] == '\0' &&
-		       !t->right[last - 1])
+		while (last > 0 && t->cell[i * TCOLS + last - 1][0] == '\0' && !t->right[last - 1])
 			last--;
 		rc |= buf_adds(b, indent);
 		for (j = 0; j < last; j++) {
@@ -986,8 +968,7 @@ static int table_write(struct table *t, struct buf *b, const char *indent)
 	return rc;
 }
 
-static void fmt_dec(char *out, size_t n, bool has, struct decimal d,
-		    const char *suffix)
+static void fmt_dec(char *out, size_t n, bool has, struct decimal d, const char *suffix)
 {
 	char t[DECIMAL_STRLEN];
 
@@ -1014,8 +995,8 @@ static void result_text(char *out, size_t n, const struct report_item *it)
 	}
 }
 
-static int item_row(struct table *t, const struct report_item *it,
-		    const char *first, const char *second)
+static int item_row(struct table *t, const struct report_item *it, const char *first,
+		    const char *second)
 {
 	char target[64], actual[64], res[64];
 	const char *row[TCOLS];
@@ -1037,7 +1018,7 @@ static int item_row(struct table *t, const struct report_item *it,
 
 int report_write_text(const struct report *r, struct buf *b)
 {
-	static const char *const head[TCOLS] = {"项目", "指标", "单位", "目标",
+	static const char *const head[TCOLS] = {"项目", "指标",	       "单位", "目标",
 						"实际", "完成率/差值", "达标", "颜色"};
 	struct table t;
 	char tp[DECIMAL_STRLEN], title[256];
@@ -1047,8 +1028,7 @@ int report_write_text(const struct report *r, struct buf *b)
 	memset(&t, 0, sizeof(t));
 	t.right[3] = t.right[4] = t.right[5] = true;
 	decimal_format(r->time_progress_pct, tp, sizeof(tp));
-	rc |= buf_printf(b, "%s（%s）%d年民生实事进度报告\n", r->orgunit_name,
-			 r->orgunit, r->year);
+	rc |= buf_printf(b, "%s（%s）%d年民生实事进度报告\n", r->orgunit_name, r->orgunit, r->year);
 	rc |= buf_printf(b, "统计期：%s%s  序时进度：%s%%\n\n", r->period_text,
 			 r->year_end ? "（全年）" : "", tp);
 	if (r->n == 0) {
@@ -1060,27 +1040,25 @@ int report_write_text(const struct report *r, struct buf *b)
 		const struct report_item *it = &r->items[i];
 
 		snprintf(title, sizeof(title), "%d. %s", it->project_no, it->project_title);
-		rc |= item_row(&t, it,
-			       i && r->items[i - 1].project_no == it->project_no ? "" : title,
-			       it->name);
+		rc |=
+		    item_row(&t, it, i && r->items[i - 1].project_no == it->project_no ? "" : title,
+			     it->name);
 	}
 	rc |= table_write(&t, b, "");
 	rc |= buf_printf(b, "\n共 %zu 项指标，已完成 %zu 项（绿 %zu，黄 %zu，红 %zu，灰 %zu）。\n",
-			 r->summary.indicators, r->summary.met, r->summary.green,
-			 r->summary.yellow, r->summary.red, r->summary.grey);
+			 r->summary.indicators, r->summary.met, r->summary.green, r->summary.yellow,
+			 r->summary.red, r->summary.grey);
 	if (!r->by_level)
 		return rc ? ERR_INPUT : 0;
 	for (i = 0; i < r->n && !rc; i++) {
 		const struct report_item *it = &r->items[i];
-		static const char *const uhead[TCOLS] = {"排名", "单位", "单位",
-							 "目标", "实际", "完成率/差值",
-							 "达标", "颜色"};
+		static const char *const uhead[TCOLS] = {"排名", "单位",	"单位", "目标",
+							 "实际", "完成率/差值", "达标", "颜色"};
 		const char *h[TCOLS];
 
 		memcpy(h, uhead, sizeof(h));
 		h[2] = "计量";
-		rc |= buf_printf(b, "\n%s（按%s级排名）\n", it->name,
-				 level_zh[r->by_level - 1]);
+		rc |= buf_printf(b, "\n%s（按%s级排名）\n", it->name, level_zh[r->by_level - 1]);
 		t.right[0] = true;
 		rc |= table_add(&t, h);
 		for (j = 0; j < it->n_units && !rc; j++) {
@@ -1110,8 +1088,8 @@ static int csv_str(struct buf *b, const char *s)
 	return csv_write_field(b, s, strlen(s));
 }
 
-static int csv_item(const struct report *r, struct buf *b,
-		    const struct report_item *it, size_t rank)
+static int csv_item(const struct report *r, struct buf *b, const struct report_item *it,
+		    size_t rank)
 {
 	int rc = 0;
 
@@ -1137,8 +1115,7 @@ static int csv_item(const struct report *r, struct buf *b,
 	rc |= csv_dec(b, it->has_completion, it->completion_pct);
 	rc |= buf_addc(b, ',');
 	rc |= csv_dec(b, it->has_diff, it->diff_pp);
-	rc |= buf_printf(b, ",%s,%s,", it->met ? "true" : "false",
-			 report_colour_name(it->colour));
+	rc |= buf_printf(b, ",%s,%s,", it->met ? "true" : "false", report_colour_name(it->colour));
 	if (rank)
 		rc |= buf_printf(b, "%zu", rank);
 	rc |= buf_addc(b, '\n');

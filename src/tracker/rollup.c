@@ -118,7 +118,7 @@ int rollup_agg_add(struct rollup_agg *acc, const struct rollup_agg *child)
  * period cases depend on every entry.
  */
 static const uint32_t inside[ROLLUP_NODES] = {
-	0x7fffe, 0x01f98, 0x7e060, 0x00380, 0x01c00, 0x0e000, 0x70000,
+    0x7fffe, 0x01f98, 0x7e060, 0x00380, 0x01c00, 0x0e000, 0x70000,
 };
 
 /* The nodes that split node (year: halves, half: quarters, quarter: months). */
@@ -143,8 +143,8 @@ static int split(int node, int *parts)
 	return 0;
 }
 
-int rollup_compute(const struct rollup_own *own,
-		   const struct rollup_agg *children, struct rollup_agg *out)
+int rollup_compute(const struct rollup_own *own, const struct rollup_agg *children,
+		   struct rollup_agg *out)
 {
 	static const struct rollup_own none_own;
 	static const struct rollup_agg none_agg;
@@ -209,8 +209,7 @@ int rollup_compute(const struct rollup_own *own,
 	return 0;
 }
 
-int rollup_ytd(const struct rollup_agg *a, bool last, int k, bool *present,
-	       int64_t *out)
+int rollup_ytd(const struct rollup_agg *a, bool last, int k, bool *present, int64_t *out)
 {
 	int parts[16], n = 0, m = 1, i;
 	int64_t s = 0;
@@ -236,7 +235,7 @@ int rollup_ytd(const struct rollup_agg *a, bool last, int k, bool *present,
 		parts[n++] = 1;
 		m = 7;
 	}
-	while (m + 2 <= k) {  /* whole quarters; m is always a quarter's first month here */
+	while (m + 2 <= k) { /* whole quarters; m is always a quarter's first month here */
 		parts[n++] = 3 + (m - 1) / 3;
 		m += 3;
 	}

@@ -29,9 +29,16 @@
 #include <time.h>
 
 const char *const values_header[VALUES_COLUMNS] = {
-	"dataelement", "period", "orgunit", "categoryoptioncombo",
-	"attributeoptioncombo", "value", "storedby", "lastupdated", "comment",
-	"followup",
+    "dataelement",
+    "period",
+    "orgunit",
+    "categoryoptioncombo",
+    "attributeoptioncombo",
+    "value",
+    "storedby",
+    "lastupdated",
+    "comment",
+    "followup",
 };
 
 #define CODE_MAX 64
@@ -54,12 +61,11 @@ struct decimal values_decimal(int64_t units4, int scale)
 
 /* ---- pure row parsing ---- */
 
-static int row_fail(struct error *err, const char *file, long line, long col,
-		    const char *reason, const char *fmt, ...)
-	__attribute__((format(printf, 6, 7)));
+static int row_fail(struct error *err, const char *file, long line, long col, const char *reason,
+		    const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
-static int row_fail(struct error *err, const char *file, long line, long col,
-		    const char *reason, const char *fmt, ...)
+static int row_fail(struct error *err, const char *file, long line, long col, const char *reason,
+		    const char *fmt, ...)
 {
 	char msg[sizeof(err->msg)];
 	va_list ap;
@@ -82,8 +88,8 @@ static void quote(const char *s, char *out, size_t n)
 	snprintf(out, n, "%.*s%s", (int)cut, s, cut < len ? "…" : "");
 }
 
-int values_parse_header(const struct csv_record *rec, const char *file,
-			size_t *ncols, struct error *err)
+int values_parse_header(const struct csv_record *rec, const char *file, size_t *ncols,
+			struct error *err)
 {
 	size_t i;
 
@@ -91,8 +97,8 @@ int values_parse_header(const struct csv_record *rec, const char *file,
 	if (rec->n < 6 || rec->n > VALUES_COLUMNS) {
 		error_at(err, ERR_INPUT, file, rec->line, 0,
 			 "表头应为 %s,%s,%s,%s,%s,%s[,storedby,lastupdated,comment,followup]",
-			 values_header[0], values_header[1], values_header[2],
-			 values_header[3], values_header[4], values_header[5]);
+			 values_header[0], values_header[1], values_header[2], values_header[3],
+			 values_header[4], values_header[5]);
 		error_reason(err, "bad_header");
 		return ERR_INPUT;
 	}
@@ -102,8 +108,7 @@ int values_parse_header(const struct csv_record *rec, const char *file,
 
 			quote(rec->field[i], q, sizeof(q));
 			error_at(err, ERR_INPUT, file, rec->line, (long)i + 1,
-				 "表头第 %zu 列应为 '%s'，实为 '%s'", i + 1,
-				 values_header[i], q);
+				 "表头第 %zu 列应为 '%s'，实为 '%s'", i + 1, values_header[i], q);
 			error_reason(err, "bad_header");
 			return ERR_INPUT;
 		}
@@ -114,13 +119,11 @@ int values_parse_header(const struct csv_record *rec, const char *file,
 
 static bool combo_ok(const char *s)
 {
-	return s[0] == '\0' || strcmp(s, "default") == 0 ||
-	       strcmp(s, "HllvX50cXC0") == 0;
+	return s[0] == '\0' || strcmp(s, "default") == 0 || strcmp(s, "HllvX50cXC0") == 0;
 }
 
-int values_parse_row(const struct csv_record *rec, size_t ncols,
-		     const char *file, struct values_row *row,
-		     struct error *err)
+int values_parse_row(const struct csv_record *rec, size_t ncols, const char *file,
+		     struct values_row *row, struct error *err)
 {
 	struct error perr;
 	char q[64];
@@ -141,12 +144,11 @@ int values_parse_row(const struct csv_record *rec, size_t ncols,
 	f = rec->field[0];
 	len = rec->len[0];
 	if (len == 0)
-		return row_fail(err, file, rec->line, 1, "empty_field",
-				"缺少数据元代码");
+		return row_fail(err, file, rec->line, 1, "empty_field", "缺少数据元代码");
 	if (len > CODE_MAX) {
 		quote(f, q, sizeof(q));
-		return row_fail(err, file, rec->line, 1, "field_too_long",
-				"数据元代码过长 '%s'", q);
+		return row_fail(err, file, rec->line, 1, "field_too_long", "数据元代码过长 '%s'",
+				q);
 	}
 	row->dataelement = f;
 	/* period (perr is filled only on failure) */
@@ -165,12 +167,10 @@ int values_parse_row(const struct csv_record *rec, size_t ncols,
 	f = rec->field[2];
 	len = rec->len[2];
 	if (len == 0)
-		return row_fail(err, file, rec->line, 3, "empty_field",
-				"缺少单位代码");
+		return row_fail(err, file, rec->line, 3, "empty_field", "缺少单位代码");
 	if (len > CODE_MAX) {
 		quote(f, q, sizeof(q));
-		return row_fail(err, file, rec->line, 3, "field_too_long",
-				"单位代码过长 '%s'", q);
+		return row_fail(err, file, rec->line, 3, "field_too_long", "单位代码过长 '%s'", q);
 	}
 	row->orgunit = f;
 	/* combos: only the default combination is supported */
@@ -186,12 +186,10 @@ int values_parse_row(const struct csv_record *rec, size_t ncols,
 	}
 	/* value */
 	if (rec->len[5] == 0)
-		return row_fail(err, file, rec->line, 6, "empty_field",
-				"缺少数值");
+		return row_fail(err, file, rec->line, 6, "empty_field", "缺少数值");
 	if (decimal_parse(rec->field[5], rec->len[5], &row->value, &perr)) {
 		quote(rec->field[5], q, sizeof(q));
-		return row_fail(err, file, rec->line, 6, "bad_value",
-				"数值无效 '%s'", q);
+		return row_fail(err, file, rec->line, 6, "bad_value", "数值无效 '%s'", q);
 	}
 	if (row->value.scale > VALUES_MAX_SCALE) {
 		quote(rec->field[5], q, sizeof(q));
@@ -202,17 +200,15 @@ int values_parse_row(const struct csv_record *rec, size_t ncols,
 		int64_t u;
 
 		if (__builtin_mul_overflow(row->value.units,
-					   pow10_tab[VALUES_MAX_SCALE - row->value.scale],
-					   &u)) {
+					   pow10_tab[VALUES_MAX_SCALE - row->value.scale], &u)) {
 			quote(rec->field[5], q, sizeof(q));
-			return row_fail(err, file, rec->line, 6, "bad_value",
-					"数值 '%s' 超出范围", q);
+			return row_fail(err, file, rec->line, 6, "bad_value", "数值 '%s' 超出范围",
+					q);
 		}
 	}
 	if (ncols > 6) {
 		if (rec->len[6] > STOREDBY_MAX)
-			return row_fail(err, file, rec->line, 7, "field_too_long",
-					"storedby 过长");
+			return row_fail(err, file, rec->line, 7, "field_too_long", "storedby 过长");
 		row->storedby = rec->field[6];
 	}
 	if (ncols > 7) {
@@ -223,8 +219,7 @@ int values_parse_row(const struct csv_record *rec, size_t ncols,
 	}
 	if (ncols > 8) {
 		if (rec->len[8] > COMMENT_MAX)
-			return row_fail(err, file, rec->line, 9, "field_too_long",
-					"comment 过长");
+			return row_fail(err, file, rec->line, 9, "field_too_long", "comment 过长");
 		row->comment = rec->field[8];
 	}
 	if (ncols > 9) {
@@ -265,7 +260,7 @@ static uint64_t hash_u64(uint64_t x)
 
 /* Code -> index; the codes themselves live in the caller's array. */
 struct strmap {
-	int32_t *slot;        /* -1 empty */
+	int32_t *slot; /* -1 empty */
 	size_t mask;
 	char *const *keys;
 };
@@ -306,7 +301,7 @@ static int32_t strmap_get(const struct strmap *m, const char *s)
 
 /* Packed key -> index, growing. */
 struct keymap {
-	uint64_t *key;        /* UINT64_MAX empty */
+	uint64_t *key; /* UINT64_MAX empty */
 	uint32_t *val;
 	size_t mask, n;
 };
@@ -377,10 +372,10 @@ static int keymap_put(struct keymap *m, uint64_t k, uint32_t v)
 
 /* A touched (data element, unit, year): the unit's own values. */
 struct cell {
-	uint32_t de;      /* index into the data element arrays */
-	uint32_t unit;    /* index into the unit arrays */
+	uint32_t de;   /* index into the data element arrays */
+	uint32_t unit; /* index into the unit arrays */
 	int16_t year;
-	uint8_t dirty;    /* a value was added or changed */
+	uint8_t dirty; /* a value was added or changed */
 	uint8_t scale[ROLLUP_NODES];
 	struct rollup_own own;
 };
@@ -417,7 +412,7 @@ struct imp {
 	int64_t *de_id;
 	char **de_code;
 	unsigned char *de_count, *de_had;
-	uint32_t *de_last;    /* index of the element's last touched cell */
+	uint32_t *de_last; /* index of the element's last touched cell */
 	struct strmap de_map;
 
 	/* touched cells */
@@ -434,11 +429,9 @@ struct values_reader {
 	sqlite3_stmt *roll, *own;
 };
 
-
 static uint64_t pack(uint32_t de, uint32_t unit, int year)
 {
-	return ((uint64_t)de << 40) | ((uint64_t)unit << 14) |
-	       (uint64_t)(year - 1900);
+	return ((uint64_t)de << 40) | ((uint64_t)unit << 14) | (uint64_t)(year - 1900);
 }
 
 static struct cell *cell_at(struct imp *im, size_t i)
@@ -490,22 +483,19 @@ static int load_units(struct imp *im, struct error *err)
 	im->u_depth = calloc(k, sizeof(int32_t));
 	im->u_code = calloc(k, sizeof(char *));
 	parent_id = calloc(k, sizeof(*parent_id));
-	if (!im->u_id || !im->u_parent || !im->u_child || !im->u_next ||
-	    !im->u_depth || !im->u_code || !parent_id ||
-	    keymap_init(&idmap, k * 2)) {
+	if (!im->u_id || !im->u_parent || !im->u_child || !im->u_next || !im->u_depth ||
+	    !im->u_code || !parent_id || keymap_init(&idmap, k * 2)) {
 		rc = error_set(err, ERR_NOMEM, "内存不足");
 		goto out;
 	}
-	if (db_prepare(im->db,
-		       "SELECT id, code, coalesce(parent_id, 0) FROM orgunit ORDER BY id",
+	if (db_prepare(im->db, "SELECT id, code, coalesce(parent_id, 0) FROM orgunit ORDER BY id",
 		       &st, err))
 		goto out;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && i < im->n_units) {
 		im->u_id[i] = sqlite3_column_int64(st, 0);
 		im->u_code[i] = strdup((const char *)sqlite3_column_text(st, 1));
 		parent_id[i] = sqlite3_column_int64(st, 2);
-		if (!im->u_code[i] ||
-		    keymap_put(&idmap, (uint64_t)im->u_id[i], (uint32_t)i)) {
+		if (!im->u_code[i] || keymap_put(&idmap, (uint64_t)im->u_id[i], (uint32_t)i)) {
 			rc = error_set(err, ERR_NOMEM, "内存不足");
 			goto out;
 		}
@@ -574,8 +564,7 @@ static int load_des(struct imp *im, struct error *err)
 	im->de_count = calloc(k, 1);
 	im->de_had = calloc(k, 1);
 	im->de_last = malloc(k * sizeof(*im->de_last));
-	if (!im->de_id || !im->de_code || !im->de_count || !im->de_had ||
-	    !im->de_last)
+	if (!im->de_id || !im->de_code || !im->de_count || !im->de_had || !im->de_last)
 		return error_set(err, ERR_NOMEM, "内存不足");
 	for (i = 0; i < k; i++)
 		im->de_last[i] = UINT32_MAX;
@@ -586,9 +575,7 @@ static int load_des(struct imp *im, struct error *err)
 		       " (de_id = ?1 AND kind = 'count') OR numerator_id = ?1"
 		       " OR denominator_id = ?1)",
 		       &cnt, err) ||
-	    db_prepare(im->db,
-		       "SELECT EXISTS(SELECT 1 FROM datavalue WHERE de_id = ?)",
-		       &had, err))
+	    db_prepare(im->db, "SELECT EXISTS(SELECT 1 FROM datavalue WHERE de_id = ?)", &had, err))
 		goto out;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && i < im->n_de) {
 		im->de_id[i] = sqlite3_column_int64(st, 0);
@@ -624,17 +611,16 @@ out:
 	return rc;
 }
 
-#define OWN_SQL                                                                \
-	"SELECT y, s1, s2, q1, q2, q3, q4, m1, m2, m3, m4, m5, m6, m7, m8, m9,"  \
+#define OWN_SQL                                                                                    \
+	"SELECT y, s1, s2, q1, q2, q3, q4, m1, m2, m3, m4, m5, m6, m7, m8, m9,"                    \
 	" m10, m11, m12 FROM datavalue WHERE de_id = ? AND orgunit_id = ? AND year = ?"
 
 /*
  * A unit's own values of one data element in one year, from the database
  * (scale may be NULL). Values the program did not write are refused.
  */
-static int read_own(struct db *db, sqlite3_stmt *st, int64_t de_id,
-		    int64_t ou_id, int year, struct rollup_own *own,
-		    uint8_t *scale, struct error *err)
+static int read_own(struct db *db, sqlite3_stmt *st, int64_t de_id, int64_t ou_id, int year,
+		    struct rollup_own *own, uint8_t *scale, struct error *err)
 {
 	int rc, i;
 
@@ -651,15 +637,14 @@ static int read_own(struct db *db, sqlite3_stmt *st, int64_t de_id,
 
 			if (!t)
 				continue;
-			if (decimal_parse(t, strlen(t), &d, &e) ||
-			    d.scale > VALUES_MAX_SCALE ||
-			    __builtin_mul_overflow(d.units,
-						   pow10_tab[VALUES_MAX_SCALE - d.scale],
+			if (decimal_parse(t, strlen(t), &d, &e) || d.scale > VALUES_MAX_SCALE ||
+			    __builtin_mul_overflow(d.units, pow10_tab[VALUES_MAX_SCALE - d.scale],
 						   &own->v[i])) {
 				sqlite3_reset(st);
-				return error_set(err, ERR_IO,
-						 "数据库中的数值无效 '%.40s'（数据元 %lld，单位 %lld，%d 年）",
-						 t, (long long)de_id, (long long)ou_id, year);
+				return error_set(
+				    err, ERR_IO,
+				    "数据库中的数值无效 '%.40s'（数据元 %lld，单位 %lld，%d 年）",
+				    t, (long long)de_id, (long long)ou_id, year);
 			}
 			own->present |= 1u << i;
 			if (scale)
@@ -674,12 +659,11 @@ static int read_own(struct db *db, sqlite3_stmt *st, int64_t de_id,
 }
 
 static const char *const rollup_cols =
-	"y, s1, s2, q1, q2, q3, q4, m1, m2, m3, m4, m5, m6, m7, m8, m9, m10,"
-	" m11, m12, last1, last2, last3, last4, last5, last6, last7, last8,"
-	" last9, last10, last11, last12";
+    "y, s1, s2, q1, q2, q3, q4, m1, m2, m3, m4, m5, m6, m7, m8, m9, m10,"
+    " m11, m12, last1, last2, last3, last4, last5, last6, last7, last8,"
+    " last9, last10, last11, last12";
 
-int values_reader_open(struct db *db, struct values_reader **out,
-		       struct error *err)
+int values_reader_open(struct db *db, struct values_reader **out, struct error *err)
 {
 	struct values_reader *r;
 	struct buf sql;
@@ -691,9 +675,9 @@ int values_reader_open(struct db *db, struct values_reader **out,
 		return error_set(err, ERR_NOMEM, "内存不足");
 	r->db = db;
 	buf_init(&sql, 4096);
-	buf_printf(&sql,
-		   "SELECT %s FROM datavalue_rollup WHERE de_id = ? AND orgunit_id = ? AND year = ?",
-		   rollup_cols);
+	buf_printf(
+	    &sql, "SELECT %s FROM datavalue_rollup WHERE de_id = ? AND orgunit_id = ? AND year = ?",
+	    rollup_cols);
 	rc = db_prepare(db, buf_str(&sql), &r->roll, err);
 	buf_free(&sql);
 	if (!rc)
@@ -715,9 +699,8 @@ void values_reader_close(struct values_reader *r)
 	free(r);
 }
 
-int values_reader_agg(struct values_reader *r, int64_t de_id, int64_t ou_id,
-		      int year, bool own_only, struct rollup_agg *out,
-		      struct error *err)
+int values_reader_agg(struct values_reader *r, int64_t de_id, int64_t ou_id, int year,
+		      bool own_only, struct rollup_agg *out, struct error *err)
 {
 	struct rollup_own own;
 	int rc, i;
@@ -737,7 +720,7 @@ int values_reader_agg(struct values_reader *r, int64_t de_id, int64_t ou_id,
 					out->sum_present |= 1u << i;
 				} else {
 					out->last[i - ROLLUP_NODES] =
-						sqlite3_column_int64(r->roll, i);
+					    sqlite3_column_int64(r->roll, i);
 					out->last_present |= 1u << (i - ROLLUP_NODES);
 				}
 			}
@@ -774,8 +757,8 @@ static void bind_opt(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_null(st, i);
 }
 
-static int cell_get(struct imp *im, uint32_t de, uint32_t unit, int year,
-		    struct cell **out, struct error *err)
+static int cell_get(struct imp *im, uint32_t de, uint32_t unit, int year, struct cell **out,
+		    struct error *err)
 {
 	uint64_t k = pack(de, unit, year);
 	uint32_t *v;
@@ -797,8 +780,7 @@ static int cell_get(struct imp *im, uint32_t de, uint32_t unit, int year,
 		return 0;
 	}
 	if (im->n_cells == im->n_chunks * CHUNK) {
-		struct cell **nc = realloc(im->chunks,
-					   (im->n_chunks + 1) * sizeof(*nc));
+		struct cell **nc = realloc(im->chunks, (im->n_chunks + 1) * sizeof(*nc));
 
 		if (!nc)
 			return error_set(err, ERR_NOMEM, "内存不足");
@@ -821,8 +803,7 @@ static int cell_get(struct imp *im, uint32_t de, uint32_t unit, int year,
 	im->n_cells++;
 	/* The values stored before this import are the starting point. */
 	if (im->de_had[de] &&
-	    read_own(im->db, im->own, im->de_id[de], im->u_id[unit], year,
-		     &c->own, c->scale, err))
+	    read_own(im->db, im->own, im->de_id[de], im->u_id[unit], year, &c->own, c->scale, err))
 		return err->code ? err->code : ERR_IO;
 	*out = c;
 	return 0;
@@ -830,12 +811,10 @@ static int cell_get(struct imp *im, uint32_t de, uint32_t unit, int year,
 
 static bool has_meta(const struct values_row *row)
 {
-	return row->storedby[0] || row->lastupdated[0] || row->comment[0] ||
-	       row->followup[0];
+	return row->storedby[0] || row->lastupdated[0] || row->comment[0] || row->followup[0];
 }
 
-static int step_done(struct imp *im, sqlite3_stmt *st, const char *what,
-		     struct error *err)
+static int step_done(struct imp *im, sqlite3_stmt *st, const char *what, struct error *err)
 {
 	int rc = sqlite3_step(st);
 
@@ -845,8 +824,8 @@ static int step_done(struct imp *im, sqlite3_stmt *st, const char *what,
 	return 0;
 }
 
-static int write_row(struct imp *im, const struct values_row *row, uint32_t de,
-		     uint32_t unit, struct error *err)
+static int write_row(struct imp *im, const struct values_row *row, uint32_t de, uint32_t unit,
+		     struct error *err)
 {
 	int64_t units = row->value.units * pow10_tab[VALUES_MAX_SCALE - row->value.scale];
 	uint32_t bit = 1u << row->node;
@@ -858,8 +837,7 @@ static int write_row(struct imp *im, const struct values_row *row, uint32_t de,
 	if ((rc = cell_get(im, de, unit, row->period.year, &c, err)))
 		return rc;
 	replacing = (c->own.present & bit) != 0;
-	if (replacing && c->own.v[row->node] == units &&
-	    c->scale[row->node] == row->value.scale) {
+	if (replacing && c->own.v[row->node] == units && c->scale[row->node] == row->value.scale) {
 		im->st->unchanged++;
 		return 0;
 	}
@@ -875,8 +853,7 @@ static int write_row(struct imp *im, const struct values_row *row, uint32_t de,
 		sqlite3_bind_text(im->aud, 3, ptext, -1, SQLITE_STATIC);
 		sqlite3_bind_text(im->aud, 4, oldt, -1, SQLITE_STATIC);
 		sqlite3_bind_text(im->aud, 5, newt, -1, SQLITE_STATIC);
-		sqlite3_bind_text(im->aud, 6,
-				  row->storedby[0] ? row->storedby : im->who, -1,
+		sqlite3_bind_text(im->aud, 6, row->storedby[0] ? row->storedby : im->who, -1,
 				  SQLITE_STATIC);
 		sqlite3_bind_text(im->aud, 7, im->now, -1, SQLITE_STATIC);
 		if ((rc = step_done(im, im->aud, "写入审计记录", err)))
@@ -932,14 +909,12 @@ static int cmp_cell(const void *pa, const void *pb, void *ctx)
 }
 
 /* Build "INSERT ... ON CONFLICT(key) DO UPDATE SET c = excluded.c, ..." */
-static int upsert_sql(struct buf *sql, const char *table, const char *cols,
-		      int ncols)
+static int upsert_sql(struct buf *sql, const char *table, const char *cols, int ncols)
 {
 	const char *p = cols;
 	int i;
 
-	buf_printf(sql, "INSERT INTO %s(de_id, orgunit_id, year, %s) VALUES(?, ?, ?",
-		   table, cols);
+	buf_printf(sql, "INSERT INTO %s(de_id, orgunit_id, year, %s) VALUES(?, ?, ?", table, cols);
 	for (i = 0; i < ncols; i++)
 		buf_adds(sql, ", ?");
 	buf_adds(sql, ") ON CONFLICT(de_id, orgunit_id, year) DO UPDATE SET ");
@@ -947,8 +922,8 @@ static int upsert_sql(struct buf *sql, const char *table, const char *cols,
 		const char *e = strchr(p, ',');
 		size_t len = e ? (size_t)(e - p) : strlen(p);
 
-		buf_printf(sql, "%s%.*s = excluded.%.*s", p == cols ? "" : ", ",
-			   (int)len, p, (int)len, p);
+		buf_printf(sql, "%s%.*s = excluded.%.*s", p == cols ? "" : ", ", (int)len, p,
+			   (int)len, p);
 		p += len;
 		while (*p == ',' || *p == ' ')
 			p++;
@@ -1055,8 +1030,7 @@ static int rollup_update(struct imp *im, struct error *err)
 	int rc = ERR_IO;
 
 	buf_init(&sql, 8192);
-	rc = upsert_sql(&sql, "datavalue_rollup", rollup_cols,
-			ROLLUP_NODES + ROLLUP_MONTHS);
+	rc = upsert_sql(&sql, "datavalue_rollup", rollup_cols, ROLLUP_NODES + ROLLUP_MONTHS);
 	if (!rc)
 		rc = db_prepare(im->db, buf_str(&sql), &im->put, err);
 	buf_free(&sql);
@@ -1106,8 +1080,7 @@ static int rollup_update(struct imp *im, struct error *err)
 	if (n_anc)
 		qsort(anc, n_anc, sizeof(*anc), cmp_anc);
 	for (i = 0; i < n_anc; i++)
-		*keymap_find(&amap, pack(anc[i].de, anc[i].unit, anc[i].year)) =
-			(uint32_t)i;
+		*keymap_find(&amap, pack(anc[i].de, anc[i].unit, anc[i].year)) = (uint32_t)i;
 	for (i = 0; i < n_anc; i++) {
 		struct anc *a = &anc[i];
 		struct rollup_agg children, child;
@@ -1131,10 +1104,9 @@ static int rollup_update(struct imp *im, struct error *err)
 					goto overflow;
 			} else if (!im->de_had[a->de]) {
 				continue; /* nothing stored for this element before */
-			} else if ((rc = values_reader_agg(im->reader,
-							   im->de_id[a->de],
-							   im->u_id[c], a->year,
-							   false, &child, err))) {
+			} else if ((rc =
+					values_reader_agg(im->reader, im->de_id[a->de], im->u_id[c],
+							  a->year, false, &child, err))) {
 				goto out;
 			}
 			if (rollup_agg_add(&children, &child))
@@ -1143,9 +1115,8 @@ static int rollup_update(struct imp *im, struct error *err)
 		if ((v = keymap_find(&im->cell_map, pack(a->de, a->unit, a->year)))) {
 			own = &cell_at(im, *v)->own;
 		} else if (im->de_had[a->de]) {
-			if ((rc = read_own(im->db, im->own, im->de_id[a->de],
-					   im->u_id[a->unit], a->year, &own_db,
-					   NULL, err)))
+			if ((rc = read_own(im->db, im->own, im->de_id[a->de], im->u_id[a->unit],
+					   a->year, &own_db, NULL, err)))
 				goto out;
 			own = &own_db;
 		}
@@ -1179,8 +1150,7 @@ static void reject(struct imp *im, const struct error *e)
 		im->o->reject(im->o->ctx, e);
 }
 
-static int import_reader(struct imp *im, struct csv_reader *rd,
-			 struct error *err)
+static int import_reader(struct imp *im, struct csv_reader *rd, struct error *err)
 {
 	struct csv_record rec;
 	struct values_row row;
@@ -1232,8 +1202,7 @@ static int import_reader(struct imp *im, struct csv_reader *rd,
 		de = strmap_get(&im->de_map, row.dataelement);
 		if (de < 0) {
 			quote(row.dataelement, q, sizeof(q));
-			error_at(&e, ERR_INPUT, im->file, rec.line, 1,
-				 "未知的数据元代码 '%s'", q);
+			error_at(&e, ERR_INPUT, im->file, rec.line, 1, "未知的数据元代码 '%s'", q);
 			error_reason(&e, "unknown_dataelement");
 			reject(im, &e);
 			continue;
@@ -1241,8 +1210,7 @@ static int import_reader(struct imp *im, struct csv_reader *rd,
 		unit = strmap_get(&im->u_map, row.orgunit);
 		if (unit < 0) {
 			quote(row.orgunit, q, sizeof(q));
-			error_at(&e, ERR_INPUT, im->file, rec.line, 3,
-				 "未知的单位代码 '%s'", q);
+			error_at(&e, ERR_INPUT, im->file, rec.line, 3, "未知的单位代码 '%s'", q);
 			error_reason(&e, "unknown_orgunit");
 			reject(im, &e);
 			continue;
@@ -1303,9 +1271,9 @@ static void imp_free(struct imp *im)
 	memset(im, 0, sizeof(*im));
 }
 
-static int import_run(struct db *db, const char *path, const char *data,
-		      size_t len, const struct values_import_opts *o,
-		      struct values_import_stats *st, struct error *err)
+static int import_run(struct db *db, const char *path, const char *data, size_t len,
+		      const struct values_import_opts *o, struct values_import_stats *st,
+		      struct error *err)
 {
 	static const struct values_import_opts defaults;
 	struct imp im;
@@ -1328,8 +1296,7 @@ static int import_run(struct db *db, const char *path, const char *data,
 	copt.max_field = 4096;
 	copt.max_record = 16384;
 	copt.max_fields = 64;
-	rc = path ? csv_open_file(path, &copt, &rd, err)
-		  : csv_open_mem(data, len, &copt, &rd, err);
+	rc = path ? csv_open_file(path, &copt, &rd, err) : csv_open_mem(data, len, &copt, &rd, err);
 	if (rc)
 		return rc;
 	/* A larger page cache while writing (64 MiB), the default after. */
@@ -1375,16 +1342,15 @@ out:
 	return rc;
 }
 
-int values_import_file(struct db *db, const char *path,
-		       const struct values_import_opts *o,
+int values_import_file(struct db *db, const char *path, const struct values_import_opts *o,
 		       struct values_import_stats *st, struct error *err)
 {
 	return import_run(db, path, NULL, 0, o, st, err);
 }
 
 int values_import_mem(struct db *db, const char *data, size_t len,
-		      const struct values_import_opts *o,
-		      struct values_import_stats *st, struct error *err)
+		      const struct values_import_opts *o, struct values_import_stats *st,
+		      struct error *err)
 {
 	return import_run(db, NULL, data, len, o, st, err);
 }
@@ -1454,7 +1420,8 @@ int values_export(struct db *db, int year, FILE *out, struct error *err)
 				sqlite3_bind_text(meta, 3, ptext, -1, SQLITE_STATIC);
 				if (sqlite3_step(meta) == SQLITE_ROW) {
 					for (c = 0; c < 4; c++) {
-						const char *t = (const char *)sqlite3_column_text(meta, c);
+						const char *t =
+						    (const char *)sqlite3_column_text(meta, c);
 
 						wrc |= buf_addc(&b, ',');
 						if (t)

@@ -37,9 +37,9 @@ static const char *text(struct decimal d, char *buf)
 }
 
 /* Judge actual (num/den) against target with 序时进度 tp_num/tp_den. */
-static struct report_item judge(enum report_kind kind, enum report_cmp cmp,
-				const char *num, const char *den, const char *target,
-				int64_t tp_num, int64_t tp_den, int precision)
+static struct report_item judge(enum report_kind kind, enum report_cmp cmp, const char *num,
+				const char *den, const char *target, int64_t tp_num, int64_t tp_den,
+				int precision)
 {
 	struct report_opts o;
 	struct report_item it;
@@ -47,8 +47,8 @@ static struct report_item judge(enum report_kind kind, enum report_cmp cmp,
 	report_opts_init(&o, 2023);
 	o.precision = precision;
 	memset(&it, 0, sizeof(it));
-	assert_int_equal(report_judge(kind, cmp, dec(num), dec(den), dec(target), tp_num,
-				      tp_den, tp_num == tp_den, &o, &it),
+	assert_int_equal(report_judge(kind, cmp, dec(num), dec(den), dec(target), tp_num, tp_den,
+				      tp_num == tp_den, &o, &it),
 			 0);
 	return it;
 }
@@ -144,11 +144,13 @@ static void test_count_colours(void **state)
 	report_opts_init(&o, 2023);
 	o.count_yellow_pp = dec("5");
 	memset(&it, 0, sizeof(it));
-	assert_int_equal(report_judge(REPORT_COUNT, REPORT_GE, dec("150"), dec("1"), dec("1000"),
-				      3, 12, false, &o, &it), 0);
+	assert_int_equal(report_judge(REPORT_COUNT, REPORT_GE, dec("150"), dec("1"), dec("1000"), 3,
+				      12, false, &o, &it),
+			 0);
 	assert_int_equal(it.colour, REPORT_RED);
-	assert_int_equal(report_judge(REPORT_COUNT, REPORT_GE, dec("200"), dec("1"), dec("1000"),
-				      3, 12, false, &o, &it), 0);
+	assert_int_equal(report_judge(REPORT_COUNT, REPORT_GE, dec("200"), dec("1"), dec("1000"), 3,
+				      12, false, &o, &it),
+			 0);
 	assert_int_equal(it.colour, REPORT_YELLOW);
 }
 
@@ -181,8 +183,9 @@ static void test_rate_colours(void **state)
 	report_opts_init(&o, 2023);
 	o.rate_yellow_pp = dec("0.5");
 	memset(&it, 0, sizeof(it));
-	assert_int_equal(report_judge(REPORT_RATE, REPORT_GE, dec("94"), dec("1"), dec("95"), 3,
-				      12, false, &o, &it), 0);
+	assert_int_equal(report_judge(REPORT_RATE, REPORT_GE, dec("94"), dec("1"), dec("95"), 3, 12,
+				      false, &o, &it),
+			 0);
 	assert_int_equal(it.colour, REPORT_RED);
 }
 
@@ -235,8 +238,7 @@ static struct db *setup(void)
 	return db;
 }
 
-static struct report *build(struct db *db, const char *period, const char *ou,
-			    int by)
+static struct report *build(struct db *db, const char *period, const char *ou, int by)
 {
 	struct report_opts o;
 	struct report *r = NULL;
@@ -519,17 +521,17 @@ static void test_json(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_completion_half_up),
-		cmocka_unit_test(test_comparators),
-		cmocka_unit_test(test_count_colours),
-		cmocka_unit_test(test_rate_colours),
-		cmocka_unit_test(test_names),
-		cmocka_unit_test(test_rollup_no_double_count),
-		cmocka_unit_test(test_formula_rate),
-		cmocka_unit_test(test_plain_rate_and_last),
-		cmocka_unit_test(test_ranking_and_new_value),
-		cmocka_unit_test(test_options),
-		cmocka_unit_test(test_json),
+	    cmocka_unit_test(test_completion_half_up),
+	    cmocka_unit_test(test_comparators),
+	    cmocka_unit_test(test_count_colours),
+	    cmocka_unit_test(test_rate_colours),
+	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_rollup_no_double_count),
+	    cmocka_unit_test(test_formula_rate),
+	    cmocka_unit_test(test_plain_rate_and_last),
+	    cmocka_unit_test(test_ranking_and_new_value),
+	    cmocka_unit_test(test_options),
+	    cmocka_unit_test(test_json),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

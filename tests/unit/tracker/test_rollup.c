@@ -11,7 +11,7 @@
 #include "tracker/rollup.h"
 
 /* Amounts in the tests are whole numbers: units at scale 4. */
-#define U(x) ((int64_t)(x) * 10000)
+#define U(x) ((int64_t)(x)*10000)
 
 static void own_set(struct rollup_own *o, int node, int64_t v)
 {
@@ -226,13 +226,13 @@ static void test_overflow(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_nodes),
-		cmocka_unit_test(test_window),
-		cmocka_unit_test(test_ytd_mixed_periods),
-		cmocka_unit_test(test_overlapping_own_periods),
-		cmocka_unit_test(test_tree_own_vs_children),
-		cmocka_unit_test(test_last),
-		cmocka_unit_test(test_overflow),
+	    cmocka_unit_test(test_nodes),
+	    cmocka_unit_test(test_window),
+	    cmocka_unit_test(test_ytd_mixed_periods),
+	    cmocka_unit_test(test_overlapping_own_periods),
+	    cmocka_unit_test(test_tree_own_vs_children),
+	    cmocka_unit_test(test_last),
+	    cmocka_unit_test(test_overflow),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

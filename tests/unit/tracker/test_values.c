@@ -67,8 +67,8 @@ static void on_reject(void *ctx, const struct error *e)
 	struct seen *s = ctx;
 	size_t len = strlen(s->text);
 
-	snprintf(s->text + len, sizeof(s->text) - len, "%ld:%ld:%s\n", e->line,
-		 e->column, e->reason);
+	snprintf(s->text + len, sizeof(s->text) - len, "%ld:%ld:%s\n", e->line, e->column,
+		 e->reason);
 	s->n++;
 }
 
@@ -89,32 +89,31 @@ static int import(struct db *db, const char *csv, bool partial, struct seen *s,
 
 /* One bad row among good ones, each kind of problem. */
 static const char bad_rows[] =
-	HEAD "\n"
-	"skill_training,202301,410102,,,100\n"      /* 2 good */
-	"nosuch,202301,410102,,,1\n"                /* 3 unknown data element */
-	"skill_training,202301,4199,,,1\n"          /* 4 unknown unit */
-	"skill_training,202313,410102,,,1\n"        /* 5 bad period */
-	"skill_training,202302,410102,,,12a\n"      /* 6 non-numeric */
-	"skill_training,202303,410102,,,-5\n"       /* 7 negative count */
-	"skill_training,202304,410102,,\n"          /* 8 wrong field count */
-	"skill_training,2023W10,410102,,,1\n"       /* 9 week: unsupported */
-	"skill_training,202305,410102,,,1.00001\n"  /* 10 too precise */
-	"skill_training,202306,410102,xyz,,1\n"     /* 11 combo */
-	"skill_training,202307,410102,,,\n"         /* 12 empty value */
-	"unemployment,202303,41,,,-0.5\n"           /* 13 good: a rate may be negative */
-	"new_jobs,202301,41,,,7\n";                 /* 14 good */
+    HEAD "\n"
+	 "skill_training,202301,410102,,,100\n"	    /* 2 good */
+	 "nosuch,202301,410102,,,1\n"		    /* 3 unknown data element */
+	 "skill_training,202301,4199,,,1\n"	    /* 4 unknown unit */
+	 "skill_training,202313,410102,,,1\n"	    /* 5 bad period */
+	 "skill_training,202302,410102,,,12a\n"	    /* 6 non-numeric */
+	 "skill_training,202303,410102,,,-5\n"	    /* 7 negative count */
+	 "skill_training,202304,410102,,\n"	    /* 8 wrong field count */
+	 "skill_training,2023W10,410102,,,1\n"	    /* 9 week: unsupported */
+	 "skill_training,202305,410102,,,1.00001\n" /* 10 too precise */
+	 "skill_training,202306,410102,xyz,,1\n"    /* 11 combo */
+	 "skill_training,202307,410102,,,\n"	    /* 12 empty value */
+	 "unemployment,202303,41,,,-0.5\n"	    /* 13 good: a rate may be negative */
+	 "new_jobs,202301,41,,,7\n";		    /* 14 good */
 
-static const char bad_expected[] =
-	"3:1:unknown_dataelement\n"
-	"4:3:unknown_orgunit\n"
-	"5:2:bad_period\n"
-	"6:6:bad_value\n"
-	"7:6:negative_count\n"
-	"8:6:field_count\n"
-	"9:2:unsupported_period\n"
-	"10:6:too_precise\n"
-	"11:4:bad_combo\n"
-	"12:6:empty_field\n";
+static const char bad_expected[] = "3:1:unknown_dataelement\n"
+				   "4:3:unknown_orgunit\n"
+				   "5:2:bad_period\n"
+				   "6:6:bad_value\n"
+				   "7:6:negative_count\n"
+				   "8:6:field_count\n"
+				   "9:2:unsupported_period\n"
+				   "10:6:too_precise\n"
+				   "11:4:bad_combo\n"
+				   "12:6:empty_field\n";
 
 static void test_all_or_nothing(void **state)
 {
@@ -152,10 +151,12 @@ static void test_partial(void **state)
 	assert_int_equal(st.inserted, 3);
 	assert_int_equal(st.rejected, 10);
 	assert_int_equal(count(db, "SELECT count(*) FROM datavalue"), 3);
-	assert_int_equal(count(db, "SELECT count(*) FROM datavalue WHERE de_id = 3 AND m3 = '-0.5'"), 1);
+	assert_int_equal(
+	    count(db, "SELECT count(*) FROM datavalue WHERE de_id = 3 AND m3 = '-0.5'"), 1);
 	/* the roll-up of the taken rows is there: 410102 -> 4101 -> 41 */
-	assert_int_equal(count(db, "SELECT m1 FROM datavalue_rollup WHERE de_id = 1 AND orgunit_id ="
-				   " (SELECT id FROM orgunit WHERE code = '41')"),
+	assert_int_equal(count(db,
+			       "SELECT m1 FROM datavalue_rollup WHERE de_id = 1 AND orgunit_id ="
+			       " (SELECT id FROM orgunit WHERE code = '41')"),
 			 100 * 10000);
 	db_close(db);
 }
@@ -170,32 +171,35 @@ static void test_headers(void **state)
 	(void)state;
 	/* Stopping after value, after storedby, or the full header. */
 	assert_int_equal(import(db, HEAD "\nnew_jobs,202301,41,,,1\n", false, &s, &st, &err), 0);
-	assert_int_equal(import(db, HEAD ",storedby\nnew_jobs,202302,41,,,2,zz\n", false, &s,
-				&st, &err), 0);
-	assert_int_equal(import(db,
-				HEAD ",storedby,lastupdated,comment,followup\n"
-				     "new_jobs,202303,41,default,HllvX50cXC0,3,zz,2023-04-01,\"a, b\",true\n",
-				false, &s, &st, &err),
-			 0);
+	assert_int_equal(
+	    import(db, HEAD ",storedby\nnew_jobs,202302,41,,,2,zz\n", false, &s, &st, &err), 0);
+	assert_int_equal(
+	    import(db,
+		   HEAD ",storedby,lastupdated,comment,followup\n"
+			"new_jobs,202303,41,default,HllvX50cXC0,3,zz,2023-04-01,\"a, b\",true\n",
+		   false, &s, &st, &err),
+	    0);
 	assert_int_equal(count(db, "SELECT count(*) FROM datavalue_meta WHERE comment = 'a, b'"
 				   " AND followup = 'true' AND period = '202303'"),
 			 1);
 	/* Wrong headers: a column out of order, a missing value column, an
 	 * unknown column, too many. Nothing is read. */
-	assert_int_equal(import(db,
-				"dataelement,orgunit,period,categoryoptioncombo,attributeoptioncombo,value\n"
-				"new_jobs,41,202304,,,4\n",
-				true, &s, &st, &err),
-			 ERR_INPUT);
+	assert_int_equal(
+	    import(db,
+		   "dataelement,orgunit,period,categoryoptioncombo,attributeoptioncombo,value\n"
+		   "new_jobs,41,202304,,,4\n",
+		   true, &s, &st, &err),
+	    ERR_INPUT);
 	assert_string_equal(err.reason, "bad_header");
 	assert_int_equal(err.column, 2);
-	assert_int_equal(import(db, "dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo\n",
-				true, &s, &st, &err),
-			 ERR_INPUT);
+	assert_int_equal(
+	    import(db, "dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo\n",
+		   true, &s, &st, &err),
+	    ERR_INPUT);
 	assert_string_equal(err.reason, "bad_header");
-	assert_int_equal(import(db, HEAD ",comment\nnew_jobs,202304,41,,,4,x\n", true, &s, &st,
-				&err),
-			 ERR_INPUT);
+	assert_int_equal(
+	    import(db, HEAD ",comment\nnew_jobs,202304,41,,,4,x\n", true, &s, &st, &err),
+	    ERR_INPUT);
 	assert_string_equal(err.reason, "bad_header");
 	assert_int_equal(err.column, 7);
 	assert_int_equal(import(db, "", true, &s, &st, &err), ERR_INPUT);
@@ -215,27 +219,28 @@ static void test_replace_and_audit(void **state)
 	struct error err;
 
 	(void)state;
-	assert_int_equal(import(db, HEAD "\nskill_training,202301,410102,,,100\n", false, NULL,
-				&st, &err), 0);
+	assert_int_equal(
+	    import(db, HEAD "\nskill_training,202301,410102,,,100\n", false, NULL, &st, &err), 0);
 	assert_int_equal(st.inserted, 1);
 	/* The same value again: nothing changes, no audit. */
-	assert_int_equal(import(db, HEAD "\nskill_training,202301,410102,,,100\n", false, NULL,
-				&st, &err), 0);
+	assert_int_equal(
+	    import(db, HEAD "\nskill_training,202301,410102,,,100\n", false, NULL, &st, &err), 0);
 	assert_int_equal(st.inserted, 0);
 	assert_int_equal(st.replaced, 0);
 	assert_int_equal(st.unchanged, 1);
 	assert_int_equal(count(db, "SELECT count(*) FROM datavalue_audit"), 0);
 	/* A new value: replaced, the old one kept in the audit with who and when. */
 	assert_int_equal(import(db, HEAD ",storedby\nskill_training,202301,410102,,,120,zz\n",
-				false, NULL, &st, &err), 0);
+				false, NULL, &st, &err),
+			 0);
 	assert_int_equal(st.replaced, 1);
 	assert_int_equal(count(db, "SELECT count(*) FROM datavalue_audit WHERE old_value = '100'"
 				   " AND new_value = '120' AND who = 'zz' AND period = '202301'"
 				   " AND at LIKE '____-__-__T__:__:__Z'"),
 			 1);
 	/* Without storedby the importing user is recorded. */
-	assert_int_equal(import(db, HEAD "\nskill_training,202301,410102,,,120.0\n", false, NULL,
-				&st, &err), 0);
+	assert_int_equal(
+	    import(db, HEAD "\nskill_training,202301,410102,,,120.0\n", false, NULL, &st, &err), 0);
 	assert_int_equal(st.replaced, 1); /* the text changed: 120 -> 120.0 */
 	assert_int_equal(count(db, "SELECT count(*) FROM datavalue_audit WHERE old_value = '120'"
 				   " AND new_value = '120.0' AND who = 'tester'"),
@@ -243,12 +248,14 @@ static void test_replace_and_audit(void **state)
 	assert_int_equal(count(db, "SELECT count(*) FROM datavalue_meta"), 0);
 	/* Twice in one file: the second replaces the first. */
 	assert_int_equal(import(db, HEAD "\nnew_jobs,202301,41,,,1\nnew_jobs,202301,41,,,2\n",
-				false, NULL, &st, &err), 0);
+				false, NULL, &st, &err),
+			 0);
 	assert_int_equal(st.inserted, 1);
 	assert_int_equal(st.replaced, 1);
 	/* The roll-up follows every change: 4101 sees 120 for January. */
-	assert_int_equal(count(db, "SELECT m1 FROM datavalue_rollup WHERE de_id = 1 AND orgunit_id ="
-				   " (SELECT id FROM orgunit WHERE code = '4101')"),
+	assert_int_equal(count(db,
+			       "SELECT m1 FROM datavalue_rollup WHERE de_id = 1 AND orgunit_id ="
+			       " (SELECT id FROM orgunit WHERE code = '4101')"),
 			 120 * 10000);
 	db_close(db);
 }
@@ -303,9 +310,9 @@ static void test_reader_agg(void **state)
 	(void)state;
 	assert_int_equal(import(db,
 				HEAD "\n"
-				"skill_training,202301,410102001001,,,1\n"
-				"skill_training,202301,410102001002,,,2\n"
-				"skill_training,2023Q1,410102002,,,30\n",
+				     "skill_training,202301,410102001001,,,1\n"
+				     "skill_training,202301,410102001002,,,2\n"
+				     "skill_training,2023Q1,410102002,,,30\n",
 				false, NULL, &st, &err),
 			 0);
 	assert_int_equal(values_reader_open(db, &r, &err), 0);
@@ -323,8 +330,9 @@ static void test_reader_agg(void **state)
 	values_reader_close(r);
 
 	/* One more village value: the ancestors follow without any rebuild. */
-	assert_int_equal(import(db, HEAD "\nskill_training,202302,410102001001,,,5\n", false,
-				NULL, &st, &err), 0);
+	assert_int_equal(
+	    import(db, HEAD "\nskill_training,202302,410102001001,,,5\n", false, NULL, &st, &err),
+	    0);
 	assert_int_equal(values_reader_open(db, &r, &err), 0);
 	assert_int_equal(values_reader_agg(r, 1, 1, 2023, false, &a, &err), 0);
 	assert_int_equal(rollup_ytd(&a, false, 3, &p, &v), 0);
@@ -343,14 +351,15 @@ static void test_value_range(void **state)
 	struct error err;
 
 	(void)state;
-	assert_int_equal(import(db,
-				HEAD "\n"
-				"unemployment,202301,41,,,922337203685.4775\n"   /* 2: max at scale 4 */
-				"unemployment,202302,41,,,-922337203685.4775\n"  /* 3 */
-				"unemployment,202303,41,,,922337203685478\n"     /* 4: too big at scale 0 */
-				"unemployment,202304,41,,,922337203685.47758\n", /* 5: scale 5 */
-				true, &s, &st, &err),
-			 0);
+	assert_int_equal(
+	    import(db,
+		   HEAD "\n"
+			"unemployment,202301,41,,,922337203685.4775\n"	 /* 2: max at scale 4 */
+			"unemployment,202302,41,,,-922337203685.4775\n"	 /* 3 */
+			"unemployment,202303,41,,,922337203685478\n"	 /* 4: too big at scale 0 */
+			"unemployment,202304,41,,,922337203685.47758\n", /* 5: scale 5 */
+		   true, &s, &st, &err),
+	    0);
 	assert_string_equal(s.text, "4:6:bad_value\n5:6:too_precise\n");
 	assert_int_equal(count(db, "SELECT count(*) FROM datavalue WHERE m1 = '922337203685.4775'"
 				   " AND m2 = '-922337203685.4775'"),
@@ -374,14 +383,10 @@ static void test_decimal_text(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_all_or_nothing),
-		cmocka_unit_test(test_partial),
-		cmocka_unit_test(test_headers),
-		cmocka_unit_test(test_replace_and_audit),
-		cmocka_unit_test(test_export_round_trip),
-		cmocka_unit_test(test_reader_agg),
-		cmocka_unit_test(test_value_range),
-		cmocka_unit_test(test_decimal_text),
+	    cmocka_unit_test(test_all_or_nothing),    cmocka_unit_test(test_partial),
+	    cmocka_unit_test(test_headers),	      cmocka_unit_test(test_replace_and_audit),
+	    cmocka_unit_test(test_export_round_trip), cmocka_unit_test(test_reader_agg),
+	    cmocka_unit_test(test_value_range),	      cmocka_unit_test(test_decimal_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
