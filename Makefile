@@ -26,7 +26,7 @@ test: deps
 	cd build-test && ctest --output-on-failure -j $(JOBS)
 
 fuzz: deps
-	CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMINSHENG_SANITIZE=ON -DMINSHENG_FUZZ=ON
+	CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O2 -g" -DMINSHENG_SANITIZE=ON -DMINSHENG_FUZZ=ON
 	cmake --build build-fuzz -j $(JOBS)
 
 bench: build

@@ -17,7 +17,7 @@
 #include <string.h>
 
 #define LAGGING_USAGE                                                                              \
-	"--year Y --indicator CODE [--period P] [--level LEVEL] [--format text|json] [--db PATH]"
+	"--year Y --indicator CODE [--period P] [--orgunit CODE] [--level LEVEL] [--format text|json] [--db PATH]"
 #define BULLETIN_USAGE "--year Y [--period P] [--db PATH]"
 
 /* Parse --period P, which must lie in year (checked by the report too). */
@@ -39,6 +39,7 @@ int cli_lagging(int argc, char **argv)
 	    {"indicator", required_argument, NULL, 'i'},
 	    {"period", required_argument, NULL, 'p'},
 	    {"level", required_argument, NULL, 'l'},
+	    {"orgunit", required_argument, NULL, 'o'},
 	    {"format", required_argument, NULL, 'f'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -65,6 +66,9 @@ int cli_lagging(int argc, char **argv)
 			break;
 		case 'i':
 			o.indicator = optarg;
+			break;
+		case 'o':
+			o.orgunit = optarg;
 			break;
 		case 'p':
 			if (parse_period("lagging", LAGGING_USAGE, optarg, &o.period))

@@ -31,10 +31,12 @@ static const struct cli_command top_commands[] = {
 	{"plan", "年度民生实事计划与目标", NULL, NULL, cli_plan_commands},
 	{"values", "数据值导入导出", NULL, NULL, cli_values_commands},
 	{"report", "进度与完成情况报告",
-	 "--year Y [--period P] [--orgunit CODE] [--by LEVEL] [--precision N] [--format text|json|csv] [--db PATH]",
+	 "--year Y [--period P] [--orgunit CODE] [--by LEVEL] [--precision N] [--indicator CODE]"
+	 " [--yellow-pp N] [--rate-yellow-pp N] [--format text|json|csv] [--db PATH]",
 	 cli_report, NULL},
 	{"lagging", "未完成单位名单",
-	 "--year Y --indicator CODE [--period P] --level LEVEL [--format text|json] [--db PATH]",
+	 "--year Y --indicator CODE [--period P] [--orgunit CODE] [--level LEVEL] [--format text|json]"
+	 " [--db PATH]",
 	 cli_lagging, NULL},
 	{"bulletin", "生成进展通报", "--year Y [--period P] [--db PATH]", cli_bulletin, NULL},
 	{"subsidy", "惠民惠农财政补贴资金“一卡通”", NULL, NULL, cli_subsidy_commands},

@@ -47,6 +47,16 @@ expect_out "全省村级寄递物流服务站覆盖率达到75%，达到年度�
 expect_out "未完成的指标：职业技能培训。"
 expect_out "2项指标任务已完成1项。"
 
+# Scoped to one city: only 郑州's counties are counted, and the scope word follows.
+run "$MINSHENG" lagging --year 2023 --indicator skill_training --orgunit 4101 --level county --db "$db"
+expect_status 0
+expect_out "除郑州二七区外，其余1个县级单位均已完成"
+run "$MINSHENG" lagging --year 2023 --indicator skill_training --orgunit 4108 --level county --db "$db"
+expect_status 0
+expect_out "全市2个县级单位均已完成"
+run "$MINSHENG" lagging --year 2023 --indicator skill_training --orgunit 9999 --level county --db "$db"
+expect_status 1
+
 run "$MINSHENG" lagging --year 2023 --indicator skill_training --level province --db "$db"
 expect_status 2
 run "$MINSHENG" lagging --year 2023 --indicator skill_training --period 2022Q1 --db "$db"
