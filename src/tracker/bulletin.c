@@ -77,6 +77,34 @@ static int add_count_clause(struct buf *b, const struct report_item *it)
 	return ret ? ret : add_actual(b, it);
 }
 
+/*
+ * A rate's difference from its target, for the wording. diff_pp is rounded
+ * at the bulletin's precision, and a miss of 0.04 points rounds to 0, which
+ * zhnum_pp words as 达到年度目标任务: false for a rate that is not met. So a
+ * difference that rounds to 0 but is not 0 is shown with the digits it
+ * needs: exactly for a plain rate (actual - target), for a formula rate at
+ * the first precision (up to 8) at which it is not 0.
+ */
+static struct decimal rate_diff(const struct report_item *it)
+{
+	struct decimal d, a, n100;
+	int p;
+
+	if (!decimal_is_zero(it->diff_pp) || !it->has_target)
+		return it->diff_pp;
+	if (!it->has_fraction)
+		return decimal_sub(it->actual, it->target, &d) ? it->diff_pp : decimal_normalize(d);
+	if (decimal_mul_int(it->numerator, 100, &n100))
+		return it->diff_pp;
+	for (p = BULLETIN_PRECISION + 1; p <= 8; p++) {
+		if (decimal_div(n100, it->denominator, p, &a) || decimal_sub(a, it->target, &d))
+			break;
+		if (!decimal_is_zero(d))
+			return decimal_normalize(d);
+	}
+	return it->diff_pp;
+}
+
 /* The sentence of the indicators items[from..to) of one project. */
 static int add_project_sentence(struct buf *b, const struct report *r, size_t from, size_t to)
 {
@@ -133,7 +161,7 @@ static int add_project_sentence(struct buf *b, const struct report *r, size_t fr
 			if (!ret)
 				ret = add_actual(b, it);
 			if (!ret && it->has_diff) {
-				zhnum_pp(it->diff_pp, s, sizeof(s));
+				zhnum_pp(rate_diff(it), s, sizeof(s));
 				ret = buf_printf(b, "，%s", s);
 			}
 		}
@@ -142,15 +170,67 @@ static int add_project_sentence(struct buf *b, const struct report *r, size_t fr
 	return ret ? ret : buf_adds(b, "。\n");
 }
 
-/* 序时进度 (counts) / not yet met (rates): the indicators behind in a progress bulletin. */
+/*
+ * The indicators off schedule in a progress bulletin. behind: a count
+ * (comparator >= or =) whose completion is below 序时进度, or a rate not yet
+ * met. over: a count capped by <= whose completion is above 序时进度 (it
+ * is using up its annual limit faster than the year passes; below it is on
+ * schedule, not behind).
+ */
 static bool behind(const struct report *r, const struct report_item *it)
 {
 	if (!it->has_actual)
 		return false;
 	if (it->kind == REPORT_COUNT)
-		return it->has_completion &&
+		return it->cmp != REPORT_LE && it->has_completion &&
 		       decimal_cmp(it->completion_pct, r->time_progress_pct) < 0;
 	return it->has_diff && !it->met;
+}
+
+static bool over(const struct report *r, const struct report_item *it)
+{
+	return it->has_actual && it->kind == REPORT_COUNT && it->cmp == REPORT_LE &&
+	       it->has_completion && decimal_cmp(it->completion_pct, r->time_progress_pct) > 0;
+}
+
+/*
+ * "<head>（25%）的指标：A（20%）、B（94%）。" over the items for which pick
+ * holds; *n is how many were listed (nothing is written for none).
+ */
+static int add_schedule_line(struct buf *b, const struct report *r, const char *head,
+			     bool (*pick)(const struct report *, const struct report_item *),
+			     size_t *n)
+{
+	size_t i;
+	int ret = 0;
+
+	*n = 0;
+	for (i = 0; i < r->n && !ret; i++) {
+		const struct report_item *it = &r->items[i];
+
+		if (!pick(r, it))
+			continue;
+		if ((*n)++ == 0) {
+			ret = buf_printf(b, "%s（", head);
+			if (!ret)
+				ret = add_pct(b, r->time_progress_pct);
+			if (!ret)
+				ret = buf_adds(b, "）的指标：");
+		} else {
+			ret = buf_adds(b, "、");
+		}
+		if (!ret)
+			ret = buf_printf(b, "%s（", it->name);
+		if (!ret && it->kind == REPORT_COUNT)
+			ret = add_pct(b, it->completion_pct);
+		else if (!ret)
+			ret = add_actual(b, it);
+		if (!ret)
+			ret = buf_adds(b, "）");
+	}
+	if (!ret && *n)
+		ret = buf_adds(b, "。\n");
+	return ret;
 }
 
 int bulletin_write(const struct report *r, struct buf *b)
@@ -177,32 +257,13 @@ int bulletin_write(const struct report *r, struct buf *b)
 	if (ret)
 		return ret;
 	if (!r->year_end) {
-		for (i = 0; i < r->n && !ret; i++) {
-			const struct report_item *it = &r->items[i];
+		size_t nover = 0;
 
-			if (!behind(r, it))
-				continue;
-			if (nb++ == 0) {
-				ret = buf_adds(b, "落后于序时进度（");
-				if (!ret)
-					ret = add_pct(b, r->time_progress_pct);
-				if (!ret)
-					ret = buf_adds(b, "）的指标：");
-			} else {
-				ret = buf_adds(b, "、");
-			}
-			if (ret)
-				break;
-			ret = buf_printf(b, "%s（", it->name);
-			if (!ret && it->kind == REPORT_COUNT)
-				ret = add_pct(b, it->completion_pct);
-			else if (!ret)
-				ret = add_actual(b, it);
-			if (!ret)
-				ret = buf_adds(b, "）");
-		}
+		ret = add_schedule_line(b, r, "落后于序时进度", behind, &nb);
 		if (!ret)
-			ret = buf_adds(b, nb ? "。\n" : "各项指标均达到序时进度。\n");
+			ret = add_schedule_line(b, r, "超出序时进度", over, &nover);
+		if (!ret && !nb && !nover)
+			ret = buf_adds(b, "各项指标均达到序时进度。\n");
 	} else {
 		for (i = 0; i < r->n && !ret; i++) {
 			const struct report_item *it = &r->items[i];

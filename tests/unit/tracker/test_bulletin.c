@@ -200,11 +200,87 @@ static void test_helpers(void **state)
 	assert_string_equal(s, "3月12日");
 }
 
+/*
+ * A rate that misses its target by less than the printed precision rounds
+ * to a diff of 0; the bulletin must not say 达到年度目标任务 for it.
+ */
+static void test_rate_near_miss(void **state)
+{
+	struct report_item items[] = {
+	    rate(1, "筛查", "产前筛查率", "94.96", "0.0", false),
+	    rate(1, "筛查", "两病筛查率", "95", "0.0", true),
+	    rate(1, "筛查", "覆盖率", "95.0", "0.0", false),
+	};
+	struct report r;
+	struct buf b;
+
+	(void)state;
+	items[0].target = dec("95");
+	items[1].target = dec("95");
+	/* formula: 18992 / 20000 = 94.96% prints 95.0 at precision 1 */
+	items[2].target = dec("95");
+	items[2].has_fraction = true;
+	items[2].numerator = dec("18992");
+	items[2].denominator = dec("20000");
+	init_report(&r, items, sizeof(items) / sizeof(items[0]));
+	buf_init(&b, 1 << 16);
+	assert_int_equal(bulletin_write(&r, &b), 0);
+	assert_string_equal(buf_str(&b), "2022年省重点民生实事完成情况如下：\n"
+					 "一、筛查\n"
+					 "全省产前筛查率达到94.96%，低于年度目标任务0.04个百分点；"
+					 "两病筛查率达到95%，达到年度目标任务；"
+					 "覆盖率达到95%，低于年度目标任务0.04个百分点。\n"
+					 "未完成的指标：产前筛查率、覆盖率。\n"
+					 "3项指标任务已完成1项。\n");
+	buf_free(&b);
+}
+
+/*
+ * A count capped by <= is on schedule while its completion stays at or
+ * below 序时进度; above it, it is listed as 超出序时进度, never as behind.
+ */
+static void test_progress_capped(void **state)
+{
+	struct report_item items[] = {
+	    count(1, "安全", "较大事故起数", "起", "sum", "1", "10.0", true),
+	    count(1, "安全", "亡人事故起数", "起", "sum", "4", "40.0", true),
+	    count(1, "安全", "新增技能人才", "人", "sum", "400000", "20.0", false),
+	};
+	struct report r;
+	struct buf b;
+
+	(void)state;
+	items[0].cmp = REPORT_LE;
+	items[1].cmp = REPORT_LE;
+	init_report(&r, items, sizeof(items) / sizeof(items[0]));
+	r.year = 2023;
+	r.year_end = false;
+	r.period.type = PERIOD_QUARTER;
+	r.period.year = 2023;
+	r.period.index = 1;
+	r.time_progress_pct = dec("25.0");
+	buf_init(&b, 1 << 16);
+	assert_int_equal(bulletin_write(&r, &b), 0);
+	assert_non_null(strstr(buf_str(&b), "落后于序时进度（25%）的指标：新增技能人才（20%）。\n"
+					    "超出序时进度（25%）的指标：亡人事故起数（40%）。\n"));
+	assert_null(strstr(buf_str(&b), "较大事故起数（"));
+
+	/* Only the capped one under its share: all on schedule. */
+	r.n = 1;
+	r.summary.indicators = 1;
+	buf_reset(&b);
+	assert_int_equal(bulletin_write(&r, &b), 0);
+	assert_non_null(strstr(buf_str(&b), "各项指标均达到序时进度。\n"));
+	buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_year_end),
 	    cmocka_unit_test(test_progress),
+	    cmocka_unit_test(test_rate_near_miss),
+	    cmocka_unit_test(test_progress_capped),
 	    cmocka_unit_test(test_helpers),
 	};
 
