@@ -1128,7 +1128,12 @@ static int rollup_update(struct imp *im, struct error *err)
 	rc = 0;
 	goto out;
 overflow:
-	rc = error_set(err, ERR_INPUT, "汇总超出数值范围");
+	/* Each value fits, but their sum does not: name where, as a row error
+	 * cannot (the rows are many). Nothing is written. */
+	rc = error_at(err, ERR_INPUT, im->file, 0, 0,
+		      "数据元 '%s' 在单位 '%s' 的 %d 年汇总超出数值范围（最大约 9.2×10^14）",
+		      im->de_code[anc[i].de], im->u_code[anc[i].unit], anc[i].year);
+	error_reason(err, "sum_overflow");
 out:
 	free(anc);
 	keymap_free(&amap);

@@ -98,4 +98,16 @@ expect_status 2
 run sqlite3 "$db" "SELECT count(*) FROM datavalue WHERE de_id = (SELECT id FROM dataelement WHERE code = 'new_jobs') AND m1 IS NOT NULL AND orgunit_id = (SELECT id FROM orgunit WHERE code = '41')"
 [ "$(out)" = "0" ] && _pass || _fail "a bad file wrote values"
 
+# Each value fits its stored range but their year's sum does not: the
+# import fails naming the file, element and unit, and writes nothing, also
+# with --partial.
+printf 'dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value\nnew_jobs,202305,410102,,,922337203685477.5807\nnew_jobs,202306,410102,,,1\n' >"$SCRATCH/big.csv"
+for mode in "" --partial; do
+	run "$MINSHENG" values import "$SCRATCH/big.csv" $mode --db "$db"
+	expect_status 1
+	expect_err "big.csv: 数据元 'new_jobs' 在单位 '410102' 的 2023 年汇总超出数值范围"
+done
+run sqlite3 "$db" "SELECT count(*) FROM datavalue WHERE de_id = (SELECT id FROM dataelement WHERE code = 'new_jobs') AND (m5 IS NOT NULL OR m6 IS NOT NULL)"
+[ "$(out)" = "0" ] && _pass || _fail "an overflowing import wrote values"
+
 finish
