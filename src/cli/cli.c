@@ -1,12 +1,16 @@
 /* cli.c - helpers shared by the command files (see cli.h). */
 #include "cli/cli.h"
 
+#include "base/buf.h"
+#include "base/csv.h"
 #include "base/error.h"
 #include "db/db.h"
 #include "subsidy/subsidy.h"
 #include "tracker/tracker.h"
 
 #include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,4 +98,82 @@ bad:
 	fprintf(stderr, "minsheng: 选项 %s 的值 '%s' 无效（应为 %ld 到 %ld 的整数）\n",
 		opt, s ? s : "", lo, hi);
 	return ERR_USAGE;
+}
+
+int cli_option_error(const char *words, const char *usage, int c, int argc, char **argv)
+{
+	/* getopt has stepped over the bad option (and its missing argument) */
+	const char *opt = optind >= 1 && optind - 1 < argc ? argv[optind - 1] : "";
+
+	if (c == ':')
+		return cli_usage_error(words, usage, "选项 %s 需要参数", opt);
+	return cli_usage_error(words, usage, "未知选项 '%s'", opt);
+}
+
+int cli_import_file_arg(int argc, char **argv, const char *words, const char *usage,
+			const char **file)
+{
+	if (optind >= argc)
+		return cli_usage_error(words, usage, "缺少文件");
+	if (optind != argc - 1)
+		return cli_usage_error(words, usage, "多余的参数 '%s'", argv[optind + 1]);
+	*file = argv[optind];
+	return 0;
+}
+
+void cli_print_note(void *ctx, const struct error *e, bool warning)
+{
+	char text[1024];
+	int *count = ctx;
+
+	fprintf(stderr, "minsheng: %s%s\n", warning ? "警告：" : "",
+		error_format(e, text, sizeof(text)));
+	if (!warning && count)
+		(*count)++;
+}
+
+int cli_import_failed(int ret, int printed, const struct error *err, const char *outcome)
+{
+	if (printed)
+		fprintf(stderr, "minsheng: 导入失败，共 %d 处错误，%s\n", printed, outcome);
+	else
+		cli_fail(err);
+	return ret;
+}
+
+int cli_json_list_item(struct json_t *o, long n)
+{
+	char *s;
+
+	if (!o)
+		return ERR_NOMEM;
+	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	if (!s)
+		return ERR_NOMEM;
+	printf("%s\n  %s", n ? "," : "", s);
+	free(s);
+	return 0;
+}
+
+void cli_json_list_end(long n)
+{
+	fputs(n ? "\n]\n" : "]\n", stdout);
+}
+
+int cli_csv_row(struct buf *line, const char *const *v, size_t n)
+{
+	size_t i;
+
+	buf_reset(line);
+	for (i = 0; i < n; i++) {
+		if (i && buf_addc(line, ','))
+			return ERR_NOMEM;
+		if (csv_write_field(line, v[i], strlen(v[i])))
+			return ERR_NOMEM;
+	}
+	if (buf_addc(line, '\n'))
+		return ERR_NOMEM;
+	fputs(buf_str(line), stdout);
+	return 0;
 }

@@ -12,6 +12,7 @@
 #define MINSHENG_CLI_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 struct db;
@@ -36,6 +37,9 @@ int cli_bulletin(int argc, char **argv);
 int cli_demo(int argc, char **argv);
 
 enum cli_format { CLI_TEXT, CLI_JSON, CLI_CSV };
+
+/* Every format, for cli_format_parse's allowed. */
+#define CLI_FORMATS_ALL ((1u << CLI_TEXT) | (1u << CLI_JSON) | (1u << CLI_CSV))
 
 /*
  * Parse a --format value. allowed is a bit set of (1u << CLI_TEXT) etc.
@@ -66,6 +70,53 @@ int cli_fail(const struct error *err);
  */
 int cli_usage_error(const char *words, const char *usage, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/*
+ * The usage error for what getopt_long returned on a bad option: c is ':'
+ * (an option without its argument; the optstring must start with ':') or
+ * anything else (an unknown option). Call getopt_long with opterr = 0 so
+ * that it prints nothing of its own. Returns ERR_USAGE.
+ */
+int cli_option_error(const char *words, const char *usage, int c, int argc, char **argv);
+
+/*
+ * The operand of an import command: exactly one FILE left after the options
+ * (argv[optind..]). Sets *file and returns 0, or prints a usage error
+ * ("缺少文件", "多余的参数 'x'") and returns ERR_USAGE.
+ */
+int cli_import_file_arg(int argc, char **argv, const char *words, const char *usage,
+			const char **file);
+
+/*
+ * The note callback of the tracker's imports (tracker_note_fn): prints each
+ * problem as it is found, "minsheng: FILE:LINE:COL: 原因", a warning as
+ * "minsheng: 警告：…". ctx is an int counting the errors printed, or NULL.
+ */
+void cli_print_note(void *ctx, const struct error *e, bool warning);
+
+/*
+ * Report a failed import and return ret: after printed notes a closing
+ * "minsheng: 导入失败，共 N 处错误，<outcome>" (outcome says what was left
+ * unchanged), with none (the file could not be read, a database error) err.
+ */
+int cli_import_failed(int ret, int printed, const struct error *err, const char *outcome);
+
+/*
+ * A list printed as a JSON array, one object a line: "[" and the objects,
+ * then cli_json_list_end. cli_json_list_item prints o (compact, keys in
+ * insertion order) as element number n (0-based) and releases it; returns
+ * 0 or ERR_NOMEM (also when o is NULL, as json_pack returns on failure).
+ */
+struct json_t;
+int cli_json_list_item(struct json_t *o, long n);
+void cli_json_list_end(long n);
+
+/*
+ * Print one CSV row (fields quoted as needed, then a newline) to stdout,
+ * using line as the scratch buffer. Returns 0 or ERR_NOMEM.
+ */
+struct buf;
+int cli_csv_row(struct buf *line, const char *const *v, size_t n);
 
 /*
  * Parse a decimal integer option value strictly (no sign unless allowed,

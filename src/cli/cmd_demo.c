@@ -30,15 +30,6 @@
 
 #define DEMO_USAGE "[--db PATH]"
 
-static void print_note(void *ctx, const struct error *e, bool warning)
-{
-	char text[1024];
-
-	(void)ctx;
-	fprintf(stderr, "minsheng: %s%s\n", warning ? "警告：" : "",
-		error_format(e, text, sizeof(text)));
-}
-
 static const struct defaults_file *need(const char *name, struct error *err)
 {
 	const struct defaults_file *f = defaults_find(name);
@@ -56,7 +47,7 @@ static int load_plan(struct db *db, const char *name, struct error *err)
 
 	if (!f)
 		return ERR_INTERNAL;
-	return plan_import_mem(db, name, (const char *)f->data, f->len, &o, &st, print_note, NULL,
+	return plan_import_mem(db, name, (const char *)f->data, f->len, &o, &st, cli_print_note, NULL,
 			       err);
 }
 
@@ -151,11 +142,12 @@ int cli_demo(int argc, char **argv)
 	int c, ret;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		if (c == 'd')
 			dbpath = optarg;
 		else
-			return cli_usage_error("demo", DEMO_USAGE, "无效的选项");
+			return cli_option_error("demo", DEMO_USAGE, c, argc, argv);
 	}
 	if (optind != argc)
 		return cli_usage_error("demo", DEMO_USAGE, "多余的参数 '%s'", argv[optind]);

@@ -19,18 +19,6 @@
 #define IMPORT_USAGE "FILE [--db PATH]"
 #define LIST_USAGE "[--level L] [--parent CODE] [--format text|json|csv] [--db PATH]"
 
-/* Print every problem of an import as it is found. */
-static void print_note(void *ctx, const struct error *e, bool warning)
-{
-	char text[1024];
-	int *count = ctx;
-
-	fprintf(stderr, "minsheng: %s%s\n", warning ? "警告：" : "",
-		error_format(e, text, sizeof(text)));
-	if (!warning)
-		(*count)++;
-}
-
 static int orgunit_import_cmd(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -38,31 +26,28 @@ static int orgunit_import_cmd(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	struct orgunit_import_stats st = {0, 0, 0};
-	const char *dbpath = NULL;
+	const char *dbpath = NULL, *file;
 	struct db *db = NULL;
 	struct error err;
 	int c, ret, printed = 0;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		if (c == 'd')
 			dbpath = optarg;
 		else
-			return cli_usage_error("orgunit import", IMPORT_USAGE, "无效的选项");
+			return cli_option_error("orgunit import", IMPORT_USAGE, c, argc, argv);
 	}
-	if (optind != argc - 1)
-		return cli_usage_error("orgunit import", IMPORT_USAGE, "需要一个文件名");
+	if ((ret = cli_import_file_arg(argc, argv, "orgunit import", IMPORT_USAGE, &file)))
+		return ret;
 	ret = cli_open_db(dbpath, &db);
 	if (ret)
 		return ret;
 	error_clear(&err);
-	ret = orgunit_import_file(db, argv[optind], &st, print_note, &printed, &err);
+	ret = orgunit_import_file(db, file, &st, cli_print_note, &printed, &err);
 	if (ret) {
-		if (printed)
-			fprintf(stderr, "minsheng: 导入失败，共 %d 处错误，未写入任何单位\n",
-				printed);
-		else
-			cli_fail(&err);
+		cli_import_failed(ret, printed, &err, "未写入任何单位");
 		goto out;
 	}
 	printf("已导入 %ld 行：新增 %ld 个单位，%ld 个已存在且相同\n", st.rows, st.added,
@@ -134,7 +119,8 @@ static int orgunit_list_cmd(int argc, char **argv)
 	int c, ret;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			dbpath = optarg;
@@ -158,7 +144,7 @@ static int orgunit_list_cmd(int argc, char **argv)
 				return ERR_USAGE;
 			break;
 		default:
-			return cli_usage_error("orgunit list", LIST_USAGE, "无效的选项");
+			return cli_option_error("orgunit list", LIST_USAGE, c, argc, argv);
 		}
 	}
 	if (optind != argc)

@@ -19,17 +19,6 @@
 #define IMPORT_USAGE "FILE [--allow-mismatch] [--db PATH]"
 #define LIST_USAGE "--year Y [--format text|json|csv] [--db PATH]"
 
-static void print_note(void *ctx, const struct error *e, bool warning)
-{
-	char text[1024];
-	int *count = ctx;
-
-	fprintf(stderr, "minsheng: %s%s\n", warning ? "警告：" : "",
-		error_format(e, text, sizeof(text)));
-	if (!warning)
-		(*count)++;
-}
-
 static int plan_import_cmd(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -39,33 +28,30 @@ static int plan_import_cmd(int argc, char **argv)
 	};
 	struct plan_import_opts o = {false};
 	struct plan_import_stats st = {0};
-	const char *dbpath = NULL;
+	const char *dbpath = NULL, *file;
 	struct db *db = NULL;
 	struct error err;
 	int c, ret, printed = 0;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		if (c == 'd')
 			dbpath = optarg;
 		else if (c == 'm')
 			o.allow_mismatch = true;
 		else
-			return cli_usage_error("plan import", IMPORT_USAGE, "无效的选项");
+			return cli_option_error("plan import", IMPORT_USAGE, c, argc, argv);
 	}
-	if (optind != argc - 1)
-		return cli_usage_error("plan import", IMPORT_USAGE, "需要一个文件名");
+	if ((ret = cli_import_file_arg(argc, argv, "plan import", IMPORT_USAGE, &file)))
+		return ret;
 	ret = cli_open_db(dbpath, &db);
 	if (ret)
 		return ret;
 	error_clear(&err);
-	ret = plan_import_file(db, argv[optind], &o, &st, print_note, &printed, &err);
+	ret = plan_import_file(db, file, &o, &st, cli_print_note, &printed, &err);
 	if (ret) {
-		if (printed)
-			fprintf(stderr, "minsheng: 导入失败，共 %d 处错误，计划未作任何修改\n",
-				printed);
-		else
-			cli_fail(&err);
+		cli_import_failed(ret, printed, &err, "计划未作任何修改");
 		goto out;
 	}
 	printf("已导入 %ld 行：%ld 个项目，%ld 个指标（其中替换 %ld 个），%ld 个目标", st.rows,
@@ -164,7 +150,8 @@ static int plan_list_cmd(int argc, char **argv)
 	int c, ret;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			dbpath = optarg;
@@ -180,7 +167,7 @@ static int plan_list_cmd(int argc, char **argv)
 				return ERR_USAGE;
 			break;
 		default:
-			return cli_usage_error("plan list", LIST_USAGE, "无效的选项");
+			return cli_option_error("plan list", LIST_USAGE, c, argc, argv);
 		}
 	}
 	if (optind != argc)

@@ -55,7 +55,8 @@ int cli_lagging(int argc, char **argv)
 
 	o.level = ORGUNIT_COUNTY;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			dbpath = optarg;
@@ -88,7 +89,7 @@ int cli_lagging(int argc, char **argv)
 				return ERR_USAGE;
 			break;
 		default:
-			return cli_usage_error("lagging", LAGGING_USAGE, "无效的选项");
+			return cli_option_error("lagging", LAGGING_USAGE, c, argc, argv);
 		}
 	}
 	if (optind != argc)
@@ -141,7 +142,8 @@ int cli_bulletin(int argc, char **argv)
 	int c, ret;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			dbpath = optarg;
@@ -156,7 +158,7 @@ int cli_bulletin(int argc, char **argv)
 			has_period = true;
 			break;
 		default:
-			return cli_usage_error("bulletin", BULLETIN_USAGE, "无效的选项");
+			return cli_option_error("bulletin", BULLETIN_USAGE, c, argc, argv);
 		}
 	}
 	if (optind != argc)

@@ -104,11 +104,8 @@ int cli_report(int argc, char **argv)
 		case 'd':
 			dbpath = optarg;
 			break;
-		case ':':
-			return cli_usage_error("report", USAGE, "选项 %s 需要参数",
-					       argv[optind - 1]);
 		default:
-			return cli_usage_error("report", USAGE, "未知选项 '%s'", argv[optind - 1]);
+			return cli_option_error("report", USAGE, c, argc, argv);
 		}
 	}
 	if (optind != argc)

@@ -57,7 +57,7 @@ static int values_import_cmd(int argc, char **argv)
 	    {"db", required_argument, NULL, 'd'},
 	    {0, 0, 0, 0},
 	};
-	const char *dbpath = NULL, *rejects_path = NULL, *user;
+	const char *dbpath = NULL, *rejects_path = NULL, *user, *file;
 	struct values_import_opts o;
 	struct values_import_stats st;
 	struct rejects rj = {0};
@@ -79,19 +79,12 @@ static int values_import_cmd(int argc, char **argv)
 		case 'd':
 			dbpath = optarg;
 			break;
-		case ':':
-			return cli_usage_error("values import", IMPORT_USAGE, "选项 %s 需要参数",
-					       argv[optind - 1]);
 		default:
-			return cli_usage_error("values import", IMPORT_USAGE, "未知选项 '%s'",
-					       argv[optind - 1]);
+			return cli_option_error("values import", IMPORT_USAGE, c, argc, argv);
 		}
 	}
-	if (optind >= argc)
-		return cli_usage_error("values import", IMPORT_USAGE, "缺少文件");
-	if (optind != argc - 1)
-		return cli_usage_error("values import", IMPORT_USAGE, "多余的参数 '%s'",
-				       argv[optind + 1]);
+	if ((rc = cli_import_file_arg(argc, argv, "values import", IMPORT_USAGE, &file)))
+		return rc;
 	if (rejects_path && !partial)
 		return cli_usage_error("values import", IMPORT_USAGE,
 				       "--rejects 只能与 --partial 一起使用");
@@ -113,7 +106,7 @@ static int values_import_cmd(int argc, char **argv)
 	o.reject = on_reject;
 	o.ctx = &rj;
 	error_clear(&err);
-	rc = values_import_file(db, argv[optind], &o, &st, &err);
+	rc = values_import_file(db, file, &o, &st, &err);
 	db_close(db);
 	if (rj.file && fclose(rj.file))
 		rj.write_failed = 1;
@@ -161,12 +154,8 @@ static int values_export_cmd(int argc, char **argv)
 		case 'd':
 			dbpath = optarg;
 			break;
-		case ':':
-			return cli_usage_error("values export", EXPORT_USAGE, "选项 %s 需要参数",
-					       argv[optind - 1]);
 		default:
-			return cli_usage_error("values export", EXPORT_USAGE, "未知选项 '%s'",
-					       argv[optind - 1]);
+			return cli_option_error("values export", EXPORT_USAGE, c, argc, argv);
 		}
 	}
 	if (optind != argc)

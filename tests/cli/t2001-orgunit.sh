@@ -65,4 +65,22 @@ expect_status 2
 run "$MINSHENG" orgunit import "$SCRATCH/nosuch.csv" --db "$db"
 expect_status 3
 
+# Bad options and operands: a Chinese usage error (no getopt text of its own), exit 2.
+for cmd in "orgunit import" "orgunit list" "plan import" "plan list" "values import" \
+	"report" "lagging" "bulletin" "demo"; do
+	run "$MINSHENG" $cmd --bogus --db "$db"
+	expect_status 2
+	expect_err "未知选项 '--bogus'"
+	if grep -q "unrecognized" "$SCRATCH/.err"; then _fail "$cmd: getopt printed its own message"; else _pass; fi
+done
+run "$MINSHENG" orgunit import --db
+expect_status 2
+expect_err "选项 --db 需要参数"
+run "$MINSHENG" orgunit import --db "$db"
+expect_status 2
+expect_err "缺少文件"
+run "$MINSHENG" plan import a.csv b.csv --db "$db"
+expect_status 2
+expect_err "多余的参数 'b.csv'"
+
 finish
