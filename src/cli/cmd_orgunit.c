@@ -5,7 +5,6 @@
 #include "cli/cli.h"
 
 #include "base/buf.h"
-#include "base/csv.h"
 #include "base/error.h"
 #include "db/db.h"
 #include "tracker/orgunit.h"
@@ -13,8 +12,6 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #define IMPORT_USAGE "FILE [--db PATH]"
 #define LIST_USAGE "[--level L] [--parent CODE] [--format text|json|csv] [--db PATH]"
@@ -66,38 +63,27 @@ struct list_ctx {
 static int print_unit(void *ctx_, const struct orgunit *u)
 {
 	struct list_ctx *ctx = ctx_;
-	json_t *o;
-	char *s;
+	int ret = 0;
 
 	switch (ctx->format) {
 	case CLI_TEXT:
 		printf("%s\t%s\t%s\t%s\n", u->code, orgunit_level_zh(u->level), u->name, u->parent);
 		break;
-	case CLI_CSV:
-		buf_reset(&ctx->line);
-		if (csv_write_field(&ctx->line, u->code, strlen(u->code)) ||
-		    buf_addc(&ctx->line, ',') ||
-		    csv_write_field(&ctx->line, u->name, strlen(u->name)) ||
-		    buf_printf(&ctx->line, ",%s,", orgunit_level_name(u->level)) ||
-		    csv_write_field(&ctx->line, u->parent, strlen(u->parent)) ||
-		    buf_addc(&ctx->line, '\n'))
-			return ERR_NOMEM;
-		fputs(buf_str(&ctx->line), stdout);
-		break;
-	case CLI_JSON:
-		o = json_pack("{s:s, s:s, s:s, s:s?}", "code", u->code, "name", u->name, "level",
-			      orgunit_level_name(u->level), "parent",
-			      u->parent[0] ? u->parent : NULL);
-		if (!o)
-			return ERR_NOMEM;
-		s = json_dumps(o, JSON_COMPACT);
-		json_decref(o);
-		if (!s)
-			return ERR_NOMEM;
-		printf("%s\n  %s", ctx->n ? "," : "", s);
-		free(s);
+	case CLI_CSV: {
+		const char *v[] = {u->code, u->name, orgunit_level_name(u->level), u->parent};
+
+		ret = cli_csv_row(&ctx->line, v, sizeof(v) / sizeof(v[0]));
 		break;
 	}
+	case CLI_JSON:
+		ret = cli_json_list_item(json_pack("{s:s, s:s, s:s, s:s?}", "code", u->code, "name",
+						   u->name, "level", orgunit_level_name(u->level),
+						   "parent", u->parent[0] ? u->parent : NULL),
+					 ctx->n);
+		break;
+	}
+	if (ret)
+		return ret;
 	ctx->n++;
 	return 0;
 }
@@ -138,9 +124,7 @@ static int orgunit_list_cmd(int argc, char **argv)
 			f.parent = optarg;
 			break;
 		case 'f':
-			if (cli_format_parse(optarg,
-					     (1u << CLI_TEXT) | (1u << CLI_JSON) | (1u << CLI_CSV),
-					     &ctx.format))
+			if (cli_format_parse(optarg, CLI_FORMATS_ALL, &ctx.format))
 				return ERR_USAGE;
 			break;
 		default:
@@ -162,7 +146,7 @@ static int orgunit_list_cmd(int argc, char **argv)
 	if (ret == ERR_NOMEM && !err.code)
 		error_set(&err, ERR_NOMEM, "内存不足");
 	if (ctx.format == CLI_JSON)
-		fputs(ctx.n ? "\n]\n" : "]\n", stdout);
+		cli_json_list_end(ctx.n);
 	if (ret)
 		cli_fail(&err);
 	buf_free(&ctx.line);

@@ -5,7 +5,6 @@
 #include "cli/cli.h"
 
 #include "base/buf.h"
-#include "base/csv.h"
 #include "base/error.h"
 #include "db/db.h"
 #include "tracker/plan.h"
@@ -13,8 +12,6 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #define IMPORT_USAGE "FILE [--allow-mismatch] [--db PATH]"
 #define LIST_USAGE "--year Y [--format text|json|csv] [--db PATH]"
@@ -70,25 +67,11 @@ struct list_ctx {
 	long n;
 };
 
-static int add_fields(struct buf *b, const char *const *v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (i && buf_addc(b, ','))
-			return ERR_NOMEM;
-		if (csv_write_field(b, v[i], strlen(v[i])))
-			return ERR_NOMEM;
-	}
-	return buf_addc(b, '\n');
-}
-
 static int print_target(void *ctx_, const struct plan_target *t)
 {
 	struct list_ctx *ctx = ctx_;
 	char year[16], pno[16];
-	json_t *o;
-	char *s;
+	int ret = 0;
 
 	snprintf(year, sizeof(year), "%d", t->year);
 	snprintf(pno, sizeof(pno), "%d", t->project_no);
@@ -104,32 +87,25 @@ static int print_target(void *ctx_, const struct plan_target *t)
 				   t->target,	  t->orgunit, t->aggregation,	t->numerator,
 				   t->denominator};
 
-		buf_reset(&ctx->line);
-		if (add_fields(&ctx->line, v, sizeof(v) / sizeof(v[0])))
-			return ERR_NOMEM;
-		fputs(buf_str(&ctx->line), stdout);
+		ret = cli_csv_row(&ctx->line, v, sizeof(v) / sizeof(v[0]));
 		break;
 	}
 	case CLI_JSON:
 		/* The target stays text: exact decimals are never binary floats. */
-		o = json_pack(
-		    "{s:i, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:s?, s:b}",
-		    "year", t->year, "project_no", t->project_no, "project_title", t->project_title,
-		    "indicator", t->indicator, "name", t->name, "unit", t->unit, "kind", t->kind,
-		    "comparator", t->comparator, "target", t->target, "orgunit", t->orgunit,
-		    "aggregation", t->aggregation, "numerator",
-		    t->numerator[0] ? t->numerator : NULL, "denominator",
-		    t->denominator[0] ? t->denominator : NULL, "derived", t->derived);
-		if (!o)
-			return ERR_NOMEM;
-		s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		json_decref(o);
-		if (!s)
-			return ERR_NOMEM;
-		printf("%s\n  %s", ctx->n ? "," : "", s);
-		free(s);
+		ret = cli_json_list_item(
+		    json_pack(
+			"{s:i, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:s?, s:b}",
+			"year", t->year, "project_no", t->project_no, "project_title",
+			t->project_title, "indicator", t->indicator, "name", t->name, "unit",
+			t->unit, "kind", t->kind, "comparator", t->comparator, "target", t->target,
+			"orgunit", t->orgunit, "aggregation", t->aggregation, "numerator",
+			t->numerator[0] ? t->numerator : NULL, "denominator",
+			t->denominator[0] ? t->denominator : NULL, "derived", t->derived),
+		    ctx->n);
 		break;
 	}
+	if (ret)
+		return ret;
 	ctx->n++;
 	return 0;
 }
@@ -161,9 +137,7 @@ static int plan_list_cmd(int argc, char **argv)
 				return ERR_USAGE;
 			break;
 		case 'f':
-			if (cli_format_parse(optarg,
-					     (1u << CLI_TEXT) | (1u << CLI_JSON) | (1u << CLI_CSV),
-					     &ctx.format))
+			if (cli_format_parse(optarg, CLI_FORMATS_ALL, &ctx.format))
 				return ERR_USAGE;
 			break;
 		default:
@@ -192,7 +166,7 @@ static int plan_list_cmd(int argc, char **argv)
 	if (ret == ERR_NOMEM && !err.code)
 		error_set(&err, ERR_NOMEM, "内存不足");
 	if (ctx.format == CLI_JSON)
-		fputs(ctx.n ? "\n]\n" : "]\n", stdout);
+		cli_json_list_end(ctx.n);
 	if (ret)
 		cli_fail(&err);
 	else if (ctx.format == CLI_TEXT && ctx.n == 0)

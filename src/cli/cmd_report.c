@@ -96,9 +96,7 @@ int cli_report(int argc, char **argv)
 				return rc;
 			break;
 		case 'f':
-			if ((rc = cli_format_parse(
-				 optarg, (1u << CLI_TEXT) | (1u << CLI_JSON) | (1u << CLI_CSV),
-				 &fmt)))
+			if ((rc = cli_format_parse(optarg, CLI_FORMATS_ALL, &fmt)))
 				return rc;
 			break;
 		case 'd':
