@@ -4,6 +4,7 @@
 #include "base/buf.h"
 #include "base/csv.h"
 #include "base/error.h"
+#include "base/period.h"
 #include "db/db.h"
 #include "subsidy/subsidy.h"
 #include "tracker/tracker.h"
@@ -118,6 +119,23 @@ int cli_import_file_arg(int argc, char **argv, const char *words, const char *us
 	if (optind != argc - 1)
 		return cli_usage_error(words, usage, "多余的参数 '%s'", argv[optind + 1]);
 	*file = argv[optind];
+	return 0;
+}
+
+int cli_no_operands(int argc, char **argv, const char *words, const char *usage)
+{
+	if (optind < argc)
+		return cli_usage_error(words, usage, "多余的参数 '%s'", argv[optind]);
+	return 0;
+}
+
+int cli_parse_period(const char *words, const char *usage, const char *s, struct period *p)
+{
+	struct error err;
+
+	error_clear(&err);
+	if (period_parse(s, strlen(s), p, &err))
+		return cli_usage_error(words, usage, "%s", err.msg);
 	return 0;
 }
 

@@ -88,6 +88,20 @@ int cli_import_file_arg(int argc, char **argv, const char *words, const char *us
 			const char **file);
 
 /*
+ * A command without operands: usage error "多余的参数 'x'" when anything is
+ * left after the options (argv[optind..]); else 0.
+ */
+int cli_no_operands(int argc, char **argv, const char *words, const char *usage);
+
+/*
+ * Parse a --period value (docs/periods.md); a malformed one is a usage
+ * error naming what is wrong. Whether it lies in the year is the caller's
+ * (or the report's) check.
+ */
+struct period;
+int cli_parse_period(const char *words, const char *usage, const char *s, struct period *p);
+
+/*
  * The note callback of the tracker's imports (tracker_note_fn): prints each
  * problem as it is found, "minsheng: FILE:LINE:COL: 原因", a warning as
  * "minsheng: 警告：…". ctx is an int counting the errors printed, or NULL.

@@ -149,8 +149,8 @@ int cli_demo(int argc, char **argv)
 		else
 			return cli_option_error("demo", DEMO_USAGE, c, argc, argv);
 	}
-	if (optind != argc)
-		return cli_usage_error("demo", DEMO_USAGE, "多余的参数 '%s'", argv[optind]);
+	if (cli_no_operands(argc, argv, "demo", DEMO_USAGE))
+		return ERR_USAGE;
 	path = cli_db_path(dbpath);
 	if (stat(path, &sb) == 0 && sb.st_size > 0) {
 		fprintf(stderr,

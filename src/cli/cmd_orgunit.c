@@ -131,8 +131,8 @@ static int orgunit_list_cmd(int argc, char **argv)
 			return cli_option_error("orgunit list", LIST_USAGE, c, argc, argv);
 		}
 	}
-	if (optind != argc)
-		return cli_usage_error("orgunit list", LIST_USAGE, "多余的参数 '%s'", argv[optind]);
+	if (cli_no_operands(argc, argv, "orgunit list", LIST_USAGE))
+		return ERR_USAGE;
 	ret = cli_open_db(dbpath, &db);
 	if (ret)
 		return ret;

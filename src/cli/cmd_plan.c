@@ -144,8 +144,8 @@ static int plan_list_cmd(int argc, char **argv)
 			return cli_option_error("plan list", LIST_USAGE, c, argc, argv);
 		}
 	}
-	if (optind != argc)
-		return cli_usage_error("plan list", LIST_USAGE, "多余的参数 '%s'", argv[optind]);
+	if (cli_no_operands(argc, argv, "plan list", LIST_USAGE))
+		return ERR_USAGE;
 	if (!year)
 		return cli_usage_error("plan list", LIST_USAGE, "需要 --year");
 	ret = cli_open_db(dbpath, &db);

@@ -14,22 +14,10 @@
 
 #include <getopt.h>
 #include <stdio.h>
-#include <string.h>
 
 #define LAGGING_USAGE                                                                              \
 	"--year Y --indicator CODE [--period P] [--orgunit CODE] [--level LEVEL] [--format text|json] [--db PATH]"
 #define BULLETIN_USAGE "--year Y [--period P] [--db PATH]"
-
-/* Parse --period P, which must lie in year (checked by the report too). */
-static int parse_period(const char *words, const char *usage, const char *s, struct period *p)
-{
-	struct error err;
-
-	error_clear(&err);
-	if (period_parse(s, strlen(s), p, &err))
-		return cli_usage_error(words, usage, "%s", err.msg);
-	return 0;
-}
 
 int cli_lagging(int argc, char **argv)
 {
@@ -72,7 +60,7 @@ int cli_lagging(int argc, char **argv)
 			o.orgunit = optarg;
 			break;
 		case 'p':
-			if (parse_period("lagging", LAGGING_USAGE, optarg, &o.period))
+			if (cli_parse_period("lagging", LAGGING_USAGE, optarg, &o.period))
 				return ERR_USAGE;
 			o.has_period = true;
 			break;
@@ -92,8 +80,8 @@ int cli_lagging(int argc, char **argv)
 			return cli_option_error("lagging", LAGGING_USAGE, c, argc, argv);
 		}
 	}
-	if (optind != argc)
-		return cli_usage_error("lagging", LAGGING_USAGE, "多余的参数 '%s'", argv[optind]);
+	if (cli_no_operands(argc, argv, "lagging", LAGGING_USAGE))
+		return ERR_USAGE;
 	if (!year || !o.indicator)
 		return cli_usage_error("lagging", LAGGING_USAGE, "需要 --year 和 --indicator");
 	o.year = (int)year;
@@ -153,7 +141,7 @@ int cli_bulletin(int argc, char **argv)
 				return ERR_USAGE;
 			break;
 		case 'p':
-			if (parse_period("bulletin", BULLETIN_USAGE, optarg, &p))
+			if (cli_parse_period("bulletin", BULLETIN_USAGE, optarg, &p))
 				return ERR_USAGE;
 			has_period = true;
 			break;
@@ -161,8 +149,8 @@ int cli_bulletin(int argc, char **argv)
 			return cli_option_error("bulletin", BULLETIN_USAGE, c, argc, argv);
 		}
 	}
-	if (optind != argc)
-		return cli_usage_error("bulletin", BULLETIN_USAGE, "多余的参数 '%s'", argv[optind]);
+	if (cli_no_operands(argc, argv, "bulletin", BULLETIN_USAGE))
+		return ERR_USAGE;
 	if (!year)
 		return cli_usage_error("bulletin", BULLETIN_USAGE, "需要 --year");
 	ret = cli_open_db(dbpath, &db);

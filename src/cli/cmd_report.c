@@ -106,16 +106,15 @@ int cli_report(int argc, char **argv)
 			return cli_option_error("report", USAGE, c, argc, argv);
 		}
 	}
-	if (optind != argc)
-		return cli_usage_error("report", USAGE, "多余的参数 '%s'", argv[optind]);
+	if ((rc = cli_no_operands(argc, argv, "report", USAGE)))
+		return rc;
 	if (!year)
 		return cli_usage_error("report", USAGE, "缺少 --year");
 	o.year = (int)year;
 	o.precision = (int)prec;
 	if (period) {
-		error_clear(&err);
-		if (period_parse(period, strlen(period), &o.period, &err))
-			return cli_usage_error("report", USAGE, "%s", err.msg);
+		if ((rc = cli_parse_period("report", USAGE, period, &o.period)))
+			return rc;
 		if (o.period.year != o.year)
 			return cli_usage_error("report", USAGE, "周期 '%s' 不在 %ld 年内", period,
 					       year);

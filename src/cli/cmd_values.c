@@ -158,9 +158,8 @@ static int values_export_cmd(int argc, char **argv)
 			return cli_option_error("values export", EXPORT_USAGE, c, argc, argv);
 		}
 	}
-	if (optind != argc)
-		return cli_usage_error("values export", EXPORT_USAGE, "多余的参数 '%s'",
-				       argv[optind]);
+	if ((rc = cli_no_operands(argc, argv, "values export", EXPORT_USAGE)))
+		return rc;
 	if (!year)
 		return cli_usage_error("values export", EXPORT_USAGE, "缺少 --year");
 	if ((rc = cli_open_db(dbpath, &db)))
