@@ -74,8 +74,9 @@ static void bulk_tune(struct db *db)
 {
 	mallopt(M_TRIM_THRESHOLD, 256 << 20);
 	mallopt(M_TOP_PAD, 16 << 20);
-	db_exec(db, "PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;"
-		    " PRAGMA mmap_size = 4294967296;",
+	db_exec(db,
+		"PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;"
+		" PRAGMA mmap_size = 4294967296;",
 		NULL);
 }
 
@@ -99,7 +100,8 @@ int cli_subsidy_batch_create(int argc, char **argv)
 	int c, rc;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			com.db = optarg;
@@ -114,8 +116,8 @@ int cli_subsidy_batch_create(int argc, char **argv)
 			req.county = optarg;
 			break;
 		default:
-			return cli_usage_error("subsidy batch create", BATCH_CREATE_USAGE,
-					       "无效的选项");
+			return cli_option_error("subsidy batch create", BATCH_CREATE_USAGE, c, argc,
+						argv);
 		}
 	}
 	if (optind != argc)
@@ -202,15 +204,16 @@ int cli_subsidy_batch_list(int argc, char **argv)
 	int c, rc;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		if (c == 'd')
 			com.db = optarg;
 		else if (c == 'f') {
 			if (cli_format_parse(optarg, 1u << CLI_TEXT | 1u << CLI_JSON, &l.format))
 				return ERR_USAGE;
 		} else
-			return cli_usage_error("subsidy batch list", BATCH_LIST_USAGE,
-					       "无效的选项");
+			return cli_option_error("subsidy batch list", BATCH_LIST_USAGE, c, argc,
+						argv);
 	}
 	if (optind != argc)
 		return cli_usage_error("subsidy batch list", BATCH_LIST_USAGE, "多余的参数 '%s'",
@@ -254,7 +257,8 @@ int cli_subsidy_budget_set(int argc, char **argv)
 	int c, rc;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			com.db = optarg;
@@ -273,7 +277,7 @@ int cli_subsidy_budget_set(int argc, char **argv)
 			amount_s = optarg;
 			break;
 		default:
-			return cli_usage_error("subsidy budget set", BUDGET_USAGE, "无效的选项");
+			return cli_option_error("subsidy budget set", BUDGET_USAGE, c, argc, argv);
 		}
 	}
 	if (optind != argc || !programme || !county || !amount_s || !year)
@@ -325,7 +329,8 @@ int cli_subsidy_bankfile_export(int argc, char **argv)
 	int c, rc;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		if (c == 'd')
 			com.db = optarg;
 		else if (c == 'k')
@@ -333,8 +338,8 @@ int cli_subsidy_bankfile_export(int argc, char **argv)
 		else if (c == 'o')
 			out = optarg;
 		else
-			return cli_usage_error("subsidy bankfile export", EXPORT_USAGE,
-					       "无效的选项");
+			return cli_option_error("subsidy bankfile export", EXPORT_USAGE, c, argc,
+						argv);
 	}
 	if (optind != argc - 1 || !out)
 		return cli_usage_error("subsidy bankfile export", EXPORT_USAGE,
@@ -392,12 +397,13 @@ int cli_subsidy_bankfile_import(int argc, char **argv)
 	int c, rc, i;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		if (c == 'd')
 			com.db = optarg;
 		else
-			return cli_usage_error("subsidy bankfile import", IMPORT_USAGE,
-					       "无效的选项");
+			return cli_option_error("subsidy bankfile import", IMPORT_USAGE, c, argc,
+						argv);
 	}
 	if (optind != argc - 1)
 		return cli_usage_error("subsidy bankfile import", IMPORT_USAGE, "需要一个文件名");
@@ -452,7 +458,8 @@ int cli_subsidy_payment_correct(int argc, char **argv)
 	int c, rc;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			com.db = optarg;
@@ -468,8 +475,8 @@ int cli_subsidy_payment_correct(int argc, char **argv)
 			account = optarg;
 			break;
 		default:
-			return cli_usage_error("subsidy payment correct", CORRECT_USAGE,
-					       "无效的选项");
+			return cli_option_error("subsidy payment correct", CORRECT_USAGE, c, argc,
+						argv);
 		}
 	}
 	if (optind != argc || !payment || !account)
@@ -520,13 +527,14 @@ static int people_command(int argc, char **argv, int deaths)
 	int c, rc;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		if (c == 'd')
 			com.db = optarg;
 		else if (c == 'k')
 			com.key = optarg;
 		else
-			return cli_usage_error(words, usage, "无效的选项");
+			return cli_option_error(words, usage, c, argc, argv);
 	}
 	if (optind != argc - 1)
 		return cli_usage_error(words, usage, "需要一个文件名");
@@ -646,7 +654,8 @@ int cli_subsidy_anomalies(int argc, char **argv)
 
 	memset(&ac, 0, sizeof(ac));
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		if (c == 'd')
 			com.db = optarg;
 		else if (c == 'k')
@@ -659,7 +668,8 @@ int cli_subsidy_anomalies(int argc, char **argv)
 					   &threshold))
 				return ERR_USAGE;
 		} else
-			return cli_usage_error("subsidy anomalies", ANOMALIES_USAGE, "无效的选项");
+			return cli_option_error("subsidy anomalies", ANOMALIES_USAGE, c, argc,
+						argv);
 	}
 	if (optind != argc)
 		return cli_usage_error("subsidy anomalies", ANOMALIES_USAGE, "多余的参数 '%s'",
@@ -767,7 +777,8 @@ int cli_subsidy_disclose(int argc, char **argv)
 	memset(&dc, 0, sizeof(dc));
 	buf_init(&dc.line, 4096);
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			com.db = optarg;
@@ -789,7 +800,7 @@ int cli_subsidy_disclose(int argc, char **argv)
 				return ERR_USAGE;
 			break;
 		default:
-			return cli_usage_error("subsidy disclose", DISCLOSE_USAGE, "无效的选项");
+			return cli_option_error("subsidy disclose", DISCLOSE_USAGE, c, argc, argv);
 		}
 	}
 	if (optind != argc || !programme || !period)
@@ -849,7 +860,8 @@ int cli_subsidy_lookup(int argc, char **argv)
 	int c, rc;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		if (c == 'd')
 			com.db = optarg;
 		else if (c == 'k')
@@ -859,7 +871,7 @@ int cli_subsidy_lookup(int argc, char **argv)
 		else if (c == 'n')
 			name = optarg;
 		else
-			return cli_usage_error("subsidy lookup", LOOKUP_USAGE, "无效的选项");
+			return cli_option_error("subsidy lookup", LOOKUP_USAGE, c, argc, argv);
 	}
 	if (optind != argc || !id || !name)
 		return cli_usage_error("subsidy lookup", LOOKUP_USAGE, "需要 --id 和 --name");
@@ -946,7 +958,8 @@ int cli_subsidy_stats(int argc, char **argv)
 	size_t k;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			com.db = optarg;
@@ -991,7 +1004,7 @@ int cli_subsidy_stats(int argc, char **argv)
 			break;
 		}
 		default:
-			return cli_usage_error("subsidy stats", STATS_USAGE, "无效的选项");
+			return cli_option_error("subsidy stats", STATS_USAGE, c, argc, argv);
 		}
 	}
 	if (optind != argc || !year)

@@ -238,6 +238,15 @@ run M subsidy batch create --programme GL01 --period 2023-03
 expect_status 1
 run M subsidy batch create --programme GL01
 expect_status 2
+# one Chinese message for a bad option, none of getopt's own
+run M subsidy bankfile import "$SCRATCH/bad.csv" --bogus
+expect_status 2
+expect_err "未知选项 '--bogus'"
+expect_no_err() { if grep -qF -- "$1" "$SCRATCH/.err"; then _fail "stderr has '$1'"; else _pass; fi; }
+expect_no_err "unrecognized"
+run M subsidy payment correct --payment
+expect_status 2
+expect_err "需要参数"
 invariants
 
 finish
