@@ -244,7 +244,7 @@ expect_status 2
 expect_err "未知选项 '--bogus'"
 expect_no_err() { if grep -qF -- "$1" "$SCRATCH/.err"; then _fail "stderr has '$1'"; else _pass; fi; }
 expect_no_err "unrecognized"
-run M subsidy payment correct --payment
+run "$MINSHENG" subsidy payment correct --payment
 expect_status 2
 expect_err "需要参数"
 invariants
