@@ -168,15 +168,21 @@ static int print_batch(void *ctx, const struct batch_info *b)
 
 	batch_yuan(b->total_fen, total, sizeof(total));
 	if (l->format == CLI_JSON) {
-		printf("%s\n  {\"id\": %lld, \"programme\": \"%s\", \"period\": \"%s\", "
-		       "\"county\": %s%s%s, \"created_at\": \"%s\", \"count\": %lld, "
-		       "\"total_fen\": %lld, \"pending\": %lld, \"paid\": %lld, \"failed\": %lld, "
-		       "\"cancelled\": %lld}",
-		       l->n ? "," : "", (long long)b->id, b->programme, b->period,
-		       b->county[0] ? "\"" : "", b->county[0] ? b->county : "null",
-		       b->county[0] ? "\"" : "", b->created_at, (long long)b->count,
-		       (long long)b->total_fen, (long long)b->pending, (long long)b->paid,
-		       (long long)b->failed, (long long)b->cancelled);
+		json_t *o = json_object();
+
+		json_object_set_new(o, "id", json_integer(b->id));
+		json_object_set_new(o, "programme", json_string(b->programme));
+		json_object_set_new(o, "period", json_string(b->period));
+		json_object_set_new(o, "county", b->county[0] ? json_string(b->county) : json_null());
+		json_object_set_new(o, "created_at", json_string(b->created_at));
+		json_object_set_new(o, "count", json_integer(b->count));
+		json_object_set_new(o, "total_fen", json_integer(b->total_fen));
+		json_object_set_new(o, "pending", json_integer(b->pending));
+		json_object_set_new(o, "paid", json_integer(b->paid));
+		json_object_set_new(o, "failed", json_integer(b->failed));
+		json_object_set_new(o, "cancelled", json_integer(b->cancelled));
+		if (cli_json_list_item(o, l->n))
+			return ERR_NOMEM;
 	} else {
 		if (!l->n)
 			printf("批次\t项目\t期间\t县\t生成时间\t笔数\t金额（元）\t在途\t已发\t失败"
@@ -226,7 +232,7 @@ int cli_subsidy_batch_list(int argc, char **argv)
 		printf("[");
 	rc = batch_list(db, print_batch, &l, &err);
 	if (l.format == CLI_JSON)
-		printf("%s]\n", l.n ? "\n" : "");
+		cli_json_list_end(l.n);
 	else if (!rc && !l.n)
 		printf("没有批次\n");
 	if (rc)

@@ -92,6 +92,10 @@ paid1=$(q "SELECT COUNT(*) FROM payment WHERE status = 'paid'")
 dup1=$(q "SELECT COUNT(*) FROM bank_return_line WHERE outcome = 'duplicate'")
 [ "$dup1" -gt 0 ] && _pass || _fail "round 1 had no duplicates ($dup1)"
 
+run M subsidy batch list --format json
+expect_status 0
+expect_out '"id":1,"programme":"GL01","period":"202303","county":null'
+
 # The same file again changes nothing.
 before=$(q "SELECT COUNT(*) || '/' || (SELECT COUNT(*) FROM ledger_txn) FROM bank_return_line")
 run M subsidy bankfile import "$SCRATCH/ret1.csv"
