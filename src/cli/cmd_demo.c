@@ -47,8 +47,8 @@ static int load_plan(struct db *db, const char *name, struct error *err)
 
 	if (!f)
 		return ERR_INTERNAL;
-	return plan_import_mem(db, name, (const char *)f->data, f->len, &o, &st, cli_print_note, NULL,
-			       err);
+	return plan_import_mem(db, name, (const char *)f->data, f->len, &o, &st, cli_print_note,
+			       NULL, err);
 }
 
 /* Mark the targets listed in the derivation file as derived. */

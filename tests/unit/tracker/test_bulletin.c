@@ -14,14 +14,7 @@
 #include "tracker/bulletin.h"
 #include "tracker/report.h"
 
-static struct decimal dec(const char *s)
-{
-	struct decimal d;
-	struct error err;
-
-	assert_int_equal(decimal_parse(s, strlen(s), &d, &err), 0);
-	return d;
-}
+#include "tracker_test.h"
 
 static struct report_item count(int pno, const char *title, const char *name, const char *unit,
 				const char *agg, const char *actual, const char *pct, bool met)
@@ -39,9 +32,9 @@ static struct report_item count(int pno, const char *title, const char *name, co
 	it.has_target = true;
 	if (actual) {
 		it.has_actual = true;
-		it.actual = dec(actual);
+		it.actual = tt_dec(actual);
 		it.has_completion = true;
-		it.completion_pct = dec(pct);
+		it.completion_pct = tt_dec(pct);
 		it.met = met;
 	}
 	return it;
@@ -62,9 +55,9 @@ static struct report_item rate(int pno, const char *title, const char *name, con
 	it.aggregation = "last";
 	it.has_target = true;
 	it.has_actual = true;
-	it.actual = dec(actual);
+	it.actual = tt_dec(actual);
 	it.has_diff = true;
-	it.diff_pp = dec(diff);
+	it.diff_pp = tt_dec(diff);
 	it.met = met;
 	return it;
 }
@@ -80,7 +73,7 @@ static void init_report(struct report *r, struct report_item *items, size_t n)
 	r->orgunit_level = 1;
 	r->year_end = true;
 	r->period = period_year(2022);
-	r->time_progress_pct = dec("100");
+	r->time_progress_pct = tt_dec("100");
 	r->precision = 1;
 	r->n = n;
 	r->items = items;
@@ -143,7 +136,7 @@ static void test_progress(void **state)
 	r.period.type = PERIOD_QUARTER;
 	r.period.year = 2023;
 	r.period.index = 1;
-	r.time_progress_pct = dec("25.0");
+	r.time_progress_pct = tt_dec("25.0");
 	buf_init(&b, 1 << 16);
 	assert_int_equal(bulletin_write(&r, &b), 0);
 	assert_string_equal(buf_str(&b), "截至3月底，2023年省重点民生实事进展情况如下：\n"
@@ -158,7 +151,7 @@ static void test_progress(void **state)
 					 "4项指标任务已完成1项。\n");
 
 	/* All on schedule. */
-	items[1].completion_pct = dec("25.0");
+	items[1].completion_pct = tt_dec("25.0");
 	buf_reset(&b);
 	assert_int_equal(bulletin_write(&r, &b), 0);
 	assert_non_null(strstr(buf_str(&b), "各项指标均达到序时进度。\n"));
@@ -215,13 +208,13 @@ static void test_rate_near_miss(void **state)
 	struct buf b;
 
 	(void)state;
-	items[0].target = dec("95");
-	items[1].target = dec("95");
+	items[0].target = tt_dec("95");
+	items[1].target = tt_dec("95");
 	/* formula: 18992 / 20000 = 94.96% prints 95.0 at precision 1 */
-	items[2].target = dec("95");
+	items[2].target = tt_dec("95");
 	items[2].has_fraction = true;
-	items[2].numerator = dec("18992");
-	items[2].denominator = dec("20000");
+	items[2].numerator = tt_dec("18992");
+	items[2].denominator = tt_dec("20000");
 	init_report(&r, items, sizeof(items) / sizeof(items[0]));
 	buf_init(&b, 1 << 16);
 	assert_int_equal(bulletin_write(&r, &b), 0);
@@ -258,7 +251,7 @@ static void test_progress_capped(void **state)
 	r.period.type = PERIOD_QUARTER;
 	r.period.year = 2023;
 	r.period.index = 1;
-	r.time_progress_pct = dec("25.0");
+	r.time_progress_pct = tt_dec("25.0");
 	buf_init(&b, 1 << 16);
 	assert_int_equal(bulletin_write(&r, &b), 0);
 	assert_non_null(strstr(buf_str(&b), "落后于序时进度（25%）的指标：新增技能人才（20%）。\n"

@@ -17,6 +17,8 @@
 #include "tracker/tracker.h"
 #include "tracker/values.h"
 
+#include "tracker_test.h"
+
 static const char *text_of(size_t total, const char *const *lag, size_t nl, const char *const *done,
 			   size_t nd, struct buf *b)
 {
@@ -84,11 +86,9 @@ static struct db *setup(const char *values)
 	struct values_import_stats vst;
 	struct values_import_opts vo = {0};
 	struct plan_import_opts po = {false};
-	struct db *db = NULL;
+	struct db *db = tt_open_db();
 	struct error err;
 
-	assert_int_equal(db_open(":memory:", &db, &err), 0);
-	assert_int_equal(tracker_migrate(db, &err), 0);
 	assert_int_equal(
 	    orgunit_import_mem(db, "u.csv", units, strlen(units), &ost, NULL, NULL, &err), 0);
 	assert_int_equal(

@@ -15,15 +15,7 @@
 #include "tracker/orgunit.h"
 #include "tracker/tracker.h"
 
-static struct db *open_db(void)
-{
-	struct db *db = NULL;
-	struct error err;
-
-	assert_int_equal(db_open(":memory:", &db, &err), 0);
-	assert_int_equal(tracker_migrate(db, &err), 0);
-	return db;
-}
+#include "tracker_test.h"
 
 static int64_t count_units(struct db *db)
 {
@@ -32,24 +24,6 @@ static int64_t count_units(struct db *db)
 
 	assert_int_equal(orgunit_count(db, &n, &err), 0);
 	return n;
-}
-
-/* Collects the reasons of every problem reported. */
-struct seen {
-	char reasons[512];
-	int errors, warnings;
-};
-
-static void collect(void *ctx, const struct error *e, bool warning)
-{
-	struct seen *s = ctx;
-	size_t n = strlen(s->reasons);
-
-	snprintf(s->reasons + n, sizeof(s->reasons) - n, "%s%s", n ? " " : "", e->reason);
-	if (warning)
-		s->warnings++;
-	else
-		s->errors++;
 }
 
 static const char good[] = "code,name,level,parent_code\n"
@@ -63,7 +37,7 @@ static const char good[] = "code,name,level,parent_code\n"
 static void test_import_good_and_idempotent(void **state)
 {
 	struct orgunit_import_stats st;
-	struct db *db = open_db();
+	struct db *db = tt_open_db();
 	struct error err;
 	struct orgunit_info u;
 	const char *more = "code,name,level,parent_code\n"
@@ -98,15 +72,15 @@ static void test_import_good_and_idempotent(void **state)
 static void expect_bad(const char *text, const char *reason, long line, long column)
 {
 	struct orgunit_import_stats st;
-	struct db *db = open_db();
-	struct seen seen = {"", 0, 0};
+	struct db *db = tt_open_db();
+	struct tt_seen seen = {"", 0, 0};
 	struct error err;
 
 	assert_int_equal(
 	    orgunit_import_mem(db, "base.csv", good, strlen(good), &st, NULL, NULL, &err), 0);
 	error_clear(&err);
 	assert_int_equal(
-	    orgunit_import_mem(db, "bad.csv", text, strlen(text), &st, collect, &seen, &err),
+	    orgunit_import_mem(db, "bad.csv", text, strlen(text), &st, tt_collect, &seen, &err),
 	    ERR_INPUT);
 	assert_string_equal(err.reason, reason);
 	assert_string_equal(err.file, "bad.csv");
@@ -184,13 +158,13 @@ static void test_all_problems_reported(void **state)
 {
 	const char *text = H "410823,武陟县,county,4199\n410824,温县,county,4198\n";
 	struct orgunit_import_stats st;
-	struct seen seen = {"", 0, 0};
-	struct db *db = open_db();
+	struct tt_seen seen = {"", 0, 0};
+	struct db *db = tt_open_db();
 	struct error err;
 
 	(void)state;
 	assert_int_equal(
-	    orgunit_import_mem(db, "x.csv", text, strlen(text), &st, collect, &seen, &err),
+	    orgunit_import_mem(db, "x.csv", text, strlen(text), &st, tt_collect, &seen, &err),
 	    ERR_INPUT);
 	assert_int_equal(seen.errors, 2);
 	assert_int_equal(err.line, 2); /* the first one is returned */
@@ -208,7 +182,7 @@ static void test_list_filters(void **state)
 {
 	struct orgunit_import_stats st;
 	struct orgunit_filter f = {0, NULL, false};
-	struct db *db = open_db();
+	struct db *db = tt_open_db();
 	struct error err;
 	int n = 0;
 
@@ -239,7 +213,7 @@ static void test_names(void **state)
 {
 	struct orgunit_import_stats st;
 	struct orgunit_info u;
-	struct db *db = open_db();
+	struct db *db = tt_open_db();
 	struct error err;
 	char out[128];
 
@@ -325,7 +299,7 @@ static void test_villages(void **state)
 /* The embedded divisions and the full village layer: exact totals. */
 static void test_defaults_henan(void **state)
 {
-	struct db *db = open_db();
+	struct db *db = tt_open_db();
 	struct error err;
 	long units = 0;
 	int64_t n;

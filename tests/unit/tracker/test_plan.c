@@ -14,6 +14,8 @@
 #include "tracker/plan.h"
 #include "tracker/tracker.h"
 
+#include "tracker_test.h"
+
 #define H                                                                                          \
 	"year,project_no,project_title,indicator,indicator_name,unit,kind,comparator,target,"      \
 	"orgunit,aggregation,numerator,denominator\n"
@@ -29,48 +31,20 @@ static const char units[] = "code,name,level,parent_code\n"
 static struct db *open_db(void)
 {
 	struct orgunit_import_stats st;
-	struct db *db = NULL;
+	struct db *db = tt_open_db();
 	struct error err;
 
-	assert_int_equal(db_open(":memory:", &db, &err), 0);
-	assert_int_equal(tracker_migrate(db, &err), 0);
 	assert_int_equal(
 	    orgunit_import_mem(db, "units.csv", units, strlen(units), &st, NULL, NULL, &err), 0);
 	return db;
 }
 
-static int64_t q(struct db *db, const char *sql)
-{
-	struct error err;
-	int64_t v = -1;
-
-	assert_int_equal(db_int(db, sql, &v, &err), 0);
-	return v;
-}
-
-struct seen {
-	char reasons[1024];
-	int errors, warnings;
-};
-
-static void collect(void *ctx, const struct error *e, bool warning)
-{
-	struct seen *s = ctx;
-	size_t n = strlen(s->reasons);
-
-	snprintf(s->reasons + n, sizeof(s->reasons) - n, "%s%s", n ? " " : "", e->reason);
-	if (warning)
-		s->warnings++;
-	else
-		s->errors++;
-}
-
 static int import(struct db *db, const char *text, bool allow, struct plan_import_stats *st,
-		  struct seen *seen, struct error *err)
+		  struct tt_seen *seen, struct error *err)
 {
 	struct plan_import_opts o = {allow};
 
-	return plan_import_mem(db, "plan.csv", text, strlen(text), &o, st, seen ? collect : NULL,
+	return plan_import_mem(db, "plan.csv", text, strlen(text), &o, st, seen ? tt_collect : NULL,
 			       seen, err);
 }
 
@@ -94,22 +68,25 @@ static void test_import_good(void **state)
 	assert_int_equal(st.indicators, 4);
 	assert_int_equal(st.targets, 4);
 	/* Data elements: 4 indicator codes + numerator + denominator. */
-	assert_int_equal(q(db, "SELECT count(*) FROM dataelement"), 6);
+	assert_int_equal(tt_int(db, "SELECT count(*) FROM dataelement"), 6);
 	/* Defaults: sum for counts, last for rates. */
-	assert_int_equal(q(db, "SELECT count(*) FROM indicator WHERE code = 'skill_training' AND "
-			       "aggregation = 'sum'"),
+	assert_int_equal(tt_int(db,
+				"SELECT count(*) FROM indicator WHERE code = 'skill_training' AND "
+				"aggregation = 'sum'"),
 			 1);
-	assert_int_equal(q(db, "SELECT count(*) FROM indicator WHERE code = 'newborn_rate' AND "
-			       "aggregation = 'last'"),
+	assert_int_equal(tt_int(db,
+				"SELECT count(*) FROM indicator WHERE code = 'newborn_rate' AND "
+				"aggregation = 'last'"),
 			 1);
 	assert_int_equal(
-	    q(db, "SELECT count(*) FROM indicator i JOIN dataelement n ON n.id = i.numerator_id"
-		  " WHERE i.code = 'courier_station_coverage' AND n.code = "
-		  "'villages_with_courier_station'"),
+	    tt_int(db,
+		   "SELECT count(*) FROM indicator i JOIN dataelement n ON n.id = i.numerator_id"
+		   " WHERE i.code = 'courier_station_coverage' AND n.code = "
+		   "'villages_with_courier_station'"),
 	    1);
 	/* Targets stored as exact normalized text. */
-	assert_int_equal(q(db, "SELECT count(*) FROM target WHERE value = '98'"), 1);
-	assert_int_equal(q(db, "SELECT seq FROM indicator WHERE code = 'newborn_rate'"), 4);
+	assert_int_equal(tt_int(db, "SELECT count(*) FROM target WHERE value = '98'"), 1);
+	assert_int_equal(tt_int(db, "SELECT seq FROM indicator WHERE code = 'newborn_rate'"), 4);
 	db_close(db);
 }
 
@@ -117,7 +94,7 @@ static void test_import_good(void **state)
 static void expect_bad_text(const char *text, const char *reason, long line, long column)
 {
 	struct plan_import_stats st;
-	struct seen seen = {"", 0, 0};
+	struct tt_seen seen = {"", 0, 0};
 	struct db *db = open_db();
 	struct error err;
 
@@ -128,9 +105,9 @@ static void expect_bad_text(const char *text, const char *reason, long line, lon
 	assert_int_equal(err.line, line);
 	assert_int_equal(err.column, column);
 	assert_non_null(strstr(seen.reasons, reason));
-	assert_int_equal(q(db, "SELECT count(*) FROM indicator"), 0);
-	assert_int_equal(q(db, "SELECT count(*) FROM target"), 0);
-	assert_int_equal(q(db, "SELECT count(*) FROM project"), 0);
+	assert_int_equal(tt_int(db, "SELECT count(*) FROM indicator"), 0);
+	assert_int_equal(tt_int(db, "SELECT count(*) FROM target"), 0);
+	assert_int_equal(tt_int(db, "SELECT count(*) FROM project"), 0);
 	db_close(db);
 }
 
@@ -212,7 +189,7 @@ static const char breakdown_bad[] = H "2022,1,t,a,名,人,count,>=,100,41,,,\n"
 static void test_breakdown(void **state)
 {
 	struct plan_import_stats st;
-	struct seen seen = {"", 0, 0};
+	struct tt_seen seen = {"", 0, 0};
 	struct db *db = open_db();
 	struct error err;
 	const char *ok = H "2022,1,t,a,名,人,count,>=,100,41,,,\n"
@@ -239,7 +216,7 @@ static void test_breakdown(void **state)
 	assert_non_null(strstr(err.msg, "相差 -10"));
 	assert_int_equal(seen.errors, 1);
 	/* Nothing changed: the earlier plan is intact. */
-	assert_int_equal(q(db, "SELECT count(*) FROM target WHERE value = '40'"), 1);
+	assert_int_equal(tt_int(db, "SELECT count(*) FROM target WHERE value = '40'"), 1);
 
 	/* Accepted with a warning. */
 	memset(&seen, 0, sizeof(seen));
@@ -247,7 +224,7 @@ static void test_breakdown(void **state)
 	assert_int_equal(st.mismatches, 1);
 	assert_int_equal(seen.warnings, 1);
 	assert_int_equal(seen.errors, 0);
-	assert_int_equal(q(db, "SELECT count(*) FROM target WHERE value = '30'"), 1);
+	assert_int_equal(tt_int(db, "SELECT count(*) FROM target WHERE value = '30'"), 1);
 	db_close(db);
 }
 
@@ -265,30 +242,31 @@ static void test_reimport_replaces_indicator(void **state)
 	assert_int_equal(import(db, again, false, &st, NULL, &err), 0);
 	assert_int_equal(st.replaced, 1);
 	/* skill_training's targets replaced, the other indicators kept. */
-	assert_int_equal(q(db, "SELECT count(*) FROM indicator WHERE year = 2022"), 4);
-	assert_int_equal(q(db,
-			   "SELECT count(*) FROM target t JOIN indicator i ON i.id = t.indicator_id"
-			   " WHERE i.code = 'skill_training'"),
-			 2);
-	assert_int_equal(q(db, "SELECT count(*) FROM target WHERE value = '3000000'"), 0);
-	assert_int_equal(q(db, "SELECT count(*) FROM project WHERE title = '技能河南（新）'"), 1);
+	assert_int_equal(tt_int(db, "SELECT count(*) FROM indicator WHERE year = 2022"), 4);
+	assert_int_equal(
+	    tt_int(db, "SELECT count(*) FROM target t JOIN indicator i ON i.id = t.indicator_id"
+		       " WHERE i.code = 'skill_training'"),
+	    2);
+	assert_int_equal(tt_int(db, "SELECT count(*) FROM target WHERE value = '3000000'"), 0);
+	assert_int_equal(tt_int(db, "SELECT count(*) FROM project WHERE title = '技能河南（新）'"),
+			 1);
 	/* Order within the plan kept. */
-	assert_int_equal(q(db, "SELECT seq FROM indicator WHERE code = 'skill_training'"), 1);
+	assert_int_equal(tt_int(db, "SELECT seq FROM indicator WHERE code = 'skill_training'"), 1);
 	/* Moving an indicator to another project removes the emptied project. */
 	assert_int_equal(import(db, H "2022,9,其他,newborn_rate,新生儿筛查率,%,rate,>=,98,41,,,\n",
 				false, &st, NULL, &err),
 			 0);
-	assert_int_equal(q(db, "SELECT count(*) FROM project WHERE year = 2022 AND project_no = 7"),
-			 0);
+	assert_int_equal(
+	    tt_int(db, "SELECT count(*) FROM project WHERE year = 2022 AND project_no = 7"), 0);
 	/* Another year is independent. */
 	assert_int_equal(
 	    import(db,
 		   H "2023,1,技能河南,skill_training,职业技能培训,人次,count,>=,3000000,41,,,\n",
 		   false, &st, NULL, &err),
 	    0);
-	assert_int_equal(q(db, "SELECT count(*) FROM indicator WHERE year = 2022"), 4);
-	assert_int_equal(q(db, "SELECT count(*) FROM dataelement WHERE code = 'skill_training'"),
-			 1);
+	assert_int_equal(tt_int(db, "SELECT count(*) FROM indicator WHERE year = 2022"), 4);
+	assert_int_equal(
+	    tt_int(db, "SELECT count(*) FROM dataelement WHERE code = 'skill_training'"), 1);
 	db_close(db);
 }
 
@@ -317,7 +295,7 @@ static void test_list_and_derived(void **state)
 	assert_int_equal(plan_list(db, 2021, count_cb, &n, &err), 0);
 	assert_int_equal(n, 0);
 	assert_int_equal(plan_mark_derived(db, 2022, "skill_training", "41", &err), 0);
-	assert_int_equal(q(db, "SELECT count(*) FROM target WHERE derived = 1"), 1);
+	assert_int_equal(tt_int(db, "SELECT count(*) FROM target WHERE derived = 1"), 1);
 	assert_int_equal(plan_mark_derived(db, 2022, "skill_training", "4101", &err), ERR_INPUT);
 	db_close(db);
 }

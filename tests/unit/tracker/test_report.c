@@ -18,17 +18,9 @@
 #include "tracker/tracker.h"
 #include "tracker/values.h"
 
+#include "tracker_test.h"
+
 #define HEAD "dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value"
-
-static struct decimal dec(const char *s)
-{
-	struct decimal d;
-	struct error e;
-
-	if (decimal_parse(s, strlen(s), &d, &e))
-		fail_msg("bad decimal %s", s);
-	return d;
-}
 
 static const char *text(struct decimal d, char *buf)
 {
@@ -47,8 +39,8 @@ static struct report_item judge(enum report_kind kind, enum report_cmp cmp, cons
 	report_opts_init(&o, 2023);
 	o.precision = precision;
 	memset(&it, 0, sizeof(it));
-	assert_int_equal(report_judge(kind, cmp, dec(num), dec(den), dec(target), tp_num, tp_den,
-				      tp_num == tp_den, &o, &it),
+	assert_int_equal(report_judge(kind, cmp, tt_dec(num), tt_dec(den), tt_dec(target), tp_num,
+				      tp_den, tp_num == tp_den, &o, &it),
 			 0);
 	return it;
 }
@@ -142,14 +134,14 @@ static void test_count_colours(void **state)
 			 REPORT_GREEN);
 	/* the threshold is an option */
 	report_opts_init(&o, 2023);
-	o.count_yellow_pp = dec("5");
+	o.count_yellow_pp = tt_dec("5");
 	memset(&it, 0, sizeof(it));
-	assert_int_equal(report_judge(REPORT_COUNT, REPORT_GE, dec("150"), dec("1"), dec("1000"), 3,
-				      12, false, &o, &it),
+	assert_int_equal(report_judge(REPORT_COUNT, REPORT_GE, tt_dec("150"), tt_dec("1"),
+				      tt_dec("1000"), 3, 12, false, &o, &it),
 			 0);
 	assert_int_equal(it.colour, REPORT_RED);
-	assert_int_equal(report_judge(REPORT_COUNT, REPORT_GE, dec("200"), dec("1"), dec("1000"), 3,
-				      12, false, &o, &it),
+	assert_int_equal(report_judge(REPORT_COUNT, REPORT_GE, tt_dec("200"), tt_dec("1"),
+				      tt_dec("1000"), 3, 12, false, &o, &it),
 			 0);
 	assert_int_equal(it.colour, REPORT_YELLOW);
 }
@@ -181,10 +173,10 @@ static void test_rate_colours(void **state)
 	assert_int_equal(judge(REPORT_RATE, REPORT_GE, "94", "1", "95", 12, 12, 1).colour,
 			 REPORT_RED);
 	report_opts_init(&o, 2023);
-	o.rate_yellow_pp = dec("0.5");
+	o.rate_yellow_pp = tt_dec("0.5");
 	memset(&it, 0, sizeof(it));
-	assert_int_equal(report_judge(REPORT_RATE, REPORT_GE, dec("94"), dec("1"), dec("95"), 3, 12,
-				      false, &o, &it),
+	assert_int_equal(report_judge(REPORT_RATE, REPORT_GE, tt_dec("94"), tt_dec("1"),
+				      tt_dec("95"), 3, 12, false, &o, &it),
 			 0);
 	assert_int_equal(it.colour, REPORT_RED);
 }
@@ -206,37 +198,6 @@ static void test_names(void **state)
 }
 
 /* ---- reports over imported data ---- */
-
-static void data_path(char *out, size_t n, const char *file)
-{
-	const char *d = getenv("TESTDATA");
-
-	snprintf(out, n, "%s/tracker/core/%s", d ? d : "tests/data", file);
-}
-
-static struct db *setup(void)
-{
-	struct orgunit_import_stats ost;
-	struct plan_import_stats pst;
-	struct plan_import_opts po = {false};
-	struct values_import_stats vst;
-	struct db *db = NULL;
-	struct error err;
-	char path[512];
-
-	assert_int_equal(db_open(":memory:", &db, &err), 0);
-	assert_int_equal(tracker_migrate(db, &err), 0);
-	data_path(path, sizeof(path), "orgunits.csv");
-	if (orgunit_import_file(db, path, &ost, NULL, NULL, &err))
-		fail_msg("orgunits: %s", err.msg);
-	data_path(path, sizeof(path), "plan.csv");
-	if (plan_import_file(db, path, &po, &pst, NULL, NULL, &err))
-		fail_msg("plan: %s", err.msg);
-	data_path(path, sizeof(path), "values.csv");
-	if (values_import_file(db, path, NULL, &vst, &err))
-		fail_msg("values: %s", err.msg);
-	return db;
-}
 
 static struct report *build(struct db *db, const char *period, const char *ou, int by)
 {
@@ -283,7 +244,7 @@ static const char *actual(const struct report_item *it, char *b)
  */
 static void test_rollup_no_double_count(void **state)
 {
-	struct db *db = setup();
+	struct db *db = tt_core_db(true);
 	struct report *r;
 	char b[DECIMAL_STRLEN];
 
@@ -330,7 +291,7 @@ static void test_rollup_no_double_count(void **state)
 /* Σnumerator / Σdenominator, not the average of the rates. */
 static void test_formula_rate(void **state)
 {
-	struct db *db = setup();
+	struct db *db = tt_core_db(true);
 	struct report *r;
 	const struct report_item *it;
 	char b[DECIMAL_STRLEN];
@@ -370,7 +331,7 @@ static void test_formula_rate(void **state)
 /* A plain rate is the unit's own value: never summed over children. */
 static void test_plain_rate_and_last(void **state)
 {
-	struct db *db = setup();
+	struct db *db = tt_core_db(true);
 	struct report *r;
 	const struct report_item *it;
 	struct values_import_stats st;
@@ -406,7 +367,7 @@ static void test_plain_rate_and_last(void **state)
 
 static void test_ranking_and_new_value(void **state)
 {
-	struct db *db = setup();
+	struct db *db = tt_core_db(true);
 	struct report *r;
 	const struct report_item *it;
 	struct values_import_stats st;
@@ -458,7 +419,7 @@ static void test_ranking_and_new_value(void **state)
 
 static void test_options(void **state)
 {
-	struct db *db = setup();
+	struct db *db = tt_core_db(true);
 	struct report_opts o;
 	struct report *r = NULL;
 	struct error err;
@@ -491,7 +452,7 @@ static void test_options(void **state)
 
 static void test_json(void **state)
 {
-	struct db *db = setup();
+	struct db *db = tt_core_db(true);
 	struct report_opts o;
 	struct report *r = NULL;
 	struct error err;

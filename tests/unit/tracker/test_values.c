@@ -18,43 +18,9 @@
 #include "tracker/tracker.h"
 #include "tracker/values.h"
 
+#include "tracker_test.h"
+
 #define HEAD "dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value"
-
-static void data_path(char *out, size_t n, const char *file)
-{
-	const char *d = getenv("TESTDATA");
-
-	snprintf(out, n, "%s/tracker/core/%s", d ? d : "tests/data", file);
-}
-
-static struct db *setup(void)
-{
-	struct orgunit_import_stats ost;
-	struct plan_import_stats pst;
-	struct plan_import_opts po = {false};
-	struct db *db = NULL;
-	struct error err;
-	char path[512];
-
-	assert_int_equal(db_open(":memory:", &db, &err), 0);
-	assert_int_equal(tracker_migrate(db, &err), 0);
-	data_path(path, sizeof(path), "orgunits.csv");
-	if (orgunit_import_file(db, path, &ost, NULL, NULL, &err))
-		fail_msg("orgunits: %s", err.msg);
-	data_path(path, sizeof(path), "plan.csv");
-	if (plan_import_file(db, path, &po, &pst, NULL, NULL, &err))
-		fail_msg("plan: %s", err.msg);
-	return db;
-}
-
-static int64_t count(struct db *db, const char *sql)
-{
-	struct error err;
-	int64_t v;
-
-	assert_int_equal(db_int(db, sql, &v, &err), 0);
-	return v;
-}
 
 /* Rejected rows as "line:column:reason" lines. */
 struct seen {
@@ -117,7 +83,7 @@ static const char bad_expected[] = "3:1:unknown_dataelement\n"
 
 static void test_all_or_nothing(void **state)
 {
-	struct db *db = setup();
+	struct db *db = tt_core_db(false);
 	struct values_import_stats st;
 	struct seen s;
 	struct error err;
@@ -131,15 +97,15 @@ static void test_all_or_nothing(void **state)
 	assert_string_equal(err.file, "v.csv");
 	assert_non_null(strstr(err.msg, "未知的数据元代码 'nosuch'"));
 	/* nothing written, not even the good rows before the first bad one */
-	assert_int_equal(count(db, "SELECT count(*) FROM datavalue"), 0);
-	assert_int_equal(count(db, "SELECT count(*) FROM datavalue_rollup"), 0);
-	assert_int_equal(count(db, "SELECT count(*) FROM datavalue_audit"), 0);
+	assert_int_equal(tt_int(db, "SELECT count(*) FROM datavalue"), 0);
+	assert_int_equal(tt_int(db, "SELECT count(*) FROM datavalue_rollup"), 0);
+	assert_int_equal(tt_int(db, "SELECT count(*) FROM datavalue_audit"), 0);
 	db_close(db);
 }
 
 static void test_partial(void **state)
 {
-	struct db *db = setup();
+	struct db *db = tt_core_db(false);
 	struct values_import_stats st;
 	struct seen s;
 	struct error err;
@@ -150,20 +116,20 @@ static void test_partial(void **state)
 	assert_int_equal(st.rows, 13);
 	assert_int_equal(st.inserted, 3);
 	assert_int_equal(st.rejected, 10);
-	assert_int_equal(count(db, "SELECT count(*) FROM datavalue"), 3);
+	assert_int_equal(tt_int(db, "SELECT count(*) FROM datavalue"), 3);
 	assert_int_equal(
-	    count(db, "SELECT count(*) FROM datavalue WHERE de_id = 3 AND m3 = '-0.5'"), 1);
+	    tt_int(db, "SELECT count(*) FROM datavalue WHERE de_id = 3 AND m3 = '-0.5'"), 1);
 	/* the roll-up of the taken rows is there: 410102 -> 4101 -> 41 */
-	assert_int_equal(count(db,
-			       "SELECT m1 FROM datavalue_rollup WHERE de_id = 1 AND orgunit_id ="
-			       " (SELECT id FROM orgunit WHERE code = '41')"),
+	assert_int_equal(tt_int(db,
+				"SELECT m1 FROM datavalue_rollup WHERE de_id = 1 AND orgunit_id ="
+				" (SELECT id FROM orgunit WHERE code = '41')"),
 			 100 * 10000);
 	db_close(db);
 }
 
 static void test_headers(void **state)
 {
-	struct db *db = setup();
+	struct db *db = tt_core_db(false);
 	struct values_import_stats st;
 	struct seen s;
 	struct error err;
@@ -179,8 +145,8 @@ static void test_headers(void **state)
 			"new_jobs,202303,41,default,HllvX50cXC0,3,zz,2023-04-01,\"a, b\",true\n",
 		   false, &s, &st, &err),
 	    0);
-	assert_int_equal(count(db, "SELECT count(*) FROM datavalue_meta WHERE comment = 'a, b'"
-				   " AND followup = 'true' AND period = '202303'"),
+	assert_int_equal(tt_int(db, "SELECT count(*) FROM datavalue_meta WHERE comment = 'a, b'"
+				    " AND followup = 'true' AND period = '202303'"),
 			 1);
 	/* Wrong headers: a column out of order, a missing value column, an
 	 * unknown column, too many. Nothing is read. */
@@ -204,7 +170,7 @@ static void test_headers(void **state)
 	assert_int_equal(err.column, 7);
 	assert_int_equal(import(db, "", true, &s, &st, &err), ERR_INPUT);
 	assert_string_equal(err.reason, "bad_header");
-	assert_int_equal(count(db, "SELECT count(*) FROM datavalue WHERE m4 IS NOT NULL"), 0);
+	assert_int_equal(tt_int(db, "SELECT count(*) FROM datavalue WHERE m4 IS NOT NULL"), 0);
 	/* A row with too many fields is a row error. */
 	assert_int_equal(import(db, HEAD "\nnew_jobs,202305,41,,,5,extra\n", false, &s, &st, &err),
 			 ERR_INPUT);
@@ -214,7 +180,7 @@ static void test_headers(void **state)
 
 static void test_replace_and_audit(void **state)
 {
-	struct db *db = setup();
+	struct db *db = tt_core_db(false);
 	struct values_import_stats st;
 	struct error err;
 
@@ -228,24 +194,24 @@ static void test_replace_and_audit(void **state)
 	assert_int_equal(st.inserted, 0);
 	assert_int_equal(st.replaced, 0);
 	assert_int_equal(st.unchanged, 1);
-	assert_int_equal(count(db, "SELECT count(*) FROM datavalue_audit"), 0);
+	assert_int_equal(tt_int(db, "SELECT count(*) FROM datavalue_audit"), 0);
 	/* A new value: replaced, the old one kept in the audit with who and when. */
 	assert_int_equal(import(db, HEAD ",storedby\nskill_training,202301,410102,,,120,zz\n",
 				false, NULL, &st, &err),
 			 0);
 	assert_int_equal(st.replaced, 1);
-	assert_int_equal(count(db, "SELECT count(*) FROM datavalue_audit WHERE old_value = '100'"
-				   " AND new_value = '120' AND who = 'zz' AND period = '202301'"
-				   " AND at LIKE '____-__-__T__:__:__Z'"),
+	assert_int_equal(tt_int(db, "SELECT count(*) FROM datavalue_audit WHERE old_value = '100'"
+				    " AND new_value = '120' AND who = 'zz' AND period = '202301'"
+				    " AND at LIKE '____-__-__T__:__:__Z'"),
 			 1);
 	/* Without storedby the importing user is recorded. */
 	assert_int_equal(
 	    import(db, HEAD "\nskill_training,202301,410102,,,120.0\n", false, NULL, &st, &err), 0);
 	assert_int_equal(st.replaced, 1); /* the text changed: 120 -> 120.0 */
-	assert_int_equal(count(db, "SELECT count(*) FROM datavalue_audit WHERE old_value = '120'"
-				   " AND new_value = '120.0' AND who = 'tester'"),
+	assert_int_equal(tt_int(db, "SELECT count(*) FROM datavalue_audit WHERE old_value = '120'"
+				    " AND new_value = '120.0' AND who = 'tester'"),
 			 1);
-	assert_int_equal(count(db, "SELECT count(*) FROM datavalue_meta"), 0);
+	assert_int_equal(tt_int(db, "SELECT count(*) FROM datavalue_meta"), 0);
 	/* Twice in one file: the second replaces the first. */
 	assert_int_equal(import(db, HEAD "\nnew_jobs,202301,41,,,1\nnew_jobs,202301,41,,,2\n",
 				false, NULL, &st, &err),
@@ -253,9 +219,9 @@ static void test_replace_and_audit(void **state)
 	assert_int_equal(st.inserted, 1);
 	assert_int_equal(st.replaced, 1);
 	/* The roll-up follows every change: 4101 sees 120 for January. */
-	assert_int_equal(count(db,
-			       "SELECT m1 FROM datavalue_rollup WHERE de_id = 1 AND orgunit_id ="
-			       " (SELECT id FROM orgunit WHERE code = '4101')"),
+	assert_int_equal(tt_int(db,
+				"SELECT m1 FROM datavalue_rollup WHERE de_id = 1 AND orgunit_id ="
+				" (SELECT id FROM orgunit WHERE code = '4101')"),
 			 120 * 10000);
 	db_close(db);
 }
@@ -263,7 +229,7 @@ static void test_replace_and_audit(void **state)
 /* Export writes what import reads: importing the export changes nothing. */
 static void test_export_round_trip(void **state)
 {
-	struct db *db = setup(), *db2 = setup();
+	struct db *db = tt_core_db(false), *db2 = tt_core_db(false);
 	struct values_import_stats st;
 	struct error err;
 	char path[512], *a = NULL, *b = NULL;
@@ -271,7 +237,7 @@ static void test_export_round_trip(void **state)
 	FILE *f;
 
 	(void)state;
-	data_path(path, sizeof(path), "values.csv");
+	tt_data_path(path, sizeof(path), "values.csv");
 	assert_int_equal(values_import_file(db, path, NULL, &st, &err), 0);
 	f = open_memstream(&a, &na);
 	assert_int_equal(values_export(db, 2023, f, &err), 0);
@@ -299,7 +265,7 @@ static void test_export_round_trip(void **state)
 
 static void test_reader_agg(void **state)
 {
-	struct db *db = setup();
+	struct db *db = tt_core_db(false);
 	struct values_import_stats st;
 	struct values_reader *r;
 	struct rollup_agg a;
@@ -345,7 +311,7 @@ static void test_reader_agg(void **state)
  * the scale written (a fuzzing find in the harness's own check). */
 static void test_value_range(void **state)
 {
-	struct db *db = setup();
+	struct db *db = tt_core_db(false);
 	struct values_import_stats st;
 	struct seen s;
 	struct error err;
@@ -361,8 +327,8 @@ static void test_value_range(void **state)
 		   true, &s, &st, &err),
 	    0);
 	assert_string_equal(s.text, "4:6:bad_value\n5:6:too_precise\n");
-	assert_int_equal(count(db, "SELECT count(*) FROM datavalue WHERE m1 = '922337203685.4775'"
-				   " AND m2 = '-922337203685.4775'"),
+	assert_int_equal(tt_int(db, "SELECT count(*) FROM datavalue WHERE m1 = '922337203685.4775'"
+				    " AND m2 = '-922337203685.4775'"),
 			 1);
 	db_close(db);
 }
