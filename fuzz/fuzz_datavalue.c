@@ -18,12 +18,7 @@
 #include "tracker/rollup.h"
 #include "tracker/values.h"
 
-/* Checked in every build type (assert would vanish under NDEBUG). */
-#define CHECK(x)                                                                                   \
-	do {                                                                                       \
-		if (!(x))                                                                          \
-			abort();                                                                   \
-	} while (0)
+#include "fuzz_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -2,10 +2,9 @@
  * fuzz_plan.c - the plan file's pure row checks (plan_parse_header,
  * plan_parse_row) over whatever the CSV reader makes of the input. No
  * database: unit lookups and breakdown sums are covered by the unit tests.
- * Invariants checked: a parsed row's fields are within the documented
- * bounds; an error always carries a reason and a line.
+ * Invariants checked (in every build type): a parsed row's fields are
+ * within the documented bounds; an error always carries a reason and a line.
  */
-#include <assert.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -13,6 +12,8 @@
 #include "base/decimal.h"
 #include "base/error.h"
 #include "tracker/plan.h"
+
+#include "fuzz_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -34,19 +35,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		error_clear(&err);
 		if (plan_parse_row(&rec, "fuzz.csv", &row, &err)) {
-			assert(err.code == ERR_INPUT);
-			assert(err.reason[0] != '\0');
-			assert(err.line == rec.line);
+			CHECK(err.code == ERR_INPUT);
+			CHECK(err.reason[0] != '\0');
+			CHECK(err.line == rec.line);
 			continue;
 		}
-		assert(row.year >= 1900 && row.year <= 9999);
-		assert(row.project_no >= 1 && row.project_no <= 9999);
-		assert(strlen(row.indicator) >= 1 && strlen(row.indicator) <= PLAN_CODE_MAX);
-		assert(!decimal_is_negative(row.target));
-		assert(row.kind == PLAN_COUNT || row.kind == PLAN_RATE);
-		assert((row.numerator[0] == '\0') == (row.denominator[0] == '\0'));
-		assert(row.numerator[0] == '\0' || row.kind == PLAN_RATE);
-		assert(row.kind == PLAN_COUNT ||
+		CHECK(row.year >= 1900 && row.year <= 9999);
+		CHECK(row.project_no >= 1 && row.project_no <= 9999);
+		CHECK(strlen(row.indicator) >= 1 && strlen(row.indicator) <= PLAN_CODE_MAX);
+		CHECK(!decimal_is_negative(row.target));
+		CHECK(row.kind == PLAN_COUNT || row.kind == PLAN_RATE);
+		CHECK((row.numerator[0] == '\0') == (row.denominator[0] == '\0'));
+		CHECK(row.numerator[0] == '\0' || row.kind == PLAN_RATE);
+		CHECK(row.kind == PLAN_COUNT ||
 		       decimal_cmp(row.target, decimal_from_int(100)) <= 0);
 	}
 	csv_close(r);
