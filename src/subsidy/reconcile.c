@@ -119,15 +119,15 @@ struct export_row {
 struct export_chunk {
 	struct export_row row[EXPORT_CHUNK];
 	size_t n;
-	int last;             /* no chunk follows */
+	int last; /* no chunk follows */
 };
 
 struct export_pipe {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct export_chunk *slot[2];
-	int full[2];          /* slot holds a chunk for the worker */
-	int failed;           /* the worker stopped: err_msg says why */
+	int full[2]; /* slot holds a chunk for the worker */
+	int failed;  /* the worker stopped: err_msg says why */
 	int64_t fail_pid;
 	const struct pii_keys *keys;
 	int fd;
@@ -175,11 +175,12 @@ static void *export_worker(void *arg)
 		buf_reset(&b);
 		for (i = 0; i < c->n; i++) {
 			const struct export_row *r = &c->row[i];
-			long alen = pii_decrypt(p->keys, PII_ACCOUNT, r->enc, r->enc_len, r->hash,
-						account);
+			long alen =
+			    pii_decrypt(p->keys, PII_ACCOUNT, r->enc, r->enc_len, r->hash, account);
 
 			if (alen < 0) {
-				pipe_fail(p, ERR_INPUT, r->pid, "银行账号无法解密（密钥文件不符？）");
+				pipe_fail(p, ERR_INPUT, r->pid,
+					  "银行账号无法解密（密钥文件不符？）");
 				goto out;
 			}
 			if (bankfile_format_payment_line(&b, r->pid, r->name, r->name_len, account,
@@ -357,8 +358,8 @@ int bankfile_export(struct db *db, const struct pii_keys *keys, int64_t batch_id
 	worker_started = 0;
 	if (pp.failed) {
 		if (pp.fail_pid)
-			rc = error_set(err, pp.err_code, "发放记录 %lld 的%s", (long long)pp.fail_pid,
-				       pp.err_msg);
+			rc = error_set(err, pp.err_code, "发放记录 %lld 的%s",
+				       (long long)pp.fail_pid, pp.err_msg);
 		else
 			rc = error_set(err, pp.err_code, "写入 '%s' 失败：%s", tmp, pp.err_msg);
 		goto out;
@@ -836,16 +837,17 @@ static int write_lines(struct db *db, struct parsed *pf, int64_t import_id, stru
 }
 
 /*
- * Write the payments' new states: the changes go into a temporary table,
- * then one set-based UPDATE applies them (much cheaper than one UPDATE
- * statement per payment for a file of millions of lines).
+ * Write the payments' new states, one prepared UPDATE by rowid per changed
+ * payment, in payment order (the b-tree pages are visited in order).
  *
- * The UPDATE runs with CHECK constraints off. The only checked column it
- * writes is status, and the values are this file's constants 'paid' and
+ * The UPDATEs run with CHECK constraints off. The only checked column they
+ * write is status, and the values are this file's constants 'paid' and
  * 'failed'; SQLite (3.40) checks payment.status IN (...) by building a
- * temporary index for every row, which doubled the cost of the UPDATE.
- * NOT NULL, the unique indexes (one live payment per entitlement) and the
- * triggers are enforced as always.
+ * temporary index for every row, which made this step 40 % slower (5.9 s
+ * against 4.2 s CPU for the whole import of a million lines; a set-based
+ * UPDATE ... FROM a temporary table measured 4.4 s). NOT NULL, the unique
+ * indexes (one live payment per entitlement) and the triggers are enforced
+ * as always, and the checks are turned back on whatever happens.
  */
 static int apply_changes(struct db *db, const struct decide *d, struct error *err)
 {
@@ -856,47 +858,34 @@ static int apply_changes(struct db *db, const struct decide *d, struct error *er
 
 	if (d->nch == 0)
 		return 0;
-	if (db_exec(db,
-		    "CREATE TEMP TABLE IF NOT EXISTS recon_change(pid INTEGER PRIMARY KEY,"
-		    " status TEXT NOT NULL, reason TEXT, bank_time TEXT NOT NULL);"
-		    "DELETE FROM temp.recon_change;",
-		    err))
+	if (db_exec(db, "PRAGMA ignore_check_constraints = ON", err))
 		return ERR_IO;
-	if (db_prepare(db, "INSERT INTO temp.recon_change VALUES(?, ?, ?, ?)", &st, err))
-		return ERR_IO;
+	if (db_prepare(db, "UPDATE payment SET status = ?, reason = ?, bank_time = ? WHERE id = ?",
+		       &st, err))
+		goto out;
 	for (i = 0; i < d->nch; i++) {
 		const struct change *c = &d->ch[i];
 		const char *code = d->pf->reasons.code[c->reason];
 
 		time_text(c->time, t);
-		sqlite3_bind_int64(st, 1, c->pid);
-		sqlite3_bind_text(st, 2, c->status == 'p' ? "paid" : "failed", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 1, c->status == 'p' ? "paid" : "failed", -1, SQLITE_STATIC);
 		if (c->status == 'p') {
-			sqlite3_bind_null(st, 3);
+			sqlite3_bind_null(st, 2);
 		} else {
 			snprintf(reason, sizeof(reason), "%s%s", c->reversed ? "REVERSED:" : "",
 				 code);
-			sqlite3_bind_text(st, 3, reason, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(st, 2, reason, -1, SQLITE_TRANSIENT);
 		}
-		sqlite3_bind_text(st, 4, t, BANKFILE_TIME_LEN, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 3, t, BANKFILE_TIME_LEN, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 4, c->pid);
 		if (sqlite3_step(st) != SQLITE_DONE) {
 			db_fail(db, err, "更新发放状态");
 			goto out;
 		}
 		sqlite3_reset(st);
 	}
-	sqlite3_finalize(st);
-	st = NULL;
-	if (db_exec(db,
-		    "PRAGMA ignore_check_constraints = ON;"
-		    "UPDATE payment SET status = c.status, reason = c.reason,"
-		    " bank_time = c.bank_time FROM temp.recon_change c WHERE payment.id = c.pid;"
-		    "DELETE FROM temp.recon_change;",
-		    err))
-		goto out;
 	rc = 0;
 out:
-	/* Whatever happened, the connection checks constraints again. */
 	db_exec(db, "PRAGMA ignore_check_constraints = OFF;", NULL);
 	sqlite3_finalize(st);
 	return rc;
