@@ -475,13 +475,15 @@ static int cmp_rank(const void *pa, const void *pb)
 {
 	const struct report_item *a = pa, *b = pb;
 	int ga = rank_group(a), gb = rank_group(b);
+	/* best first: the highest completion or diff, but for a cap (<=) the lowest */
+	int best = a->cmp == REPORT_LE ? 1 : -1;
 
 	if (ga != gb)
 		return ga < gb ? -1 : 1;
 	if (ga == 0) {
 		int c;
 
-		/* Exact: completion = actual / (target*den) (counts) and diff =
+		/* c > 0: a is higher than b. Exact: completion = actual / (target*den) (counts) and diff =
 		 * actual - target (rates); compare cross-multiplied. */
 		if (a->kind == REPORT_COUNT) {
 			struct decimal x, y;
@@ -490,11 +492,11 @@ static int cmp_rank(const void *pa, const void *pb)
 			    !dec_mul(b->has_fraction ? b->numerator : b->actual, a->target, &y)) {
 				c = decimal_cmp(x, y);
 				if (c)
-					return -c;
+					return best * c;
 			} else {
 				c = decimal_cmp(a->completion_pct, b->completion_pct);
 				if (c)
-					return -c;
+					return best * c;
 			}
 		} else {
 			struct decimal x, y;
@@ -512,18 +514,18 @@ static int cmp_rank(const void *pa, const void *pb)
 				    !dec_mul(bn, a->denominator, &y)) {
 					c = decimal_cmp(x, y);
 					if (c)
-						return -c;
+						return best * c;
 				}
 			} else if (!a->has_fraction && !b->has_fraction &&
 				   !decimal_sub(a->actual, a->target, &x) &&
 				   !decimal_sub(b->actual, b->target, &y)) {
 				c = decimal_cmp(x, y);
 				if (c)
-					return -c;
+					return best * c;
 			}
 			c = decimal_cmp(a->diff_pp, b->diff_pp);
 			if (c)
-				return -c;
+				return best * c;
 		}
 	} else if (ga == 1) {
 		int c = decimal_cmp(a->actual, b->actual);

@@ -120,7 +120,8 @@ struct report_item {
 	/*
 	 * With by_level: the rows of this indicator, one per unit of that
 	 * level under the report's unit, sorted 考核排名: judged rows by
-	 * completion (counts) or diff (rates) descending, then rows with an
+	 * completion (counts) or diff (rates) descending (ascending for a
+	 * <= comparator, where less is better), then rows with an
 	 * actual but nothing to judge, then rows without data; ties by unit
 	 * code. NULL / 0 on the per-unit rows themselves.
 	 */

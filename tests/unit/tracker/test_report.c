@@ -417,6 +417,59 @@ static void test_ranking_and_new_value(void **state)
 	db_close(db);
 }
 
+/* 考核排名 for a cap (<=): the lowest completion or diff ranks first. */
+static void test_ranking_capped(void **state)
+{
+	static const char units[] = "code,name,level,parent_code\n"
+				    "41,河南省,province,\n"
+				    "4101,郑州市,city,41\n"
+				    "4102,开封市,city,41\n"
+				    "4103,洛阳市,city,41\n";
+	static const char plan[] =
+	    "year,project_no,project_title,indicator,indicator_name,unit,kind,comparator,target,"
+	    "orgunit,aggregation,numerator,denominator\n"
+	    "2023,1,安全,accidents,较大事故,起,count,<=,30,41,,,\n"
+	    "2023,1,安全,accidents,较大事故,起,count,<=,10,4101,,,\n"
+	    "2023,1,安全,accidents,较大事故,起,count,<=,10,4102,,,\n"
+	    "2023,1,安全,accidents,较大事故,起,count,<=,10,4103,,,\n"
+	    "2023,1,安全,unemployment,失业率,%,rate,<=,5.5,4101,,,\n"
+	    "2023,1,安全,unemployment,失业率,%,rate,<=,5.5,4102,,,\n"
+	    "2023,1,安全,unemployment,失业率,%,rate,<=,5.5,4103,,,\n";
+	static const char values[] = HEAD "\naccidents,2023,4101,,,8\n"
+					  "accidents,2023,4102,,,2\n"
+					  "accidents,2023,4103,,,12\n"
+					  "unemployment,2023,4101,,,5.0\n"
+					  "unemployment,2023,4102,,,6.1\n"
+					  "unemployment,2023,4103,,,4.2\n";
+	struct orgunit_import_stats ost;
+	struct plan_import_stats pst;
+	struct plan_import_opts po = {false};
+	struct values_import_stats vst;
+	struct db *db = tt_open_db();
+	struct report *r;
+	const struct report_item *it;
+	struct error err;
+
+	(void)state;
+	assert_int_equal(
+	    orgunit_import_mem(db, "u.csv", units, strlen(units), &ost, NULL, NULL, &err), 0);
+	assert_int_equal(
+	    plan_import_mem(db, "p.csv", plan, strlen(plan), &po, &pst, NULL, NULL, &err), 0);
+	assert_int_equal(values_import_mem(db, values, strlen(values), NULL, &vst, &err), 0);
+	r = build(db, NULL, NULL, 2);
+	it = item(r, "accidents");
+	assert_string_equal(it->units[0].orgunit, "4102");
+	assert_string_equal(it->units[1].orgunit, "4101");
+	assert_string_equal(it->units[2].orgunit, "4103");
+	assert_false(it->units[2].met);
+	it = item(r, "unemployment");
+	assert_string_equal(it->units[0].orgunit, "4103");
+	assert_string_equal(it->units[1].orgunit, "4101");
+	assert_string_equal(it->units[2].orgunit, "4102");
+	report_free(r);
+	db_close(db);
+}
+
 static void test_options(void **state)
 {
 	struct db *db = tt_core_db(true);
@@ -491,6 +544,7 @@ int main(void)
 	    cmocka_unit_test(test_formula_rate),
 	    cmocka_unit_test(test_plain_rate_and_last),
 	    cmocka_unit_test(test_ranking_and_new_value),
+	    cmocka_unit_test(test_ranking_capped),
 	    cmocka_unit_test(test_options),
 	    cmocka_unit_test(test_json),
 	};
