@@ -219,6 +219,12 @@ int plan_parse_row(const struct csv_record *rec, const char *file, struct plan_r
 		if (strcmp(f[12], f[3]) == 0)
 			return row_error(err, file, ln, COL_DEN, "formula_self",
 					 "分母 '%s' 须不同于分子和指标代码", f[12]);
+	} else if (row->kind == PLAN_RATE && row->aggregation == PLAN_SUM) {
+		/* Adding up a unit's monthly rates gives no rate at all; a rate
+		 * over the year to date is Σnumerator ÷ Σdenominator. */
+		return row_error(
+		    err, file, ln, COL_AGG, "rate_sum",
+		    "比率指标不能按 sum 累加（应为 last 或留空；按年累计的比率请填写分子和分母）");
 	}
 	row->project_title = f[2];
 	row->indicator = f[3];

@@ -75,8 +75,9 @@ int plan_parse_header(const struct csv_record *rec, const char *file, struct err
  * Parse and check one data row alone (no database). ERR_INPUT with file,
  * line, column and reason: field_count, bad_year, bad_project_no,
  * bad_title, bad_code, bad_name, bad_unit, bad_kind, bad_comparator,
- * bad_target, negative_target, rate_range, bad_aggregation, half_formula,
- * formula_not_rate, formula_self.
+ * bad_target, negative_target, rate_range, bad_aggregation, rate_sum (a
+ * plain rate with aggregation sum), half_formula, formula_not_rate,
+ * formula_self.
  */
 int plan_parse_row(const struct csv_record *rec, const char *file, struct plan_row *row,
 		   struct error *err);

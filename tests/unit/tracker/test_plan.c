@@ -143,6 +143,8 @@ static void test_bad_rows(void **state)
 	expect_bad("2022,1,t,a,名,人,count,>=,1,41,,n,d", "formula_not_rate", 12);
 	expect_bad("2022,1,t,a,名,%,rate,>=,1,41,,n,n", "formula_self", 12);
 	expect_bad("2022,1,t,a,名,%,rate,>=,1,41,,n,a", "formula_self", 13);
+	/* a plain rate is never added up; a formula rate may be (Σn ÷ Σd) */
+	expect_bad("2022,1,t,a,名,%,rate,>=,1,41,sum,,", "rate_sum", 11);
 	expect_bad("2022,1,t,a,名,人,count,>=,1,4199,,,", "unknown_orgunit", 10);
 }
 
