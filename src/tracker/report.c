@@ -991,7 +991,10 @@ static void result_text(char *out, size_t n, const struct report_item *it)
 		snprintf(out, n, "%s%%", t);
 	} else if (it->has_diff) {
 		decimal_format(it->diff_pp, t, sizeof(t));
-		snprintf(out, n, "%s%s个百分点", decimal_is_negative(it->diff_pp) ? "" : "+", t);
+		/* a diff rounding to 0 gets no sign: "+0.0" would claim above target */
+		snprintf(out, n, "%s%s个百分点",
+			 decimal_is_negative(it->diff_pp) || decimal_is_zero(it->diff_pp) ? "" : "+",
+			 t);
 	} else {
 		snprintf(out, n, "—");
 	}

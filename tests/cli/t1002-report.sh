@@ -74,4 +74,27 @@ expect_out '"actual":1070000,'
 run "$MINSHENG" report --year 2023 --period 202302 --indicator skill_training --format json --db "$db"
 expect_out '"actual":1224999,'
 
+# A rate 0.04 points under its target: the diff rounds to 0.0 at precision 1;
+# the table shows it without a "+", the year-end bulletin does not call it
+# reached but gives the difference with the digits it needs.
+db2="$SCRATCH/near.db"
+run "$MINSHENG" orgunit import "$D/orgunits.csv" --db "$db2"
+expect_status 0
+printf '%s\n' "year,project_no,project_title,indicator,indicator_name,unit,kind,comparator,target,orgunit,aggregation,numerator,denominator" \
+	"2023,1,筛查,screening,两病筛查率,%,rate,>=,95,41,,," >"$SCRATCH/near-plan.csv"
+printf '%s\n' "dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value" \
+	"screening,2023,41,,,94.96" >"$SCRATCH/near-values.csv"
+run "$MINSHENG" plan import "$SCRATCH/near-plan.csv" --db "$db2"
+expect_status 0
+run "$MINSHENG" values import "$SCRATCH/near-values.csv" --db "$db2"
+expect_status 0
+run "$MINSHENG" report --year 2023 --db "$db2"
+expect_status 0
+expect_out " 0.0个百分点  否"
+expect_no_out "+0.0个百分点"
+run "$MINSHENG" bulletin --year 2023 --db "$db2"
+expect_status 0
+expect_out "全省两病筛查率达到94.96%，低于年度目标任务0.04个百分点。"
+expect_out "未完成的指标：两病筛查率。"
+
 finish
