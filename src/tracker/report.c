@@ -483,8 +483,8 @@ static int cmp_rank(const void *pa, const void *pb)
 	if (ga == 0) {
 		int c;
 
-		/* c > 0: a is higher than b. Exact: completion = actual / (target*den) (counts) and diff =
-		 * actual - target (rates); compare cross-multiplied. */
+		/* c > 0: a is higher than b. Exact: completion = actual / (target*den) (counts) and
+		 * diff = actual - target (rates); compare cross-multiplied. */
 		if (a->kind == REPORT_COUNT) {
 			struct decimal x, y;
 
@@ -992,9 +992,9 @@ static void result_text(char *out, size_t n, const struct report_item *it)
 	} else if (it->has_diff) {
 		decimal_format(it->diff_pp, t, sizeof(t));
 		/* a diff rounding to 0 gets no sign: "+0.0" would claim above target */
-		snprintf(out, n, "%s%s个百分点",
-			 decimal_is_negative(it->diff_pp) || decimal_is_zero(it->diff_pp) ? "" : "+",
-			 t);
+		snprintf(
+		    out, n, "%s%s个百分点",
+		    decimal_is_negative(it->diff_pp) || decimal_is_zero(it->diff_pp) ? "" : "+", t);
 	} else {
 		snprintf(out, n, "—");
 	}
