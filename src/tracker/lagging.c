@@ -232,6 +232,12 @@ int lagging_build(struct db *db, const struct lagging_opts *o, struct lagging **
 		goto out;
 	}
 	it = &r->items[0];
+	if (it->n_units == 0) {
+		/* "全省0个乡级单位均已完成" would claim what nobody did */
+		ret = error_set(err, ERR_INPUT, "单位 '%s' 之下没有%s单位", r->orgunit,
+				orgunit_level_zh(o->level));
+		goto out;
+	}
 	l = calloc(1, sizeof(*l));
 	if (!l)
 		goto nomem;

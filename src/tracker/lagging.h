@@ -69,8 +69,8 @@ int lagging_text(const char *scope, int level, size_t total, const char *const *
 
 /*
  * Build the list from the database (report_build underneath). ERR_INPUT for
- * an unknown indicator or unit, a level not below the unit, a period outside
- * the year; ERR_IO. Free with lagging_free.
+ * an unknown indicator or unit, a level not below the unit or without any
+ * unit under it, a period outside the year; ERR_IO. Free with lagging_free.
  */
 int lagging_build(struct db *db, const struct lagging_opts *o, struct lagging **out,
 		  struct error *err);

@@ -155,6 +155,11 @@ static void test_build_some_lagging(void **state)
 	o.indicator = "bus";
 	o.level = ORGUNIT_PROVINCE;
 	assert_int_equal(lagging_build(db, &o, &l, &err), ERR_INPUT);
+	/* No unit of the level at all: an error, not "全省0个乡级单位均已完成". */
+	o.level = ORGUNIT_TOWNSHIP;
+	assert_int_equal(lagging_build(db, &o, &l, &err), ERR_INPUT);
+	assert_null(l);
+	assert_string_equal(err.msg, "单位 '41' 之下没有乡级单位");
 	lagging_free(NULL);
 	db_close(db);
 }
