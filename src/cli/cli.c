@@ -108,6 +108,9 @@ int cli_option_error(const char *words, const char *usage, int c, int argc, char
 
 	if (c == ':')
 		return cli_usage_error(words, usage, "选项 %s 需要参数", opt);
+	/* an unknown short option may sit inside a cluster (-xy): name the letter */
+	if (optopt > 0 && optopt < 128)
+		return cli_usage_error(words, usage, "未知选项 '-%c'", optopt);
 	return cli_usage_error(words, usage, "未知选项 '%s'", opt);
 }
 

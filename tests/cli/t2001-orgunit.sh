@@ -73,6 +73,9 @@ for cmd in "orgunit import" "orgunit list" "plan import" "plan list" "values imp
 	expect_err "未知选项 '--bogus'"
 	if grep -q "unrecognized" "$SCRATCH/.err"; then _fail "$cmd: getopt printed its own message"; else _pass; fi
 done
+run "$MINSHENG" report -xy --year 2023 --db "$db"
+expect_status 2
+expect_err "未知选项 '-x'"
 run "$MINSHENG" orgunit import --db
 expect_status 2
 expect_err "选项 --db 需要参数"
