@@ -733,15 +733,34 @@ out:
 
 struct disclose_ctx {
 	enum cli_format format;
+	const char *programme, *period, *village;
+	bool header_done;
 	int64_t n, total_fen;
 	struct buf line;
 };
+
+/* The heading, printed with the first row (or at the end of an empty list)
+ * so that a refused list (unknown programme, bad period) prints nothing on
+ * stdout. */
+static void disclose_header(struct disclose_ctx *dc)
+{
+	if (dc->header_done)
+		return;
+	dc->header_done = true;
+	if (dc->format == CLI_CSV)
+		printf("name,id_number,village,amount_yuan,state\n");
+	else
+		printf("%s %s 补贴发放公示%s%s\n序号\t姓名\t身份证号\t村\t金额（元）\t状态\n",
+		       dc->programme, dc->period, dc->village ? " 村 " : "",
+		       dc->village ? dc->village : "");
+}
 
 static int print_disclosed(void *ctx, const struct disclose_row *r)
 {
 	struct disclose_ctx *dc = ctx;
 	char yuan[32];
 
+	disclose_header(dc);
 	disclose_yuan(r->amount_fen, yuan, sizeof(yuan));
 	dc->n++;
 	dc->total_fen += r->amount_fen;
@@ -816,18 +835,19 @@ int cli_subsidy_disclose(int argc, char **argv)
 	if (rc)
 		return rc;
 	error_clear(&err);
-	if (dc.format == CLI_CSV)
-		printf("name,id_number,village,amount_yuan,state\n");
-	else
-		printf("%s %s 补贴发放公示%s%s\n序号\t姓名\t身份证号\t村\t金额（元）\t状态\n",
-		       programme, period, village ? " 村 " : "", village ? village : "");
+	dc.programme = programme;
+	dc.period = period;
+	dc.village = village;
 	rc = disclose_list(db, &keys, programme, period, village, print_disclosed, &dc, &err);
 	pii_keys_wipe(&keys);
 	if (rc) {
 		cli_fail(&err);
-	} else if (dc.format == CLI_TEXT) {
-		disclose_yuan(dc.total_fen, yuan, sizeof(yuan));
-		printf("合计 %lld 人，%s 元\n", (long long)dc.n, yuan);
+	} else {
+		disclose_header(&dc);
+		if (dc.format == CLI_TEXT) {
+			disclose_yuan(dc.total_fen, yuan, sizeof(yuan));
+			printf("合计 %lld 人，%s 元\n", (long long)dc.n, yuan);
+		}
 	}
 	buf_free(&dc.line);
 	db_close(db);
@@ -840,9 +860,14 @@ int cli_subsidy_disclose(int argc, char **argv)
 
 static int print_lookup(void *ctx, const struct lookup_row *r)
 {
+	bool *header_done = ctx;
 	char yuan[32];
 
-	(void)ctx;
+	/* The heading only above found rows: "not found" prints nothing on
+	 * stdout, whatever made it not found. */
+	if (!*header_done)
+		printf("期间\t项目\t项目名称\t金额（元）\t状态\t到账时间\t账户\n");
+	*header_done = true;
 	disclose_yuan(r->amount_fen, yuan, sizeof(yuan));
 	printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r->period, r->programme, r->programme_name, yuan,
 	       r->state, r->bank_time[0] ? r->bank_time : "-", r->account);
@@ -859,6 +884,7 @@ int cli_subsidy_lookup(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	const char *id = NULL, *name = NULL;
+	bool header_done = false;
 	struct common com = {0};
 	struct pii_keys keys;
 	struct db *db = NULL;
@@ -885,8 +911,7 @@ int cli_subsidy_lookup(int argc, char **argv)
 	if (rc)
 		return rc;
 	error_clear(&err);
-	printf("期间\t项目\t项目名称\t金额（元）\t状态\t到账时间\t账户\n");
-	rc = disclose_lookup(db, &keys, id, name, print_lookup, NULL, &err);
+	rc = disclose_lookup(db, &keys, id, name, print_lookup, &header_done, &err);
 	pii_keys_wipe(&keys);
 	if (rc)
 		cli_fail(&err);

@@ -10,6 +10,7 @@
 #include "subsidy/idcard.h"
 #include "subsidy/mask.h"
 #include "subsidy/pii.h"
+#include "subsidy/programme.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -60,8 +61,8 @@ int disclose_list(struct db *db, const struct pii_keys *keys, const char *progra
 	char ptext[PERIOD_STRLEN];
 	struct disclose_row r;
 	struct period p;
+	enum programme_frequency freq;
 	sqlite3_stmt *st;
-	int64_t exists;
 	int step, rc = 0;
 
 	if (!period || period_parse(period, strlen(period), &p, err))
@@ -69,13 +70,18 @@ int disclose_list(struct db *db, const struct pii_keys *keys, const char *progra
 	period_format(&p, ptext, sizeof(ptext));
 	if (village && (strlen(village) != 12 || strspn(village, "0123456789") != 12))
 		return error_set(err, ERR_INPUT, "村级单位代码 '%s' 无效（应为12位数字）", village);
-	if (db_prepare(db, "SELECT COUNT(*) FROM programme WHERE code = ?", &st, err))
+	if (db_prepare(db, "SELECT frequency FROM programme WHERE code = ?", &st, err))
 		return ERR_IO;
 	sqlite3_bind_text(st, 1, programme, -1, SQLITE_STATIC);
-	exists = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	freq = sqlite3_step(st) == SQLITE_ROW ? programme_frequency_parse(text(st, 0)) : 0;
 	sqlite3_finalize(st);
-	if (!exists)
+	if (!freq)
 		return error_set(err, ERR_INPUT, "未知的补贴项目 '%s'", programme);
+	/* A period the programme is never paid for (202303 of a yearly one)
+	 * would give an empty list that looks like "nobody": refuse it. */
+	if (!programme_period_ok(freq, p.type))
+		return error_set(err, ERR_INPUT, "期间 '%s' 与项目 '%s' 的发放周期（%s）不符",
+				 ptext, programme, programme_frequency_label(freq));
 	if (db_prepare(db,
 		       "SELECT e.id, b.name, b.id_hash, b.id_enc, e.village_code, e.amount_fen,"
 		       " e.status, " LATEST_STATUS

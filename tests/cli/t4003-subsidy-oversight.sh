@@ -87,6 +87,20 @@ expect_out "name,id_number,village,amount_yuan,state"
 expect_no_out "410102001001"
 run M subsidy disclose --programme GL01 --period 202399
 expect_status 1
+# A refused list prints nothing on stdout (no heading without a list).
+run M subsidy disclose --programme NOPE --period 202303
+expect_status 1
+expect_err "未知的补贴项目 'NOPE'"
+expect_no_out "公示"
+run M subsidy disclose --programme GL01 --period 2023Q1 --format csv
+expect_status 1
+expect_err "发放周期"
+expect_no_out "name,id_number"
+# An empty village still gets its heading and total.
+run M subsidy disclose --programme GL01 --period 202303 --village 410199001001
+expect_status 0
+expect_out "序号	姓名"
+expect_out "合计 0 人，0.00 元"
 run M subsidy disclose --programme GL01
 expect_status 2
 
@@ -96,6 +110,7 @@ expect_status 0
 expect_out "202303	GL01	高龄津贴	350.00	已发	2023-03-15T10:00:01	***************0011"
 run M subsidy lookup --id 410102194102111020 --name 王五
 expect_status 1
+expect_no_out "期间"
 cp "$SCRATCH/.err" "$SCRATCH/wrong-name.err"
 run M subsidy lookup --id 110101199001011237 --name 王芳
 expect_status 1

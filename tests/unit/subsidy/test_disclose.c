@@ -105,6 +105,15 @@ static void test_list_and_lookup(void **state)
 			 ERR_INPUT);
 	assert_int_equal(disclose_list(f.db, &f.keys, "GL01", "202303", "4101", on_row, &rs, &err),
 			 ERR_INPUT);
+	/* A period of the wrong kind for the programme (monthly GL01, a
+	 * quarter or a year) is refused, not answered with an empty list. */
+	rs.n = 0;
+	assert_int_equal(disclose_list(f.db, &f.keys, "GL01", "2023Q1", NULL, on_row, &rs, &err),
+			 ERR_INPUT);
+	assert_non_null(strstr(err.msg, "发放周期"));
+	assert_int_equal(disclose_list(f.db, &f.keys, "GL01", "2023", NULL, on_row, &rs, &err),
+			 ERR_INPUT);
+	assert_int_equal(rs.n, 0);
 
 	/* Lookup: the person's own payments, account masked. */
 	memset(&rs, 0, sizeof(rs));
