@@ -444,6 +444,20 @@ int batch_list(struct db *db, int (*fn)(void *ctx, const struct batch_info *b), 
 	return rc;
 }
 
+/* A payment status as the operator reads it (the words of batch list). */
+static const char *payment_status_label(const char *status)
+{
+	if (!status)
+		return "未知";
+	if (strcmp(status, "pending") == 0)
+		return "在途";
+	if (strcmp(status, "paid") == 0)
+		return "已发";
+	if (strcmp(status, "cancelled") == 0)
+		return "已取消";
+	return status;
+}
+
 int payment_correct(struct db *db, const struct pii_keys *keys, int64_t payment_id,
 		    const char *account, struct error *err)
 {
@@ -485,8 +499,8 @@ int payment_correct(struct db *db, const struct pii_keys *keys, int64_t payment_
 	latest = sqlite3_column_int64(st, 4);
 	corrected = sqlite3_column_int64(st, 5);
 	if (!status || strcmp(status, "failed") != 0) {
-		error_set(err, ERR_INPUT, "发放记录 %lld 的状态是 %s，只有失败的发放可以更正",
-			  (long long)payment_id, status ? status : "?");
+		error_set(err, ERR_INPUT, "发放记录 %lld 的状态是%s，只有失败的发放可以更正",
+			  (long long)payment_id, payment_status_label(status));
 		error_reason(err, "not_failed");
 		goto fail;
 	}

@@ -279,6 +279,8 @@ static void test_reconcile(void **state)
 	/* Correct the failed (2) and reversed (3) payments; reissue. */
 	assert_int_equal(payment_correct(f.db, &f.keys, 1, "6217000000000020002", &err), ERR_INPUT);
 	assert_string_equal(err.reason, "not_failed");
+	/* Said in Chinese, not the database's status word. */
+	assert_non_null(strstr(err.msg, "状态是已发"));
 	assert_int_equal(payment_correct(f.db, &f.keys, 2, "6217000000000020001", &err), ERR_INPUT);
 	assert_string_equal(err.reason, "bank_luhn");
 	assert_int_equal(payment_correct(f.db, &f.keys, 2, "6217000000000020002", &err), 0);
