@@ -508,11 +508,13 @@ int cli_subsidy_payment_correct(int argc, char **argv)
 #define DEATHS_USAGE "FILE [--key PATH] [--db PATH]"
 #define OFFICIALS_USAGE "FILE [--key PATH] [--db PATH]"
 
+/* Prints a rejected row; ctx, when not NULL, is an int counting them. */
 static void print_reject(void *ctx, const struct error *e)
 {
 	char text[1024];
 
-	(void)ctx;
+	if (ctx)
+		(*(int *)ctx)++;
 	fprintf(stderr, "minsheng: %s\n", error_format(e, text, sizeof(text)));
 }
 
@@ -1120,12 +1122,18 @@ int cli_subsidy_stats(int argc, char **argv)
 		struct values_import_opts vo = {
 		    .name = "subsidy-stats", .user = "subsidy-stats", .reject = print_reject};
 		struct values_import_stats vs;
+		int printed = 0;
 
+		vo.ctx = &printed;
 		memset(&vs, 0, sizeof(vs));
 		rc = values_import_mem(db, b.data, b.len, &vo, &vs, &err);
 		if (rc) {
-			cli_fail(&err);
-			fprintf(stderr, "minsheng: 数据元需先在计划中定义（见 docs/stats.md），"
+			/* The rejected rows are printed already: no repeat of
+			 * the first one, and the hint only for them. */
+			cli_import_failed(rc, printed, &err, "未写入任何数据值");
+			if (printed)
+				fprintf(stderr,
+					"minsheng: 数据元需先在计划中定义（见 docs/stats.md），"
 					"或用 --element 指定已有的数据元代码\n");
 			goto out;
 		}

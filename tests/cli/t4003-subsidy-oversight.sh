@@ -129,6 +129,11 @@ expect_out "发放补贴0项"
 run M subsidy stats --year 2023 --as-values
 expect_status 1
 expect_err "未知的数据元代码 'ykt_programmes'"
+# Each unknown element said once, then one closing line.
+expect_err "导入失败，共 4 处错误，未写入任何数据值"
+cp "$SCRATCH/.err" "$SCRATCH/values.err"
+run grep -c "未知的数据元代码 'ykt_programmes'" "$SCRATCH/values.err"
+expect_out "1"
 run M orgunit import "$data/orgunits.csv"
 expect_status 0
 run M plan import "$data/ykt-plan.csv"
