@@ -11,7 +11,8 @@
  *   25项指标任务已完成25项。
  * During the year the first line is "截至3月底，2023年省重点民生实事进展情况如下："
  * (the end of the period: 3月底 for 2023Q1 and 202303, 6月底 for 2023S1, a
- * day as 3月15日), and a line lists the indicators behind 序时进度.
+ * day as 3月15日), and a line lists the indicators behind 序时进度 (and
+ * another the caps, comparator <=, used up faster than the year passes).
  *
  * Each project is numbered (一、二、…) with its title and gets one sentence:
  * consecutive count indicators with a target form one group ("A X，B Y、C Z，
