@@ -57,6 +57,14 @@ static const struct cli_command officials_commands[] = {
 	{0},
 };
 
+static const struct cli_command hold_commands[] = {
+	{"release", "解除暂停发放（死亡记录有误等）", "--entitlement ID [--db PATH]",
+	 cli_subsidy_hold_release, NULL},
+	{"cancel", "取消暂停发放的应发记录（不再发放）", "--entitlement ID [--db PATH]",
+	 cli_subsidy_hold_cancel, NULL},
+	{0},
+};
+
 const struct cli_command cli_subsidy_commands[] = {
 	{"programme", "补贴项目", NULL, NULL, programme_commands},
 	{"roster", "发放名册", NULL, NULL, roster_commands},
@@ -68,6 +76,7 @@ const struct cli_command cli_subsidy_commands[] = {
 	{"payment", "发放记录", NULL, NULL, payment_commands},
 	{"deaths", "死亡人员", NULL, NULL, deaths_commands},
 	{"officials", "公职人员", NULL, NULL, officials_commands},
+	{"hold", "暂停发放", NULL, NULL, hold_commands},
 	{"anomalies", "监管预警",
 	 "[--format text|json] [--shared-account-threshold N] [--key PATH] [--db PATH]", cli_subsidy_anomalies, NULL},
 	{"disclose", "公示名单",

@@ -15,6 +15,8 @@ int cli_subsidy_bankfile_import(int argc, char **argv);
 int cli_subsidy_payment_correct(int argc, char **argv);
 int cli_subsidy_deaths_import(int argc, char **argv);
 int cli_subsidy_officials_import(int argc, char **argv);
+int cli_subsidy_hold_release(int argc, char **argv);
+int cli_subsidy_hold_cancel(int argc, char **argv);
 int cli_subsidy_anomalies(int argc, char **argv);
 int cli_subsidy_disclose(int argc, char **argv);
 int cli_subsidy_lookup(int argc, char **argv);

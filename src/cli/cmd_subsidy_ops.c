@@ -173,7 +173,8 @@ static int print_batch(void *ctx, const struct batch_info *b)
 		json_object_set_new(o, "id", json_integer(b->id));
 		json_object_set_new(o, "programme", json_string(b->programme));
 		json_object_set_new(o, "period", json_string(b->period));
-		json_object_set_new(o, "county", b->county[0] ? json_string(b->county) : json_null());
+		json_object_set_new(o, "county",
+				    b->county[0] ? json_string(b->county) : json_null());
 		json_object_set_new(o, "created_at", json_string(b->created_at));
 		json_object_set_new(o, "count", json_integer(b->count));
 		json_object_set_new(o, "total_fen", json_integer(b->total_fen));
@@ -589,6 +590,66 @@ int cli_subsidy_deaths_import(int argc, char **argv)
 int cli_subsidy_officials_import(int argc, char **argv)
 {
 	return people_command(argc, argv, 0);
+}
+
+/* ---- hold release, hold cancel ---- */
+
+#define HOLD_USAGE "--entitlement ID [--db PATH]"
+
+static int hold_command(int argc, char **argv, bool cancel)
+{
+	static const struct option opts[] = {
+	    {"db", required_argument, NULL, 'd'},
+	    {"entitlement", required_argument, NULL, 'e'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *words = cancel ? "subsidy hold cancel" : "subsidy hold release";
+	char summary[256] = "";
+	const char *dbpath = NULL;
+	struct db *db = NULL;
+	struct error err;
+	long id = 0;
+	int c, rc;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		if (c == 'd')
+			dbpath = optarg;
+		else if (c == 'e') {
+			if (cli_parse_long("--entitlement", optarg, 1, INT64_MAX, &id))
+				return ERR_USAGE;
+		} else
+			return cli_option_error(words, HOLD_USAGE, c, argc, argv);
+	}
+	if (cli_no_operands(argc, argv, words, HOLD_USAGE))
+		return ERR_USAGE;
+	if (!id)
+		return cli_usage_error(words, HOLD_USAGE, "需要 --entitlement");
+	rc = cli_open_db(dbpath, &db);
+	if (rc)
+		return rc;
+	error_clear(&err);
+	rc = cancel ? people_hold_cancel(db, id, summary, sizeof(summary), &err)
+		    : people_hold_release(db, id, summary, sizeof(summary), &err);
+	if (rc)
+		cli_fail(&err);
+	else if (cancel)
+		printf("应发记录 %ld（%s）已取消，不再发放\n", id, summary);
+	else
+		printf("应发记录 %ld（%s）已解除暂停，将在该项目期间的下一批次发放\n", id, summary);
+	db_close(db);
+	return rc;
+}
+
+int cli_subsidy_hold_release(int argc, char **argv)
+{
+	return hold_command(argc, argv, false);
+}
+
+int cli_subsidy_hold_cancel(int argc, char **argv)
+{
+	return hold_command(argc, argv, true);
 }
 
 /* ---- anomalies ---- */

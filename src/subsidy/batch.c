@@ -145,6 +145,7 @@ static const char hold_sql[] =
     "  CROSS JOIN entitlement f WHERE b.id_hash = d.id_hash AND f.beneficiary_id = b.id"
     "  AND f.programme_id = ?1 AND f.period = ?2 AND d.death_day < ?4)"
     " AND (?3 IS NULL OR e.county_code = ?3) AND e.status = 'approved'"
+    " AND (e.hold_reason IS NULL OR e.hold_reason NOT LIKE 'released%')" /* people.h */
     " AND" UNPAID_SQL;
 
 /* Uses the partial index entitlement_on_hold (migration 3). */

@@ -12,6 +12,7 @@
 #include "base/period.h"
 #include "db/db.h"
 #include "subsidy/idcard.h"
+#include "subsidy/ledger.h"
 #include "subsidy/pii.h"
 
 #include <stdarg.h>
@@ -287,6 +288,9 @@ out:
 	return rc;
 }
 
+/* An entitlement an operator released from its hold is not held again. */
+#define NOT_RELEASED_SQL "(e.hold_reason IS NULL OR e.hold_reason NOT LIKE 'released%')"
+
 int people_apply_death_holds(struct db *db, int64_t *held, struct error *err)
 {
 	sqlite3_stmt *sel = NULL, *upd = NULL;
@@ -299,7 +303,8 @@ int people_apply_death_holds(struct db *db, int64_t *held, struct error *err)
 		       "SELECT e.id, e.period, d.death_day FROM death d"
 		       " JOIN beneficiary b ON b.id_hash = d.id_hash"
 		       " JOIN entitlement e ON e.beneficiary_id = b.id"
-		       " WHERE e.status = 'approved' AND NOT EXISTS (SELECT 1 FROM payment y"
+		       " WHERE e.status = 'approved' AND " NOT_RELEASED_SQL
+		       " AND NOT EXISTS (SELECT 1 FROM payment y"
 		       "  WHERE y.entitlement_id = e.id AND y.status IN ('pending', 'paid'))",
 		       &sel, err) ||
 	    db_prepare(db,
@@ -335,6 +340,140 @@ int people_apply_death_holds(struct db *db, int64_t *held, struct error *err)
 out:
 	sqlite3_finalize(sel);
 	sqlite3_finalize(upd);
+	return rc;
+}
+
+/*
+ * The entitlement an operator acts on: must exist and be on hold. Fills
+ * what the hold commands need and a one-line description.
+ */
+struct held {
+	int64_t programme_id, amount_fen, payment_id; /* payment_id 0: none */
+	char period[PERIOD_STRLEN];
+	char reason[64];
+	char payment_status[16];
+};
+
+static int held_load(struct db *db, int64_t id, struct held *h, char *summary, size_t n,
+		     struct error *err)
+{
+	sqlite3_stmt *st;
+	int step, rc = 0;
+
+	memset(h, 0, sizeof(*h));
+	if (db_prepare(db,
+		       "SELECT e.status, COALESCE(e.hold_reason, ''), e.programme_id, p.code,"
+		       " e.period, e.amount_fen,"
+		       " COALESCE((SELECT y.id FROM payment y WHERE y.entitlement_id = e.id"
+		       "  ORDER BY y.attempt DESC LIMIT 1), 0),"
+		       " COALESCE((SELECT y.status FROM payment y WHERE y.entitlement_id = e.id"
+		       "  ORDER BY y.attempt DESC LIMIT 1), '')"
+		       " FROM entitlement e JOIN programme p ON p.id = e.programme_id"
+		       " WHERE e.id = ?",
+		       &st, err))
+		return ERR_IO;
+	sqlite3_bind_int64(st, 1, id);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		const char *status = (const char *)sqlite3_column_text(st, 0);
+
+		snprintf(h->reason, sizeof(h->reason), "%s", sqlite3_column_text(st, 1));
+		h->programme_id = sqlite3_column_int64(st, 2);
+		snprintf(h->period, sizeof(h->period), "%s", sqlite3_column_text(st, 4));
+		h->amount_fen = sqlite3_column_int64(st, 5);
+		h->payment_id = sqlite3_column_int64(st, 6);
+		snprintf(h->payment_status, sizeof(h->payment_status), "%s",
+			 sqlite3_column_text(st, 7));
+		snprintf(summary, n, "项目 %s 期间 %s 金额 %lld.%02lld 元",
+			 sqlite3_column_text(st, 3), h->period, (long long)(h->amount_fen / 100),
+			 (long long)(h->amount_fen % 100));
+		if (strcmp(status, "on_hold") != 0) {
+			rc = error_set(err, ERR_INPUT, "应发记录 %lld 没有暂停发放（%s），无需处理",
+				       (long long)id,
+				       strcmp(status, "cancelled") == 0 ? "已取消" : "正常");
+			error_reason(err, "not_on_hold");
+		}
+	} else if (step == SQLITE_DONE) {
+		rc = error_set(err, ERR_INPUT, "应发记录 %lld 不存在", (long long)id);
+		error_reason(err, "unknown_entitlement");
+	} else {
+		rc = db_fail(db, err, "读取应发记录");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Run sql with the one integer parameter id; ERR_IO on failure. */
+static int exec_id(struct db *db, const char *sql, int64_t id, const char *what, struct error *err)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if (db_prepare(db, sql, &st, err))
+		return ERR_IO;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = db_fail(db, err, what);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int people_hold_release(struct db *db, int64_t entitlement_id, char *summary, size_t n,
+			struct error *err)
+{
+	struct held h;
+	int rc;
+
+	if (db_begin(db, err))
+		return ERR_IO;
+	rc = held_load(db, entitlement_id, &h, summary, n, err);
+	if (!rc)
+		rc = exec_id(db,
+			     "UPDATE entitlement SET status = 'approved',"
+			     " hold_reason = 'released: ' || COALESCE(hold_reason, '')"
+			     " WHERE id = ?",
+			     entitlement_id, "解除暂停", err);
+	if (!rc && db_commit(db, err))
+		rc = ERR_IO;
+	if (rc)
+		db_rollback(db);
+	return rc;
+}
+
+int people_hold_cancel(struct db *db, int64_t entitlement_id, char *summary, size_t n,
+		       struct error *err)
+{
+	enum ledger_account from = LEDGER_UNPAID;
+	char ref[64];
+	struct held h;
+	int rc;
+
+	if (db_begin(db, err))
+		return ERR_IO;
+	rc = held_load(db, entitlement_id, &h, summary, n, err);
+	if (!rc && h.payment_id) {
+		/* Holds are only put on unpaid entitlements, so the latest
+		 * payment, if any, failed; anything else is not ours to
+		 * cancel. */
+		if (strcmp(h.payment_status, "failed") != 0)
+			rc = error_set(err, ERR_INPUT,
+				       "应发记录 %lld 的最近一次发放（%lld）不是失败状态，不能取消",
+				       (long long)entitlement_id, (long long)h.payment_id);
+		else
+			rc = exec_id(db, "UPDATE payment SET status = 'cancelled' WHERE id = ?",
+				     h.payment_id, "取消发放记录", err);
+		from = LEDGER_FAILED;
+	}
+	if (!rc)
+		rc = exec_id(db, "UPDATE entitlement SET status = 'cancelled' WHERE id = ?",
+			     entitlement_id, "取消应发记录", err);
+	snprintf(ref, sizeof(ref), "hold cancel %lld", (long long)entitlement_id);
+	if (!rc)
+		rc = ledger_post_cancel(db, ref, from, h.programme_id, h.period, h.amount_fen, err);
+	if (!rc && db_commit(db, err))
+		rc = ERR_IO;
+	if (rc)
+		db_rollback(db);
 	return rc;
 }
 

@@ -19,6 +19,7 @@
 #ifndef MINSHENG_SUBSIDY_PEOPLE_H
 #define MINSHENG_SUBSIDY_PEOPLE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct db;
@@ -64,5 +65,28 @@ int officials_import(struct db *db, const struct pii_keys *keys, const char *pat
  * number of entitlements changed. Call inside a write transaction.
  */
 int people_apply_death_holds(struct db *db, int64_t *held, struct error *err);
+
+/*
+ * What an operator decides about an entitlement on hold (docs/anomalies.md),
+ * each in its own transaction:
+ *
+ * people_hold_release: the hold was wrong (a mistaken death record, the
+ * person is alive): the entitlement is approved again and the next batch
+ * pays it. hold_reason keeps the trace ("released: death 2023-07-15"), and
+ * no later batch or deaths import holds it again for that death record.
+ *
+ * people_hold_cancel: the entitlement will never be paid. It becomes
+ * cancelled, its latest payment too when that is a failed one, and the
+ * ledger moves the amount from unpaid (or failed) to cancelled
+ * (ledger_post_cancel, reference "hold cancel N").
+ *
+ * Both refuse (ERR_INPUT, reason unknown_entitlement or not_on_hold) an
+ * entitlement that does not exist or is not on hold; *summary gets a
+ * description of it (programme, period, amount) for the operator.
+ */
+int people_hold_release(struct db *db, int64_t entitlement_id, char *summary, size_t n,
+			struct error *err);
+int people_hold_cancel(struct db *db, int64_t entitlement_id, char *summary, size_t n,
+		       struct error *err);
 
 #endif

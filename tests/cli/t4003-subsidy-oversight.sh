@@ -150,6 +150,44 @@ expect_out "ykt_programmes,2023,41,,,1"
 run M subsidy stats --year 2023 --element people= --element bogus=x
 expect_status 2
 
+# Holds decided by the operator: cancel the April one (the death record is
+# right), release a May one (held by the batch, released as if the record
+# were wrong): the next batch pays it and does not hold it again.
+held=$(q "SELECT id FROM entitlement WHERE status = 'on_hold' AND period = '202304'")
+run M subsidy hold cancel --entitlement "$held"
+expect_status 0
+expect_out "已取消，不再发放"
+run M subsidy hold cancel --entitlement "$held"
+expect_status 1
+expect_err "没有暂停发放（已取消）"
+run M subsidy hold release --entitlement 999999
+expect_status 1
+expect_err "应发记录 999999 不存在"
+run M subsidy hold release
+expect_status 2
+expect_err "需要 --entitlement"
+run M subsidy hold release --entitlement 1 extra
+expect_status 2
+run M subsidy check
+expect_status 0
+expect_out "已取消 300.00 元"
+printf 'programme,period,id_number,name,village,bank_account,amount_fen\nGL01,202305,410102194001101018,张伟,410102001001,6217000000000010003,30000\n' >"$SCRATCH/may.csv"
+run M subsidy roster import "$SCRATCH/may.csv"
+expect_status 0
+run M subsidy batch create --programme GL01 --period 202305
+expect_status 0
+expect_out "未生成批次（暂停发放 1 条）"
+held=$(q "SELECT id FROM entitlement WHERE status = 'on_hold' AND period = '202305'")
+run M subsidy hold release --entitlement "$held"
+expect_status 0
+expect_out "已解除暂停"
+run M subsidy batch create --programme GL01 --period 202305
+expect_status 0
+expect_out "1 笔"
+expect_out "暂停发放（跳过） 0 条"
+run M subsidy anomalies
+expect_no_out "[暂停发放]"
+
 run M subsidy check
 expect_status 0
 

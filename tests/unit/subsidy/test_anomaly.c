@@ -9,6 +9,8 @@
 
 #include "base/period.h"
 #include "subsidy/anomaly.h"
+#include "subsidy/batch.h"
+#include "subsidy/reconcile.h"
 #include "subsidy/people.h"
 
 #define A3 "6217000000000010128"
@@ -197,6 +199,85 @@ static void test_register_errors(void **state)
 	fx_close(&f);
 }
 
+/*
+ * hold release and hold cancel: a failed payment put on hold is cancelled
+ * (entitlement and payment, ledger unpaid/failed -> cancelled); a released
+ * hold is paid by the next batch and never held again for that death.
+ */
+static void test_hold_decisions(void **state)
+{
+	struct batch_request req = {"GL01", "202304", NULL};
+	struct reconcile_summary rs;
+	struct people_summary ps;
+	struct batch_result res;
+	struct error err;
+	char path[192], text[512], summary[256];
+	int64_t e04, e05, paid, failed_pay;
+	struct fx f;
+
+	(void)state;
+	error_clear(&err);
+	fx_open(&f);
+	fx_programmes(&f, FX_PROGRAMMES);
+	fx_roster(&f, FX_ROSTER_HEADER "GL01,202304," FX_P0 ",30000\n"
+				       "GL01,202305," FX_P0 ",30000\n"
+				       "GL01,202304," FX_P1 ",35000\n");
+	fx_ok(batch_create(f.db, &req, &res, &err), &err, "batch 202304");
+	failed_pay = fx_int(&f, "SELECT y.id FROM payment y JOIN entitlement e"
+				" ON e.id = y.entitlement_id JOIN beneficiary b ON b.id ="
+				" e.beneficiary_id WHERE b.name = '张伟'");
+	paid = fx_int(&f, "SELECT y.id FROM payment y JOIN entitlement e"
+			  " ON e.id = y.entitlement_id JOIN beneficiary b ON b.id ="
+			  " e.beneficiary_id WHERE b.name = '王芳'");
+	snprintf(text, sizeof(text),
+		 "H,MSRET,1,%lld\nD,%lld,FAILED,ACCT_CLOSED,30000,2023-04-15T10:00:00\n"
+		 "D,%lld,SUCCESS,,35000,2023-04-15T10:00:01\nT,2,65000\n",
+		 (long long)res.batch_id, (long long)failed_pay, (long long)paid);
+	fx_file(&f, "ret.csv", text, path);
+	fx_ok(bankfile_import(f.db, path, &rs, NULL, NULL, &err), &err, "return file");
+
+	/* Died before April: the failed April and the unpaid May are held. */
+	fx_file(&f, "d.csv", "id_number,date_of_death\n410102194001101018,2023-03-20\n", path);
+	fx_ok(deaths_import(f.db, &f.keys, path, NULL, NULL, &ps, &err), &err, "deaths");
+	assert_int_equal(ps.held, 2);
+	e04 = fx_int(&f, "SELECT e.id FROM entitlement e JOIN beneficiary b ON b.id ="
+			 " e.beneficiary_id WHERE b.name = '张伟' AND e.period = '202304'");
+	e05 = fx_int(&f, "SELECT e.id FROM entitlement e JOIN beneficiary b ON b.id ="
+			 " e.beneficiary_id WHERE b.name = '张伟' AND e.period = '202305'");
+
+	/* Cancel the failed one: entitlement and payment, ledger balanced. */
+	fx_ok(people_hold_cancel(f.db, e04, summary, sizeof(summary), &err), &err, "cancel");
+	assert_non_null(strstr(summary, "202304"));
+	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM entitlement WHERE status = 'cancelled'"),
+			 1);
+	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM payment WHERE status = 'cancelled'"), 1);
+	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM ledger_txn WHERE kind = 'cancel'"
+				    " AND ref LIKE 'hold cancel %'"),
+			 1);
+	assert_int_equal(fx_violations(&f), 0);
+	/* Not on hold any more, or never: refused, nothing changed. */
+	assert_int_equal(people_hold_cancel(f.db, e04, summary, sizeof(summary), &err), ERR_INPUT);
+	assert_string_equal(err.reason, "not_on_hold");
+	assert_int_equal(people_hold_release(f.db, 999, summary, sizeof(summary), &err), ERR_INPUT);
+	assert_string_equal(err.reason, "unknown_entitlement");
+	assert_int_equal(fx_violations(&f), 0);
+
+	/* Release May: the next batch pays it; no deaths import or batch holds
+	 * it again. */
+	fx_ok(people_hold_release(f.db, e05, summary, sizeof(summary), &err), &err, "release");
+	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM entitlement WHERE status = 'approved'"
+				    " AND hold_reason = 'released: death 2023-03-20'"),
+			 1);
+	assert_int_equal(people_hold_release(f.db, e05, summary, sizeof(summary), &err), ERR_INPUT);
+	fx_ok(deaths_import(f.db, &f.keys, path, NULL, NULL, &ps, &err), &err, "deaths again");
+	assert_int_equal(ps.held, 0);
+	req.period = "202305";
+	fx_ok(batch_create(f.db, &req, &res, &err), &err, "batch 202305");
+	assert_int_equal(res.count, 1);
+	assert_int_equal(fx_violations(&f), 0);
+	fx_close(&f);
+}
+
 static void test_age(void **state)
 {
 	struct date b = {1940, 2, 29};
@@ -216,6 +297,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_rules),
 	    cmocka_unit_test(test_register_errors),
+	    cmocka_unit_test(test_hold_decisions),
 	    cmocka_unit_test(test_age),
 	};
 
