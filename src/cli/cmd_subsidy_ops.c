@@ -43,6 +43,31 @@ struct common {
 	const char *key;
 };
 
+/* Start reading a command's options (glibc: optind 0 re-initialises). */
+static void options_start(void)
+{
+	optind = 0;
+	opterr = 0;
+}
+
+/*
+ * getopt_long over opts, which may hold --db ('d') and --key ('k'): those
+ * two go into *com and are not returned. Returns another option's letter,
+ * ':' or '?' for a bad one (for cli_option_error), -1 at the end.
+ */
+static int next_option(int argc, char **argv, const struct option *opts, struct common *com)
+{
+	int c;
+
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) == 'd' || c == 'k') {
+		if (c == 'd')
+			com->db = optarg;
+		else
+			com->key = optarg;
+	}
+	return c;
+}
+
 /* Open the database and load the key bound to it (pii_open, no creation). */
 static int open_with_key(const struct common *c, struct db **db, struct pii_keys *keys)
 {
@@ -99,13 +124,9 @@ int cli_subsidy_batch_create(int argc, char **argv)
 	char total[32];
 	int c, rc;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+	options_start();
+	while ((c = next_option(argc, argv, opts, &com)) != -1) {
 		switch (c) {
-		case 'd':
-			com.db = optarg;
-			break;
 		case 'p':
 			req.programme = optarg;
 			break;
@@ -120,9 +141,8 @@ int cli_subsidy_batch_create(int argc, char **argv)
 						argv);
 		}
 	}
-	if (optind != argc)
-		return cli_usage_error("subsidy batch create", BATCH_CREATE_USAGE,
-				       "多余的参数 '%s'", argv[optind]);
+	if (cli_no_operands(argc, argv, "subsidy batch create", BATCH_CREATE_USAGE))
+		return ERR_USAGE;
 	if (!req.programme || !req.period)
 		return cli_usage_error("subsidy batch create", BATCH_CREATE_USAGE,
 				       "需要 --programme 和 --period");
@@ -210,21 +230,17 @@ int cli_subsidy_batch_list(int argc, char **argv)
 	struct error err;
 	int c, rc;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (c == 'd')
-			com.db = optarg;
-		else if (c == 'f') {
+	options_start();
+	while ((c = next_option(argc, argv, opts, &com)) != -1) {
+		if (c == 'f') {
 			if (cli_format_parse(optarg, 1u << CLI_TEXT | 1u << CLI_JSON, &l.format))
 				return ERR_USAGE;
 		} else
 			return cli_option_error("subsidy batch list", BATCH_LIST_USAGE, c, argc,
 						argv);
 	}
-	if (optind != argc)
-		return cli_usage_error("subsidy batch list", BATCH_LIST_USAGE, "多余的参数 '%s'",
-				       argv[optind]);
+	if (cli_no_operands(argc, argv, "subsidy batch list", BATCH_LIST_USAGE))
+		return ERR_USAGE;
 	rc = cli_open_db(com.db, &db);
 	if (rc)
 		return rc;
@@ -263,13 +279,9 @@ int cli_subsidy_budget_set(int argc, char **argv)
 	char *end, yuan[32];
 	int c, rc;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+	options_start();
+	while ((c = next_option(argc, argv, opts, &com)) != -1) {
 		switch (c) {
-		case 'd':
-			com.db = optarg;
-			break;
 		case 'p':
 			programme = optarg;
 			break;
@@ -287,7 +299,9 @@ int cli_subsidy_budget_set(int argc, char **argv)
 			return cli_option_error("subsidy budget set", BUDGET_USAGE, c, argc, argv);
 		}
 	}
-	if (optind != argc || !programme || !county || !amount_s || !year)
+	if (cli_no_operands(argc, argv, "subsidy budget set", BUDGET_USAGE))
+		return ERR_USAGE;
+	if (!programme || !county || !amount_s || !year)
 		return cli_usage_error("subsidy budget set", BUDGET_USAGE,
 				       "需要 --programme、--year、--county 和 --amount-fen");
 	if (amount_s[0] < '0' || amount_s[0] > '9' || strlen(amount_s) > 15)
@@ -335,14 +349,9 @@ int cli_subsidy_bankfile_export(int argc, char **argv)
 	char yuan[32];
 	int c, rc;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (c == 'd')
-			com.db = optarg;
-		else if (c == 'k')
-			com.key = optarg;
-		else if (c == 'o')
+	options_start();
+	while ((c = next_option(argc, argv, opts, &com)) != -1) {
+		if (c == 'o')
 			out = optarg;
 		else
 			return cli_option_error("subsidy bankfile export", EXPORT_USAGE, c, argc,
@@ -401,36 +410,31 @@ int cli_subsidy_bankfile_import(int argc, char **argv)
 	struct common com = {0};
 	struct db *db = NULL;
 	struct error err;
+	const char *file;
 	int c, rc, i;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (c == 'd')
-			com.db = optarg;
-		else
-			return cli_option_error("subsidy bankfile import", IMPORT_USAGE, c, argc,
-						argv);
-	}
-	if (optind != argc - 1)
-		return cli_usage_error("subsidy bankfile import", IMPORT_USAGE, "需要一个文件名");
+	options_start();
+	if ((c = next_option(argc, argv, opts, &com)) != -1)
+		return cli_option_error("subsidy bankfile import", IMPORT_USAGE, c, argc, argv);
+	if (cli_import_file_arg(argc, argv, "subsidy bankfile import", IMPORT_USAGE, &file))
+		return ERR_USAGE;
 	rc = cli_open_db(com.db, &db);
 	if (rc)
 		return rc;
 	bulk_tune(db);
 	memset(&ic, 0, sizeof(ic));
 	error_clear(&err);
-	rc = bankfile_import(db, argv[optind], &s, print_note, &ic, &err);
+	rc = bankfile_import(db, file, &s, print_note, &ic, &err);
 	if (rc) {
 		cli_fail(&err);
 		goto out;
 	}
 	if (s.already_imported) {
-		printf("回盘文件 %s 已于 %s 导入（导入记录 %lld），本次未作任何更改\n",
-		       argv[optind], s.imported_at, (long long)s.import_id);
+		printf("回盘文件 %s 已于 %s 导入（导入记录 %lld），本次未作任何更改\n", file,
+		       s.imported_at, (long long)s.import_id);
 		goto out;
 	}
-	printf("回盘文件 %s（批次 %lld，导入记录 %lld）：明细 %lld 行\n", argv[optind],
+	printf("回盘文件 %s（批次 %lld，导入记录 %lld）：明细 %lld 行\n", file,
 	       (long long)s.batch_id, (long long)s.import_id, (long long)s.lines);
 	for (i = 0; i < RECON_NOUTCOMES; i++) {
 		if (i <= RECON_REVERSED)
@@ -464,16 +468,9 @@ int cli_subsidy_payment_correct(int argc, char **argv)
 	long payment = 0;
 	int c, rc;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+	options_start();
+	while ((c = next_option(argc, argv, opts, &com)) != -1) {
 		switch (c) {
-		case 'd':
-			com.db = optarg;
-			break;
-		case 'k':
-			com.key = optarg;
-			break;
 		case 'p':
 			if (cli_parse_long("--payment", optarg, 1, INT64_MAX, &payment))
 				return ERR_USAGE;
@@ -486,7 +483,9 @@ int cli_subsidy_payment_correct(int argc, char **argv)
 						argv);
 		}
 	}
-	if (optind != argc || !payment || !account)
+	if (cli_no_operands(argc, argv, "subsidy payment correct", CORRECT_USAGE))
+		return ERR_USAGE;
+	if (!payment || !account)
 		return cli_usage_error("subsidy payment correct", CORRECT_USAGE,
 				       "需要 --payment 和 --account");
 	rc = open_with_key(&com, &db, &keys);
@@ -533,20 +532,14 @@ static int people_command(int argc, char **argv, int deaths)
 	struct pii_keys keys;
 	struct db *db = NULL;
 	struct error err;
+	const char *file;
 	int c, rc;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (c == 'd')
-			com.db = optarg;
-		else if (c == 'k')
-			com.key = optarg;
-		else
-			return cli_option_error(words, usage, c, argc, argv);
-	}
-	if (optind != argc - 1)
-		return cli_usage_error(words, usage, "需要一个文件名");
+	options_start();
+	if ((c = next_option(argc, argv, opts, &com)) != -1)
+		return cli_option_error(words, usage, c, argc, argv);
+	if (cli_import_file_arg(argc, argv, words, usage, &file))
+		return ERR_USAGE;
 	rc = cli_open_db(com.db, &db);
 	if (rc)
 		return rc;
@@ -558,11 +551,11 @@ static int people_command(int argc, char **argv, int deaths)
 		rc = cli_fail(&err);
 		goto out;
 	}
-	rc = deaths ? deaths_import(db, &keys, argv[optind], print_reject, NULL, &sum, &err)
-		    : officials_import(db, &keys, argv[optind], print_reject, NULL, &sum, &err);
+	rc = deaths ? deaths_import(db, &keys, file, print_reject, NULL, &sum, &err)
+		    : officials_import(db, &keys, file, print_reject, NULL, &sum, &err);
 	pii_keys_wipe(&keys);
 	if (rc == ERR_INPUT && sum.rejected) {
-		fprintf(stderr, "minsheng: %s 有 %lld 行错误，未导入任何记录\n", argv[optind],
+		fprintf(stderr, "minsheng: %s 有 %lld 行错误，未导入任何记录\n", file,
 			(long long)sum.rejected);
 		goto out;
 	}
@@ -605,18 +598,15 @@ static int hold_command(int argc, char **argv, bool cancel)
 	};
 	const char *words = cancel ? "subsidy hold cancel" : "subsidy hold release";
 	char summary[256] = "";
-	const char *dbpath = NULL;
+	struct common com = {0};
 	struct db *db = NULL;
 	struct error err;
 	long id = 0;
 	int c, rc;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (c == 'd')
-			dbpath = optarg;
-		else if (c == 'e') {
+	options_start();
+	while ((c = next_option(argc, argv, opts, &com)) != -1) {
+		if (c == 'e') {
 			if (cli_parse_long("--entitlement", optarg, 1, INT64_MAX, &id))
 				return ERR_USAGE;
 		} else
@@ -626,7 +616,7 @@ static int hold_command(int argc, char **argv, bool cancel)
 		return ERR_USAGE;
 	if (!id)
 		return cli_usage_error(words, HOLD_USAGE, "需要 --entitlement");
-	rc = cli_open_db(dbpath, &db);
+	rc = cli_open_db(com.db, &db);
 	if (rc)
 		return rc;
 	error_clear(&err);
@@ -722,14 +712,9 @@ int cli_subsidy_anomalies(int argc, char **argv)
 	int64_t total = 0;
 
 	memset(&ac, 0, sizeof(ac));
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (c == 'd')
-			com.db = optarg;
-		else if (c == 'k')
-			com.key = optarg;
-		else if (c == 'f') {
+	options_start();
+	while ((c = next_option(argc, argv, opts, &com)) != -1) {
+		if (c == 'f') {
 			if (cli_format_parse(optarg, 1u << CLI_TEXT | 1u << CLI_JSON, &ac.format))
 				return ERR_USAGE;
 		} else if (c == 't') {
@@ -740,9 +725,8 @@ int cli_subsidy_anomalies(int argc, char **argv)
 			return cli_option_error("subsidy anomalies", ANOMALIES_USAGE, c, argc,
 						argv);
 	}
-	if (optind != argc)
-		return cli_usage_error("subsidy anomalies", ANOMALIES_USAGE, "多余的参数 '%s'",
-				       argv[optind]);
+	if (cli_no_operands(argc, argv, "subsidy anomalies", ANOMALIES_USAGE))
+		return ERR_USAGE;
 	rc = cli_open_db(com.db, &db);
 	if (rc)
 		return rc;
@@ -864,16 +848,9 @@ int cli_subsidy_disclose(int argc, char **argv)
 
 	memset(&dc, 0, sizeof(dc));
 	buf_init(&dc.line, 4096);
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+	options_start();
+	while ((c = next_option(argc, argv, opts, &com)) != -1) {
 		switch (c) {
-		case 'd':
-			com.db = optarg;
-			break;
-		case 'k':
-			com.key = optarg;
-			break;
 		case 'p':
 			programme = optarg;
 			break;
@@ -891,7 +868,9 @@ int cli_subsidy_disclose(int argc, char **argv)
 			return cli_option_error("subsidy disclose", DISCLOSE_USAGE, c, argc, argv);
 		}
 	}
-	if (optind != argc || !programme || !period)
+	if (cli_no_operands(argc, argv, "subsidy disclose", DISCLOSE_USAGE))
+		return ERR_USAGE;
+	if (!programme || !period)
 		return cli_usage_error("subsidy disclose", DISCLOSE_USAGE,
 				       "需要 --programme 和 --period");
 	rc = open_with_key(&com, &db, &keys);
@@ -954,21 +933,18 @@ int cli_subsidy_lookup(int argc, char **argv)
 	struct error err;
 	int c, rc;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (c == 'd')
-			com.db = optarg;
-		else if (c == 'k')
-			com.key = optarg;
-		else if (c == 'i')
+	options_start();
+	while ((c = next_option(argc, argv, opts, &com)) != -1) {
+		if (c == 'i')
 			id = optarg;
 		else if (c == 'n')
 			name = optarg;
 		else
 			return cli_option_error("subsidy lookup", LOOKUP_USAGE, c, argc, argv);
 	}
-	if (optind != argc || !id || !name)
+	if (cli_no_operands(argc, argv, "subsidy lookup", LOOKUP_USAGE))
+		return ERR_USAGE;
+	if (!id || !name)
 		return cli_usage_error("subsidy lookup", LOOKUP_USAGE, "需要 --id 和 --name");
 	rc = open_with_key(&com, &db, &keys);
 	if (rc)
@@ -1051,13 +1027,9 @@ int cli_subsidy_stats(int argc, char **argv)
 	int c, rc, as_values = 0, i;
 	size_t k;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+	options_start();
+	while ((c = next_option(argc, argv, opts, &com)) != -1) {
 		switch (c) {
-		case 'd':
-			com.db = optarg;
-			break;
 		case 'y':
 			if (cli_parse_long("--year", optarg, 1900, 9999, &year))
 				return ERR_USAGE;
@@ -1101,7 +1073,9 @@ int cli_subsidy_stats(int argc, char **argv)
 			return cli_option_error("subsidy stats", STATS_USAGE, c, argc, argv);
 		}
 	}
-	if (optind != argc || !year)
+	if (cli_no_operands(argc, argv, "subsidy stats", STATS_USAGE))
+		return ERR_USAGE;
+	if (!year)
 		return cli_usage_error("subsidy stats", STATS_USAGE, "需要 --year");
 	rc = cli_open_db(com.db, &db);
 	if (rc)

@@ -242,6 +242,13 @@ run M subsidy batch create --programme GL01 --period 2023-03
 expect_status 1
 run M subsidy batch create --programme GL01
 expect_status 2
+# an operand too many is named
+run M subsidy bankfile import "$SCRATCH/bad.csv" "$SCRATCH/other.csv"
+expect_status 2
+expect_err "多余的参数 '$SCRATCH/other.csv'"
+run M subsidy payment correct --payment 1 --account 6217000000000010003 extra
+expect_status 2
+expect_err "多余的参数 'extra'"
 # one Chinese message for a bad option, none of getopt's own
 run M subsidy bankfile import "$SCRATCH/bad.csv" --bogus
 expect_status 2
