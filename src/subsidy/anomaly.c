@@ -310,59 +310,61 @@ out:
 	" FROM entitlement e JOIN programme p ON p.id = e.programme_id"                            \
 	" JOIN beneficiary b ON b.id = e.beneficiary_id"
 
+/*
+ * The rules in the order they are listed: the query of each (the common
+ * columns, then what its check reads) and its check; the shared-account
+ * rule, which groups by account, has no query here (NULL).
+ */
+static const struct rule_query {
+	const char *sql;
+	int (*check)(struct scan *s, sqlite3_stmt *st, struct anomaly *a);
+} rule_queries[] = {
+    {"SELECT " COMMON_COLS ", d.death_day, y.status, y.bank_time, y.id" FROM_E
+     " JOIN death d ON d.id_hash = b.id_hash"
+     " JOIN payment y ON y.entitlement_id = e.id"
+     " WHERE y.status IN ('paid', 'pending') ORDER BY y.id",
+     check_death},
+    {"SELECT " COMMON_COLS ", b.birth_day, p.min_age, p.max_age" FROM_E
+     " WHERE (p.min_age IS NOT NULL OR p.max_age IS NOT NULL)"
+     " AND e.status <> 'cancelled' ORDER BY e.id",
+     check_age},
+    {"SELECT " COMMON_COLS ", p.standard_fen" FROM_E
+     " WHERE p.standard_fen IS NOT NULL AND e.amount_fen > p.standard_fen"
+     " AND e.status <> 'cancelled' ORDER BY e.id",
+     check_standard},
+    {NULL, NULL}, /* shared_accounts */
+    {"SELECT " COMMON_COLS ", o.village_code, o.role" FROM_E
+     " JOIN official o ON o.id_hash = b.id_hash"
+     " WHERE e.status <> 'cancelled' ORDER BY e.id, o.id",
+     check_official},
+    {"SELECT " COMMON_COLS ", f.county_code, f.period" FROM_E
+     " JOIN entitlement f ON f.beneficiary_id = e.beneficiary_id"
+     "  AND f.programme_id = e.programme_id"
+     "  AND substr(f.period, 1, 4) = substr(e.period, 1, 4)"
+     "  AND f.county_code <> e.county_code AND f.status <> 'cancelled'"
+     " WHERE e.status <> 'cancelled'"
+     " AND f.id = (SELECT MIN(g.id) FROM entitlement g"
+     "  WHERE g.beneficiary_id = e.beneficiary_id"
+     "  AND g.programme_id = e.programme_id"
+     "  AND substr(g.period, 1, 4) = substr(e.period, 1, 4)"
+     "  AND g.county_code <> e.county_code AND g.status <> 'cancelled')"
+     " ORDER BY e.id",
+     check_counties},
+    {"SELECT " COMMON_COLS ", e.hold_reason" FROM_E " WHERE e.status = 'on_hold' ORDER BY e.id",
+     check_hold},
+};
+
 int anomaly_scan(struct db *db, const struct pii_keys *keys, int shared_threshold,
 		 int (*fn)(void *ctx, const struct anomaly *a), void *ctx, struct error *err)
 {
 	struct scan s = {db, keys, fn, ctx, err};
-	int rc;
+	size_t i;
+	int rc = 0;
 
 	if (shared_threshold < 1)
 		return error_set(err, ERR_USAGE, "共用账户人数阈值应至少为 1");
-	rc = each(&s,
-		  "SELECT " COMMON_COLS ", d.death_day, y.status, y.bank_time, y.id" FROM_E
-		  " JOIN death d ON d.id_hash = b.id_hash"
-		  " JOIN payment y ON y.entitlement_id = e.id"
-		  " WHERE y.status IN ('paid', 'pending') ORDER BY y.id",
-		  0, check_death);
-	if (!rc)
-		rc = each(&s,
-			  "SELECT " COMMON_COLS ", b.birth_day, p.min_age, p.max_age" FROM_E
-			  " WHERE (p.min_age IS NOT NULL OR p.max_age IS NOT NULL)"
-			  " AND e.status <> 'cancelled' ORDER BY e.id",
-			  0, check_age);
-	if (!rc)
-		rc = each(&s,
-			  "SELECT " COMMON_COLS ", p.standard_fen" FROM_E
-			  " WHERE p.standard_fen IS NOT NULL AND e.amount_fen > p.standard_fen"
-			  " AND e.status <> 'cancelled' ORDER BY e.id",
-			  0, check_standard);
-	if (!rc)
-		rc = shared_accounts(&s, shared_threshold);
-	if (!rc)
-		rc = each(&s,
-			  "SELECT " COMMON_COLS ", o.village_code, o.role" FROM_E
-			  " JOIN official o ON o.id_hash = b.id_hash"
-			  " WHERE e.status <> 'cancelled' ORDER BY e.id, o.id",
-			  0, check_official);
-	if (!rc)
-		rc = each(&s,
-			  "SELECT " COMMON_COLS ", f.county_code, f.period" FROM_E
-			  " JOIN entitlement f ON f.beneficiary_id = e.beneficiary_id"
-			  "  AND f.programme_id = e.programme_id"
-			  "  AND substr(f.period, 1, 4) = substr(e.period, 1, 4)"
-			  "  AND f.county_code <> e.county_code AND f.status <> 'cancelled'"
-			  " WHERE e.status <> 'cancelled'"
-			  " AND f.id = (SELECT MIN(g.id) FROM entitlement g"
-			  "  WHERE g.beneficiary_id = e.beneficiary_id"
-			  "  AND g.programme_id = e.programme_id"
-			  "  AND substr(g.period, 1, 4) = substr(e.period, 1, 4)"
-			  "  AND g.county_code <> e.county_code AND g.status <> 'cancelled')"
-			  " ORDER BY e.id",
-			  0, check_counties);
-	if (!rc)
-		rc = each(&s,
-			  "SELECT " COMMON_COLS ", e.hold_reason" FROM_E
-			  " WHERE e.status = 'on_hold' ORDER BY e.id",
-			  0, check_hold);
+	for (i = 0; !rc && i < sizeof(rule_queries) / sizeof(rule_queries[0]); i++)
+		rc = rule_queries[i].sql ? each(&s, rule_queries[i].sql, 0, rule_queries[i].check)
+					 : shared_accounts(&s, shared_threshold);
 	return rc;
 }
