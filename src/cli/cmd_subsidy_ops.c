@@ -731,9 +731,17 @@ int cli_subsidy_anomalies(int argc, char **argv)
 	if (rc)
 		return rc;
 	error_clear(&err);
-	/* With the key the masked ID shows first 6 and last 4; without, stars. */
-	if (pii_init(&err) == 0 && pii_open(db, com.key, 0, &keys, &err) == 0)
+	/* With the key the masked ID shows first 6 and last 4; without, stars.
+	 * A key file asked for with --key must work; the default one may be
+	 * missing (an auditor's copy without keys), which is said. */
+	if (pii_init(&err) == 0 && pii_open(db, com.key, 0, &keys, &err) == 0) {
 		have_key = 1;
+	} else if (com.key) {
+		rc = cli_fail(&err);
+		goto out;
+	} else {
+		fprintf(stderr, "minsheng: 警告：%s；身份证号以 * 代替\n", err.msg);
+	}
 	error_clear(&err);
 	if (ac.format == CLI_JSON)
 		ac.list = json_array();

@@ -72,6 +72,18 @@ expect_out '"rule": "paid_after_death"'
 expect_out '"shared_account": 1'
 run M subsidy anomalies --format xml
 expect_status 2
+# A key file named with --key must be usable; without the default key the
+# IDs are starred, with a warning.
+run M subsidy anomalies --key "$SCRATCH/no-such.key"
+expect_status 1
+expect_err "找不到密钥文件"
+expect_no_out "监管预警"
+mv "$db.key" "$SCRATCH/saved.key"
+run M subsidy anomalies
+expect_status 0
+expect_err "警告"
+expect_out "******************"
+mv "$SCRATCH/saved.key" "$db.key"
 run M subsidy anomalies --shared-account-threshold 0
 expect_status 2
 
