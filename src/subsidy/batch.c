@@ -15,6 +15,7 @@
 #include "subsidy/bankcard.h"
 #include "subsidy/ledger.h"
 #include "subsidy/pii.h"
+#include "subsidy/programme.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -66,24 +67,40 @@ static int county_valid(const char *s)
 	return 1;
 }
 
-static int programme_id(struct db *db, const char *code, int64_t *id, struct error *err)
+int batch_programme(struct db *db, const char *code, const struct period *p, int64_t *id,
+		    struct error *err)
 {
+	enum programme_frequency freq = 0;
 	sqlite3_stmt *st;
 	int rc;
 
 	*id = 0;
-	if (db_prepare(db, "SELECT id FROM programme WHERE code = ?", &st, err))
+	if (db_prepare(db, "SELECT id, frequency FROM programme WHERE code = ?", &st, err))
 		return ERR_IO;
 	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	if (rc == SQLITE_ROW) {
 		*id = sqlite3_column_int64(st, 0);
+		freq = programme_frequency_parse((const char *)sqlite3_column_text(st, 1));
+	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_fail(db, err, "查询补贴项目");
 	if (!*id) {
 		error_set(err, ERR_INPUT, "未知的补贴项目 '%s'", code);
 		error_reason(err, "unknown_programme");
+		return ERR_INPUT;
+	}
+	/* A period the programme is never paid for (202303 of a yearly one)
+	 * would find nothing and look like "nothing due": refuse it. */
+	if (p && !programme_period_ok(freq, p->type)) {
+		char text[PERIOD_STRLEN];
+
+		period_format(p, text, sizeof(text));
+		error_set(err, ERR_INPUT, "期间 '%s' 与项目 '%s' 的发放周期（%s）不符", text, code,
+			  programme_frequency_label(freq));
+		error_reason(err, "period_frequency");
+		*id = 0;
 		return ERR_INPUT;
 	}
 	return 0;
@@ -254,7 +271,7 @@ int batch_create(struct db *db, const struct batch_request *req, struct batch_re
 	}
 	if (db_begin(db, err))
 		return ERR_IO;
-	rc = programme_id(db, req->programme, &prog, err);
+	rc = batch_programme(db, req->programme, &p, &prog, err);
 	if (rc)
 		goto fail;
 	rc = ERR_IO;
@@ -373,7 +390,7 @@ int budget_set(struct db *db, const char *programme, int year, const char *count
 		return error_set(err, ERR_INPUT, "预算金额不能为负");
 	if (db_begin(db, err))
 		return ERR_IO;
-	rc = programme_id(db, programme, &prog, err);
+	rc = batch_programme(db, programme, NULL, &prog, err);
 	if (rc)
 		goto fail;
 	rc = ERR_IO;

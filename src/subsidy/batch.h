@@ -27,6 +27,17 @@
 struct db;
 struct error;
 
+struct period;
+
+/*
+ * The id of programme code, checking (when p is not NULL) that p is the kind
+ * of period the programme is paid for (programme_period_ok: 202303 for a
+ * monthly one, 2023 for a yearly one). ERR_INPUT with reason
+ * unknown_programme or period_frequency; ERR_IO.
+ */
+int batch_programme(struct db *db, const char *code, const struct period *p, int64_t *id,
+		    struct error *err);
+
 struct batch_request {
 	const char *programme; /* programme code */
 	const char *period;    /* period text (canonicalised) */

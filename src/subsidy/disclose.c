@@ -10,7 +10,7 @@
 #include "subsidy/idcard.h"
 #include "subsidy/mask.h"
 #include "subsidy/pii.h"
-#include "subsidy/programme.h"
+#include "subsidy/batch.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -61,8 +61,8 @@ int disclose_list(struct db *db, const struct pii_keys *keys, const char *progra
 	char ptext[PERIOD_STRLEN];
 	struct disclose_row r;
 	struct period p;
-	enum programme_frequency freq;
 	sqlite3_stmt *st;
+	int64_t prog;
 	int step, rc = 0;
 
 	if (!period || period_parse(period, strlen(period), &p, err))
@@ -70,29 +70,19 @@ int disclose_list(struct db *db, const struct pii_keys *keys, const char *progra
 	period_format(&p, ptext, sizeof(ptext));
 	if (village && (strlen(village) != 12 || strspn(village, "0123456789") != 12))
 		return error_set(err, ERR_INPUT, "村级单位代码 '%s' 无效（应为12位数字）", village);
-	if (db_prepare(db, "SELECT frequency FROM programme WHERE code = ?", &st, err))
-		return ERR_IO;
-	sqlite3_bind_text(st, 1, programme, -1, SQLITE_STATIC);
-	freq = sqlite3_step(st) == SQLITE_ROW ? programme_frequency_parse(text(st, 0)) : 0;
-	sqlite3_finalize(st);
-	if (!freq)
-		return error_set(err, ERR_INPUT, "未知的补贴项目 '%s'", programme);
-	/* A period the programme is never paid for (202303 of a yearly one)
-	 * would give an empty list that looks like "nobody": refuse it. */
-	if (!programme_period_ok(freq, p.type))
-		return error_set(err, ERR_INPUT, "期间 '%s' 与项目 '%s' 的发放周期（%s）不符",
-				 ptext, programme, programme_frequency_label(freq));
+	rc = batch_programme(db, programme, &p, &prog, err);
+	if (rc)
+		return rc;
 	if (db_prepare(db,
 		       "SELECT e.id, b.name, b.id_hash, b.id_enc, e.village_code, e.amount_fen,"
 		       " e.status, " LATEST_STATUS
-		       " FROM entitlement e JOIN programme p ON p.id = e.programme_id"
-		       " JOIN beneficiary b ON b.id = e.beneficiary_id"
-		       " WHERE p.code = ?1 AND e.period = ?2 AND e.status <> 'cancelled'"
+		       " FROM entitlement e JOIN beneficiary b ON b.id = e.beneficiary_id"
+		       " WHERE e.programme_id = ?1 AND e.period = ?2 AND e.status <> 'cancelled'"
 		       " AND (?3 IS NULL OR e.village_code = ?3)"
 		       " ORDER BY e.village_code, e.id",
 		       &st, err))
 		return ERR_IO;
-	sqlite3_bind_text(st, 1, programme, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 1, prog);
 	sqlite3_bind_text(st, 2, ptext, -1, SQLITE_STATIC);
 	if (village)
 		sqlite3_bind_text(st, 3, village, -1, SQLITE_STATIC);

@@ -74,6 +74,14 @@ static void test_batch_create(void **state)
 	req.programme = "GL01";
 	req.period = "2023-03";
 	assert_int_equal(batch_create(f.db, &req, &res, &err), ERR_INPUT);
+	/* A year or a quarter of the monthly GL01: refused, not "nothing due". */
+	req.period = "2023";
+	assert_int_equal(batch_create(f.db, &req, &res, &err), ERR_INPUT);
+	assert_string_equal(err.reason, "period_frequency");
+	req.period = "2023Q1";
+	assert_int_equal(batch_create(f.db, &req, &res, &err), ERR_INPUT);
+	assert_string_equal(err.reason, "period_frequency");
+	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM batch"), 1);
 	req.period = "202303";
 	req.county = "4101";
 	assert_int_equal(batch_create(f.db, &req, &res, &err), ERR_INPUT);
