@@ -204,4 +204,12 @@ static FX_UNUSED void fx_close(struct fx *f)
 #define FX_P4 "410105195305141143,赵杰,410105001001,6217000000000010136"
 #define FX_P5 "410105195406151156,刘娟,410105001002,6217000000000010144"
 
+/* Open a fixture with the GL01 programme and the given roster imported. */
+static FX_UNUSED void fx_start(struct fx *f, const char *roster)
+{
+	fx_open(f);
+	fx_programmes(f, FX_PROGRAMMES);
+	fx_roster(f, roster);
+}
+
 #endif

@@ -49,17 +49,15 @@ static void test_rules(void **state)
 	char path[192];
 
 	(void)state;
-	fx_open(&f);
-	fx_programmes(&f, FX_PROGRAMMES);
-	fx_roster(&f, FX_ROSTER_HEADER
-		  "GL01,202303," FX_P0 ",30000\n"
-		  "GL01,202303," FX_P1 ",30000\n"
-		  "GL01,202303," FX_P2 ",40000\n"
-		  "GL01,202303,410105195204131130,李艳,410105001001," A3 ",30000\n"
-		  "GL01,202303,410105195305141143,赵杰,410105001001," A3 ",30000\n"
-		  "GL01,202303,410105195406151156,刘娟,410105001002," A3 ",30000\n"
-		  "GL01,202304," FX_P0 ",30000\n"
-		  "GL01,202304,410102194102111020,王芳,410105001001,6217000000000010011,30000\n");
+	fx_start(&f, FX_ROSTER_HEADER
+		 "GL01,202303," FX_P0 ",30000\n"
+		 "GL01,202303," FX_P1 ",30000\n"
+		 "GL01,202303," FX_P2 ",40000\n"
+		 "GL01,202303,410105195204131130,李艳,410105001001," A3 ",30000\n"
+		 "GL01,202303,410105195305141143,赵杰,410105001001," A3 ",30000\n"
+		 "GL01,202303,410105195406151156,刘娟,410105001002," A3 ",30000\n"
+		 "GL01,202304," FX_P0 ",30000\n"
+		 "GL01,202304,410102194102111020,王芳,410105001001,6217000000000010011,30000\n");
 	/* Clean data: nothing to report except nothing. */
 	scan(&f, 5, &fd, 1);
 	for (int i = 0; i < ANOMALY_NRULES; i++)
@@ -145,9 +143,7 @@ static void test_register_errors(void **state)
 	char path[192];
 
 	(void)state;
-	fx_open(&f);
-	fx_programmes(&f, FX_PROGRAMMES);
-	fx_roster(&f, FX_ROSTER_HEADER "GL01,202303," FX_P0 ",30000\n");
+	fx_start(&f, FX_ROSTER_HEADER "GL01,202303," FX_P0 ",30000\n");
 	error_clear(&err);
 	fx_file(&f, "d.csv",
 		"id_number,date_of_death\n"
@@ -217,11 +213,9 @@ static void test_hold_decisions(void **state)
 
 	(void)state;
 	error_clear(&err);
-	fx_open(&f);
-	fx_programmes(&f, FX_PROGRAMMES);
-	fx_roster(&f, FX_ROSTER_HEADER "GL01,202304," FX_P0 ",30000\n"
-				       "GL01,202305," FX_P0 ",30000\n"
-				       "GL01,202304," FX_P1 ",35000\n");
+	fx_start(&f, FX_ROSTER_HEADER "GL01,202304," FX_P0 ",30000\n"
+				      "GL01,202305," FX_P0 ",30000\n"
+				      "GL01,202304," FX_P1 ",35000\n");
 	fx_ok(batch_create(f.db, &req, &res, &err), &err, "batch 202304");
 	failed_pay = fx_int(&f, "SELECT y.id FROM payment y JOIN entitlement e"
 				" ON e.id = y.entitlement_id JOIN beneficiary b ON b.id ="

@@ -51,9 +51,7 @@ static void test_batch_create(void **state)
 	struct fx f;
 
 	(void)state;
-	fx_open(&f);
-	fx_programmes(&f, FX_PROGRAMMES);
-	fx_roster(&f, ROSTER);
+	fx_start(&f, ROSTER);
 	error_clear(&err);
 	assert_int_equal(batch_create(f.db, &req, &res, &err), 0);
 	assert_int_equal(res.batch_id, 1);
@@ -97,9 +95,7 @@ static void test_budget_refusal(void **state)
 	struct fx f;
 
 	(void)state;
-	fx_open(&f);
-	fx_programmes(&f, FX_PROGRAMMES);
-	fx_roster(&f, ROSTER);
+	fx_start(&f, ROSTER);
 	error_clear(&err);
 	/* County 410102 has 30000 + 35000 + 40000 = 105000 due. */
 	assert_int_equal(budget_set(f.db, "GL01", 2023, "410102", 100000, &err), 0);
@@ -168,9 +164,7 @@ static void test_reconcile(void **state)
 	int64_t n, total, txns;
 
 	(void)state;
-	fx_open(&f);
-	fx_programmes(&f, FX_PROGRAMMES);
-	fx_roster(&f, ROSTER);
+	fx_start(&f, ROSTER);
 	error_clear(&err);
 	assert_int_equal(batch_create(f.db, &req, &res, &err), 0);
 
@@ -334,10 +328,8 @@ static void test_death_hold(void **state)
 	char path[192];
 
 	(void)state;
-	fx_open(&f);
-	fx_programmes(&f, FX_PROGRAMMES);
-	fx_roster(&f, FX_ROSTER_HEADER "GL01,202304," FX_P0 ",30000\n"
-				       "GL01,202304," FX_P1 ",30000\n");
+	fx_start(&f, FX_ROSTER_HEADER "GL01,202304," FX_P0 ",30000\n"
+				      "GL01,202304," FX_P1 ",30000\n");
 	error_clear(&err);
 	/* Died in March: April is held. Died on 1 April: April is not. */
 	fx_file(&f, "deaths.csv",

@@ -61,13 +61,11 @@ static void test_list_and_lookup(void **state)
 	struct fx f;
 
 	(void)state;
-	fx_open(&f);
-	fx_programmes(&f, FX_PROGRAMMES);
-	fx_roster(&f, FX_ROSTER_HEADER
-		  "GL01,202303," FX_P0 ",30000\n"
-		  "GL01,202303,410102194102111020,欧阳小明,410102001002,6217000000000010011,35001\n"
-		  "GL01,202303," FX_P3 ",20005\n"
-		  "GL01,202304," FX_P0 ",30000\n");
+	fx_start(&f, FX_ROSTER_HEADER
+		 "GL01,202303," FX_P0 ",30000\n"
+		 "GL01,202303,410102194102111020,欧阳小明,410102001002,6217000000000010011,35001\n"
+		 "GL01,202303," FX_P3 ",20005\n"
+		 "GL01,202304," FX_P0 ",30000\n");
 	assert_int_equal(fx_pay(&f, "GL01", "202303", "2023-03-15T10:20:30"), 1);
 	error_clear(&err);
 	memset(&rs, 0, sizeof(rs));
