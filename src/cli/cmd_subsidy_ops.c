@@ -1136,7 +1136,10 @@ int cli_subsidy_stats(int argc, char **argv)
 		free(text);
 		json_decref(root);
 	} else {
-		printf("%d年%s%s一卡通发放：%s\n", s.year, s.period[0] ? " " : "", s.period, line);
+		char scope[64];
+
+		stats_scope(&s, scope, sizeof(scope));
+		printf("%s一卡通发放：%s\n", scope, line);
 		for (k = 0; k < s.nper; k++) {
 			batch_yuan(s.per[k].amount_fen, yuan, sizeof(yuan));
 			printf("  %s %s：%lld 笔，%s 元，%lld 人\n", s.per[k].code, s.per[k].name,

@@ -190,3 +190,26 @@ out:
 		stats_free(out);
 	return rc;
 }
+
+size_t stats_scope(const struct stats *s, char *out, size_t n)
+{
+	static const char *const quarters[] = {"一", "二", "三", "四"};
+	struct period p;
+	int len;
+
+	if (!s->period[0] || period_parse(s->period, strlen(s->period), &p, NULL))
+		len = snprintf(out, n, "%04d年", s->year);
+	else if (p.type == PERIOD_MONTH)
+		len = snprintf(out, n, "%04d年%d月", p.year, p.index);
+	else if (p.type == PERIOD_QUARTER && p.index >= 1 && p.index <= 4)
+		len = snprintf(out, n, "%04d年第%s季度", p.year, quarters[p.index - 1]);
+	else if (p.type == PERIOD_SIXMONTH)
+		len = snprintf(out, n, "%04d年%s半年", p.year, p.index == 1 ? "上" : "下");
+	else if (p.type == PERIOD_WEEK)
+		len = snprintf(out, n, "%04d年第%d周", p.year, p.index);
+	else if (p.type == PERIOD_DAY)
+		len = snprintf(out, n, "%04d年%d月%d日", p.year, p.index / 100, p.index % 100);
+	else
+		len = snprintf(out, n, "%04d年", p.year);
+	return len < 0 || (size_t)len >= n ? 0 : (size_t)len;
+}

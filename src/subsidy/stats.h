@@ -70,4 +70,11 @@ int stats_sscard_share(const struct stats *s, int precision, struct decimal *out
  */
 size_t stats_wording(const struct stats *s, char *out, size_t n);
 
+/*
+ * What the figures cover, worded as a heading: "2023年", "2023年3月",
+ * "2023年第一季度", "2023年上半年", "2023年第10周", "2023年3月15日".
+ * Returns the length, 0 when out is too small.
+ */
+size_t stats_scope(const struct stats *s, char *out, size_t n);
+
 #endif

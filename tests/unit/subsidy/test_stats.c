@@ -96,6 +96,24 @@ static void test_compute(void **state)
 	/* A quarter: the months inside it (the yearly programme is not inside 2023Q1). */
 	fx_ok(stats_compute(f.db, 2023, "2023Q1", &s, &err), &err, "stats Q1");
 	assert_string_equal(s.period, "2023Q1");
+	{
+		struct stats t;
+		char scope[64];
+
+		assert_true(stats_scope(&s, scope, sizeof(scope)) > 0);
+		assert_string_equal(scope, "2023年第一季度");
+		memset(&t, 0, sizeof(t));
+		t.year = 2023;
+		stats_scope(&t, scope, sizeof(scope));
+		assert_string_equal(scope, "2023年");
+		snprintf(t.period, sizeof(t.period), "202303");
+		stats_scope(&t, scope, sizeof(scope));
+		assert_string_equal(scope, "2023年3月");
+		snprintf(t.period, sizeof(t.period), "2023S2");
+		stats_scope(&t, scope, sizeof(scope));
+		assert_string_equal(scope, "2023年下半年");
+		assert_int_equal(stats_scope(&t, scope, 4), 0);
+	}
 	assert_int_equal(s.programmes, 1);
 	assert_int_equal(s.payments, 2);
 	assert_int_equal(s.people, 2);
