@@ -16,6 +16,7 @@
 #include "subsidy/pii.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -151,6 +152,7 @@ static int check_death(struct scan *s, sqlite3_stmt *st, struct anomaly *a)
 	const char *bank_time = text(st, NCOMMON + 2);
 	struct period p;
 	char d[16], start[16];
+	bool released;
 
 	fill_common(s, st, a);
 	a->rule = ANOMALY_PAID_AFTER_DEATH;
@@ -161,12 +163,16 @@ static int check_death(struct scan *s, sqlite3_stmt *st, struct anomaly *a)
 		return 0;
 	day_text(death, d, sizeof(d));
 	day_text(period_start(&p), start, sizeof(start));
+	/* An operator released the hold (people_hold_release): say so, the
+	 * payment was made knowingly. */
+	released = strncmp(text(st, NCOMMON + 4), "released", 8) == 0;
 	if (strcmp(status, "paid") == 0)
-		why(a, "死亡日期 %s 早于期间 %s 的开始（%s），仍已发放（银行时间 %s）", d,
-		    a->period, start, bank_time[0] ? bank_time : "未知");
+		why(a, "死亡日期 %s 早于期间 %s 的开始（%s），仍已发放（银行时间 %s）%s", d,
+		    a->period, start, bank_time[0] ? bank_time : "未知",
+		    released ? "；暂停发放已由操作员解除" : "");
 	else
-		why(a, "死亡日期 %s 早于期间 %s 的开始（%s），发放仍在途，应立即拦截", d, a->period,
-		    start);
+		why(a, "死亡日期 %s 早于期间 %s 的开始（%s），发放仍在途，%s", d, a->period, start,
+		    released ? "暂停发放已由操作员解除" : "应立即拦截");
 	return 1;
 }
 
@@ -319,7 +325,7 @@ static const struct rule_query {
 	const char *sql;
 	int (*check)(struct scan *s, sqlite3_stmt *st, struct anomaly *a);
 } rule_queries[] = {
-    {"SELECT " COMMON_COLS ", d.death_day, y.status, y.bank_time, y.id" FROM_E
+    {"SELECT " COMMON_COLS ", d.death_day, y.status, y.bank_time, y.id, e.hold_reason" FROM_E
      " JOIN death d ON d.id_hash = b.id_hash"
      " JOIN payment y ON y.entitlement_id = e.id"
      " WHERE y.status IN ('paid', 'pending') ORDER BY y.id",

@@ -269,6 +269,15 @@ static void test_hold_decisions(void **state)
 	fx_ok(batch_create(f.db, &req, &res, &err), &err, "batch 202305");
 	assert_int_equal(res.count, 1);
 	assert_int_equal(fx_violations(&f), 0);
+	/* Still reported as paid after death, saying the hold was released. */
+	{
+		struct found fd;
+
+		memset(&fd, 0, sizeof(fd));
+		scan(&f, 5, &fd, 1);
+		assert_int_equal(fd.n[ANOMALY_PAID_AFTER_DEATH], 1);
+		assert_non_null(strstr(fd.last[ANOMALY_PAID_AFTER_DEATH].why, "已由操作员解除"));
+	}
 	fx_close(&f);
 }
 
