@@ -563,13 +563,17 @@ static int people_command(int argc, char **argv, int deaths)
 		cli_fail(&err);
 		goto out;
 	}
-	if (deaths)
-		printf("已导入死亡记录 %lld 行：新增 %lld，更正 %lld；新暂停发放应发记录 %lld 条\n",
+	if (deaths) {
+		printf("已导入死亡记录 %lld 行：新增 %lld，更正 %lld；新暂停发放应发记录 %lld 条",
 		       (long long)sum.rows, (long long)sum.added, (long long)sum.updated,
 		       (long long)sum.held);
-	else
+		if (sum.lifted)
+			printf("，死亡日期更正后解除暂停 %lld 条", (long long)sum.lifted);
+		printf("\n");
+	} else {
 		printf("已导入公职人员 %lld 行：新增 %lld\n", (long long)sum.rows,
 		       (long long)sum.added);
+	}
 out:
 	db_close(db);
 	return rc;

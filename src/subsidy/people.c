@@ -16,6 +16,7 @@
 #include "subsidy/pii.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -344,6 +345,68 @@ out:
 }
 
 /*
+ * A death date corrected to a later one can leave holds the register no
+ * longer supports: the person was alive when the period began. Those are
+ * approved again (hold_reason "lifted: death ..." keeps the trace), and a
+ * hold whose date changed to another date still before the period gets the
+ * new date. Holds released by an operator are not touched (not on hold).
+ */
+static int lift_death_holds(struct db *db, int64_t *lifted, struct error *err)
+{
+	sqlite3_stmt *sel = NULL, *upd = NULL;
+	int step, rc = ERR_IO;
+
+	*lifted = 0;
+	if (db_prepare(db,
+		       "SELECT e.id, e.period, d.death_day, e.hold_reason FROM entitlement e"
+		       " JOIN beneficiary b ON b.id = e.beneficiary_id"
+		       " JOIN death d ON d.id_hash = b.id_hash"
+		       " WHERE e.status = 'on_hold' AND e.hold_reason LIKE 'death %'",
+		       &sel, err) ||
+	    db_prepare(db, "UPDATE entitlement SET status = ?, hold_reason = ? WHERE id = ?", &upd,
+		       err))
+		goto out;
+	while ((step = sqlite3_step(sel)) == SQLITE_ROW) {
+		const char *ptext = (const char *)sqlite3_column_text(sel, 1);
+		const char *old = (const char *)sqlite3_column_text(sel, 3);
+		int32_t death = (int32_t)sqlite3_column_int64(sel, 2);
+		char reason[64], date[16];
+		struct period p;
+		bool lift;
+
+		if (!ptext || period_parse(ptext, strlen(ptext), &p, NULL))
+			continue;
+		date_format(date_from_days(death), date, sizeof(date));
+		lift = death >= period_start(&p);
+		if (lift)
+			snprintf(reason, sizeof(reason), "lifted: %s", old ? old : "death");
+		else
+			snprintf(reason, sizeof(reason), "death %s", date);
+		if (!lift && old && strcmp(old, reason) == 0)
+			continue;
+		sqlite3_bind_text(upd, 1, lift ? "approved" : "on_hold", -1, SQLITE_STATIC);
+		sqlite3_bind_text(upd, 2, reason, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(upd, 3, sqlite3_column_int64(sel, 0));
+		if (sqlite3_step(upd) != SQLITE_DONE) {
+			db_fail(db, err, "解除暂停发放");
+			goto out;
+		}
+		sqlite3_reset(upd);
+		if (lift)
+			(*lifted)++;
+	}
+	if (step != SQLITE_DONE) {
+		db_fail(db, err, "查询暂停发放的应发记录");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(sel);
+	sqlite3_finalize(upd);
+	return rc;
+}
+
+/*
  * The entitlement an operator acts on: must exist and be on hold. Fills
  * what the hold commands need and a one-line description.
  */
@@ -559,7 +622,8 @@ static int import_common(struct db *db, const struct pii_keys *keys, const char 
 	}
 	sqlite3_finalize(st);
 	st = NULL;
-	if (kind == 'D' && people_apply_death_holds(db, &sum->held, err))
+	if (kind == 'D' && (lift_death_holds(db, &sum->lifted, err) ||
+			    people_apply_death_holds(db, &sum->held, err)))
 		goto fail;
 	if (db_commit(db, err))
 		goto fail;

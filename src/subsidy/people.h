@@ -11,6 +11,9 @@
  * number (pii.h), never in clear. Each import is one transaction: any bad
  * row is reported (file, line, column, reason) and nothing is written.
  *
+ * A death date corrected to a later one lifts the holds it no longer
+ * supports (the person was alive when the period began).
+ *
  * A death record puts on hold (entitlement.status 'on_hold', hold_reason
  * 'death YYYY-MM-DD') every approved entitlement of that person that is not
  * paid or at the bank and whose period began after the date of death; batch
@@ -34,6 +37,7 @@ struct people_summary {
 	int64_t added;	  /* new records */
 	int64_t updated;  /* records changed (a death date corrected) */
 	int64_t held;	  /* entitlements put on hold by this import */
+	int64_t lifted;	  /* holds lifted: a death date corrected to a later one */
 	int64_t rejected; /* bad rows (then nothing was written) */
 };
 

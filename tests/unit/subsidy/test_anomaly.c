@@ -281,6 +281,48 @@ static void test_hold_decisions(void **state)
 	fx_close(&f);
 }
 
+/* A death date corrected to a later one lifts the holds it no longer supports. */
+static void test_death_corrected(void **state)
+{
+	struct people_summary ps;
+	struct error err;
+	char path[192];
+	struct fx f;
+
+	(void)state;
+	error_clear(&err);
+	fx_start(&f, FX_ROSTER_HEADER "GL01,202303," FX_P0 ",30000\n"
+				      "GL01,202304," FX_P0 ",30000\n"
+				      "GL01,202305," FX_P0 ",30000\n");
+	fx_file(&f, "d1.csv", "id_number,date_of_death\n410102194001101018,2023-02-10\n", path);
+	fx_ok(deaths_import(f.db, &f.keys, path, NULL, NULL, &ps, &err), &err, "deaths");
+	assert_int_equal(ps.held, 3);
+	assert_int_equal(ps.lifted, 0);
+	/* Corrected to 20 March: alive on 1 March, so March is due again. */
+	fx_file(&f, "d2.csv", "id_number,date_of_death\n410102194001101018,2023-03-20\n", path);
+	fx_ok(deaths_import(f.db, &f.keys, path, NULL, NULL, &ps, &err), &err, "correction");
+	assert_int_equal(ps.updated, 1);
+	assert_int_equal(ps.lifted, 1);
+	assert_int_equal(ps.held, 0);
+	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM entitlement WHERE period = '202303'"
+				    " AND status = 'approved'"
+				    " AND hold_reason = 'lifted: death 2023-02-10'"),
+			 1);
+	/* The holds left carry the corrected date. */
+	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM entitlement WHERE status = 'on_hold'"
+				    " AND hold_reason = 'death 2023-03-20'"),
+			 2);
+	/* Back to an earlier date: held again (lifted is not released). */
+	fx_file(&f, "d3.csv", "id_number,date_of_death\n410102194001101018,2023-01-05\n", path);
+	fx_ok(deaths_import(f.db, &f.keys, path, NULL, NULL, &ps, &err), &err, "back");
+	assert_int_equal(ps.held, 1);
+	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM entitlement WHERE status = 'on_hold'"
+				    " AND hold_reason = 'death 2023-01-05'"),
+			 3);
+	assert_int_equal(fx_violations(&f), 0);
+	fx_close(&f);
+}
+
 static void test_age(void **state)
 {
 	struct date b = {1940, 2, 29};
@@ -301,6 +343,7 @@ int main(void)
 	    cmocka_unit_test(test_rules),
 	    cmocka_unit_test(test_register_errors),
 	    cmocka_unit_test(test_hold_decisions),
+	    cmocka_unit_test(test_death_corrected),
 	    cmocka_unit_test(test_age),
 	};
 
