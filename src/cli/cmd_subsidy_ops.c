@@ -23,12 +23,14 @@
 #include "subsidy/stats.h"
 #include "tracker/values.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define BATCH_CREATE_USAGE "--programme P --period X [--county CODE] [--db PATH]"
 #define BATCH_LIST_USAGE "[--format text|json] [--db PATH]"
@@ -1012,6 +1014,31 @@ static int stats_values_csv(const struct stats *s, const char *const *codes, con
 	return rc ? ERR_INTERNAL : 0;
 }
 
+/*
+ * Write b to path whole or not at all: into path.tmp.PID beside it, then
+ * renamed over path, so a failed write (a full disk) leaves no half file.
+ */
+static int write_whole(const char *path, const struct buf *b, struct error *err)
+{
+	char tmp[4096];
+	FILE *f;
+	int ok;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >= sizeof(tmp))
+		return error_set(err, ERR_IO, "路径太长：'%s'", path);
+	f = fopen(tmp, "w");
+	if (!f)
+		return error_set(err, ERR_IO, "无法写入 '%s'：%s", tmp, strerror(errno));
+	ok = fwrite(b->data, 1, b->len, f) == b->len;
+	ok = fclose(f) == 0 && ok;
+	if (!ok || rename(tmp, path) != 0) {
+		error_set(err, ERR_IO, "无法写入 '%s'：%s", path, strerror(errno));
+		remove(tmp);
+		return ERR_IO;
+	}
+	return 0;
+}
+
 int cli_subsidy_stats(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -1158,10 +1185,8 @@ int cli_subsidy_stats(int argc, char **argv)
 		}
 	}
 	if (values_out) {
-		FILE *f = fopen(values_out, "w");
-
-		if (!f || fwrite(b.data, 1, b.len, f) != b.len || fclose(f) != 0) {
-			rc = error_set(&err, ERR_IO, "无法写入 '%s'", values_out);
+		rc = write_whole(values_out, &b, &err);
+		if (rc) {
 			cli_fail(&err);
 			goto out;
 		}

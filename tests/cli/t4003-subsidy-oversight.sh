@@ -155,6 +155,12 @@ expect_status 0
 run cat "$SCRATCH/v.csv"
 expect_out "ykt_amount_yuan,2023,41,,,6950.00"
 expect_out "ykt_sscard_share,2023,41,,,100.00"
+# An unwritable --values-out: I/O error (exit 3), nothing left behind.
+run M subsidy stats --year 2023 --values-out "$SCRATCH/no-such-dir/v.csv"
+expect_status 3
+expect_err "无法写入"
+run ls "$SCRATCH"
+expect_no_out ".tmp."
 run M values export --year 2023
 expect_status 0
 expect_out "ykt_people,2023,41,,,20"
