@@ -346,6 +346,7 @@ int cli_subsidy_bankfile_export(int argc, char **argv)
 	struct db *db = NULL;
 	struct error err;
 	const char *out = NULL;
+	char *end;
 	long batch;
 	int64_t count, total;
 	char yuan[32];
@@ -362,8 +363,12 @@ int cli_subsidy_bankfile_export(int argc, char **argv)
 	if (optind != argc - 1 || !out)
 		return cli_usage_error("subsidy bankfile export", EXPORT_USAGE,
 				       "需要一个批次号和 --out");
-	if (cli_parse_long("BATCH", argv[optind], 1, INT64_MAX, &batch))
-		return ERR_USAGE;
+	/* An operand, not an option: its own message (cli_parse_long says 选项). */
+	errno = 0;
+	batch = strtol(argv[optind], &end, 10);
+	if (argv[optind][0] < '0' || argv[optind][0] > '9' || errno || *end || batch < 1)
+		return cli_usage_error("subsidy bankfile export", EXPORT_USAGE,
+				       "批次号 '%s' 无效（应为正整数）", argv[optind]);
 	rc = open_with_key(&com, &db, &keys);
 	if (rc)
 		return rc;

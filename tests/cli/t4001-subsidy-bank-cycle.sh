@@ -222,6 +222,9 @@ expect_status 1
 expect_err "批次 999 不存在"
 run M subsidy bankfile export 1
 expect_status 2
+run M subsidy bankfile export 1x --out "$SCRATCH/x.csv"
+expect_status 2
+expect_err "批次号 '1x' 无效（应为正整数）"
 printf 'H,MSRET,1,1\nD,1,SUCCESS,,30000,2023-02-29T10:00:00\nT,1,30000\n' >"$SCRATCH/bad.csv"
 run M subsidy bankfile import "$SCRATCH/bad.csv"
 expect_status 1
