@@ -292,111 +292,63 @@ out:
 /* An entitlement an operator released from its hold is not held again. */
 #define NOT_RELEASED_SQL "(e.hold_reason IS NULL OR e.hold_reason NOT LIKE 'released%')"
 
-int people_apply_death_holds(struct db *db, int64_t *held, struct error *err)
+int people_apply_death_holds(struct db *db, int64_t *held, int64_t *lifted, struct error *err)
 {
 	sqlite3_stmt *sel = NULL, *upd = NULL;
 	int step, rc = ERR_IO;
 
-	*held = 0;
-	/* Candidates: few (only people with a death record); the period rule
-	 * is checked in C with the exact calendar of period.h. */
+	*held = *lifted = 0;
+	/* Candidates: few (only people with a death record): unpaid approved
+	 * entitlements, and those on hold for a death. The period rule is
+	 * checked in C with the exact calendar of period.h. */
 	if (db_prepare(db,
-		       "SELECT e.id, e.period, d.death_day FROM death d"
+		       "SELECT e.id, e.period, d.death_day, e.status, e.hold_reason FROM death d"
 		       " JOIN beneficiary b ON b.id_hash = d.id_hash"
 		       " JOIN entitlement e ON e.beneficiary_id = b.id"
-		       " WHERE e.status = 'approved' AND " NOT_RELEASED_SQL
+		       " WHERE (e.status = 'approved' AND " NOT_RELEASED_SQL
 		       " AND NOT EXISTS (SELECT 1 FROM payment y"
-		       "  WHERE y.entitlement_id = e.id AND y.status IN ('pending', 'paid'))",
-		       &sel, err) ||
-	    db_prepare(db,
-		       "UPDATE entitlement SET status = 'on_hold', hold_reason = ? WHERE id = ?",
-		       &upd, err))
-		goto out;
-	while ((step = sqlite3_step(sel)) == SQLITE_ROW) {
-		const char *ptext = (const char *)sqlite3_column_text(sel, 1);
-		int32_t death = (int32_t)sqlite3_column_int64(sel, 2);
-		struct period p;
-		char reason[32], date[16];
-
-		if (!ptext || period_parse(ptext, strlen(ptext), &p, NULL))
-			continue;
-		if (death >= period_start(&p))
-			continue;
-		date_format(date_from_days(death), date, sizeof(date));
-		snprintf(reason, sizeof(reason), "death %s", date);
-		sqlite3_bind_text(upd, 1, reason, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(upd, 2, sqlite3_column_int64(sel, 0));
-		if (sqlite3_step(upd) != SQLITE_DONE) {
-			db_fail(db, err, "暂停发放");
-			goto out;
-		}
-		sqlite3_reset(upd);
-		(*held)++;
-	}
-	if (step != SQLITE_DONE) {
-		db_fail(db, err, "查询死亡人员的应发记录");
-		goto out;
-	}
-	rc = 0;
-out:
-	sqlite3_finalize(sel);
-	sqlite3_finalize(upd);
-	return rc;
-}
-
-/*
- * A death date corrected to a later one can leave holds the register no
- * longer supports: the person was alive when the period began. Those are
- * approved again (hold_reason "lifted: death ..." keeps the trace), and a
- * hold whose date changed to another date still before the period gets the
- * new date. Holds released by an operator are not touched (not on hold).
- */
-static int lift_death_holds(struct db *db, int64_t *lifted, struct error *err)
-{
-	sqlite3_stmt *sel = NULL, *upd = NULL;
-	int step, rc = ERR_IO;
-
-	*lifted = 0;
-	if (db_prepare(db,
-		       "SELECT e.id, e.period, d.death_day, e.hold_reason FROM entitlement e"
-		       " JOIN beneficiary b ON b.id = e.beneficiary_id"
-		       " JOIN death d ON d.id_hash = b.id_hash"
-		       " WHERE e.status = 'on_hold' AND e.hold_reason LIKE 'death %'",
+		       "  WHERE y.entitlement_id = e.id AND y.status IN ('pending', 'paid')))"
+		       " OR (e.status = 'on_hold' AND e.hold_reason LIKE 'death %')",
 		       &sel, err) ||
 	    db_prepare(db, "UPDATE entitlement SET status = ?, hold_reason = ? WHERE id = ?", &upd,
 		       err))
 		goto out;
 	while ((step = sqlite3_step(sel)) == SQLITE_ROW) {
 		const char *ptext = (const char *)sqlite3_column_text(sel, 1);
-		const char *old = (const char *)sqlite3_column_text(sel, 3);
 		int32_t death = (int32_t)sqlite3_column_int64(sel, 2);
+		bool on_hold = strcmp((const char *)sqlite3_column_text(sel, 3), "on_hold") == 0;
+		const char *old = (const char *)sqlite3_column_text(sel, 4);
 		char reason[64], date[16];
 		struct period p;
-		bool lift;
+		bool before;
 
 		if (!ptext || period_parse(ptext, strlen(ptext), &p, NULL))
 			continue;
+		before = death < period_start(&p);
 		date_format(date_from_days(death), date, sizeof(date));
-		lift = death >= period_start(&p);
-		if (lift)
+		if (before)
+			snprintf(reason, sizeof(reason), "death %s", date);
+		else if (on_hold)
 			snprintf(reason, sizeof(reason), "lifted: %s", old ? old : "death");
 		else
-			snprintf(reason, sizeof(reason), "death %s", date);
-		if (!lift && old && strcmp(old, reason) == 0)
-			continue;
-		sqlite3_bind_text(upd, 1, lift ? "approved" : "on_hold", -1, SQLITE_STATIC);
+			continue; /* alive when the period began: nothing to hold */
+		if (before && on_hold && old && strcmp(old, reason) == 0)
+			continue; /* held already for this date */
+		sqlite3_bind_text(upd, 1, before ? "on_hold" : "approved", -1, SQLITE_STATIC);
 		sqlite3_bind_text(upd, 2, reason, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(upd, 3, sqlite3_column_int64(sel, 0));
 		if (sqlite3_step(upd) != SQLITE_DONE) {
-			db_fail(db, err, "解除暂停发放");
+			db_fail(db, err, "更新暂停发放");
 			goto out;
 		}
 		sqlite3_reset(upd);
-		if (lift)
+		if (!on_hold)
+			(*held)++;
+		else if (!before)
 			(*lifted)++;
 	}
 	if (step != SQLITE_DONE) {
-		db_fail(db, err, "查询暂停发放的应发记录");
+		db_fail(db, err, "查询死亡人员的应发记录");
 		goto out;
 	}
 	rc = 0;
@@ -622,8 +574,7 @@ static int import_common(struct db *db, const struct pii_keys *keys, const char 
 	}
 	sqlite3_finalize(st);
 	st = NULL;
-	if (kind == 'D' && (lift_death_holds(db, &sum->lifted, err) ||
-			    people_apply_death_holds(db, &sum->held, err)))
+	if (kind == 'D' && people_apply_death_holds(db, &sum->held, &sum->lifted, err))
 		goto fail;
 	if (db_commit(db, err))
 		goto fail;

@@ -64,11 +64,15 @@ int officials_import(struct db *db, const struct pii_keys *keys, const char *pat
 		     struct error *err);
 
 /*
- * Put on hold every approved, unpaid entitlement whose beneficiary has a
- * death record dated before the entitlement's period began. *held gets the
- * number of entitlements changed. Call inside a write transaction.
+ * Bring holds in line with the death register: put on hold every approved,
+ * unpaid entitlement (not released by an operator) whose beneficiary has a
+ * death record dated before the entitlement's period began (*held counts
+ * them); lift the death holds the register no longer supports after a
+ * correction to a later date (*lifted; status approved, hold_reason
+ * "lifted: death ..."); a hold whose date changed gets the new one. Call
+ * inside a write transaction.
  */
-int people_apply_death_holds(struct db *db, int64_t *held, struct error *err);
+int people_apply_death_holds(struct db *db, int64_t *held, int64_t *lifted, struct error *err);
 
 /*
  * What an operator decides about an entitlement on hold (docs/anomalies.md),
