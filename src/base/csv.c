@@ -120,11 +120,7 @@ static void csv_verror(struct csv_reader *r, struct error *e, int code, const ch
 static void csv_verror(struct csv_reader *r, struct error *e, int code, const char *reason,
 		       long line, long col, const char *fmt, va_list ap)
 {
-	char msg[sizeof(e->msg)];
-
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	error_at(e, code, r->name, line, col, "%s", msg);
-	error_reason(e, reason);
+	error_vat_reason(e, code, r->name, line, col, reason, fmt, ap);
 }
 
 static void csv_mkerror(struct csv_reader *r, struct error *e, int code, const char *reason,

@@ -50,6 +50,32 @@ int error_at(struct error *err, int code, const char *file, long line,
 	return code;
 }
 
+int error_vat_reason(struct error *err, int code, const char *file, long line,
+		     long column, const char *reason, const char *fmt, va_list ap)
+{
+	if (!err)
+		return code;
+	error_clear(err);
+	if (file)
+		snprintf(err->file, sizeof(err->file), "%s", file);
+	err->line = line;
+	err->column = column;
+	error_reason(err, reason);
+	error_vset(err, code, fmt, ap);
+	return code;
+}
+
+int error_at_reason(struct error *err, int code, const char *file, long line,
+		    long column, const char *reason, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	error_vat_reason(err, code, file, line, column, reason, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
 void error_reason(struct error *err, const char *reason)
 {
 	if (!err)

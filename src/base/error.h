@@ -10,6 +10,7 @@
 #ifndef MINSHENG_BASE_ERROR_H
 #define MINSHENG_BASE_ERROR_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 enum {
@@ -45,6 +46,18 @@ int error_set(struct error *err, int code, const char *fmt, ...)
 int error_at(struct error *err, int code, const char *file, long line,
 	     long column, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
+
+/*
+ * A row-level input error in one call: position, stable reason code and
+ * message. The va_list form is for a module's own printf-like wrappers.
+ * Both accept err == NULL and return code.
+ */
+int error_at_reason(struct error *err, int code, const char *file, long line,
+		    long column, const char *reason, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+int error_vat_reason(struct error *err, int code, const char *file, long line,
+		     long column, const char *reason, const char *fmt, va_list ap)
+	__attribute__((format(printf, 7, 0)));
 
 /* Set the stable reason code (e.g. "unterminated_quote"). Accepts NULL. */
 void error_reason(struct error *err, const char *reason);

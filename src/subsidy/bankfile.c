@@ -125,14 +125,11 @@ static int failf(struct bankfile_parser *ps, struct error *err, long col, const 
 static int failf(struct bankfile_parser *ps, struct error *err, long col, const char *reason,
 		 const char *fmt, ...)
 {
-	char msg[256];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	error_vat_reason(err, ERR_INPUT, ps->name, ps->line, col, reason, fmt, ap);
 	va_end(ap);
-	error_at(err, ERR_INPUT, ps->name, ps->line, col, "%s", msg);
-	error_reason(err, reason);
 	ps->state = 3;
 	return ERR_INPUT;
 }

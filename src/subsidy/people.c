@@ -72,15 +72,11 @@ static void bad(people_reject_fn reject, void *ctx, struct people_summary *sum, 
 		const char *file, long line, long col, const char *reason, const char *fmt, ...)
 {
 	struct error e;
-	char msg[512];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	error_vat_reason(&e, ERR_INPUT, file, line, col, reason, fmt, ap);
 	va_end(ap);
-	error_clear(&e);
-	error_at(&e, ERR_INPUT, file, line, col, "%s", msg);
-	error_reason(&e, reason);
 	if (reject)
 		reject(ctx, &e);
 	if (!first->code)

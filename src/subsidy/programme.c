@@ -174,15 +174,11 @@ static void bad(struct rowerr *re, long line, long col, const char *reason, cons
 static void bad(struct rowerr *re, long line, long col, const char *reason, const char *fmt, ...)
 {
 	struct error e;
-	char msg[400];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	error_vat_reason(&e, ERR_INPUT, re->file, line, col, reason, fmt, ap);
 	va_end(ap);
-	error_clear(&e);
-	error_at(&e, ERR_INPUT, re->file, line, col, "%s", msg);
-	error_reason(&e, reason);
 	re->n++;
 	if (re->fn)
 		re->fn(re->ctx, &e);

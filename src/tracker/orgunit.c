@@ -108,14 +108,8 @@ static void note_error(struct notes *nt, long line, long column, const char *rea
 	struct error e;
 	va_list ap;
 
-	error_clear(&e);
-	e.code = ERR_INPUT;
-	snprintf(e.file, sizeof(e.file), "%s", nt->file ? nt->file : "");
-	e.line = line;
-	e.column = column;
-	snprintf(e.reason, sizeof(e.reason), "%s", reason);
 	va_start(ap, fmt);
-	vsnprintf(e.msg, sizeof(e.msg), fmt, ap);
+	error_vat_reason(&e, ERR_INPUT, nt->file, line, column, reason, fmt, ap);
 	va_end(ap);
 	if (nt->count == 0 && nt->err)
 		*nt->err = e;

@@ -50,16 +50,8 @@ static int row_error(struct error *err, const char *file, long line, int col, co
 {
 	va_list ap;
 
-	if (!err)
-		return ERR_INPUT;
-	error_clear(err);
-	err->code = ERR_INPUT;
-	snprintf(err->file, sizeof(err->file), "%s", file ? file : "");
-	err->line = line;
-	err->column = col;
-	snprintf(err->reason, sizeof(err->reason), "%s", reason);
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	error_vat_reason(err, ERR_INPUT, file, line, col, reason, fmt, ap);
 	va_end(ap);
 	return ERR_INPUT;
 }
@@ -267,14 +259,8 @@ static void note_at(struct notes *nt, bool warning, long line, int col, const ch
 	struct error e;
 	va_list ap;
 
-	error_clear(&e);
-	e.code = ERR_INPUT;
-	snprintf(e.file, sizeof(e.file), "%s", nt->file ? nt->file : "");
-	e.line = line;
-	e.column = col;
-	snprintf(e.reason, sizeof(e.reason), "%s", reason);
 	va_start(ap, fmt);
-	vsnprintf(e.msg, sizeof(e.msg), fmt, ap);
+	error_vat_reason(&e, ERR_INPUT, nt->file, line, col, reason, fmt, ap);
 	va_end(ap);
 	note_add(nt, &e, warning);
 }

@@ -67,14 +67,11 @@ static int row_fail(struct error *err, const char *file, long line, long col, co
 static int row_fail(struct error *err, const char *file, long line, long col, const char *reason,
 		    const char *fmt, ...)
 {
-	char msg[sizeof(err->msg)];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	error_vat_reason(err, ERR_INPUT, file, line, col, reason, fmt, ap);
 	va_end(ap);
-	error_at(err, ERR_INPUT, file, line, col, "%s", msg);
-	error_reason(err, reason);
 	return ERR_INPUT;
 }
 

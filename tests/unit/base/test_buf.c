@@ -48,6 +48,17 @@ static void test_error_format(void **state)
 	assert_int_equal(error_set(NULL, ERR_USAGE, "x"), ERR_USAGE);
 	error_at(&err, ERR_INPUT, "a.csv", 3, 0, "bad");
 	assert_string_equal(error_format(&err, text, sizeof(text)), "a.csv:3: bad");
+
+	/* Position, reason and message in one call; the previous reason is gone. */
+	assert_int_equal(error_at_reason(&err, ERR_INPUT, "r.csv", 7, 3, "id_checksum",
+					 "校验码错误 '%s'", "X"),
+			 ERR_INPUT);
+	assert_string_equal(err.reason, "id_checksum");
+	assert_string_equal(error_format(&err, text, sizeof(text)), "r.csv:7:3: 校验码错误 'X'");
+	error_at_reason(&err, ERR_INPUT, NULL, 2, 1, "", "x");
+	assert_string_equal(err.file, "");
+	assert_string_equal(err.reason, "");
+	assert_int_equal(error_at_reason(NULL, ERR_IO, "f", 1, 1, "r", "m"), ERR_IO);
 }
 
 int main(void)
