@@ -43,7 +43,8 @@ static const struct cli_command bankfile_commands[] = {
 
 static const struct cli_command payment_commands[] = {
 	{"correct", "更正失败发放的账户，待下一批次重发",
-	 "--payment ID --account ACCOUNT [--key PATH] [--db PATH]", cli_subsidy_payment_correct, NULL},
+	 "--payment ID --account ACCOUNT [--not-sscard] [--key PATH] [--db PATH]",
+	 cli_subsidy_payment_correct, NULL},
 	{0},
 };
 

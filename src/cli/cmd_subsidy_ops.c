@@ -37,7 +37,7 @@
 #define BUDGET_USAGE "--programme P --year Y --county CODE --amount-fen N [--db PATH]"
 #define EXPORT_USAGE "BATCH --out FILE [--key PATH] [--db PATH]"
 #define IMPORT_USAGE "FILE [--db PATH]"
-#define CORRECT_USAGE "--payment ID --account ACCOUNT [--key PATH] [--db PATH]"
+#define CORRECT_USAGE "--payment ID --account ACCOUNT [--not-sscard] [--key PATH] [--db PATH]"
 
 /* Options every command here shares. */
 struct common {
@@ -465,6 +465,7 @@ int cli_subsidy_payment_correct(int argc, char **argv)
 	    {"key", required_argument, NULL, 'k'},
 	    {"payment", required_argument, NULL, 'p'},
 	    {"account", required_argument, NULL, 'a'},
+	    {"not-sscard", no_argument, NULL, 'n'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct common com = {0};
@@ -472,6 +473,7 @@ int cli_subsidy_payment_correct(int argc, char **argv)
 	struct db *db = NULL;
 	struct error err;
 	const char *account = NULL;
+	bool sscard = true;
 	long payment = 0;
 	int c, rc;
 
@@ -484,6 +486,9 @@ int cli_subsidy_payment_correct(int argc, char **argv)
 			break;
 		case 'a':
 			account = optarg;
+			break;
+		case 'n':
+			sscard = false;
 			break;
 		default:
 			return cli_option_error("subsidy payment correct", CORRECT_USAGE, c, argc,
@@ -499,7 +504,7 @@ int cli_subsidy_payment_correct(int argc, char **argv)
 	if (rc)
 		return rc;
 	error_clear(&err);
-	rc = payment_correct(db, &keys, payment, account, &err);
+	rc = payment_correct(db, &keys, payment, account, sscard, &err);
 	pii_keys_wipe(&keys);
 	if (rc)
 		cli_fail(&err);

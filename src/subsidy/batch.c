@@ -477,7 +477,7 @@ static const char *payment_status_label(const char *status)
 }
 
 int payment_correct(struct db *db, const struct pii_keys *keys, int64_t payment_id,
-		    const char *account, struct error *err)
+		    const char *account, bool sscard, struct error *err)
 {
 	unsigned char hash[PII_HASHBYTES], enc[PII_MAXCIPHER];
 	enum bankcard_status bs;
@@ -559,7 +559,7 @@ int payment_correct(struct db *db, const struct pii_keys *keys, int64_t payment_
 	sqlite3_finalize(st);
 	if (db_prepare(db,
 		       "INSERT INTO bank_account(beneficiary_id, acct_hash, acct_enc, last4,"
-		       " is_sscard, valid_from, source) VALUES(?, ?, ?, ?, 1, ?, ?)",
+		       " is_sscard, valid_from, source) VALUES(?, ?, ?, ?, ?, ?, ?)",
 		       &st, err))
 		goto io;
 	{
@@ -570,8 +570,9 @@ int payment_correct(struct db *db, const struct pii_keys *keys, int64_t payment_
 		sqlite3_bind_blob(st, 2, hash, PII_HASHBYTES, SQLITE_STATIC);
 		sqlite3_bind_blob(st, 3, enc, (int)enc_len, SQLITE_STATIC);
 		sqlite3_bind_text(st, 4, last4, 4, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, now, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 6, source, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int(st, 5, sscard ? 1 : 0);
+		sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 7, source, -1, SQLITE_TRANSIENT);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			goto dbfail;
 	}

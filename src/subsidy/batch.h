@@ -22,6 +22,7 @@
 #define MINSHENG_SUBSIDY_BATCH_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 struct db;
@@ -107,12 +108,15 @@ int batch_list(struct db *db, int (*fn)(void *ctx, const struct batch_info *b), 
  * history with valid_to set), the payment's entitlement (and the person's
  * other unpaid entitlements on the old account) point to it, and the
  * payment is recorded as corrected, so the next batch of its
- * programme-period reissues it. Needs the key (keys from pii_open).
+ * programme-period reissues it. sscard says whether the new account is the
+ * person's social-security-card account (the default in the CLI) or another
+ * bank account; stats counts the share paid into social-security cards from
+ * it. Needs the key (keys from pii_open).
  * ERR_INPUT when the payment does not exist, is not failed, is not the
  * latest attempt, or was already corrected, or the account is invalid.
  */
 struct pii_keys;
 int payment_correct(struct db *db, const struct pii_keys *keys, int64_t payment_id,
-		    const char *account, struct error *err);
+		    const char *account, bool sscard, struct error *err);
 
 #endif

@@ -174,7 +174,10 @@ for round in 1 2 3 4 5 6; do
 	[ -z "$failed" ] && break
 	for id in $failed; do
 		n=$((n + 1))
-		run M subsidy payment correct --payment "$id" --account "$(account $((round * 100 + n)))"
+		# The first correction goes to an ordinary bank account, the others to social-security cards.
+		other=""
+		[ "$n" -eq 2 ] && other=--not-sscard
+		run M subsidy payment correct --payment "$id" --account "$(account $((round * 100 + n)))" $other
 		expect_status 0
 		# correcting twice is refused
 		run M subsidy payment correct --payment "$id" --account "$(account 7)"
@@ -238,6 +241,9 @@ expect_status 1
 run M subsidy payment correct --payment 99999 --account "$(account 5)"
 expect_status 1
 expect_err "不存在"
+# Exactly one account in the history is not a social-security card: the --not-sscard correction.
+nonss=$(q "SELECT COUNT(*) FROM bank_account WHERE is_sscard = 0")
+if [ "$nonss" = 1 ]; then _pass; else _fail "accounts not on a social-security card: '$nonss', expected 1"; fi
 run M subsidy batch create --programme NOPE --period 202303
 expect_status 1
 expect_err "未知的补贴项目 'NOPE'"

@@ -279,17 +279,20 @@ static void test_reconcile(void **state)
 	    fx_int(&f, "SELECT COUNT(*) FROM payment WHERE id = 4 AND status = 'pending'"), 1);
 
 	/* Correct the failed (2) and reversed (3) payments; reissue. */
-	assert_int_equal(payment_correct(f.db, &f.keys, 1, "6217000000000020002", &err), ERR_INPUT);
+	assert_int_equal(payment_correct(f.db, &f.keys, 1, "6217000000000020002", true, &err), ERR_INPUT);
 	assert_string_equal(err.reason, "not_failed");
 	/* Said in Chinese, not the database's status word. */
 	assert_non_null(strstr(err.msg, "状态是已发"));
-	assert_int_equal(payment_correct(f.db, &f.keys, 2, "6217000000000020001", &err), ERR_INPUT);
+	assert_int_equal(payment_correct(f.db, &f.keys, 2, "6217000000000020001", true, &err), ERR_INPUT);
 	assert_string_equal(err.reason, "bank_luhn");
-	assert_int_equal(payment_correct(f.db, &f.keys, 2, "6217000000000020002", &err), 0);
-	assert_int_equal(payment_correct(f.db, &f.keys, 2, "6217000000000020002", &err), ERR_INPUT);
+	assert_int_equal(payment_correct(f.db, &f.keys, 2, "6217000000000020002", true, &err), 0);
+	assert_int_equal(payment_correct(f.db, &f.keys, 2, "6217000000000020002", true, &err), ERR_INPUT);
 	assert_string_equal(err.reason, "already_corrected");
-	assert_int_equal(payment_correct(f.db, &f.keys, 3, "6217000000000020010", &err), 0);
-	assert_int_equal(payment_correct(f.db, &f.keys, 77, "6217000000000020010", &err),
+	/* Payment 3's new account is an ordinary bank account, not the social-security card's. */
+	assert_int_equal(payment_correct(f.db, &f.keys, 3, "6217000000000020010", false, &err), 0);
+	assert_int_equal(fx_int(&f, "SELECT is_sscard FROM bank_account WHERE source = 'correction 2'"), 1);
+	assert_int_equal(fx_int(&f, "SELECT is_sscard FROM bank_account WHERE source = 'correction 3'"), 0);
+	assert_int_equal(payment_correct(f.db, &f.keys, 77, "6217000000000020010", true, &err),
 			 ERR_INPUT);
 	assert_int_equal(batch_create(f.db, &req, &res, &err), 0);
 	assert_int_equal(res.batch_id, 2);
@@ -306,7 +309,7 @@ static void test_reconcile(void **state)
 	    2);
 	assert_int_equal(fx_violations(&f), 0);
 	/* Once reissued, the old failed payment cannot be corrected again. */
-	assert_int_equal(payment_correct(f.db, &f.keys, 2, "6217000000000020028", &err), ERR_INPUT);
+	assert_int_equal(payment_correct(f.db, &f.keys, 2, "6217000000000020028", true, &err), ERR_INPUT);
 	/* Answers for the old attempt no longer apply: a late SUCCESS is a contradiction. */
 	import_text(&f, "r4.csv",
 		    "H,MSRET,1,1\nD,2,SUCCESS,,35000,2023-03-20T10:00:00\nT,1,35000\n", &s, &nt);
