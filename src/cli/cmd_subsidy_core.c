@@ -55,28 +55,29 @@ int cli_subsidy_programme_import(int argc, char **argv)
 	    {"db", required_argument, NULL, 'd'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *dbpath = NULL;
+	const char *dbpath = NULL, *file = NULL;
 	struct db *db = NULL;
 	struct error err;
 	size_t count = 0;
 	int c, ret;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		if (c == 'd')
 			dbpath = optarg;
 		else
-			return cli_usage_error("subsidy programme import", PROG_IMPORT_USAGE,
-					       "无效的选项");
+			return cli_option_error("subsidy programme import", PROG_IMPORT_USAGE, c,
+						argc, argv);
 	}
-	if (optind != argc - 1)
-		return cli_usage_error("subsidy programme import", PROG_IMPORT_USAGE,
-				       "需要一个文件名");
+	if (cli_import_file_arg(argc, argv, "subsidy programme import", PROG_IMPORT_USAGE,
+				&file))
+		return ERR_USAGE;
 	ret = cli_open_db(dbpath, &db);
 	if (ret)
 		return ret;
 	error_clear(&err);
-	ret = programme_import(db, argv[optind], print_row_error, NULL, &count, &err);
+	ret = programme_import(db, file, print_row_error, NULL, &count, &err);
 	if (ret)
 		cli_fail(&err);
 	else
@@ -115,19 +116,19 @@ int cli_subsidy_programme_list(int argc, char **argv)
 	int c, ret;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		if (c == 'd')
 			dbpath = optarg;
 		else if (c == 'f') {
 			if (cli_format_parse(optarg, allowed, &format))
 				return ERR_USAGE;
 		} else
-			return cli_usage_error("subsidy programme list", PROG_LIST_USAGE,
-					       "无效的选项");
+			return cli_option_error("subsidy programme list", PROG_LIST_USAGE, c, argc,
+						argv);
 	}
-	if (optind != argc)
-		return cli_usage_error("subsidy programme list", PROG_LIST_USAGE, "多余的参数 '%s'",
-				       argv[optind]);
+	if (cli_no_operands(argc, argv, "subsidy programme list", PROG_LIST_USAGE))
+		return ERR_USAGE;
 	ret = cli_open_db(dbpath, &db);
 	if (ret)
 		return ret;
@@ -251,7 +252,8 @@ int cli_subsidy_roster_import(int argc, char **argv)
 	int c, ret, i;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			dbpath = optarg;
@@ -273,12 +275,12 @@ int cli_subsidy_roster_import(int argc, char **argv)
 				return ERR_USAGE;
 			break;
 		default:
-			return cli_usage_error("subsidy roster import", ROSTER_USAGE, "无效的选项");
+			return cli_option_error("subsidy roster import", ROSTER_USAGE, c, argc,
+						argv);
 		}
 	}
-	if (optind != argc - 1)
-		return cli_usage_error("subsidy roster import", ROSTER_USAGE, "需要一个名册文件名");
-	ro.path = argv[optind];
+	if (cli_import_file_arg(argc, argv, "subsidy roster import", ROSTER_USAGE, &ro.path))
+		return ERR_USAGE;
 	ro.threads = (int)threads;
 	ro.on_reject = print_reject;
 	ro.ctx = &rp;
@@ -336,15 +338,15 @@ int cli_subsidy_check(int argc, char **argv)
 	int c, ret;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		if (c == 'd')
 			dbpath = optarg;
 		else
-			return cli_usage_error("subsidy check", CHECK_USAGE, "无效的选项");
+			return cli_option_error("subsidy check", CHECK_USAGE, c, argc, argv);
 	}
-	if (optind != argc)
-		return cli_usage_error("subsidy check", CHECK_USAGE, "多余的参数 '%s'",
-				       argv[optind]);
+	if (cli_no_operands(argc, argv, "subsidy check", CHECK_USAGE))
+		return ERR_USAGE;
 	ret = cli_open_db(dbpath, &db);
 	if (ret)
 		return ret;
@@ -397,7 +399,8 @@ int cli_subsidy_beneficiary_list(int argc, char **argv)
 	int c, ret, step;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			dbpath = optarg;
@@ -417,13 +420,12 @@ int cli_subsidy_beneficiary_list(int argc, char **argv)
 				return ERR_USAGE;
 			break;
 		default:
-			return cli_usage_error("subsidy beneficiary list", BEN_LIST_USAGE,
-					       "无效的选项");
+			return cli_option_error("subsidy beneficiary list", BEN_LIST_USAGE, c,
+						argc, argv);
 		}
 	}
-	if (optind != argc)
-		return cli_usage_error("subsidy beneficiary list", BEN_LIST_USAGE,
-				       "多余的参数 '%s'", argv[optind]);
+	if (cli_no_operands(argc, argv, "subsidy beneficiary list", BEN_LIST_USAGE))
+		return ERR_USAGE;
 	ret = cli_open_db(dbpath, &db);
 	if (ret)
 		return ret;

@@ -66,4 +66,25 @@ run "$MINSHENG" subsidy programme import "$SCRATCH/none.csv" --db "$db"
 expect_status 3
 run "$MINSHENG" subsidy programme import --db "$db"
 expect_status 2
+
+# Bad options and operands: one Chinese usage message each (cli_option_error), exit 2.
+run "$MINSHENG" subsidy programme import --bogus "$D/programmes.csv" --db "$db"
+expect_status 2
+expect_err "未知选项 '--bogus'"
+expect_err "用法：minsheng subsidy programme import"
+run "$MINSHENG" subsidy programme list --db "$db" extra
+expect_status 2
+expect_err "多余的参数 'extra'"
+run "$MINSHENG" subsidy roster import "$D/every-kind.csv" --rejects
+expect_status 2
+expect_err "选项 --rejects 需要参数"
+run "$MINSHENG" subsidy roster import --db "$db"
+expect_status 2
+expect_err "缺少文件"
+run "$MINSHENG" subsidy check --db "$db" -z
+expect_status 2
+expect_err "未知选项 '-z'"
+run "$MINSHENG" subsidy beneficiary list --db "$db" --nope
+expect_status 2
+expect_err "未知选项 '--nope'"
 finish
