@@ -35,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 static const char *const reason_codes[ROSTER_NREASONS] = {
@@ -1119,6 +1120,16 @@ int roster_import(struct db *db, const struct roster_options *opt, struct roster
 	snprintf(sum->encoding, sizeof(sum->encoding), "%s", csv_encoding(r));
 
 	if (opt->rejects_path) {
+		struct stat si, so;
+
+		/* "w" would truncate the roster while it is being read */
+		if (strcmp(opt->path, "-") != 0 && stat(opt->path, &si) == 0 &&
+		    stat(opt->rejects_path, &so) == 0 && si.st_dev == so.st_dev &&
+		    si.st_ino == so.st_ino) {
+			rc = error_set(err, ERR_USAGE, "拒绝文件 '%s' 就是名册文件本身",
+				       opt->rejects_path);
+			goto out;
+		}
 		c.rejects = fopen(opt->rejects_path, "w");
 		if (!c.rejects) {
 			rc = error_set(err, ERR_IO, "无法写入拒绝文件 '%s'", opt->rejects_path);
@@ -1165,6 +1176,19 @@ int roster_import(struct db *db, const struct roster_options *opt, struct roster
 	timing("rows");
 	if (rc)
 		goto out;
+	/* Every reject is known now: finish the reject file before anything
+	 * is committed, so a failed write (disk full) leaves no rows written
+	 * whose rejects were lost. */
+	if (c.rejects) {
+		int bad = fflush(c.rejects) != 0 || ferror(c.rejects);
+
+		bad |= fclose(c.rejects) != 0;
+		c.rejects = NULL;
+		if (bad) {
+			rc = error_set(err, ERR_IO, "无法写入拒绝文件 '%s'", opt->rejects_path);
+			goto out;
+		}
+	}
 	sum->import_id = c.import_id;
 	if (sum->accepted > 0 && (opt->partial || sum->rejected == 0)) {
 		rc = finish_import(&c);
@@ -1182,10 +1206,6 @@ int roster_import(struct db *db, const struct roster_options *opt, struct roster
 		in_txn = false;
 		sum->committed = true;
 	}
-	if (c.rejects && fflush(c.rejects) != 0) {
-		rc = error_set(err, ERR_IO, "无法写入拒绝文件 '%s'", opt->rejects_path);
-		goto out;
-	}
 	rc = sum->rejected ? ERR_INPUT : 0;
 out:
 	for (i = 0; i < ST_COUNT; i++)
@@ -1196,8 +1216,8 @@ out:
 		sqlite3_exec(db_sqlite(db), "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
 	if (!sum->committed)
 		sum->import_id = 0;
-	if (c.rejects && fclose(c.rejects) != 0 && !rc)
-		rc = error_set(err, ERR_IO, "无法写入拒绝文件 '%s'", opt->rejects_path);
+	if (c.rejects)
+		fclose(c.rejects); /* only on an earlier failure */
 	free(c.pp.slot);
 	buf_free(&c.line);
 	pii_keys_wipe(&keys);

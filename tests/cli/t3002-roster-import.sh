@@ -137,4 +137,23 @@ for threads in 1 2; do
 	expect_status 0
 	expect_out "2700 条应发记录"
 done
+
+# A reject file that cannot be written (disk full): exit 3 and nothing
+# committed, so no row is written whose rejects were lost.
+if [ -w /dev/full ]; then
+	db3="$SCRATCH/full.db"
+	"$MINSHENG" subsidy programme import "$D/programmes.csv" --db "$db3" >/dev/null
+	run "$MINSHENG" subsidy roster import "$D/every-kind.csv" --partial --rejects /dev/full --db "$db3"
+	expect_status 3
+	expect_err "无法写入拒绝文件 '/dev/full'"
+	[ "$(sqlite3 "$db3" "SELECT COUNT(*) FROM entitlement")" = 0 ] && _pass ||
+		_fail "rows committed although the reject file could not be written"
+fi
+
+# --rejects naming the roster itself is refused before the roster is truncated.
+cp "$D/every-kind.csv" "$SCRATCH/self.csv"
+run "$MINSHENG" subsidy roster import "$SCRATCH/self.csv" --partial --rejects "$SCRATCH/self.csv" --db "$SCRATCH/self.db"
+expect_status 2
+expect_err "就是名册文件本身"
+expect_same "$D/every-kind.csv" "$SCRATCH/self.csv"
 finish
