@@ -98,10 +98,18 @@ static enum roster_reason fail(long *column, long col, char *msg, size_t n, enum
 {
 	va_list ap;
 
+	char *q;
+
 	*column = col;
 	va_start(ap, fmt);
 	vsnprintf(msg, n, fmt, ap);
 	va_end(ap);
+	/* A quoted field may hold a newline or a terminal escape (quoted
+	 * fields keep them): the message goes to a terminal and to one line
+	 * of the reject file, so control characters become '?'. */
+	for (q = msg; *q; q++)
+		if ((unsigned char)*q < 0x20 || *q == 0x7f)
+			*q = '?';
 	return r;
 }
 

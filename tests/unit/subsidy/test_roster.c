@@ -196,6 +196,23 @@ static void test_every_reason(void **state)
 #undef L
 }
 
+/* A bad value quoted in a message never carries a control character
+ * (newline, escape) into the terminal or the reject file. */
+static void test_message_control_chars(void **state)
+{
+	struct roster_row row;
+	char msg[320];
+	long col = 0;
+
+	(void)state;
+	assert_int_equal(check_line("\"D\x1b[2J\nB\",202303,x,y,z,w,1", &col, msg, &row),
+			 ROSTER_UNKNOWN_PROGRAMME);
+	assert_string_equal(msg, "未知的补贴项目 'D?[2J?B'");
+	assert_int_equal(check_line("DBJ,\"2023\r\n03\",x,y,z,w,1", &col, msg, &row),
+			 ROSTER_BAD_PERIOD);
+	assert_string_equal(msg, "期间 '2023??03' 无效");
+}
+
 static void test_row_fields(void **state)
 {
 	struct roster_row row;
@@ -423,6 +440,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_every_reason),
+	    cmocka_unit_test(test_message_control_chars),
 	    cmocka_unit_test(test_row_fields),
 	    cmocka_unit_test(test_reason_codes),
 	    cmocka_unit_test(test_import),
