@@ -38,6 +38,7 @@ static void test_frequency(void **state)
 struct rej {
 	int n;
 	char reasons[512];
+	char last_msg[512];
 };
 
 static void on_reject(void *ctx, const struct error *e)
@@ -46,6 +47,7 @@ static void on_reject(void *ctx, const struct error *e)
 	size_t l = strlen(r->reasons);
 
 	r->n++;
+	snprintf(r->last_msg, sizeof(r->last_msg), "%s", e->msg);
 	snprintf(r->reasons + l, sizeof(r->reasons) - l, "%ld:%ld:%s;", e->line, e->column,
 		 e->reason);
 }
@@ -134,6 +136,14 @@ static void test_import_and_find(void **state)
 	assert_string_equal(r.reasons, "2:1:bad_code;3:1:bad_code;4:5:bad_standard;"
 				       "5:5:bad_standard;6:6:bad_age;7:6:bad_age;8:2:bad_name;"
 				       "10:8:field_count;12:1:duplicate_code;");
+	unlink(p);
+	/* a bad value quoted in a message keeps no control character */
+	p = write_tmp("code,name,department,frequency,standard_fen,min_age,max_age\n"
+		      "A,a,b,\"week\n\x1b[2Jly\",,,\n");
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(programme_import(db, p, on_reject, &r, &count, &err), ERR_INPUT);
+	assert_string_equal(r.reasons, "2:4:bad_frequency;");
+	assert_non_null(strstr(r.last_msg, "'week??[2Jly'"));
 	unlink(p);
 	/* a wrong header */
 	p = write_tmp("code,name,dept,frequency,standard_fen,min_age,max_age\n");
