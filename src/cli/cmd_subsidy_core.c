@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define PROG_IMPORT_USAGE "FILE [--db PATH]"
 #define PROG_LIST_USAGE "[--format text|json|csv] [--db PATH]"
@@ -438,6 +439,17 @@ int cli_subsidy_beneficiary_list(int argc, char **argv)
 	else if (unmask) {
 		ret = cli_fail(&err);
 		goto out;
+	} else {
+		char kp[4096];
+		struct error perr;
+
+		/* A key file that is there but unusable (another database's,
+		 * too open, damaged) is worth a word: the operator would
+		 * otherwise only see stars. A missing one is the normal case. */
+		error_clear(&perr);
+		if (pii_key_path(key_opt, db_path(db), kp, sizeof(kp), &perr) == 0 &&
+		    access(kp, F_OK) == 0)
+			fprintf(stderr, "minsheng: 注意：%s；身份证号只显示星号\n", err.msg);
 	}
 	error_clear(&err);
 	buf_init(&line, 1 << 16);

@@ -40,6 +40,7 @@ run "$MINSHENG" subsidy beneficiary list --db "$db"
 expect_status 0
 expect_out "张*	******************	男"
 expect_no_out "0112	男"
+[ ! -s "$SCRATCH/.err" ] && _pass || _fail "a note printed for a missing key file"
 run "$MINSHENG" subsidy beneficiary list --db "$db" --unmask
 expect_status 1
 expect_err "找不到密钥文件"
@@ -71,6 +72,14 @@ chmod 644 "$SCRATCH/open.key"
 run "$MINSHENG" subsidy beneficiary list --db "$db" --unmask --key "$SCRATCH/open.key"
 expect_status 1
 expect_err "权限过宽"
+# Masked output with an unusable key still works (stars) but says why.
+run "$MINSHENG" subsidy beneficiary list --db "$db" --key "$SCRATCH/open.key"
+expect_status 0
+expect_out "张*	******************	男"
+expect_err "注意：密钥文件 '$SCRATCH/open.key' 的权限过宽（644），应为 600；身份证号只显示星号"
+run "$MINSHENG" subsidy beneficiary list --db "$db" --key "$other.key"
+expect_status 0
+expect_err "不匹配"
 # With the key in place again, a later import works and keeps the key.
 mv "$SCRATCH/moved.key" "$db.key"
 run "$MINSHENG" subsidy roster import "$D/second.csv" --partial --db "$db"
