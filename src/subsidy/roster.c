@@ -250,13 +250,18 @@ enum roster_reason roster_validate(const struct roster_context *ctx, const struc
 	row->account[len[5]] = '\0';
 	row->account_len = len[5];
 
-	/* at most 10^12 fen (10 billion yuan): far above any real payment */
-	if (!all_digits(f[6], len[6]) || len[6] > 13 || digits_value(f[6], len[6]) == 0 ||
-	    digits_value(f[6], len[6]) > UINT64_C(1000000000000))
+	for (i = 0; i < len[6] && f[6][i] == '0'; i++)
+		; /* leading zeros: 0090000 is 90000 */
+	if (!all_digits(f[6], len[6]) || i == len[6])
 		return fail(column, 7, msg, n, ROSTER_BAD_AMOUNT,
 			    "金额 '%.*s' 无效（应为正整数，单位分）", quote_len(f[6], len[6]),
 			    f[6]);
-	row->amount_fen = (int64_t)digits_value(f[6], len[6]);
+	/* at most 10^12 fen (10 billion yuan): far above any real payment */
+	if (len[6] - i > 13 || digits_value(f[6] + i, len[6] - i) > UINT64_C(1000000000000))
+		return fail(column, 7, msg, n, ROSTER_BAD_AMOUNT,
+			    "金额 '%.*s' 过大（最多 1000000000000 分）", quote_len(f[6], len[6]),
+			    f[6]);
+	row->amount_fen = (int64_t)digits_value(f[6] + i, len[6] - i);
 	if (p->standard_fen > 0 && row->amount_fen > p->standard_fen)
 		return fail(column, 7, msg, n, ROSTER_ABOVE_STANDARD,
 			    "金额 %lld 分超过项目 '%s' 的标准 %lld 分", (long long)row->amount_fen,

@@ -156,6 +156,27 @@ static void test_every_reason(void **state)
 	expect(L("DBJ,202303,%s,张三,410102001001,6217000000000000012,90001", ok),
 	       ROSTER_ABOVE_STANDARD, 7);
 	expect(L("DBJ,202303,%s,张三,410102001001,6217000000000000012,0090000", ok), ROSTER_OK, 0);
+	expect(L("DBJ,202303,%s,张三,410102001001,6217000000000000012,000", ok), ROSTER_BAD_AMOUNT,
+	       7);
+	{
+		/* too large: said so, not "not a positive integer" */
+		struct roster_row row;
+		char m[320];
+		long col = 0;
+
+		assert_int_equal(check_line(L("DBJ,202303,%s,张三,410102001001,"
+					      "6217000000000000012,1000000000001",
+					      ok),
+					    &col, m, &row),
+				 ROSTER_BAD_AMOUNT);
+		assert_string_equal(m, "金额 '1000000000001' 过大（最多 1000000000000 分）");
+		assert_int_equal(check_line(L("DBJ,202303,%s,张三,410102001001,"
+					      "6217000000000000012,0000000000000090000",
+					      ok),
+					    &col, m, &row),
+				 ROSTER_OK);
+		assert_int_equal(row.amount_fen, 90000);
+	}
 	/* age at the period's first day: 80 on 1 March 2023 exactly */
 	expect(L("GLJT,202303,%s,张三,410102001001,6217000000000000012,100",
 		 make_id("19430301", "11")),
