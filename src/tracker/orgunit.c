@@ -10,6 +10,7 @@
  * a small fraction of a second.
  */
 #include "tracker/orgunit.h"
+#include "tracker/tracker.h"
 
 #include "base/buf.h"
 #include "base/csv.h"
@@ -116,34 +117,6 @@ static void note_error(struct notes *nt, long line, long column, const char *rea
 	if (nt->count < MAX_NOTES && nt->fn)
 		nt->fn(nt->ctx, &e, false);
 	nt->count++;
-}
-
-static bool code_valid(const char *s)
-{
-	size_t i, n = strlen(s);
-
-	if (n == 0 || n > ORGUNIT_CODE_MAX)
-		return false;
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-
-		if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		      c == '_' || c == '.' || c == '-'))
-			return false;
-	}
-	return true;
-}
-
-static bool name_valid(const char *s)
-{
-	size_t i, n = strlen(s);
-
-	if (n == 0 || n > ORGUNIT_NAME_MAX)
-		return false;
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return false;
-	return true;
 }
 
 /* A unit already in the database. */
@@ -302,11 +275,11 @@ static void check_fields(const struct orgunit_row *rows, size_t n, struct notes 
 		const struct orgunit_row *r = &rows[i];
 		const char *p = parent_of(r);
 
-		if (!code_valid(r->code))
+		if (!tracker_code_valid(r->code, ORGUNIT_CODE_MAX))
 			note_error(nt, r->line, 1, "bad_code",
 				   "单位代码 '%s' 无效（应为1到%d个字母、数字、'_'、'.'或'-'）",
 				   r->code, ORGUNIT_CODE_MAX);
-		else if (!name_valid(r->name))
+		else if (!tracker_text_valid(r->name, ORGUNIT_NAME_MAX))
 			note_error(nt, r->line, 2, "bad_name",
 				   "单位 '%s' 的名称为空、过长或含控制字符", r->code);
 		else if (r->level < ORGUNIT_PROVINCE || r->level > ORGUNIT_VILLAGE)
@@ -319,7 +292,7 @@ static void check_fields(const struct orgunit_row *rows, size_t n, struct notes 
 		else if (r->level != ORGUNIT_PROVINCE && !p[0])
 			note_error(nt, r->line, 4, "missing_parent", "单位 '%s' 缺少上级单位代码",
 				   r->code);
-		else if (p[0] && !code_valid(p))
+		else if (p[0] && !tracker_code_valid(p, ORGUNIT_CODE_MAX))
 			note_error(nt, r->line, 4, "bad_code", "上级单位代码 '%s' 无效", p);
 		else if (strcmp(p, r->code) == 0)
 			note_error(nt, r->line, 4, "cycle", "单位 '%s' 的上级是它自己", r->code);

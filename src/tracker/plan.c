@@ -8,6 +8,7 @@
  * milliseconds.
  */
 #include "tracker/plan.h"
+#include "tracker/tracker.h"
 
 #include "base/csv.h"
 #include "base/error.h"
@@ -75,34 +76,6 @@ static bool parse_int(const char *s, long lo, long hi, int *out)
 	return true;
 }
 
-static bool code_valid(const char *s, size_t max)
-{
-	size_t i, n = strlen(s);
-
-	if (n == 0 || n > max)
-		return false;
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-
-		if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		      c == '_' || c == '.' || c == '-'))
-			return false;
-	}
-	return true;
-}
-
-static bool text_valid(const char *s, size_t max)
-{
-	size_t i, n = strlen(s);
-
-	if (n == 0 || n > max)
-		return false;
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return false;
-	return true;
-}
-
 int plan_parse_header(const struct csv_record *rec, const char *file, struct error *err)
 {
 	size_t i;
@@ -140,17 +113,17 @@ int plan_parse_row(const struct csv_record *rec, const char *file, struct plan_r
 	if (!parse_int(f[1], 1, 9999, &row->project_no))
 		return row_error(err, file, ln, COL_PROJECT_NO, "bad_project_no",
 				 "项目序号 '%s' 无效（应为1到9999的整数）", f[1]);
-	if (!text_valid(f[2], PLAN_TEXT_MAX))
+	if (!tracker_text_valid(f[2], PLAN_TEXT_MAX))
 		return row_error(err, file, ln, COL_TITLE, "bad_title",
 				 "项目名称为空、过长或含控制字符");
-	if (!code_valid(f[3], PLAN_CODE_MAX))
+	if (!tracker_code_valid(f[3], PLAN_CODE_MAX))
 		return row_error(err, file, ln, COL_INDICATOR, "bad_code",
 				 "指标代码 '%s' 无效（应为1到%d个字母、数字、'_'、'.'或'-'）", f[3],
 				 PLAN_CODE_MAX);
-	if (!text_valid(f[4], PLAN_TEXT_MAX))
+	if (!tracker_text_valid(f[4], PLAN_TEXT_MAX))
 		return row_error(err, file, ln, COL_NAME, "bad_name",
 				 "指标名称为空、过长或含控制字符");
-	if (!text_valid(f[5], PLAN_UNIT_MAX))
+	if (!tracker_text_valid(f[5], PLAN_UNIT_MAX))
 		return row_error(err, file, ln, COL_UNIT, "bad_unit",
 				 "计量单位为空、过长或含控制字符");
 	if (strcmp(f[6], "count") == 0)
@@ -180,7 +153,7 @@ int plan_parse_row(const struct csv_record *rec, const char *file, struct plan_r
 		return row_error(err, file, ln, COL_TARGET, "rate_range",
 				 "比率指标的目标值 %s 超出 0 到 100", buf);
 	}
-	if (!code_valid(f[9], ORGUNIT_CODE_MAX))
+	if (!tracker_code_valid(f[9], ORGUNIT_CODE_MAX))
 		return row_error(err, file, ln, COL_ORGUNIT, "bad_code", "单位代码 '%s' 无效",
 				 f[9]);
 	if (f[10][0] == '\0')
@@ -199,10 +172,10 @@ int plan_parse_row(const struct csv_record *rec, const char *file, struct plan_r
 		if (row->kind != PLAN_RATE)
 			return row_error(err, file, ln, COL_NUM, "formula_not_rate",
 					 "只有比率指标（rate）可以有分子和分母");
-		if (!code_valid(f[11], PLAN_CODE_MAX))
+		if (!tracker_code_valid(f[11], PLAN_CODE_MAX))
 			return row_error(err, file, ln, COL_NUM, "bad_code", "分子代码 '%s' 无效",
 					 f[11]);
-		if (!code_valid(f[12], PLAN_CODE_MAX))
+		if (!tracker_code_valid(f[12], PLAN_CODE_MAX))
 			return row_error(err, file, ln, COL_DEN, "bad_code", "分母代码 '%s' 无效",
 					 f[12]);
 		if (strcmp(f[11], f[12]) == 0 || strcmp(f[11], f[3]) == 0)
