@@ -18,6 +18,11 @@
  * Duplicates need no memory of the file: the entitlement row of the first
  * occurrence is already in the (uncommitted) table with this import's id
  * and its line, so a second occurrence finds it and names that line.
+ *
+ * A once-programme (一次性发放) is paid to a person at most once, in any
+ * period. Only its rows pay for that check: the (programme, person) pairs
+ * this import accepted are kept in memory, and a person who existed before
+ * the import is looked up by the entitlement_beneficiary index.
  */
 #include "subsidy/roster.h"
 
@@ -61,6 +66,7 @@ static const char *const reason_codes[ROSTER_NREASONS] = {
     [ROSTER_AGE_RANGE] = "age_range",
     [ROSTER_DUPLICATE_IN_FILE] = "duplicate_in_file",
     [ROSTER_DUPLICATE_IN_DB] = "duplicate_in_db",
+    [ROSTER_ONCE_ALREADY] = "once_already",
     [ROSTER_FIELD_COUNT] = "field_count",
     [ROSTER_UNTERMINATED_QUOTE] = "unterminated_quote",
     [ROSTER_BAD_QUOTE] = "bad_quote",
@@ -598,11 +604,81 @@ static int cmp_ppsum(const void *a, const void *b)
 	return c ? c : strcmp(x->period, y->period);
 }
 
+/*
+ * The once-programme entitlements this import accepted, by (programme,
+ * person): where the first one is (open addressing; line 0 = empty slot).
+ */
+struct once {
+	int64_t programme_id;
+	int64_t ben;
+	long line;
+	char period[PERIOD_STRLEN];
+};
+
+struct oncetable {
+	struct once *slot;
+	size_t cap, n;
+};
+
+static size_t once_slot(const struct oncetable *t, int64_t programme_id, int64_t ben)
+{
+	uint64_t h = ((uint64_t)ben * UINT64_C(0x9E3779B97F4A7C15)) ^
+		     ((uint64_t)programme_id * UINT64_C(0xBF58476D1CE4E5B9));
+	size_t i = (size_t)(h ^ (h >> 29)) & (t->cap - 1);
+
+	while (t->slot[i].line &&
+	       (t->slot[i].programme_id != programme_id || t->slot[i].ben != ben))
+		i = (i + 1) & (t->cap - 1);
+	return i;
+}
+
+static const struct once *once_find(const struct oncetable *t, int64_t programme_id, int64_t ben)
+{
+	size_t i;
+
+	if (!t->cap)
+		return NULL;
+	i = once_slot(t, programme_id, ben);
+	return t->slot[i].line ? &t->slot[i] : NULL;
+}
+
+static int once_add(struct oncetable *t, int64_t programme_id, int64_t ben, const char *period,
+		    long line)
+{
+	size_t i;
+
+	if ((t->n + 1) * 2 > t->cap) {
+		struct oncetable nt = {NULL, t->cap ? t->cap * 2 : 256, 0};
+		size_t j;
+
+		nt.slot = calloc(nt.cap, sizeof(*nt.slot));
+		if (!nt.slot)
+			return ERR_NOMEM;
+		for (j = 0; j < t->cap; j++)
+			if (t->slot[j].line)
+				nt.slot[once_slot(&nt, t->slot[j].programme_id, t->slot[j].ben)] =
+				    t->slot[j];
+		nt.n = t->n;
+		free(t->slot);
+		*t = nt;
+	}
+	i = once_slot(t, programme_id, ben);
+	if (t->slot[i].line)
+		return 0; /* the first one stays the one named */
+	t->slot[i].programme_id = programme_id;
+	t->slot[i].ben = ben;
+	t->slot[i].line = line;
+	memcpy(t->slot[i].period, period, PERIOD_STRLEN);
+	t->n++;
+	return 0;
+}
+
 enum {
 	ST_INS_BEN,
 	ST_SEL_BEN,
 	ST_UPD_BEN,
 	ST_SEL_ENT,
+	ST_SEL_ONCE,
 	ST_SEL_ACCT,
 	ST_CLOSE_ACCT,
 	ST_INS_ACCT,
@@ -615,12 +691,18 @@ static const char *const consumer_sql[ST_COUNT] = {
 		   " village_code, female, birth_day, import_id)"
 		   " VALUES(?, ?, ?, ?, ?, ?, ?)"
 		   " ON CONFLICT(id_hash) DO NOTHING",
-    [ST_SEL_BEN] = "SELECT id, name, village_code FROM beneficiary"
+    [ST_SEL_BEN] = "SELECT id, name, village_code, import_id FROM beneficiary"
 		   " WHERE id_hash = ?",
     [ST_UPD_BEN] = "UPDATE beneficiary SET name = ?, village_code = ?"
 		   " WHERE id = ?",
     [ST_SEL_ENT] = "SELECT import_id, line FROM entitlement"
 		   " WHERE programme_id = ? AND period = ? AND beneficiary_id = ?",
+    /* by the person (entitlement_beneficiary: a person has few rows); the
+     * unary + keeps the planner off the (programme, period, person) index,
+     * whose programme prefix would walk all of the programme's rows */
+    [ST_SEL_ONCE] = "SELECT period, import_id, line FROM entitlement"
+		    " WHERE beneficiary_id = ? AND +programme_id = ?"
+		    " ORDER BY period, import_id, line LIMIT 1",
     [ST_SEL_ACCT] = "SELECT id, acct_hash FROM bank_account"
 		    " WHERE beneficiary_id = ? AND valid_to IS NULL",
     [ST_CLOSE_ACCT] = "UPDATE bank_account SET valid_to = ? WHERE id = ?",
@@ -644,7 +726,8 @@ static const char *const consumer_sql[ST_COUNT] = {
 
 struct last_person {
 	bool valid;
-	bool fresh; /* created by this import */
+	bool fresh;   /* created by this row's import, at its first row */
+	bool created; /* created by this import (fresh, or met again later) */
 	unsigned char id_hash[PII_HASHBYTES];
 	int64_t ben;
 	char name[ROSTER_NAME_MAX + 1];
@@ -668,6 +751,7 @@ struct consumer {
 	int64_t import_id;
 	char now[32];
 	struct pptable pp;
+	struct oncetable once;
 	FILE *rejects;
 	struct buf line;
 	struct error *err;
@@ -788,6 +872,64 @@ static int known_identity(struct consumer *c, const struct item *it, int64_t ben
 	return 0;
 }
 
+/*
+ * A once-programme row for a person who has that programme in another
+ * period: in this import (remembered in memory) or, for a person who
+ * existed before it, in the database. 1 when so (reject sent, or ERR_IO in
+ * *rc_out), 0 when the row may go on. Run after the duplicate checks, so
+ * the same period stays a duplicate.
+ */
+static int once_taken(struct consumer *c, const struct item *it, int64_t ben, bool created,
+		      int *rc_out)
+{
+	sqlite3_stmt *st = c->st[ST_SEL_ONCE];
+	const struct once *o;
+	char msg[320];
+	int rc;
+
+	*rc_out = 0;
+	if (it->programme->frequency != FREQ_ONCE)
+		return 0;
+	o = once_find(&c->once, it->programme->id, ben);
+	if (o) {
+		snprintf(msg, sizeof(msg),
+			 "一次性项目 '%s' 已在 %s 期间发放给此人（本文件第 %ld 行）",
+			 it->programme->code, o->period, o->line);
+		*rc_out = reject(c, it->line, 3, ROSTER_ONCE_ALREADY, msg);
+		return 1;
+	}
+	if (created) /* no entitlement before this import */
+		return 0;
+	sqlite3_bind_int64(st, 1, ben);
+	sqlite3_bind_int64(st, 2, it->programme->id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const char *period = (const char *)sqlite3_column_text(st, 0);
+		int64_t imp = sqlite3_column_int64(st, 1);
+		int64_t line = sqlite3_column_int64(st, 2);
+
+		if (imp == c->import_id) /* not expected: this import's are in memory */
+			snprintf(msg, sizeof(msg),
+				 "一次性项目 '%s' 已在 %.16s 期间发放给此人（本文件第 %lld 行）",
+				 it->programme->code, period ? period : "?", (long long)line);
+		else
+			snprintf(msg, sizeof(msg),
+				 "一次性项目 '%s' 已在 %.16s 期间发放给此人（第 %lld 次导入第 %lld "
+				 "行）",
+				 it->programme->code, period ? period : "?", (long long)imp,
+				 (long long)line);
+		sqlite3_reset(st);
+		*rc_out = reject(c, it->line, 3, ROSTER_ONCE_ALREADY, msg);
+		return 1;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		*rc_out = db_fail(c->db, c->err, "查询应发记录");
+		return 1;
+	}
+	return 0;
+}
+
 static int update_person(struct consumer *c, const struct item *it, int64_t ben)
 {
 	sqlite3_stmt *st = c->st[ST_UPD_BEN];
@@ -816,6 +958,9 @@ static int insert_entitlement(struct consumer *c, const struct item *it, int64_t
 		return ERR_IO;
 	if (pp_add(&c->pp, it->programme, it->period, it->amount_fen))
 		return error_set(c->err, ERR_NOMEM, "内存不足");
+	if (it->programme->frequency == FREQ_ONCE &&
+	    once_add(&c->once, it->programme->id, ben, it->period, it->line))
+		return error_set(c->err, ERR_NOMEM, "内存不足");
 	if (lp->npp < LAST_PP) {
 		lp->pp[lp->npp].programme = it->programme;
 		memcpy(lp->pp[lp->npp].period, it->period, PERIOD_STRLEN);
@@ -842,6 +987,8 @@ static int apply_same_person(struct consumer *c, const struct item *it)
 	 * earlier row of this one */
 	if ((!lp->fresh || lp->npp > LAST_PP) && known_identity(c, it, lp->ben, &rc))
 		return rc;
+	if (once_taken(c, it, lp->ben, lp->created, &rc))
+		return rc;
 	if (strcmp(lp->name, it->name) != 0 || strcmp(lp->village, it->village) != 0) {
 		if (update_person(c, it, lp->ben))
 			return ERR_IO;
@@ -861,7 +1008,7 @@ static int apply_item(struct consumer *c, const struct item *it)
 	struct last_person *lp = &c->last;
 	sqlite3_stmt *st;
 	int64_t ben, acct = 0;
-	bool fresh, same_name = true, same_village = true;
+	bool fresh, created, same_name = true, same_village = true;
 	int rc;
 
 	if (it->reason != ROSTER_OK)
@@ -880,6 +1027,7 @@ static int apply_item(struct consumer *c, const struct item *it)
 	if (step_done(c, st, "写入人员"))
 		return ERR_IO;
 	fresh = sqlite3_changes(db_sqlite(c->db)) == 1;
+	created = fresh;
 	if (fresh) {
 		ben = sqlite3_last_insert_rowid(db_sqlite(c->db));
 		c->sum->new_people++;
@@ -893,10 +1041,13 @@ static int apply_item(struct consumer *c, const struct item *it)
 		ben = sqlite3_column_int64(st, 0);
 		same_name = strcmp((const char *)sqlite3_column_text(st, 1), it->name) == 0;
 		same_village = strcmp((const char *)sqlite3_column_text(st, 2), it->village) == 0;
+		created = sqlite3_column_int64(st, 3) == c->import_id;
 		sqlite3_reset(st);
 		/* the payment identity: already there? (this import's rows of
 		 * this person are found too: they are in the table) */
 		if (known_identity(c, it, ben, &rc))
+			return rc;
+		if (once_taken(c, it, ben, created, &rc))
 			return rc;
 		if ((!same_name || !same_village) && update_person(c, it, ben))
 			return ERR_IO;
@@ -906,6 +1057,7 @@ static int apply_item(struct consumer *c, const struct item *it)
 	/* remember this person for the next row */
 	lp->valid = true;
 	lp->fresh = fresh;
+	lp->created = created;
 	memcpy(lp->id_hash, it->id_hash, PII_HASHBYTES);
 	lp->ben = ben;
 	memcpy(lp->name, it->name, sizeof(lp->name));
@@ -1232,6 +1384,7 @@ out:
 	if (c.rejects)
 		fclose(c.rejects); /* only on an earlier failure */
 	free(c.pp.slot);
+	free(c.once.slot);
 	buf_free(&c.line);
 	pii_keys_wipe(&keys);
 	programme_list_free(&progs);

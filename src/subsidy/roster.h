@@ -5,7 +5,9 @@
  *
  * Header, exactly: programme,period,id_number,name,village,bank_account,
  * amount_fen. Each row gets either accepted or one reason code (the first
- * failing check, in column order, then the duplicate checks).
+ * failing check, in column order, then the duplicate checks, then the
+ * once-programme check: a programme of frequency `once` is paid to a person
+ * at most once, whatever the period).
  */
 #ifndef MINSHENG_SUBSIDY_ROSTER_H
 #define MINSHENG_SUBSIDY_ROSTER_H
@@ -46,6 +48,7 @@ enum roster_reason {
 	ROSTER_AGE_RANGE,
 	ROSTER_DUPLICATE_IN_FILE,
 	ROSTER_DUPLICATE_IN_DB,
+	ROSTER_ONCE_ALREADY, /* a once-programme the person has in another period */
 	/* structural errors reported by the CSV reader */
 	ROSTER_FIELD_COUNT,
 	ROSTER_UNTERMINATED_QUOTE,
@@ -101,8 +104,8 @@ struct roster_row {
 /*
  * Check one record (rec->n must be ROSTER_FIELDS) against ctx, without I/O:
  * returns ROSTER_OK with *row filled, or the reason with *column (1-based)
- * and a Chinese message in msg (n bytes). The duplicate reasons are never
- * returned here (they need the database).
+ * and a Chinese message in msg (n bytes). The duplicate and once-programme
+ * reasons are never returned here (they need the database).
  */
 enum roster_reason roster_validate(const struct roster_context *ctx, const struct csv_record *rec,
 				   struct roster_row *row, long *column, char *msg, size_t n);
