@@ -43,13 +43,21 @@ const char *cli_db_path(const char *opt)
 	return "minsheng.db";
 }
 
-int cli_open_db(const char *opt, struct db **out)
+/* create: a missing file becomes a new database (else it is refused). */
+static int open_db(const char *opt, bool create, struct db **out)
 {
+	const char *path = cli_db_path(opt);
 	struct error err;
 	int rc;
 
 	error_clear(&err);
-	rc = db_open(cli_db_path(opt), out, &err);
+	rc = create ? db_open(path, out, &err) : db_open_existing(path, out, &err);
+	if (rc && strcmp(err.reason, "db_missing") == 0) {
+		fprintf(stderr,
+			"minsheng: 数据库 '%s' 不存在（先导入数据，或用 --db 指定已有的数据库）\n",
+			path);
+		return rc;
+	}
 	if (!rc)
 		rc = tracker_migrate(*out, &err);
 	if (!rc)
@@ -60,6 +68,16 @@ int cli_open_db(const char *opt, struct db **out)
 		return cli_fail(&err);
 	}
 	return 0;
+}
+
+int cli_open_db(const char *opt, struct db **out)
+{
+	return open_db(opt, true, out);
+}
+
+int cli_open_db_existing(const char *opt, struct db **out)
+{
+	return open_db(opt, false, out);
 }
 
 int cli_fail(const struct error *err)
@@ -139,6 +157,18 @@ int cli_parse_period(const char *words, const char *usage, const char *s, struct
 	error_clear(&err);
 	if (period_parse(s, strlen(s), p, &err))
 		return cli_usage_error(words, usage, "%s", err.msg);
+	return 0;
+}
+
+int cli_parse_period_in_year(const char *words, const char *usage, const char *s, long year,
+			     struct period *p)
+{
+	int rc = cli_parse_period(words, usage, s, p);
+
+	if (rc)
+		return rc;
+	if (p->year != year)
+		return cli_usage_error(words, usage, "周期 '%s' 不在 %ld 年内", s, year);
 	return 0;
 }
 

@@ -56,8 +56,19 @@ const char *cli_db_path(const char *opt);
 /*
  * Open the database (creating and migrating every module's tables on first
  * use). On failure prints the error and returns its code; *out is NULL.
+ * For commands that write (imports, demo, batch create, ...).
  */
 int cli_open_db(const char *opt, struct db **out);
+
+/*
+ * As cli_open_db, but a database that does not exist is refused, not
+ * created: "数据库 'x' 不存在（先导入数据，或用 --db 指定已有的数据库）",
+ * ERR_IO, and no file is left behind. For commands that only read, so that
+ * a mistyped --db is not answered with an empty new database and "nothing
+ * found". An existing file of an older schema is still migrated (the
+ * queries need the current tables), as cli_open_db does.
+ */
+int cli_open_db_existing(const char *opt, struct db **out);
 
 /* Print "minsheng: <file:line:col: message>" to stderr; returns err->code
  * (ERR_INTERNAL when it is 0). */
@@ -100,6 +111,16 @@ int cli_no_operands(int argc, char **argv, const char *words, const char *usage)
  */
 struct period;
 int cli_parse_period(const char *words, const char *usage, const char *s, struct period *p);
+
+/*
+ * As cli_parse_period, and the period must lie in year: else the usage
+ * error "周期 'P' 不在 Y 年内" (exit 2, like any pair of options that
+ * contradict each other). Every command taking --year and --period (report,
+ * lagging, bulletin, subsidy stats) calls it after all options are read, so
+ * their order does not matter.
+ */
+int cli_parse_period_in_year(const char *words, const char *usage, const char *s, long year,
+			     struct period *p);
 
 /*
  * The note callback of the tracker's imports (tracker_note_fn): prints each

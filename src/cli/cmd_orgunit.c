@@ -133,7 +133,7 @@ static int orgunit_list_cmd(int argc, char **argv)
 	}
 	if (cli_no_operands(argc, argv, "orgunit list", LIST_USAGE))
 		return ERR_USAGE;
-	ret = cli_open_db(dbpath, &db);
+	ret = cli_open_db_existing(dbpath, &db);
 	if (ret)
 		return ret;
 	buf_init(&ctx.line, 4096);

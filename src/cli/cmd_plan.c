@@ -148,7 +148,7 @@ static int plan_list_cmd(int argc, char **argv)
 		return ERR_USAGE;
 	if (!year)
 		return cli_usage_error("plan list", LIST_USAGE, "需要 --year");
-	ret = cli_open_db(dbpath, &db);
+	ret = cli_open_db_existing(dbpath, &db);
 	if (ret)
 		return ret;
 	buf_init(&ctx.line, 8192);

@@ -34,7 +34,7 @@ int cli_lagging(int argc, char **argv)
 	struct lagging_opts o = {0};
 	struct lagging *l = NULL;
 	enum cli_format format = CLI_TEXT;
-	const char *dbpath = NULL;
+	const char *dbpath = NULL, *period = NULL;
 	struct db *db = NULL;
 	struct error err;
 	struct buf out;
@@ -60,9 +60,7 @@ int cli_lagging(int argc, char **argv)
 			o.orgunit = optarg;
 			break;
 		case 'p':
-			if (cli_parse_period("lagging", LAGGING_USAGE, optarg, &o.period))
-				return ERR_USAGE;
-			o.has_period = true;
+			period = optarg;
 			break;
 		case 'l':
 			o.level = orgunit_level_parse(optarg);
@@ -85,7 +83,12 @@ int cli_lagging(int argc, char **argv)
 	if (!year || !o.indicator)
 		return cli_usage_error("lagging", LAGGING_USAGE, "需要 --year 和 --indicator");
 	o.year = (int)year;
-	ret = cli_open_db(dbpath, &db);
+	if (period) {
+		if (cli_parse_period_in_year("lagging", LAGGING_USAGE, period, year, &o.period))
+			return ERR_USAGE;
+		o.has_period = true;
+	}
+	ret = cli_open_db_existing(dbpath, &db);
 	if (ret)
 		return ret;
 	error_clear(&err);
@@ -120,9 +123,8 @@ int cli_bulletin(int argc, char **argv)
 	    {"period", required_argument, NULL, 'p'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *dbpath = NULL;
+	const char *dbpath = NULL, *period = NULL;
 	struct period p;
-	bool has_period = false;
 	struct db *db = NULL;
 	struct error err;
 	struct buf out;
@@ -141,9 +143,7 @@ int cli_bulletin(int argc, char **argv)
 				return ERR_USAGE;
 			break;
 		case 'p':
-			if (cli_parse_period("bulletin", BULLETIN_USAGE, optarg, &p))
-				return ERR_USAGE;
-			has_period = true;
+			period = optarg;
 			break;
 		default:
 			return cli_option_error("bulletin", BULLETIN_USAGE, c, argc, argv);
@@ -153,12 +153,14 @@ int cli_bulletin(int argc, char **argv)
 		return ERR_USAGE;
 	if (!year)
 		return cli_usage_error("bulletin", BULLETIN_USAGE, "需要 --year");
-	ret = cli_open_db(dbpath, &db);
+	if (period && cli_parse_period_in_year("bulletin", BULLETIN_USAGE, period, year, &p))
+		return ERR_USAGE;
+	ret = cli_open_db_existing(dbpath, &db);
 	if (ret)
 		return ret;
 	error_clear(&err);
 	buf_init(&out, 4 << 20);
-	ret = bulletin_build(db, (int)year, has_period, &p, &out, &err);
+	ret = bulletin_build(db, (int)year, period != NULL, &p, &out, &err);
 	if (ret)
 		cli_fail(&err);
 	else

@@ -109,18 +109,15 @@ int cli_report(int argc, char **argv)
 	if ((rc = cli_no_operands(argc, argv, "report", USAGE)))
 		return rc;
 	if (!year)
-		return cli_usage_error("report", USAGE, "缺少 --year");
+		return cli_usage_error("report", USAGE, "需要 --year");
 	o.year = (int)year;
 	o.precision = (int)prec;
 	if (period) {
-		if ((rc = cli_parse_period("report", USAGE, period, &o.period)))
+		if ((rc = cli_parse_period_in_year("report", USAGE, period, year, &o.period)))
 			return rc;
-		if (o.period.year != o.year)
-			return cli_usage_error("report", USAGE, "周期 '%s' 不在 %ld 年内", period,
-					       year);
 		o.has_period = true;
 	}
-	if ((rc = cli_open_db(dbpath, &db)))
+	if ((rc = cli_open_db_existing(dbpath, &db)))
 		return rc;
 	error_clear(&err);
 	rc = report_build(db, &o, &r, &err);

@@ -130,7 +130,7 @@ int cli_subsidy_programme_list(int argc, char **argv)
 	}
 	if (cli_no_operands(argc, argv, "subsidy programme list", PROG_LIST_USAGE))
 		return ERR_USAGE;
-	ret = cli_open_db(dbpath, &db);
+	ret = cli_open_db_existing(dbpath, &db);
 	if (ret)
 		return ret;
 	error_clear(&err);
@@ -348,7 +348,7 @@ int cli_subsidy_check(int argc, char **argv)
 	}
 	if (cli_no_operands(argc, argv, "subsidy check", CHECK_USAGE))
 		return ERR_USAGE;
-	ret = cli_open_db(dbpath, &db);
+	ret = cli_open_db_existing(dbpath, &db);
 	if (ret)
 		return ret;
 	error_clear(&err);
@@ -427,7 +427,7 @@ int cli_subsidy_beneficiary_list(int argc, char **argv)
 	}
 	if (cli_no_operands(argc, argv, "subsidy beneficiary list", BEN_LIST_USAGE))
 		return ERR_USAGE;
-	ret = cli_open_db(dbpath, &db);
+	ret = cli_open_db_existing(dbpath, &db);
 	if (ret)
 		return ret;
 	error_clear(&err);

@@ -13,6 +13,7 @@
 #include "base/csv.h"
 #include "base/decimal.h"
 #include "base/error.h"
+#include "base/period.h"
 #include "db/db.h"
 #include "subsidy/anomaly.h"
 #include "subsidy/batch.h"
@@ -70,13 +71,18 @@ static int next_option(int argc, char **argv, const struct option *opts, struct 
 	return c;
 }
 
-/* Open the database and load the key bound to it (pii_open, no creation). */
-static int open_with_key(const struct common *c, struct db **db, struct pii_keys *keys)
+/*
+ * Open the database and load the key bound to it (pii_open, no key is
+ * created). create: a missing database is created (a command that writes)
+ * rather than refused (one that only reads).
+ */
+static int open_with_key(const struct common *c, bool create, struct db **db,
+			 struct pii_keys *keys)
 {
 	struct error err;
 	int rc;
 
-	rc = cli_open_db(c->db, db);
+	rc = create ? cli_open_db(c->db, db) : cli_open_db_existing(c->db, db);
 	if (rc)
 		return rc;
 	error_clear(&err);
@@ -243,7 +249,7 @@ int cli_subsidy_batch_list(int argc, char **argv)
 	}
 	if (cli_no_operands(argc, argv, "subsidy batch list", BATCH_LIST_USAGE))
 		return ERR_USAGE;
-	rc = cli_open_db(com.db, &db);
+	rc = cli_open_db_existing(com.db, &db);
 	if (rc)
 		return rc;
 	error_clear(&err);
@@ -369,7 +375,7 @@ int cli_subsidy_bankfile_export(int argc, char **argv)
 	if (argv[optind][0] < '0' || argv[optind][0] > '9' || errno || *end || batch < 1)
 		return cli_usage_error("subsidy bankfile export", EXPORT_USAGE,
 				       "批次号 '%s' 无效（应为正整数）", argv[optind]);
-	rc = open_with_key(&com, &db, &keys);
+	rc = open_with_key(&com, false, &db, &keys);
 	if (rc)
 		return rc;
 	bulk_tune(db);
@@ -500,7 +506,7 @@ int cli_subsidy_payment_correct(int argc, char **argv)
 	if (!payment || !account)
 		return cli_usage_error("subsidy payment correct", CORRECT_USAGE,
 				       "需要 --payment 和 --account");
-	rc = open_with_key(&com, &db, &keys);
+	rc = open_with_key(&com, true, &db, &keys);
 	if (rc)
 		return rc;
 	error_clear(&err);
@@ -743,7 +749,7 @@ int cli_subsidy_anomalies(int argc, char **argv)
 	}
 	if (cli_no_operands(argc, argv, "subsidy anomalies", ANOMALIES_USAGE))
 		return ERR_USAGE;
-	rc = cli_open_db(com.db, &db);
+	rc = cli_open_db_existing(com.db, &db);
 	if (rc)
 		return rc;
 	error_clear(&err);
@@ -897,7 +903,7 @@ int cli_subsidy_disclose(int argc, char **argv)
 	if (!programme || !period)
 		return cli_usage_error("subsidy disclose", DISCLOSE_USAGE,
 				       "需要 --programme 和 --period");
-	rc = open_with_key(&com, &db, &keys);
+	rc = open_with_key(&com, false, &db, &keys);
 	if (rc)
 		return rc;
 	error_clear(&err);
@@ -970,7 +976,7 @@ int cli_subsidy_lookup(int argc, char **argv)
 		return ERR_USAGE;
 	if (!id || !name)
 		return cli_usage_error("subsidy lookup", LOOKUP_USAGE, "需要 --id 和 --name");
-	rc = open_with_key(&com, &db, &keys);
+	rc = open_with_key(&com, false, &db, &keys);
 	if (rc)
 		return rc;
 	error_clear(&err);
@@ -1126,7 +1132,15 @@ int cli_subsidy_stats(int argc, char **argv)
 		return ERR_USAGE;
 	if (!year)
 		return cli_usage_error("subsidy stats", STATS_USAGE, "需要 --year");
-	rc = cli_open_db(com.db, &db);
+	if (period) {
+		struct period p;
+
+		/* as report, lagging and bulletin: a bad period is a usage error */
+		if (cli_parse_period_in_year("subsidy stats", STATS_USAGE, period, year, &p))
+			return ERR_USAGE;
+	}
+	/* Only --as-values writes (the figures as data values). */
+	rc = as_values ? cli_open_db(com.db, &db) : cli_open_db_existing(com.db, &db);
 	if (rc)
 		return rc;
 	error_clear(&err);

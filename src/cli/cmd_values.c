@@ -161,8 +161,8 @@ static int values_export_cmd(int argc, char **argv)
 	if ((rc = cli_no_operands(argc, argv, "values export", EXPORT_USAGE)))
 		return rc;
 	if (!year)
-		return cli_usage_error("values export", EXPORT_USAGE, "缺少 --year");
-	if ((rc = cli_open_db(dbpath, &db)))
+		return cli_usage_error("values export", EXPORT_USAGE, "需要 --year");
+	if ((rc = cli_open_db_existing(dbpath, &db)))
 		return rc;
 	error_clear(&err);
 	rc = values_export(db, (int)year, stdout, &err);

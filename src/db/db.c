@@ -3,8 +3,10 @@
 
 #include "base/error.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 struct db {
 	sqlite3 *h;
@@ -17,10 +19,12 @@ int db_fail(struct db *db, struct error *err, const char *what)
 			 db && db->h ? sqlite3_errmsg(db->h) : "无连接");
 }
 
-int db_open(const char *path, struct db **out, struct error *err)
+/* flags: SQLite's open flags (read-write, with or without create). */
+static int open_flags(const char *path, int flags, struct db **out, struct error *err)
 {
 	static int configured;
 	struct db *db;
+	struct stat sb;
 	int rc;
 
 	*out = NULL;
@@ -41,8 +45,14 @@ int db_open(const char *path, struct db **out, struct error *err)
 		free(db);
 		return error_set(err, ERR_NOMEM, "内存不足");
 	}
-	rc = sqlite3_open_v2(path, &db->h,
-			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	rc = sqlite3_open_v2(path, &db->h, flags, NULL);
+	if (rc != SQLITE_OK && !(flags & SQLITE_OPEN_CREATE) &&
+	    stat(path, &sb) != 0 && errno == ENOENT) {
+		error_set(err, ERR_IO, "数据库 '%s' 不存在", path);
+		error_reason(err, "db_missing");
+		db_close(db);
+		return ERR_IO;
+	}
 	if (rc != SQLITE_OK) {
 		error_set(err, ERR_IO, "无法打开数据库 '%s'：%s", path,
 			  db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
@@ -64,6 +74,16 @@ int db_open(const char *path, struct db **out, struct error *err)
 	}
 	*out = db;
 	return 0;
+}
+
+int db_open(const char *path, struct db **out, struct error *err)
+{
+	return open_flags(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, out, err);
+}
+
+int db_open_existing(const char *path, struct db **out, struct error *err)
+{
+	return open_flags(path, SQLITE_OPEN_READWRITE, out, err);
 }
 
 void db_close(struct db *db)

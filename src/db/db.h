@@ -30,6 +30,14 @@ struct migration {
  */
 int db_open(const char *path, struct db **out, struct error *err);
 
+/*
+ * As db_open, but a file that does not exist is not created: ERR_IO with
+ * reason "db_missing" ("数据库 'x' 不存在"), and nothing is left on disk.
+ * For commands that only read, where a mistyped path must not turn into
+ * a new empty database.
+ */
+int db_open_existing(const char *path, struct db **out, struct error *err);
+
 /* Close. Accepts NULL. */
 void db_close(struct db *db);
 

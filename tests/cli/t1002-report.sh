@@ -39,7 +39,7 @@ expect_out '"completion_pct":21.3,"diff_pp":null,"met":false,"colour":"red"'
 # Usage and input errors.
 run "$MINSHENG" report --db "$db"
 expect_status 2
-expect_err "缺少 --year"
+expect_err "需要 --year"
 run "$MINSHENG" report --year 2023 --by town --db "$db"
 expect_status 2
 run "$MINSHENG" report --year 2023 --precision 5 --db "$db"

@@ -62,7 +62,7 @@ expect_out "25项指标任务已完成0项。"
 run "$MINSHENG" bulletin --year 2021 --db "$db"
 expect_status 1
 run "$MINSHENG" bulletin --year 2022 --period 2023Q1 --db "$db"
-expect_status 1
+expect_status 2
 run "$MINSHENG" bulletin --year 2022 --period 2022Q5 --db "$db"
 expect_status 2
 

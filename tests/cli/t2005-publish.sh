@@ -60,6 +60,6 @@ expect_status 1
 run "$MINSHENG" lagging --year 2023 --indicator skill_training --level province --db "$db"
 expect_status 2
 run "$MINSHENG" lagging --year 2023 --indicator skill_training --period 2022Q1 --db "$db"
-expect_status 1
+expect_status 2
 
 finish
