@@ -315,6 +315,14 @@ static void on_duplicate_identity(struct check *c, sqlite3_stmt *st)
 		  (long long)sqlite3_column_int64(st, 3));
 }
 
+static void on_once_repeated(struct check *c, sqlite3_stmt *st)
+{
+	violation(c, "once_repeated",
+		  "一次性项目 %s 人员 %lld 有 %lld 条应发记录（期间 %s 至 %s），每人只能发放一次",
+		  col_text(st, 0), (long long)sqlite3_column_int64(st, 1),
+		  (long long)sqlite3_column_int64(st, 2), col_text(st, 3), col_text(st, 4));
+}
+
 static void on_double_live(struct check *c, sqlite3_stmt *st)
 {
 	violation(c, "double_payment",
@@ -500,6 +508,19 @@ int ledger_check(struct db *db, void (*report)(void *ctx, const char *code, cons
 		     " GROUP BY n.programme_id, p.code, n.period, n.beneficiary_id"
 		     " HAVING COUNT(*) > 1",
 		     on_duplicate_identity))
+		return ERR_IO;
+	/* A once-programme (一次性发放) is paid to a person at most once, in
+	 * any period: the roster import refuses the second (once_already).
+	 * Only the once-programmes' entitlements are read, through the
+	 * (programme, period, person) index. */
+	if (each_row(&c,
+		     "SELECT p.code, n.beneficiary_id, COUNT(*), MIN(n.period),"
+		     " MAX(n.period)"
+		     " FROM programme p JOIN entitlement n ON n.programme_id = p.id"
+		     " WHERE p.frequency = 'once'"
+		     " GROUP BY p.code, n.beneficiary_id HAVING COUNT(*) > 1"
+		     " ORDER BY p.code, n.beneficiary_id",
+		     on_once_repeated))
 		return ERR_IO;
 	if (each_row(&c,
 		     "SELECT n.id, p.code, n.period, COUNT(*)"
