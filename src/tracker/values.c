@@ -1217,7 +1217,13 @@ static int import_reader(struct imp *im, struct csv_reader *rd, struct error *er
 			reject(im, &e);
 			continue;
 		}
-		if (im->de_count[de] && decimal_is_negative(row.value)) {
+		/*
+		 * A count is never negative, and a minus sign is refused even on
+		 * a zero ("-0", "-0.0"): the sign says the reporter meant a
+		 * negative figure, which the stored 0 would hide.
+		 */
+		if (im->de_count[de] &&
+		    (decimal_is_negative(row.value) || rec.field[5][0] == '-')) {
 			quote(rec.field[5], q, sizeof(q));
 			error_at(&e, ERR_INPUT, im->file, rec.line, 6,
 				 "计数指标的数值不能为负 '%s'", q);

@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# What sibling commands must do alike: a read-only command refuses a
+# missing database (and leaves no file behind) while a writing one creates
+# it; --period outside --year is a usage error wherever both are taken;
+# a missing --year is worded the same; a count value carries no minus sign.
+. "$(dirname "$0")/lib.sh"
+
+D="$TESTDATA/tracker/core"
+
+# No file of a database at path $1: the database, its WAL and shared
+# memory files, its key.
+expect_no_db_files() {
+	local f
+	for f in "$1" "$1-wal" "$1-shm" "$1-journal" "$1.key"; do
+		if [ -e "$f" ]; then
+			_fail "'$f' was left behind"
+			return
+		fi
+	done
+	_pass
+}
+
+# ---- 1. read-only commands on a database that does not exist ----
+
+missing="$SCRATCH/typo.db"
+read_only=(
+	"orgunit list"
+	"plan list --year 2023"
+	"values export --year 2023"
+	"report --year 2023"
+	"report --year 2023 --period 2023Q1 --by city --format json"
+	"lagging --year 2023 --indicator skill_training"
+	"bulletin --year 2023"
+	"subsidy programme list"
+	"subsidy check"
+	"subsidy beneficiary list"
+	"subsidy beneficiary list --unmask"
+	"subsidy batch list"
+	"subsidy anomalies"
+	"subsidy disclose --programme GL01 --period 202303"
+	"subsidy lookup --id 410102199001011234 --name 张三"
+	"subsidy stats --year 2023"
+	"subsidy stats --year 2023 --values-out $SCRATCH/stats-values.csv"
+	"subsidy bankfile export 1 --out $SCRATCH/pay.csv"
+)
+for cmd in "${read_only[@]}"; do
+	# shellcheck disable=SC2086 # the words are split on purpose
+	run "$MINSHENG" $cmd --db "$missing"
+	expect_status 3
+	expect_err "minsheng: 数据库 '$missing' 不存在（先导入数据，或用 --db 指定已有的数据库）"
+	expect_no_db_files "$missing"
+done
+# Nothing else was written either (no payment file, no values file).
+[ ! -e "$SCRATCH/pay.csv" ] && [ ! -e "$SCRATCH/stats-values.csv" ] && _pass ||
+	_fail "an output file was written without a database"
+
+# The same through $MINSHENG_DB and the default ./minsheng.db.
+run env MINSHENG_DB="$missing" "$MINSHENG" orgunit list
+expect_status 3
+expect_err "数据库 '$missing' 不存在"
+expect_no_db_files "$missing"
+mkdir -p "$SCRATCH/empty"
+run sh -c 'cd "$1" && "$2" subsidy check' sh "$SCRATCH/empty" "$MINSHENG"
+expect_status 3
+expect_err "数据库 'minsheng.db' 不存在"
+[ -z "$(ls -A "$SCRATCH/empty")" ] && _pass || _fail "files left in $SCRATCH/empty: $(ls -A "$SCRATCH/empty")"
+
+# A missing directory is a missing database too, and is not created.
+run "$MINSHENG" report --year 2023 --db "$SCRATCH/nodir/x.db"
+expect_status 3
+expect_err "数据库 '$SCRATCH/nodir/x.db' 不存在"
+[ ! -e "$SCRATCH/nodir" ] && _pass || _fail "directory created"
+
+# A path that is there but is no database is an open error, not "missing".
+mkdir -p "$SCRATCH/adir"
+run "$MINSHENG" orgunit list --db "$SCRATCH/adir"
+expect_status 3
+expect_err "无法打开数据库 '$SCRATCH/adir'"
+
+# Usage errors still come first (exit 2, nothing opened).
+run "$MINSHENG" plan list --db "$missing"
+expect_status 2
+expect_no_db_files "$missing"
+
+# Commands that write still create the database.
+db="$SCRATCH/new.db"
+run "$MINSHENG" orgunit import "$D/orgunits.csv" --db "$db"
+expect_status 0
+[ -s "$db" ] && _pass || _fail "orgunit import did not create $db"
+run "$MINSHENG" plan import "$D/plan.csv" --db "$db"
+expect_status 0
+run "$MINSHENG" orgunit list --db "$db"
+expect_status 0
+expect_out "410102"
+stats_db="$SCRATCH/stats.db"
+run "$MINSHENG" subsidy stats --year 2023 --as-values --db "$stats_db"
+[ -s "$stats_db" ] && _pass || _fail "stats --as-values did not create $stats_db"
+
+# An existing file of an older schema (here: an empty SQLite file, schema
+# version 0) is migrated by a read-only command, as before, so it can read.
+old="$SCRATCH/old.db"
+sqlite3 "$old" "CREATE TABLE unrelated(x INTEGER);"
+run "$MINSHENG" orgunit list --db "$old"
+expect_status 0
+run sqlite3 "$old" "SELECT module FROM schema_version ORDER BY module;"
+expect_out "subsidy"
+expect_out "tracker"
+
+# ---- 2. --period outside --year: exit 2 with the usage line, everywhere ----
+
+for words in "report" "lagging --indicator skill_training" "bulletin" "subsidy stats"; do
+	name=${words%% --*}
+	# shellcheck disable=SC2086
+	run "$MINSHENG" $words --year 2023 --period 2022Q1 --db "$db"
+	expect_status 2
+	expect_err "minsheng: 周期 '2022Q1' 不在 2023 年内"
+	expect_err "用法：minsheng $name "
+	# the order of the options does not matter
+	# shellcheck disable=SC2086
+	run "$MINSHENG" $words --period 2024 --year 2023 --db "$db"
+	expect_status 2
+	expect_err "周期 '2024' 不在 2023 年内"
+	# a malformed period is a usage error too
+	# shellcheck disable=SC2086
+	run "$MINSHENG" $words --year 2023 --period 2023Q5 --db "$db"
+	expect_status 2
+	expect_err "用法：minsheng $name "
+	# and a usage error is found before a missing database
+	# shellcheck disable=SC2086
+	run "$MINSHENG" $words --year 2023 --period 2022Q1 --db "$missing"
+	expect_status 2
+	expect_no_db_files "$missing"
+done
+# A period in the year still works.
+run "$MINSHENG" bulletin --year 2023 --period 2023Q1 --db "$db"
+expect_status 0
+run "$MINSHENG" lagging --year 2023 --indicator skill_training --period 2023Q1 --db "$db"
+expect_status 0
+
+# ---- 3. missing --year: the same words in every command ----
+
+for words in "plan list" "values export" "report" "bulletin" "subsidy stats"; do
+	# shellcheck disable=SC2086
+	run "$MINSHENG" $words --db "$db"
+	expect_status 2
+	expect_err "minsheng: 需要 --year"
+	expect_err "用法：minsheng $words "
+done
+run "$MINSHENG" lagging --indicator skill_training --db "$db"
+expect_status 2
+expect_err "需要 --year 和 --indicator"
+
+# ---- 4. a count value carries no minus sign, not even on zero ----
+
+cat >"$SCRATCH/signs.csv" <<'EOF'
+dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value
+skill_training,202301,410102,,,-0
+skill_training,202302,410102,,,-0.0
+skill_training,202303,410102,,,-5
+skill_training,202304,410102,,,+5
+skill_training,202305,410102,,,+0
+unemployment,202301,41,,,-0
+EOF
+run "$MINSHENG" values import "$SCRATCH/signs.csv" --db "$db"
+expect_status 1
+expect_err "signs.csv:2:6: 计数指标的数值不能为负 '-0'"
+expect_err "signs.csv:3:6: 计数指标的数值不能为负 '-0.0'"
+expect_err "signs.csv:4:6: 计数指标的数值不能为负 '-5'"
+expect_err "共 3 行有错误，未导入任何数据"
+run "$MINSHENG" values import "$SCRATCH/signs.csv" --partial --rejects "$SCRATCH/signs.rej" --db "$db"
+expect_status 0
+expect_out "导入 3 条，替换 0 条，拒绝 3 条"
+run grep -c ",6,negative_count," "$SCRATCH/signs.rej"
+expect_out "3"
+# '+5' is documented (docs/numbers.md) and kept without its sign; '-0' is
+# fine where negative values are (a rate).
+run "$MINSHENG" values export --year 2023 --db "$db"
+expect_status 0
+expect_out "skill_training,202304,410102,,,5,"
+expect_out "skill_training,202305,410102,,,0,"
+expect_out "unemployment,202301,41,,,0,"
+expect_no_out "-0"
+
+finish
