@@ -213,6 +213,7 @@ int programme_import(struct db *db, const char *path, programme_reject_fn reject
 		goto out;
 	if (rec.n == 0) {
 		rc = error_at(err, ERR_INPUT, path, 1, 0, "文件为空，缺少表头");
+		error_reason(err, "bad_header");
 		goto out;
 	}
 	rc = csv_check_header(r, &rec, header, 7, err);
