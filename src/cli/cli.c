@@ -43,6 +43,15 @@ const char *cli_db_path(const char *opt)
 	return "minsheng.db";
 }
 
+int cli_db_opt_empty(const char *opt)
+{
+	if (!opt || opt[0])
+		return 0;
+	fputs("minsheng: 选项 --db 的值为空（不写 --db 则用 $MINSHENG_DB 或 ./minsheng.db）\n",
+	      stderr);
+	return ERR_USAGE;
+}
+
 /* create: a missing file becomes a new database (else it is refused). */
 static int open_db(const char *opt, bool create, struct db **out)
 {
@@ -50,6 +59,8 @@ static int open_db(const char *opt, bool create, struct db **out)
 	struct error err;
 	int rc;
 
+	if (cli_db_opt_empty(opt))
+		return ERR_USAGE;
 	error_clear(&err);
 	rc = create ? db_open(path, out, &err) : db_open_existing(path, out, &err);
 	if (rc && strcmp(err.reason, "db_missing") == 0) {

@@ -54,6 +54,14 @@ int cli_format_parse(const char *s, unsigned allowed, enum cli_format *out);
 const char *cli_db_path(const char *opt);
 
 /*
+ * An empty --db ("--db \"$UNSET\"") is a usage error, not the default path:
+ * prints it and returns ERR_USAGE; 0 when opt is NULL or not empty.
+ * cli_open_db and cli_open_db_existing call it; a command that uses
+ * cli_db_path itself calls it first.
+ */
+int cli_db_opt_empty(const char *opt);
+
+/*
  * Open the database (creating and migrating every module's tables on first
  * use). On failure prints the error and returns its code; *out is NULL.
  * For commands that write (imports, demo, batch create, ...).

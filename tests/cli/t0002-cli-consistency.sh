@@ -82,6 +82,16 @@ run "$MINSHENG" plan list --db "$missing"
 expect_status 2
 expect_no_db_files "$missing"
 
+# An empty --db (an unset variable) is a usage error, not ./minsheng.db,
+# for writing and reading commands and demo alike.
+for cmd in "orgunit import $D/orgunits.csv" "orgunit list" "demo"; do
+	# shellcheck disable=SC2086
+	run sh -c 'cd "$1" && shift && "$@" --db ""' sh "$SCRATCH/empty" "$MINSHENG" $cmd
+	expect_status 2
+	expect_err "选项 --db 的值为空"
+done
+[ -z "$(ls -A "$SCRATCH/empty")" ] && _pass || _fail "files left in $SCRATCH/empty: $(ls -A "$SCRATCH/empty")"
+
 # Commands that write still create the database.
 db="$SCRATCH/new.db"
 run "$MINSHENG" orgunit import "$D/orgunits.csv" --db "$db"
