@@ -16,10 +16,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The running command (cli_set_command); "" before main.c sets it. */
+static const char *cur_words = "", *cur_usage = "";
+
+void cli_set_command(const char *words, const char *usage)
+{
+	cur_words = words ? words : "";
+	cur_usage = usage ? usage : "";
+}
+
 int cli_format_parse(const char *s, unsigned allowed, enum cli_format *out)
 {
 	static const char *const names[] = {"text", "json", "csv"};
+	char list[64] = "";
 	unsigned i;
+	size_t len;
 
 	for (i = 0; i < 3; i++) {
 		if ((allowed & (1u << i)) && strcmp(s, names[i]) == 0) {
@@ -27,8 +38,13 @@ int cli_format_parse(const char *s, unsigned allowed, enum cli_format *out)
 			return 0;
 		}
 	}
-	fprintf(stderr, "minsheng: 不支持的输出格式 '%s'\n", s);
-	return ERR_USAGE;
+	for (i = 0; i < 3; i++) {
+		if (!(allowed & (1u << i)))
+			continue;
+		len = strlen(list);
+		snprintf(list + len, sizeof(list) - len, "%s%s", len ? "|" : "", names[i]);
+	}
+	return cli_usage_error(cur_words, cur_usage, "不支持的输出格式 '%s'（应为 %s）", s, list);
 }
 
 const char *cli_db_path(const char *opt)
@@ -125,9 +141,8 @@ int cli_parse_long(const char *opt, const char *s, long lo, long hi, long *out)
 	*out = v;
 	return 0;
 bad:
-	fprintf(stderr, "minsheng: 选项 %s 的值 '%s' 无效（应为 %ld 到 %ld 的整数）\n",
-		opt, s ? s : "", lo, hi);
-	return ERR_USAGE;
+	return cli_usage_error(cur_words, cur_usage, "选项 %s 的值 '%s' 无效（应为 %ld 到 %ld 的整数）",
+			       opt, s ? s : "", lo, hi);
 }
 
 int cli_option_error(const char *words, const char *usage, int c, int argc, char **argv)

@@ -36,6 +36,14 @@ int cli_lagging(int argc, char **argv);
 int cli_bulletin(int argc, char **argv);
 int cli_demo(int argc, char **argv);
 
+/*
+ * Called by main.c before a command runs: its words ("plan list") and usage,
+ * so that the helpers below that are not given them (cli_format_parse,
+ * cli_parse_long) end their usage errors with the same "用法：" line as
+ * cli_usage_error. The strings must outlive the command.
+ */
+void cli_set_command(const char *words, const char *usage);
+
 enum cli_format { CLI_TEXT, CLI_JSON, CLI_CSV };
 
 /* Every format, for cli_format_parse's allowed. */

@@ -314,12 +314,12 @@ int cli_subsidy_budget_set(int argc, char **argv)
 				       "需要 --programme、--year、--county 和 --amount-fen");
 	if (amount_s[0] < '0' || amount_s[0] > '9' || strlen(amount_s) > 15)
 		return cli_usage_error("subsidy budget set", BUDGET_USAGE,
-				       "--amount-fen 的值 '%s' 无效（应为非负整数，单位分）",
+				       "选项 --amount-fen 的值 '%s' 无效（应为非负整数，单位分）",
 				       amount_s);
 	amount = strtoll(amount_s, &end, 10);
 	if (*end)
 		return cli_usage_error("subsidy budget set", BUDGET_USAGE,
-				       "--amount-fen 的值 '%s' 无效（应为非负整数，单位分）",
+				       "选项 --amount-fen 的值 '%s' 无效（应为非负整数，单位分）",
 				       amount_s);
 	rc = cli_open_db(com.db, &db);
 	if (rc)

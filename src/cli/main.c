@@ -101,5 +101,6 @@ int main(int argc, char **argv)
 		       cmd->summary);
 		return 0;
 	}
+	cli_set_command(words, cmd->usage);
 	return cmd->exec(argc - i, argv + i);
 }

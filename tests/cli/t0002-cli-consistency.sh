@@ -160,6 +160,29 @@ run "$MINSHENG" lagging --indicator skill_training --db "$db"
 expect_status 2
 expect_err "需要 --year 和 --indicator"
 
+# ---- 3b. every usage error ends with the usage line, whichever helper found it ----
+
+run "$MINSHENG" report --year 2023 --format xml --db "$db"
+expect_status 2
+expect_err "minsheng: 不支持的输出格式 'xml'（应为 text|json|csv）"
+expect_err "用法：minsheng report "
+run "$MINSHENG" subsidy batch list --format csv --db "$db"
+expect_status 2
+expect_err "不支持的输出格式 'csv'（应为 text|json）"
+expect_err "用法：minsheng subsidy batch list "
+run "$MINSHENG" plan list --year 20x3 --db "$db"
+expect_status 2
+expect_err "minsheng: 选项 --year 的值 '20x3' 无效（应为 1900 到 9999 的整数）"
+expect_err "用法：minsheng plan list "
+run "$MINSHENG" subsidy hold release --entitlement 0 --db "$db"
+expect_status 2
+expect_err "选项 --entitlement 的值 '0' 无效"
+expect_err "用法：minsheng subsidy hold release "
+run "$MINSHENG" subsidy budget set --programme P --year 2023 --county 410102 --amount-fen -1 --db "$db"
+expect_status 2
+expect_err "minsheng: 选项 --amount-fen 的值 '-1' 无效"
+expect_err "用法：minsheng subsidy budget set "
+
 # ---- 4. a count value carries no minus sign, not even on zero ----
 
 cat >"$SCRATCH/signs.csv" <<'EOF'
