@@ -154,6 +154,12 @@ int cli_subsidy_batch_create(int argc, char **argv)
 	if (!req.programme || !req.period)
 		return cli_usage_error("subsidy batch create", BATCH_CREATE_USAGE,
 				       "需要 --programme 和 --period");
+	/* A malformed period is a usage error, as in every command taking
+	 * --period; one of the wrong kind for the programme is the data's
+	 * (exit 1, period_frequency). */
+	if (cli_parse_period("subsidy batch create", BATCH_CREATE_USAGE, req.period,
+			     &(struct period){0}))
+		return ERR_USAGE;
 	rc = cli_open_db(com.db, &db);
 	if (rc)
 		return rc;
@@ -903,6 +909,8 @@ int cli_subsidy_disclose(int argc, char **argv)
 	if (!programme || !period)
 		return cli_usage_error("subsidy disclose", DISCLOSE_USAGE,
 				       "需要 --programme 和 --period");
+	if (cli_parse_period("subsidy disclose", DISCLOSE_USAGE, period, &(struct period){0}))
+		return ERR_USAGE;
 	rc = open_with_key(&com, false, &db, &keys);
 	if (rc)
 		return rc;

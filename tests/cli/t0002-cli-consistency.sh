@@ -147,6 +147,19 @@ expect_status 0
 run "$MINSHENG" lagging --year 2023 --indicator skill_training --period 2023Q1 --db "$db"
 expect_status 0
 
+# A malformed --period is a usage error in the subsidy commands too (batch
+# create, disclose), found before the database is opened; a well-formed one
+# of the wrong kind stays the data's error (docs/batches.md).
+for words in "subsidy batch create --programme GL01" "subsidy disclose --programme GL01"; do
+	name=${words%% --*}
+	# shellcheck disable=SC2086
+	run "$MINSHENG" $words --period 2023Q5 --db "$missing"
+	expect_status 2
+	expect_err "minsheng: 无效的期间 '2023Q5'"
+	expect_err "用法：minsheng $name "
+	expect_no_db_files "$missing"
+done
+
 # ---- 3. missing --year: the same words in every command ----
 
 for words in "plan list" "values export" "report" "bulletin" "subsidy stats"; do

@@ -248,7 +248,7 @@ run M subsidy batch create --programme NOPE --period 202303
 expect_status 1
 expect_err "未知的补贴项目 'NOPE'"
 run M subsidy batch create --programme GL01 --period 2023-03
-expect_status 1
+expect_status 2
 run M subsidy batch create --programme GL01
 expect_status 2
 # an operand too many is named

@@ -98,7 +98,7 @@ expect_status 0
 expect_out "name,id_number,village,amount_yuan,state"
 expect_no_out "410102001001"
 run M subsidy disclose --programme GL01 --period 202399
-expect_status 1
+expect_status 2
 # A refused list prints nothing on stdout (no heading without a list).
 run M subsidy disclose --programme NOPE --period 202303
 expect_status 1
