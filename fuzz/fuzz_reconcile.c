@@ -1,0 +1,157 @@
+/*
+ * fuzz_reconcile.c - the bank return file import (bankfile_import,
+ * reconcile.h) run for real on each input: the file format is fuzzed alone
+ * by fuzz_bankfile; this harness fuzzes what a return file does to the
+ * database. Each input starts from a fresh in-memory copy of the seeded
+ * subsidy database (fuzz_subsidy.h) with two GL01 batches: batch 1 (202303)
+ * has payments 1 and 2 still at the bank (30000 fen each), batch 2
+ * (202304) has payment 3 (30000 fen) already paid by an earlier return file.
+ *
+ * Invariants (abort() when broken):
+ *   - the import returns 0 or ERR_INPUT;
+ *   - a refused file is ERR_INPUT with a reason, a clean message and a line
+ *     inside the input, and leaves payments, entitlements, the ledger and
+ *     the import records as they were;
+ *   - every note is one of the reported outcomes, on a line inside the
+ *     input, with a clean non-empty message;
+ *   - an accepted file: the outcomes add up to the lines, still_pending is
+ *     what the batch has pending, the ledger checks out (ledger_check: no
+ *     violation), and the same bytes again are "already imported" and
+ *     change nothing.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/error.h"
+#include "subsidy/bankfile.h"
+#include "subsidy/batch.h"
+#include "subsidy/ledger.h"
+#include "subsidy/reconcile.h"
+
+#include "fuzz_db.h"
+#include "fuzz_subsidy.h"
+
+#define MAXIN (64 * 1024)
+
+#define STATE_SQL                                                                                  \
+	"SELECT 'p', id, status, reason, bank_time, account_id, amount_fen, attempt"               \
+	" FROM payment"                                                                            \
+	" UNION ALL SELECT 'e', id, status, hold_reason, NULL, NULL, NULL, NULL FROM entitlement"  \
+	" UNION ALL SELECT 'l', count(*), total(amount_fen), NULL, NULL, NULL, NULL, NULL"         \
+	"  FROM ledger_entry"                                                                      \
+	" UNION ALL SELECT 'i', count(*), NULL, NULL, NULL, NULL, NULL, NULL FROM bank_import"     \
+	" UNION ALL SELECT 'r', count(*), NULL, NULL, NULL, NULL, NULL, NULL"                      \
+	"  FROM bank_return_line"                                                                  \
+	" ORDER BY 1, 2"
+
+struct notes {
+	long lines;
+	int64_t n;
+};
+
+static void on_note(void *ctx, enum reconcile_outcome o, long line, int64_t payment_id,
+		    const char *msg)
+{
+	struct notes *nt = ctx;
+
+	(void)payment_id;
+	CHECK(o == RECON_UNKNOWN || o == RECON_MISMATCH || o == RECON_DUPLICATE ||
+	      o == RECON_CONFLICT);
+	CHECK(line >= 1 && line <= nt->lines);
+	CHECK(msg != NULL && msg[0] != '\0' && fuzz_clean_text(msg));
+	nt->n++;
+}
+
+static const struct fuzz_snapshot *snapshot(void)
+{
+	static struct fuzz_snapshot snap;
+	struct batch_request r1 = {"GL01", "202303", NULL}, r2 = {"GL01", "202304", NULL};
+	struct reconcile_summary s;
+	struct batch_result res;
+	struct bankret_line ln;
+	struct pii_keys keys;
+	struct error err;
+	struct buf b;
+	struct db *db;
+
+	if (snap.data)
+		return &snap;
+	db = fuzz_db_restore(fuzz_subsidy_snapshot(&keys));
+	error_clear(&err);
+	CHECK(batch_create(db, &r1, &res, &err) == 0 && res.batch_id == 1 && res.count == 2);
+	CHECK(batch_create(db, &r2, &res, &err) == 0 && res.batch_id == 2 && res.count == 1);
+	buf_init(&b, 1 << 16);
+	memset(&ln, 0, sizeof(ln));
+	ln.payment_id = 3;
+	ln.status = BANKRET_SUCCESS;
+	ln.amount_fen = 30000;
+	snprintf(ln.bank_time, sizeof(ln.bank_time), "2023-04-10T09:00:00");
+	CHECK(bankfile_format_return_header(&b, 2) == 0 && bankfile_format_return_line(&b, &ln) == 0 &&
+	      bankfile_format_trailer(&b, 1, 30000) == 0);
+	CHECK(bankfile_import(db, fuzz_file(b.data, b.len), &s, NULL, NULL, &err) == 0 &&
+	      s.n[RECON_PAID] == 1);
+	buf_free(&b);
+	CHECK(fuzz_int(db, "SELECT count(*) FROM payment WHERE id IN (1, 2) AND batch_id = 1"
+			   " AND status = 'pending' AND amount_fen = 30000") == 2);
+	fuzz_snapshot_take(db, &snap);
+	db_close(db);
+	return &snap;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct reconcile_summary sum, sum2;
+	struct ledger_check_result lc;
+	struct notes nt = {0, 0};
+	struct buf before, after;
+	const char *path;
+	struct error err;
+	struct db *db;
+	int64_t total = 0;
+	int rc, i;
+
+	if (size > MAXIN)
+		return 0;
+	db = fuzz_db_restore(snapshot());
+	path = fuzz_file(data, size);
+	nt.lines = fuzz_lines(data, size);
+	before = fuzz_dump(db, STATE_SQL);
+
+	error_clear(&err);
+	rc = bankfile_import(db, path, &sum, on_note, &nt, &err);
+	CHECK(rc == 0 || rc == ERR_INPUT);
+	after = fuzz_dump(db, STATE_SQL);
+	if (rc || sum.already_imported) {
+		if (rc)
+			fuzz_check_input_error(&err, nt.lines, 7);
+		CHECK(fuzz_same(&before, &after));
+		goto out;
+	}
+	buf_free(&before);
+	CHECK(err.code == 0);
+	for (i = 0; i < RECON_NOUTCOMES; i++) {
+		CHECK(sum.n[i] >= 0);
+		total += sum.n[i];
+	}
+	CHECK(total == sum.lines);
+	CHECK(nt.n == sum.n[RECON_UNKNOWN] + sum.n[RECON_MISMATCH] + sum.n[RECON_DUPLICATE] +
+			  sum.n[RECON_CONFLICT]);
+	CHECK(sum.batch_id == 1 || sum.batch_id == 2);
+	CHECK(sum.still_pending ==
+	      fuzz_int(db, sum.batch_id == 1
+			       ? "SELECT count(*) FROM payment WHERE batch_id = 1 AND status = 'pending'"
+			       : "SELECT count(*) FROM payment WHERE batch_id = 2 AND status = 'pending'"));
+	memset(&lc, 0, sizeof(lc));
+	CHECK(ledger_check(db, NULL, NULL, &lc, &err) == 0);
+	CHECK(lc.violations == 0);
+
+	/* The same bytes again: already imported, nothing changes. */
+	rc = bankfile_import(db, path, &sum2, on_note, &nt, &err);
+	CHECK(rc == 0 && sum2.already_imported && sum2.import_id == sum.import_id);
+	before = fuzz_dump(db, STATE_SQL);
+	CHECK(fuzz_same(&before, &after));
+out:
+	db_close(db);
+	return 0;
+}
