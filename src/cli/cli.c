@@ -7,6 +7,7 @@
 #include "base/period.h"
 #include "db/db.h"
 #include "subsidy/subsidy.h"
+#include "tracker/report.h"
 #include "tracker/tracker.h"
 
 #include <errno.h>
@@ -196,6 +197,24 @@ int cli_parse_period_in_year(const char *words, const char *usage, const char *s
 	if (p->year != year)
 		return cli_usage_error(words, usage, "周期 '%s' 不在 %ld 年内", s, year);
 	return 0;
+}
+
+int cli_parse_level(const char *words, const char *usage, const char *s, int min, int *out)
+{
+	char list[128] = "";
+	size_t len;
+	int level, i;
+
+	if (report_level_parse(s, &level) == 0 && level >= min) {
+		*out = level;
+		return 0;
+	}
+	for (i = min; i <= 5; i++) {
+		len = strlen(list);
+		snprintf(list + len, sizeof(list) - len, "%s%s", i > min ? "、" : "",
+			 report_level_name(i));
+	}
+	return cli_usage_error(words, usage, "层级 '%s' 无效（应为 %s 或 %d-5）", s, list, min);
 }
 
 void cli_print_note(void *ctx, const struct error *e, bool warning)

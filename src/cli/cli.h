@@ -139,6 +139,14 @@ int cli_parse_period_in_year(const char *words, const char *usage, const char *s
 			     struct period *p);
 
 /*
+ * Parse a LEVEL option value (orgunit list --level, report --by, lagging
+ * --level): a name province..village or its number 1..5, at least min
+ * (1 province .. 5 village). Else the usage error "层级 'x' 无效（应为
+ * city、county、township、village 或 2-5）" naming what is allowed.
+ */
+int cli_parse_level(const char *words, const char *usage, const char *s, int min, int *out);
+
+/*
  * The note callback of the tracker's imports (tracker_note_fn): prints each
  * problem as it is found, "minsheng: FILE:LINE:COL: 原因", a warning as
  * "minsheng: 警告：…". ctx is an int counting the errors printed, or NULL.

@@ -112,13 +112,8 @@ static int orgunit_list_cmd(int argc, char **argv)
 			dbpath = optarg;
 			break;
 		case 'l':
-			f.level = orgunit_level_parse(optarg);
-			if (!f.level)
-				return cli_usage_error(
-				    "orgunit list", LIST_USAGE,
-				    "未知的层级 '%s'（应为 province、city、county、township 或 "
-				    "village）",
-				    optarg);
+			if (cli_parse_level("orgunit list", LIST_USAGE, optarg, 1, &f.level))
+				return ERR_USAGE;
 			break;
 		case 'p':
 			f.parent = optarg;

@@ -63,12 +63,9 @@ int cli_lagging(int argc, char **argv)
 			period = optarg;
 			break;
 		case 'l':
-			o.level = orgunit_level_parse(optarg);
-			if (o.level < ORGUNIT_CITY)
-				return cli_usage_error(
-				    "lagging", LAGGING_USAGE,
-				    "层级 '%s' 无效（应为 city、county、township 或 village）",
-				    optarg);
+			if (cli_parse_level("lagging", LAGGING_USAGE, optarg, ORGUNIT_CITY,
+					    &o.level))
+				return ERR_USAGE;
 			break;
 		case 'f':
 			if (cli_format_parse(optarg, (1u << CLI_TEXT) | (1u << CLI_JSON), &format))

@@ -73,12 +73,8 @@ int cli_report(int argc, char **argv)
 			o.orgunit = optarg;
 			break;
 		case 'b':
-			if (report_level_parse(optarg, &o.by_level))
-				return cli_usage_error(
-				    "report", USAGE,
-				    "未知的层级 '%s'（province、city、county、township、village 或 "
-				    "1-5）",
-				    optarg);
+			if ((rc = cli_parse_level("report", USAGE, optarg, 1, &o.by_level)))
+				return rc;
 			break;
 		case 'n':
 			if ((rc = cli_parse_long("--precision", optarg, 0, 4, &prec)))

@@ -160,6 +160,27 @@ for words in "subsidy batch create --programme GL01" "subsidy disclose --program
 	expect_no_db_files "$missing"
 done
 
+# A LEVEL is a name or its number, in every command that takes one, with
+# one message naming what that command allows.
+run "$MINSHENG" orgunit list --level 3 --parent 4101 --db "$db"
+expect_status 0
+expect_out "410102"
+run "$MINSHENG" lagging --year 2023 --indicator skill_training --level 3 --db "$db"
+expect_status 0
+run "$MINSHENG" report --year 2023 --by 2 --db "$db"
+expect_status 0
+run "$MINSHENG" orgunit list --level district --db "$db"
+expect_status 2
+expect_err "minsheng: 层级 'district' 无效（应为 province、city、county、township、village 或 1-5）"
+expect_err "用法：minsheng orgunit list "
+run "$MINSHENG" report --year 2023 --by 6 --db "$db"
+expect_status 2
+expect_err "minsheng: 层级 '6' 无效（应为 province、city、county、township、village 或 1-5）"
+run "$MINSHENG" lagging --year 2023 --indicator skill_training --level province --db "$db"
+expect_status 2
+expect_err "minsheng: 层级 'province' 无效（应为 city、county、township、village 或 2-5）"
+expect_err "用法：minsheng lagging "
+
 # ---- 3. missing --year: the same words in every command ----
 
 for words in "plan list" "values export" "report" "bulletin" "subsidy stats"; do
