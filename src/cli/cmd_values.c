@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define IMPORT_USAGE "FILE [--partial] [--rejects FILE] [--db PATH]"
 #define EXPORT_USAGE "--year Y [--db PATH]"
@@ -88,6 +89,15 @@ static int values_import_cmd(int argc, char **argv)
 	if (rejects_path && !partial)
 		return cli_usage_error("values import", IMPORT_USAGE,
 				       "--rejects 只能与 --partial 一起使用");
+	if (rejects_path) {
+		struct stat si, so;
+
+		/* "w" would truncate the input before it is read (as roster import) */
+		if (stat(file, &si) == 0 && stat(rejects_path, &so) == 0 &&
+		    si.st_dev == so.st_dev && si.st_ino == so.st_ino)
+			return cli_usage_error("values import", IMPORT_USAGE,
+					       "拒绝文件 '%s' 就是导入文件本身", rejects_path);
+	}
 	if ((rc = cli_open_db(dbpath, &db)))
 		return rc;
 	if (rejects_path) {

@@ -239,6 +239,14 @@ expect_status 0
 expect_out "导入 3 条，替换 0 条，拒绝 3 条"
 run grep -c ",6,negative_count," "$SCRATCH/signs.rej"
 expect_out "3"
+# --rejects naming the input itself is refused (as in roster import): the
+# input is not truncated and nothing is imported.
+cp "$SCRATCH/signs.csv" "$SCRATCH/signs-copy.csv"
+run "$MINSHENG" values import "$SCRATCH/signs-copy.csv" --partial --rejects "$SCRATCH/./signs-copy.csv" --db "$db"
+expect_status 2
+expect_err "拒绝文件 '$SCRATCH/./signs-copy.csv' 就是导入文件本身"
+expect_err "用法：minsheng values import "
+expect_same "$SCRATCH/signs.csv" "$SCRATCH/signs-copy.csv"
 # '+5' is documented (docs/numbers.md) and kept without its sign; '-0' is
 # fine where negative values are (a rate).
 run "$MINSHENG" values export --year 2023 --db "$db"
