@@ -16,6 +16,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* The running command (cli_set_command); "" before main.c sets it. */
 static const char *cur_words = "", *cur_usage = "";
@@ -196,6 +197,26 @@ int cli_parse_period_in_year(const char *words, const char *usage, const char *s
 		return rc;
 	if (p->year != year)
 		return cli_usage_error(words, usage, "周期 '%s' 不在 %ld 年内", s, year);
+	return 0;
+}
+
+int cli_output_not_db(const char *words, const char *usage, const char *out, const char *opt)
+{
+	static const char *const suffix[] = {"", "-wal", "-shm", ".key"};
+	const char *db = cli_db_path(opt);
+	struct stat so, sd;
+	char path[4096];
+	size_t i;
+
+	if (stat(out, &so) != 0)
+		return 0;
+	for (i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
+		if ((size_t)snprintf(path, sizeof(path), "%s%s", db, suffix[i]) >= sizeof(path))
+			continue;
+		if (stat(path, &sd) == 0 && sd.st_dev == so.st_dev && sd.st_ino == so.st_ino)
+			return cli_usage_error(words, usage, "输出文件 '%s' 就是数据库文件 '%s'",
+					       out, path);
+	}
 	return 0;
 }
 

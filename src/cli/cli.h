@@ -139,6 +139,15 @@ int cli_parse_period_in_year(const char *words, const char *usage, const char *s
 			     struct period *p);
 
 /*
+ * An output file a command is about to write (--out, --values-out,
+ * --rejects) must not be the database (opt as for cli_open_db), its -wal or
+ * -shm file or its default key file: writing it would destroy them. Usage
+ * error "输出文件 'x' 就是数据库文件 'y'" (ERR_USAGE) when it is the same file
+ * (same device and inode); else 0. A file that does not exist yet is fine.
+ */
+int cli_output_not_db(const char *words, const char *usage, const char *out, const char *opt);
+
+/*
  * Parse a LEVEL option value (orgunit list --level, report --by, lagging
  * --level): a name province..village or its number 1..5, at least min
  * (1 province .. 5 village). Else the usage error "层级 'x' 无效（应为

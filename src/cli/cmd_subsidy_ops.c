@@ -381,6 +381,8 @@ int cli_subsidy_bankfile_export(int argc, char **argv)
 	if (argv[optind][0] < '0' || argv[optind][0] > '9' || errno || *end || batch < 1)
 		return cli_usage_error("subsidy bankfile export", EXPORT_USAGE,
 				       "批次号 '%s' 无效（应为正整数）", argv[optind]);
+	if (cli_output_not_db("subsidy bankfile export", EXPORT_USAGE, out, com.db))
+		return ERR_USAGE;
 	rc = open_with_key(&com, false, &db, &keys);
 	if (rc)
 		return rc;
@@ -1147,6 +1149,8 @@ int cli_subsidy_stats(int argc, char **argv)
 		if (cli_parse_period_in_year("subsidy stats", STATS_USAGE, period, year, &p))
 			return ERR_USAGE;
 	}
+	if (values_out && cli_output_not_db("subsidy stats", STATS_USAGE, values_out, com.db))
+		return ERR_USAGE;
 	/* Only --as-values writes (the figures as data values). */
 	rc = as_values ? cli_open_db(com.db, &db) : cli_open_db_existing(com.db, &db);
 	if (rc)

@@ -97,6 +97,8 @@ static int values_import_cmd(int argc, char **argv)
 		    si.st_dev == so.st_dev && si.st_ino == so.st_ino)
 			return cli_usage_error("values import", IMPORT_USAGE,
 					       "拒绝文件 '%s' 就是导入文件本身", rejects_path);
+		if (cli_output_not_db("values import", IMPORT_USAGE, rejects_path, dbpath))
+			return ERR_USAGE;
 	}
 	if ((rc = cli_open_db(dbpath, &db)))
 		return rc;

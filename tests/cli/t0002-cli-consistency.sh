@@ -217,6 +217,25 @@ expect_status 2
 expect_err "minsheng: 选项 --amount-fen 的值 '-1' 无效"
 expect_err "用法：minsheng subsidy budget set "
 
+# ---- 3c. an output file is never the database itself ----
+
+cp "$db" "$SCRATCH/before.db"
+for cmd in "subsidy stats --year 2023 --values-out $db" \
+	"subsidy bankfile export 1 --out $db" \
+	"values import $D/values.csv --partial --rejects $db"; do
+	name=$(echo "$cmd" | sed 's/ [^a-z].*//; s/ --.*//')
+	# shellcheck disable=SC2086
+	run "$MINSHENG" $cmd --db "$db"
+	expect_status 2
+	expect_err "输出文件 '$db' 就是数据库文件 '$db'"
+	expect_err "用法：minsheng $name "
+	expect_same "$SCRATCH/before.db" "$db"
+done
+# the same file under another name is recognised
+run "$MINSHENG" subsidy stats --year 2023 --values-out "$SCRATCH/./new.db" --db "$db"
+expect_status 2
+expect_same "$SCRATCH/before.db" "$db"
+
 # ---- 4. a count value carries no minus sign, not even on zero ----
 
 cat >"$SCRATCH/signs.csv" <<'EOF'
