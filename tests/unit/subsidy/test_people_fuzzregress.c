@@ -1,7 +1,7 @@
 /*
  * test_people_fuzzregress.c - deaths and officials import bugs found by
- * fuzz_officials and fuzz_deaths (docs/fuzzing.md), one test each, so they
- * stay fixed.
+ * fuzz_officials and fuzz_deaths (docs/fuzzing.md) or while writing them,
+ * one test each, so they stay fixed.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/error.h"
@@ -90,10 +91,143 @@ static void test_officials_control_characters_in_messages(void **state)
 	unlink(path);
 }
 
+/* A valid 18-character ID for a 17-digit prefix (ISO 7064 check character). */
+static void make_id(char *out, const char *base17)
+{
+	static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+	int i, sum = 0;
+
+	for (i = 0; i < 17; i++)
+		sum += (base17[i] - '0') * w[i];
+	memcpy(out, base17, 17);
+	out[17] = "10X98765432"[sum % 11];
+	out[18] = '\0';
+}
+
+struct dups {
+	int n;
+	long line[4];
+	char msg[4][512];
+};
+
+static void collect_dup(void *ctx, const struct error *e)
+{
+	struct dups *d = ctx;
+
+	if (d->n < 4) {
+		d->line[d->n] = e->line;
+		snprintf(d->msg[d->n], sizeof(d->msg[0]), "%s", e->msg);
+	}
+	d->n++;
+}
+
+/*
+ * The duplicate check compared each row with every earlier one, so a
+ * register of N rows took N^2/2 comparisons (a year of a province's deaths,
+ * several hundred thousand rows, took minutes). It is a hash table now: the
+ * same verdicts (the earlier line named, an official's other role or
+ * village accepted), and 40,000 rows read well within the bound below,
+ * which the quadratic scan exceeded several times over in this build.
+ */
+static void test_register_duplicates_linear(void **state)
+{
+	enum { N = 40000 };
+	char path[] = "/tmp/ms-people-fuzzregress-XXXXXX";
+	char base[18], id[19], first_id[19], mid_id[19];
+	struct people_summary sum;
+	struct pii_keys keys;
+	struct dups d = {0};
+	struct db *db = NULL;
+	struct timespec a, b;
+	struct error err;
+	FILE *f;
+	int fd, i;
+	double secs;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	fputs("id_number,date_of_death\n", f);
+	for (i = 0; i < N; i++) {
+		/* distinct people: birth dates 1930-01-01 onwards, sequence i % 1000 */
+		snprintf(base, sizeof(base), "410102%04d%02d%02d%03d", 1930 + i % 50,
+			 1 + (i / 50) % 12, 1 + (i / 600) % 28, i % 1000);
+		make_id(id, base);
+		if (i == 0)
+			memcpy(first_id, id, sizeof(id));
+		if (i == N / 2)
+			memcpy(mid_id, id, sizeof(id));
+		fprintf(f, "%s,2023-01-15\n", id);
+	}
+	/* the first and the middle person again, at lines N + 2 and N + 3 */
+	fprintf(f, "%s,2023-01-16\n%s,2023-01-17\n", first_id, mid_id);
+	assert_int_equal(fclose(f), 0);
+
+	memset(&keys, 5, sizeof(keys));
+	error_clear(&err);
+	assert_int_equal(pii_init(&err), 0);
+	assert_int_equal(db_open(":memory:", &db, &err), 0);
+	assert_int_equal(subsidy_migrate(db, &err), 0);
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	assert_int_equal(deaths_import(db, &keys, path, collect_dup, &d, &sum, &err), ERR_INPUT);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	secs = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+	assert_int_equal(sum.rows, N + 2);
+	assert_int_equal(sum.rejected, 2);
+	assert_int_equal(d.n, 2);
+	assert_int_equal(d.line[0], N + 2);
+	assert_int_equal(d.line[1], N + 3);
+	assert_string_equal(d.msg[0], "与第 2 行重复");
+	{
+		char want[64];
+
+		snprintf(want, sizeof(want), "与第 %d 行重复", N / 2 + 2);
+		assert_string_equal(d.msg[1], want);
+	}
+	assert_true(secs < 8.0);
+	db_close(db);
+	unlink(path);
+}
+
+/* Officials: the same person in another role or village is a new row; the
+ * same (person, village, role) twice names the first line. */
+static void test_officials_duplicates(void **state)
+{
+	char path[] = "/tmp/ms-people-fuzzregress-XXXXXX";
+	struct people_summary sum;
+	struct pii_keys keys;
+	struct dups d = {0};
+	struct db *db = NULL;
+	struct error err;
+
+	(void)state;
+	write_file(path, "id_number,name,village,role\n"
+			 "410102194001101018,张伟,410102001001,村支书\n"
+			 "410102194001101018,张伟,410102001001,主任\n"
+			 "410102194001101018,张伟,410102001002,村支书\n"
+			 "410102194102111020,王芳,410102001001,村支书\n"
+			 "410102194001101018,张伟,410102001002,村支书\n");
+	memset(&keys, 9, sizeof(keys));
+	error_clear(&err);
+	assert_int_equal(pii_init(&err), 0);
+	assert_int_equal(db_open(":memory:", &db, &err), 0);
+	assert_int_equal(subsidy_migrate(db, &err), 0);
+	assert_int_equal(officials_import(db, &keys, path, collect_dup, &d, &sum, &err), ERR_INPUT);
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.line[0], 6);
+	assert_string_equal(d.msg[0], "与第 4 行重复");
+	db_close(db);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_officials_control_characters_in_messages),
+	    cmocka_unit_test(test_register_duplicates_linear),
+	    cmocka_unit_test(test_officials_duplicates),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
