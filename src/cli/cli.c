@@ -11,12 +11,14 @@
 #include "tracker/tracker.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* The running command (cli_set_command); "" before main.c sets it. */
 static const char *cur_words = "", *cur_usage = "";
@@ -168,6 +170,21 @@ int cli_import_file_arg(int argc, char **argv, const char *words, const char *us
 	if (optind != argc - 1)
 		return cli_usage_error(words, usage, "多余的参数 '%s'", argv[optind + 1]);
 	*file = argv[optind];
+	return 0;
+}
+
+int cli_input_readable(const char *file)
+{
+	int fd;
+
+	if (strcmp(file, "-") == 0)
+		return 0;
+	fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "minsheng: %s: 无法打开 '%s'：%s\n", file, file, strerror(errno));
+		return ERR_IO;
+	}
+	close(fd);
 	return 0;
 }
 

@@ -115,6 +115,15 @@ int cli_import_file_arg(int argc, char **argv, const char *words, const char *us
 			const char **file);
 
 /*
+ * Before an import opens (and perhaps creates) the database: the input FILE
+ * can be opened for reading ("-", standard input, always can). Else prints
+ * "minsheng: FILE: 无法打开 'FILE'：<reason>", as the import itself would,
+ * and returns ERR_IO, so a mistyped file name does not leave a new empty
+ * database behind.
+ */
+int cli_input_readable(const char *file);
+
+/*
  * A command without operands: usage error "多余的参数 'x'" when anything is
  * left after the options (argv[optind..]); else 0.
  */

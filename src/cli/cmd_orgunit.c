@@ -36,7 +36,8 @@ static int orgunit_import_cmd(int argc, char **argv)
 		else
 			return cli_option_error("orgunit import", IMPORT_USAGE, c, argc, argv);
 	}
-	if ((ret = cli_import_file_arg(argc, argv, "orgunit import", IMPORT_USAGE, &file)))
+	if ((ret = cli_import_file_arg(argc, argv, "orgunit import", IMPORT_USAGE, &file)) ||
+	    (ret = cli_input_readable(file)))
 		return ret;
 	ret = cli_open_db(dbpath, &db);
 	if (ret)

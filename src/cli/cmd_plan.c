@@ -40,7 +40,8 @@ static int plan_import_cmd(int argc, char **argv)
 		else
 			return cli_option_error("plan import", IMPORT_USAGE, c, argc, argv);
 	}
-	if ((ret = cli_import_file_arg(argc, argv, "plan import", IMPORT_USAGE, &file)))
+	if ((ret = cli_import_file_arg(argc, argv, "plan import", IMPORT_USAGE, &file)) ||
+	    (ret = cli_input_readable(file)))
 		return ret;
 	ret = cli_open_db(dbpath, &db);
 	if (ret)

@@ -74,6 +74,8 @@ int cli_subsidy_programme_import(int argc, char **argv)
 	if (cli_import_file_arg(argc, argv, "subsidy programme import", PROG_IMPORT_USAGE,
 				&file))
 		return ERR_USAGE;
+	if ((ret = cli_input_readable(file)))
+		return ret;
 	ret = cli_open_db(dbpath, &db);
 	if (ret)
 		return ret;

@@ -439,6 +439,8 @@ int cli_subsidy_bankfile_import(int argc, char **argv)
 		return cli_option_error("subsidy bankfile import", IMPORT_USAGE, c, argc, argv);
 	if (cli_import_file_arg(argc, argv, "subsidy bankfile import", IMPORT_USAGE, &file))
 		return ERR_USAGE;
+	if ((rc = cli_input_readable(file)))
+		return rc;
 	rc = cli_open_db(com.db, &db);
 	if (rc)
 		return rc;
@@ -566,6 +568,8 @@ static int people_command(int argc, char **argv, int deaths)
 		return cli_option_error(words, usage, c, argc, argv);
 	if (cli_import_file_arg(argc, argv, words, usage, &file))
 		return ERR_USAGE;
+	if ((rc = cli_input_readable(file)))
+		return rc;
 	rc = cli_open_db(com.db, &db);
 	if (rc)
 		return rc;

@@ -100,7 +100,7 @@ static int values_import_cmd(int argc, char **argv)
 		if (cli_output_not_db("values import", IMPORT_USAGE, rejects_path, dbpath))
 			return ERR_USAGE;
 	}
-	if ((rc = cli_open_db(dbpath, &db)))
+	if ((rc = cli_input_readable(file)) || (rc = cli_open_db(dbpath, &db)))
 		return rc;
 	if (rejects_path) {
 		rj.file = fopen(rejects_path, "w");

@@ -82,6 +82,17 @@ run "$MINSHENG" plan list --db "$missing"
 expect_status 2
 expect_no_db_files "$missing"
 
+# An import whose input file cannot be read fails before it would create
+# the database (a mistyped file name leaves no empty database behind).
+for words in "orgunit import" "plan import" "values import" "subsidy programme import" \
+	"subsidy bankfile import" "subsidy deaths import" "subsidy officials import"; do
+	# shellcheck disable=SC2086
+	run "$MINSHENG" $words "$SCRATCH/nosuch.csv" --db "$missing"
+	expect_status 3
+	expect_err "minsheng: $SCRATCH/nosuch.csv: 无法打开 '$SCRATCH/nosuch.csv'"
+	expect_no_db_files "$missing"
+done
+
 # An empty --db (an unset variable) is a usage error, not ./minsheng.db,
 # for writing and reading commands and demo alike.
 for cmd in "orgunit import $D/orgunits.csv" "orgunit list" "demo"; do
