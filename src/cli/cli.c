@@ -145,8 +145,9 @@ int cli_parse_long(const char *opt, const char *s, long lo, long hi, long *out)
 	*out = v;
 	return 0;
 bad:
-	return cli_usage_error(cur_words, cur_usage, "选项 %s 的值 '%s' 无效（应为 %ld 到 %ld 的整数）",
-			       opt, s ? s : "", lo, hi);
+	return cli_usage_error(cur_words, cur_usage,
+			       "选项 %s 的值 '%s' 无效（应为 %ld 到 %ld 的整数）", opt, s ? s : "",
+			       lo, hi);
 }
 
 int cli_option_error(const char *words, const char *usage, int c, int argc, char **argv)

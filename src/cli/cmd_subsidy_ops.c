@@ -76,8 +76,7 @@ static int next_option(int argc, char **argv, const struct option *opts, struct 
  * created). create: a missing database is created (a command that writes)
  * rather than refused (one that only reads).
  */
-static int open_with_key(const struct common *c, bool create, struct db **db,
-			 struct pii_keys *keys)
+static int open_with_key(const struct common *c, bool create, struct db **db, struct pii_keys *keys)
 {
 	struct error err;
 	int rc;

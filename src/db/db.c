@@ -46,8 +46,8 @@ static int open_flags(const char *path, int flags, struct db **out, struct error
 		return error_set(err, ERR_NOMEM, "内存不足");
 	}
 	rc = sqlite3_open_v2(path, &db->h, flags, NULL);
-	if (rc != SQLITE_OK && !(flags & SQLITE_OPEN_CREATE) &&
-	    stat(path, &sb) != 0 && errno == ENOENT) {
+	if (rc != SQLITE_OK && !(flags & SQLITE_OPEN_CREATE) && stat(path, &sb) != 0 &&
+	    errno == ENOENT) {
 		error_set(err, ERR_IO, "数据库 '%s' 不存在", path);
 		error_reason(err, "db_missing");
 		db_close(db);
