@@ -63,13 +63,19 @@ const char *cli_db_path(const char *opt)
 	return "minsheng.db";
 }
 
-int cli_db_opt_empty(const char *opt)
+int cli_opt_empty(const char *name, const char *value)
 {
-	if (!opt || opt[0])
+	if (!value || value[0])
 		return 0;
-	fputs("minsheng: 选项 --db 的值为空（不写 --db 则用 $MINSHENG_DB 或 ./minsheng.db）\n",
-	      stderr);
-	return ERR_USAGE;
+	if (strcmp(name, "--db") == 0)
+		return cli_usage_error(cur_words, cur_usage,
+				       "选项 --db 的值为空（不写 --db 则用 $MINSHENG_DB 或 "
+				       "./minsheng.db）");
+	if (strcmp(name, "--key") == 0)
+		return cli_usage_error(cur_words, cur_usage,
+				       "选项 --key 的值为空（不写 --key 则用 $MINSHENG_KEY 或 "
+				       "数据库文件名加 .key）");
+	return cli_usage_error(cur_words, cur_usage, "选项 %s 的值为空", name);
 }
 
 /* create: a missing file becomes a new database (else it is refused). */
@@ -79,7 +85,7 @@ static int open_db(const char *opt, bool create, struct db **out)
 	struct error err;
 	int rc;
 
-	if (cli_db_opt_empty(opt))
+	if (cli_opt_empty("--db", opt))
 		return ERR_USAGE;
 	error_clear(&err);
 	rc = create ? db_open(path, out, &err) : db_open_existing(path, out, &err);

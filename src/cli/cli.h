@@ -62,12 +62,13 @@ int cli_format_parse(const char *s, unsigned allowed, enum cli_format *out);
 const char *cli_db_path(const char *opt);
 
 /*
- * An empty --db ("--db \"$UNSET\"") is a usage error, not the default path:
- * prints it and returns ERR_USAGE; 0 when opt is NULL or not empty.
- * cli_open_db and cli_open_db_existing call it; a command that uses
- * cli_db_path itself calls it first.
+ * An empty --db or --key ("--db \"$UNSET\"") is a usage error, not the
+ * default path: prints it (with the usage line) and returns ERR_USAGE; 0
+ * when value is NULL (option not given) or not empty. name is the option,
+ * "--db" or "--key". cli_open_db and cli_open_db_existing check --db; a
+ * command that uses cli_db_path itself, or takes --key, calls it first.
  */
-int cli_db_opt_empty(const char *opt);
+int cli_opt_empty(const char *name, const char *value);
 
 /*
  * Open the database (creating and migrating every module's tables on first

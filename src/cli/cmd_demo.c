@@ -151,7 +151,7 @@ int cli_demo(int argc, char **argv)
 	}
 	if (cli_no_operands(argc, argv, "demo", DEMO_USAGE))
 		return ERR_USAGE;
-	if (cli_db_opt_empty(dbpath))
+	if (cli_opt_empty("--db", dbpath))
 		return ERR_USAGE;
 	path = cli_db_path(dbpath);
 	if (stat(path, &sb) == 0 && sb.st_size > 0) {

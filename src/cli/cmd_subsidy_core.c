@@ -427,7 +427,8 @@ int cli_subsidy_beneficiary_list(int argc, char **argv)
 						argc, argv);
 		}
 	}
-	if (cli_no_operands(argc, argv, "subsidy beneficiary list", BEN_LIST_USAGE))
+	if (cli_no_operands(argc, argv, "subsidy beneficiary list", BEN_LIST_USAGE) ||
+	    cli_opt_empty("--key", key_opt))
 		return ERR_USAGE;
 	ret = cli_open_db_existing(dbpath, &db);
 	if (ret)

@@ -81,6 +81,8 @@ static int open_with_key(const struct common *c, bool create, struct db **db, st
 	struct error err;
 	int rc;
 
+	if (cli_opt_empty("--key", c->key))
+		return ERR_USAGE;
 	rc = create ? cli_open_db(c->db, db) : cli_open_db_existing(c->db, db);
 	if (rc)
 		return rc;
@@ -565,7 +567,7 @@ static int people_command(int argc, char **argv, int deaths)
 	options_start();
 	if ((c = next_option(argc, argv, opts, &com)) != -1)
 		return cli_option_error(words, usage, c, argc, argv);
-	if (cli_import_file_arg(argc, argv, words, usage, &file))
+	if (cli_import_file_arg(argc, argv, words, usage, &file) || cli_opt_empty("--key", com.key))
 		return ERR_USAGE;
 	if ((rc = cli_input_readable(file)))
 		return rc;
@@ -758,7 +760,8 @@ int cli_subsidy_anomalies(int argc, char **argv)
 			return cli_option_error("subsidy anomalies", ANOMALIES_USAGE, c, argc,
 						argv);
 	}
-	if (cli_no_operands(argc, argv, "subsidy anomalies", ANOMALIES_USAGE))
+	if (cli_no_operands(argc, argv, "subsidy anomalies", ANOMALIES_USAGE) ||
+	    cli_opt_empty("--key", com.key))
 		return ERR_USAGE;
 	rc = cli_open_db_existing(com.db, &db);
 	if (rc)

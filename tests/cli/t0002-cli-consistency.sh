@@ -100,8 +100,20 @@ for cmd in "orgunit import $D/orgunits.csv" "orgunit list" "demo"; do
 	run sh -c 'cd "$1" && shift && "$@" --db ""' sh "$SCRATCH/empty" "$MINSHENG" $cmd
 	expect_status 2
 	expect_err "选项 --db 的值为空"
+	expect_err "用法：minsheng ${cmd%% [-/]*} "
 done
 [ -z "$(ls -A "$SCRATCH/empty")" ] && _pass || _fail "files left in $SCRATCH/empty: $(ls -A "$SCRATCH/empty")"
+# The same for an empty --key (it would silently mean the default key).
+for cmd in "subsidy disclose --programme GL01 --period 202303" "subsidy anomalies" \
+	"subsidy beneficiary list" "subsidy deaths import $D/orgunits.csv" \
+	"subsidy bankfile export 1 --out $SCRATCH/pay.csv"; do
+	# shellcheck disable=SC2086
+	run "$MINSHENG" $cmd --key "" --db "$missing"
+	expect_status 2
+	expect_err "minsheng: 选项 --key 的值为空"
+	expect_err "用法：minsheng ${cmd%% [-/0-9]*} "
+	expect_no_db_files "$missing"
+done
 
 # Commands that write still create the database.
 db="$SCRATCH/new.db"
