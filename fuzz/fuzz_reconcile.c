@@ -9,8 +9,8 @@
  *
  * Invariants (abort() when broken):
  *   - the import returns 0 or ERR_INPUT;
- *   - a refused file is ERR_INPUT with a reason, a clean message and a line
- *     inside the input, and leaves payments, entitlements, the ledger and
+ *   - a refused file is ERR_INPUT with a reason, a clean message, a line
+ *     inside the input and a column 0..9, and leaves payments, entitlements, the ledger and
  *     the import records as they were;
  *   - every note is one of the reported outcomes, on a line inside the
  *     input, with a clean non-empty message;
@@ -123,8 +123,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(rc == 0 || rc == ERR_INPUT);
 	after = fuzz_dump(db, STATE_SQL);
 	if (rc || sum.already_imported) {
+		/* column: a field of the line; the splitter stops at the 9th
+		 * ("字段太多"), so up to 9 whatever the record type */
 		if (rc)
-			fuzz_check_input_error(&err, nt.lines, 7);
+			fuzz_check_input_error(&err, nt.lines, 9);
 		CHECK(fuzz_same(&before, &after));
 		goto out;
 	}
