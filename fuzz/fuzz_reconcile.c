@@ -10,8 +10,9 @@
  * Invariants (abort() when broken):
  *   - the import returns 0 or ERR_INPUT;
  *   - a refused file is ERR_INPUT with a reason, a clean message, a line
- *     inside the input (or just after it) and a column 0..9, and leaves payments, entitlements, the ledger and
- *     the import records as they were;
+ *     inside the input (or just after it) and a column 0..9, and leaves
+ *     payments, entitlements, the ledger and the import records as they
+ *     were;
  *   - every note is one of the reported outcomes, on a line inside the
  *     input, with a clean non-empty message;
  *   - an accepted file: the outcomes add up to the lines, still_pending is
