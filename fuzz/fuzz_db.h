@@ -87,8 +87,10 @@ static FUZZ_UNUSED int fuzz_clean_text(const char *s)
 static FUZZ_UNUSED int fuzz_csv_reason(const char *r)
 {
 	static const char *const reasons[] = {
-	    "unterminated_quote", "bad_quote",	 "field_count", "field_too_long",
-	    "record_too_long",	  "too_many_fields", "invalid_utf8", "bad_encoding",
+	    "unterminated_quote", "bad_quote",
+	    "field_count",	  "field_too_long",
+	    "record_too_long",	  "too_many_fields",
+	    "invalid_utf8",	  "bad_encoding",
 	    "nul_byte",		  "io",
 	};
 	size_t i;

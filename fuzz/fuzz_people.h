@@ -146,8 +146,8 @@ static void people_check_rows(struct db *db, const struct pii_keys *keys, const 
 			CHECK(rec.len[1] >= 1 && fuzz_clean_text(rec.field[1]));
 			CHECK(rec.len[3] >= 1 && fuzz_clean_text(rec.field[3]));
 			if (strcmp(id, SEEDED_OFFICIAL_ID) != 0)
-				CHECK(strcmp((const char *)sqlite3_column_text(st, 1), rec.field[1]) ==
-				      0);
+				CHECK(strcmp((const char *)sqlite3_column_text(st, 1),
+					     rec.field[1]) == 0);
 		}
 		n++;
 	}
@@ -193,10 +193,11 @@ static void people_check_holds(struct db *db)
 		}
 	}
 	sqlite3_finalize(st);
-	CHECK(fuzz_int(db, "SELECT count(*) FROM entitlement e"
-			   " JOIN beneficiary b ON b.id = e.beneficiary_id"
-			   " WHERE e.status = 'on_hold' AND e.hold_reason LIKE 'death %'"
-			   " AND NOT EXISTS(SELECT 1 FROM death d WHERE d.id_hash = b.id_hash)") == 0);
+	CHECK(fuzz_int(db,
+		       "SELECT count(*) FROM entitlement e"
+		       " JOIN beneficiary b ON b.id = e.beneficiary_id"
+		       " WHERE e.status = 'on_hold' AND e.hold_reason LIKE 'death %'"
+		       " AND NOT EXISTS(SELECT 1 FROM death d WHERE d.id_hash = b.id_hash)") == 0);
 }
 
 /* Run the import of kind 'D' (deaths) or 'O' (officials) on one input. */

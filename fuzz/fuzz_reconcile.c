@@ -88,7 +88,8 @@ static const struct fuzz_snapshot *snapshot(void)
 	ln.status = BANKRET_SUCCESS;
 	ln.amount_fen = 30000;
 	snprintf(ln.bank_time, sizeof(ln.bank_time), "2023-04-10T09:00:00");
-	CHECK(bankfile_format_return_header(&b, 2) == 0 && bankfile_format_return_line(&b, &ln) == 0 &&
+	CHECK(bankfile_format_return_header(&b, 2) == 0 &&
+	      bankfile_format_return_line(&b, &ln) == 0 &&
 	      bankfile_format_trailer(&b, 1, 30000) == 0);
 	CHECK(bankfile_import(db, fuzz_file(b.data, b.len), &s, NULL, NULL, &err) == 0 &&
 	      s.n[RECON_PAID] == 1);
@@ -144,9 +145,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			  sum.n[RECON_CONFLICT]);
 	CHECK(sum.batch_id == 1 || sum.batch_id == 2);
 	CHECK(sum.still_pending ==
-	      fuzz_int(db, sum.batch_id == 1
-			       ? "SELECT count(*) FROM payment WHERE batch_id = 1 AND status = 'pending'"
-			       : "SELECT count(*) FROM payment WHERE batch_id = 2 AND status = 'pending'"));
+	      fuzz_int(
+		  db,
+		  sum.batch_id == 1
+		      ? "SELECT count(*) FROM payment WHERE batch_id = 1 AND status = 'pending'"
+		      : "SELECT count(*) FROM payment WHERE batch_id = 2 AND status = 'pending'"));
 	memset(&lc, 0, sizeof(lc));
 	CHECK(ledger_check(db, NULL, NULL, &lc, &err) == 0);
 	CHECK(lc.violations == 0);

@@ -37,7 +37,7 @@
 #define MAXIN (64 * 1024)
 
 #define STATE_SQL                                                                                  \
-	"SELECT 'b', id, id_hash, name, village_code, female, birth_day, NULL FROM beneficiary"   \
+	"SELECT 'b', id, id_hash, name, village_code, female, birth_day, NULL FROM beneficiary"    \
 	" UNION ALL SELECT 'a', id, beneficiary_id, acct_hash, last4, is_sscard,"                  \
 	"  valid_to IS NULL, source FROM bank_account"                                             \
 	" UNION ALL SELECT 'e', id, programme_id, period, beneficiary_id, amount_fen, status,"     \

@@ -30,15 +30,15 @@
 
 #define FUZZ_PROGRAMMES                                                                            \
 	"code,name,department,frequency,standard_fen,min_age,max_age\n"                            \
-	"GL01,高龄津贴,民政厅,monthly,50000,60,\n"                                                 \
-	"CJ01,残疾人两项补贴,残联,quarterly,,,\n"                                                  \
+	"GL01,高龄津贴,民政厅,monthly,50000,60,\n"                                          \
+	"CJ01,残疾人两项补贴,残联,quarterly,,,\n"                                         \
 	"JY01,教育资助,教育厅,once,200000,6,25\n"
 
 #define FUZZ_ROSTER                                                                                \
 	"programme,period,id_number,name,village,bank_account,amount_fen\n"                        \
-	"GL01,202303,410102194001101018,张伟,410102001001,6217000000000010003,30000\n"             \
-	"GL01,202304,410102194001101018,张伟,410102001001,6217000000000010003,30000\n"             \
-	"GL01,202303,410102194102111020,王芳,410102001002,6217000000000010011,30000\n"             \
+	"GL01,202303,410102194001101018,张伟,410102001001,6217000000000010003,30000\n"           \
+	"GL01,202304,410102194001101018,张伟,410102001001,6217000000000010003,30000\n"           \
+	"GL01,202303,410102194102111020,王芳,410102001002,6217000000000010011,30000\n"           \
 	"GL01,202305,410102194203121033,李娜,410102001001,6217000000000010029,40000\n"
 
 /* Build the seeded database once; keys gets the key it was made with. */
@@ -76,11 +76,11 @@ static FUZZ_UNUSED const struct fuzz_snapshot *fuzz_subsidy_snapshot(struct pii_
 	CHECK(roster_import(db, &ro, &rs, &err) == 0 && rs.accepted == 4);
 	CHECK(pii_keys_load(key, 0, &saved, &err) == 0);
 	CHECK(unlink(key) == 0 && rmdir(dir) == 0);
-	CHECK(deaths_import(db, &saved, fuzz_file(deaths, strlen(deaths)), NULL, NULL, &ps,
-			    &err) == 0 &&
+	CHECK(deaths_import(db, &saved, fuzz_file(deaths, strlen(deaths)), NULL, NULL, &ps, &err) ==
+		  0 &&
 	      ps.held == 1);
-	CHECK(officials_import(db, &saved, fuzz_file(officials, strlen(officials)), NULL, NULL,
-			       &ps, &err) == 0 &&
+	CHECK(officials_import(db, &saved, fuzz_file(officials, strlen(officials)), NULL, NULL, &ps,
+			       &err) == 0 &&
 	      ps.added == 1);
 	fuzz_snapshot_take(db, &snap);
 	db_close(db);

@@ -62,18 +62,18 @@ static void test_control_characters_in_messages(void **state)
 
 	(void)state;
 	error_clear(&err);
-	assert_int_equal(orgunit_import_mem(db, "u.csv", level, sizeof(level) - 1, &st, collect,
-					    &s, &err),
-			 ERR_INPUT);
+	assert_int_equal(
+	    orgunit_import_mem(db, "u.csv", level, sizeof(level) - 1, &st, collect, &s, &err),
+	    ERR_INPUT);
 	assert_int_equal(s.n, 1);
 	assert_string_equal(err.reason, "unknown_level");
 	assert_false(has_control(err.msg));
 	assert_non_null(strstr(s.msgs[0], "'ci?ty'"));
 
 	memset(&s, 0, sizeof(s));
-	assert_int_equal(orgunit_import_mem(db, "u.csv", codes, sizeof(codes) - 1, &st, collect,
-					    &s, &err),
-			 ERR_INPUT);
+	assert_int_equal(
+	    orgunit_import_mem(db, "u.csv", codes, sizeof(codes) - 1, &st, collect, &s, &err),
+	    ERR_INPUT);
 	assert_int_equal(s.n, 2);
 	for (i = 0; i < s.n; i++)
 		assert_false(has_control(s.msgs[i]));
