@@ -6,7 +6,9 @@
 #include "base/error.h"
 #include "base/period.h"
 #include "db/db.h"
+#include "subsidy/pii.h"
 #include "subsidy/subsidy.h"
+#include "tracker/orgunit.h"
 #include "tracker/report.h"
 #include "tracker/tracker.h"
 
@@ -240,6 +242,70 @@ int cli_output_not_db(const char *words, const char *usage, const char *out, con
 		if (stat(path, &sd) == 0 && sd.st_dev == so.st_dev && sd.st_ino == so.st_ino)
 			return cli_usage_error(words, usage, "输出文件 '%s' 就是数据库文件 '%s'",
 					       out, path);
+	}
+	return 0;
+}
+
+int cli_output_not_key(const char *words, const char *usage, const char *out, const char *key_opt,
+		       const char *db_opt)
+{
+	struct stat so, sk;
+	struct error err;
+	char path[4096];
+
+	error_clear(&err);
+	if (stat(out, &so) != 0 ||
+	    pii_key_path(key_opt, cli_db_path(db_opt), path, sizeof(path), &err) != 0)
+		return 0;
+	if (stat(path, &sk) == 0 && sk.st_dev == so.st_dev && sk.st_ino == so.st_ino)
+		return cli_usage_error(words, usage, "输出文件 '%s' 就是密钥文件 '%s'", out, path);
+	return 0;
+}
+
+int cli_orgunit_code(const char *opt, const char *code, int level)
+{
+	size_t n = strlen(code);
+
+	if (level == ORGUNIT_COUNTY || level == ORGUNIT_VILLAGE) {
+		size_t want = level == ORGUNIT_COUNTY ? 6 : 12;
+
+		if (n == want && strspn(code, "0123456789") == n)
+			return 0;
+		return cli_usage_error(cur_words, cur_usage,
+				       "选项 %s 的值 '%s' 无效（%s单位代码应为%zu位数字）", opt,
+				       code, orgunit_level_zh(level), want);
+	}
+	if (n >= 1 && n <= ORGUNIT_CODE_MAX &&
+	    strspn(code, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_.-") == n)
+		return 0;
+	return cli_usage_error(cur_words, cur_usage,
+			       "选项 %s 的值 '%s' 无效（单位代码应为1到%d个字母、数字或 _.-）", opt,
+			       code, ORGUNIT_CODE_MAX);
+}
+
+int cli_orgunit_known(struct db *db, const char *code, int level)
+{
+	struct orgunit_info u;
+	struct error err;
+	int64_t n = 0;
+	int rc;
+
+	error_clear(&err);
+	if (orgunit_count(db, &n, &err))
+		return cli_fail(&err);
+	if (n == 0)
+		return 0;
+	rc = orgunit_find(db, code, &u, &err);
+	if (rc == ERR_INPUT) {
+		fprintf(stderr, "minsheng: 未知的单位代码 '%s'（组织机构中没有这个单位）\n", code);
+		return ERR_INPUT;
+	}
+	if (rc)
+		return cli_fail(&err);
+	if (level && u.level != level) {
+		fprintf(stderr, "minsheng: 单位 '%s'（%s）是%s单位，不是%s单位\n", code, u.name,
+			orgunit_level_zh(u.level), orgunit_level_zh(level));
+		return ERR_INPUT;
 	}
 	return 0;
 }

@@ -158,6 +158,35 @@ int cli_parse_period_in_year(const char *words, const char *usage, const char *s
 int cli_output_not_db(const char *words, const char *usage, const char *out, const char *opt);
 
 /*
+ * As cli_output_not_db for the key file a command taking --key reads or
+ * creates: key_opt if given, else $MINSHENG_KEY, else the database's path
+ * plus ".key" (db_opt as for cli_open_db). Usage error "输出文件 'x' 就是密钥
+ * 文件 'k'" when out is that file; else 0.
+ */
+int cli_output_not_key(const char *words, const char *usage, const char *out, const char *key_opt,
+		       const char *db_opt);
+
+/*
+ * The form of an org unit code given as an option (opt: "--county",
+ * "--village", "--orgunit"), checked before the database is opened: level
+ * 3 (a county) 6 digits, level 5 (a village) 12 digits, 0 (any level) 1 to
+ * ORGUNIT_CODE_MAX characters of [0-9A-Za-z_.-], as orgunit import takes.
+ * Else the usage error "选项 --county 的值 'x' 无效（县级单位代码应为6位数字）"
+ * (ERR_USAGE); 0 when well-formed.
+ */
+int cli_orgunit_code(const char *opt, const char *code, int level);
+
+/*
+ * With the database open: when org units are loaded, code must be one of
+ * them, and at level unless level is 0. Else prints "minsheng: 未知的单位代码
+ * 'x'（组织机构中没有这个单位）" or "minsheng: 单位 'x'（名称）是乡级单位，不是
+ * 县级单位" and returns ERR_INPUT. When no unit is loaded at all there is
+ * nothing to check against and the code is accepted (0), as roster import
+ * does for villages. ERR_IO for a database error (printed).
+ */
+int cli_orgunit_known(struct db *db, const char *code, int level);
+
+/*
  * Parse a LEVEL option value (orgunit list --level, report --by, lagging
  * --level): a name province..village or its number 1..5, at least min
  * (1 province .. 5 village). Else the usage error "层级 'x' 无效（应为

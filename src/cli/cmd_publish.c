@@ -17,7 +17,7 @@
 
 #define LAGGING_USAGE                                                                              \
 	"--year Y --indicator CODE [--period P] [--orgunit CODE] [--level LEVEL] [--format text|json] [--db PATH]"
-#define BULLETIN_USAGE "--year Y [--period P] [--db PATH]"
+#define BULLETIN_USAGE "--year Y [--period P] [--precision N] [--db PATH]"
 
 int cli_lagging(int argc, char **argv)
 {
@@ -118,6 +118,7 @@ int cli_bulletin(int argc, char **argv)
 	    {"db", required_argument, NULL, 'd'},
 	    {"year", required_argument, NULL, 'y'},
 	    {"period", required_argument, NULL, 'p'},
+	    {"precision", required_argument, NULL, 'n'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *dbpath = NULL, *period = NULL;
@@ -125,7 +126,7 @@ int cli_bulletin(int argc, char **argv)
 	struct db *db = NULL;
 	struct error err;
 	struct buf out;
-	long year = 0;
+	long year = 0, prec = BULLETIN_PRECISION;
 	int c, ret;
 
 	optind = 0;
@@ -142,6 +143,11 @@ int cli_bulletin(int argc, char **argv)
 		case 'p':
 			period = optarg;
 			break;
+		case 'n':
+			/* as report's --precision: fraction digits of the percentages */
+			if (cli_parse_long("--precision", optarg, 0, 4, &prec))
+				return ERR_USAGE;
+			break;
 		default:
 			return cli_option_error("bulletin", BULLETIN_USAGE, c, argc, argv);
 		}
@@ -157,7 +163,7 @@ int cli_bulletin(int argc, char **argv)
 		return ret;
 	error_clear(&err);
 	buf_init(&out, 4 << 20);
-	ret = bulletin_build(db, (int)year, period != NULL, &p, &out, &err);
+	ret = bulletin_build_at(db, (int)year, period != NULL, &p, (int)prec, &out, &err);
 	if (ret)
 		cli_fail(&err);
 	else

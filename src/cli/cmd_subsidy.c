@@ -10,7 +10,7 @@ static const struct cli_command programme_commands[] = {
 
 static const struct cli_command roster_commands[] = {
 	{"import", "导入发放名册",
-	 "FILE [--partial] [--rejects FILE] [--encoding E] [--key PATH] [--db PATH]",
+	 "FILE [--partial] [--rejects FILE] [--encoding E] [--key PATH] [--threads 1|2] [--db PATH]",
 	 cli_subsidy_roster_import, NULL},
 	{0},
 };

@@ -23,11 +23,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define PROG_IMPORT_USAGE "FILE [--db PATH]"
 #define PROG_LIST_USAGE "[--format text|json|csv] [--db PATH]"
-#define ROSTER_USAGE "FILE [--partial] [--rejects FILE] [--encoding E] [--key PATH] [--db PATH]"
+#define ROSTER_USAGE                                                                               \
+	"FILE [--partial] [--rejects FILE] [--encoding E] [--key PATH]"                            \
+	" [--threads 1|2] [--db PATH]"
 #define CHECK_USAGE "[--db PATH]"
 #define BEN_LIST_USAGE "[--unmask] [--key PATH] [--format text|csv] [--limit N] [--db PATH]"
 
@@ -282,8 +285,29 @@ int cli_subsidy_roster_import(int argc, char **argv)
 						argv);
 		}
 	}
-	if (cli_import_file_arg(argc, argv, "subsidy roster import", ROSTER_USAGE, &ro.path))
+	if (cli_import_file_arg(argc, argv, "subsidy roster import", ROSTER_USAGE, &ro.path) ||
+	    cli_opt_empty("--key", ro.key_opt))
 		return ERR_USAGE;
+	if (ro.rejects_path) {
+		struct stat si, so;
+
+		/* "w" would truncate the roster (or the database, or its key)
+		 * while it is being read: refused before anything is opened.
+		 * roster_import checks the first again for its other callers. */
+		if (strcmp(ro.path, "-") != 0 && stat(ro.path, &si) == 0 &&
+		    stat(ro.rejects_path, &so) == 0 && si.st_dev == so.st_dev &&
+		    si.st_ino == so.st_ino)
+			return cli_usage_error("subsidy roster import", ROSTER_USAGE,
+					       "拒绝文件 '%s' 就是名册文件本身", ro.rejects_path);
+		if (cli_output_not_db("subsidy roster import", ROSTER_USAGE, ro.rejects_path,
+				      dbpath) ||
+		    cli_output_not_key("subsidy roster import", ROSTER_USAGE, ro.rejects_path,
+				       ro.key_opt, dbpath))
+			return ERR_USAGE;
+	}
+	/* A missing roster leaves no new empty database behind. */
+	if ((ret = cli_input_readable(ro.path)))
+		return ret;
 	ro.threads = (int)threads;
 	ro.on_reject = print_reject;
 	ro.ctx = &rp;

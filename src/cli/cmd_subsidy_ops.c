@@ -22,6 +22,7 @@
 #include "subsidy/pii.h"
 #include "subsidy/reconcile.h"
 #include "subsidy/stats.h"
+#include "tracker/orgunit.h"
 #include "tracker/values.h"
 
 #include <errno.h>
@@ -161,9 +162,14 @@ int cli_subsidy_batch_create(int argc, char **argv)
 	if (cli_parse_period("subsidy batch create", BATCH_CREATE_USAGE, req.period,
 			     &(struct period){0}))
 		return ERR_USAGE;
-	rc = cli_open_db(com.db, &db);
+	if (req.county && cli_orgunit_code("--county", req.county, ORGUNIT_COUNTY))
+		return ERR_USAGE;
+	/* Nothing to pay from a database without programmes and rosters. */
+	rc = cli_open_db_existing(com.db, &db);
 	if (rc)
 		return rc;
+	if (req.county && (rc = cli_orgunit_known(db, req.county, ORGUNIT_COUNTY)))
+		goto out;
 	bulk_tune(db);
 	error_clear(&err);
 	rc = batch_create(db, &req, &res, &err);
@@ -328,14 +334,17 @@ int cli_subsidy_budget_set(int argc, char **argv)
 		return cli_usage_error("subsidy budget set", BUDGET_USAGE,
 				       "选项 --amount-fen 的值 '%s' 无效（应为非负整数，单位分）",
 				       amount_s);
-	rc = cli_open_db(com.db, &db);
+	if (cli_orgunit_code("--county", county, ORGUNIT_COUNTY))
+		return ERR_USAGE;
+	/* A budget is for a programme: an empty database has none. */
+	rc = cli_open_db_existing(com.db, &db);
 	if (rc)
 		return rc;
 	error_clear(&err);
-	rc = budget_set(db, programme, (int)year, county, amount, &err);
-	if (rc) {
+	rc = cli_orgunit_known(db, county, ORGUNIT_COUNTY);
+	if (!rc && (rc = budget_set(db, programme, (int)year, county, amount, &err)))
 		cli_fail(&err);
-	} else {
+	else if (!rc) {
 		batch_yuan(amount, yuan, sizeof(yuan));
 		printf("预算：项目 %s %ld年 县 %s %s 元（%lld 分）\n", programme, year, county,
 		       yuan, amount);
@@ -442,7 +451,8 @@ int cli_subsidy_bankfile_import(int argc, char **argv)
 		return ERR_USAGE;
 	if ((rc = cli_input_readable(file)))
 		return rc;
-	rc = cli_open_db(com.db, &db);
+	/* A return file answers a batch exported from an existing database. */
+	rc = cli_open_db_existing(com.db, &db);
 	if (rc)
 		return rc;
 	bulk_tune(db);
@@ -517,7 +527,7 @@ int cli_subsidy_payment_correct(int argc, char **argv)
 	if (!payment || !account)
 		return cli_usage_error("subsidy payment correct", CORRECT_USAGE,
 				       "需要 --payment 和 --account");
-	rc = open_with_key(&com, true, &db, &keys);
+	rc = open_with_key(&com, false, &db, &keys);
 	if (rc)
 		return rc;
 	error_clear(&err);
@@ -651,7 +661,7 @@ static int hold_command(int argc, char **argv, bool cancel)
 		return ERR_USAGE;
 	if (!id)
 		return cli_usage_error(words, HOLD_USAGE, "需要 --entitlement");
-	rc = cli_open_db(com.db, &db);
+	rc = cli_open_db_existing(com.db, &db);
 	if (rc)
 		return rc;
 	error_clear(&err);
@@ -917,11 +927,18 @@ int cli_subsidy_disclose(int argc, char **argv)
 	if (!programme || !period)
 		return cli_usage_error("subsidy disclose", DISCLOSE_USAGE,
 				       "需要 --programme 和 --period");
-	if (cli_parse_period("subsidy disclose", DISCLOSE_USAGE, period, &(struct period){0}))
+	if (cli_parse_period("subsidy disclose", DISCLOSE_USAGE, period, &(struct period){0}) ||
+	    (village && cli_orgunit_code("--village", village, ORGUNIT_VILLAGE)))
 		return ERR_USAGE;
 	rc = open_with_key(&com, false, &db, &keys);
 	if (rc)
 		return rc;
+	if (village && (rc = cli_orgunit_known(db, village, ORGUNIT_VILLAGE))) {
+		pii_keys_wipe(&keys);
+		buf_free(&dc.line);
+		db_close(db);
+		return rc;
+	}
 	error_clear(&err);
 	dc.programme = programme;
 	dc.period = period;
@@ -1095,7 +1112,7 @@ int cli_subsidy_stats(int argc, char **argv)
 	struct buf b;
 	char line[512], yuan[32];
 	long year = 0;
-	int c, rc, as_values = 0, i;
+	int c, rc, as_values = 0, orgunit_given = 0, i;
 	size_t k;
 
 	options_start();
@@ -1120,6 +1137,7 @@ int cli_subsidy_stats(int argc, char **argv)
 			break;
 		case 'u':
 			orgunit = optarg;
+			orgunit_given = 1;
 			break;
 		case 'e': {
 			const char *eq = strchr(optarg, '=');
@@ -1157,12 +1175,20 @@ int cli_subsidy_stats(int argc, char **argv)
 	}
 	if (values_out && cli_output_not_db("subsidy stats", STATS_USAGE, values_out, com.db))
 		return ERR_USAGE;
-	/* Only --as-values writes (the figures as data values). */
-	rc = as_values ? cli_open_db(com.db, &db) : cli_open_db_existing(com.db, &db);
+	if (cli_orgunit_code("--orgunit", orgunit, 0))
+		return ERR_USAGE;
+	/* --as-values writes the figures as data values of elements a plan
+	 * must define: an empty database has none, so it is not created. */
+	rc = cli_open_db_existing(com.db, &db);
 	if (rc)
 		return rc;
 	error_clear(&err);
 	buf_init(&b, 1 << 16);
+	memset(&s, 0, sizeof(s));
+	/* The default (41, the province) is not looked up: the figures are
+	 * printed whatever units are loaded. */
+	if (orgunit_given && (rc = cli_orgunit_known(db, orgunit, 0)))
+		goto out;
 	rc = stats_compute(db, (int)year, period, &s, &err);
 	if (rc) {
 		cli_fail(&err);

@@ -2,13 +2,15 @@
  * main.c - the minsheng binary: finds the command in the tables and runs it.
  *
  * minsheng <group> [<command> ...] [options]; "--help" (or "help") at any
- * level lists what is below it.
+ * level lists what is below it; a command's "--help" may also come after
+ * its other options.
  */
 #include "cli/cli.h"
 
 #include "base/error.h"
 
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -38,7 +40,8 @@ static const struct cli_command top_commands[] = {
 	 "--year Y --indicator CODE [--period P] [--orgunit CODE] [--level LEVEL] [--format text|json]"
 	 " [--db PATH]",
 	 cli_lagging, NULL},
-	{"bulletin", "生成进展通报", "--year Y [--period P] [--db PATH]", cli_bulletin, NULL},
+	{"bulletin", "生成进展通报", "--year Y [--period P] [--precision N] [--db PATH]", cli_bulletin,
+	 NULL},
 	{"subsidy", "惠民惠农财政补贴资金“一卡通”", NULL, NULL, cli_subsidy_commands},
 	{0},
 };
@@ -62,6 +65,26 @@ static int is_help(const char *s)
 {
 	return strcmp(s, "--help") == 0 || strcmp(s, "-h") == 0 ||
 	       strcmp(s, "help") == 0;
+}
+
+/*
+ * A command's help: "help", "--help" or "-h" right after its words, or
+ * "--help" / "-h" anywhere among its options ("report --year 2023 --help"),
+ * up to a "--" that ends them.
+ */
+static bool wants_help(int argc, char **argv, int from)
+{
+	int k;
+
+	if (from < argc && is_help(argv[from]))
+		return true;
+	for (k = from; k < argc; k++) {
+		if (strcmp(argv[k], "--") == 0)
+			return false;
+		if (strcmp(argv[k], "--help") == 0 || strcmp(argv[k], "-h") == 0)
+			return true;
+	}
+	return false;
 }
 
 int main(int argc, char **argv)
@@ -96,7 +119,7 @@ int main(int argc, char **argv)
 		table = cmd->sub;
 		i++;
 	}
-	if (i + 1 < argc && is_help(argv[i + 1])) {
+	if (wants_help(argc, argv, i + 1)) {
 		printf("用法：minsheng %s %s\n%s\n", words, cmd->usage ? cmd->usage : "",
 		       cmd->summary);
 		return 0;

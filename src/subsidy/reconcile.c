@@ -778,21 +778,23 @@ static int map_file(const char *path, char **data, size_t *len, struct error *er
 	*data = NULL;
 	*len = 0;
 	if (fd < 0 || fstat(fd, &sb) != 0) {
-		error_set(err, ERR_IO, "无法打开 '%s'：%s", path, strerror(errno));
+		/* "FILE: ..." as every import words its file's errors */
+		error_at(err, ERR_IO, path, 0, 0, "无法打开 '%s'：%s", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return ERR_IO;
 	}
 	if (!S_ISREG(sb.st_mode)) {
 		close(fd);
-		return error_set(err, ERR_INPUT, "'%s' 不是普通文件", path);
+		return error_at(err, ERR_INPUT, path, 0, 0, "'%s' 不是普通文件", path);
 	}
 	if (sb.st_size > 0) {
 		void *p = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 
 		if (p == MAP_FAILED) {
 			close(fd);
-			return error_set(err, ERR_IO, "无法读取 '%s'：%s", path, strerror(errno));
+			return error_at(err, ERR_IO, path, 0, 0, "无法读取 '%s'：%s", path,
+					strerror(errno));
 		}
 		madvise(p, (size_t)sb.st_size, MADV_SEQUENTIAL);
 		*data = p;

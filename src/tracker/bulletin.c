@@ -79,13 +79,15 @@ static int add_count_clause(struct buf *b, const struct report_item *it)
 
 /*
  * A rate's difference from its target, for the wording. diff_pp is rounded
- * at the bulletin's precision, and a miss of 0.04 points rounds to 0, which
- * zhnum_pp words as 达到年度目标任务: false for a rate that is not met. So a
- * difference that rounds to 0 but is not 0 is shown with the digits it
- * needs: exactly for a plain rate (actual - target), for a formula rate at
- * the first precision (up to 8) at which it is not 0.
+ * at the bulletin's precision (the report's), and a miss smaller than half
+ * its last digit (0.04 points at precision 1, 0.4 at precision 0) rounds to
+ * 0, which zhnum_pp words as 达到年度目标任务: false for a rate that is not
+ * met. So a difference that rounds to 0 but is not 0 is shown with the
+ * digits it needs: exactly for a plain rate (actual - target), for a
+ * formula rate at the first precision above the report's (up to 8) at
+ * which it is not 0.
  */
-static struct decimal rate_diff(const struct report_item *it)
+static struct decimal rate_diff(const struct report *r, const struct report_item *it)
 {
 	struct decimal d, a, n100;
 	int p;
@@ -96,7 +98,7 @@ static struct decimal rate_diff(const struct report_item *it)
 		return decimal_sub(it->actual, it->target, &d) ? it->diff_pp : decimal_normalize(d);
 	if (decimal_mul_int(it->numerator, 100, &n100))
 		return it->diff_pp;
-	for (p = BULLETIN_PRECISION + 1; p <= 8; p++) {
+	for (p = r->precision + 1; p <= 8; p++) {
 		if (decimal_div(n100, it->denominator, p, &a) || decimal_sub(a, it->target, &d))
 			break;
 		if (!decimal_is_zero(d))
@@ -161,7 +163,7 @@ static int add_project_sentence(struct buf *b, const struct report *r, size_t fr
 			if (!ret)
 				ret = add_actual(b, it);
 			if (!ret && it->has_diff) {
-				zhnum_pp(rate_diff(it), s, sizeof(s));
+				zhnum_pp(rate_diff(r, it), s, sizeof(s));
 				ret = buf_printf(b, "，%s", s);
 			}
 		}
@@ -284,12 +286,20 @@ int bulletin_write(const struct report *r, struct buf *b)
 int bulletin_build(struct db *db, int year, bool has_period, const struct period *p,
 		   struct buf *out, struct error *err)
 {
+	return bulletin_build_at(db, year, has_period, p, BULLETIN_PRECISION, out, err);
+}
+
+int bulletin_build_at(struct db *db, int year, bool has_period, const struct period *p,
+		      int precision, struct buf *out, struct error *err)
+{
 	struct report_opts o;
 	struct report *r = NULL;
 	int ret;
 
+	if (precision < 0 || precision > 4)
+		return error_set(err, ERR_INPUT, "精度 %d 无效（应为 0 到 4）", precision);
 	report_opts_init(&o, year);
-	o.precision = BULLETIN_PRECISION;
+	o.precision = precision;
 	if (has_period) {
 		o.has_period = true;
 		o.period = *p;

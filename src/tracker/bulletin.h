@@ -18,9 +18,12 @@
  * consecutive count indicators with a target form one group ("A X，B Y、C Z，
  * 分别完成年度目标任务的p%、q%、r%"), a rate says 达到X%，高于/低于年度目标任务d个
  * 百分点, an indicator without data 暂无数据. Quantities are worded by
- * zhnum_quantity (432.3万); percentages are computed at precision 1 and
- * printed without a trailing .0 (144.1%, 168%). All figures come from the
- * report (report.h); nothing is rolled up here.
+ * zhnum_quantity (432.3万); percentages are computed at the report's
+ * precision (BULLETIN_PRECISION, 1, unless asked otherwise) and printed
+ * without trailing zeros (144.1%, 168%; at precision 0: 144%). A rate's
+ * miss that rounds to 0 points at that precision is shown with the digits
+ * it needs (低于年度目标任务0.04个百分点), never as 达到. All figures come
+ * from the report (report.h); nothing is rolled up here.
  */
 #ifndef MINSHENG_TRACKER_BULLETIN_H
 #define MINSHENG_TRACKER_BULLETIN_H
@@ -34,7 +37,7 @@ struct db;
 struct error;
 struct report;
 
-/* Precision of the percentages a bulletin prints. */
+/* Default precision of the percentages a bulletin prints (0..4 allowed). */
 #define BULLETIN_PRECISION 1
 
 /* 1..99 as 一, 二, …, 十, 十一, …, 九十九 into out (at least 16 bytes). */
@@ -48,8 +51,8 @@ void bulletin_period_end(const struct period *p, char *out, size_t size);
 
 /*
  * Write the bulletin of a built report (pure: no I/O, no database). The
- * report should be built at BULLETIN_PRECISION. Appends to out; returns 0 or
- * a buf error.
+ * percentages are the report's, at its precision (r->precision; normally
+ * BULLETIN_PRECISION). Appends to out; returns 0 or a buf error.
  */
 int bulletin_write(const struct report *r, struct buf *out);
 
@@ -60,5 +63,13 @@ int bulletin_write(const struct report *r, struct buf *out);
  */
 int bulletin_build(struct db *db, int year, bool has_period, const struct period *p,
 		   struct buf *out, struct error *err);
+
+/*
+ * As bulletin_build with the percentages at precision (0..4 fraction
+ * digits, rounded half-up; bulletin_build uses BULLETIN_PRECISION).
+ * ERR_INPUT also for a precision out of range.
+ */
+int bulletin_build_at(struct db *db, int year, bool has_period, const struct period *p,
+		      int precision, struct buf *out, struct error *err);
 
 #endif
