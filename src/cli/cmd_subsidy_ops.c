@@ -391,7 +391,8 @@ int cli_subsidy_bankfile_export(int argc, char **argv)
 	if (argv[optind][0] < '0' || argv[optind][0] > '9' || errno || *end || batch < 1)
 		return cli_usage_error("subsidy bankfile export", EXPORT_USAGE,
 				       "批次号 '%s' 无效（应为正整数）", argv[optind]);
-	if (cli_output_not_db("subsidy bankfile export", EXPORT_USAGE, out, com.db))
+	if (cli_output_not_db("subsidy bankfile export", EXPORT_USAGE, out, com.db) ||
+	    cli_output_not_key("subsidy bankfile export", EXPORT_USAGE, out, com.key, com.db))
 		return ERR_USAGE;
 	rc = open_with_key(&com, false, &db, &keys);
 	if (rc)

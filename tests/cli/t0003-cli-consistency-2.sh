@@ -70,6 +70,12 @@ run env MINSHENG_KEY="$k2" "$MINSHENG" subsidy roster import "$S/roster.csv" --r
 expect_status 2
 expect_err "就是密钥文件 '$k2'"
 expect_same "$SCRATCH/k2.before" "$k2"
+# the same for bankfile export --out (the other output of a command with --key)
+run "$MINSHENG" subsidy bankfile export 1 --out "$k2" --key "$k2" --db "$SCRATCH/k.db"
+expect_status 2
+expect_err "minsheng: 输出文件 '$k2' 就是密钥文件 '$k2'"
+expect_err "用法：minsheng subsidy bankfile export "
+expect_same "$SCRATCH/k2.before" "$k2"
 # --rejects naming the roster itself: a usage error with the usage line,
 # found before the database is opened (none is created)
 cp "$S/roster.csv" "$SCRATCH/r.csv"
