@@ -12,11 +12,39 @@ void error_clear(struct error *err)
 	memset(err, 0, sizeof(*err));
 }
 
+/*
+ * Messages quote what users typed and what files hold: a quoted field may
+ * carry a newline or a terminal escape, and a long one may not fit. The
+ * message goes to a terminal and to one line of a reject file, so control
+ * characters become '?', and a message cut short ends on a whole UTF-8
+ * character instead of half of one.
+ */
 __attribute__((format(printf, 3, 0)))
 static void error_vset(struct error *err, int code, const char *fmt, va_list ap)
 {
+	int len;
+	char *q;
+
 	err->code = code;
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	len = vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	if (len >= (int)sizeof(err->msg)) {
+		size_t end = sizeof(err->msg) - 1, i = end;
+
+		/* msg[i - 1] starts the last character when it is a lead byte;
+		 * a character with fewer bytes than its lead announces was cut */
+		while (i > 0 && ((unsigned char)err->msg[i - 1] & 0xc0) == 0x80)
+			i--;
+		if (i > 0 && (unsigned char)err->msg[i - 1] >= 0xc0) {
+			unsigned char lead = (unsigned char)err->msg[i - 1];
+			size_t need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+
+			if (end - (i - 1) < need)
+				err->msg[i - 1] = '\0';
+		}
+	}
+	for (q = err->msg; *q; q++)
+		if ((unsigned char)*q < 0x20 || *q == 0x7f)
+			*q = '?';
 }
 
 int error_set(struct error *err, int code, const char *fmt, ...)
