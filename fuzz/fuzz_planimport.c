@@ -1,0 +1,203 @@
+/*
+ * fuzz_planimport.c - the plan import (plan_import_mem) run for real on
+ * each input; fuzz_plan covers the row checks alone, this one the checks
+ * across rows (definitions, breakdown sums, units) and the writing. Each
+ * input starts from a fresh in-memory database with the core test data of
+ * tests/data/tracker/core (13 units and the 2023 plan). An input starting
+ * with 'M' is imported with allow_mismatch (the 'M' dropped).
+ *
+ * Invariants (abort() when broken):
+ *   - the import returns 0 or ERR_INPUT;
+ *   - every problem reported (errors and warnings) and the returned error
+ *     is ERR_INPUT with a reason, a message free of control characters, a
+ *     line inside the input and a column 0..13 (any field for the CSV
+ *     reader's own reasons);
+ *   - a refused file leaves projects, indicators, targets and data elements
+ *     as they were;
+ *   - an accepted file: every data row's target is stored for its year,
+ *     indicator and unit, equal as a decimal; importing the same file again
+ *     changes nothing.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "base/csv.h"
+#include "base/decimal.h"
+#include "base/error.h"
+#include "tracker/orgunit.h"
+#include "tracker/plan.h"
+#include "tracker/tracker.h"
+
+#include "fuzz_db.h"
+
+#define MAXIN (64 * 1024)
+
+#define STATE_SQL                                                                                  \
+	"SELECT 'p', id, year, project_no, title, NULL, NULL, NULL, NULL, NULL, NULL, NULL"        \
+	" FROM project"                                                                            \
+	" UNION ALL SELECT 'i', id, project_id, year, code, name, unit, kind, comparator,"         \
+	"  aggregation, de_id, quote(numerator_id) || quote(denominator_id) FROM indicator"        \
+	" UNION ALL SELECT 't', indicator_id, orgunit_id, value, derived, NULL, NULL, NULL,"       \
+	"  NULL, NULL, NULL, NULL FROM target"                                                     \
+	" UNION ALL SELECT 'd', id, code, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"    \
+	"  FROM dataelement"                                                                       \
+	" ORDER BY 1, 2, 3"
+
+static const char orgunits[] = "code,name,level,parent_code\n"
+			       "41,河南省,province,\n"
+			       "4101,郑州市,city,41\n"
+			       "4102,开封市,city,41\n"
+			       "4103,洛阳市,city,41\n"
+			       "410102,中原区,county,4101\n"
+			       "410103,二七区,county,4101\n"
+			       "410202,龙亭区,county,4102\n"
+			       "410302,老城区,county,4103\n"
+			       "410102001,林山寨街道,township,410102\n"
+			       "410102002,建设路街道,township,410102\n"
+			       "410102001001,一村,village,410102001\n"
+			       "410102001002,二村,village,410102001\n";
+
+static const char plan[] =
+    "year,project_no,project_title,indicator,indicator_name,unit,kind,comparator,target,orgunit,"
+    "aggregation,numerator,denominator\n"
+    "2023,1,稳定和扩大就业,skill_training,职业技能培训,人次,count,>=,3000000,41,sum,,\n"
+    "2023,1,稳定和扩大就业,skill_training,职业技能培训,人次,count,>=,1200000,4101,sum,,\n"
+    "2023,1,稳定和扩大就业,skill_training,职业技能培训,人次,count,>=,1000000,4102,sum,,\n"
+    "2023,1,稳定和扩大就业,skill_training,职业技能培训,人次,count,>=,800000,4103,sum,,\n"
+    "2023,1,稳定和扩大就业,new_jobs,城镇新增就业,人,count,>=,1000000,41,sum,,\n"
+    "2023,1,稳定和扩大就业,unemployment,城镇调查失业率,%,rate,<=,5.5,41,last,,\n"
+    "2023,2,提升群众健康水平,screening_rate,新生儿两病筛查率,%,rate,>=,95,41,last,,\n"
+    "2023,2,提升群众健康水平,screening_rate,新生儿两病筛查率,%,rate,>=,95,4101,last,,\n"
+    "2023,3,完善农村寄递物流,courier_rate,行政村寄递物流服务站覆盖率,%,rate,>=,75,41,last,villages_"
+    "with_courier,villages_total\n"
+    "2023,3,完善农村寄递物流,courier_rate,行政村寄递物流服务站覆盖率,%,rate,>=,80,4101,last,"
+    "villages_with_courier,villages_total\n"
+    "2023,3,完善农村寄递物流,courier_rate,行政村寄递物流服务站覆盖率,%,rate,>=,70,4102,last,"
+    "villages_with_courier,villages_total\n";
+
+struct notes {
+	long lines;
+	int errors;
+};
+
+static void on_note(void *ctx, const struct error *e, bool warning)
+{
+	struct notes *nt = ctx;
+
+	fuzz_check_input_error(e, nt->lines, 13);
+	if (!warning)
+		nt->errors++;
+}
+
+static const struct fuzz_snapshot *snapshot(void)
+{
+	static struct fuzz_snapshot snap;
+	struct orgunit_import_stats ost;
+	struct plan_import_stats pst;
+	struct plan_import_opts po = {false};
+	struct error err;
+	struct db *db = NULL;
+
+	if (snap.data)
+		return &snap;
+	error_clear(&err);
+	CHECK(db_open(":memory:", &db, &err) == 0);
+	CHECK(tracker_migrate(db, &err) == 0);
+	CHECK(orgunit_import_mem(db, "orgunits.csv", orgunits, sizeof(orgunits) - 1, &ost, NULL,
+				 NULL, &err) == 0);
+	CHECK(plan_import_mem(db, "plan.csv", plan, sizeof(plan) - 1, &po, &pst, NULL, NULL,
+			      &err) == 0);
+	fuzz_snapshot_take(db, &snap);
+	db_close(db);
+	return &snap;
+}
+
+/* Every data row of the accepted file has its target stored. */
+static void check_rows(struct db *db, const uint8_t *data, size_t size)
+{
+	struct csv_options opt = {0};
+	struct csv_reader *r = NULL;
+	struct csv_record rec;
+	struct plan_row row;
+	sqlite3_stmt *st = NULL;
+	struct error err;
+	int first = 1;
+
+	error_clear(&err);
+	opt.name = "fuzz.csv";
+	CHECK(db_prepare(db,
+			 "SELECT t.value FROM target t JOIN indicator i ON i.id = t.indicator_id"
+			 " JOIN orgunit o ON o.id = t.orgunit_id"
+			 " WHERE i.year = ?1 AND i.code = ?2 AND o.code = ?3",
+			 &st, &err) == 0);
+	CHECK(csv_open_mem((const char *)data, size, &opt, &r, &err) == 0);
+	while (csv_next(r, &rec, &err) == 0 && rec.n) {
+		struct decimal stored;
+		const char *v;
+
+		if (first) {
+			first = 0;
+			continue;
+		}
+		if (rec.n == 1 && rec.len[0] == 0)
+			continue;
+		CHECK(plan_parse_row(&rec, "fuzz.csv", &row, &err) == 0);
+		sqlite3_reset(st);
+		sqlite3_bind_int(st, 1, row.year);
+		sqlite3_bind_text(st, 2, row.indicator, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 3, row.orgunit, -1, SQLITE_TRANSIENT);
+		CHECK(sqlite3_step(st) == SQLITE_ROW);
+		v = (const char *)sqlite3_column_text(st, 0);
+		CHECK(decimal_parse(v, strlen(v), &stored, &err) == 0);
+		CHECK(decimal_cmp(stored, row.target) == 0);
+	}
+	CHECK(err.code == 0);
+	sqlite3_finalize(st);
+	csv_close(r);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct plan_import_opts po = {false};
+	struct plan_import_stats st, st2;
+	struct notes nt = {0, 0};
+	struct buf before, after;
+	struct error err;
+	struct db *db;
+	int rc;
+
+	if (size > MAXIN)
+		return 0;
+	if (size > 0 && data[0] == 'M') {
+		po.allow_mismatch = true;
+		data++;
+		size--;
+	}
+	db = fuzz_db_restore(snapshot());
+	nt.lines = fuzz_lines(data, size);
+	before = fuzz_dump(db, STATE_SQL);
+
+	error_clear(&err);
+	rc =
+	    plan_import_mem(db, "fuzz.csv", (const char *)data, size, &po, &st, on_note, &nt, &err);
+	CHECK(rc == 0 || rc == ERR_INPUT);
+	after = fuzz_dump(db, STATE_SQL);
+	if (rc) {
+		fuzz_check_input_error(&err, nt.lines, 13);
+		CHECK(fuzz_same(&before, &after));
+		goto out;
+	}
+	CHECK(nt.errors == 0 && err.code == 0);
+	buf_free(&before);
+	check_rows(db, data, size);
+
+	/* The same file again changes nothing. */
+	rc = plan_import_mem(db, "fuzz.csv", (const char *)data, size, &po, &st2, on_note, &nt,
+			     &err);
+	CHECK(rc == 0 && st2.rows == st.rows && st2.targets == st.targets);
+	before = fuzz_dump(db, STATE_SQL);
+	CHECK(fuzz_same(&before, &after));
+out:
+	db_close(db);
+	return 0;
+}
