@@ -226,20 +226,45 @@ int cli_parse_period_in_year(const char *words, const char *usage, const char *s
 	return 0;
 }
 
+/*
+ * Whether paths a and b name the same file: the same inode when both
+ * exist; when neither does yet, the same name in the same directory (so
+ * that "--rejects x.db --db x.db" on a new database is caught before the
+ * command creates the one and then truncates it as the other).
+ */
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	const char *ba, *bb;
+	char da[4096], db[4096];
+	bool ea = stat(a, &sa) == 0, eb = stat(b, &sb) == 0;
+
+	if (ea || eb)
+		return ea && eb && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	ba = strrchr(a, '/');
+	bb = strrchr(b, '/');
+	if (strcmp(ba ? ba + 1 : a, bb ? bb + 1 : b) != 0)
+		return false;
+	if ((size_t)snprintf(da, sizeof(da), "%.*s", ba ? (int)(ba - a + 1) : 1, ba ? a : ".") >=
+		sizeof(da) ||
+	    (size_t)snprintf(db, sizeof(db), "%.*s", bb ? (int)(bb - b + 1) : 1, bb ? b : ".") >=
+		sizeof(db))
+		return false;
+	return stat(da, &sa) == 0 && stat(db, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
 int cli_output_not_db(const char *words, const char *usage, const char *out, const char *opt)
 {
 	static const char *const suffix[] = {"", "-wal", "-shm", ".key"};
 	const char *db = cli_db_path(opt);
-	struct stat so, sd;
 	char path[4096];
 	size_t i;
 
-	if (stat(out, &so) != 0)
-		return 0;
 	for (i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
 		if ((size_t)snprintf(path, sizeof(path), "%s%s", db, suffix[i]) >= sizeof(path))
 			continue;
-		if (stat(path, &sd) == 0 && sd.st_dev == so.st_dev && sd.st_ino == so.st_ino)
+		if (same_file(out, path))
 			return cli_usage_error(words, usage, "输出文件 '%s' 就是数据库文件 '%s'",
 					       out, path);
 	}
@@ -249,15 +274,13 @@ int cli_output_not_db(const char *words, const char *usage, const char *out, con
 int cli_output_not_key(const char *words, const char *usage, const char *out, const char *key_opt,
 		       const char *db_opt)
 {
-	struct stat so, sk;
 	struct error err;
 	char path[4096];
 
 	error_clear(&err);
-	if (stat(out, &so) != 0 ||
-	    pii_key_path(key_opt, cli_db_path(db_opt), path, sizeof(path), &err) != 0)
+	if (pii_key_path(key_opt, cli_db_path(db_opt), path, sizeof(path), &err) != 0)
 		return 0;
-	if (stat(path, &sk) == 0 && sk.st_dev == so.st_dev && sk.st_ino == so.st_ino)
+	if (same_file(out, path))
 		return cli_usage_error(words, usage, "输出文件 '%s' 就是密钥文件 '%s'", out, path);
 	return 0;
 }

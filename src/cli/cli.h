@@ -153,7 +153,9 @@ int cli_parse_period_in_year(const char *words, const char *usage, const char *s
  * --rejects) must not be the database (opt as for cli_open_db), its -wal or
  * -shm file or its default key file: writing it would destroy them. Usage
  * error "输出文件 'x' 就是数据库文件 'y'" (ERR_USAGE) when it is the same file
- * (same device and inode); else 0. A file that does not exist yet is fine.
+ * (same device and inode; when neither exists yet, the same name in the
+ * same directory, as with "--rejects x.db --db x.db" on a new database);
+ * else 0.
  */
 int cli_output_not_db(const char *words, const char *usage, const char *out, const char *opt);
 

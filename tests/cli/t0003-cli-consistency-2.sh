@@ -55,6 +55,17 @@ for sfx in -wal -shm; do
 	expect_err "就是数据库文件 '$SCRATCH/w.db$sfx'"
 	rm -f "$SCRATCH/w.db" "$SCRATCH/w.db$sfx"
 done
+# a database (or key) that does not exist yet: the same name is refused
+# too, before the command would create the one and truncate it as the other
+for out in "$SCRATCH/nn.db" "$SCRATCH/./nn.db.key"; do
+	run "$MINSHENG" subsidy roster import "$S/roster.csv" --partial --rejects "$out" --db "$SCRATCH/nn.db"
+	expect_status 2
+	expect_err "minsheng: 输出文件 '$out' 就是数据库文件 '$SCRATCH/nn.db"
+	expect_no_db_files "$SCRATCH/nn.db"
+done
+(cd "$SCRATCH" && "$MINSHENG" values import "$TESTDATA/tracker/core/values.csv" --partial --rejects nn.db --db "$SCRATCH/nn.db" >/dev/null 2>&1)
+[ $? -eq 2 ] && _pass || _fail "values import --rejects naming the new database (relative) was not refused"
+expect_no_db_files "$SCRATCH/nn.db"
 # a key given with --key (or $MINSHENG_KEY) is the key file too
 k2="$SCRATCH/k2.key"
 run "$MINSHENG" subsidy programme import "$S/programmes.csv" --db "$SCRATCH/k.db"
