@@ -184,6 +184,7 @@ int cli_import_file_arg(int argc, char **argv, const char *words, const char *us
 
 int cli_input_readable(const char *file)
 {
+	struct stat sb;
 	int fd;
 
 	if (strcmp(file, "-") == 0)
@@ -192,6 +193,13 @@ int cli_input_readable(const char *file)
 	if (fd < 0) {
 		fprintf(stderr, "minsheng: %s: 无法打开 '%s'：%s\n", file, file, strerror(errno));
 		return ERR_IO;
+	}
+	/* a directory opens but cannot be read as a file; pipes and
+	 * terminals (/dev/stdin, <(...)) can */
+	if (fstat(fd, &sb) != 0 || S_ISDIR(sb.st_mode)) {
+		close(fd);
+		fprintf(stderr, "minsheng: %s: '%s' 不是普通文件\n", file, file);
+		return ERR_INPUT;
 	}
 	close(fd);
 	return 0;

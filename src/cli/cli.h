@@ -120,7 +120,8 @@ int cli_import_file_arg(int argc, char **argv, const char *words, const char *us
  * can be opened for reading ("-", standard input, always can). Else prints
  * "minsheng: FILE: 无法打开 'FILE'：<reason>", as the import itself would,
  * and returns ERR_IO, so a mistyped file name does not leave a new empty
- * database behind.
+ * database behind. A directory is refused the same way with
+ * "'FILE' 不是普通文件" and ERR_INPUT, as bankfile import refuses it.
  */
 int cli_input_readable(const char *file);
 

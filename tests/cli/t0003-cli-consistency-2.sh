@@ -341,4 +341,19 @@ run "$MINSHENG" bulletin --year 2024 --db "$pdb"
 expect_status 0
 expect_out "覆盖率达到94.7%，低于年度目标任务0.3个百分点。"
 
+# ---- an input that is a directory: refused before the database is created ----
+
+mkdir -p "$SCRATCH/indir"
+for cmd in "orgunit import" "plan import" "values import" "subsidy programme import" \
+	"subsidy roster import" "subsidy deaths import" "subsidy officials import"; do
+	# shellcheck disable=SC2086
+	run "$MINSHENG" $cmd "$SCRATCH/indir" --db "$missing"
+	expect_status 1
+	expect_err "minsheng: $SCRATCH/indir: '$SCRATCH/indir' 不是普通文件"
+	expect_no_db_files "$missing"
+done
+# a pipe is read like a file
+run "$MINSHENG" orgunit import /dev/stdin --db "$SCRATCH/pipe.db" <"$TESTDATA/tracker/core/orgunits.csv"
+expect_status 0
+
 finish
