@@ -893,7 +893,7 @@ static int once_taken(struct consumer *c, const struct item *it, int64_t ben, bo
 	o = once_find(&c->once, it->programme->id, ben);
 	if (o) {
 		snprintf(msg, sizeof(msg),
-			 "一次性项目 '%s' 已在 %s 期间发放给此人（本文件第 %ld 行）",
+			 "一次性项目 '%s' 此人已有 %s 期间的应发记录（本文件第 %ld 行）",
 			 it->programme->code, o->period, o->line);
 		*rc_out = reject(c, it->line, 3, ROSTER_ONCE_ALREADY, msg);
 		return 1;
@@ -910,11 +910,11 @@ static int once_taken(struct consumer *c, const struct item *it, int64_t ben, bo
 
 		if (imp == c->import_id) /* not expected: this import's are in memory */
 			snprintf(msg, sizeof(msg),
-				 "一次性项目 '%s' 已在 %.16s 期间发放给此人（本文件第 %lld 行）",
+				 "一次性项目 '%s' 此人已有 %.16s 期间的应发记录（本文件第 %lld 行）",
 				 it->programme->code, period ? period : "?", (long long)line);
 		else
 			snprintf(msg, sizeof(msg),
-				 "一次性项目 '%s' 已在 %.16s 期间发放给此人（第 %lld 次导入第 %lld "
+				 "一次性项目 '%s' 此人已有 %.16s 期间的应发记录（第 %lld 次导入第 %lld "
 				 "行）",
 				 it->programme->code, period ? period : "?", (long long)imp,
 				 (long long)line);
@@ -1275,7 +1275,8 @@ int roster_import(struct db *db, const struct roster_options *opt, struct roster
 	if (rc)
 		goto out;
 	if (rec.n == 0) {
-		rc = error_at(err, ERR_INPUT, opt->path, 1, 0, "文件为空，缺少表头");
+		rc = error_at_reason(err, ERR_INPUT, opt->path, 1, 0, "bad_header",
+				     "文件为空，缺少表头");
 		goto out;
 	}
 	rc = csv_check_header(r, &rec, header, ROSTER_FIELDS, err);

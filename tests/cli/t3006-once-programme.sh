@@ -55,12 +55,12 @@ printf '%s\n' "$H" \
 	"DBJ,202306,$ZS,80000" >"$SCRATCH/y2024.csv"
 cat >"$SCRATCH/y2024.rejects" <<'EOF'
 line,column,code,message
-2,3,once_already,一次性项目 'JYBZ' 已在 2023 期间发放给此人（第 1 次导入第 2 行）
-5,3,once_already,一次性项目 'JYBZ' 已在 2024 期间发放给此人（本文件第 4 行）
+2,3,once_already,一次性项目 'JYBZ' 此人已有 2023 期间的应发记录（第 1 次导入第 2 行）
+5,3,once_already,一次性项目 'JYBZ' 此人已有 2024 期间的应发记录（本文件第 4 行）
 6,3,duplicate_in_file,与第 4 行重复（同一项目、期间和身份证号）
 7,3,duplicate_in_db,项目 'JYBZ' 期间 2023 已有此人的应发记录（第 1 次导入第 2 行）
-10,3,once_already,一次性项目 'JYBZ' 已在 2024 期间发放给此人（本文件第 8 行）
-12,3,once_already,一次性项目 'JYBZ' 已在 2023 期间发放给此人（第 1 次导入第 2 行）
+10,3,once_already,一次性项目 'JYBZ' 此人已有 2024 期间的应发记录（本文件第 8 行）
+12,3,once_already,一次性项目 'JYBZ' 此人已有 2023 期间的应发记录（第 1 次导入第 2 行）
 EOF
 
 # All or nothing: exit 1, nothing written, the rejects exactly as above.
@@ -76,8 +76,8 @@ for threads in 1 2; do
 	expect_out "未写入任何数据"
 	expect_same "$SCRATCH/y2024.rejects" "$SCRATCH/rej$threads.csv"
 done
-expect_err "y2024.csv:2:3: 一次性项目 'JYBZ' 已在 2023 期间发放给此人（第 1 次导入第 2 行） [once_already]"
-expect_err "y2024.csv:5:3: 一次性项目 'JYBZ' 已在 2024 期间发放给此人（本文件第 4 行） [once_already]"
+expect_err "y2024.csv:2:3: 一次性项目 'JYBZ' 此人已有 2023 期间的应发记录（第 1 次导入第 2 行） [once_already]"
+expect_err "y2024.csv:5:3: 一次性项目 'JYBZ' 此人已有 2024 期间的应发记录（本文件第 4 行） [once_already]"
 after=$(sqlite3 "$db" .dump | md5sum)
 [ "$before" = "$after" ] && _pass || _fail "a refused import changed the database"
 # the messages never carry an ID or account number
@@ -107,7 +107,7 @@ expect_status 1
 expect_out "接受 0 行，拒绝 13 行"
 expect_out "  duplicate_in_db	9"
 expect_out "  once_already	4"
-grep -q "^10,3,once_already,一次性项目 'JYBZ' 已在 2024 期间发放给此人（第 2 次导入第 8 行）" "$SCRATCH/rej4.csv" &&
+grep -q "^10,3,once_already,一次性项目 'JYBZ' 此人已有 2024 期间的应发记录（第 2 次导入第 8 行）" "$SCRATCH/rej4.csv" &&
 	_pass || _fail "line 10 should name import 2 line 8"
 
 # subsidy check: a database with two entitlements of a once-programme for
@@ -134,5 +134,5 @@ expect_out "核对未通过：1 处违规"
 printf '%s\n' "$H" "JYBZ,2026,$OY,200000" >"$SCRATCH/y2026.csv"
 run "$MINSHENG" subsidy roster import "$SCRATCH/y2026.csv" --db "$t"
 expect_status 1
-expect_err "y2026.csv:2:3: 一次性项目 'JYBZ' 已在 2022 期间发放给此人（第 1 次导入第 99 行） [once_already]"
+expect_err "y2026.csv:2:3: 一次性项目 'JYBZ' 此人已有 2022 期间的应发记录（第 1 次导入第 99 行） [once_already]"
 finish
