@@ -75,15 +75,10 @@ static void bad(people_reject_fn reject, void *ctx, struct people_summary *sum, 
 {
 	struct error e;
 	va_list ap;
-	char *q;
 
 	va_start(ap, fmt);
 	error_vat_reason(&e, ERR_INPUT, file, line, col, reason, fmt, ap);
 	va_end(ap);
-	/* a quoted bad value may hold a newline or a terminal escape */
-	for (q = e.msg; *q; q++)
-		if ((unsigned char)*q < 0x20 || *q == 0x7f)
-			*q = '?';
 	if (reject)
 		reject(ctx, &e);
 	if (!first->code)

@@ -175,15 +175,10 @@ static void bad(struct rowerr *re, long line, long col, const char *reason, cons
 {
 	struct error e;
 	va_list ap;
-	char *q;
 
 	va_start(ap, fmt);
 	error_vat_reason(&e, ERR_INPUT, re->file, line, col, reason, fmt, ap);
 	va_end(ap);
-	/* a quoted bad value may hold a newline or a terminal escape */
-	for (q = e.msg; *q; q++)
-		if ((unsigned char)*q < 0x20 || *q == 0x7f)
-			*q = '?';
 	re->n++;
 	if (re->fn)
 		re->fn(re->ctx, &e);

@@ -108,16 +108,10 @@ static void note_error(struct notes *nt, long line, long column, const char *rea
 {
 	struct error e;
 	va_list ap;
-	char *q;
 
 	va_start(ap, fmt);
 	error_vat_reason(&e, ERR_INPUT, nt->file, line, column, reason, fmt, ap);
 	va_end(ap);
-	/* a bad value quoted into the message may hold a newline or a
-	 * terminal escape: it must not reach stderr as it is */
-	for (q = e.msg; *q; q++)
-		if ((unsigned char)*q < 0x20 || *q == 0x7f)
-			*q = '?';
 	if (nt->count == 0 && nt->err)
 		*nt->err = e;
 	if (nt->count < MAX_NOTES && nt->fn)
