@@ -536,7 +536,7 @@ static int import_common(struct db *db, const struct pii_keys *keys, const char 
 {
 	struct rows rows = {0};
 	struct error first;
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st = NULL, *seen = NULL; /* seen: a death already recorded */
 	char now[32];
 	size_t i;
 	int rc;
@@ -563,7 +563,8 @@ static int import_common(struct db *db, const struct pii_keys *keys, const char 
 			" death_day = excluded.death_day, file = excluded.file,"
 			" line = excluded.line, imported_at = excluded.imported_at"
 			" WHERE death.death_day <> excluded.death_day",
-			&st, err))
+			&st, err) ||
+		    db_prepare(db, "SELECT 1 FROM death WHERE id_hash = ?", &seen, err))
 			goto fail;
 	} else if (db_prepare(db,
 			      "INSERT INTO official(id_hash, id_enc, name, village_code, role,"
@@ -578,13 +579,9 @@ static int import_common(struct db *db, const struct pii_keys *keys, const char 
 		int existed = 0;
 
 		if (kind == 'D') {
-			sqlite3_stmt *q;
-
-			if (db_prepare(db, "SELECT 1 FROM death WHERE id_hash = ?", &q, err))
-				goto fail;
-			sqlite3_bind_blob(q, 1, p->hash, PII_HASHBYTES, SQLITE_STATIC);
-			existed = sqlite3_step(q) == SQLITE_ROW;
-			sqlite3_finalize(q);
+			sqlite3_bind_blob(seen, 1, p->hash, PII_HASHBYTES, SQLITE_STATIC);
+			existed = sqlite3_step(seen) == SQLITE_ROW;
+			sqlite3_reset(seen);
 		}
 		sqlite3_bind_blob(st, 1, p->hash, PII_HASHBYTES, SQLITE_STATIC);
 		sqlite3_bind_blob(st, 2, p->enc, (int)p->enc_len, SQLITE_STATIC);
@@ -612,6 +609,8 @@ static int import_common(struct db *db, const struct pii_keys *keys, const char 
 	}
 	sqlite3_finalize(st);
 	st = NULL;
+	sqlite3_finalize(seen);
+	seen = NULL;
 	if (kind == 'D' && people_apply_death_holds(db, &sum->held, &sum->lifted, err))
 		goto fail;
 	if (db_commit(db, err))
@@ -620,6 +619,7 @@ static int import_common(struct db *db, const struct pii_keys *keys, const char 
 	goto out;
 fail:
 	sqlite3_finalize(st);
+	sqlite3_finalize(seen);
 	db_rollback(db);
 out:
 	if (rows.v) {
