@@ -83,7 +83,12 @@ static FUZZ_UNUSED int fuzz_clean_text(const char *s)
 	return 1;
 }
 
-/* A reason the CSV reader itself reports (csv.h). */
+/*
+ * A reason about the shape of a record rather than one field's value: the
+ * CSV reader's own (csv.h) and a header that is not the expected one. Their
+ * column may be any field of the record (the first extra field of a long
+ * header is column 14 of a 13-column file).
+ */
 static FUZZ_UNUSED int fuzz_csv_reason(const char *r)
 {
 	static const char *const reasons[] = {
@@ -92,6 +97,7 @@ static FUZZ_UNUSED int fuzz_csv_reason(const char *r)
 	    "record_too_long",	  "too_many_fields",
 	    "invalid_utf8",	  "bad_encoding",
 	    "nul_byte",		  "io",
+	    "bad_header",
 	};
 	size_t i;
 
@@ -104,10 +110,10 @@ static FUZZ_UNUSED int fuzz_csv_reason(const char *r)
 /*
  * An error an import reported for a bad input: ERR_INPUT, a reason and a
  * message, both NUL-terminated within their arrays, a line inside the input,
- * a column between 0 and maxcol (any field for the CSV reader's own
- * reasons: it may stop inside a record with too many fields), and no
- * control characters in the message (a bad value quoted into it must not
- * carry a newline or a terminal escape to stderr or a reject file).
+ * a column between 0 and maxcol (any field for the reasons about a record's
+ * shape, fuzz_csv_reason), and no control characters in the message (a bad
+ * value quoted into it must not carry a newline or a terminal escape to
+ * stderr or a reject file).
  */
 static FUZZ_UNUSED void fuzz_check_input_error(const struct error *e, long lines, long maxcol)
 {
@@ -118,7 +124,7 @@ static FUZZ_UNUSED void fuzz_check_input_error(const struct error *e, long lines
 	CHECK(fuzz_clean_text(e->msg));
 	CHECK(e->line >= 1 && e->line <= lines);
 	if (fuzz_csv_reason(e->reason))
-		maxcol = 257; /* the reader's own: any field up to max_fields + 1 */
+		maxcol = 257; /* any field, up to the reader's max_fields + 1 */
 	CHECK(e->column >= 0 && e->column <= maxcol);
 }
 
