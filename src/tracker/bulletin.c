@@ -48,13 +48,218 @@ static int add_pct(struct buf *b, struct decimal pct)
 	return buf_printf(b, "%s%%", s);
 }
 
-/* The actual with its unit: "432.3万人次", "64.4%". */
-static int add_actual(struct buf *b, const struct report_item *it)
+/*
+ * ---- Figures as printed ----
+ *
+ * The report gives every percentage rounded at its precision; the exact
+ * value behind it is a fraction (actual / target for a completion,
+ * period_elapsed for 序时进度, numerator / denominator for a formula rate).
+ * A rounded figure can read as the opposite of the exact judgement: 999.5
+ * of 1000 is 100% at precision 1 and not met, 24.6% is 25% at precision 0
+ * and behind a 序时进度 of 25%. Such a figure is printed with the digits
+ * it needs (99.95%, 24.6%), never in a way that reads as on target; every
+ * judgement (met, behind, over) is made on the exact values, as
+ * report_judge makes it, and only the printing rounds.
+ */
+
+/* Most fraction digits of a percentage: num/den at 2 more digits <= 18. */
+#define MAX_PCT_DIGITS (DECIMAL_MAX_SCALE - 2)
+
+/* a * b exactly (as report.c does); ERR_INPUT when it does not fit. */
+static int dec_mul(struct decimal a, struct decimal b, struct decimal *out)
+{
+	__int128 p = (__int128)a.units * b.units;
+	int s = a.scale + b.scale;
+
+	while (s > DECIMAL_MAX_SCALE && p % 10 == 0) {
+		p /= 10;
+		s--;
+	}
+	if (s > DECIMAL_MAX_SCALE || p > INT64_MAX || p < -INT64_MAX)
+		return ERR_INPUT;
+	out->units = (int64_t)p;
+	out->scale = s;
+	return 0;
+}
+
+/*
+ * num / den * 10^shift rounded half-up once at digits fraction digits
+ * (shift 2: a percentage). Dividing at digits + shift and reading the
+ * units at digits is exact: it is the same rounding.
+ */
+static int frac_at(struct decimal num, struct decimal den, int shift, int digits,
+		   struct decimal *out)
+{
+	struct decimal x;
+
+	if (digits + shift > DECIMAL_MAX_SCALE || decimal_div(num, den, digits + shift, &x))
+		return ERR_INPUT;
+	out->units = x.units;
+	out->scale = digits;
+	return 0;
+}
+
+/* 序时进度 at digits fraction digits, from the report's period. */
+static int time_progress_at(const struct report *r, int digits, struct decimal *out)
+{
+	int64_t num, den;
+
+	if (digits == r->precision) {
+		*out = r->time_progress_pct;
+		return 0;
+	}
+	period_elapsed(&r->period, &num, &den);
+	return frac_at(decimal_from_int(num), decimal_from_int(den), 2, digits, out);
+}
+
+/*
+ * A count whose exact completion (actual / target) is known. A report from
+ * report_build always has it when has_completion holds (a target > 0); a
+ * report built by hand without targets falls back on the rounded figures.
+ */
+static bool exact_count(const struct report_item *it)
+{
+	return it->kind == REPORT_COUNT && it->has_actual && it->has_completion && it->has_target &&
+	       !decimal_is_zero(it->target) && !decimal_is_negative(it->target);
+}
+
+/*
+ * A count's completion against 序时进度: -1 below, 0 equal, 1 above,
+ * exactly: actual / target vs num / den is actual * den vs target * num.
+ */
+static int schedule_cmp(const struct report *r, const struct report_item *it)
+{
+	int64_t num, den;
+	struct decimal a, t;
+
+	if (exact_count(it)) {
+		period_elapsed(&r->period, &num, &den);
+		if (!decimal_mul_int(it->actual, den, &a) && !decimal_mul_int(it->target, num, &t))
+			return decimal_cmp(a, t);
+	}
+	return decimal_cmp(it->completion_pct, r->time_progress_pct);
+}
+
+/*
+ * The indicators off schedule in a progress bulletin. behind: a count
+ * (comparator >= or =) whose completion is below 序时进度, or a rate not yet
+ * met. over: a count capped by <= whose completion is above 序时进度 (it
+ * is using up its annual limit faster than the year passes; below it is on
+ * schedule, not behind). Judged on the exact values, like the report's
+ * colours (a completion of 24.6% printed 25% is behind 25%).
+ */
+static bool behind(const struct report *r, const struct report_item *it)
+{
+	if (!it->has_actual)
+		return false;
+	if (it->kind == REPORT_COUNT)
+		return it->cmp != REPORT_LE && it->has_completion && schedule_cmp(r, it) < 0;
+	return it->has_diff && !it->met;
+}
+
+static bool over(const struct report *r, const struct report_item *it)
+{
+	return it->has_actual && it->kind == REPORT_COUNT && it->cmp == REPORT_LE &&
+	       it->has_completion && schedule_cmp(r, it) > 0;
+}
+
+/*
+ * A count's completion as printed: the report's, at its precision, unless
+ * it then reads as reaching the target (100%) although the indicator is not
+ * met, or, in a progress bulletin, as 序时进度 although the count is off
+ * schedule. Then it is printed at the first precision at which it no longer
+ * does (995 of 1000 at precision 0: 99.5%; 999.5 of 1000: 99.95%; 1004
+ * under a cap of 1000: 100.4%). *digits is the precision used.
+ */
+static struct decimal count_pct(const struct report *r, const struct report_item *it, int *digits)
+{
+	static const struct decimal hundred = {100, 0};
+	struct decimal c = it->completion_pct, next, tp;
+	bool off = !r->year_end && (behind(r, it) || over(r, it));
+	int q = r->precision;
+
+	*digits = q;
+	if (!exact_count(it) || (it->met && !off))
+		return c;
+	for (; q < MAX_PCT_DIGITS; q++) {
+		bool reads_met = !it->met && decimal_cmp(c, hundred) == 0;
+		bool reads_tp = off && !time_progress_at(r, q, &tp) && decimal_cmp(c, tp) == 0;
+
+		if (!reads_met && !reads_tp)
+			break;
+		if (frac_at(it->actual, it->target, 2, q + 1, &next))
+			break;
+		c = next;
+		*digits = q + 1;
+	}
+	return c;
+}
+
+/*
+ * A rate's actual and its difference from the target, as printed.
+ *
+ * A rate entered as a data value is printed as entered (73.5%), and its
+ * difference with at least as many decimals as the rate (at precision 0:
+ * 73.5% against 60 is 高于…13.5个百分点, not 14, which would contradict the
+ * printed rate), exactly if it would otherwise round to 0.
+ *
+ * A formula rate (numerator / denominator) and its difference are printed
+ * at the precision, each rounded once from the exact value (the difference
+ * is (100·n − target·d) / d, never the rounded rate minus the target). If
+ * either then reads as on target although the rate is not (a difference
+ * of 0, or a rate printed as the target itself), both are printed at the
+ * first precision at which neither does: 95.246 against 95.248 is
+ * 达到95.246%，低于年度目标任务0.002个百分点 at precision 0 to 2.
+ *
+ * A difference that is exactly 0 stays 0 (达到年度目标任务).
+ */
+static void rate_figures(const struct report *r, const struct report_item *it,
+			 struct decimal *actual, struct decimal *diff)
+{
+	struct decimal d, n100, td, aq, dq;
+	int q;
+
+	*actual = decimal_normalize(it->actual);
+	*diff = it->diff_pp;
+	if (!it->has_diff || !it->has_target)
+		return;
+	if (!it->has_fraction) {
+		q = actual->scale > r->precision ? actual->scale : r->precision;
+		/* At the report's precision the report's figure is that rounding. */
+		if (q == r->precision && !decimal_is_zero(it->diff_pp))
+			return;
+		if (decimal_sub(it->actual, it->target, &d) || decimal_round(d, q, &dq))
+			return;
+		*diff = decimal_is_zero(dq) ? decimal_normalize(d) : dq;
+		return;
+	}
+	/* The report computed these very products, so they fit. */
+	if (decimal_mul_int(it->numerator, 100, &n100) ||
+	    dec_mul(it->target, it->denominator, &td) || decimal_sub(n100, td, &d) ||
+	    decimal_is_zero(d))
+		return;
+	for (q = r->precision; q <= MAX_PCT_DIGITS; q++) {
+		if (frac_at(d, it->denominator, 0, q, &dq) ||
+		    frac_at(it->numerator, it->denominator, 2, q, &aq))
+			return;
+		if (!decimal_is_zero(dq) && decimal_cmp(aq, it->target) != 0) {
+			*actual = decimal_normalize(aq);
+			*diff = dq;
+			return;
+		}
+	}
+}
+
+/* The actual with its unit: "432.3万人次", "64.4%" (a rate as rate_figures prints it). */
+static int add_actual(struct buf *b, const struct report *r, const struct report_item *it)
 {
 	char s[ZHNUM_STRLEN];
 
 	if (it->kind == REPORT_RATE) {
-		decimal_format(decimal_normalize(it->actual), s, sizeof(s));
+		struct decimal a, d;
+
+		rate_figures(r, it, &a, &d);
+		decimal_format(a, s, sizeof(s));
 		return buf_printf(b, "%s%s", s, it->unit);
 	}
 	if (!zhnum_quantity(it->actual, s, sizeof(s)))
@@ -69,42 +274,12 @@ static bool groupable(const struct report_item *it)
 }
 
 /* One count indicator's clause without its result: "职业技能培训累计432.3万人次". */
-static int add_count_clause(struct buf *b, const struct report_item *it)
+static int add_count_clause(struct buf *b, const struct report *r, const struct report_item *it)
 {
 	int ret =
 	    buf_printf(b, "%s%s", it->name, strcmp(it->aggregation, "sum") == 0 ? "累计" : "达到");
 
-	return ret ? ret : add_actual(b, it);
-}
-
-/*
- * A rate's difference from its target, for the wording. diff_pp is rounded
- * at the bulletin's precision (the report's), and a miss smaller than half
- * its last digit (0.04 points at precision 1, 0.4 at precision 0) rounds to
- * 0, which zhnum_pp words as 达到年度目标任务: false for a rate that is not
- * met. So a difference that rounds to 0 but is not 0 is shown with the
- * digits it needs: exactly for a plain rate (actual - target), for a
- * formula rate at the first precision above the report's (up to 8) at
- * which it is not 0.
- */
-static struct decimal rate_diff(const struct report *r, const struct report_item *it)
-{
-	struct decimal d, a, n100;
-	int p;
-
-	if (!decimal_is_zero(it->diff_pp) || !it->has_target)
-		return it->diff_pp;
-	if (!it->has_fraction)
-		return decimal_sub(it->actual, it->target, &d) ? it->diff_pp : decimal_normalize(d);
-	if (decimal_mul_int(it->numerator, 100, &n100))
-		return it->diff_pp;
-	for (p = r->precision + 1; p <= 8; p++) {
-		if (decimal_div(n100, it->denominator, p, &a) || decimal_sub(a, it->target, &d))
-			break;
-		if (!decimal_is_zero(d))
-			return decimal_normalize(d);
-	}
-	return it->diff_pp;
+	return ret ? ret : add_actual(b, r, it);
 }
 
 /* The sentence of the indicators items[from..to) of one project. */
@@ -115,7 +290,7 @@ static int add_project_sentence(struct buf *b, const struct report *r, size_t fr
 			    : r->orgunit_level == 3 ? "全县"
 						    : "";
 	size_t i = from, k;
-	int ret = buf_adds(b, scope);
+	int ret = buf_adds(b, scope), digits;
 	char s[ZHNUM_STRLEN * 2];
 
 	while (!ret && i < to) {
@@ -134,12 +309,12 @@ static int add_project_sentence(struct buf *b, const struct report *r, size_t fr
 				if (k > i)
 					ret = buf_adds(b, k == i + 1 ? "，" : "、");
 				if (!ret)
-					ret = add_count_clause(b, &r->items[k]);
+					ret = add_count_clause(b, r, &r->items[k]);
 			}
 			if (ret)
 				break;
 			if (end - i == 1) {
-				zhnum_completion(it->completion_pct, s, sizeof(s));
+				zhnum_completion(count_pct(r, it, &digits), s, sizeof(s));
 				ret = buf_printf(b, "，%s", s);
 			} else {
 				ret = buf_adds(b, "，分别完成年度目标任务的");
@@ -147,7 +322,8 @@ static int add_project_sentence(struct buf *b, const struct report *r, size_t fr
 					if (k > i)
 						ret = buf_adds(b, "、");
 					if (!ret)
-						ret = add_pct(b, r->items[k].completion_pct);
+						ret =
+						    add_pct(b, count_pct(r, &r->items[k], &digits));
 				}
 			}
 			i = end;
@@ -157,13 +333,16 @@ static int add_project_sentence(struct buf *b, const struct report *r, size_t fr
 			ret = buf_printf(b, "%s暂无数据", it->name);
 		} else if (it->kind == REPORT_COUNT) {
 			/* A count without a target to judge against. */
-			ret = add_count_clause(b, it);
+			ret = add_count_clause(b, r, it);
 		} else {
+			struct decimal a, d;
+
 			ret = buf_printf(b, "%s达到", it->name);
 			if (!ret)
-				ret = add_actual(b, it);
+				ret = add_actual(b, r, it);
 			if (!ret && it->has_diff) {
-				zhnum_pp(rate_diff(r, it), s, sizeof(s));
+				rate_figures(r, it, &a, &d);
+				zhnum_pp(d, s, sizeof(s));
 				ret = buf_printf(b, "，%s", s);
 			}
 		}
@@ -173,38 +352,40 @@ static int add_project_sentence(struct buf *b, const struct report *r, size_t fr
 }
 
 /*
- * The indicators off schedule in a progress bulletin. behind: a count
- * (comparator >= or =) whose completion is below 序时进度, or a rate not yet
- * met. over: a count capped by <= whose completion is above 序时进度 (it
- * is using up its annual limit faster than the year passes; below it is on
- * schedule, not behind).
+ * The digits 序时进度 is printed with on the schedule lines: as many as the
+ * most precise completion listed there, so that a count printed 8.3% is
+ * not listed as behind a 序时进度 printed 8.3% (January: 8.33%). Both
+ * lines use the same.
  */
-static bool behind(const struct report *r, const struct report_item *it)
+static int schedule_digits(const struct report *r)
 {
-	if (!it->has_actual)
-		return false;
-	if (it->kind == REPORT_COUNT)
-		return it->cmp != REPORT_LE && it->has_completion &&
-		       decimal_cmp(it->completion_pct, r->time_progress_pct) < 0;
-	return it->has_diff && !it->met;
-}
+	size_t i;
+	int digits, most = r->precision;
 
-static bool over(const struct report *r, const struct report_item *it)
-{
-	return it->has_actual && it->kind == REPORT_COUNT && it->cmp == REPORT_LE &&
-	       it->has_completion && decimal_cmp(it->completion_pct, r->time_progress_pct) > 0;
+	for (i = 0; i < r->n; i++) {
+		const struct report_item *it = &r->items[i];
+
+		if (it->kind != REPORT_COUNT || !(behind(r, it) || over(r, it)))
+			continue;
+		count_pct(r, it, &digits);
+		if (digits > most)
+			most = digits;
+	}
+	return most;
 }
 
 /*
  * "<head>（25%）的指标：A（20%）、B（94%）。" over the items for which pick
- * holds; *n is how many were listed (nothing is written for none).
+ * holds, 序时进度 at tp_digits; *n is how many were listed (nothing is
+ * written for none).
  */
 static int add_schedule_line(struct buf *b, const struct report *r, const char *head,
 			     bool (*pick)(const struct report *, const struct report_item *),
-			     size_t *n)
+			     int tp_digits, size_t *n)
 {
+	struct decimal tp;
 	size_t i;
-	int ret = 0;
+	int ret = 0, digits;
 
 	*n = 0;
 	for (i = 0; i < r->n && !ret; i++) {
@@ -213,9 +394,11 @@ static int add_schedule_line(struct buf *b, const struct report *r, const char *
 		if (!pick(r, it))
 			continue;
 		if ((*n)++ == 0) {
+			if (time_progress_at(r, tp_digits, &tp))
+				tp = r->time_progress_pct;
 			ret = buf_printf(b, "%s（", head);
 			if (!ret)
-				ret = add_pct(b, r->time_progress_pct);
+				ret = add_pct(b, tp);
 			if (!ret)
 				ret = buf_adds(b, "）的指标：");
 		} else {
@@ -224,9 +407,9 @@ static int add_schedule_line(struct buf *b, const struct report *r, const char *
 		if (!ret)
 			ret = buf_printf(b, "%s（", it->name);
 		if (!ret && it->kind == REPORT_COUNT)
-			ret = add_pct(b, it->completion_pct);
+			ret = add_pct(b, count_pct(r, it, &digits));
 		else if (!ret)
-			ret = add_actual(b, it);
+			ret = add_actual(b, r, it);
 		if (!ret)
 			ret = buf_adds(b, "）");
 	}
@@ -260,10 +443,11 @@ int bulletin_write(const struct report *r, struct buf *b)
 		return ret;
 	if (!r->year_end) {
 		size_t nover = 0;
+		int digits = schedule_digits(r);
 
-		ret = add_schedule_line(b, r, "落后于序时进度", behind, &nb);
+		ret = add_schedule_line(b, r, "落后于序时进度", behind, digits, &nb);
 		if (!ret)
-			ret = add_schedule_line(b, r, "超出序时进度", over, &nover);
+			ret = add_schedule_line(b, r, "超出序时进度", over, digits, &nover);
 		if (!ret && !nb && !nover)
 			ret = buf_adds(b, "各项指标均达到序时进度。\n");
 	} else {

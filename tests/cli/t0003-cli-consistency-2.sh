@@ -40,7 +40,10 @@ cp "$db.key" "$SCRATCH/before.key"
 for out in "$db" "$SCRATCH/./s.db" "$db.key"; do
 	run M subsidy roster import "$S/roster.csv" --partial --rejects "$out"
 	expect_status 2
-	expect_err "minsheng: 输出文件 '$out' 就是数据库文件 '"
+	case $out in
+	*.key) expect_err "minsheng: 输出文件 '$out' 就是密钥文件 '" ;;
+	*) expect_err "minsheng: 输出文件 '$out' 就是数据库文件 '" ;;
+	esac
 	expect_err "用法：minsheng subsidy roster import FILE "
 	expect_same "$SCRATCH/before.db" "$db"
 	expect_same "$SCRATCH/before.key" "$db.key"
@@ -60,7 +63,10 @@ done
 for out in "$SCRATCH/nn.db" "$SCRATCH/./nn.db.key"; do
 	run "$MINSHENG" subsidy roster import "$S/roster.csv" --partial --rejects "$out" --db "$SCRATCH/nn.db"
 	expect_status 2
-	expect_err "minsheng: 输出文件 '$out' 就是数据库文件 '$SCRATCH/nn.db"
+	case $out in
+	*.key) expect_err "minsheng: 输出文件 '$out' 就是密钥文件 '$SCRATCH/nn.db.key'" ;;
+	*) expect_err "minsheng: 输出文件 '$out' 就是数据库文件 '$SCRATCH/nn.db'" ;;
+	esac
 	expect_no_db_files "$SCRATCH/nn.db"
 done
 (cd "$SCRATCH" && "$MINSHENG" values import "$TESTDATA/tracker/core/values.csv" --partial --rejects nn.db --db "$SCRATCH/nn.db" >/dev/null 2>&1)
@@ -313,7 +319,9 @@ expect_status 2
 expect_no_db_files "$missing"
 
 # A rate that misses its target by less than half the last printed digit
-# is still worded as a miss, with the digits it needs, at any precision.
+# is still worded as a miss, with the digits it needs, at any precision; a
+# formula rate is then printed with those digits too (94.7%, not 95%, which
+# would read as its target).
 pdb="$SCRATCH/p.db"
 cat >"$SCRATCH/p-plan.csv" <<'EOF'
 year,project_no,project_title,indicator,indicator_name,unit,kind,comparator,target,orgunit,aggregation,numerator,denominator
@@ -334,7 +342,7 @@ run "$MINSHENG" values import "$SCRATCH/p-values.csv" --db "$pdb"
 expect_status 0
 run "$MINSHENG" bulletin --year 2024 --precision 0 --db "$pdb"
 expect_status 0
-expect_out "全省筛查率达到94.7%，低于年度目标任务0.3个百分点；覆盖率达到95%，低于年度目标任务0.3个百分点。"
+expect_out "全省筛查率达到94.7%，低于年度目标任务0.3个百分点；覆盖率达到94.7%，低于年度目标任务0.3个百分点。"
 expect_out "未完成的指标：筛查率、覆盖率。"
 expect_no_out "达到年度目标任务"
 run "$MINSHENG" bulletin --year 2024 --db "$pdb"

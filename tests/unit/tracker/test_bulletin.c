@@ -210,7 +210,8 @@ static void test_rate_near_miss(void **state)
 	(void)state;
 	items[0].target = tt_dec("95");
 	items[1].target = tt_dec("95");
-	/* formula: 18992 / 20000 = 94.96% prints 95.0 at precision 1 */
+	/* formula: 18992 / 20000 = 94.96% prints 95.0 at precision 1, which would
+	 * read as the target: the rate is printed with the digits of its miss */
 	items[2].target = tt_dec("95");
 	items[2].has_fraction = true;
 	items[2].numerator = tt_dec("18992");
@@ -222,7 +223,7 @@ static void test_rate_near_miss(void **state)
 					 "一、筛查\n"
 					 "全省产前筛查率达到94.96%，低于年度目标任务0.04个百分点；"
 					 "两病筛查率达到95%，达到年度目标任务；"
-					 "覆盖率达到95%，低于年度目标任务0.04个百分点。\n"
+					 "覆盖率达到94.96%，低于年度目标任务0.04个百分点。\n"
 					 "未完成的指标：产前筛查率、覆盖率。\n"
 					 "3项指标任务已完成1项。\n");
 	buf_free(&b);
