@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <jansson.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -235,62 +236,197 @@ int cli_parse_period_in_year(const char *words, const char *usage, const char *s
 }
 
 /*
- * Whether paths a and b name the same file: the same inode when both
- * exist; when neither does yet, the same name in the same directory (so
- * that "--rejects x.db --db x.db" on a new database is caught before the
- * command creates the one and then truncates it as the other).
+ * Where a path puts its file: the real path of its directory (symbolic
+ * links and "." resolved) joined with its last component, which is not
+ * followed. For an output file this is the name rename() replaces; two
+ * paths with the same result are the same directory entry whether or not
+ * the file exists yet. When the directory cannot be resolved (it does not
+ * exist) the path is copied as given.
  */
-static bool same_file(const char *a, const char *b)
+static void dir_resolve(const char *p, char *out, size_t n)
 {
-	struct stat sa, sb;
-	const char *ba, *bb;
-	char da[4096], db[4096];
-	bool ea = stat(a, &sa) == 0, eb = stat(b, &sb) == 0;
+	const char *slash = strrchr(p, '/'), *base = slash ? slash + 1 : p;
+	char dir[4096], real[PATH_MAX];
 
-	if (ea || eb)
-		return ea && eb && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-	ba = strrchr(a, '/');
-	bb = strrchr(b, '/');
-	if (strcmp(ba ? ba + 1 : a, bb ? bb + 1 : b) != 0)
-		return false;
-	if ((size_t)snprintf(da, sizeof(da), "%.*s", ba ? (int)(ba - a + 1) : 1, ba ? a : ".") >=
-		sizeof(da) ||
-	    (size_t)snprintf(db, sizeof(db), "%.*s", bb ? (int)(bb - b + 1) : 1, bb ? b : ".") >=
-		sizeof(db))
-		return false;
-	return stat(da, &sa) == 0 && stat(db, &sb) == 0 && sa.st_dev == sb.st_dev &&
-	       sa.st_ino == sb.st_ino;
+	if (!*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0 ||
+	    (size_t)snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - p) : 1,
+			     slash ? (slash == p ? "/" : p) : ".") >= sizeof(dir) ||
+	    !realpath(dir, real)) {
+		if (!realpath(p, real) || (size_t)snprintf(out, n, "%s", real) >= n)
+			snprintf(out, n, "%s", p);
+		return;
+	}
+	if ((size_t)snprintf(out, n, "%s/%s", strcmp(real, "/") ? real : "", base) >= n)
+		snprintf(out, n, "%s", p);
+}
+
+/*
+ * Where a file that is opened (following symbolic links, as SQLite and the
+ * key reader do) really is: realpath when it exists, else dir_resolve.
+ * SQLite puts the -wal and -shm files beside this resolved database file,
+ * not beside a symbolic link to it.
+ */
+static void full_resolve(const char *p, char *out, size_t n)
+{
+	char real[PATH_MAX];
+
+	if (realpath(p, real) && (size_t)snprintf(out, n, "%s", real) < n)
+		return;
+	dir_resolve(p, out, n);
+}
+
+/*
+ * Whether writing the output out (into a temporary file renamed over its
+ * name, cli_out_open) would hit the file whose resolved path is target:
+ * the same directory entry, or (when both exist) the same inode, as with a
+ * symbolic or hard link to it.
+ */
+static bool hits(const char *out, const char *out_entry, const char *target)
+{
+	struct stat so, st;
+
+	if (strcmp(out_entry, target) == 0)
+		return true;
+	return stat(out, &so) == 0 && stat(target, &st) == 0 && so.st_dev == st.st_dev &&
+	       so.st_ino == st.st_ino;
 }
 
 int cli_output_not_db(const char *words, const char *usage, const char *out, const char *opt)
 {
-	static const char *const suffix[] = {"", "-wal", "-shm", ".key"};
+	static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
 	const char *db = cli_db_path(opt);
-	char path[4096];
+	char entry[4096], real[4096], path[4096], shown[4096];
+	struct stat sb;
+	bool link;
 	size_t i;
 
+	dir_resolve(out, entry, sizeof(entry));
+	full_resolve(db, real, sizeof(real));
+	link = lstat(db, &sb) == 0 && S_ISLNK(sb.st_mode);
 	for (i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
-		if ((size_t)snprintf(path, sizeof(path), "%s%s", db, suffix[i]) >= sizeof(path))
+		if ((size_t)snprintf(path, sizeof(path), "%s%s", real, suffix[i]) >= sizeof(path))
 			continue;
-		if (same_file(out, path))
-			return cli_usage_error(words, usage, "输出文件 '%s' 就是数据库文件 '%s'",
-					       out, path);
+		if (!hits(out, entry, path))
+			continue;
+		/* name the file as typed, unless the database is reached through a
+		 * link: then its -wal/-shm are beside the file the link points to */
+		snprintf(shown, sizeof(shown), "%s%s", link && i ? real : db, suffix[i]);
+		return cli_usage_error(words, usage, "输出文件 '%s' 就是数据库文件 '%s'", out,
+				       shown);
 	}
-	return 0;
+	/* the key it would use ($MINSHENG_KEY or the database's .key file) */
+	return cli_output_not_key(words, usage, out, NULL, opt);
 }
 
 int cli_output_not_key(const char *words, const char *usage, const char *out, const char *key_opt,
 		       const char *db_opt)
 {
 	struct error err;
-	char path[4096];
+	char path[4096], entry[4096], real[4096];
 
 	error_clear(&err);
 	if (pii_key_path(key_opt, cli_db_path(db_opt), path, sizeof(path), &err) != 0)
 		return 0;
-	if (same_file(out, path))
+	dir_resolve(out, entry, sizeof(entry));
+	full_resolve(path, real, sizeof(real));
+	if (hits(out, entry, real))
 		return cli_usage_error(words, usage, "输出文件 '%s' 就是密钥文件 '%s'", out, path);
 	return 0;
+}
+
+/*
+ * Written in place (no temporary file): an existing file that is not a
+ * regular one (a pipe, /dev/null, a terminal), or anything under /dev or
+ * /proc (/dev/stdout, /dev/fd/3), whose directory must never get a file
+ * renamed into it.
+ */
+static bool write_in_place(const char *path)
+{
+	char entry[4096];
+	struct stat sb;
+
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
+		return true;
+	dir_resolve(path, entry, sizeof(entry));
+	return strncmp(entry, "/dev/", 5) == 0 || strncmp(entry, "/proc/", 6) == 0;
+}
+
+int cli_out_open(struct cli_out *o, const char *what, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	struct stat sb;
+	mode_t mask;
+	int fd;
+
+	memset(o, 0, sizeof(*o));
+	o->path = path;
+	o->what = what;
+	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		fprintf(stderr, "minsheng: 无法写入%s '%s'：%s\n", what, path, strerror(EISDIR));
+		return ERR_IO;
+	}
+	if (write_in_place(path)) {
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	} else {
+		if ((size_t)snprintf(o->tmp, sizeof(o->tmp), "%.*s.%s.XXXXXX",
+				     slash ? (int)(slash - path + 1) : 0, path,
+				     slash ? slash + 1 : path) >= sizeof(o->tmp)) {
+			o->tmp[0] = '\0';
+			fprintf(stderr, "minsheng: 无法写入%s '%s'：%s\n", what, path,
+				strerror(ENAMETOOLONG));
+			return ERR_IO;
+		}
+		fd = mkstemp(o->tmp);
+		if (fd >= 0) {
+			/* as a file created with fopen "w" would be (mkstemp gives 0600) */
+			mask = umask(0);
+			umask(mask);
+			if (fchmod(fd, 0666 & ~mask) != 0) {
+				/* keep 0600: stricter, still usable */
+			}
+		}
+	}
+	if (fd < 0) {
+		fprintf(stderr, "minsheng: 无法写入%s '%s'：%s\n", what, path, strerror(errno));
+		o->tmp[0] = '\0';
+		return ERR_IO;
+	}
+	o->f = fdopen(fd, "w");
+	if (!o->f) {
+		fprintf(stderr, "minsheng: 无法写入%s '%s'：%s\n", what, path, strerror(errno));
+		close(fd);
+		cli_out_close(o, false);
+		return ERR_IO;
+	}
+	return 0;
+}
+
+const char *cli_out_name(const struct cli_out *o)
+{
+	return o->tmp[0] ? o->tmp : o->path;
+}
+
+int cli_out_close(struct cli_out *o, bool keep)
+{
+	int rc = 0, e = 0;
+
+	if (o->f) {
+		if (fflush(o->f) != 0 || ferror(o->f))
+			e = errno ? errno : EIO;
+		if (fclose(o->f) != 0 && !e)
+			e = errno ? errno : EIO;
+		o->f = NULL;
+	}
+	if (keep && !e && o->tmp[0] && rename(o->tmp, o->path) != 0)
+		e = errno;
+	if (keep && e) {
+		fprintf(stderr, "minsheng: 无法写入%s '%s'：%s\n", o->what, o->path, strerror(e));
+		rc = ERR_IO;
+	}
+	if (o->tmp[0] && (!keep || rc))
+		unlink(o->tmp);
+	o->tmp[0] = '\0';
+	return rc;
 }
 
 int cli_orgunit_code(const char *opt, const char *code, int level)

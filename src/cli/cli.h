@@ -151,23 +151,61 @@ int cli_parse_period_in_year(const char *words, const char *usage, const char *s
 
 /*
  * An output file a command is about to write (--out, --values-out,
- * --rejects) must not be the database (opt as for cli_open_db), its -wal or
- * -shm file or its default key file: writing it would destroy them. Usage
- * error "输出文件 'x' 就是数据库文件 'y'" (ERR_USAGE) when it is the same file
- * (same device and inode; when neither exists yet, the same name in the
- * same directory, as with "--rejects x.db --db x.db" on a new database);
- * else 0.
+ * --rejects) must not be the database (opt as for cli_open_db), its -wal,
+ * -shm or -journal file, or the key file it would use ($MINSHENG_KEY, else
+ * the database's path plus ".key"): writing it would destroy them. Files
+ * are compared by where they really are, not by name: the database path is
+ * resolved (symbolic links followed; for a database not created yet, its
+ * directory's real path) before -wal etc. are added, since SQLite puts them
+ * beside the resolved file; the output is the same file when it names the
+ * same directory entry (existing or not) or, when both exist, the same
+ * inode. Usage error "输出文件 'x' 就是数据库文件 'y'" or "输出文件 'x' 就是密钥
+ * 文件 'k'" (ERR_USAGE); else 0. Outputs written with cli_out_open replace
+ * their name, never a file a symbolic link points to, so a file that
+ * appears after this check (a -wal created when the database opens) is
+ * not written through a link either.
  */
 int cli_output_not_db(const char *words, const char *usage, const char *out, const char *opt);
 
 /*
- * As cli_output_not_db for the key file a command taking --key reads or
- * creates: key_opt if given, else $MINSHENG_KEY, else the database's path
- * plus ".key" (db_opt as for cli_open_db). Usage error "输出文件 'x' 就是密钥
- * 文件 'k'" when out is that file; else 0.
+ * As cli_output_not_db for the key file only: key_opt if given (a command
+ * taking --key), else $MINSHENG_KEY, else the database's path plus ".key"
+ * (db_opt as for cli_open_db). Usage error "输出文件 'x' 就是密钥文件 'k'"
+ * when out is that file; else 0.
  */
 int cli_output_not_key(const char *words, const char *usage, const char *out, const char *key_opt,
 		       const char *db_opt);
+
+/*
+ * An output file written whole or not at all. cli_out_open creates a
+ * temporary file beside path (".NAME.XXXXXX" in the same directory, mode
+ * as fopen "w" would give) and opens f on it; cli_out_close(o, true)
+ * flushes and closes it and renames it over path, so a symbolic link at
+ * path is replaced, not followed, and a failed write leaves no half file;
+ * cli_out_close(o, false) removes it. A path that exists and is not a
+ * regular file (a pipe, /dev/null) or lies under /dev or /proc
+ * (/dev/stdout) is written in place instead. Open it before the database
+ * is opened, so that an output that cannot be written (a missing
+ * directory) is refused before a new database is created.
+ */
+struct cli_out {
+	const char *path; /* as given */
+	const char *what; /* for messages: "拒绝文件", "输出文件" */
+	char tmp[4096];	  /* the temporary file; "" when written in place */
+	FILE *f;
+};
+
+/* Returns 0, or prints "minsheng: 无法写入<what> 'path'：<reason>" and
+ * returns ERR_IO. */
+int cli_out_open(struct cli_out *o, const char *what, const char *path);
+
+/* The file being written (the temporary file, or path written in place),
+ * for a module that opens the file itself. */
+const char *cli_out_name(const struct cli_out *o);
+
+/* Finish (keep) or drop the output. Returns 0, or prints the error as
+ * cli_out_open and returns ERR_IO (the temporary file is removed). */
+int cli_out_close(struct cli_out *o, bool keep);
 
 /*
  * The form of an org unit code given as an option (opt: "--county",

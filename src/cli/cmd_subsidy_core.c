@@ -250,6 +250,7 @@ int cli_subsidy_roster_import(int argc, char **argv)
 	struct roster_options ro = {0};
 	struct roster_summary sum;
 	struct reject_print rp = {0};
+	struct cli_out rout;
 	const char *dbpath = NULL;
 	struct db *db = NULL;
 	struct error err;
@@ -286,7 +287,7 @@ int cli_subsidy_roster_import(int argc, char **argv)
 		}
 	}
 	if (cli_import_file_arg(argc, argv, "subsidy roster import", ROSTER_USAGE, &ro.path) ||
-	    cli_opt_empty("--key", ro.key_opt))
+	    cli_opt_empty("--key", ro.key_opt) || cli_opt_empty("--rejects", ro.rejects_path))
 		return ERR_USAGE;
 	if (ro.rejects_path) {
 		struct stat si, so;
@@ -312,11 +313,36 @@ int cli_subsidy_roster_import(int argc, char **argv)
 	ro.on_reject = print_reject;
 	ro.ctx = &rp;
 	rp.file = ro.path;
+	/* The reject file goes to a temporary file renamed over its name at
+	 * the end (a link there is replaced, not followed into the database's
+	 * -wal or key that open creates); made before the database, so that
+	 * one that cannot be written leaves no new database behind. */
+	if (ro.rejects_path) {
+		if ((ret = cli_out_open(&rout, "拒绝文件", ro.rejects_path)))
+			return ret;
+		/* roster_import opens it by name itself */
+		fclose(rout.f);
+		rout.f = NULL;
+		ro.rejects_path = cli_out_name(&rout);
+	}
 	ret = cli_open_db(dbpath, &db);
-	if (ret)
+	if (ret) {
+		if (ro.rejects_path)
+			cli_out_close(&rout, false);
 		return ret;
+	}
 	error_clear(&err);
 	ret = roster_import(db, &ro, &sum, &err);
+	if (ro.rejects_path) {
+		/* the file is complete when the rows were read through */
+		bool done = !ret || (ret == ERR_INPUT && !err.code);
+
+		ro.rejects_path = rout.path;
+		if (cli_out_close(&rout, done) && !ret)
+			ret = ERR_IO;
+		if (ret == ERR_IO && err.code == 0)
+			goto out;
+	}
 	if (ret && !(ret == ERR_INPUT && !err.code)) {
 		cli_fail(&err);
 		goto out;

@@ -391,7 +391,8 @@ int cli_subsidy_bankfile_export(int argc, char **argv)
 	if (argv[optind][0] < '0' || argv[optind][0] > '9' || errno || *end || batch < 1)
 		return cli_usage_error("subsidy bankfile export", EXPORT_USAGE,
 				       "批次号 '%s' 无效（应为正整数）", argv[optind]);
-	if (cli_output_not_db("subsidy bankfile export", EXPORT_USAGE, out, com.db) ||
+	if (cli_opt_empty("--out", out) ||
+	    cli_output_not_db("subsidy bankfile export", EXPORT_USAGE, out, com.db) ||
 	    cli_output_not_key("subsidy bankfile export", EXPORT_USAGE, out, com.key, com.db))
 		return ERR_USAGE;
 	rc = open_with_key(&com, false, &db, &keys);
@@ -1065,28 +1066,23 @@ static int stats_values_csv(const struct stats *s, const char *const *codes, con
 }
 
 /*
- * Write b to path whole or not at all: into path.tmp.PID beside it, then
- * renamed over path, so a failed write (a full disk) leaves no half file.
+ * Write b to path whole or not at all (cli_out_open: a temporary file
+ * beside it renamed over it, so a failed write leaves no half file and a
+ * link at path is replaced, not followed). Errors are printed.
  */
-static int write_whole(const char *path, const struct buf *b, struct error *err)
+static int write_whole(const char *path, const struct buf *b)
 {
-	char tmp[4096];
-	FILE *f;
-	int ok;
+	struct cli_out o;
+	int rc = cli_out_open(&o, "输出文件", path);
+	bool ok;
 
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >= sizeof(tmp))
-		return error_set(err, ERR_IO, "路径太长：'%s'", path);
-	f = fopen(tmp, "w");
-	if (!f)
-		return error_set(err, ERR_IO, "无法写入 '%s'：%s", tmp, strerror(errno));
-	ok = fwrite(b->data, 1, b->len, f) == b->len;
-	ok = fclose(f) == 0 && ok;
-	if (!ok || rename(tmp, path) != 0) {
-		error_set(err, ERR_IO, "无法写入 '%s'：%s", path, strerror(errno));
-		remove(tmp);
-		return ERR_IO;
-	}
-	return 0;
+	if (rc)
+		return rc;
+	ok = fwrite(b->data, 1, b->len, o.f) == b->len;
+	if (!ok)
+		fprintf(stderr, "minsheng: 无法写入输出文件 '%s'：%s\n", path, strerror(errno));
+	rc = cli_out_close(&o, ok);
+	return ok ? rc : ERR_IO;
 }
 
 int cli_subsidy_stats(int argc, char **argv)
@@ -1174,7 +1170,8 @@ int cli_subsidy_stats(int argc, char **argv)
 		if (cli_parse_period_in_year("subsidy stats", STATS_USAGE, period, year, &p))
 			return ERR_USAGE;
 	}
-	if (values_out && cli_output_not_db("subsidy stats", STATS_USAGE, values_out, com.db))
+	if (cli_opt_empty("--values-out", values_out) ||
+	    (values_out && cli_output_not_db("subsidy stats", STATS_USAGE, values_out, com.db)))
 		return ERR_USAGE;
 	if (cli_orgunit_code("--orgunit", orgunit, 0))
 		return ERR_USAGE;
@@ -1254,11 +1251,9 @@ int cli_subsidy_stats(int argc, char **argv)
 		}
 	}
 	if (values_out) {
-		rc = write_whole(values_out, &b, &err);
-		if (rc) {
-			cli_fail(&err);
+		rc = write_whole(values_out, &b);
+		if (rc)
 			goto out;
-		}
 		fprintf(stderr, "已写出数据值文件 %s（可用 minsheng values import 导入）\n",
 			values_out);
 	}

@@ -62,6 +62,7 @@ static int values_import_cmd(int argc, char **argv)
 	struct values_import_opts o;
 	struct values_import_stats st;
 	struct rejects rj = {0};
+	struct cli_out rout;
 	struct error err;
 	struct db *db = NULL;
 	bool partial = false;
@@ -89,10 +90,12 @@ static int values_import_cmd(int argc, char **argv)
 	if (rejects_path && !partial)
 		return cli_usage_error("values import", IMPORT_USAGE,
 				       "--rejects 只能与 --partial 一起使用");
+	if (cli_opt_empty("--rejects", rejects_path))
+		return ERR_USAGE;
 	if (rejects_path) {
 		struct stat si, so;
 
-		/* "w" would truncate the input before it is read (as roster import) */
+		/* the input would be replaced before it is read (as roster import) */
 		if (stat(file, &si) == 0 && stat(rejects_path, &so) == 0 &&
 		    si.st_dev == so.st_dev && si.st_ino == so.st_ino)
 			return cli_usage_error("values import", IMPORT_USAGE,
@@ -100,15 +103,18 @@ static int values_import_cmd(int argc, char **argv)
 		if (cli_output_not_db("values import", IMPORT_USAGE, rejects_path, dbpath))
 			return ERR_USAGE;
 	}
-	if ((rc = cli_input_readable(file)) || (rc = cli_open_db(dbpath, &db)))
+	if ((rc = cli_input_readable(file)))
 		return rc;
+	/* before the database: an unwritable reject file creates none */
+	if (rejects_path && (rc = cli_out_open(&rout, "拒绝文件", rejects_path)))
+		return rc;
+	if ((rc = cli_open_db(dbpath, &db))) {
+		if (rejects_path)
+			cli_out_close(&rout, false);
+		return rc;
+	}
 	if (rejects_path) {
-		rj.file = fopen(rejects_path, "w");
-		if (!rj.file) {
-			fprintf(stderr, "minsheng: 无法写入拒绝文件 '%s'\n", rejects_path);
-			db_close(db);
-			return ERR_IO;
-		}
+		rj.file = rout.f;
 		fputs("line,column,code,message\n", rj.file);
 	}
 	memset(&o, 0, sizeof(o));
@@ -120,8 +126,11 @@ static int values_import_cmd(int argc, char **argv)
 	error_clear(&err);
 	rc = values_import_file(db, file, &o, &st, &err);
 	db_close(db);
-	if (rj.file && fclose(rj.file))
-		rj.write_failed = 1;
+	/* the reject file is kept when the rows were read through (imported,
+	 * or refused for the rejects it lists) */
+	if (rejects_path && cli_out_close(&rout, !rj.write_failed && (!rc || rc == ERR_INPUT)) &&
+	    !rc)
+		return ERR_IO;
 	if (rj.listed > LIST_MAX)
 		fprintf(stderr, "minsheng: 另有 %ld 行错误未列出\n", rj.listed - LIST_MAX);
 	if (rc) {

@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# Output files (--rejects, --out, --values-out) never destroy the database,
+# its -wal/-shm files or its key: compared by where the files really are
+# (links resolved), and written to a temporary file renamed over their name,
+# so a symbolic link is replaced, never followed into a file that appears
+# once the database is open. Also: empty or unwritable outputs, pipes as
+# input, option values that look like --help, org unit checks per level,
+# and what messages print.
+. "$(dirname "$0")/lib.sh"
+
+S="$TESTDATA/subsidy/ops"
+T="$TESTDATA/tracker/core"
+cd "$SCRATCH" || exit 1
+
+# No file of a database at path $1.
+expect_no_db_files() {
+	local f
+	for f in "$1" "$1-wal" "$1-shm" "$1-journal" "$1.key"; do
+		if [ -e "$f" ]; then
+			_fail "'$f' was left behind"
+			return
+		fi
+	done
+	_pass
+}
+# $1 is still a sound SQLite database
+expect_db_ok() {
+	if [ "$(sqlite3 "$1" "PRAGMA integrity_check" 2>&1)" = ok ]; then _pass; else _fail "'$1' is no longer a sound database"; fi
+}
+# subsidy database $1 with the programmes and the roster
+subsidy_db() {
+	"$MINSHENG" subsidy programme import "$S/programmes.csv" --db "$1" >/dev/null &&
+		"$MINSHENG" subsidy roster import "$S/roster.csv" --db "$1" >/dev/null
+}
+
+subsidy_db s.db || _fail "could not build s.db"
+# a roster with one bad row more (every other row is already in s.db)
+{ cat "$S/roster.csv"; echo "GL01,202303,bad,x,410102001001,1,1"; } >r5.csv
+
+# ---- 1a. a reject file that is a link to the -shm, the database or the key ----
+
+ln -s s.db-shm rj.csv
+run "$MINSHENG" subsidy roster import r5.csv --partial --rejects rj.csv --db s.db
+expect_status 1
+expect_out "拒绝 41 行"
+[ -f rj.csv ] && [ ! -L rj.csv ] && _pass || _fail "the link rj.csv was not replaced by the reject file"
+[ "$(head -1 rj.csv)" = "line,column,code,message" ] && _pass || _fail "rj.csv is not the reject file"
+[ ! -s s.db-shm ] && _pass || _fail "rejects were written into s.db-shm"
+expect_db_ok s.db
+
+# a brand-new database, the link made before it exists
+ln -s n4.db rjd
+run "$MINSHENG" values import "$T/bad-values.csv" --partial --rejects rjd --db n4.db
+expect_status 0
+[ -f rjd ] && [ ! -L rjd ] && _pass || _fail "the link rjd was not replaced"
+expect_db_ok n4.db
+grep -q unknown_dataelement rjd && _pass || _fail "rjd lacks the rejects"
+
+# the key that roster import creates
+"$MINSHENG" subsidy programme import "$S/programmes.csv" --db n3.db >/dev/null
+ln -s n3.db.key rjk
+run "$MINSHENG" subsidy roster import r5.csv --partial --rejects rjk --db n3.db
+expect_status 1
+expect_out "已写入"
+[ ! -L rjk ] && _pass || _fail "the link rjk was not replaced"
+head -1 n3.db.key | grep -q '^minsheng-key 1$' && _pass || _fail "n3.db.key is not a key"
+[ "$(stat -c %a n3.db.key)" = 600 ] && _pass || _fail "n3.db.key is not 600"
+run "$MINSHENG" subsidy roster import "$S/roster.csv" --db n3.db
+expect_err "已有此人的应发记录"
+
+# a link to the existing database or its key is the same file: refused
+cp s.db before.db
+cp s.db.key before.key
+for f in s.db s.db.key; do
+	ln -sf "$f" lnk
+	run "$MINSHENG" subsidy roster import r5.csv --partial --rejects lnk --db s.db
+	expect_status 2
+	case $f in
+	*.key) expect_err "输出文件 'lnk' 就是密钥文件 's.db.key'" ;;
+	*) expect_err "输出文件 'lnk' 就是数据库文件 's.db'" ;;
+	esac
+	expect_same before.db s.db
+	expect_same before.key s.db.key
+done
+rm -f lnk
+
+# ---- 1b. the database reached through a link: -wal/-shm are beside the real file ----
+
+mkdir real
+subsidy_db real/t.db || _fail "could not build real/t.db"
+ln -s real/t.db link.db
+cp real/t.db real.before
+for sfx in -shm -wal -journal; do
+	run "$MINSHENG" subsidy roster import r5.csv --partial --rejects "real/t.db$sfx" --db link.db
+	expect_status 2
+	expect_err "输出文件 'real/t.db$sfx' 就是数据库文件 '$SCRATCH/real/t.db$sfx'"
+	[ ! -e "real/t.db$sfx" ] && _pass || _fail "real/t.db$sfx was written"
+done
+run "$MINSHENG" values import "$T/bad-values.csv" --partial --rejects real/t.db-wal --db link.db
+expect_status 2
+expect_err "就是数据库文件"
+run "$MINSHENG" subsidy stats --year 2023 --values-out real/t.db-wal --db link.db
+expect_status 2
+expect_err "就是数据库文件"
+run "$MINSHENG" subsidy bankfile export 1 --out real/t.db-wal --db link.db
+expect_status 2
+expect_err "输出文件 'real/t.db-wal' 就是数据库文件"
+# the same file named through a link to its directory
+ln -s real rd
+run "$MINSHENG" subsidy bankfile export 1 --out rd/t.db-shm --db real/t.db
+expect_status 2
+expect_err "输出文件 'rd/t.db-shm' 就是数据库文件 'real/t.db-shm'"
+expect_same real.before real/t.db
+# the key of a database reached through a link is beside the link
+run "$MINSHENG" subsidy bankfile export 1 --out link.db.key --db link.db
+expect_status 2
+expect_err "输出文件 'link.db.key' 就是密钥文件 'link.db.key'"
+
+# ---- 2. the key named by $MINSHENG_KEY is protected where --key is not taken ----
+
+subsidy_db vb.db || _fail "could not build vb.db"
+"$MINSHENG" subsidy programme import "$S/programmes.csv" --db kb.db >/dev/null
+run env MINSHENG_KEY="$SCRATCH/kk.key" "$MINSHENG" subsidy roster import "$S/roster.csv" --db kb.db
+expect_status 0
+cp kk.key kk.before
+run env MINSHENG_KEY="$SCRATCH/kk.key" "$MINSHENG" values import "$T/bad-values.csv" --partial --rejects kk.key --db vb.db
+expect_status 2
+expect_err "输出文件 'kk.key' 就是密钥文件 '$SCRATCH/kk.key'"
+expect_same kk.before kk.key
+run env MINSHENG_KEY="$SCRATCH/kk.key" "$MINSHENG" subsidy stats --year 2023 --values-out kk.key --db kb.db
+expect_status 2
+expect_err "就是密钥文件"
+expect_same kk.before kk.key
+# the default key of a database, named on its own, is a key, not the database
+run "$MINSHENG" values import "$T/bad-values.csv" --partial --rejects vb.db.key --db vb.db
+expect_status 2
+expect_err "输出文件 'vb.db.key' 就是密钥文件 'vb.db.key'"
+
+# ---- 5. empty and unwritable outputs ----
+
+for cmd in "values import $T/bad-values.csv --partial --rejects" \
+	"subsidy roster import r5.csv --partial --rejects" \
+	"subsidy bankfile export 1 --out" \
+	"subsidy stats --year 2023 --values-out"; do
+	opt=${cmd##* }
+	# shellcheck disable=SC2086
+	run "$MINSHENG" $cmd "" --db e5.db
+	expect_status 2
+	expect_err "选项 $opt 的值为空"
+	expect_no_db_files e5.db
+done
+for cmd in "values import $T/bad-values.csv --partial" "subsidy roster import r5.csv --partial"; do
+	# shellcheck disable=SC2086
+	run "$MINSHENG" $cmd --rejects nodir/x --db e5.db
+	expect_status 3
+	expect_err "无法写入拒绝文件 'nodir/x'：No such file or directory"
+	expect_no_db_files e5.db
+done
+# a reject file in place of a directory is refused too
+mkdir adir
+run "$MINSHENG" values import "$T/bad-values.csv" --partial --rejects adir --db e5.db
+expect_status 3
+expect_err "无法写入拒绝文件 'adir'"
+expect_no_db_files e5.db
+# no temporary file is left behind by a refused or failed output
+ls -A | grep -q '^\.[^.].*\.[A-Za-z0-9]\{6\}$' && _fail "a temporary file was left: $(ls -A)" || _pass
+# pipes and devices are written in place
+run "$MINSHENG" values import "$T/bad-values.csv" --partial --rejects /dev/null --db n4.db
+expect_status 0
+[ -c /dev/null ] && _pass || _fail "/dev/null was replaced"
