@@ -20,10 +20,14 @@
  * 百分点, an indicator without data 暂无数据. Quantities are worded by
  * zhnum_quantity (432.3万); percentages are computed at the report's
  * precision (BULLETIN_PRECISION, 1, unless asked otherwise) and printed
- * without trailing zeros (144.1%, 168%; at precision 0: 144%). A rate's
- * miss that rounds to 0 points at that precision is shown with the digits
- * it needs (低于年度目标任务0.04个百分点), never as 达到. All figures come
- * from the report (report.h); nothing is rolled up here.
+ * without trailing zeros (144.1%, 168%; at precision 0: 144%). Judgements
+ * (met, behind or over 序时进度) are the exact ones; a figure whose rounding
+ * would read as on target when it is not (a count not met as 100%, a count
+ * behind 序时进度 as 序时进度, a rate's miss as 0 points or a formula rate
+ * as its target) is printed with the digits it needs (99.95%,
+ * 低于年度目标任务0.04个百分点). A rate entered as a value keeps its digits
+ * and its difference has at least as many. All figures come from the
+ * report (report.h); nothing is rolled up here.
  */
 #ifndef MINSHENG_TRACKER_BULLETIN_H
 #define MINSHENG_TRACKER_BULLETIN_H
