@@ -12,6 +12,14 @@ void error_clear(struct error *err)
 	memset(err, 0, sizeof(*err));
 }
 
+/* Control characters (a newline, a terminal escape) become '?'. */
+static void no_controls(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
 /*
  * Messages quote what users typed and what files hold: a quoted field may
  * carry a newline or a terminal escape, and a long one may not fit. The
@@ -23,7 +31,6 @@ __attribute__((format(printf, 3, 0)))
 static void error_vset(struct error *err, int code, const char *fmt, va_list ap)
 {
 	int len;
-	char *q;
 
 	err->code = code;
 	len = vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
@@ -42,9 +49,7 @@ static void error_vset(struct error *err, int code, const char *fmt, va_list ap)
 				err->msg[i - 1] = '\0';
 		}
 	}
-	for (q = err->msg; *q; q++)
-		if ((unsigned char)*q < 0x20 || *q == 0x7f)
-			*q = '?';
+	no_controls(err->msg);
 }
 
 int error_set(struct error *err, int code, const char *fmt, ...)
@@ -68,8 +73,11 @@ int error_at(struct error *err, int code, const char *file, long line,
 	if (!err)
 		return code;
 	error_clear(err);
-	if (file)
+	if (file) {
+		/* a file name is as hostile as the file: it may hold an escape */
 		snprintf(err->file, sizeof(err->file), "%s", file);
+		no_controls(err->file);
+	}
 	err->line = line;
 	err->column = column;
 	va_start(ap, fmt);
@@ -84,8 +92,11 @@ int error_vat_reason(struct error *err, int code, const char *file, long line,
 	if (!err)
 		return code;
 	error_clear(err);
-	if (file)
+	if (file) {
+		/* a file name is as hostile as the file: it may hold an escape */
 		snprintf(err->file, sizeof(err->file), "%s", file);
+		no_controls(err->file);
+	}
 	err->line = line;
 	err->column = column;
 	error_reason(err, reason);
@@ -120,8 +131,14 @@ char *error_format(const struct error *err, char *out, size_t n)
 		return out;
 	out[0] = '\0';
 	if (err->file[0]) {
-		k = snprintf(out, n, "%s:", err->file);
+		/* err->file may have been filled directly, not by error_at */
+		k = snprintf(out, n, "%s", err->file);
+		no_controls(out);
 		used = k > 0 ? (size_t)k : 0;
+		if (used < n) {
+			k = snprintf(out + used, n - used, ":");
+			used += k > 0 ? (size_t)k : 0;
+		}
 	}
 	if (err->line > 0 && used < n) {
 		k = snprintf(out + used, n - used, "%ld:", err->line);

@@ -32,6 +32,33 @@ void cli_set_command(const char *words, const char *usage)
 	cur_usage = usage ? usage : "";
 }
 
+/*
+ * Print "minsheng: <message>\n" to stderr with control characters in the
+ * message (a file name or option value holding a newline or a terminal
+ * escape) replaced by '?', as error_format does for struct error.
+ */
+__attribute__((format(printf, 1, 0)))
+static void veprint(const char *fmt, va_list ap)
+{
+	char text[2048], *q;
+
+	vsnprintf(text, sizeof(text), fmt, ap);
+	for (q = text; *q; q++)
+		if ((unsigned char)*q < 0x20 || *q == 0x7f)
+			*q = '?';
+	fprintf(stderr, "minsheng: %s\n", text);
+}
+
+__attribute__((format(printf, 1, 2)))
+static void eprint(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	veprint(fmt, ap);
+	va_end(ap);
+}
+
 int cli_format_parse(const char *s, unsigned allowed, enum cli_format *out)
 {
 	static const char *const names[] = {"text", "json", "csv"};
@@ -93,8 +120,7 @@ static int open_db(const char *opt, bool create, struct db **out)
 	error_clear(&err);
 	rc = create ? db_open(path, out, &err) : db_open_existing(path, out, &err);
 	if (rc && strcmp(err.reason, "db_missing") == 0) {
-		fprintf(stderr,
-			"minsheng: 数据库 '%s' 不存在（先导入数据，或用 --db 指定已有的数据库）\n",
+		eprint("数据库 '%s' 不存在（先导入数据，或用 --db 指定已有的数据库）",
 			path);
 		return rc;
 	}
@@ -124,7 +150,7 @@ int cli_fail(const struct error *err)
 {
 	char text[1024];
 
-	fprintf(stderr, "minsheng: %s\n", error_format(err, text, sizeof(text)));
+	eprint("%s", error_format(err, text, sizeof(text)));
 	return err->code ? err->code : ERR_INTERNAL;
 }
 
@@ -132,11 +158,10 @@ int cli_usage_error(const char *words, const char *usage, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("minsheng: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	veprint(fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n用法：minsheng %s %s\n", words, usage ? usage : "");
+	fprintf(stderr, "用法：minsheng %s %s\n", words, usage ? usage : "");
 	return ERR_USAGE;
 }
 
@@ -192,14 +217,14 @@ int cli_input_readable(const char *file)
 		return 0;
 	fd = open(file, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		fprintf(stderr, "minsheng: %s: 无法打开 '%s'：%s\n", file, file, strerror(errno));
+		eprint("%s: 无法打开 '%s'：%s", file, file, strerror(errno));
 		return ERR_IO;
 	}
 	/* a directory opens but cannot be read as a file; pipes and
 	 * terminals (/dev/stdin, <(...)) can */
 	if (fstat(fd, &sb) != 0 || S_ISDIR(sb.st_mode)) {
 		close(fd);
-		fprintf(stderr, "minsheng: %s: '%s' 不是普通文件\n", file, file);
+		eprint("%s: '%s' 不是普通文件", file, file);
 		return ERR_INPUT;
 	}
 	close(fd);
@@ -362,7 +387,7 @@ int cli_out_open(struct cli_out *o, const char *what, const char *path)
 	o->path = path;
 	o->what = what;
 	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-		fprintf(stderr, "minsheng: 无法写入%s '%s'：%s\n", what, path, strerror(EISDIR));
+		eprint("无法写入%s '%s'：%s", what, path, strerror(EISDIR));
 		return ERR_IO;
 	}
 	if (write_in_place(path)) {
@@ -372,7 +397,7 @@ int cli_out_open(struct cli_out *o, const char *what, const char *path)
 				     slash ? (int)(slash - path + 1) : 0, path,
 				     slash ? slash + 1 : path) >= sizeof(o->tmp)) {
 			o->tmp[0] = '\0';
-			fprintf(stderr, "minsheng: 无法写入%s '%s'：%s\n", what, path,
+			eprint("无法写入%s '%s'：%s", what, path,
 				strerror(ENAMETOOLONG));
 			return ERR_IO;
 		}
@@ -387,13 +412,13 @@ int cli_out_open(struct cli_out *o, const char *what, const char *path)
 		}
 	}
 	if (fd < 0) {
-		fprintf(stderr, "minsheng: 无法写入%s '%s'：%s\n", what, path, strerror(errno));
+		eprint("无法写入%s '%s'：%s", what, path, strerror(errno));
 		o->tmp[0] = '\0';
 		return ERR_IO;
 	}
 	o->f = fdopen(fd, "w");
 	if (!o->f) {
-		fprintf(stderr, "minsheng: 无法写入%s '%s'：%s\n", what, path, strerror(errno));
+		eprint("无法写入%s '%s'：%s", what, path, strerror(errno));
 		close(fd);
 		cli_out_close(o, false);
 		return ERR_IO;
@@ -420,7 +445,7 @@ int cli_out_close(struct cli_out *o, bool keep)
 	if (keep && !e && o->tmp[0] && rename(o->tmp, o->path) != 0)
 		e = errno;
 	if (keep && e) {
-		fprintf(stderr, "minsheng: 无法写入%s '%s'：%s\n", o->what, o->path, strerror(e));
+		eprint("无法写入%s '%s'：%s", o->what, o->path, strerror(e));
 		rc = ERR_IO;
 	}
 	if (o->tmp[0] && (!keep || rc))
@@ -464,13 +489,13 @@ int cli_orgunit_known(struct db *db, const char *code, int level)
 		return 0;
 	rc = orgunit_find(db, code, &u, &err);
 	if (rc == ERR_INPUT) {
-		fprintf(stderr, "minsheng: 未知的单位代码 '%s'（组织机构中没有这个单位）\n", code);
+		eprint("未知的单位代码 '%s'（组织机构中没有这个单位）", code);
 		return ERR_INPUT;
 	}
 	if (rc)
 		return cli_fail(&err);
 	if (level && u.level != level) {
-		fprintf(stderr, "minsheng: 单位 '%s'（%s）是%s单位，不是%s单位\n", code, u.name,
+		eprint("单位 '%s'（%s）是%s单位，不是%s单位", code, u.name,
 			orgunit_level_zh(u.level), orgunit_level_zh(level));
 		return ERR_INPUT;
 	}
@@ -500,7 +525,7 @@ void cli_print_note(void *ctx, const struct error *e, bool warning)
 	char text[1024];
 	int *count = ctx;
 
-	fprintf(stderr, "minsheng: %s%s\n", warning ? "警告：" : "",
+	eprint("%s%s", warning ? "警告：" : "",
 		error_format(e, text, sizeof(text)));
 	if (!warning && count)
 		(*count)++;
@@ -509,7 +534,7 @@ void cli_print_note(void *ctx, const struct error *e, bool warning)
 int cli_import_failed(int ret, int printed, const struct error *err, const char *outcome)
 {
 	if (printed)
-		fprintf(stderr, "minsheng: 导入失败，共 %d 处错误，%s\n", printed, outcome);
+		eprint("导入失败，共 %d 处错误，%s", printed, outcome);
 	else
 		cli_fail(err);
 	return ret;

@@ -4,6 +4,7 @@
 #include "base/error.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -68,7 +69,12 @@ static int open_flags(const char *path, int flags, struct db **out, struct error
 		     " module TEXT PRIMARY KEY, version INTEGER NOT NULL);",
 		     err);
 	if (rc) {
-		error_set(err, ERR_IO, "无法打开数据库 '%s'：%s", path, err->msg);
+		/* err->msg is both the reason and the buffer error_set fills:
+		 * formatting one into the other is undefined (and lost it) */
+		char reason[sizeof(err->msg)];
+
+		snprintf(reason, sizeof(reason), "%s", err->msg);
+		error_set(err, ERR_IO, "无法打开数据库 '%s'：%s", path, reason);
 		db_close(db);
 		return ERR_IO;
 	}

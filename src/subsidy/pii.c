@@ -66,6 +66,9 @@ static int keys_read(const char *path, int fd, struct pii_keys *keys, struct err
 
 	if (fstat(fd, &sb) != 0)
 		return error_set(err, ERR_IO, "无法读取密钥文件 '%s'：%s", path, strerror(errno));
+	/* a directory (or a pipe) is no key, whatever its permissions */
+	if (!S_ISREG(sb.st_mode))
+		return error_set(err, ERR_INPUT, "密钥文件 '%s' 不是普通文件", path);
 	if (sb.st_mode & 077)
 		return error_set(err, ERR_INPUT, "密钥文件 '%s' 的权限过宽（%03o），应为 600", path,
 				 (unsigned)(sb.st_mode & 0777));

@@ -168,3 +168,29 @@ ls -A | grep -q '^\.[^.].*\.[A-Za-z0-9]\{6\}$' && _fail "a temporary file was le
 run "$MINSHENG" values import "$T/bad-values.csv" --partial --rejects /dev/null --db n4.db
 expect_status 0
 [ -c /dev/null ] && _pass || _fail "/dev/null was replaced"
+
+# ---- 3. a file that is not a database: its reason, once ----
+
+echo x >notdb.db
+run "$MINSHENG" orgunit list --db notdb.db
+expect_status 3
+expect_err "file is not a database"
+[ "$(grep -o "无法打开数据库" "$SCRATCH/.err" | wc -l)" = 1 ] && _pass || _fail "the prefix is not printed exactly once"
+
+# ---- 8. a directory as key; control characters in file names ----
+
+mkdir keydir
+run "$MINSHENG" subsidy roster import "$S/roster.csv" --key keydir --db s.db
+expect_status 1
+expect_err "密钥文件 'keydir' 不是普通文件"
+esc=$(printf 'e\033[31mx.csv')
+run "$MINSHENG" values import "$esc" --db s.db
+expect_status 3
+expect_err "e?[31mx.csv: 无法打开 'e?[31mx.csv'"
+if grep -q "$(printf '\033')" "$SCRATCH/.err"; then _fail "an escape reached stderr"; else _pass; fi
+printf 'dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value\nnosuch,2023,41,,,1\n' >"$esc"
+run "$MINSHENG" values import "$esc" --db s.db
+expect_status 1
+expect_err "e?[31mx.csv:2:1: 未知的数据元代码 'nosuch'"
+if grep -q "$(printf '\033')" "$SCRATCH/.err"; then _fail "an escape reached stderr"; else _pass; fi
+finish

@@ -31,6 +31,26 @@ static void test_control_characters(void **state)
 	assert_int_equal(e.line, 3);
 }
 
+static void test_file_name_controls(void **state)
+{
+	struct error e;
+	char out[256];
+
+	(void)state;
+	/* set through error_at and error_at_reason */
+	error_at(&e, ERR_INPUT, "a\x1b[2Jb.csv", 4, 1, "坏行");
+	assert_string_equal(e.file, "a?[2Jb.csv");
+	assert_string_equal(error_format(&e, out, sizeof(out)), "a?[2Jb.csv:4:1: 坏行");
+	error_at_reason(&e, ERR_INPUT, "x\ny", 0, 0, "r", "m");
+	assert_string_equal(error_format(&e, out, sizeof(out)), "x?y: m");
+	/* filled directly: error_format replaces them when printing */
+	error_set(&e, ERR_IO, "无法打开");
+	strcpy(e.file, "p\x07q\x7f");
+	assert_string_equal(error_format(&e, out, sizeof(out)), "p?q?: 无法打开");
+	/* a short buffer still ends in a string */
+	assert_string_equal(error_format(&e, out, 3), "p?");
+}
+
 static void test_cut_on_character(void **state)
 {
 	static char big[4 * 300 + 1];
@@ -64,6 +84,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_control_characters),
 	    cmocka_unit_test(test_cut_on_character),
+	    cmocka_unit_test(test_file_name_controls),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
