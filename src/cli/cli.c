@@ -215,13 +215,23 @@ int cli_input_readable(const char *file)
 
 	if (strcmp(file, "-") == 0)
 		return 0;
-	fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (stat(file, &sb) == 0) {
+		if (S_ISDIR(sb.st_mode)) {
+			eprint("%s: '%s' 不是普通文件", file, file);
+			return ERR_INPUT;
+		}
+		/* a pipe (mkfifo, <(...)) or a terminal is not opened to try:
+		 * opening and closing a pipe would end its writer (SIGPIPE) and
+		 * the import's own open would then wait for ever */
+		if (S_ISFIFO(sb.st_mode) || S_ISCHR(sb.st_mode) || S_ISSOCK(sb.st_mode))
+			return 0;
+	}
+	fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		eprint("%s: 无法打开 '%s'：%s", file, file, strerror(errno));
 		return ERR_IO;
 	}
-	/* a directory opens but cannot be read as a file; pipes and
-	 * terminals (/dev/stdin, <(...)) can */
+	/* it may have become a directory since the stat */
 	if (fstat(fd, &sb) != 0 || S_ISDIR(sb.st_mode)) {
 		close(fd);
 		eprint("%s: '%s' 不是普通文件", file, file);

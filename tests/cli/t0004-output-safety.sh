@@ -193,4 +193,33 @@ run "$MINSHENG" values import "$esc" --db s.db
 expect_status 1
 expect_err "e?[31mx.csv:2:1: 未知的数据元代码 'nosuch'"
 if grep -q "$(printf '\033')" "$SCRATCH/.err"; then _fail "an escape reached stderr"; else _pass; fi
+
+# ---- 4. a named pipe or /dev/stdin as input is read, not probed and hung ----
+
+"$MINSHENG" orgunit import "$T/orgunits.csv" --db x.db >/dev/null
+"$MINSHENG" plan import "$T/plan.csv" --db x.db >/dev/null
+mkfifo ff
+(cat "$T/values.csv" >ff) &
+run timeout 10 "$MINSHENG" values import ff --db x.db
+expect_status 0
+expect_out "导入 19 条"
+wait
+run sh -c "timeout 10 '$MINSHENG' orgunit import /dev/stdin --db x2.db <'$T/orgunits.csv'"
+expect_status 0
+expect_out "新增 12 个单位"
+run sh -c "cat '$T/orgunits.csv' | timeout 10 '$MINSHENG' orgunit import /dev/stdin --db x3.db"
+expect_status 0
+expect_out "新增 12 个单位"
+# bank return files are mapped into memory: a pipe is refused, not hung
+(cat "$T/values.csv" >ff 2>/dev/null) &
+run timeout 10 "$MINSHENG" subsidy bankfile import ff --db s.db
+expect_status 1
+expect_err "'ff' 不是普通文件"
+kill %1 2>/dev/null
+wait
+# a directory is still refused before anything is created
+run "$MINSHENG" values import adir --db e4.db
+expect_status 1
+expect_err "'adir' 不是普通文件"
+expect_no_db_files e4.db
 finish
