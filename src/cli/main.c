@@ -68,11 +68,35 @@ static int is_help(const char *s)
 }
 
 /*
+ * Whether the long option arg ("--rejects", "--rej", without "=value")
+ * takes a value, as the command's usage line shows it: "--rejects FILE"
+ * does, "[--partial]" does not. An abbreviation (getopt_long accepts a
+ * unique prefix) takes one when an option it may stand for does.
+ */
+static bool takes_value(const char *usage, const char *arg)
+{
+	const char *p = usage, *name = arg + 2;
+	size_t n = strlen(name), len;
+	bool value;
+
+	while (usage && (p = strstr(p, "--")) != NULL) {
+		p += 2;
+		len = strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789-");
+		value = p[len] == ' ' && p[len + 1] && !strchr("[-]|", p[len + 1]);
+		if (len >= n && strncmp(p, name, n) == 0 && value)
+			return true;
+		p += len;
+	}
+	return false;
+}
+
+/*
  * A command's help: "help", "--help" or "-h" right after its words, or
  * "--help" / "-h" anywhere among its options ("report --year 2023 --help"),
- * up to a "--" that ends them.
+ * up to a "--" that ends them. The value of an option that takes one is
+ * not an option ("--rejects -h" names a reject file called "-h").
  */
-static bool wants_help(int argc, char **argv, int from)
+static bool wants_help(int argc, char **argv, int from, const char *usage)
 {
 	int k;
 
@@ -83,6 +107,9 @@ static bool wants_help(int argc, char **argv, int from)
 			return false;
 		if (strcmp(argv[k], "--help") == 0 || strcmp(argv[k], "-h") == 0)
 			return true;
+		if (strncmp(argv[k], "--", 2) == 0 && !strchr(argv[k], '=') &&
+		    takes_value(usage, argv[k]))
+			k++;
 	}
 	return false;
 }
@@ -119,7 +146,7 @@ int main(int argc, char **argv)
 		table = cmd->sub;
 		i++;
 	}
-	if (wants_help(argc, argv, i + 1)) {
+	if (wants_help(argc, argv, i + 1, cmd->usage)) {
 		printf("用法：minsheng %s %s\n%s\n", words, cmd->usage ? cmd->usage : "",
 		       cmd->summary);
 		return 0;

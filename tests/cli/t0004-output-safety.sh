@@ -222,4 +222,29 @@ run "$MINSHENG" values import adir --db e4.db
 expect_status 1
 expect_err "'adir' 不是普通文件"
 expect_no_db_files e4.db
+
+# ---- 6. an option's value that looks like --help is a value ----
+
+rm -f ./-h
+run "$MINSHENG" subsidy roster import r5.csv --partial --rejects -h --db s.db
+expect_status 1
+expect_out "拒绝 41 行"
+grep -q id_length ./-h && _pass || _fail "the reject file '-h' was not written"
+run "$MINSHENG" subsidy roster import r5.csv --partial --rej -h --db s.db
+expect_status 1
+expect_out "拒绝 41 行"
+run "$MINSHENG" report --year 2022 --orgunit -h --db x.db
+expect_status 1
+expect_err "未知的单位代码 '-h'"
+expect_no_out "用法："
+# --help itself still works after options, and after a value
+run "$MINSHENG" report --year 2022 --help
+expect_status 0
+expect_out "用法：minsheng report "
+run "$MINSHENG" subsidy roster import r5.csv --rejects -h --help
+expect_status 0
+expect_out "用法：minsheng subsidy roster import "
+run "$MINSHENG" subsidy roster import r5.csv --partial -h
+expect_status 0
+expect_out "用法：minsheng subsidy roster import "
 finish
