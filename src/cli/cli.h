@@ -221,9 +221,12 @@ int cli_orgunit_code(const char *opt, const char *code, int level);
  * With the database open: when org units are loaded, code must be one of
  * them, and at level unless level is 0. Else prints "minsheng: 未知的单位代码
  * 'x'（组织机构中没有这个单位）" or "minsheng: 单位 'x'（名称）是乡级单位，不是
- * 县级单位" and returns ERR_INPUT. When no unit is loaded at all there is
- * nothing to check against and the code is accepted (0), as roster import
- * does for villages. ERR_IO for a database error (printed).
+ * 县级单位" and returns ERR_INPUT. An unknown code is accepted (0) when no
+ * unit of that level (for level 0: no unit at all) is loaded, since there
+ * is nothing to check it against: as roster import takes any village when
+ * no village is loaded (the bundled divisions stop at townships). A known
+ * code of another level is refused all the same. ERR_IO for a database
+ * error (printed).
  */
 int cli_orgunit_known(struct db *db, const char *code, int level);
 

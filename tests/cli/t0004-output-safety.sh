@@ -247,4 +247,27 @@ expect_out "用法：minsheng subsidy roster import "
 run "$MINSHENG" subsidy roster import r5.csv --partial -h
 expect_status 0
 expect_out "用法：minsheng subsidy roster import "
+
+# ---- 7. org unit options are checked only against units of their level ----
+
+# the bundled divisions stop at townships: villages are not checked, as
+# roster import does not check them; counties still are
+"$MINSHENG" orgunit import "$SRCDIR/data/henan-divisions-2022.csv" --db dv.db >/dev/null
+subsidy_db dv.db || _fail "could not build dv.db"
+run "$MINSHENG" subsidy disclose --programme GL01 --period 202303 --village 410102001001 --db dv.db
+expect_status 0
+expect_out "410102001001	300.00"
+run "$MINSHENG" subsidy batch create --programme GL01 --period 202303 --county 419999 --db dv.db
+expect_status 1
+expect_err "未知的单位代码 '419999'"
+run "$MINSHENG" subsidy budget set --programme GL01 --year 2023 --county 410102 --amount-fen 100 --db dv.db
+expect_status 0
+# with a village loaded, villages are checked
+printf 'code,name,level,parent_code\n410102001001,测试村,village,410102001\n' >village.csv
+"$MINSHENG" orgunit import village.csv --db dv.db >/dev/null
+run "$MINSHENG" subsidy disclose --programme GL01 --period 202303 --village 410102001999 --db dv.db
+expect_status 1
+expect_err "未知的单位代码 '410102001999'"
+run "$MINSHENG" subsidy disclose --programme GL01 --period 202303 --village 410102001001 --db dv.db
+expect_status 0
 finish
