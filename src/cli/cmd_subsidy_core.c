@@ -337,6 +337,9 @@ int cli_subsidy_roster_import(int argc, char **argv)
 		/* the file is complete when the rows were read through */
 		bool done = !ret || (ret == ERR_INPUT && !err.code);
 
+		/* a failed write names the file asked for, not the temporary one */
+		if (ret && rout.tmp[0] && strstr(err.msg, rout.tmp))
+			error_set(&err, err.code, "无法写入拒绝文件 '%s'", rout.path);
 		ro.rejects_path = rout.path;
 		if (cli_out_close(&rout, done) && !ret)
 			ret = ERR_IO;
