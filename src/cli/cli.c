@@ -120,8 +120,7 @@ static int open_db(const char *opt, bool create, struct db **out)
 	error_clear(&err);
 	rc = create ? db_open(path, out, &err) : db_open_existing(path, out, &err);
 	if (rc && strcmp(err.reason, "db_missing") == 0) {
-		eprint("数据库 '%s' 不存在（先导入数据，或用 --db 指定已有的数据库）",
-			path);
+		eprint("数据库 '%s' 不存在（先导入数据，或用 --db 指定已有的数据库）", path);
 		return rc;
 	}
 	if (!rc)
@@ -407,8 +406,7 @@ int cli_out_open(struct cli_out *o, const char *what, const char *path)
 				     slash ? (int)(slash - path + 1) : 0, path,
 				     slash ? slash + 1 : path) >= sizeof(o->tmp)) {
 			o->tmp[0] = '\0';
-			eprint("无法写入%s '%s'：%s", what, path,
-				strerror(ENAMETOOLONG));
+			eprint("无法写入%s '%s'：%s", what, path, strerror(ENAMETOOLONG));
 			return ERR_IO;
 		}
 		fd = mkstemp(o->tmp);
@@ -518,8 +516,8 @@ int cli_orgunit_known(struct db *db, const char *code, int level)
 	if (rc)
 		return cli_fail(&err);
 	if (level && u.level != level) {
-		eprint("单位 '%s'（%s）是%s单位，不是%s单位", code, u.name, orgunit_level_zh(u.level),
-		       orgunit_level_zh(level));
+		eprint("单位 '%s'（%s）是%s单位，不是%s单位", code, u.name,
+		       orgunit_level_zh(u.level), orgunit_level_zh(level));
 		return ERR_INPUT;
 	}
 	return 0;
@@ -548,8 +546,7 @@ void cli_print_note(void *ctx, const struct error *e, bool warning)
 	char text[1024];
 	int *count = ctx;
 
-	eprint("%s%s", warning ? "警告：" : "",
-		error_format(e, text, sizeof(text)));
+	eprint("%s%s", warning ? "警告：" : "", error_format(e, text, sizeof(text)));
 	if (!warning && count)
 		(*count)++;
 }
