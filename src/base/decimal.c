@@ -204,6 +204,22 @@ int decimal_mul_int(struct decimal a, int64_t k, struct decimal *out)
 	return rescale_i128((i128)a.units * k, a.scale, a.scale, out);
 }
 
+int decimal_mul(struct decimal a, struct decimal b, struct decimal *out)
+{
+	i128 p = (i128)a.units * b.units;
+	int s = a.scale + b.scale;
+
+	while (s > DECIMAL_MAX_SCALE && p % 10 == 0) {
+		p /= 10;
+		s--;
+	}
+	if (s > DECIMAL_MAX_SCALE || p > INT64_MAX || p < -INT64_MAX)
+		return ERR_INPUT;
+	out->units = (int64_t)p;
+	out->scale = s;
+	return 0;
+}
+
 int decimal_cmp(struct decimal a, struct decimal b)
 {
 	int s;

@@ -56,6 +56,12 @@ int decimal_sub(struct decimal a, struct decimal b, struct decimal *out);
 /* a * k, same scale. ERR_INPUT on overflow. */
 int decimal_mul_int(struct decimal a, int64_t k, struct decimal *out);
 
+/*
+ * a * b exactly, at scale a.scale + b.scale (trailing zeros dropped when
+ * that scale would pass DECIMAL_MAX_SCALE). ERR_INPUT when it does not fit.
+ */
+int decimal_mul(struct decimal a, struct decimal b, struct decimal *out);
+
 /* -1, 0 or 1, exactly, whatever the scales. */
 int decimal_cmp(struct decimal a, struct decimal b);
 

@@ -65,23 +65,6 @@ static int add_pct(struct buf *b, struct decimal pct)
 /* Most fraction digits of a percentage: num/den at 2 more digits <= 18. */
 #define MAX_PCT_DIGITS (DECIMAL_MAX_SCALE - 2)
 
-/* a * b exactly (as report.c does); ERR_INPUT when it does not fit. */
-static int dec_mul(struct decimal a, struct decimal b, struct decimal *out)
-{
-	__int128 p = (__int128)a.units * b.units;
-	int s = a.scale + b.scale;
-
-	while (s > DECIMAL_MAX_SCALE && p % 10 == 0) {
-		p /= 10;
-		s--;
-	}
-	if (s > DECIMAL_MAX_SCALE || p > INT64_MAX || p < -INT64_MAX)
-		return ERR_INPUT;
-	out->units = (int64_t)p;
-	out->scale = s;
-	return 0;
-}
-
 /*
  * num / den * 10^shift rounded half-up once at digits fraction digits
  * (shift 2: a percentage). Dividing at digits + shift and reading the
@@ -235,7 +218,7 @@ static void rate_figures(const struct report *r, const struct report_item *it,
 	}
 	/* The report computed these very products, so they fit. */
 	if (decimal_mul_int(it->numerator, 100, &n100) ||
-	    dec_mul(it->target, it->denominator, &td) || decimal_sub(n100, td, &d) ||
+	    decimal_mul(it->target, it->denominator, &td) || decimal_sub(n100, td, &d) ||
 	    decimal_is_zero(d))
 		return;
 	for (q = r->precision; q <= MAX_PCT_DIGITS; q++) {

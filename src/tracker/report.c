@@ -21,24 +21,6 @@
 
 /* ---- small exact helpers ---- */
 
-/* a * b exactly, at scale a.scale + b.scale (trailing zeros dropped when
- * that scale would pass 18). ERR_INPUT when it does not fit. */
-static int dec_mul(struct decimal a, struct decimal b, struct decimal *out)
-{
-	__int128 p = (__int128)a.units * b.units;
-	int s = a.scale + b.scale;
-
-	while (s > DECIMAL_MAX_SCALE && p % 10 == 0) {
-		p /= 10;
-		s--;
-	}
-	if (s > DECIMAL_MAX_SCALE || p > INT64_MAX || p < -INT64_MAX)
-		return ERR_INPUT;
-	out->units = (int64_t)p;
-	out->scale = s;
-	return 0;
-}
-
 static struct decimal dec_abs(struct decimal a)
 {
 	if (a.units < 0)
@@ -122,7 +104,7 @@ int report_judge(enum report_kind kind, enum report_cmp cmp, struct decimal num,
 	item->colour = REPORT_GREY;
 	if (den.units <= 0 || tp_den <= 0)
 		return ERR_INPUT;
-	if (dec_mul(target, den, &t))
+	if (decimal_mul(target, den, &t))
 		return ERR_INPUT;
 	c = decimal_cmp(num, t);
 	item->met = cmp == REPORT_GE ? c >= 0 : cmp == REPORT_LE ? c <= 0 : c == 0;
@@ -157,7 +139,7 @@ int report_judge(enum report_kind kind, enum report_cmp cmp, struct decimal num,
 		if (decimal_mul_int(o->count_yellow_pp, tp_den, &y) ||
 		    (cmp == REPORT_LE ? decimal_add(decimal_from_int(tp_num * 100), y, &yl)
 				      : decimal_sub(decimal_from_int(tp_num * 100), y, &yl)) ||
-		    dec_mul(yl, t, &r) || decimal_mul_int(lhs, 100, &lhs))
+		    decimal_mul(yl, t, &r) || decimal_mul_int(lhs, 100, &lhs))
 			return ERR_INPUT;
 		if (cmp == REPORT_LE) {
 			struct decimal l1;
@@ -189,7 +171,7 @@ int report_judge(enum report_kind kind, enum report_cmp cmp, struct decimal num,
 			item->colour = REPORT_GREEN;
 			return 0;
 		}
-		if (decimal_sub(num, t, &gap) || dec_mul(o->rate_yellow_pp, den, &lim))
+		if (decimal_sub(num, t, &gap) || decimal_mul(o->rate_yellow_pp, den, &lim))
 			return ERR_INPUT;
 		item->colour = decimal_cmp(dec_abs(gap), lim) <= 0 ? REPORT_YELLOW : REPORT_RED;
 	}
@@ -488,8 +470,10 @@ static int cmp_rank(const void *pa, const void *pb)
 		if (a->kind == REPORT_COUNT) {
 			struct decimal x, y;
 
-			if (!dec_mul(a->has_fraction ? a->numerator : a->actual, b->target, &x) &&
-			    !dec_mul(b->has_fraction ? b->numerator : b->actual, a->target, &y)) {
+			if (!decimal_mul(a->has_fraction ? a->numerator : a->actual, b->target,
+					 &x) &&
+			    !decimal_mul(b->has_fraction ? b->numerator : b->actual, a->target,
+					 &y)) {
 				c = decimal_cmp(x, y);
 				if (c)
 					return best * c;
@@ -507,11 +491,11 @@ static int cmp_rank(const void *pa, const void *pb)
 				/* (na*100 - ta*da)/da vs (nb*100 - tb*db)/db */
 				if (!decimal_mul_int(a->numerator, 100, &an) &&
 				    !decimal_mul_int(b->numerator, 100, &bn) &&
-				    !dec_mul(a->target, a->denominator, &ad) &&
-				    !dec_mul(b->target, b->denominator, &bd) &&
+				    !decimal_mul(a->target, a->denominator, &ad) &&
+				    !decimal_mul(b->target, b->denominator, &bd) &&
 				    !decimal_sub(an, ad, &an) && !decimal_sub(bn, bd, &bn) &&
-				    !dec_mul(an, b->denominator, &x) &&
-				    !dec_mul(bn, a->denominator, &y)) {
+				    !decimal_mul(an, b->denominator, &x) &&
+				    !decimal_mul(bn, a->denominator, &y)) {
 					c = decimal_cmp(x, y);
 					if (c)
 						return best * c;

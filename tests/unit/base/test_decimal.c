@@ -422,10 +422,30 @@ static void test_normalize(void **state)
 
 /* Regression inputs found by fuzz/fuzz_decimal.c live below. */
 
+static void test_mul(void **state)
+{
+	struct decimal r;
+
+	(void)state;
+	assert_int_equal(decimal_mul(D("1.5"), D("2.25"), &r), 0);
+	assert_int_equal(r.units, 3375);
+	assert_int_equal(r.scale, 3);
+	assert_int_equal(decimal_mul(D("-0.5"), D("100"), &r), 0);
+	assert_int_equal(decimal_cmp(r, D("-50")), 0);
+	/* scale 20 would pass 18: trailing zeros are dropped to fit */
+	assert_int_equal(decimal_mul(D("0.0000000001"), D("0.0000000100"), &r), 0);
+	assert_int_equal(decimal_cmp(r, D("0.000000000000000001")), 0);
+	/* no trailing zeros to drop: refused, not rounded */
+	assert_int_equal(decimal_mul(D("0.0000000001"), D("0.0000000011"), &r), ERR_INPUT);
+	/* too large for int64 units */
+	assert_int_equal(decimal_mul(D("9223372036854775807"), D("2"), &r), ERR_INPUT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_parse_ok),
+	    cmocka_unit_test(test_mul),
 	    cmocka_unit_test(test_parse_reject),
 	    cmocka_unit_test(test_parse_int64_edges),
 	    cmocka_unit_test(test_parse_message),
