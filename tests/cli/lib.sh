@@ -32,6 +32,18 @@ run() {
 expect_status() { if [ "$_status" -eq "$1" ]; then _pass; else _fail "status $_status, expected $1"; fi; }
 expect_out() { if grep -qF -- "$1" "$SCRATCH/.out"; then _pass; else _fail "stdout lacks '$1'"; fi; }
 expect_no_out() { if grep -qF -- "$1" "$SCRATCH/.out"; then _fail "stdout has '$1'"; else _pass; fi; }
+# No file of a database at path $1: the database, its WAL, shared memory
+# and journal files, its key.
+expect_no_db_files() {
+	local f
+	for f in "$1" "$1-wal" "$1-shm" "$1-journal" "$1.key"; do
+		if [ -e "$f" ]; then
+			_fail "'$f' was left behind"
+			return
+		fi
+	done
+	_pass
+}
 expect_err() { if grep -qF -- "$1" "$SCRATCH/.err"; then _pass; else _fail "stderr lacks '$1'"; fi; }
 expect_same() {
 	if diff -u "$1" "$2" >"$SCRATCH/.diff"; then _pass; else _fail "files differ: $(head -c 3000 "$SCRATCH/.diff")"; fi

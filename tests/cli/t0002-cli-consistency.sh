@@ -7,19 +7,6 @@
 
 D="$TESTDATA/tracker/core"
 
-# No file of a database at path $1: the database, its WAL and shared
-# memory files, its key.
-expect_no_db_files() {
-	local f
-	for f in "$1" "$1-wal" "$1-shm" "$1-journal" "$1.key"; do
-		if [ -e "$f" ]; then
-			_fail "'$f' was left behind"
-			return
-		fi
-	done
-	_pass
-}
-
 # ---- 1. read-only commands on a database that does not exist ----
 
 missing="$SCRATCH/typo.db"

@@ -8,19 +8,6 @@
 
 S="$TESTDATA/subsidy/ops"
 
-# No file of a database at path $1: the database, its WAL and shared
-# memory files, its key.
-expect_no_db_files() {
-	local f
-	for f in "$1" "$1-wal" "$1-shm" "$1-journal" "$1.key"; do
-		if [ -e "$f" ]; then
-			_fail "'$f' was left behind"
-			return
-		fi
-	done
-	_pass
-}
-
 missing="$SCRATCH/typo.db"
 db="$SCRATCH/s.db"
 M() { "$MINSHENG" "$@" --db "$db"; }

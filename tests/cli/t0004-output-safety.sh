@@ -12,17 +12,6 @@ S="$TESTDATA/subsidy/ops"
 T="$TESTDATA/tracker/core"
 cd "$SCRATCH" || exit 1
 
-# No file of a database at path $1.
-expect_no_db_files() {
-	local f
-	for f in "$1" "$1-wal" "$1-shm" "$1-journal" "$1.key"; do
-		if [ -e "$f" ]; then
-			_fail "'$f' was left behind"
-			return
-		fi
-	done
-	_pass
-}
 # $1 is still a sound SQLite database
 expect_db_ok() {
 	if [ "$(sqlite3 "$1" "PRAGMA integrity_check" 2>&1)" = ok ]; then _pass; else _fail "'$1' is no longer a sound database"; fi
