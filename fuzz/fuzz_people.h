@@ -100,13 +100,18 @@ static void people_check_rows(struct db *db, const struct pii_keys *keys, const 
 	struct csv_reader *r = NULL;
 	struct csv_record rec;
 	struct error err;
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st = NULL, *key = NULL;
 	int64_t n = 0;
 	int first = 1;
 
 	error_clear(&err);
 	opt.name = path;
 	CHECK(csv_open_file(path, &opt, &r, &err) == 0);
+	/* an accepted file has no row twice (a death by ID; an official by ID,
+	 * village and role): the import must have refused a repeated one */
+	CHECK(db_exec(db, "CREATE TEMP TABLE fuzz_key(k TEXT PRIMARY KEY)", &err) == 0);
+	CHECK(db_prepare(db, "INSERT INTO temp.fuzz_key VALUES(?1 || '|' || ?2 || '|' || ?3)",
+			 &key, &err) == 0);
 	CHECK(db_prepare(db,
 			 kind == 'D' ? "SELECT id_enc, death_day, '' FROM death WHERE id_hash = ?1"
 				     : "SELECT id_enc, name, 0 FROM official WHERE id_hash = ?1"
@@ -131,6 +136,11 @@ static void people_check_rows(struct db *db, const struct pii_keys *keys, const 
 			sqlite3_bind_text(st, 3, rec.field[3], -1, SQLITE_TRANSIENT);
 		}
 		CHECK(sqlite3_step(st) == SQLITE_ROW);
+		sqlite3_bind_text(key, 1, id, 18, SQLITE_TRANSIENT);
+		sqlite3_bind_text(key, 2, kind == 'O' ? rec.field[2] : "", -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(key, 3, kind == 'O' ? rec.field[3] : "", -1, SQLITE_TRANSIENT);
+		CHECK(sqlite3_step(key) == SQLITE_DONE);
+		sqlite3_reset(key);
 		len = pii_decrypt(keys, PII_ID, sqlite3_column_blob(st, 0),
 				  (size_t)sqlite3_column_bytes(st, 0), hash, plain);
 		CHECK(len == 18 && memcmp(plain, id, 18) == 0);
@@ -154,6 +164,8 @@ static void people_check_rows(struct db *db, const struct pii_keys *keys, const 
 	CHECK(err.code == 0);
 	CHECK(n == rows);
 	sqlite3_finalize(st);
+	sqlite3_finalize(key);
+	CHECK(db_exec(db, "DROP TABLE temp.fuzz_key", &err) == 0);
 	csv_close(r);
 }
 
