@@ -14,7 +14,8 @@
  *   - an accepted file: count is the number of data rows, each reads back
  *     (programme_list_load) with the name, department, frequency, standard
  *     and ages written in the file, the table holds the old codes plus the
- *     new ones, and importing the same file again changes nothing.
+ *     new ones, and importing the same file again changes nothing;
+ *   - GL01, which has entitlements, is still monthly.
  */
 #include <stdint.h>
 #include <string.h>
@@ -144,6 +145,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	CHECK(rj.n == 0 && err.code == 0);
 	CHECK(check_rows(db, path, codes0) == count);
+	/* GL01 has entitlements: its frequency (what its periods mean) is fixed */
+	CHECK(fuzz_int(db, "SELECT count(*) FROM programme"
+			   " WHERE code = 'GL01' AND frequency <> 'monthly'") == 0);
 	buf_free(&before);
 	before = after;
 
