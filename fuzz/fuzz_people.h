@@ -29,7 +29,6 @@
 
 #include <stdint.h>
 #include <string.h>
-#include <time.h>
 
 #include "base/csv.h"
 #include "base/error.h"
@@ -64,19 +63,6 @@ static void people_on_reject(void *ctx, const struct error *e)
 	rj->n++;
 }
 
-static struct date people_today(void)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-	struct date d;
-
-	localtime_r(&t, &tm);
-	d.year = tm.tm_year + 1900;
-	d.month = tm.tm_mon + 1;
-	d.day = tm.tm_mday;
-	return d;
-}
-
 /* The 18-character number of an accepted row's ID field. */
 static void people_id(const char *s, size_t len, char out[19])
 {
@@ -84,11 +70,11 @@ static void people_id(const char *s, size_t len, char out[19])
 	char up[19];
 
 	if (len == 15) {
-		CHECK(idcard_upgrade15(s, len, people_today(), up) == IDCARD_OK);
+		CHECK(idcard_upgrade15(s, len, date_today(), up) == IDCARD_OK);
 		s = up;
 		len = 18;
 	}
-	CHECK(idcard_parse(s, len, people_today(), &id) == IDCARD_OK);
+	CHECK(idcard_parse(s, len, date_today(), &id) == IDCARD_OK);
 	memcpy(out, id.number, 19);
 }
 
@@ -150,7 +136,7 @@ static void people_check_rows(struct db *db, const struct pii_keys *keys, const 
 
 			CHECK(date_parse(rec.field[1], rec.len[1], &d, &de) == 0);
 			CHECK(sqlite3_column_int64(st, 1) == date_to_days(d));
-			CHECK(date_to_days(d) <= date_to_days(people_today()));
+			CHECK(date_to_days(d) <= date_to_days(date_today()));
 		} else {
 			CHECK(rec.len[2] == 12 && strspn(rec.field[2], "0123456789") == 12);
 			CHECK(rec.len[1] >= 1 && fuzz_clean_text(rec.field[1]));

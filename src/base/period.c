@@ -15,6 +15,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #define YEAR_MIN 1900
 #define YEAR_MAX 9999
@@ -517,4 +518,22 @@ void period_elapsed(const struct period *p, int64_t *num, int64_t *den)
 		*den = 12;
 		break;
 	}
+}
+
+struct date date_today(void)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	return (struct date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+}
+
+void date_now_utc(char *out, size_t n)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }

@@ -71,6 +71,12 @@ int date_parse(const char *s, size_t len, struct date *out, struct error *err);
  */
 size_t date_format(struct date d, char *out, size_t n);
 
+/* Today's calendar date in the machine's local time zone (TZ). */
+struct date date_today(void);
+
+/* Now as UTC ISO 8601, "2023-04-01T08:00:00Z", into out (at least 21 bytes). */
+void date_now_utc(char *out, size_t n);
+
 /*
  * Parse a DHIS2 period: exactly len bytes (s need not be NUL-terminated),
  * no spaces, year 1900..9999. Weeks are written 2023W10; 2023W1 (DHIS2's own

@@ -19,16 +19,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
-
-static void utc_now(char *out, size_t n)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
 
 void batch_yuan(int64_t fen, char *out, size_t n)
 {
@@ -289,7 +279,7 @@ int batch_create(struct db *db, const struct batch_request *req, struct batch_re
 	sqlite3_finalize(st);
 	st = NULL;
 
-	utc_now(now, sizeof(now));
+	date_now_utc(now, sizeof(now));
 	if (db_prepare(db,
 		       "INSERT INTO batch(programme_id, period, county_code, created_at)"
 		       " VALUES(?, ?, ?, ?)",
@@ -546,7 +536,7 @@ int payment_correct(struct db *db, const struct pii_keys *keys, int64_t payment_
 	}
 	memcpy(last4, account + len - 4, 4);
 	last4[4] = '\0';
-	utc_now(now, sizeof(now));
+	date_now_utc(now, sizeof(now));
 	if (db_prepare(db,
 		       "UPDATE bank_account SET valid_to = ?"
 		       " WHERE beneficiary_id = ? AND valid_to IS NULL",

@@ -14,7 +14,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 size_t disclose_yuan(int64_t fen, char *out, size_t n)
 {
@@ -136,15 +135,9 @@ int disclose_lookup(struct db *db, const struct pii_keys *keys, const char *id_n
 	struct idcard id;
 	struct lookup_row r;
 	sqlite3_stmt *st;
-	time_t t = time(NULL);
-	struct tm tm;
-	struct date today;
+	struct date today = date_today();
 	int step, rc = 0, rows = 0;
 
-	localtime_r(&t, &tm);
-	today.year = tm.tm_year + 1900;
-	today.month = tm.tm_mon + 1;
-	today.day = tm.tm_mday;
 	if (!id_number || !name || !name[0] ||
 	    idcard_parse(id_number, strlen(id_number), today, &id) != IDCARD_OK)
 		return not_found(err);

@@ -9,12 +9,12 @@
 #include "subsidy/ledger.h"
 
 #include "base/error.h"
+#include "base/period.h"
 #include "db/db.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 static const char *const account_names[LEDGER_NACCOUNTS] = {
     "entitled", "unpaid", "pending", "paid", "failed", "cancelled",
@@ -45,15 +45,6 @@ static int account_from_name(const char *s, enum ledger_account *out)
 		}
 	}
 	return -1;
-}
-
-static void utc_now(char *out, size_t n)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 /* True when the entries sum to zero for every programme-period in them. */
@@ -90,7 +81,7 @@ int ledger_post(struct db *db, const char *kind, const char *ref, const struct l
 	if (n == 0 || !entries_balance(e, n))
 		return error_set(err, ERR_INTERNAL, "账务凭证借贷不平衡（%s %s），未记账", kind,
 				 ref);
-	utc_now(now, sizeof(now));
+	date_now_utc(now, sizeof(now));
 	if (db_prepare(db, "INSERT INTO ledger_txn(kind, ref, created_at) VALUES(?, ?, ?)", &st,
 		       err))
 		return ERR_IO;

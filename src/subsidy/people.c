@@ -20,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define NAME_MAX_BYTES 90
 #define ROLE_MAX_BYTES 64
@@ -42,28 +41,6 @@ struct rows {
 	size_t *slot; /* hash table over the accepted rows: index + 1, 0 empty */
 	size_t nslot; /* a power of two, at least twice the rows it holds */
 };
-
-static void utc_now(char *out, size_t n)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-static struct date today(void)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-	struct date d;
-
-	localtime_r(&t, &tm);
-	d.year = tm.tm_year + 1900;
-	d.month = tm.tm_mon + 1;
-	d.day = tm.tm_mday;
-	return d;
-}
 
 /* Report a bad row; counts it; keeps the first in *first. */
 static void bad(people_reject_fn reject, void *ctx, struct people_summary *sum, struct error *first,
@@ -93,12 +70,12 @@ static enum idcard_status parse_id(const char *s, size_t len, struct idcard *id)
 	enum idcard_status st;
 
 	if (len == 15) {
-		st = idcard_upgrade15(s, len, today(), up);
+		st = idcard_upgrade15(s, len, date_today(), up);
 		if (st != IDCARD_OK)
 			return st;
-		return idcard_parse(up, 18, today(), id);
+		return idcard_parse(up, 18, date_today(), id);
 	}
-	return idcard_parse(s, len, today(), id);
+	return idcard_parse(s, len, date_today(), id);
 }
 
 static int rows_push(struct rows *r, struct person_row **out)
@@ -263,7 +240,7 @@ static int read_rows(const struct pii_keys *keys, const char *path, int kind,
 				continue;
 			}
 			p->day = date_to_days(d);
-			if (p->day > date_to_days(today())) {
+			if (p->day > date_to_days(date_today())) {
 				bad(reject, ctx, sum, first, path, rec.line, 2, "date_future",
 				    "死亡日期 '%s' 晚于今天", rec.field[1]);
 				rows->n--;
@@ -551,7 +528,7 @@ static int import_common(struct db *db, const struct pii_keys *keys, const char 
 		rc = ERR_INPUT;
 		goto out;
 	}
-	utc_now(now, sizeof(now));
+	date_now_utc(now, sizeof(now));
 	rc = ERR_IO;
 	if (db_begin(db, err))
 		goto out;

@@ -18,6 +18,7 @@
 
 #include "base/buf.h"
 #include "base/error.h"
+#include "base/period.h"
 #include "db/db.h"
 #include "subsidy/bankfile.h"
 #include "subsidy/ledger.h"
@@ -54,15 +55,6 @@ const char *reconcile_outcome_name(enum reconcile_outcome o)
 const char *reconcile_outcome_label(enum reconcile_outcome o)
 {
 	return (unsigned)o < RECON_NOUTCOMES ? outcome_labels[o] : "";
-}
-
-static void utc_now(char *out, size_t n)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 /* ---- export ---- */
@@ -974,7 +966,7 @@ int bankfile_import(struct db *db, const char *path, struct reconcile_summary *s
 	if (decide_all(db, &d, err))
 		goto fail;
 
-	utc_now(now, sizeof(now));
+	date_now_utc(now, sizeof(now));
 	if (db_prepare(db,
 		       "INSERT INTO bank_import(file_hash, file, batch_id, imported_at, lines,"
 		       " paid, paid_fen, failed, failed_fen, reversed, reversed_fen, already,"

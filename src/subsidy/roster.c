@@ -29,6 +29,7 @@
 #include "base/buf.h"
 #include "base/csv.h"
 #include "base/error.h"
+#include "base/period.h"
 #include "db/db.h"
 #include "subsidy/bankcard.h"
 #include "subsidy/idcard.h"
@@ -1106,24 +1107,6 @@ static void timing(const char *phase)
 		(long long)(t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000);
 }
 
-static void utc_now(char *out, size_t n)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-static struct date today_utc(void)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	return (struct date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
-}
-
 static int start_import(struct consumer *c, const char *encoding)
 {
 	sqlite3_stmt *st;
@@ -1263,7 +1246,7 @@ int roster_import(struct db *db, const struct roster_options *opt, struct roster
 	c.opt = opt;
 	c.sum = sum;
 	c.err = err;
-	utc_now(c.now, sizeof(c.now));
+	date_now_utc(c.now, sizeof(c.now));
 
 	rc = pii_init(err);
 	if (rc)
@@ -1333,7 +1316,7 @@ int roster_import(struct db *db, const struct roster_options *opt, struct roster
 
 	ctx.programmes = &progs;
 	ctx.villages = &villages;
-	ctx.today = today_utc();
+	ctx.today = date_today();
 	prod.r = r;
 	prod.ctx = &ctx;
 	prod.keys = &keys;

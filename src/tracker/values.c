@@ -20,13 +20,13 @@
 #include "base/buf.h"
 #include "base/csv.h"
 #include "base/error.h"
+#include "base/period.h"
 #include "db/db.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 const char *const values_header[VALUES_COLUMNS] = {
     "dataelement",
@@ -737,15 +737,6 @@ int values_reader_agg(struct values_reader *r, int64_t de_id, int64_t ou_id, int
 
 /* ---- import rows into cells ---- */
 
-static void now_utc(char *out, size_t n)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static void bind_opt(sqlite3_stmt *st, int i, const char *s)
 {
 	if (s && s[0])
@@ -1298,7 +1289,7 @@ static int import_run(struct db *db, const char *path, const char *data, size_t 
 	im.st = st;
 	im.file = o->name ? o->name : (path ? path : "-");
 	snprintf(im.who, sizeof(im.who), "%s", o->user && o->user[0] ? o->user : "unknown");
-	now_utc(im.now, sizeof(im.now));
+	date_now_utc(im.now, sizeof(im.now));
 	memset(&copt, 0, sizeof(copt));
 	copt.name = im.file;
 	copt.max_field = 4096;
