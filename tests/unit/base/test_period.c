@@ -634,10 +634,31 @@ static void test_date_parse(void **state)
 	assert_non_null(strstr(err.msg, "'2023-03'"));
 }
 
+static void test_today_and_now(void **state)
+{
+	char text[32], day[16];
+	struct date d, parsed;
+	struct error err;
+
+	(void)state;
+	d = date_today();
+	assert_true(d.year >= 2024 && d.month >= 1 && d.month <= 12 && d.day >= 1);
+	assert_int_equal(date_format(d, day, sizeof(day)), 10);
+	assert_int_equal(date_parse(day, 10, &parsed, &err), 0);
+	date_now_utc(text, sizeof(text));
+	assert_int_equal(strlen(text), 20);
+	assert_true(text[10] == 'T' && text[19] == 'Z');
+	/* the UTC date is today's local date or a day next to it */
+	assert_int_equal(date_parse(text, 10, &parsed, &err), 0);
+	assert_true(date_to_days(parsed) - date_to_days(d) >= -1 &&
+		    date_to_days(parsed) - date_to_days(d) <= 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_good),  cmocka_unit_test(test_parse_bad),
+		cmocka_unit_test(test_today_and_now),
+	    cmocka_unit_test(test_parse_good),  cmocka_unit_test(test_parse_bad),
 		cmocka_unit_test(test_parse_message), cmocka_unit_test(test_format),
 		cmocka_unit_test(test_leap),        cmocka_unit_test(test_days_exact),
 		cmocka_unit_test(test_iso_weeks),   cmocka_unit_test(test_start_end),
