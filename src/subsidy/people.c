@@ -168,7 +168,7 @@ static int read_rows(const struct pii_keys *keys, const char *path, int kind,
 	static const char *const dh[] = {"id_number", "date_of_death"};
 	static const char *const oh[] = {"id_number", "name", "village", "role"};
 	size_t nf = kind == 'D' ? 2 : 4;
-	struct csv_options opt = {.name = path, .expected_fields = nf};
+	struct csv_options opt = {.name = path};
 	struct csv_reader *r = NULL;
 	struct csv_record rec;
 	int rc;
@@ -187,6 +187,8 @@ static int read_rows(const struct pii_keys *keys, const char *path, int kind,
 	rc = csv_check_header(r, &rec, kind == 'D' ? dh : oh, nf, err);
 	if (rc)
 		goto out;
+	/* from the first data row on; a header of the wrong width is bad_header */
+	csv_expect_fields(r, nf);
 	for (;;) {
 		struct person_row *p;
 		struct idcard id;

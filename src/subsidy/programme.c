@@ -190,7 +190,7 @@ int programme_import(struct db *db, const char *path, programme_reject_fn reject
 	static const char *const header[] = {
 	    "code", "name", "department", "frequency", "standard_fen", "min_age", "max_age",
 	};
-	struct csv_options opt = {.name = path, .expected_fields = 7};
+	struct csv_options opt = {.name = path};
 	struct rowerr re = {reject, ctx, path, 0};
 	struct csv_reader *r = NULL;
 	struct csv_record rec;
@@ -214,6 +214,8 @@ int programme_import(struct db *db, const char *path, programme_reject_fn reject
 	rc = csv_check_header(r, &rec, header, 7, err);
 	if (rc)
 		goto out;
+	/* from the first data row on; a header of the wrong width is bad_header */
+	csv_expect_fields(r, 7);
 	rc = db_begin(db, err);
 	if (rc)
 		goto out;

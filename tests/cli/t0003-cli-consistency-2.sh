@@ -351,4 +351,20 @@ done
 run "$MINSHENG" orgunit import /dev/stdin --db "$SCRATCH/pipe.db" <"$TESTDATA/tracker/core/orgunits.csv"
 expect_status 0
 
+# ---- a header of the wrong width is a bad header, as in roster import ----
+
+printf 'code,name,department,frequency,standard_fen,min_age\nX1,a,b,monthly,1,\n' >"$SCRATCH/p6.csv"
+run "$MINSHENG" subsidy programme import "$SCRATCH/p6.csv" --db "$SCRATCH/hdr.db"
+expect_status 1
+expect_err "p6.csv:1:7: 表头不对，应为：code,name,department,frequency,standard_fen,min_age,max_age"
+printf 'id_number,date_of_death,extra\n' >"$SCRATCH/d3.csv"
+run "$MINSHENG" subsidy deaths import "$SCRATCH/d3.csv" --db "$SCRATCH/hdr.db"
+expect_status 1
+expect_err "d3.csv:1:3: 表头不对，应为：id_number,date_of_death"
+# a data row of the wrong width is still field_count
+printf 'code,name,department,frequency,standard_fen,min_age,max_age\nX1,a,b,monthly,1,\n' >"$SCRATCH/p7.csv"
+run "$MINSHENG" subsidy programme import "$SCRATCH/p7.csv" --db "$SCRATCH/hdr.db"
+expect_status 1
+expect_err "p7.csv:2:7: 有 6 个字段，应为 7 个 [field_count]"
+
 finish
