@@ -444,8 +444,10 @@ int cli_out_close(struct cli_out *o, bool keep)
 	int rc = 0, e = 0;
 
 	if (o->f) {
+		errno = 0; /* a reason left over from earlier is not this one */
 		if (fflush(o->f) != 0 || ferror(o->f))
 			e = errno ? errno : EIO;
+		errno = 0;
 		if (fclose(o->f) != 0 && !e)
 			e = errno ? errno : EIO;
 		o->f = NULL;

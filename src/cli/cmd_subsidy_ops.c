@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define BATCH_CREATE_USAGE "--programme P --period X [--county CODE] [--db PATH]"
@@ -368,6 +369,7 @@ int cli_subsidy_bankfile_export(int argc, char **argv)
 	struct db *db = NULL;
 	struct error err;
 	const char *out = NULL;
+	struct stat st;
 	char *end;
 	long batch;
 	int64_t count, total;
@@ -391,6 +393,12 @@ int cli_subsidy_bankfile_export(int argc, char **argv)
 	if (argv[optind][0] < '0' || argv[optind][0] > '9' || errno || *end || batch < 1)
 		return cli_usage_error("subsidy bankfile export", EXPORT_USAGE,
 				       "批次号 '%s' 无效（应为正整数）", argv[optind]);
+	/* The payment file holds full names and account numbers: only a
+	 * regular file, written 0600 and renamed into place, never a terminal,
+	 * a pipe or a device (a rename would replace the device's name). */
+	if (!cli_opt_empty("--out", out) && stat(out, &st) == 0 && !S_ISREG(st.st_mode))
+		return cli_usage_error("subsidy bankfile export", EXPORT_USAGE,
+				       "输出文件 '%s' 不是普通文件（银行文件只写入普通文件）", out);
 	if (cli_opt_empty("--out", out) ||
 	    cli_output_not_db("subsidy bankfile export", EXPORT_USAGE, out, com.db) ||
 	    cli_output_not_key("subsidy bankfile export", EXPORT_USAGE, out, com.key, com.db))

@@ -104,6 +104,16 @@ expect_same real.before real/t.db
 run "$MINSHENG" subsidy bankfile export 1 --out link.db.key --db link.db
 expect_status 2
 expect_err "输出文件 'link.db.key' 就是密钥文件 'link.db.key'"
+# the payment file goes only to a regular file: never a pipe or a device
+mkfifo pay.fifo
+run "$MINSHENG" subsidy bankfile export 1 --out pay.fifo --db real/t.db
+expect_status 2
+expect_err "输出文件 'pay.fifo' 不是普通文件"
+[ -p pay.fifo ] && _pass || _fail "pay.fifo was replaced"
+run "$MINSHENG" subsidy bankfile export 1 --out /dev/null --db real/t.db
+expect_status 2
+expect_err "输出文件 '/dev/null' 不是普通文件"
+[ -c /dev/null ] && _pass || _fail "/dev/null was replaced"
 
 # ---- 2. the key named by $MINSHENG_KEY is protected where --key is not taken ----
 
