@@ -70,18 +70,8 @@ int error_at(struct error *err, int code, const char *file, long line,
 {
 	va_list ap;
 
-	if (!err)
-		return code;
-	error_clear(err);
-	if (file) {
-		/* a file name is as hostile as the file: it may hold an escape */
-		snprintf(err->file, sizeof(err->file), "%s", file);
-		no_controls(err->file);
-	}
-	err->line = line;
-	err->column = column;
 	va_start(ap, fmt);
-	error_vset(err, code, fmt, ap);
+	error_vat_reason(err, code, file, line, column, NULL, fmt, ap);
 	va_end(ap);
 	return code;
 }
