@@ -61,21 +61,11 @@ static void on_note(void *ctx, const struct error *e, bool warning)
 static const struct fuzz_snapshot *snapshot(void)
 {
 	static struct fuzz_snapshot snap;
-	struct orgunit_import_stats ost;
-	struct plan_import_stats pst;
-	struct plan_import_opts po = {false};
-	struct error err;
-	struct db *db = NULL;
+	struct db *db;
 
 	if (snap.data)
 		return &snap;
-	error_clear(&err);
-	CHECK(db_open(":memory:", &db, &err) == 0);
-	CHECK(tracker_migrate(db, &err) == 0);
-	CHECK(orgunit_import_mem(db, "orgunits.csv", orgunits, sizeof(orgunits) - 1, &ost, NULL,
-				 NULL, &err) == 0);
-	CHECK(plan_import_mem(db, "plan.csv", plan, sizeof(plan) - 1, &po, &pst, NULL, NULL,
-			      &err) == 0);
+	db = fuzz_tracker_seeded();
 	fuzz_snapshot_take(db, &snap);
 	db_close(db);
 	return &snap;

@@ -2,10 +2,19 @@
  * fuzz_tracker.h - the org units and plan the tracker import harnesses
  * (fuzz_planimport.c, fuzz_valuesimport.c) seed their database with: a
  * province, three cities, counties, townships and two villages; count and
- * rate indicators with targets at the province and the cities.
+ * rate indicators with targets at the province and the cities
+ * (fuzz_tracker_seeded loads them into a fresh database).
  */
 #ifndef MINSHENG_FUZZ_TRACKER_H
 #define MINSHENG_FUZZ_TRACKER_H
+
+#include "base/error.h"
+#include "db/db.h"
+#include "tracker/orgunit.h"
+#include "tracker/plan.h"
+#include "tracker/tracker.h"
+
+#include "fuzz_check.h"
 
 static const char orgunits[] = "code,name,level,parent_code\n"
 			       "41,河南省,province,\n"
@@ -38,5 +47,24 @@ static const char plan[] =
     "villages_with_courier,villages_total\n"
     "2023,3,完善农村寄递物流,courier_rate,行政村寄递物流服务站覆盖率,%,rate,>=,70,4102,last,"
     "villages_with_courier,villages_total\n";
+
+/* A fresh in-memory database holding the org units and the plan above. */
+static struct db *fuzz_tracker_seeded(void)
+{
+	struct orgunit_import_stats ost;
+	struct plan_import_stats pst;
+	struct plan_import_opts po = {false};
+	struct error err;
+	struct db *db = NULL;
+
+	error_clear(&err);
+	CHECK(db_open(":memory:", &db, &err) == 0);
+	CHECK(tracker_migrate(db, &err) == 0);
+	CHECK(orgunit_import_mem(db, "orgunits.csv", orgunits, sizeof(orgunits) - 1, &ost, NULL,
+				 NULL, &err) == 0);
+	CHECK(plan_import_mem(db, "plan.csv", plan, sizeof(plan) - 1, &po, &pst, NULL, NULL,
+			      &err) == 0);
+	return db;
+}
 
 #endif

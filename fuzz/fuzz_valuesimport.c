@@ -118,23 +118,15 @@ static struct fuzz_snapshot base, seeded;
 
 static void snapshots(void)
 {
-	struct orgunit_import_stats ost;
-	struct plan_import_stats pst;
-	struct plan_import_opts po = {false};
 	struct values_import_opts vo;
 	struct values_import_stats vst;
 	struct error err;
-	struct db *db = NULL;
+	struct db *db;
 
 	if (base.data)
 		return;
 	error_clear(&err);
-	CHECK(db_open(":memory:", &db, &err) == 0);
-	CHECK(tracker_migrate(db, &err) == 0);
-	CHECK(orgunit_import_mem(db, "orgunits.csv", orgunits, sizeof(orgunits) - 1, &ost, NULL,
-				 NULL, &err) == 0);
-	CHECK(plan_import_mem(db, "plan.csv", plan, sizeof(plan) - 1, &po, &pst, NULL, NULL,
-			      &err) == 0);
+	db = fuzz_tracker_seeded();
 	fuzz_snapshot_take(db, &base);
 	memset(&vo, 0, sizeof(vo));
 	vo.name = "values.csv";
