@@ -21,7 +21,7 @@
 #define MAX_FIELDS 8
 
 struct fields {
-	size_t n;
+	size_t n; /* may exceed MAX_FIELDS: only the first MAX_FIELDS are kept */
 	const char *s[MAX_FIELDS];
 	size_t len[MAX_FIELDS];
 };
@@ -205,8 +205,6 @@ static int split(struct bankfile_parser *ps, const char *line, size_t len, bool 
 	for (;;) {
 		size_t start = i;
 
-		if (f->n == MAX_FIELDS)
-			return failf(ps, err, (long)f->n + 1, "bank_field_count", "字段太多");
 		if (quoted && i < len && line[i] == '"') {
 			size_t begin = sc;
 
@@ -232,8 +230,10 @@ static int split(struct bankfile_parser *ps, const char *line, size_t len, bool 
 			if (i < len && line[i] != ',')
 				return failf(ps, err, (long)f->n + 1, "bank_quote",
 					     "引号后有多余字符");
-			f->s[f->n] = scratch + begin;
-			f->len[f->n] = sc - begin;
+			if (f->n < MAX_FIELDS) {
+				f->s[f->n] = scratch + begin;
+				f->len[f->n] = sc - begin;
+			}
 		} else {
 			while (i < len && line[i] != ',') {
 				unsigned char c = (unsigned char)line[i];
@@ -247,14 +247,25 @@ static int split(struct bankfile_parser *ps, const char *line, size_t len, bool 
 						     "字段中不允许出现引号");
 				i++;
 			}
-			f->s[f->n] = line + start;
-			f->len[f->n] = i - start;
+			if (f->n < MAX_FIELDS) {
+				f->s[f->n] = line + start;
+				f->len[f->n] = i - start;
+			}
 		}
-		f->n++;
+		f->n++; /* fields past MAX_FIELDS are counted, not kept */
 		if (i >= len)
 			return 0;
 		i++; /* the comma */
 	}
+}
+
+/*
+ * The column to blame when a record has n fields instead of want: the first
+ * missing one, or the first one too many.
+ */
+static long count_column(size_t n, size_t want)
+{
+	return (long)(n < want ? n + 1 : want + 1);
 }
 
 static bool is(const char *s, size_t len, const char *lit)
@@ -296,7 +307,8 @@ static int open_common(struct bankfile_parser *ps, const char *data, size_t len,
 			     kind == 'P' ? "不是代发文件格式 MSPAY 版本 1"
 					 : "不是回盘文件格式 MSRET 版本 1");
 	if (f->n != (kind == 'P' ? 6u : 4u))
-		return failf(ps, err, (long)f->n, "bank_header", "文件头应有%d个字段",
+		return failf(ps, err, count_column(f->n, kind == 'P' ? 6u : 4u), "bank_header",
+			     "文件头应有%d个字段",
 			     kind == 'P' ? 6 : 4);
 	ps->state = 1;
 	return 0;
@@ -344,7 +356,8 @@ static int trailer(struct bankfile_parser *ps, const struct fields *f, struct er
 	int rc;
 
 	if (f->n != 3)
-		return failf(ps, err, (long)f->n, "bank_trailer", "文件尾记录 T 应有3个字段");
+		return failf(ps, err, count_column(f->n, 3), "bank_trailer",
+			     "文件尾记录 T 应有3个字段");
 	if (!parse_count(f->s[1], f->len[1], &count))
 		return fail(ps, err, 2, "bank_trailer", "文件尾笔数 '%s' 无效", f->s[1], f->len[1]);
 	if (!parse_count(f->s[2], f->len[2], &total))
@@ -430,7 +443,7 @@ int bankfile_return_next(struct bankfile_parser *ps, struct bankret_line *out, b
 	if (*end)
 		return 0;
 	if (f.n != 6)
-		return failf(ps, err, (long)(f.n < 6 ? f.n + 1 : 7), "bank_field_count",
+		return failf(ps, err, count_column(f.n, 6), "bank_field_count",
 			     "明细记录应有6个字段");
 	out->line = ps->line;
 	if (!bankfile_parse_id(f.s[1], f.len[1], &out->payment_id))
@@ -482,7 +495,7 @@ int bankfile_payment_next(struct bankfile_parser *ps, struct bankpay_line *out, 
 	if (*end)
 		return 0;
 	if (f.n != 5)
-		return failf(ps, err, (long)(f.n < 5 ? f.n + 1 : 6), "bank_field_count",
+		return failf(ps, err, count_column(f.n, 5), "bank_field_count",
 			     "明细记录应有5个字段");
 	out->line = ps->line;
 	if (!bankfile_parse_id(f.s[1], f.len[1], &out->payment_id))

@@ -79,7 +79,7 @@ static void test_return_bad(void **state)
 	    {"D,1,SUCCESS,,1,2023-03-15T10:20:30\nT,1,1\n", "bank_header", 1, 1},
 	    {"H,MSPAY,1,17\nT,0,0\n", "bank_format", 1, 2},
 	    {"H,MSRET,2,17\nT,0,0\n", "bank_format", 1, 2},
-	    {"H,MSRET,1\nT,0,0\n", "bank_header", 1, 3},
+	    {"H,MSRET,1\nT,0,0\n", "bank_header", 1, 4},
 	    {"H,MSRET,1,17,9\nT,0,0\n", "bank_header", 1, 5},
 	    {"H,MSRET,1,017\nT,0,0\n", "bank_batch_id", 1, 4},
 	    {"H,MSRET,1,x\nT,0,0\n", "bank_batch_id", 1, 4},
@@ -111,7 +111,7 @@ static void test_return_bad(void **state)
 	    {"H,MSRET,1,17\nD,1,SUCCESS,,1,2023-03-15\nT,1,1\n", "bank_time", 2, 6},
 	    {"H,MSRET,1,17\nD,1,SUCCESS,,1,2023-03-15T10:20:30\nT,2,1\n", "bank_count", 3, 2},
 	    {"H,MSRET,1,17\nD,1,SUCCESS,,1,2023-03-15T10:20:30\nT,1,2\n", "bank_total", 3, 3},
-	    {"H,MSRET,1,17\nT,0\n", "bank_trailer", 2, 2},
+	    {"H,MSRET,1,17\nT,0\n", "bank_trailer", 2, 3},
 	    {"H,MSRET,1,17\nT,x,0\n", "bank_trailer", 2, 2},
 	    {"H,MSRET,1,17\nT,0,0\nD,1,SUCCESS,,1,2023-03-15T10:20:30\n", "bank_after_trailer", 3,
 	     1},
@@ -132,8 +132,14 @@ static void test_return_bad(void **state)
 	     "D,9,SUCCESS,,999999999999999999,2023-03-15T10:20:30\n"
 	     "D,10,SUCCESS,,999999999999999999,2023-03-15T10:20:30\nT,10,0\n",
 	     "bank_total", 11, 5},
+	    /* however many fields too many: the first extra one */
 	    {"H,MSRET,1,17\nD,1,SUCCESS,,1,2023-03-15T10:20:30,,,,,,,,,\nT,1,1\n",
-	     "bank_field_count", 2, 9},
+	     "bank_field_count", 2, 7},
+	    {"H,MSRET,1,17,9,9,9,9,9,9,9\nT,0,0\n", "bank_header", 1, 5},
+	    {"H,MSRET,1,17\nT,0,0,0,0,0,0,0,0,0,0\n", "bank_trailer", 2, 4},
+	    /* a bad byte past the eighth field is still found, in its column */
+	    {"H,MSRET,1,17\nD,1,SUCCESS,,1,2023-03-15T10:20:30,,,,,\t\nT,1,1\n",
+	     "bank_bad_char", 2, 11},
 	};
 	size_t i;
 
@@ -243,7 +249,7 @@ static void test_payment_bad(void **state)
 	    {"H,MSPAY,1,5,1,100\nD,1,张三,1\nT,1,100\n", "bank_field_count", 2, 5},
 	    {"H,MSPAY,1,5,2,100\nD,1,张三,1,100\nT,1,100\n", "bank_count", 3, 2},
 	    {"H,MSPAY,1,5,1,101\nD,1,张三,1,100\nT,1,100\n", "bank_total", 3, 3},
-	    {"H,MSPAY,1,5,1\nT,0,0\n", "bank_header", 1, 5},
+	    {"H,MSPAY,1,5,1\nT,0,0\n", "bank_header", 1, 6},
 	    {"H,MSPAY,1,5,x,1\nT,0,0\n", "bank_count", 1, 5},
 	    {"H,MSPAY,1,5,1,-1\nT,0,0\n", "bank_total", 1, 6},
 	    {"H,MSRET,1,5\nT,0,0\n", "bank_format", 1, 2},
