@@ -17,7 +17,9 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -385,38 +387,213 @@ static bool write_in_place(const char *path)
 	return strncmp(entry, "/dev/", 5) == 0 || strncmp(entry, "/proc/", 6) == 0;
 }
 
-int cli_out_open(struct cli_out *o, const char *what, const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	struct stat sb;
-	mode_t mask;
-	int fd;
+/*
+ * Temporary files to remove when the process is killed by SIGHUP, SIGINT
+ * or SIGTERM while an output is being written. The handler only calls
+ * unlink and raise (both async-signal-safe) on paths kept here, in static
+ * storage; a slot is filled and emptied with those signals blocked, so the
+ * handler never sees half a path, nor a name already renamed into place.
+ * The handler is installed only while a slot is in use, and only for a
+ * signal whose disposition is the default (an ignored one, as nohup or a
+ * shell's background job leaves SIGHUP or SIGINT, stays ignored); the
+ * default is put back when the last output is closed. More outputs open at
+ * once than slots are still written, just not cleaned up on a signal.
+ */
+#define OUT_SLOTS 4
+static const int out_signals[] = {SIGHUP, SIGINT, SIGTERM};
+#define OUT_NSIG (sizeof(out_signals) / sizeof(out_signals[0]))
+static struct {
+	volatile sig_atomic_t used;
+	char path[sizeof(((struct cli_out *)0)->tmp)];
+} out_slot[OUT_SLOTS];
+static int out_slots_used;
+static bool out_hooked[OUT_NSIG];
 
-	memset(o, 0, sizeof(*o));
-	o->path = path;
-	o->what = what;
+static void out_on_signal(int sig)
+{
+	int i, saved = errno;
+
+	for (i = 0; i < OUT_SLOTS; i++)
+		if (out_slot[i].used)
+			unlink(out_slot[i].path);
+	/* SA_RESETHAND restored the default action: it ends the process once
+	 * the handler returns and the signal is unblocked */
+	raise(sig);
+	errno = saved;
+}
+
+static void out_block(sigset_t *old)
+{
+	sigset_t set;
+	size_t k;
+
+	sigemptyset(&set);
+	for (k = 0; k < OUT_NSIG; k++)
+		sigaddset(&set, out_signals[k]);
+	pthread_sigmask(SIG_BLOCK, &set, old);
+}
+
+/* Remember path for the handler; the slot, or -1 when none is free.
+ * Call with the signals blocked (out_block). */
+static int out_track(const char *path)
+{
+	struct sigaction sa, old;
+	size_t k, n = strlen(path);
+	int i;
+
+	for (i = 0; i < OUT_SLOTS; i++)
+		if (!out_slot[i].used)
+			break;
+	if (i == OUT_SLOTS || n >= sizeof(out_slot[i].path))
+		return -1;
+	memcpy(out_slot[i].path, path, n + 1);
+	out_slot[i].used = 1;
+	if (out_slots_used++ == 0) {
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = out_on_signal;
+		sa.sa_flags = SA_RESETHAND;
+		sigemptyset(&sa.sa_mask);
+		for (k = 0; k < OUT_NSIG; k++)
+			sigaddset(&sa.sa_mask, out_signals[k]);
+		for (k = 0; k < OUT_NSIG; k++)
+			out_hooked[k] = sigaction(out_signals[k], NULL, &old) == 0 &&
+					!(old.sa_flags & SA_SIGINFO) && old.sa_handler == SIG_DFL &&
+					sigaction(out_signals[k], &sa, NULL) == 0;
+	}
+	return i;
+}
+
+/* Forget a slot of out_track; with the signals blocked. */
+static void out_untrack(int slot)
+{
+	size_t k;
+
+	if (slot < 0)
+		return;
+	out_slot[slot].used = 0;
+	if (--out_slots_used == 0)
+		for (k = 0; k < OUT_NSIG; k++)
+			if (out_hooked[k])
+				signal(out_signals[k], SIG_DFL);
+}
+
+/*
+ * The refusals made before anything is created (docs/cli.md, Output
+ * files). *reg gets what is at path when it is a regular file that will be
+ * replaced (st_mode 0 otherwise: nothing there, a symbolic link, which is
+ * replaced and not followed, or a file written in place).
+ */
+static int out_check(const char *what, const char *path, struct stat *reg)
+{
+	struct stat sb;
+
+	memset(reg, 0, sizeof(*reg));
 	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
 		eprint("无法写入%s '%s'：%s", what, path, strerror(EISDIR));
 		return ERR_IO;
 	}
-	if (write_in_place(path)) {
-		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	/* a name the file system refuses (too long, a file as a directory)
+	 * fails now, not at the rename after the database was written */
+	if (lstat(path, &sb) != 0) {
+		if (errno == ENOENT)
+			return 0; /* a new file; a missing directory fails at mkstemp */
+		eprint("无法写入%s '%s'：%s", what, path, strerror(errno));
+		return ERR_IO;
+	}
+	if (write_in_place(path) || !S_ISREG(sb.st_mode))
+		return 0;
+	/* a rename would leave the other names on the old contents */
+	if (sb.st_nlink > 1) {
+		eprint("无法写入%s '%s'：它有 %ju 个硬链接，替换它后其他链接仍是旧内容"
+		       "（请换一个文件名，或先删除其他链接）",
+		       what, path, (uintmax_t)sb.st_nlink);
+		return ERR_USAGE;
+	}
+	/* as opening it for writing would fail; root may write any file, so
+	 * for root a file without any write bit counts as read-only */
+	if ((sb.st_mode & 0222) == 0 || (faccessat(AT_FDCWD, path, W_OK, AT_EACCESS) != 0 &&
+					 (errno == EACCES || errno == EPERM))) {
+		eprint("无法写入%s '%s'：文件是只读的（没有写权限），不替换它", what, path);
+		return ERR_IO;
+	}
+	*reg = sb;
+	return 0;
+}
+
+int cli_out_check(const char *what, const char *path)
+{
+	struct stat reg;
+
+	return out_check(what, path, &reg);
+}
+
+/*
+ * The mode of the new file: mode when the caller requires one; else the
+ * replaced file's permission bits (and its group, when the new file may
+ * have it; if not, no group bits, which were meant for that group); else
+ * what fopen "w" would give, 0666 less the umask (mkstemp gives 0600).
+ */
+static int out_set_mode(int fd, unsigned mode, const struct stat *reg)
+{
+	struct stat now;
+	mode_t mask, m;
+
+	if (mode)
+		return fchmod(fd, (mode_t)mode);
+	if (S_ISREG(reg->st_mode)) {
+		/* set-user-ID and the like are not copied onto new contents */
+		m = reg->st_mode & 0777;
+		if (fchown(fd, geteuid() == 0 ? reg->st_uid : (uid_t)-1, reg->st_gid) != 0) {
+			/* not a member of that group: keep ours */
+		}
+		if (fstat(fd, &now) != 0 || now.st_gid != reg->st_gid)
+			m &= (mode_t)~070;
 	} else {
-		if ((size_t)snprintf(o->tmp, sizeof(o->tmp), "%.*s.%s.XXXXXX",
-				     slash ? (int)(slash - path + 1) : 0, path,
-				     slash ? slash + 1 : path) >= sizeof(o->tmp)) {
+		mask = umask(0);
+		umask(mask);
+		m = 0666 & ~mask;
+	}
+	if (fchmod(fd, m) != 0) {
+		/* keeps 0600: stricter, still usable */
+	}
+	return 0;
+}
+
+int cli_out_open_mode(struct cli_out *o, const char *what, const char *path, unsigned mode)
+{
+	const char *slash = strrchr(path, '/');
+	struct stat reg;
+	sigset_t old;
+	int fd, rc;
+
+	memset(o, 0, sizeof(*o));
+	o->path = path;
+	o->what = what;
+	o->slot = -1;
+	if ((rc = out_check(what, path, &reg)))
+		return rc;
+	if (write_in_place(path)) {
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+			  mode ? (mode_t)mode : 0666);
+	} else {
+		/* the same length whatever the name: a name as long as the file
+		 * system allows still has a temporary file */
+		if ((size_t)snprintf(o->tmp, sizeof(o->tmp), "%.*s.ms-XXXXXX",
+				     slash ? (int)(slash - path + 1) : 0, path) >= sizeof(o->tmp)) {
 			o->tmp[0] = '\0';
 			eprint("无法写入%s '%s'：%s", what, path, strerror(ENAMETOOLONG));
 			return ERR_IO;
 		}
+		out_block(&old);
 		fd = mkstemp(o->tmp);
-		if (fd >= 0) {
-			/* as a file created with fopen "w" would be (mkstemp gives 0600) */
-			mask = umask(0);
-			umask(mask);
-			if (fchmod(fd, 0666 & ~mask) != 0) {
-				/* keep 0600: stricter, still usable */
-			}
+		if (fd >= 0)
+			o->slot = out_track(o->tmp);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		if (fd >= 0 && out_set_mode(fd, mode, &reg) != 0) {
+			eprint("无法写入%s '%s'：%s", what, path, strerror(errno));
+			close(fd);
+			cli_out_close(o, false);
+			return ERR_IO;
 		}
 	}
 	if (fd < 0) {
@@ -434,6 +611,11 @@ int cli_out_open(struct cli_out *o, const char *what, const char *path)
 	return 0;
 }
 
+int cli_out_open(struct cli_out *o, const char *what, const char *path)
+{
+	return cli_out_open_mode(o, what, path, 0);
+}
+
 const char *cli_out_name(const struct cli_out *o)
 {
 	return o->tmp[0] ? o->tmp : o->path;
@@ -441,7 +623,8 @@ const char *cli_out_name(const struct cli_out *o)
 
 int cli_out_close(struct cli_out *o, bool keep)
 {
-	int rc = 0, e = 0;
+	sigset_t old;
+	int rc = 0, e = 0, fd;
 
 	if (o->f) {
 		errno = 0; /* a reason left over from earlier is not this one */
@@ -452,14 +635,30 @@ int cli_out_close(struct cli_out *o, bool keep)
 			e = errno ? errno : EIO;
 		o->f = NULL;
 	}
+	/* on disk before it takes the name: after a crash the name holds
+	 * the old file or the new one, not an empty one (the file may have
+	 * been written by a module that opened it by name, so by name) */
+	if (keep && !e && o->tmp[0]) {
+		fd = open(o->tmp, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0 || fsync(fd) != 0)
+			e = errno;
+		if (fd >= 0)
+			close(fd);
+	}
+	/* the rename (or unlink) and forgetting the name for the signal
+	 * handler happen together */
+	out_block(&old);
 	if (keep && !e && o->tmp[0] && rename(o->tmp, o->path) != 0)
 		e = errno;
+	if (o->tmp[0] && (!keep || e))
+		unlink(o->tmp);
+	out_untrack(o->slot);
+	o->slot = -1;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (keep && e) {
 		eprint("无法写入%s '%s'：%s", o->what, o->path, strerror(e));
 		rc = ERR_IO;
 	}
-	if (o->tmp[0] && (!keep || rc))
-		unlink(o->tmp);
 	o->tmp[0] = '\0';
 	return rc;
 }

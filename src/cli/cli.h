@@ -177,30 +177,58 @@ int cli_output_not_key(const char *words, const char *usage, const char *out, co
 		       const char *db_opt);
 
 /*
- * An output file written whole or not at all. cli_out_open creates a
- * temporary file beside path (".NAME.XXXXXX" in the same directory, mode
- * as fopen "w" would give) and opens f on it; cli_out_close(o, true)
- * flushes and closes it and renames it over path, so a symbolic link at
- * path is replaced, not followed, and a failed write leaves no half file;
- * cli_out_close(o, false) removes it. A path that exists and is not a
- * regular file (a pipe, /dev/null) or lies under /dev or /proc
- * (/dev/stdout) is written in place instead. Open it before the database
- * is opened, so that an output that cannot be written (a missing
- * directory) is refused before a new database is created.
+ * An output file written whole or not at all (docs/cli.md, Output files).
+ * cli_out_open creates a temporary file ".ms-XXXXXX" in the directory of
+ * path (its name as long whatever path's is, so any name the file system
+ * takes works) and opens f on it; cli_out_close(o, true) flushes, fsyncs
+ * and closes it and renames it over path, so a symbolic link at path is
+ * replaced, not followed, and a failed write leaves no half file;
+ * cli_out_close(o, false) removes it. Killed by SIGHUP, SIGINT or SIGTERM
+ * meanwhile, the process removes it before it dies (the handler is
+ * installed only while an output is open, and not over an ignored
+ * signal).
+ *
+ * The new file's mode: the caller's (cli_out_open_mode) when it requires
+ * one, whatever existed and whatever the umask; else, replacing a regular
+ * file, that file's permission bits (and group where allowed; if the group
+ * cannot be kept its bits are cleared); else what fopen "w" gives, 0666
+ * less the umask. The file belongs to the user running the command.
+ *
+ * Refused before anything is created (so call it before the database is
+ * opened): a directory (ERR_IO); a regular file with more than one hard
+ * link, since the rename would leave the other names on the old contents
+ * (ERR_USAGE); a read-only regular file, one the user may not write or,
+ * for root, one without any write bit (ERR_IO), as opening it for writing
+ * would fail. A path that exists and is not a regular file (a pipe,
+ * /dev/null) or lies under /dev or /proc (/dev/stdout) is written in
+ * place instead, keeping its mode.
  */
 struct cli_out {
 	const char *path; /* as given */
 	const char *what; /* for messages: "拒绝文件", "输出文件" */
 	char tmp[4096];	  /* the temporary file; "" when written in place */
 	FILE *f;
+	int slot; /* private: the signal handler's record of tmp, or -1 */
 };
 
 /* Returns 0, or prints "minsheng: 无法写入<what> 'path'：<reason>" and
- * returns ERR_IO. */
+ * returns ERR_IO (ERR_USAGE for a file with other hard links). */
 int cli_out_open(struct cli_out *o, const char *what, const char *path);
 
+/* As cli_out_open, the new file made mode (e.g. 0600 for a file of
+ * personal data) whatever file it replaces and whatever the umask; mode 0
+ * is cli_out_open's rule. A file written in place is created with mode
+ * but an existing one keeps its own. */
+int cli_out_open_mode(struct cli_out *o, const char *what, const char *path, unsigned mode);
+
+/* The refusals of cli_out_open alone, nothing created: for a command that
+ * writes path by other means, or opens it only after the database. Same
+ * messages and return values. */
+int cli_out_check(const char *what, const char *path);
+
 /* The file being written (the temporary file, or path written in place),
- * for a module that opens the file itself. */
+ * for a module that opens the file itself (by name, "w": the mode set
+ * here stays). */
 const char *cli_out_name(const struct cli_out *o);
 
 /* Finish (keep) or drop the output. Returns 0, or prints the error as

@@ -12,6 +12,16 @@ S="$TESTDATA/subsidy/ops"
 T="$TESTDATA/tracker/core"
 cd "$SCRATCH" || exit 1
 
+# no temporary output file (.ms-XXXXXX) is left in directory $1 (default .)
+expect_no_tmp() {
+	if ls -A "${1:-.}" | grep -q '^\.ms-'; then _fail "a temporary file was left: $(ls -A "${1:-.}" | grep '^\.ms-')"; else _pass; fi
+}
+# file $1 has permission bits $2 (octal, as stat %a prints them)
+expect_mode() {
+	local m
+	m=$(stat -c %a "$1" 2>/dev/null)
+	if [ "$m" = "$2" ]; then _pass; else _fail "'$1' has mode '$m', expected $2"; fi
+}
 # $1 is still a sound SQLite database
 expect_db_ok() {
 	if [ "$(sqlite3 "$1" "PRAGMA integrity_check" 2>&1)" = ok ]; then _pass; else _fail "'$1' is no longer a sound database"; fi
@@ -162,7 +172,7 @@ expect_status 3
 expect_err "无法写入拒绝文件 'adir'"
 expect_no_db_files e5.db
 # no temporary file is left behind by a refused or failed output
-ls -A | grep -q '^\.[^.].*\.[A-Za-z0-9]\{6\}$' && _fail "a temporary file was left: $(ls -A)" || _pass
+expect_no_tmp
 # pipes and devices are written in place
 run "$MINSHENG" values import "$T/bad-values.csv" --partial --rejects /dev/null --db n4.db
 expect_status 0
@@ -269,4 +279,213 @@ expect_status 1
 expect_err "未知的单位代码 '410102001999'"
 run "$MINSHENG" subsidy disclose --programme GL01 --period 202303 --village 410102001001 --db dv.db
 expect_status 0
+
+# ---- 9. replacing a file: its mode, long names, hard links, read-only files, signals ----
+
+mkdir o9 && cd o9 || exit 1
+"$MINSHENG" orgunit import "$T/orgunits.csv" --db v9.db >/dev/null
+"$MINSHENG" plan import "$T/plan.csv" --db v9.db >/dev/null
+subsidy_db s9.db || _fail "could not build s9.db"
+"$MINSHENG" subsidy batch create --programme GL01 --period 202303 --db s9.db >/dev/null ||
+	_fail "could not create batch 1 in s9.db"
+# write output $1 with each command that takes one
+vrej() { run "$MINSHENG" values import "$T/bad-values.csv" --partial --rejects "$1" --db v9.db; }
+rrej() { run "$MINSHENG" subsidy roster import ../r5.csv --partial --rejects "$1" --db s9.db; }
+sout() { run "$MINSHENG" subsidy stats --year 2023 --values-out "$1" --db s9.db; }
+
+# 9a. a replaced file keeps its permission bits, whatever the umask
+for w in vrej rrej sout; do
+	echo old >"m.$w"
+	chmod 640 "m.$w"
+	(umask 022 && "$w" "m.$w")
+	expect_mode "m.$w" 640
+	grep -q old "m.$w" && _fail "m.$w was not replaced" || _pass
+	echo old >"w.$w"
+	chmod 666 "w.$w"
+	(umask 077 && "$w" "w.$w")
+	expect_mode "w.$w" 666
+done
+# a new file gets 0666 less the umask, as fopen "w" would give
+(umask 077 && vrej n077.csv)
+expect_mode n077.csv 600
+(umask 022 && vrej n022.csv)
+expect_mode n022.csv 644
+(umask 027 && rrej n027.csv)
+expect_mode n027.csv 640
+# set-user-ID and the like are not carried onto new contents
+echo old >su.csv
+chmod 4750 su.csv
+vrej su.csv
+expect_mode su.csv 750
+# a symbolic link is replaced by a new file: the mode of a new file, and
+# the file it pointed to is untouched
+echo target >lt.csv
+chmod 600 lt.csv
+ln -s lt.csv lk.csv
+(umask 022 && vrej lk.csv)
+[ -f lk.csv ] && [ ! -L lk.csv ] && _pass || _fail "the link lk.csv was not replaced"
+expect_mode lk.csv 644
+[ "$(cat lt.csv)" = target ] && _pass || _fail "lt.csv was written through the link"
+# root can give the new file the replaced file's owner and group
+if [ "$(id -u)" = 0 ]; then
+	echo old >g.csv
+	chown 1:1 g.csv
+	chmod 640 g.csv
+	vrej g.csv
+	expect_status 0
+	[ "$(stat -c %u:%g g.csv)" = 1:1 ] && _pass || _fail "g.csv is now $(stat -c %u:%g g.csv), was 1:1"
+	expect_mode g.csv 640
+fi
+# a mode the caller requires wins: the payment file is 0600 whatever it replaces
+echo old >pay.csv
+chmod 644 pay.csv
+(umask 0 && run "$MINSHENG" subsidy bankfile export 1 --out pay.csv --db s9.db)
+expect_mode pay.csv 600
+grep -q '^H,MSPAY,1,' pay.csv && _pass || _fail "pay.csv is not the payment file"
+(umask 0 && run "$MINSHENG" subsidy bankfile export 1 --out pay-new.csv --db s9.db)
+expect_mode pay-new.csv 600
+expect_no_tmp
+
+# 9b. a name as long as the file system allows (255 bytes on ext4): new and replaced
+long=$(printf 'r%.0s' $(seq 251)).csv
+for w in vrej rrej sout; do
+	rm -f "$long"
+	"$w" "$long"
+	[ -s "$long" ] && _pass || _fail "$w: the 255-byte name was not written: $(cat "$SCRATCH/.err")"
+	echo old >"$long"
+	chmod 600 "$long"
+	"$w" "$long"
+	grep -q old "$long" && _fail "$w: the 255-byte file was not replaced" || _pass
+	expect_mode "$long" 600
+done
+[ "$(grep -c ',' "$long")" -gt 0 ] && _pass || _fail "the 255-byte file is empty"
+# one byte more is the file system's refusal, before a database is created
+vrej "r$long" 2>/dev/null
+run "$MINSHENG" values import "$T/bad-values.csv" --partial --rejects "r$long" --db e9.db
+expect_status 3
+expect_err "File name too long"
+expect_no_db_files e9.db
+expect_no_tmp
+
+# 9c. a file with other hard links is refused: a rename would leave them on
+# the old contents; nothing is created and both names are unchanged
+echo old >h1.csv
+ln h1.csv h2.csv
+for db in e9.db s9.db; do
+	run "$MINSHENG" values import "$T/bad-values.csv" --partial --rejects h1.csv --db "$db"
+	expect_status 2
+	expect_err "无法写入拒绝文件 'h1.csv'：它有 2 个硬链接"
+done
+expect_no_db_files e9.db
+run "$MINSHENG" subsidy roster import ../r5.csv --partial --rejects h2.csv --db e9.db
+expect_status 2
+expect_err "无法写入拒绝文件 'h2.csv'：它有 2 个硬链接"
+expect_no_db_files e9.db
+sout h1.csv
+expect_status 2
+expect_err "无法写入输出文件 'h1.csv'：它有 2 个硬链接"
+[ "$(cat h1.csv)" = old ] && [ "$(stat -c %h h1.csv)" = 2 ] && _pass ||
+	_fail "h1.csv was changed or detached from h2.csv"
+# with the other name gone it is an ordinary file again
+rm h2.csv
+vrej h1.csv
+expect_status 0
+grep -q unknown_dataelement h1.csv && _pass || _fail "h1.csv was not written"
+expect_no_tmp
+
+# 9d. a read-only file is not replaced (as opening it for writing fails;
+# for root, which may write anything, a file without any write bit)
+echo old >ro.csv
+chmod 444 ro.csv
+run "$MINSHENG" values import "$T/bad-values.csv" --partial --rejects ro.csv --db e9.db
+expect_status 3
+expect_err "无法写入拒绝文件 'ro.csv'：文件是只读的（没有写权限），不替换它"
+expect_no_db_files e9.db
+run "$MINSHENG" subsidy roster import ../r5.csv --partial --rejects ro.csv --db e9.db
+expect_status 3
+expect_err "无法写入拒绝文件 'ro.csv'：文件是只读的"
+expect_no_db_files e9.db
+sout ro.csv
+expect_status 3
+expect_err "无法写入输出文件 'ro.csv'：文件是只读的"
+[ "$(cat ro.csv)" = old ] && _pass || _fail "ro.csv was replaced"
+expect_mode ro.csv 444
+# a link to a read-only file is replaced, not followed: the file stays
+ln -s ro.csv rolink.csv
+vrej rolink.csv
+expect_status 0
+[ ! -L rolink.csv ] && [ "$(cat ro.csv)" = old ] && _pass || _fail "rolink.csv: wrong outcome"
+# a user who may not write the file is refused even with write bits for others
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	mkdir -m 777 nb
+	echo old >nb/o.csv
+	chmod 604 nb/o.csv
+	cp v9.db nb/v.db
+	chmod 666 nb/v.db
+	run setpriv --reuid=65534 --regid=65534 --clear-groups "$MINSHENG" values import \
+		"$T/bad-values.csv" --partial --rejects nb/o.csv --db nb/v.db
+	expect_status 3
+	expect_err "无法写入拒绝文件 'nb/o.csv'：文件是只读的"
+	[ "$(cat nb/o.csv)" = old ] && _pass || _fail "nb/o.csv was replaced"
+	chmod 646 nb/o.csv
+	run setpriv --reuid=65534 --regid=65534 --clear-groups "$MINSHENG" values import \
+		"$T/bad-values.csv" --partial --rejects nb/o.csv --db nb/v.db
+	expect_status 0
+	# nobody may not give it root's group: the group's bits are not kept
+	# (they were granted to that group, not to nobody's)
+	expect_mode nb/o.csv 606
+	[ "$(stat -c %u nb/o.csv)" = 65534 ] && _pass || _fail "nb/o.csv is not the new file"
+fi
+expect_no_tmp
+
+# 9e. killed with SIGTERM or SIGHUP while writing: the temporary file goes too.
+# The input is a named pipe held open, so the import is certainly still
+# reading (its reject file open) when the signal comes.
+mkfifo in9
+for sig in TERM HUP; do
+	"$MINSHENG" values import in9 --partial --rejects k.csv --db v9.db >/dev/null 2>&1 &
+	pid=$!
+	exec 3>in9
+	head -5 "$T/bad-values.csv" >&3
+	for _ in $(seq 50); do ls -A | grep -q '^\.ms-' && break; sleep 0.1; done
+	ls -A | grep -q '^\.ms-' && _pass || _fail "$sig: no temporary file while writing"
+	kill -s "$sig" "$pid"
+	wait "$pid" 2>/dev/null
+	st=$?
+	exec 3>&-
+	[ "$st" = $((128 + $(kill -l "$sig"))) ] && _pass || _fail "$sig: status $st"
+	expect_no_tmp
+	[ ! -e k.csv ] && _pass || _fail "$sig: k.csv was created"
+done
+# the same for roster import, which writes its reject file by name
+"$MINSHENG" subsidy roster import in9 --partial --rejects k.csv --db s9.db >/dev/null 2>&1 &
+pid=$!
+exec 3>in9
+head -3 ../r5.csv >&3
+for _ in $(seq 50); do ls -A | grep -q '^\.ms-' && break; sleep 0.1; done
+kill -s TERM "$pid"
+wait "$pid" 2>/dev/null
+st=$?
+exec 3>&-
+[ "$st" = 143 ] && _pass || _fail "roster import: status $st"
+expect_no_tmp
+# a signal that was ignored stays ignored (nohup): the import completes
+(
+	trap '' HUP
+	exec "$MINSHENG" values import in9 --partial --rejects k.csv --db v9.db >/dev/null 2>&1
+) &
+pid=$!
+exec 3>in9
+head -5 "$T/bad-values.csv" >&3
+for _ in $(seq 50); do ls -A | grep -q '^\.ms-' && break; sleep 0.1; done
+kill -s HUP "$pid"
+sleep 0.2
+tail -n +6 "$T/bad-values.csv" >&3
+exec 3>&-
+wait "$pid"
+st=$?
+[ "$st" = 0 ] && _pass || _fail "an ignored SIGHUP: status $st"
+grep -q unknown_dataelement k.csv && _pass || _fail "k.csv was not written"
+expect_no_tmp
+cd ..
 finish
