@@ -124,7 +124,19 @@ struct roster_options {
 				   * means 2): validation and crypto on a second */
 	/* Called for each rejected row in line order (may be NULL). */
 	void (*on_reject)(void *ctx, long line, long column, const char *code, const char *msg);
-	void *ctx;
+	/*
+	 * Called once when every row has been read and every reject handed
+	 * over (the reject file, if any, is written and closed), before the
+	 * transaction ends: just before COMMIT, or before the rollback of an
+	 * import that writes nothing (rows rejected without partial, or none
+	 * accepted). Not called when the file is refused as a whole (bad
+	 * header, unreadable) or a database error comes first. For putting the
+	 * reject file in place before the rows it belongs to are committed.
+	 * Returns 0, or an ERR_* code with err filled: nothing is committed
+	 * and roster_import returns that code. May be NULL.
+	 */
+	int (*before_commit)(void *ctx, struct error *err);
+	void *ctx; /* for on_reject and before_commit */
 };
 
 struct roster_summary {
@@ -145,7 +157,7 @@ struct roster_summary {
  * Returns 0 when every row was accepted; ERR_INPUT when rows were rejected
  * (the summary says whether anything was committed) or the file cannot be
  * read as a roster (bad header: err set); ERR_IO on database or I/O
- * failure (nothing committed).
+ * failure, or the code of a failed before_commit (nothing committed).
  */
 int roster_import(struct db *db, const struct roster_options *opt, struct roster_summary *sum,
 		  struct error *err);

@@ -1143,7 +1143,9 @@ static void reject(struct imp *im, const struct error *e)
 		im->o->reject(im->o->ctx, e);
 }
 
-static int import_reader(struct imp *im, struct csv_reader *rd, struct error *err)
+/* *done is set when the rows are read through: every row written (0), or
+ * rejected rows without partial (ERR_INPUT, nothing to write). */
+static int import_reader(struct imp *im, struct csv_reader *rd, bool *done, struct error *err)
 {
 	struct csv_record rec;
 	struct values_row row;
@@ -1229,11 +1231,13 @@ static int import_reader(struct imp *im, struct csv_reader *rd, struct error *er
 	}
 	if (im->first_err && !im->o->partial) {
 		*err = im->first;
+		*done = true;
 		return ERR_INPUT;
 	}
-	if ((rc = write_cells(im, err)))
+	if ((rc = write_cells(im, err)) || (rc = rollup_update(im, err)))
 		return rc;
-	return rollup_update(im, err);
+	*done = true;
+	return 0;
 }
 
 static void imp_free(struct imp *im)
@@ -1278,7 +1282,9 @@ static int import_run(struct db *db, const char *path, const char *data, size_t 
 	struct imp im;
 	struct csv_options copt;
 	struct csv_reader *rd = NULL;
-	int rc;
+	struct error herr;
+	bool done = false;
+	int rc, hrc;
 
 	if (!o)
 		o = &defaults;
@@ -1327,11 +1333,24 @@ static int import_run(struct db *db, const char *path, const char *data, size_t 
 			     &im.unmeta, err)) ||
 	    (rc = values_reader_open(db, &im.reader, err)))
 		goto out;
-	if ((rc = import_reader(&im, rd, err)))
+	rc = import_reader(&im, rd, &done, err);
+	if (!done)
 		goto out;
 	/* Finalize before COMMIT so no statement holds the transaction open. */
 	imp_free(&im);
-	rc = db_commit(db, err);
+	/* The rows are read through: the caller puts its reject file in
+	 * place now, so that committed rows never lack their reject list;
+	 * when it cannot, nothing is committed. */
+	if (o->before_commit) {
+		error_clear(&herr);
+		if ((hrc = o->before_commit(o->ctx, &herr))) {
+			*err = herr;
+			rc = hrc;
+			goto out;
+		}
+	}
+	if (!rc)
+		rc = db_commit(db, err);
 out:
 	if (rc)
 		db_rollback(db);

@@ -82,7 +82,18 @@ struct values_import_opts {
 	const char *user;     /* audit "who" when a row has no storedby (NULL: "unknown") */
 	/* Called for every rejected row (both modes), in file order. */
 	void (*reject)(void *ctx, const struct error *e);
-	void *ctx;
+	/*
+	 * Called once when every row has been read and every reject handed
+	 * over, before the transaction ends: just before COMMIT, or before the
+	 * rollback of an import refused for its rejected rows (without
+	 * partial). Not called when the file is refused as a whole (bad
+	 * header, unreadable CSV) or a database error comes first. For putting
+	 * a reject file in place before the rows it belongs to are committed.
+	 * Returns 0, or an ERR_* code with err filled: nothing is committed
+	 * and the import returns that code. May be NULL.
+	 */
+	int (*before_commit)(void *ctx, struct error *err);
+	void *ctx; /* for reject and before_commit */
 };
 
 struct values_import_stats {
@@ -96,7 +107,8 @@ struct values_import_stats {
 /*
  * Import a file ("-" = standard input). Returns 0; ERR_INPUT when rows were
  * rejected without partial (nothing written; err holds the first), or for a
- * bad header or unreadable CSV (nothing written in either mode); ERR_IO.
+ * bad header or unreadable CSV (nothing written in either mode); ERR_IO;
+ * the code of a failed before_commit (nothing written).
  */
 int values_import_file(struct db *db, const char *path,
 		       const struct values_import_opts *o,
