@@ -223,6 +223,10 @@ struct reject_print {
 	const char *file;
 	size_t shown;
 	size_t total;
+	struct cli_out *out; /* the reject file, or NULL */
+	bool read_through;   /* rows_read_through was called */
+	bool placed;	     /* it put the reject file in place */
+	bool place_failed;   /* it could not (the reason is printed) */
 };
 
 static void print_reject(void *ctx, long line, long column, const char *code, const char *msg)
@@ -234,6 +238,27 @@ static void print_reject(void *ctx, long line, long column, const char *code, co
 		return;
 	rp->shown++;
 	fprintf(stderr, "minsheng: %s:%ld:%ld: %s [%s]\n", rp->file, line, column, msg, code);
+}
+
+/*
+ * roster_import's before_commit: the rows are read through and the reject
+ * file is written and closed; it takes its name now, before the rows are
+ * committed. A file that cannot be put in place (its error printed by
+ * cli_out_close) means nothing is committed.
+ */
+static int rows_read_through(void *ctx, struct error *err)
+{
+	struct reject_print *rp = ctx;
+
+	rp->read_through = true;
+	if (!rp->out)
+		return 0;
+	if (cli_out_close(rp->out, true)) {
+		rp->place_failed = true;
+		return error_set(err, ERR_IO, "无法写入拒绝文件 '%s'", rp->out->path);
+	}
+	rp->placed = true;
+	return 0;
 }
 
 int cli_subsidy_roster_import(int argc, char **argv)
@@ -311,12 +336,15 @@ int cli_subsidy_roster_import(int argc, char **argv)
 		return ret;
 	ro.threads = (int)threads;
 	ro.on_reject = print_reject;
+	ro.before_commit = rows_read_through;
 	ro.ctx = &rp;
 	rp.file = ro.path;
-	/* The reject file goes to a temporary file renamed over its name at
-	 * the end (a link there is replaced, not followed into the database's
-	 * -wal or key that open creates); made before the database, so that
-	 * one that cannot be written leaves no new database behind. */
+	/* The reject file goes to a temporary file renamed over its name
+	 * once the rows are read through, before they are committed (a link
+	 * there is replaced, not followed into the database's -wal or key
+	 * that open creates); made before the database, so that one that
+	 * cannot be written leaves no new database behind. A file refused
+	 * as a whole leaves an existing reject file as it was. */
 	if (ro.rejects_path) {
 		if ((ret = cli_out_open(&rout, "拒绝文件", ro.rejects_path)))
 			return ret;
@@ -324,6 +352,7 @@ int cli_subsidy_roster_import(int argc, char **argv)
 		fclose(rout.f);
 		rout.f = NULL;
 		ro.rejects_path = cli_out_name(&rout);
+		rp.out = &rout;
 	}
 	ret = cli_open_db(dbpath, &db);
 	if (ret) {
@@ -334,20 +363,24 @@ int cli_subsidy_roster_import(int argc, char **argv)
 	error_clear(&err);
 	ret = roster_import(db, &ro, &sum, &err);
 	if (ro.rejects_path) {
-		/* the file is complete when the rows were read through */
-		bool done = !ret || (ret == ERR_INPUT && !err.code);
-
 		/* a failed write names the file asked for, not the temporary one */
 		if (ret && rout.tmp[0] && strstr(err.msg, rout.tmp))
 			error_set(&err, err.code, "无法写入拒绝文件 '%s'", rout.path);
 		ro.rejects_path = rout.path;
-		if (cli_out_close(&rout, done) && !ret)
-			ret = ERR_IO;
-		if (ret == ERR_IO && err.code == 0)
-			goto out;
+		/* not put in place: refused as a whole, or a failure first */
+		cli_out_close(&rout, false);
 	}
 	if (ret && !(ret == ERR_INPUT && !err.code)) {
-		cli_fail(&err);
+		if (!rp.place_failed) /* else cli_out_close printed why */
+			cli_fail(&err);
+		/* failed at the commit or just before it: say so plainly */
+		if (rp.placed) {
+			error_set(&err, ERR_IO, "未导入任何数据（拒绝文件 '%s' 已写出）",
+				  ro.rejects_path);
+			cli_fail(&err);
+		} else if (rp.read_through) {
+			fprintf(stderr, "minsheng: 未导入任何数据\n");
+		}
 		goto out;
 	}
 	if (rp.total > rp.shown)

@@ -22,9 +22,12 @@
 #define LIST_MAX 100
 
 struct rejects {
-	FILE *file; /* --rejects, or NULL */
+	struct cli_out *out; /* --rejects, or NULL */
 	long listed;
 	int write_failed;
+	bool read_through; /* rows_read_through was called */
+	bool placed;	   /* it put the reject file in place */
+	bool place_failed; /* it could not (the reason is printed) */
 };
 
 static void on_reject(void *ctx, const struct error *e)
@@ -35,7 +38,7 @@ static void on_reject(void *ctx, const struct error *e)
 	if (r->listed < LIST_MAX)
 		fprintf(stderr, "minsheng: %s\n", error_format(e, text, sizeof(text)));
 	r->listed++;
-	if (r->file) {
+	if (r->out) {
 		struct buf b;
 
 		buf_init(&b, 4096);
@@ -44,10 +47,33 @@ static void on_reject(void *ctx, const struct error *e)
 		buf_addc(&b, ',');
 		csv_write_field(&b, e->msg, strlen(e->msg));
 		buf_addc(&b, '\n');
-		if (fwrite(b.data, 1, b.len, r->file) != b.len)
+		if (fwrite(b.data, 1, b.len, r->out->f) != b.len)
 			r->write_failed = 1;
 		buf_free(&b);
 	}
+}
+
+/*
+ * values_import's before_commit: every row is read and every reject
+ * written; the reject file takes its name now, before the rows are
+ * committed. A file that cannot be written or put in place (its error
+ * printed by cli_out_close) means nothing is committed.
+ */
+static int rows_read_through(void *ctx, struct error *err)
+{
+	struct rejects *r = ctx;
+
+	r->read_through = true;
+	if (!r->out)
+		return 0;
+	if (r->write_failed)
+		return error_set(err, ERR_IO, "无法写入拒绝文件 '%s'", r->out->path);
+	if (cli_out_close(r->out, true)) {
+		r->place_failed = true;
+		return error_set(err, ERR_IO, "无法写入拒绝文件 '%s'", r->out->path);
+	}
+	r->placed = true;
+	return 0;
 }
 
 static int values_import_cmd(int argc, char **argv)
@@ -105,7 +131,10 @@ static int values_import_cmd(int argc, char **argv)
 	}
 	if ((rc = cli_input_readable(file)))
 		return rc;
-	/* before the database: an unwritable reject file creates none */
+	/* A temporary file, renamed over the reject file once every row is
+	 * read, before the rows are committed (rows_read_through); made
+	 * before the database, so an unwritable reject file creates none. A
+	 * file refused as a whole leaves an existing reject file as it was. */
 	if (rejects_path && (rc = cli_out_open(&rout, "拒绝文件", rejects_path)))
 		return rc;
 	if ((rc = cli_open_db(dbpath, &db))) {
@@ -114,23 +143,22 @@ static int values_import_cmd(int argc, char **argv)
 		return rc;
 	}
 	if (rejects_path) {
-		rj.file = rout.f;
-		fputs("line,column,code,message\n", rj.file);
+		rj.out = &rout;
+		fputs("line,column,code,message\n", rout.f);
 	}
 	memset(&o, 0, sizeof(o));
 	o.partial = partial;
 	user = getenv("USER");
 	o.user = user && user[0] ? user : NULL;
 	o.reject = on_reject;
+	o.before_commit = rows_read_through;
 	o.ctx = &rj;
 	error_clear(&err);
 	rc = values_import_file(db, file, &o, &st, &err);
 	db_close(db);
-	/* the reject file is kept when the rows were read through (imported,
-	 * or refused for the rejects it lists) */
-	if (rejects_path && cli_out_close(&rout, !rj.write_failed && (!rc || rc == ERR_INPUT)) &&
-	    !rc)
-		return ERR_IO;
+	/* not put in place: refused as a whole, or a failure first */
+	if (rejects_path)
+		cli_out_close(&rout, false);
 	if (rj.listed > LIST_MAX)
 		fprintf(stderr, "minsheng: 另有 %ld 行错误未列出\n", rj.listed - LIST_MAX);
 	if (rc) {
@@ -138,11 +166,17 @@ static int values_import_cmd(int argc, char **argv)
 			fprintf(stderr, "minsheng: 共 %ld 行有错误，未导入任何数据\n", st.rejected);
 			return ERR_INPUT;
 		}
-		return cli_fail(&err);
-	}
-	if (rj.write_failed) {
-		fprintf(stderr, "minsheng: 写入拒绝文件 '%s' 失败\n", rejects_path);
-		return ERR_IO;
+		if (!rj.place_failed) /* else cli_out_close printed why */
+			cli_fail(&err);
+		/* failed at the commit or just before it: say so plainly */
+		if (rj.placed) {
+			error_set(&err, ERR_IO, "未导入任何数据（拒绝文件 '%s' 已写出）",
+				  rejects_path);
+			cli_fail(&err);
+		} else if (rj.read_through) {
+			fprintf(stderr, "minsheng: 未导入任何数据\n");
+		}
+		return rc;
 	}
 	printf("导入 %ld 条，替换 %ld 条，拒绝 %ld 条", st.inserted, st.replaced, st.rejected);
 	if (st.unchanged)
