@@ -622,8 +622,8 @@ static int people_command(int argc, char **argv, int deaths)
 			printf("，死亡日期更正后解除暂停 %lld 条", (long long)sum.lifted);
 		printf("\n");
 	} else {
-		printf("已导入公职人员 %lld 行：新增 %lld\n", (long long)sum.rows,
-		       (long long)sum.added);
+		printf("已导入公职人员 %lld 行：新增 %lld，更新姓名 %lld\n", (long long)sum.rows,
+		       (long long)sum.added, (long long)sum.updated);
 	}
 out:
 	db_close(db);

@@ -515,7 +515,8 @@ static int import_common(struct db *db, const struct pii_keys *keys, const char 
 {
 	struct rows rows = {0};
 	struct error first;
-	sqlite3_stmt *st = NULL, *seen = NULL; /* seen: a death already recorded */
+	/* seen: a death, or an official's (person, village, role), already recorded */
+	sqlite3_stmt *st = NULL, *seen = NULL;
 	char now[32];
 	size_t i;
 	int rc;
@@ -545,23 +546,39 @@ static int import_common(struct db *db, const struct pii_keys *keys, const char 
 			&st, err) ||
 		    db_prepare(db, "SELECT 1 FROM death WHERE id_hash = ?", &seen, err))
 			goto fail;
-	} else if (db_prepare(db,
-			      "INSERT INTO official(id_hash, id_enc, name, village_code, role,"
-			      " imported_at) VALUES(?1, ?2, ?7, ?8, ?9, ?6)"
-			      " ON CONFLICT(id_hash, village_code, role) DO NOTHING",
-			      &st, err)) {
-		goto fail;
+	} else {
+		/* A later list wins: a new name replaces the old one (and the
+		 * time says when); the same name changes nothing. */
+		if (db_prepare(db,
+			       "INSERT INTO official(id_hash, id_enc, name, village_code, role,"
+			       " imported_at) VALUES(?1, ?2, ?7, ?8, ?9, ?6)"
+			       " ON CONFLICT(id_hash, village_code, role) DO UPDATE SET"
+			       " name = excluded.name, imported_at = excluded.imported_at"
+			       " WHERE official.name <> excluded.name",
+			       &st, err) ||
+		    db_prepare(db,
+			       "SELECT 1 FROM official WHERE id_hash = ? AND village_code = ?"
+			       " AND role = ?",
+			       &seen, err))
+			goto fail;
 	}
 	for (i = 0; i < rows.n; i++) {
 		const struct person_row *p = &rows.v[i];
 		int64_t before = sqlite3_total_changes(db_sqlite(db));
-		int existed = 0;
+		int existed, step;
 
-		if (kind == 'D') {
-			sqlite3_bind_blob(seen, 1, p->hash, PII_HASHBYTES, SQLITE_STATIC);
-			existed = sqlite3_step(seen) == SQLITE_ROW;
-			sqlite3_reset(seen);
+		sqlite3_bind_blob(seen, 1, p->hash, PII_HASHBYTES, SQLITE_STATIC);
+		if (kind == 'O') {
+			sqlite3_bind_text(seen, 2, p->village, -1, SQLITE_STATIC);
+			sqlite3_bind_text(seen, 3, p->role, -1, SQLITE_STATIC);
 		}
+		step = sqlite3_step(seen);
+		sqlite3_reset(seen);
+		if (step != SQLITE_ROW && step != SQLITE_DONE) {
+			db_fail(db, err, kind == 'D' ? "查询死亡记录" : "查询公职人员");
+			goto fail;
+		}
+		existed = step == SQLITE_ROW;
 		sqlite3_bind_blob(st, 1, p->hash, PII_HASHBYTES, SQLITE_STATIC);
 		sqlite3_bind_blob(st, 2, p->enc, (int)p->enc_len, SQLITE_STATIC);
 		sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);

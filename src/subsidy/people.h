@@ -35,7 +35,8 @@ typedef void (*people_reject_fn)(void *ctx, const struct error *e);
 struct people_summary {
 	int64_t rows;	  /* data rows read */
 	int64_t added;	  /* new records */
-	int64_t updated;  /* records changed (a death date corrected) */
+	int64_t updated;  /* records changed (a death date corrected, an
+			   * official's name replaced) */
 	int64_t held;	  /* entitlements put on hold by this import */
 	int64_t lifted;	  /* holds lifted: a death date corrected to a later one */
 	int64_t rejected; /* bad rows (then nothing was written) */
@@ -54,10 +55,11 @@ int deaths_import(struct db *db, const struct pii_keys *keys, const char *path,
 		  struct error *err);
 
 /*
- * Import an officials file. The same (person, village, role) again is
- * kept once. Reasons: bad_header, field_count, id_*, empty_name,
- * name_too_long, bad_village, empty_role, role_too_long,
- * duplicate_in_file.
+ * Import an officials file. A (person, village, role) already recorded
+ * is kept once: with another name, the file's name replaces the stored one
+ * (sum->updated counts them); with the same name nothing changes. Reasons:
+ * bad_header, field_count, id_*, empty_name, name_too_long, bad_village,
+ * empty_role, role_too_long, duplicate_in_file.
  */
 int officials_import(struct db *db, const struct pii_keys *keys, const char *path,
 		     people_reject_fn reject, void *ctx, struct people_summary *sum,
