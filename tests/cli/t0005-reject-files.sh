@@ -128,6 +128,25 @@ expect_out "已写入：导入编号 1"
 expect_same "$SCRATCH/R.csv" "$SCRATCH/R2.csv"
 [ "$(roster_rows "$SCRATCH/r3.db" | cut -d'|' -f1,3)" = "6|1" ] && _pass || _fail "roster re-run: 6 rows of one import expected"
 
+# all or nothing, every row valid: R is the header alone, in place before
+# the commit that fails
+head -6 "$S/every-kind.csv" >"$SCRATCH/r-good.csv"
+fresh r3b.db roster
+cp "$old" "$SCRATCH/R.csv"
+run limited "$MINSHENG" subsidy roster import "$SCRATCH/r-good.csv" --rejects "$SCRATCH/R.csv" --db "$SCRATCH/r3b.db"
+expect_status 3
+expect_err "未导入任何数据（拒绝文件 '$SCRATCH/R.csv' 已写出）"
+[ "$(cat "$SCRATCH/R.csv")" = "line,column,code,message" ] && _pass || _fail "roster: R is not the header alone"
+[ "$(roster_rows "$SCRATCH/r3b.db")" = "0|0|0|0" ] && _pass || _fail "roster: rows committed although the commit failed"
+# without a reject file the failed commit says the same
+run limited "$MINSHENG" subsidy roster import "$SCRATCH/r-good.csv" --db "$SCRATCH/r3b.db"
+expect_status 3
+expect_err "minsheng: 未导入任何数据"
+[ "$(roster_rows "$SCRATCH/r3b.db")" = "0|0|0|0" ] && _pass || _fail "roster: rows committed although the commit failed"
+run "$MINSHENG" subsidy roster import "$SCRATCH/r-good.csv" --db "$SCRATCH/r3b.db"
+expect_status 0
+expect_out "接受 5 行，拒绝 0 行"
+
 # values: a file big enough that its commit outgrows the limit
 {
 	cat "$V/bad-values.csv"
@@ -151,6 +170,17 @@ run "$MINSHENG" values import "$SCRATCH/v-big.csv" --partial --rejects "$SCRATCH
 expect_status 0
 expect_out "导入 1321 条，替换 0 条，拒绝 10 条"
 expect_same "$SCRATCH/R.csv" "$SCRATCH/R2.csv"
+# all or nothing (no reject file then): the failed commit is reported so
+grep -v -e nosuch -e 4199 -e 202313 -e 12a -e ',-5,' -e ',4$' -e W10 -e 1.00001 -e xyz -e ',,zz$' \
+	"$SCRATCH/v-big.csv" >"$SCRATCH/v-good.csv"
+fresh v3b.db values
+run limited "$MINSHENG" values import "$SCRATCH/v-good.csv" --db "$SCRATCH/v3b.db"
+expect_status 3
+expect_err "minsheng: 未导入任何数据"
+[ "$(values_rows "$SCRATCH/v3b.db")" = "0|0|0" ] && _pass || _fail "values: rows committed although the commit failed"
+run "$MINSHENG" values import "$SCRATCH/v-good.csv" --db "$SCRATCH/v3b.db"
+expect_status 0
+expect_out "导入 1321 条，替换 0 条，拒绝 0 条"
 
 # ---- 4. R cannot take its name: nothing committed, exit 3 ----
 # The input is a FIFO, so the import waits for it after making its
