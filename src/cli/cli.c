@@ -387,6 +387,11 @@ static bool write_in_place(const char *path)
 	return strncmp(entry, "/dev/", 5) == 0 || strncmp(entry, "/proc/", 6) == 0;
 }
 
+bool cli_out_in_place(const char *path)
+{
+	return write_in_place(path);
+}
+
 /*
  * Temporary files to remove when the process is killed by SIGHUP, SIGINT
  * or SIGTERM while an output is being written. The handler only calls
@@ -621,6 +626,24 @@ const char *cli_out_name(const struct cli_out *o)
 	return o->tmp[0] ? o->tmp : o->path;
 }
 
+/* fsync the directory holding path, so that a rename in it is durable */
+static void sync_dir_of(const char *path)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	int fd;
+
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 : (int)(slash - path), path);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
 int cli_out_close(struct cli_out *o, bool keep)
 {
 	sigset_t old;
@@ -655,6 +678,8 @@ int cli_out_close(struct cli_out *o, bool keep)
 	out_untrack(o->slot);
 	o->slot = -1;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (keep && !e && o->tmp[0])
+		sync_dir_of(o->tmp);
 	if (keep && e) {
 		eprint("无法写入%s '%s'：%s", o->what, o->path, strerror(e));
 		rc = ERR_IO;

@@ -181,7 +181,8 @@ int cli_output_not_key(const char *words, const char *usage, const char *out, co
  * cli_out_open creates a temporary file ".ms-XXXXXX" in the directory of
  * path (its name as long whatever path's is, so any name the file system
  * takes works) and opens f on it; cli_out_close(o, true) flushes, fsyncs
- * and closes it and renames it over path, so a symbolic link at path is
+ * and closes it and renames it over path (then fsyncs the directory, so the
+ * new name survives a crash), so a symbolic link at path is
  * replaced, not followed, and a failed write leaves no half file;
  * cli_out_close(o, false) removes it. Killed by SIGHUP, SIGINT or SIGTERM
  * meanwhile, the process removes it before it dies (the handler is
@@ -220,6 +221,11 @@ int cli_out_open(struct cli_out *o, const char *what, const char *path);
  * is cli_out_open's rule. A file written in place is created with mode
  * but an existing one keeps its own. */
 int cli_out_open_mode(struct cli_out *o, const char *what, const char *path, unsigned mode);
+
+/* True when path would be written in place (an existing file that is not
+ * a regular one, or anything under /dev or /proc), not through a temporary
+ * file: for a command that writes only regular files. */
+bool cli_out_in_place(const char *path);
 
 /* The refusals of cli_out_open alone, nothing created: for a command that
  * writes path by other means, or opens it only after the database. Same

@@ -369,7 +369,7 @@ int cli_subsidy_bankfile_export(int argc, char **argv)
 	struct db *db = NULL;
 	struct error err;
 	const char *out = NULL;
-	struct stat st;
+	struct cli_out o;
 	char *end;
 	long batch;
 	int64_t count, total;
@@ -395,24 +395,34 @@ int cli_subsidy_bankfile_export(int argc, char **argv)
 				       "批次号 '%s' 无效（应为正整数）", argv[optind]);
 	/* The payment file holds full names and account numbers: only a
 	 * regular file, written 0600 and renamed into place, never a terminal,
-	 * a pipe or a device (a rename would replace the device's name). */
-	if (!cli_opt_empty("--out", out) && stat(out, &st) == 0 && !S_ISREG(st.st_mode))
+	 * a pipe, a device or anything under /dev or /proc (/dev/stdout
+	 * redirected to a file would be written in place, keeping its mode). */
+	if (!cli_opt_empty("--out", out) && cli_out_in_place(out))
 		return cli_usage_error("subsidy bankfile export", EXPORT_USAGE,
 				       "输出文件 '%s' 不是普通文件（银行文件只写入普通文件）", out);
 	if (cli_opt_empty("--out", out) ||
 	    cli_output_not_db("subsidy bankfile export", EXPORT_USAGE, out, com.db) ||
 	    cli_output_not_key("subsidy bankfile export", EXPORT_USAGE, out, com.key, com.db))
 		return ERR_USAGE;
-	rc = open_with_key(&com, false, &db, &keys);
-	if (rc)
+	/* before the database: an output that cannot be written is refused
+	 * first (cli_out: temporary file renamed into place, 0600 whatever it
+	 * replaces) */
+	if ((rc = cli_out_open_mode(&o, "输出文件", out, 0600)))
 		return rc;
+	rc = open_with_key(&com, false, &db, &keys);
+	if (rc) {
+		cli_out_close(&o, false);
+		return rc;
+	}
 	bulk_tune(db);
 	error_clear(&err);
-	rc = bankfile_export(db, &keys, batch, out, &count, &total, &err);
+	rc = bankfile_export(db, &keys, batch, fileno(o.f), out, &count, &total, &err);
 	pii_keys_wipe(&keys);
-	if (rc) {
+	if (rc)
 		cli_fail(&err);
-	} else {
+	if (cli_out_close(&o, rc == 0) && !rc)
+		rc = ERR_IO;
+	if (!rc) {
 		batch_yuan(total, yuan, sizeof(yuan));
 		printf("已导出批次 %ld 的代发文件 %s：%lld 笔，合计 %s 元（%lld 分）\n", batch, out,
 		       (long long)count, yuan, (long long)total);

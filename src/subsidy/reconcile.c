@@ -2,9 +2,9 @@
  * reconcile.c - writing payment files and reconciling return files against
  * the payments (reconcile.h, docs/bankfile.md).
  *
- * Export streams the batch's pending payments in id order into a 0600
- * temporary file that is renamed into place; a worker thread decrypts and
- * formats while the caller reads the next rows.
+ * Export streams the batch's pending payments in id order into the
+ * caller's file; a worker thread decrypts and formats while the caller
+ * reads the next rows.
  *
  * Import is built for files of tens of millions of lines: the file is
  * mapped and parsed completely first (a malformed file changes nothing),
@@ -26,7 +26,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdarg.h>
@@ -73,20 +72,6 @@ static int write_all(int fd, const char *p, size_t n)
 		n -= (size_t)w;
 	}
 	return 0;
-}
-
-/* fsync the directory holding path, so the rename is durable. */
-static void sync_dir(const char *path)
-{
-	char copy[4096];
-	int fd;
-
-	snprintf(copy, sizeof(copy), "%s", path);
-	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
 }
 
 /*
@@ -220,25 +205,22 @@ static int pipe_submit(struct export_pipe *p, int k)
 	return failed;
 }
 
-int bankfile_export(struct db *db, const struct pii_keys *keys, int64_t batch_id, const char *path,
-		    int64_t *count, int64_t *total_fen, struct error *err)
+int bankfile_export(struct db *db, const struct pii_keys *keys, int64_t batch_id, int fd,
+		    const char *name, int64_t *count, int64_t *total_fen, struct error *err)
 {
 	struct export_pipe pp;
 	struct export_chunk *chunks = NULL;
 	pthread_t worker;
 	int worker_started = 0;
-	char tmp[4096];
 	sqlite3_stmt *st = NULL;
 	struct buf b;
 	int64_t want_n = 0, want_sum = 0, exists;
-	int fd = -1, rc = ERR_IO, step, k = 0;
+	int rc = ERR_IO, step, k = 0;
 
 	*count = 0;
 	*total_fen = 0;
 	memset(&pp, 0, sizeof(pp));
 	buf_init(&b, 4096);
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof(tmp))
-		return error_set(err, ERR_USAGE, "文件名太长");
 	/* One read transaction: the counts and the rows agree. */
 	if (db_exec(db, "BEGIN", err))
 		return ERR_IO;
@@ -272,14 +254,9 @@ int bankfile_export(struct db *db, const struct pii_keys *keys, int64_t batch_id
 		goto out;
 	}
 
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0 || fchmod(fd, 0600) != 0) {
-		error_set(err, ERR_IO, "无法写入 '%s'：%s", tmp, strerror(errno));
-		goto out;
-	}
 	if (bankfile_format_payment_header(&b, batch_id, want_n, want_sum) ||
 	    write_all(fd, b.data, b.len)) {
-		error_set(err, ERR_IO, "无法写出文件头");
+		error_set(err, ERR_IO, "写入 '%s' 失败：%s", name, strerror(errno));
 		goto out;
 	}
 	chunks = calloc(2, sizeof(*chunks));
@@ -353,7 +330,7 @@ int bankfile_export(struct db *db, const struct pii_keys *keys, int64_t batch_id
 			rc = error_set(err, pp.err_code, "发放记录 %lld 的%s",
 				       (long long)pp.fail_pid, pp.err_msg);
 		else
-			rc = error_set(err, pp.err_code, "写入 '%s' 失败：%s", tmp, pp.err_msg);
+			rc = error_set(err, pp.err_code, "写入 '%s' 失败：%s", name, pp.err_msg);
 		goto out;
 	}
 	sqlite3_finalize(st);
@@ -364,22 +341,10 @@ int bankfile_export(struct db *db, const struct pii_keys *keys, int64_t batch_id
 		goto out;
 	}
 	buf_reset(&b);
-	if (bankfile_format_trailer(&b, pp.n, pp.sum) || write_all(fd, b.data, b.len) ||
-	    fsync(fd) != 0) {
-		error_set(err, ERR_IO, "写入 '%s' 失败：%s", tmp, strerror(errno));
+	if (bankfile_format_trailer(&b, pp.n, pp.sum) || write_all(fd, b.data, b.len)) {
+		error_set(err, ERR_IO, "写入 '%s' 失败：%s", name, strerror(errno));
 		goto out;
 	}
-	if (close(fd) != 0) {
-		fd = -1;
-		error_set(err, ERR_IO, "写入 '%s' 失败：%s", tmp, strerror(errno));
-		goto out;
-	}
-	fd = -1;
-	if (rename(tmp, path) != 0) {
-		error_set(err, ERR_IO, "无法写入 '%s'：%s", path, strerror(errno));
-		goto out;
-	}
-	sync_dir(path);
 	*count = pp.n;
 	*total_fen = pp.sum;
 	rc = 0;
@@ -395,10 +360,6 @@ out:
 		free(chunks);
 	}
 	sqlite3_finalize(st);
-	if (fd >= 0)
-		close(fd);
-	if (rc)
-		unlink(tmp);
 	db_rollback(db); /* ends the read transaction */
 	buf_free(&b);
 	return rc;

@@ -15,17 +15,18 @@ struct error;
 struct pii_keys;
 
 /*
- * Write the payment file of a batch: every payment of the batch still
- * pending (sent, not answered), in payment id order, with the full name and
- * the decrypted account. The file is created mode 0600 (whatever the umask)
- * as a temporary file beside path, fsync'ed and renamed over path, so path
- * is either the complete new file or untouched. *count and *total_fen get
+ * Write the payment file of a batch to fd (name: the file's name for
+ * messages): every payment of the batch still pending (sent, not
+ * answered), in payment id order, with the full name and the decrypted
+ * account. The caller owns the file: it holds full names and accounts, so
+ * it should be mode 0600 and put in place only when this succeeds (the CLI
+ * writes it through a temporary file, cli_out). *count and *total_fen get
  * what was written. ERR_INPUT when the batch does not exist or has nothing
  * pending, or an account does not decrypt with this key; ERR_IO on file or
- * database failure (the temporary file is removed).
+ * database failure. On failure the file holds a part and must be dropped.
  */
-int bankfile_export(struct db *db, const struct pii_keys *keys, int64_t batch_id, const char *path,
-		    int64_t *count, int64_t *total_fen, struct error *err);
+int bankfile_export(struct db *db, const struct pii_keys *keys, int64_t batch_id, int fd,
+		    const char *name, int64_t *count, int64_t *total_fen, struct error *err);
 
 /* What happened to the lines of a return file. */
 enum reconcile_outcome {

@@ -292,6 +292,7 @@ subsidy_db s9.db || _fail "could not build s9.db"
 vrej() { run "$MINSHENG" values import "$T/bad-values.csv" --partial --rejects "$1" --db v9.db; }
 rrej() { run "$MINSHENG" subsidy roster import ../r5.csv --partial --rejects "$1" --db s9.db; }
 sout() { run "$MINSHENG" subsidy stats --year 2023 --values-out "$1" --db s9.db; }
+bexp() { run "$MINSHENG" subsidy bankfile export 1 --out "$1" --db s9.db; }
 
 # 9a. a replaced file keeps its permission bits, whatever the umask
 for w in vrej rrej sout; do
@@ -345,10 +346,16 @@ grep -q '^H,MSPAY,1,' pay.csv && _pass || _fail "pay.csv is not the payment file
 (umask 0 && run "$MINSHENG" subsidy bankfile export 1 --out pay-new.csv --db s9.db)
 expect_mode pay-new.csv 600
 expect_no_tmp
+# /dev/stdout redirected to a file would be written in place, keeping that
+# file's mode: the payment file goes only to a file of its own
+run "$MINSHENG" subsidy bankfile export 1 --out /dev/stdout --db s9.db
+expect_status 2
+expect_err "不是普通文件"
+[ -s "$SCRATCH/.out" ] && _fail "the payment file went to stdout" || _pass
 
 # 9b. a name as long as the file system allows (255 bytes on ext4): new and replaced
 long=$(printf 'r%.0s' $(seq 251)).csv
-for w in vrej rrej sout; do
+for w in vrej rrej sout bexp; do
 	rm -f "$long"
 	"$w" "$long"
 	[ -s "$long" ] && _pass || _fail "$w: the 255-byte name was not written: $(cat "$SCRATCH/.err")"
@@ -384,6 +391,9 @@ expect_no_db_files e9.db
 sout h1.csv
 expect_status 2
 expect_err "无法写入输出文件 'h1.csv'：它有 2 个硬链接"
+run "$MINSHENG" subsidy bankfile export 1 --out h2.csv --db s9.db
+expect_status 2
+expect_err "无法写入输出文件 'h2.csv'：它有 2 个硬链接"
 [ "$(cat h1.csv)" = old ] && [ "$(stat -c %h h1.csv)" = 2 ] && _pass ||
 	_fail "h1.csv was changed or detached from h2.csv"
 # with the other name gone it is an ordinary file again
@@ -406,6 +416,9 @@ expect_status 3
 expect_err "无法写入拒绝文件 'ro.csv'：文件是只读的"
 expect_no_db_files e9.db
 sout ro.csv
+expect_status 3
+expect_err "无法写入输出文件 'ro.csv'：文件是只读的"
+run "$MINSHENG" subsidy bankfile export 1 --out ro.csv --db s9.db
 expect_status 3
 expect_err "无法写入输出文件 'ro.csv'：文件是只读的"
 [ "$(cat ro.csv)" = old ] && _pass || _fail "ro.csv was replaced"

@@ -16,6 +16,8 @@
 #include "subsidy/reconcile.h"
 
 #include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #define ROSTER                                                                                     \
 	FX_ROSTER_HEADER "GL01,202303," FX_P0 ",30000\n"                                           \
@@ -162,34 +164,48 @@ static void test_reconcile(void **state)
 	struct fx f;
 	char path[192];
 	int64_t n, total, txns;
+	int fd;
 
 	(void)state;
 	fx_start(&f, ROSTER);
 	error_clear(&err);
 	assert_int_equal(batch_create(f.db, &req, &res, &err), 0);
 
-	/* Export: 0600 even with a permissive umask, complete file. */
+	/* Export into the caller's file (the CLI's cli_out makes it 0600 and
+	 * renames it into place: t4001, t0004): the complete file. */
 	snprintf(path, sizeof(path), "%s/pay.csv", f.dir);
-	umask(0);
-	fx_ok(bankfile_export(f.db, &f.keys, 1, path, &n, &total, &err), &err, "export");
-	umask(022);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	fx_ok(bankfile_export(f.db, &f.keys, 1, fd, "pay.csv", &n, &total, &err), &err, "export");
 	assert_int_equal(n, 4);
 	assert_int_equal(total, 135000);
-	assert_int_equal(stat(path, &sb), 0);
-	assert_int_equal(sb.st_mode & 0777, 0600);
-	assert_int_equal(bankfile_export(f.db, &f.keys, 9, path, &n, &total, &err), ERR_INPUT);
-	/* A wrong key: refused, and neither the file nor a temporary is left. */
+	assert_int_equal(fstat(fd, &sb), 0);
+	assert_true(sb.st_size > 0);
+	assert_int_equal(close(fd), 0);
+	assert_int_equal(bankfile_export(f.db, &f.keys, 9, -1, "x", &n, &total, &err), ERR_INPUT);
+	assert_non_null(strstr(err.msg, "不存在"));
+	/* A wrong key: refused before anything is paid or changed. */
 	{
 		struct pii_keys bad = f.keys;
-		char other[192];
+		int dn = open("/dev/null", O_WRONLY | O_CLOEXEC);
 
+		assert_true(dn >= 0);
 		bad.enc[0] ^= 1;
-		snprintf(other, sizeof(other), "%s/other.csv", f.dir);
-		assert_int_equal(bankfile_export(f.db, &bad, 1, other, &n, &total, &err),
+		assert_int_equal(bankfile_export(f.db, &bad, 1, dn, "other.csv", &n, &total, &err),
 				 ERR_INPUT);
 		assert_non_null(strstr(err.msg, "无法解密"));
-		assert_int_equal(access(other, F_OK), -1);
 		assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM payment"), 4);
+		close(dn);
+	}
+	/* A file that cannot be written: ERR_IO naming the file. */
+	{
+		int ro = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+		assert_true(ro >= 0);
+		assert_int_equal(bankfile_export(f.db, &f.keys, 1, ro, "ro.csv", &n, &total, &err),
+				 ERR_IO);
+		assert_non_null(strstr(err.msg, "ro.csv"));
+		close(ro);
 	}
 
 	/* Payment ids are 1..4 (30000, 35000, 40000, 30000). */
