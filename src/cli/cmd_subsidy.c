@@ -45,6 +45,8 @@ static const struct cli_command payment_commands[] = {
 	{"correct", "更正失败发放的账户，待下一批次重发",
 	 "--payment ID --account ACCOUNT [--not-sscard] [--key PATH] [--db PATH]",
 	 cli_subsidy_payment_correct, NULL},
+	{"cancel", "拦截在途发放（已在批次中、银行尚未回盘），不再发放",
+	 "--payment ID [--reason TEXT] [--db PATH]", cli_subsidy_payment_cancel, NULL},
 	{0},
 };
 

@@ -1,7 +1,8 @@
 /*
  * cmd_subsidy_ops.c - the operations side of 一卡通: `subsidy batch create|list`,
  * `subsidy budget set`, `subsidy bankfile export|import`, `subsidy payment
- * correct`, `subsidy deaths import`, `subsidy officials import`,
+ * correct|cancel`, `subsidy hold release|cancel`, `subsidy deaths import`,
+ * `subsidy officials import`,
  * `subsidy anomalies`, `subsidy disclose`, `subsidy lookup`, `subsidy stats`.
  * Semantics: docs/batches.md, docs/bankfile.md, docs/anomalies.md,
  * docs/disclosure.md, docs/stats.md.
@@ -17,6 +18,7 @@
 #include "db/db.h"
 #include "subsidy/anomaly.h"
 #include "subsidy/batch.h"
+#include "subsidy/cancel.h"
 #include "subsidy/disclose.h"
 #include "subsidy/people.h"
 #include "subsidy/pii.h"
@@ -631,6 +633,11 @@ static int people_command(int argc, char **argv, int deaths)
 		if (sum.lifted)
 			printf("，死亡日期更正后解除暂停 %lld 条", (long long)sum.lifted);
 		printf("\n");
+		/* Holds cannot stop an order already in a batch: say so. */
+		if (sum.pending_after_death)
+			printf("另有 %lld 笔在途发放属于死亡后期间，请用 subsidy payment cancel 拦截"
+			       "（subsidy anomalies 列为死亡后发放）\n",
+			       (long long)sum.pending_after_death);
 	} else {
 		printf("已导入公职人员 %lld 行：新增 %lld，更新姓名 %lld\n", (long long)sum.rows,
 		       (long long)sum.added, (long long)sum.updated);
@@ -666,6 +673,7 @@ static int hold_command(int argc, char **argv, bool cancel)
 	struct common com = {0};
 	struct db *db = NULL;
 	struct error err;
+	int64_t failed = 0;
 	long id = 0;
 	int c, rc;
 
@@ -687,10 +695,19 @@ static int hold_command(int argc, char **argv, bool cancel)
 	error_clear(&err);
 	rc = cancel ? people_hold_cancel(db, id, summary, sizeof(summary), &err)
 		    : people_hold_release(db, id, summary, sizeof(summary), &err);
+	/* Released: a batch pays it only if it never had a payment or its
+	 * failed payment was corrected; else the correction comes first. */
+	if (!rc && !cancel && people_awaiting_correction(db, id, &failed, &err))
+		rc = ERR_IO;
 	if (rc)
 		cli_fail(&err);
 	else if (cancel)
 		printf("应发记录 %ld（%s）已取消，不再发放\n", id, summary);
+	else if (failed)
+		printf("应发记录 %ld（%s）已解除暂停；其最近一次发放 %lld 失败且未更正账户，"
+		       "须先用 subsidy payment correct --payment %lld 更正，"
+		       "再由该项目期间的下一批次重发\n",
+		       id, summary, (long long)failed, (long long)failed);
 	else
 		printf("应发记录 %ld（%s）已解除暂停，将在该项目期间的下一批次发放\n", id, summary);
 	db_close(db);
@@ -705,6 +722,77 @@ int cli_subsidy_hold_release(int argc, char **argv)
 int cli_subsidy_hold_cancel(int argc, char **argv)
 {
 	return hold_command(argc, argv, true);
+}
+
+/* ---- payment cancel ---- */
+
+#define PAYMENT_CANCEL_USAGE "--payment ID [--reason TEXT] [--db PATH]"
+
+int cli_subsidy_payment_cancel(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"db", required_argument, NULL, 'd'},
+	    {"payment", required_argument, NULL, 'p'},
+	    {"reason", required_argument, NULL, 'r'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *words = "subsidy payment cancel";
+	struct payment_cancel_info in;
+	struct common com = {0};
+	struct db *db = NULL;
+	struct error err;
+	const char *reason = NULL;
+	long payment = 0;
+	int c, rc;
+
+	options_start();
+	while ((c = next_option(argc, argv, opts, &com)) != -1) {
+		switch (c) {
+		case 'p':
+			if (cli_parse_long("--payment", optarg, 1, INT64_MAX, &payment))
+				return ERR_USAGE;
+			break;
+		case 'r':
+			reason = optarg;
+			break;
+		default:
+			return cli_option_error(words, PAYMENT_CANCEL_USAGE, c, argc, argv);
+		}
+	}
+	if (cli_no_operands(argc, argv, words, PAYMENT_CANCEL_USAGE))
+		return ERR_USAGE;
+	if (!payment)
+		return cli_usage_error(words, PAYMENT_CANCEL_USAGE, "需要 --payment");
+	if (reason && !payment_cancel_reason_ok(reason))
+		return cli_usage_error(words, PAYMENT_CANCEL_USAGE,
+				       "选项 --reason 的值无效（应为1至%d字节、不含控制字符的文字）",
+				       PAYMENT_CANCEL_REASON_MAX);
+	rc = cli_open_db_existing(com.db, &db);
+	if (rc)
+		return rc;
+	error_clear(&err);
+	rc = payment_cancel(db, payment, reason, &in, &err);
+	if (rc) {
+		cli_fail(&err);
+	} else {
+		const char *why = in.reason;
+
+		if (strncmp(why, "CANCELLED: ", 11) == 0)
+			why += 11;
+		else
+			why = "未注明";
+		printf("发放记录 %ld 已拦截（项目 %s 期间 %s 金额 %lld.%02lld 元，批次 %lld，"
+		       "应发 %lld）：发放和应发记录均已取消，不再发放\n",
+		       payment, in.programme, in.period, (long long)(in.amount_fen / 100),
+		       (long long)(in.amount_fen % 100), (long long)in.batch_id,
+		       (long long)in.entitlement_id);
+		printf("原因：%s\n", why);
+		printf("批次 %lld 的代发文件如已交银行，请通知银行撤回这一笔；此后导出的代发文件不再含这一笔，"
+		       "银行如仍回盘成功，导入时列为矛盾，不记为已发\n",
+		       (long long)in.batch_id);
+	}
+	db_close(db);
+	return rc;
 }
 
 /* ---- anomalies ---- */

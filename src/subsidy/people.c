@@ -376,6 +376,63 @@ out:
 }
 
 /*
+ * Payments at the bank (pending) for a period that began after the person's
+ * death: holds cannot stop them (the order is out), so the import names how
+ * many there are (the whole register's) for the operator to intercept.
+ */
+static int count_pending_after_death(struct db *db, int64_t *n, struct error *err)
+{
+	sqlite3_stmt *st;
+	int step, rc = 0;
+
+	*n = 0;
+	if (db_prepare(db,
+		       "SELECT e.period, d.death_day FROM death d"
+		       " JOIN beneficiary b ON b.id_hash = d.id_hash"
+		       " JOIN entitlement e ON e.beneficiary_id = b.id"
+		       " JOIN payment y ON y.entitlement_id = e.id WHERE y.status = 'pending'",
+		       &st, err))
+		return ERR_IO;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *ptext = (const char *)sqlite3_column_text(st, 0);
+		struct period p;
+
+		if (ptext && period_parse(ptext, strlen(ptext), &p, NULL) == 0 &&
+		    (int32_t)sqlite3_column_int64(st, 1) < period_start(&p))
+			(*n)++;
+	}
+	if (step != SQLITE_DONE)
+		rc = db_fail(db, err, "查询死亡人员的在途发放");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int people_awaiting_correction(struct db *db, int64_t entitlement_id, int64_t *payment_id,
+			       struct error *err)
+{
+	sqlite3_stmt *st;
+	int step, rc = 0;
+
+	*payment_id = 0;
+	if (db_prepare(db,
+		       "SELECT y.id FROM payment y WHERE y.entitlement_id = ?"
+		       " AND y.status = 'failed'"
+		       " AND y.attempt = (SELECT MAX(z.attempt) FROM payment z"
+		       "  WHERE z.entitlement_id = y.entitlement_id)"
+		       " AND NOT EXISTS (SELECT 1 FROM payment_correction c WHERE c.payment_id = y.id)",
+		       &st, err))
+		return ERR_IO;
+	sqlite3_bind_int64(st, 1, entitlement_id);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		*payment_id = sqlite3_column_int64(st, 0);
+	else if (step != SQLITE_DONE)
+		rc = db_fail(db, err, "查询发放记录");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/*
  * The entitlement an operator acts on: must exist and be on hold. Fills
  * what the hold commands need and a one-line description.
  */
@@ -607,7 +664,8 @@ static int import_common(struct db *db, const struct pii_keys *keys, const char 
 	st = NULL;
 	sqlite3_finalize(seen);
 	seen = NULL;
-	if (kind == 'D' && people_apply_death_holds(db, &sum->held, &sum->lifted, err))
+	if (kind == 'D' && (people_apply_death_holds(db, &sum->held, &sum->lifted, err) ||
+			    count_pending_after_death(db, &sum->pending_after_death, err)))
 		goto fail;
 	if (db_commit(db, err))
 		goto fail;

@@ -17,7 +17,9 @@
  * A death record puts on hold (entitlement.status 'on_hold', hold_reason
  * 'death YYYY-MM-DD') every approved entitlement of that person that is not
  * paid or at the bank and whose period began after the date of death; batch
- * create applies the same rule again for rosters imported later.
+ * create applies the same rule again for rosters imported later. One already
+ * at the bank (a pending payment) is counted for the operator to intercept
+ * (payment_cancel, cancel.h).
  */
 #ifndef MINSHENG_SUBSIDY_PEOPLE_H
 #define MINSHENG_SUBSIDY_PEOPLE_H
@@ -40,6 +42,11 @@ struct people_summary {
 	int64_t held;	  /* entitlements put on hold by this import */
 	int64_t lifted;	  /* holds lifted: a death date corrected to a later one */
 	int64_t rejected; /* bad rows (then nothing was written) */
+	/* Deaths: payments still at the bank (pending) for a period that began
+	 * after the date of death, over the whole register. Not held (the
+	 * order is out already): each must be intercepted with subsidy payment
+	 * cancel (cancel.h). */
+	int64_t pending_after_death;
 };
 
 /*
@@ -81,9 +88,12 @@ int people_apply_death_holds(struct db *db, int64_t *held, int64_t *lifted, stru
  * each in its own transaction:
  *
  * people_hold_release: the hold was wrong (a mistaken death record, the
- * person is alive): the entitlement is approved again and the next batch
- * pays it. hold_reason keeps the trace ("released: death 2023-07-15"), and
- * no later batch or deaths import holds it again for that death record.
+ * person is alive): the entitlement is approved again. The next batch pays
+ * it when it never had a payment or its failed payment was corrected; when
+ * its latest payment failed and was not corrected, subsidy payment correct
+ * must come first (people_awaiting_correction says which). hold_reason
+ * keeps the trace ("released: death 2023-07-15"), and no later batch or
+ * deaths import holds it again for that death record.
  *
  * people_hold_cancel: the entitlement will never be paid. It becomes
  * cancelled, its latest payment too when that is a failed one, and the
@@ -98,5 +108,15 @@ int people_hold_release(struct db *db, int64_t entitlement_id, char *summary, si
 			struct error *err);
 int people_hold_cancel(struct db *db, int64_t entitlement_id, char *summary, size_t n,
 		       struct error *err);
+
+/*
+ * Whether an entitlement waits for an account correction before a batch can
+ * pay it: its latest payment failed and was not corrected (batch create
+ * reissues only corrected ones). *payment_id gets that payment's id, else 0
+ * (no payment, or the failed one was corrected, or any other state).
+ * Returns 0 or ERR_IO.
+ */
+int people_awaiting_correction(struct db *db, int64_t entitlement_id, int64_t *payment_id,
+			       struct error *err);
 
 #endif

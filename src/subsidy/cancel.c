@@ -1,0 +1,172 @@
+/*
+ * cancel.c - intercepting a pending payment (cancel.h, docs/batches.md).
+ *
+ * The states and the ledger account are the existing ones ('cancelled',
+ * LEDGER_CANCELLED), so every reader (batch list, disclose, lookup, the
+ * ledger check, the bank file import) already knows what a cancelled
+ * payment is.
+ */
+#include "subsidy/cancel.h"
+
+#include "base/error.h"
+#include "base/period.h"
+#include "db/db.h"
+#include "subsidy/ledger.h"
+
+#include <stdio.h>
+#include <string.h>
+
+bool payment_cancel_reason_ok(const char *reason)
+{
+	size_t i, len;
+
+	if (!reason)
+		return false;
+	len = strlen(reason);
+	if (len == 0 || len > PAYMENT_CANCEL_REASON_MAX)
+		return false;
+	for (i = 0; i < len; i++)
+		if ((unsigned char)reason[i] < 0x20 || reason[i] == 0x7f)
+			return false;
+	return true;
+}
+
+/* A payment status as the operator reads it (the words of batch list). */
+static const char *status_label(const char *status)
+{
+	if (strcmp(status, "pending") == 0)
+		return "在途";
+	if (strcmp(status, "paid") == 0)
+		return "已发";
+	if (strcmp(status, "failed") == 0)
+		return "失败";
+	if (strcmp(status, "cancelled") == 0)
+		return "已取消";
+	return status;
+}
+
+/* Run an UPDATE with the parameters (text, id); exactly one row must change. */
+static int update_one(struct db *db, const char *sql, const char *text, int64_t id,
+		      const char *what, struct error *err)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if (db_prepare(db, sql, &st, err))
+		return ERR_IO;
+	if (text)
+		sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = db_fail(db, err, what);
+	else if (sqlite3_changes(db_sqlite(db)) != 1)
+		rc = error_set(err, ERR_INTERNAL, "%s：记录 %lld 未更新", what, (long long)id);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int payment_cancel(struct db *db, int64_t payment_id, const char *reason,
+		   struct payment_cancel_info *info, struct error *err)
+{
+	struct payment_cancel_info local;
+	struct payment_cancel_info *in = info ? info : &local;
+	sqlite3_stmt *st = NULL;
+	char status[16], ref[64];
+	int64_t programme_id, attempt, latest;
+	struct period p;
+	int step, rc = ERR_INPUT;
+
+	memset(in, 0, sizeof(*in));
+	if (reason && !payment_cancel_reason_ok(reason)) {
+		error_set(err, ERR_INPUT, "拦截原因为空、超过 %d 字节或含控制字符",
+			  PAYMENT_CANCEL_REASON_MAX);
+		error_reason(err, "bad_reason");
+		return ERR_INPUT;
+	}
+	if (db_begin(db, err))
+		return ERR_IO;
+	if (db_prepare(db,
+		       "SELECT y.status, y.attempt, y.batch_id, y.amount_fen, e.id, e.programme_id,"
+		       " p.code, e.period,"
+		       " (SELECT MAX(z.attempt) FROM payment z WHERE z.entitlement_id = e.id),"
+		       " (SELECT d.death_day FROM death d JOIN beneficiary b ON b.id_hash = d.id_hash"
+		       "  WHERE b.id = e.beneficiary_id)"
+		       " FROM payment y JOIN entitlement e ON e.id = y.entitlement_id"
+		       " JOIN programme p ON p.id = e.programme_id WHERE y.id = ?",
+		       &st, err))
+		goto io;
+	sqlite3_bind_int64(st, 1, payment_id);
+	step = sqlite3_step(st);
+	if (step == SQLITE_DONE) {
+		error_set(err, ERR_INPUT, "发放记录 %lld 不存在", (long long)payment_id);
+		error_reason(err, "unknown_payment");
+		goto fail;
+	}
+	if (step != SQLITE_ROW) {
+		db_fail(db, err, "读取发放记录");
+		goto io;
+	}
+	snprintf(status, sizeof(status), "%s", (const char *)sqlite3_column_text(st, 0));
+	attempt = sqlite3_column_int64(st, 1);
+	in->batch_id = sqlite3_column_int64(st, 2);
+	in->amount_fen = sqlite3_column_int64(st, 3);
+	in->entitlement_id = sqlite3_column_int64(st, 4);
+	programme_id = sqlite3_column_int64(st, 5);
+	snprintf(in->programme, sizeof(in->programme), "%s",
+		 (const char *)sqlite3_column_text(st, 6));
+	snprintf(in->period, sizeof(in->period), "%s", (const char *)sqlite3_column_text(st, 7));
+	latest = sqlite3_column_int64(st, 8);
+	if (sqlite3_column_type(st, 9) != SQLITE_NULL &&
+	    period_parse(in->period, strlen(in->period), &p, NULL) == 0) {
+		int32_t death = (int32_t)sqlite3_column_int64(st, 9);
+
+		/* The rule of the holds (people.h): dead before the period began. */
+		if (death < period_start(&p))
+			date_format(date_from_days(death), in->death, sizeof(in->death));
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (strcmp(status, "pending") != 0) {
+		error_set(err, ERR_INPUT, "发放记录 %lld 的状态是%s，只有在途的发放可以拦截%s",
+			  (long long)payment_id, status_label(status),
+			  strcmp(status, "paid") == 0 ? "（银行已付款，需另行追回）" : "");
+		error_reason(err, "not_pending");
+		goto fail;
+	}
+	if (attempt != latest) {
+		error_set(err, ERR_INPUT, "发放记录 %lld 已有更新的发放（第 %lld 次）",
+			  (long long)payment_id, (long long)latest);
+		error_reason(err, "not_latest");
+		goto fail;
+	}
+
+	if (reason)
+		snprintf(in->reason, sizeof(in->reason), "CANCELLED: %s", reason);
+	else if (in->death[0])
+		snprintf(in->reason, sizeof(in->reason), "CANCELLED: death %s", in->death);
+	else
+		snprintf(in->reason, sizeof(in->reason), "CANCELLED");
+	/* status = 'pending' again: the row read above is the one changed. */
+	rc = update_one(db,
+			"UPDATE payment SET status = 'cancelled', reason = ?1"
+			" WHERE id = ?2 AND status = 'pending'",
+			in->reason, payment_id, "拦截发放记录", err);
+	if (!rc)
+		rc = update_one(db, "UPDATE entitlement SET status = 'cancelled' WHERE id = ?2",
+				NULL, in->entitlement_id, "取消应发记录", err);
+	snprintf(ref, sizeof(ref), "payment cancel %lld", (long long)payment_id);
+	if (!rc)
+		rc = ledger_post_cancel(db, ref, LEDGER_PENDING, programme_id, in->period,
+					in->amount_fen, err);
+	if (!rc && db_commit(db, err))
+		rc = ERR_IO;
+	if (rc)
+		db_rollback(db);
+	return rc;
+io:
+	rc = ERR_IO;
+fail:
+	sqlite3_finalize(st);
+	db_rollback(db);
+	return rc;
+}
