@@ -830,6 +830,16 @@ static int print_anomaly(void *ctx, const struct anomaly *a)
 		json_object_set_new(o, "id_number", json_string(a->id_number));
 		json_object_set_new(o, "amount_fen", json_integer(a->amount_fen));
 		json_object_set_new(o, "why", json_string(a->why));
+		if (a->bank_import_id) {
+			json_t *l = json_object();
+
+			json_object_set_new(l, "import_id", json_integer(a->bank_import_id));
+			json_object_set_new(l, "line", json_integer(a->bank_line));
+			json_object_set_new(l, "bank_time", json_string(a->bank_time));
+			json_object_set_new(o, "bank_line", l);
+		} else {
+			json_object_set_new(o, "bank_line", json_null());
+		}
 		json_array_append_new(ac->list, o);
 		return 0;
 	}

@@ -22,12 +22,12 @@
 
 static const char *const codes[ANOMALY_NRULES] = {
     "paid_after_death", "age_range",	"above_standard", "shared_account",
-    "official",		"two_counties", "hold",
+    "official",		"two_counties", "hold",	      "bank_success_conflict",
 };
 
 static const char *const labels[ANOMALY_NRULES] = {
     "死亡后发放",	    "年龄不符", "超标准发放", "多人共用账户",
-    "公职人员（优亲厚友）", "跨县重复", "暂停发放",
+    "公职人员（优亲厚友）", "跨县重复", "暂停发放", "银行报成功但记录为失败/已重发（可能重复发放）",
 };
 
 const char *anomaly_rule_code(enum anomaly_rule r)
@@ -249,6 +249,62 @@ static int check_hold(struct scan *s, sqlite3_stmt *st, struct anomaly *a)
 	return 1;
 }
 
+static const char *status_word(const char *s)
+{
+	if (strcmp(s, "pending") == 0)
+		return "在途";
+	if (strcmp(s, "paid") == 0)
+		return "已发";
+	if (strcmp(s, "failed") == 0)
+		return "失败";
+	if (strcmp(s, "cancelled") == 0)
+		return "已取消";
+	return s;
+}
+
+/*
+ * Columns after the common ones: payment id, status, reason, bank_time;
+ * the line's import, line, bank time, amount; the entitlement's latest
+ * attempt, its status; the payment's attempt.
+ */
+static int check_bank_success(struct scan *s, sqlite3_stmt *st, struct anomaly *a)
+{
+	const char *status = text(st, NCOMMON + 1);
+	const char *reason = text(st, NCOMMON + 2);
+	const char *ptime = text(st, NCOMMON + 3);
+	int64_t amount = sqlite3_column_int64(st, NCOMMON + 7);
+	int64_t latest = sqlite3_column_int64(st, NCOMMON + 8);
+	int64_t attempt = sqlite3_column_int64(st, NCOMMON + 10);
+	char line[160], amt[64];
+
+	fill_common(s, st, a);
+	a->rule = ANOMALY_BANK_SUCCESS_CONFLICT;
+	a->payment_id = sqlite3_column_int64(st, NCOMMON);
+	a->bank_import_id = sqlite3_column_int64(st, NCOMMON + 4);
+	a->bank_line = sqlite3_column_int64(st, NCOMMON + 5);
+	copy(a->bank_time, sizeof(a->bank_time), text(st, NCOMMON + 6));
+	amt[0] = '\0';
+	if (amount != a->amount_fen)
+		snprintf(amt, sizeof(amt), "，金额 %lld 分与发放金额不符", (long long)amount);
+	snprintf(line, sizeof(line), "回盘导入记录 %lld 第 %lld 行（银行时间 %s%s）报成功",
+		 (long long)a->bank_import_id, (long long)a->bank_line, a->bank_time, amt);
+	if (strcmp(status, "cancelled") == 0)
+		why(a, "%s，但发放记录已取消：款项可能已到账，请与银行核实", line);
+	else if (strncmp(reason, "REVERSED:", 9) == 0 && latest > attempt)
+		why(a, "%s，晚于冲正（银行时间 %s），且应发已重发（第 %lld 次，%s）：可能重复发放",
+		    line, ptime, (long long)latest, status_word(text(st, NCOMMON + 9)));
+	else if (strncmp(reason, "REVERSED:", 9) == 0)
+		why(a, "%s，晚于冲正（银行时间 %s）：冲正后又报成功，款项可能已到账", line,
+		    ptime);
+	else if (latest > attempt)
+		why(a, "%s，但发放记录为失败（%s），应发已重发（第 %lld 次，%s）：可能重复发放",
+		    line, reason, (long long)latest, status_word(text(st, NCOMMON + 9)));
+	else
+		why(a, "%s，但发放记录为失败（%s），未入账：款项可能已到账，不能更正重发", line,
+		    reason);
+	return 1;
+}
+
 /* shared_account: one anomaly per account, naming the people on it. */
 static int shared_accounts(struct scan *s, int threshold)
 {
@@ -358,6 +414,23 @@ static const struct rule_query {
      check_counties},
     {"SELECT " COMMON_COLS ", e.hold_reason" FROM_E " WHERE e.status = 'on_hold' ORDER BY e.id",
      check_hold},
+    /* Every return line is read once (the table has no index by payment):
+     * a SUCCESS the import could not apply stays a finding for good. */
+    {"SELECT " COMMON_COLS ", y.id, y.status, COALESCE(y.reason, ''), COALESCE(y.bank_time, ''),"
+     " l.import_id, l.line, l.bank_time, l.amount_fen,"
+     " (SELECT MAX(z.attempt) FROM payment z WHERE z.entitlement_id = e.id),"
+     " (SELECT z.status FROM payment z WHERE z.entitlement_id = e.id"
+     "  ORDER BY z.attempt DESC LIMIT 1), y.attempt"
+     " FROM bank_return_line l JOIN payment y ON y.id = l.payment_id"
+     " JOIN entitlement e ON e.id = y.entitlement_id"
+     " JOIN programme p ON p.id = e.programme_id"
+     " JOIN beneficiary b ON b.id = e.beneficiary_id"
+     " WHERE l.status = 'SUCCESS' AND l.outcome <> 'unknown'"
+     " AND (y.status = 'cancelled'"
+     "  OR (y.status = 'failed' AND (y.reason IS NULL OR y.reason NOT LIKE 'REVERSED:%'))"
+     "  OR (y.status = 'failed' AND y.reason LIKE 'REVERSED:%' AND l.bank_time > y.bank_time))"
+     " ORDER BY y.id, l.import_id, l.line",
+     check_bank_success},
 };
 
 int anomaly_scan(struct db *db, const struct pii_keys *keys, int shared_threshold,

@@ -21,7 +21,14 @@
  *                      counties for different months, is what is reviewed)
  *   hold               an entitlement on hold (not an error: listed so the
  *                      holds are reviewed and released or cancelled)
- * Cancelled entitlements are never reported.
+ *   bank_success_conflict
+ *                      a SUCCESS return line for a payment recorded as
+ *                      failed (and so reissued, or with another amount),
+ *                      cancelled, or reversed before that success: the
+ *                      money may have reached the person, perhaps twice;
+ *                      one finding per such line, naming it
+ * Cancelled entitlements are never reported, except by
+ * bank_success_conflict (money the bank says it paid is never hidden).
  */
 #ifndef MINSHENG_SUBSIDY_ANOMALY_H
 #define MINSHENG_SUBSIDY_ANOMALY_H
@@ -41,6 +48,7 @@ enum anomaly_rule {
 	ANOMALY_OFFICIAL,
 	ANOMALY_TWO_COUNTIES,
 	ANOMALY_HOLD,
+	ANOMALY_BANK_SUCCESS_CONFLICT,
 	ANOMALY_NRULES
 };
 
@@ -59,6 +67,10 @@ struct anomaly {
 	char id_number[24]; /* masked (first 6, last 4) or all '*' without the key */
 	int64_t amount_fen;
 	char why[768];
+	/* bank_success_conflict only (0 / "" otherwise): the return line */
+	int64_t bank_import_id; /* bank_import.id */
+	int64_t bank_line;	/* its line in that file */
+	char bank_time[24];	/* YYYY-MM-DDThh:mm:ss */
 };
 
 /*

@@ -177,12 +177,19 @@ static const char new_sql[] =
  * Reissues: the latest payment failed and was corrected. Driven from the
  * corrections (few), never from the programme-period's entitlements
  * (CROSS JOIN fixes that order in SQLite; elsewhere it is an inner join).
+ * The reissue goes to the person's current account (valid_to IS NULL), not
+ * to the one recorded with the correction: a later correction (of another
+ * payment of the same person) replaces it, and the money must follow. A
+ * person has a current account by construction (a correction closes one
+ * and opens the next in one transaction).
  */
 static const char reissue_sql[] =
     "INSERT INTO payment(entitlement_id, batch_id, attempt, account_id, amount_fen, status)"
-    " SELECT e.id, ?4, y.attempt + 1, c.account_id, e.amount_fen, 'pending'"
+    " SELECT e.id, ?4, y.attempt + 1, a.id, e.amount_fen, 'pending'"
     " FROM payment_correction c CROSS JOIN payment y CROSS JOIN entitlement e"
+    " CROSS JOIN bank_account a"
     " WHERE y.id = c.payment_id AND e.id = y.entitlement_id"
+    " AND a.beneficiary_id = e.beneficiary_id AND a.valid_to IS NULL"
     " AND e.programme_id = ?1 AND e.period = ?2"
     " AND (?3 IS NULL OR e.county_code = ?3) AND e.status = 'approved'"
     " AND y.status = 'failed'"
@@ -466,15 +473,60 @@ static const char *payment_status_label(const char *status)
 	return status;
 }
 
+/*
+ * Refuse to correct (and so to reissue) a payment the bank has ever said it
+ * paid: a SUCCESS line for it in any return file (amount matching or not),
+ * except, for a reversed payment, the successes dated no later than the
+ * reversal, which returned that money. A SUCCESS dated after a FAILED makes
+ * the payment paid at import (docs/bankfile.md), so what is left here is a
+ * success the import could not apply: a wrong amount, or a file imported
+ * while the payment was out of the bank's hands.
+ */
+static int bank_said_success(struct db *db, int64_t payment_id, int reversed,
+			     const char *reversed_at, struct error *err)
+{
+	sqlite3_stmt *st;
+	int step;
+
+	if (db_prepare(db,
+		       "SELECT l.import_id, l.line, l.bank_time, l.amount_fen FROM bank_return_line l"
+		       " WHERE l.payment_id = ?1 AND l.status = 'SUCCESS' AND l.outcome <> 'unknown'"
+		       " AND NOT (?2 AND l.bank_time <= ?3)"
+		       " ORDER BY l.bank_time, l.import_id, l.line LIMIT 1",
+		       &st, err))
+		return ERR_IO;
+	sqlite3_bind_int64(st, 1, payment_id);
+	sqlite3_bind_int(st, 2, reversed);
+	sqlite3_bind_text(st, 3, reversed_at, -1, SQLITE_STATIC);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		error_set(err, ERR_INPUT,
+			  "发放记录 %lld 银行曾回盘成功（导入记录 %lld 第 %lld 行，银行时间 %s，"
+			  "金额 %lld 分），款项可能已到账，不能更正重发；请先与银行核实",
+			  (long long)payment_id, (long long)sqlite3_column_int64(st, 0),
+			  (long long)sqlite3_column_int64(st, 1),
+			  (const char *)sqlite3_column_text(st, 2),
+			  (long long)sqlite3_column_int64(st, 3));
+		error_reason(err, "bank_success");
+		sqlite3_finalize(st);
+		return ERR_INPUT;
+	}
+	sqlite3_finalize(st);
+	if (step != SQLITE_DONE)
+		return db_fail(db, err, "读取回盘记录");
+	return 0;
+}
+
 int payment_correct(struct db *db, const struct pii_keys *keys, int64_t payment_id,
 		    const char *account, bool sscard, struct error *err)
 {
 	unsigned char hash[PII_HASHBYTES], enc[PII_MAXCIPHER];
 	enum bankcard_status bs;
 	sqlite3_stmt *st = NULL;
-	int64_t ben = 0, old_acct = 0, latest = 0, attempt = 0, corrected = 0, acct_id;
+	int64_t ben = 0, latest = 0, attempt = 0, corrected = 0, acct_id;
 	const char *status = NULL;
-	char now[32], last4[5];
+	char now[32], last4[5], reversed_at[32];
+	int reversed;
 	size_t len = account ? strlen(account) : 0, enc_len;
 	int rc = ERR_INPUT;
 
@@ -489,7 +541,8 @@ int payment_correct(struct db *db, const struct pii_keys *keys, int64_t payment_
 	if (db_prepare(db,
 		       "SELECT y.status, y.attempt, e.beneficiary_id, y.account_id,"
 		       " (SELECT MAX(z.attempt) FROM payment z WHERE z.entitlement_id = e.id),"
-		       " (SELECT COUNT(*) FROM payment_correction c WHERE c.payment_id = y.id)"
+		       " (SELECT COUNT(*) FROM payment_correction c WHERE c.payment_id = y.id),"
+		       " COALESCE(y.reason LIKE 'REVERSED:%', 0), y.bank_time"
 		       " FROM payment y JOIN entitlement e ON e.id = y.entitlement_id"
 		       " WHERE y.id = ?",
 		       &st, err))
@@ -503,9 +556,11 @@ int payment_correct(struct db *db, const struct pii_keys *keys, int64_t payment_
 	status = (const char *)sqlite3_column_text(st, 0);
 	attempt = sqlite3_column_int64(st, 1);
 	ben = sqlite3_column_int64(st, 2);
-	old_acct = sqlite3_column_int64(st, 3);
 	latest = sqlite3_column_int64(st, 4);
 	corrected = sqlite3_column_int64(st, 5);
+	reversed = sqlite3_column_int(st, 6);
+	snprintf(reversed_at, sizeof(reversed_at), "%s",
+		 sqlite3_column_text(st, 7) ? (const char *)sqlite3_column_text(st, 7) : "");
 	if (!status || strcmp(status, "failed") != 0) {
 		error_set(err, ERR_INPUT, "发放记录 %lld 的状态是%s，只有失败的发放可以更正",
 			  (long long)payment_id, payment_status_label(status));
@@ -526,6 +581,10 @@ int payment_correct(struct db *db, const struct pii_keys *keys, int64_t payment_
 	}
 	sqlite3_finalize(st);
 	st = NULL;
+	rc = bank_said_success(db, payment_id, reversed, reversed_at, err);
+	if (rc)
+		goto fail;
+	rc = ERR_INPUT;
 
 	/* The new account: close the current one, open the new one. */
 	pii_hash(keys, PII_ACCOUNT, account, len, hash);
@@ -570,19 +629,22 @@ int payment_correct(struct db *db, const struct pii_keys *keys, int64_t payment_
 	st = NULL;
 	acct_id = sqlite3_last_insert_rowid(db_sqlite(db));
 
-	/* This entitlement and the person's other unpaid ones on the old account. */
+	/*
+	 * Every unpaid entitlement of the person (this one included) follows
+	 * to the new account, whichever earlier account it was on: after two
+	 * corrections, an entitlement pointing at the first corrected account
+	 * (now closed) must not keep it. The reissue itself always takes the
+	 * current account (reissue_sql).
+	 */
 	if (db_prepare(db,
 		       "UPDATE entitlement AS e SET account_id = ?1"
-		       " WHERE e.beneficiary_id = ?2 AND (e.account_id = ?3 OR e.id ="
-		       "  (SELECT entitlement_id FROM payment WHERE id = ?4))"
+		       " WHERE e.beneficiary_id = ?2 AND e.account_id <> ?1"
 		       " AND NOT EXISTS (SELECT 1 FROM payment y WHERE y.entitlement_id = e.id"
 		       "  AND y.status IN ('pending', 'paid'))",
 		       &st, err))
 		goto io;
 	sqlite3_bind_int64(st, 1, acct_id);
 	sqlite3_bind_int64(st, 2, ben);
-	sqlite3_bind_int64(st, 3, old_acct);
-	sqlite3_bind_int64(st, 4, payment_id);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto dbfail;
 	sqlite3_finalize(st);

@@ -106,14 +106,20 @@ int batch_list(struct db *db, int (*fn)(void *ctx, const struct batch_info *b), 
  * Correct a failed payment: the beneficiary's new bank account (digits,
  * checked 16-19 digits and Luhn) becomes current (the old one keeps its
  * history with valid_to set), the payment's entitlement (and the person's
- * other unpaid entitlements on the old account) point to it, and the
- * payment is recorded as corrected, so the next batch of its
- * programme-period reissues it. sscard says whether the new account is the
+ * other unpaid entitlements, whatever earlier account they were on) point
+ * to it, and the payment is recorded as corrected, so the next batch of its
+ * programme-period reissues it, to the person's account current at that
+ * time. sscard says whether the new account is the
  * person's social-security-card account (the default in the CLI) or another
  * bank account; stats counts the share paid into social-security cards from
  * it. Needs the key (keys from pii_open).
  * ERR_INPUT when the payment does not exist, is not failed, is not the
- * latest attempt, or was already corrected, or the account is invalid.
+ * latest attempt, or was already corrected, or the account is invalid
+ * (reasons unknown_payment, not_failed, not_latest, already_corrected,
+ * bank_*), or when the bank ever answered SUCCESS for it (reason
+ * bank_success: any return line, whatever its amount, except for a
+ * reversed payment the successes dated no later than the reversal): the
+ * money may be in the old account, so it is never reissued.
  */
 struct pii_keys;
 int payment_correct(struct db *db, const struct pii_keys *keys, int64_t payment_id,

@@ -541,6 +541,18 @@ static int status_code(const char *s, const char *reason)
 	return 0;
 }
 
+/*
+ * A reversal line of an earlier file of the batch that was not applied
+ * (outcome conflict: nothing to reverse yet, or dated before the success
+ * then known). A success dated before it, arriving later, makes it valid:
+ * the set of answers, not the order of the files, decides (docs/bankfile.md).
+ */
+struct early_rev {
+	int64_t pid;
+	int64_t time;
+	uint16_t reason;
+};
+
 struct decide {
 	struct parsed *pf;
 	struct reconcile_summary *sum;
@@ -548,23 +560,49 @@ struct decide {
 	void *ctx;
 	struct change *ch;
 	size_t nch;
+	struct early_rev *er; /* sorted by pid, the latest per payment */
+	size_t ner, ier;
+	/* the ledger movements of the file */
+	int64_t pending_paid, failed_paid, pending_failed, reversed;
 };
+
+static void say(struct decide *d, const struct rline *r, enum reconcile_outcome o, const char *fmt,
+		va_list ap)
+{
+	char msg[256];
+
+	if (!d->note)
+		return;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	d->note(d->ctx, o, (long)r->line, r->pid, msg);
+}
 
 static void note(struct decide *d, struct rline *r, enum reconcile_outcome o, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* Set the line's outcome and report it. */
 static void note(struct decide *d, struct rline *r, enum reconcile_outcome o, const char *fmt, ...)
 {
-	char msg[256];
 	va_list ap;
 
 	r->outcome = (uint8_t)o;
-	if (!d->note)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	say(d, r, o, fmt, ap);
 	va_end(ap);
-	d->note(d->ctx, o, (long)r->line, r->pid, msg);
+}
+
+static void tell(struct decide *d, const struct rline *r, enum reconcile_outcome o,
+		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Report about a line without changing its outcome. */
+static void tell(struct decide *d, const struct rline *r, enum reconcile_outcome o,
+		 const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	say(d, r, o, fmt, ap);
+	va_end(ap);
 }
 
 static const char *status_label(int st)
@@ -584,107 +622,344 @@ static const char *status_label(int st)
 	return "未知";
 }
 
+/* What the database holds about one payment of the batch. */
+struct stored {
+	int st;
+	int64_t amount;
+	int64_t time;	/* bank_time as a number, 0 when none */
+	int reissued;	/* a later attempt of its entitlement exists */
+	int64_t rtime;	/* latest unapplied reversal of an earlier file, 0 when none */
+	uint16_t rreason;
+};
+
+#define NO_TIME INT64_MAX
+
 /*
- * Apply the lines v[0..n) of one known payment (current state st, amount
- * amount) in time order; record the payment's change, if any.
+ * Decide the lines v[0..n) of one known payment (sorted by bank time, then
+ * line) against what is stored. The result depends only on the set of
+ * answers the bank ever gave, never on how they were split into files or
+ * ordered (docs/bankfile.md, "Reconciliation"):
+ *   - the earliest SUCCESS s0 counts: the payment is paid (a FAILED before
+ *     it was a failed try the bank retried; one after it is a
+ *     contradiction: money coming back is a REVERSED);
+ *   - it is reversed when some REVERSED is dated after s0 (the latest one
+ *     is kept); a REVERSED not after s0 is a contradiction;
+ *   - without any SUCCESS, a FAILED makes it failed (the earliest one is
+ *     kept) and a REVERSED is a contradiction (kept, it counts if a success
+ *     before it arrives later);
+ *   - a payment cancelled, reversed, or failed and already reissued is out
+ *     of the bank's hands: its lines change nothing, and a SUCCESS for it
+ *     (after the reversal, for a reversed one) is a contradiction that
+ *     `subsidy anomalies` keeps listing (bank_success_conflict).
  */
-static void decide_payment(struct decide *d, struct rline *v, size_t n, int st, int64_t amount)
+static void decide_payment(struct decide *d, struct rline *v, size_t n, const struct stored *p)
 {
-	int orig = st, seen = 0;
-	int64_t time = 0;
-	uint16_t reason = 0;
-	int reversed = 0;
-	size_t i;
+	char tt[BANKFILE_TIME_LEN + 1];
+	int64_t s0 = NO_TIME, f0 = NO_TIME, rmax = 0;
+	struct rline *snew = NULL, *fnew = NULL, *rnew = NULL;
+	int st = p->st, verdict;
+	size_t i, j;
+
+	/* Mismatches and exact repeats (same status and bank time) first. */
+	for (i = 0; i < n; i++) {
+		struct rline *r = &v[i];
+
+		r->outcome = RECON_ALREADY;
+		if (r->amount != p->amount) {
+			note(d, r, RECON_MISMATCH, "金额 %lld 分与发放金额 %lld 分不符",
+			     (long long)r->amount, (long long)p->amount);
+			continue;
+		}
+		for (j = i; j-- > 0 && v[j].time == r->time;) {
+			if (v[j].status == r->status && v[j].outcome != RECON_MISMATCH &&
+			    v[j].outcome != RECON_DUPLICATE) {
+				note(d, r, RECON_DUPLICATE, "同一发放的 %s 记录重复",
+				     bankret_status_name((enum bankret_status)r->status));
+				break;
+			}
+		}
+	}
+#define VALID(r) ((r)->outcome == RECON_ALREADY)
+
+	if (st == ST_CANCELLED || st == ST_REVERSED_FAILED || (st == ST_FAILED && p->reissued)) {
+		int64_t rt = p->time;
+
+		/* Out of the bank's hands; a later reversal only moves the
+		 * reversal time (and reason) of a reversed payment. */
+		if (st == ST_REVERSED_FAILED) {
+			for (i = 0; i < n; i++)
+				if (VALID(&v[i]) && v[i].status == BANKRET_REVERSED &&
+				    v[i].time > rt) {
+					rt = v[i].time;
+					rnew = &v[i];
+				}
+		}
+		time_text(rt, tt);
+		for (i = 0; i < n; i++) {
+			struct rline *r = &v[i];
+
+			if (!VALID(r))
+				continue;
+			if (r->status == BANKRET_SUCCESS) {
+				if (st == ST_REVERSED_FAILED && r->time <= rt)
+					continue; /* the success the reversal undid */
+				if (st == ST_REVERSED_FAILED)
+					note(d, r, RECON_CONFLICT,
+					     "银行报成功的时间晚于冲正时间 %s，未处理，款项可能已到账，"
+					     "请人工核实",
+					     tt);
+				else if (st == ST_CANCELLED)
+					note(d, r, RECON_CONFLICT,
+					     "发放状态为已取消，银行却报成功，未处理，款项可能已到账，"
+					     "请人工核实");
+				else
+					note(d, r, RECON_CONFLICT,
+					     "发放状态为失败且已重发，银行却报成功，未处理，可能重复发放，"
+					     "请人工核实");
+			} else if (r->status == BANKRET_REVERSED && st != ST_REVERSED_FAILED) {
+				note(d, r, RECON_CONFLICT, "发放状态为%s，不能冲正，未处理",
+				     status_label(st));
+			}
+		}
+		if (rnew) {
+			struct change *c = &d->ch[d->nch++];
+
+			c->pid = v[0].pid;
+			c->time = rnew->time;
+			c->reason = rnew->reason;
+			c->status = 'f';
+			c->reversed = 1;
+		}
+		goto count;
+	}
+
+	/* Bank-controlled: pending, paid, or failed and not reissued. */
+	if (st == ST_PAID)
+		s0 = p->time;
+	if (st == ST_FAILED)
+		f0 = p->time;
+	rmax = p->rtime;
+	for (i = 0; i < n; i++) {
+		struct rline *r = &v[i];
+
+		if (!VALID(r))
+			continue;
+		if (r->status == BANKRET_SUCCESS && r->time < s0) {
+			s0 = r->time;
+			snew = r;
+		} else if (r->status == BANKRET_FAILED && r->time < f0) {
+			f0 = r->time;
+			fnew = r;
+		} else if (r->status == BANKRET_REVERSED && r->time > rmax) {
+			rmax = r->time;
+			rnew = r;
+		}
+	}
+	if (s0 != NO_TIME)
+		verdict = rmax > s0 ? ST_REVERSED_FAILED : ST_PAID;
+	else if (f0 != NO_TIME)
+		verdict = ST_FAILED;
+	else
+		verdict = ST_PENDING;
 
 	for (i = 0; i < n; i++) {
 		struct rline *r = &v[i];
-		int bit = 1 << r->status;
 
-		if (r->amount != amount) {
-			note(d, r, RECON_MISMATCH, "金额 %lld 分与发放金额 %lld 分不符",
-			     (long long)r->amount, (long long)amount);
+		if (!VALID(r))
 			continue;
-		}
-		if (seen & bit) {
-			note(d, r, RECON_DUPLICATE, "同一发放的 %s 记录重复",
-			     bankret_status_name((enum bankret_status)r->status));
-			continue;
-		}
-		seen |= bit;
 		switch (r->status) {
 		case BANKRET_SUCCESS:
-			if (st == ST_PENDING) {
-				st = ST_PAID;
-				r->outcome = RECON_PAID;
-				time = r->time;
-				reason = r->reason;
-			} else if (st == ST_PAID) {
-				r->outcome = RECON_ALREADY;
-			} else {
+			if (verdict == ST_REVERSED_FAILED && r->time > rmax) {
+				time_text(rmax, tt);
 				note(d, r, RECON_CONFLICT,
-				     "发放状态为%s，银行却报成功，未处理，请人工核实",
-				     status_label(st));
+				     "银行报成功的时间晚于冲正时间 %s，未处理，款项可能已到账，"
+				     "请人工核实",
+				     tt);
+			} else if (r == snew && st != ST_PAID) {
+				r->outcome = RECON_PAID;
+				if (st == ST_FAILED) {
+					time_text(p->time, tt);
+					tell(d, r, RECON_PAID,
+					     "此前回盘为失败（银行时间 %s），银行报成功，按已发处理",
+					     tt);
+				}
+				if (verdict == ST_REVERSED_FAILED && !rnew) {
+					time_text(rmax, tt);
+					tell(d, r, RECON_REVERSED,
+					     "此前回盘的冲正（银行时间 %s）晚于本次成功，按成功后冲正处理",
+					     tt);
+				}
 			}
 			break;
 		case BANKRET_FAILED:
-			if (st == ST_PENDING) {
-				st = ST_FAILED;
+			if (verdict == ST_PAID || verdict == ST_REVERSED_FAILED) {
+				if (r->time >= s0) {
+					time_text(s0, tt);
+					note(d, r, RECON_CONFLICT,
+					     "银行已于 %s 报成功，又报失败，未处理（退回资金应以 "
+					     "REVERSED 冲正）",
+					     tt);
+				}
+			} else if (r == fnew && st == ST_PENDING) {
 				r->outcome = RECON_FAILED;
-				time = r->time;
-				reason = r->reason;
-			} else if (st == ST_FAILED || st == ST_REVERSED_FAILED) {
-				r->outcome = RECON_ALREADY;
-			} else {
-				note(d, r, RECON_CONFLICT,
-				     "发放状态为%s，银行却报失败，未处理（退回资金应以 REVERSED "
-				     "冲正）",
-				     status_label(st));
 			}
 			break;
 		case BANKRET_REVERSED:
-			if (st == ST_PAID) {
-				st = ST_REVERSED_FAILED;
-				r->outcome = RECON_REVERSED;
-				time = r->time;
-				reason = r->reason;
-				reversed = 1;
-			} else if (st == ST_REVERSED_FAILED) {
-				r->outcome = RECON_ALREADY;
+			if (verdict == ST_REVERSED_FAILED && r->time > s0) {
+				if (r == rnew)
+					r->outcome = RECON_REVERSED;
+			} else if (verdict == ST_PAID || verdict == ST_REVERSED_FAILED) {
+				time_text(s0, tt);
+				note(d, r, RECON_CONFLICT,
+				     "冲正时间不晚于成功时间 %s，未处理", tt);
 			} else {
-				note(d, r, RECON_CONFLICT, "发放状态为%s，不能冲正，未处理",
-				     status_label(st));
+				note(d, r, RECON_CONFLICT,
+				     "发放状态为%s，不能冲正，未处理（若之后报成功且时间更早，"
+				     "按冲正处理）",
+				     status_label(verdict));
 			}
 			break;
 		}
 	}
+
+	/* The payment's row and the ledger. */
+	{
+		struct change c;
+		int64_t a = p->amount;
+		int changed = 1;
+
+		memset(&c, 0, sizeof(c));
+		c.pid = v[0].pid;
+		switch (verdict) {
+		case ST_PAID:
+			c.status = 'p';
+			c.time = s0;
+			changed = st != ST_PAID || snew;
+			if (st == ST_PENDING)
+				d->pending_paid += a;
+			else if (st == ST_FAILED)
+				d->failed_paid += a;
+			break;
+		case ST_REVERSED_FAILED:
+			c.status = 'f';
+			c.reversed = 1;
+			c.time = rmax;
+			c.reason = rnew ? rnew->reason : p->rreason;
+			if (st == ST_PENDING)
+				d->pending_paid += a;
+			else if (st == ST_FAILED)
+				d->failed_paid += a;
+			d->reversed += a;
+			if (!rnew) {
+				d->sum->late_reversed++;
+				d->sum->late_reversed_fen += a;
+			}
+			break;
+		case ST_FAILED:
+			c.status = 'f';
+			c.time = f0;
+			c.reason = fnew ? fnew->reason : 0;
+			changed = fnew != NULL;
+			if (st == ST_PENDING)
+				d->pending_failed += a;
+			break;
+		default:
+			changed = 0;
+		}
+		if (st == ST_FAILED && (verdict == ST_PAID || verdict == ST_REVERSED_FAILED)) {
+			d->sum->paid_after_failure++;
+			d->sum->paid_after_failure_fen += a;
+		}
+		if (changed)
+			d->ch[d->nch++] = c;
+	}
+#undef VALID
+count:
 	for (i = 0; i < n; i++) {
 		d->sum->n[v[i].outcome]++;
 		d->sum->fen[v[i].outcome] += v[i].amount;
 	}
-	if (st != orig) {
-		struct change *c = &d->ch[d->nch++];
+}
 
-		c->pid = v[0].pid;
-		c->time = time;
-		c->reason = reason;
-		c->status = st == ST_PAID ? 'p' : 'f';
-		c->reversed = (uint8_t)reversed;
+/*
+ * The earlier files' reversals of this batch that were not applied, the
+ * latest per payment (few: only files with contradictions are read).
+ */
+static int load_early_reversals(struct db *db, struct decide *d, struct error *err)
+{
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int step;
+
+	if (db_prepare(db,
+		       "SELECT l.payment_id, l.bank_time, l.reason FROM bank_return_line l"
+		       " WHERE l.import_id IN (SELECT i.id FROM bank_import i"
+		       "  WHERE i.batch_id = ? AND i.conflict > 0)"
+		       " AND l.status = 'REVERSED' AND l.outcome = 'conflict'"
+		       " ORDER BY l.payment_id, l.bank_time",
+		       &st, err))
+		return ERR_IO;
+	sqlite3_bind_int64(st, 1, d->pf->batch_id);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t pid = sqlite3_column_int64(st, 0);
+		const char *t = (const char *)sqlite3_column_text(st, 1);
+		const char *rs = (const char *)sqlite3_column_text(st, 2);
+		char code[BANKFILE_REASON_MAX + 1];
+		struct early_rev *e;
+
+		if (!t || strlen(t) != BANKFILE_TIME_LEN)
+			continue;
+		if (d->ner && d->er[d->ner - 1].pid == pid) {
+			e = &d->er[d->ner - 1]; /* a later one of the same payment */
+		} else {
+			if (d->ner == cap) {
+				size_t nc = cap ? cap * 2 : 64;
+				void *q = realloc(d->er, nc * sizeof(*d->er));
+
+				if (!q) {
+					sqlite3_finalize(st);
+					return error_set(err, ERR_NOMEM, "内存不足");
+				}
+				d->er = q;
+				cap = nc;
+			}
+			e = &d->er[d->ner++];
+		}
+		e->pid = pid;
+		e->time = time_number(t);
+		memset(code, 0, sizeof(code));
+		snprintf(code, sizeof(code), "%s", rs ? rs : "");
+		if (reason_intern(&d->pf->reasons, code, &e->reason)) {
+			sqlite3_finalize(st);
+			return error_set(err, ERR_INPUT, "原因代码种类太多");
+		}
 	}
+	sqlite3_finalize(st);
+	if (step != SQLITE_DONE)
+		return db_fail(db, err, "读取回盘记录");
+	return 0;
 }
 
 /* Merge the sorted lines with the batch's payments read in id order. */
 static int decide_all(struct db *db, struct decide *d, struct error *err)
 {
 	struct parsed *pf = d->pf;
+	struct stored cur;
 	sqlite3_stmt *st;
 	int64_t cur_id = 0;
-	int cur_st = 0, step = SQLITE_ROW;
-	int64_t cur_amount = 0;
+	int step = SQLITE_ROW;
 	size_t i = 0;
 
+	memset(&cur, 0, sizeof(cur));
+	if (load_early_reversals(db, d, err))
+		return err->code ? err->code : ERR_IO;
+	/* Whether a failed payment was reissued: asked only for failed ones. */
 	if (db_prepare(db,
-		       "SELECT id, status, amount_fen, reason FROM payment"
-		       " WHERE batch_id = ? ORDER BY id",
+		       "SELECT y.id, y.status, y.amount_fen, y.reason, y.bank_time,"
+		       " CASE WHEN y.status = 'failed' THEN EXISTS(SELECT 1 FROM payment z"
+		       "  WHERE z.entitlement_id = y.entitlement_id AND z.attempt > y.attempt)"
+		       "  ELSE 0 END"
+		       " FROM payment y WHERE y.batch_id = ? ORDER BY y.id",
 		       &st, err))
 		return ERR_IO;
 	sqlite3_bind_int64(st, 1, pf->batch_id);
@@ -697,10 +972,14 @@ static int decide_all(struct db *db, struct decide *d, struct error *err)
 		while (step == SQLITE_ROW && cur_id < pid) {
 			step = sqlite3_step(st);
 			if (step == SQLITE_ROW) {
+				const char *t = (const char *)sqlite3_column_text(st, 4);
+
 				cur_id = sqlite3_column_int64(st, 0);
-				cur_st = status_code((const char *)sqlite3_column_text(st, 1),
+				cur.st = status_code((const char *)sqlite3_column_text(st, 1),
 						     (const char *)sqlite3_column_text(st, 3));
-				cur_amount = sqlite3_column_int64(st, 2);
+				cur.amount = sqlite3_column_int64(st, 2);
+				cur.time = t && strlen(t) == BANKFILE_TIME_LEN ? time_number(t) : 0;
+				cur.reissued = sqlite3_column_int(st, 5);
 			}
 		}
 		if (step != SQLITE_ROW && step != SQLITE_DONE) {
@@ -708,7 +987,15 @@ static int decide_all(struct db *db, struct decide *d, struct error *err)
 			return db_fail(db, err, "读取发放记录");
 		}
 		if (step == SQLITE_ROW && cur_id == pid) {
-			decide_payment(d, pf->v + i, j - i, cur_st, cur_amount);
+			while (d->ier < d->ner && d->er[d->ier].pid < pid)
+				d->ier++;
+			cur.rtime = 0;
+			cur.rreason = 0;
+			if (d->ier < d->ner && d->er[d->ier].pid == pid) {
+				cur.rtime = d->er[d->ier].time;
+				cur.rreason = d->er[d->ier].reason;
+			}
+			decide_payment(d, pf->v + i, j - i, &cur);
 		} else {
 			for (size_t k = i; k < j; k++) {
 				note(d, &pf->v[k], RECON_UNKNOWN, "批次 %lld 中没有发放编号 %lld",
@@ -722,7 +1009,6 @@ static int decide_all(struct db *db, struct decide *d, struct error *err)
 	sqlite3_finalize(st);
 	return 0;
 }
-
 static int map_file(const char *path, char **data, size_t *len, struct error *err)
 {
 	struct stat sb;
@@ -966,9 +1252,15 @@ int bankfile_import(struct db *db, const char *path, struct reconcile_summary *s
 	if (apply_changes(db, &d, err))
 		goto fail;
 	snprintf(ref, sizeof(ref), "bank_import %lld", (long long)sum->import_id);
-	if (ledger_post_paid(db, ref, prog, period, sum->fen[RECON_PAID], err) ||
-	    ledger_post_failed(db, ref, prog, period, sum->fen[RECON_FAILED], err) ||
-	    ledger_post_reversed(db, ref, prog, period, sum->fen[RECON_REVERSED], err))
+	/* Paid first: a payment paid and reversed by the same file (or by a
+	 * reversal of an earlier one) passes through paid. A success after a
+	 * failure moves the money out of failed (the payment was not
+	 * reissued: decide_payment). */
+	if (ledger_post_paid(db, ref, prog, period, d.pending_paid, err) ||
+	    ledger_move(db, "paid", ref, LEDGER_FAILED, LEDGER_PAID, prog, period, d.failed_paid,
+			err) ||
+	    ledger_post_failed(db, ref, prog, period, d.pending_failed, err) ||
+	    ledger_post_reversed(db, ref, prog, period, d.reversed, err))
 		goto fail;
 	if (db_prepare(db, "SELECT COUNT(*) FROM payment WHERE batch_id = ? AND status = 'pending'",
 		       &st, err))
@@ -989,6 +1281,7 @@ fail:
 		rc = err && err->code ? err->code : ERR_IO;
 out:
 	free(d.ch);
+	free(d.er);
 	parsed_free(&pf);
 	return rc;
 }

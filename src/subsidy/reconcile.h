@@ -30,13 +30,13 @@ int bankfile_export(struct db *db, const struct pii_keys *keys, int64_t batch_id
 
 /* What happened to the lines of a return file. */
 enum reconcile_outcome {
-	RECON_PAID = 0,	 /* sent -> paid */
+	RECON_PAID = 0,	 /* sent (or failed, not reissued) -> paid */
 	RECON_FAILED,	 /* sent -> failed */
 	RECON_REVERSED,	 /* paid -> failed (冲正) */
-	RECON_ALREADY,	 /* the payment was already in that state: no change */
+	RECON_ALREADY,	 /* already applied, or superseded by a later answer: no change */
 	RECON_UNKNOWN,	 /* no such payment in this batch */
 	RECON_MISMATCH,	 /* amount differs from the payment's */
-	RECON_DUPLICATE, /* same payment and status earlier in the file */
+	RECON_DUPLICATE, /* same payment, status and bank time earlier in the file */
 	RECON_CONFLICT,	 /* contradicts the payment's state (see docs) */
 	RECON_NOUTCOMES
 };
@@ -55,9 +55,22 @@ struct reconcile_summary {
 	int64_t n[RECON_NOUTCOMES];   /* lines per outcome */
 	int64_t fen[RECON_NOUTCOMES]; /* their amounts */
 	int64_t still_pending;	      /* payments of the batch still unanswered afterwards */
+	/* Payments that were failed and are now paid (or paid and reversed):
+	 * the bank's success dated after its failure, or any success of a
+	 * payment not yet reissued (docs/bankfile.md). Included in n/fen. */
+	int64_t paid_after_failure, paid_after_failure_fen;
+	/* Payments reversed by a REVERSED line of an earlier file that a
+	 * success in this file, dated before it, made valid (not counted in
+	 * n[RECON_REVERSED], which counts this file's lines). */
+	int64_t late_reversed, late_reversed_fen;
 };
 
-/* Called for each line that is reported (unknown, mismatch, duplicate, conflict). */
+/*
+ * Called for each line that is reported: every unknown, mismatch, duplicate
+ * and conflict line (o is its outcome), and, as information, a paid line
+ * whose payment was failed (o = RECON_PAID) or whose success makes an
+ * earlier file's reversal count (o = RECON_REVERSED; the line stays paid).
+ */
 typedef void (*reconcile_note_fn)(void *ctx, enum reconcile_outcome o, long line,
 				  int64_t payment_id, const char *msg);
 
