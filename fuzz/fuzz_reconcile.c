@@ -18,7 +18,16 @@
  *   - an accepted file: the outcomes add up to the lines, still_pending is
  *     what the batch has pending, the ledger checks out (ledger_check: no
  *     violation), and the same bytes again are "already imported" and
- *     change nothing.
+ *     change nothing;
+ *   - the answers decide, not the files (docs/bankfile.md): no payment is
+ *     left failed (not reversed) with a SUCCESS line of its amount (nothing
+ *     here is reissued), no reversed payment has a reversal dated no later
+ *     than a SUCCESS line it accepted, and the same answers sent again in
+ *     other bytes (a BOM in front) change no payment and post nothing to
+ *     the ledger.
+ *   - informative notes (RECON_PAID: a failed payment now paid;
+ *     RECON_REVERSED: an earlier file's reversal now valid) come only with
+ *     a paid line; every other note is one of the reported outcomes.
  */
 #include <stdint.h>
 #include <string.h>
@@ -46,9 +55,18 @@
 	"  FROM bank_return_line"                                                                  \
 	" ORDER BY 1, 2"
 
+/* What the answers decide: the payments and the ledger, nothing else. */
+#define PAYMENTS_SQL                                                                               \
+	"SELECT 'p', id, status, reason, bank_time, account_id, amount_fen, attempt"               \
+	" FROM payment"                                                                            \
+	" UNION ALL SELECT 'l', count(*), total(amount_fen), NULL, NULL, NULL, NULL, NULL"         \
+	"  FROM ledger_entry"                                                                      \
+	" ORDER BY 1, 2"
+
 struct notes {
 	long lines;
-	int64_t n;
+	int64_t n;    /* reported lines */
+	int64_t info; /* informative notes on paid lines */
 };
 
 static void on_note(void *ctx, enum reconcile_outcome o, long line, int64_t payment_id,
@@ -58,10 +76,13 @@ static void on_note(void *ctx, enum reconcile_outcome o, long line, int64_t paym
 
 	(void)payment_id;
 	CHECK(o == RECON_UNKNOWN || o == RECON_MISMATCH || o == RECON_DUPLICATE ||
-	      o == RECON_CONFLICT);
+	      o == RECON_CONFLICT || o == RECON_PAID || o == RECON_REVERSED);
 	CHECK(line >= 1 && line <= nt->lines);
 	CHECK(msg != NULL && msg[0] != '\0' && fuzz_clean_text(msg));
-	nt->n++;
+	if (o == RECON_PAID || o == RECON_REVERSED)
+		nt->info++;
+	else
+		nt->n++;
 }
 
 static const struct fuzz_snapshot *snapshot(void)
@@ -105,7 +126,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct reconcile_summary sum, sum2;
 	struct ledger_check_result lc;
-	struct notes nt = {0, 0};
+	struct notes nt = {0, 0, 0};
+	static uint8_t bom[MAXIN + 3];
+	char sql[512];
 	struct buf before, after;
 	const char *path;
 	struct error err;
@@ -142,6 +165,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(total == sum.lines);
 	CHECK(nt.n == sum.n[RECON_UNKNOWN] + sum.n[RECON_MISMATCH] + sum.n[RECON_DUPLICATE] +
 			  sum.n[RECON_CONFLICT]);
+	CHECK(nt.info <= 2 * sum.n[RECON_PAID]);
+	CHECK(sum.paid_after_failure >= 0 && sum.paid_after_failure <= sum.n[RECON_PAID]);
+	CHECK(sum.late_reversed >= 0 && sum.late_reversed <= sum.n[RECON_PAID]);
+	/* A SUCCESS of the payment's amount never leaves it failed (nothing is
+	 * reissued here), and a reversal is dated after the successes this
+	 * file accepted (one of an earlier file may be later: it stays a
+	 * contradiction, listed by bank_success_conflict). */
+	CHECK(fuzz_int(db, "SELECT COUNT(*) FROM payment y JOIN bank_return_line l"
+			   " ON l.payment_id = y.id AND l.status = 'SUCCESS'"
+			   " AND l.outcome IN ('paid', 'already') AND l.amount_fen = y.amount_fen"
+			   " WHERE y.status = 'failed' AND y.reason NOT LIKE 'REVERSED:%'") == 0);
+	snprintf(sql, sizeof(sql),
+		 "SELECT COUNT(*) FROM payment y JOIN bank_return_line l"
+		 " ON l.payment_id = y.id AND l.status = 'SUCCESS' AND l.import_id = %lld"
+		 " AND l.outcome IN ('paid', 'already') AND l.amount_fen = y.amount_fen"
+		 " WHERE y.status = 'failed' AND y.reason LIKE 'REVERSED:%%'"
+		 " AND y.bank_time < l.bank_time",
+		 (long long)sum.import_id);
+	CHECK(fuzz_int(db, sql) == 0);
 	CHECK(sum.batch_id == 1 || sum.batch_id == 2);
 	CHECK(sum.still_pending ==
 	      fuzz_int(
@@ -157,6 +199,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rc = bankfile_import(db, path, &sum2, on_note, &nt, &err);
 	CHECK(rc == 0 && sum2.already_imported && sum2.import_id == sum.import_id);
 	before = fuzz_dump(db, STATE_SQL);
+	CHECK(fuzz_same(&before, &after));
+
+	/* The same answers in other bytes: no payment and no ledger change.
+	 * (A file that already starts with a BOM gets a second one, which the
+	 * format refuses: nothing changes either.) */
+	before = fuzz_dump(db, PAYMENTS_SQL);
+	memcpy(bom, "\xef\xbb\xbf", 3);
+	memcpy(bom + 3, data, size);
+	nt.lines = fuzz_lines(bom, size + 3);
+	rc = bankfile_import(db, fuzz_file(bom, size + 3), &sum2, on_note, &nt, &err);
+	CHECK(rc == 0 || rc == ERR_INPUT);
+	CHECK(rc || !sum2.already_imported);
+	CHECK(rc || (sum2.n[RECON_PAID] == 0 && sum2.n[RECON_FAILED] == 0 &&
+		     sum2.n[RECON_REVERSED] == 0));
+	after = fuzz_dump(db, PAYMENTS_SQL);
 	CHECK(fuzz_same(&before, &after));
 out:
 	db_close(db);
