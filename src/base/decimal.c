@@ -357,3 +357,253 @@ size_t decimal_format(struct decimal a, char *out, size_t n)
 	memcpy(out, text, o + 1);
 	return o;
 }
+
+/*
+ * ---- Exact sums of products ----
+ *
+ * A wide integer is a magnitude of WIDE_LIMBS 64-bit limbs (1024 bits),
+ * least significant first. Sizes (see decimal.h): a term is the product of
+ * at most 4 magnitudes <= 2^63 (2^252) brought to a common scale by at most
+ * 10^(4*18) = 10^72 < 2^240, so below 2^492; a sum of at most 4 terms is
+ * below 2^494. decimal_sum_div scales the numerator by at most 10^(72+2+18)
+ * = 10^92 < 2^306 (below 2^800 then) or the denominator by at most 10^72
+ * (below 2^492). 1024 bits hold all of it; every step asserts it anyway.
+ */
+#define WIDE_LIMBS 16
+
+struct wide {
+	uint64_t l[WIDE_LIMBS];
+};
+
+static void wide_set(struct wide *w, uint64_t v)
+{
+	memset(w, 0, sizeof(*w));
+	w->l[0] = v;
+}
+
+static void wide_mul_u64(struct wide *w, uint64_t m)
+{
+	u128 carry = 0;
+	int i;
+
+	for (i = 0; i < WIDE_LIMBS; i++) {
+		u128 p = (u128)w->l[i] * m + carry;
+
+		w->l[i] = (uint64_t)p;
+		carry = p >> 64;
+	}
+	assert(carry == 0);
+}
+
+static void wide_mul_pow10(struct wide *w, int e)
+{
+	assert(e >= 0);
+	/* 10^19 < 2^64 is the largest power of ten in a limb. */
+	for (; e >= 19; e -= 19)
+		wide_mul_u64(w, (uint64_t)pow10_u128(19));
+	if (e > 0)
+		wide_mul_u64(w, (uint64_t)pow10_u128(e));
+}
+
+static void wide_add(struct wide *a, const struct wide *b)
+{
+	u128 carry = 0;
+	int i;
+
+	for (i = 0; i < WIDE_LIMBS; i++) {
+		u128 s = (u128)a->l[i] + b->l[i] + carry;
+
+		a->l[i] = (uint64_t)s;
+		carry = s >> 64;
+	}
+	assert(carry == 0);
+}
+
+/* a -= b, a >= b. */
+static void wide_sub(struct wide *a, const struct wide *b)
+{
+	uint64_t borrow = 0;
+	int i;
+
+	for (i = 0; i < WIDE_LIMBS; i++) {
+		uint64_t x = a->l[i], y = b->l[i];
+		uint64_t d = x - y - borrow;
+
+		borrow = (x < y || (x == y && borrow)) ? 1 : 0;
+		a->l[i] = d;
+	}
+	assert(borrow == 0);
+}
+
+static int wide_cmp(const struct wide *a, const struct wide *b)
+{
+	int i;
+
+	for (i = WIDE_LIMBS - 1; i >= 0; i--)
+		if (a->l[i] != b->l[i])
+			return a->l[i] < b->l[i] ? -1 : 1;
+	return 0;
+}
+
+static bool wide_is_zero(const struct wide *a)
+{
+	int i;
+
+	for (i = 0; i < WIDE_LIMBS; i++)
+		if (a->l[i])
+			return false;
+	return true;
+}
+
+static uint64_t abs_units(int64_t u)
+{
+	/* Unsigned negation: INT64_MIN is 2^63. */
+	return u < 0 ? 0 - (uint64_t)u : (uint64_t)u;
+}
+
+static int term_scale(const struct decimal_term *t)
+{
+	int i, s = 0;
+
+	assert(t->n >= 0 && t->n <= DECIMAL_TERM_FACTORS);
+	for (i = 0; i < t->n; i++) {
+		assert(scale_ok(t->f[i].scale));
+		s += t->f[i].scale;
+	}
+	return s;
+}
+
+/* |product of t| at scale s (>= its own scale); *neg its sign. */
+static void term_at(const struct decimal_term *t, int s, struct wide *w, bool *neg)
+{
+	int i;
+
+	wide_set(w, 1);
+	*neg = t->negative;
+	for (i = 0; i < t->n; i++) {
+		wide_mul_u64(w, abs_units(t->f[i].units));
+		if (t->f[i].units < 0)
+			*neg = !*neg;
+	}
+	wide_mul_pow10(w, s - term_scale(t));
+}
+
+/* |sum of t[0..n)| at its largest term scale *s; *neg its sign. */
+static void sum_of(const struct decimal_term *t, int n, struct wide *mag, bool *neg, int *s)
+{
+	struct wide pos, negs, w;
+	bool tn;
+	int i;
+
+	assert(n >= 0 && n <= DECIMAL_SUM_TERMS);
+	*s = 0;
+	for (i = 0; i < n; i++)
+		if (term_scale(&t[i]) > *s)
+			*s = term_scale(&t[i]);
+	wide_set(&pos, 0);
+	wide_set(&negs, 0);
+	for (i = 0; i < n; i++) {
+		term_at(&t[i], *s, &w, &tn);
+		wide_add(tn ? &negs : &pos, &w);
+	}
+	if (wide_cmp(&pos, &negs) >= 0) {
+		wide_sub(&pos, &negs);
+		*mag = pos;
+		*neg = false;
+	} else {
+		wide_sub(&negs, &pos);
+		*mag = negs;
+		*neg = true;
+	}
+}
+
+int decimal_sum_sign(const struct decimal_term *t, int n)
+{
+	struct wide m;
+	bool neg;
+	int s;
+
+	sum_of(t, n, &m, &neg, &s);
+	return wide_is_zero(&m) ? 0 : neg ? -1 : 1;
+}
+
+int decimal_cmp_mul(struct decimal a, struct decimal b, struct decimal c, struct decimal d)
+{
+	struct decimal_term t[2] = {
+	    {.negative = false, .n = 2, .f = {a, b}},
+	    {.negative = true, .n = 2, .f = {c, d}},
+	};
+
+	return decimal_sum_sign(t, 2);
+}
+
+static bool wide_bit(const struct wide *w, int i)
+{
+	return (w->l[i / 64] >> (i % 64)) & 1;
+}
+
+static void wide_shl1(struct wide *w)
+{
+	int i;
+
+	assert(!(w->l[WIDE_LIMBS - 1] >> 63));
+	for (i = WIDE_LIMBS - 1; i > 0; i--)
+		w->l[i] = (w->l[i] << 1) | (w->l[i - 1] >> 63);
+	w->l[0] <<= 1;
+}
+
+/* q = n / d, r = n % d (d != 0), by binary long division. */
+static void wide_divmod(const struct wide *n, const struct wide *d, struct wide *q, struct wide *r)
+{
+	int i;
+
+	wide_set(q, 0);
+	wide_set(r, 0);
+	for (i = WIDE_LIMBS * 64 - 1; i >= 0 && !wide_bit(n, i); i--)
+		;
+	for (; i >= 0; i--) {
+		/* r < d < 2^800 here, so the shift cannot lose a bit. */
+		wide_shl1(r);
+		r->l[0] |= wide_bit(n, i);
+		if (wide_cmp(r, d) >= 0) {
+			wide_sub(r, d);
+			q->l[i / 64] |= (uint64_t)1 << (i % 64);
+		}
+	}
+}
+
+int decimal_sum_div(const struct decimal_term *t, int n, const struct decimal_term *den, int shift,
+		    int precision, struct decimal *out)
+{
+	struct wide x, d, q, r, half;
+	bool xneg, dneg;
+	int sx, sd, e, i;
+
+	if (precision < 0 || precision > DECIMAL_MAX_SCALE || shift < 0 || shift > 2)
+		return ERR_INPUT;
+	sum_of(t, n, &x, &xneg, &sx);
+	sd = term_scale(den);
+	term_at(den, sd, &d, &dneg);
+	if (wide_is_zero(&d))
+		return ERR_INPUT;
+	/* units = x * 10^(sd + shift + precision) / (d * 10^sx) */
+	e = sd + shift + precision - sx;
+	if (e >= 0)
+		wide_mul_pow10(&x, e);
+	else
+		wide_mul_pow10(&d, -e);
+	wide_divmod(&x, &d, &q, &r);
+	/* Half-up on the magnitude: r >= d - r rounds away from zero. */
+	half = d;
+	wide_sub(&half, &r);
+	if (wide_cmp(&r, &half) >= 0) {
+		struct wide one;
+
+		wide_set(&one, 1);
+		wide_add(&q, &one);
+	}
+	for (i = 1; i < WIDE_LIMBS; i++)
+		if (q.l[i])
+			return ERR_INPUT;
+	return narrow(q.l[0], xneg != dneg && q.l[0] != 0, precision, out);
+}

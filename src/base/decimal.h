@@ -65,6 +65,46 @@ int decimal_mul(struct decimal a, struct decimal b, struct decimal *out);
 /* -1, 0 or 1, exactly, whatever the scales. */
 int decimal_cmp(struct decimal a, struct decimal b);
 
+/*
+ * Exact sums of products, for comparisons whose cross products do not fit in
+ * int64 (a report judging a value near the import's limit against a target
+ * with many fraction digits). A term is the product of up to
+ * DECIMAL_TERM_FACTORS decimals (none: the product is 1), added or, with
+ * negative set, subtracted. Computed in 512-bit integers: a term is below
+ * 2^(63*4) * 10^(18*4) < 2^492 at the common scale, so a sum of up to
+ * DECIMAL_SUM_TERMS terms is below 2^494 and nothing can overflow.
+ */
+#define DECIMAL_TERM_FACTORS 4
+#define DECIMAL_SUM_TERMS 4
+
+struct decimal_term {
+	bool negative;   /* subtract this product */
+	int n;           /* 0..DECIMAL_TERM_FACTORS factors */
+	struct decimal f[DECIMAL_TERM_FACTORS];
+};
+
+/*
+ * The sign (-1, 0, 1) of the sum of t[0..n), exactly, whatever the values
+ * and scales (n 0..DECIMAL_SUM_TERMS; factors with a scale outside 0..18 or
+ * too many terms or factors are a caller bug and asserted). Never fails.
+ */
+int decimal_sum_sign(const struct decimal_term *t, int n);
+
+/*
+ * a * b compared with c * d: -1, 0 or 1, exactly, even where the products
+ * do not fit in int64 (decimal_mul would fail). Never fails.
+ */
+int decimal_cmp_mul(struct decimal a, struct decimal b, struct decimal c, struct decimal d);
+
+/*
+ * (sum of t[0..n)) / (the product den) * 10^shift rounded half-up (on the
+ * magnitude) at precision fraction digits (0..18; shift 0..2, 2 for a
+ * percentage), computed exactly in wide integers. ERR_INPUT when the
+ * denominator is zero or the result does not fit a decimal.
+ */
+int decimal_sum_div(const struct decimal_term *t, int n, const struct decimal_term *den,
+		    int shift, int precision, struct decimal *out);
+
 bool decimal_is_zero(struct decimal a);
 bool decimal_is_negative(struct decimal a);
 

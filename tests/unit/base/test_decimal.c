@@ -4,6 +4,7 @@
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
@@ -441,6 +442,139 @@ static void test_mul(void **state)
 	assert_int_equal(decimal_mul(D("9223372036854775807"), D("2"), &r), ERR_INPUT);
 }
 
+/* A term of up to four factors, given as texts (NULL ends early). */
+static struct decimal_term T(bool negative, const char *a, const char *b, const char *c,
+			     const char *d)
+{
+	struct decimal_term t = {.negative = negative, .n = 0};
+	const char *f[4] = {a, b, c, d};
+	int i;
+
+	for (i = 0; i < 4 && f[i]; i++)
+		t.f[t.n++] = D(f[i]);
+	return t;
+}
+
+static void test_cmp_mul(void **state)
+{
+	struct decimal max = D("9223372036854775807"), tiny = D("0.000000000000000001");
+	struct decimal min = {INT64_MIN, 0};
+
+	(void)state;
+	assert_int_equal(decimal_cmp_mul(D("2"), D("3"), D("1.5"), D("4")), 0);
+	assert_int_equal(decimal_cmp_mul(D("2"), D("3"), D("1.5"), D("4.01")), -1);
+	assert_int_equal(decimal_cmp_mul(D("2.0001"), D("3"), D("1.5"), D("4")), 1);
+	/* Products far beyond int64 (decimal_mul fails), still exact. */
+	assert_int_equal(decimal_cmp_mul(max, max, max, max), 0);
+	assert_int_equal(decimal_cmp_mul(max, max, max, D("9223372036854775806")), 1);
+	/* 922337203685477.5807 * 10^18 units vs the same at another scale */
+	assert_int_equal(decimal_cmp_mul(D("922337203685477.5807"), D("1000000000000000000"),
+					 D("9223372036854775807"), D("100000000000000")),
+			 0);
+	assert_int_equal(decimal_cmp_mul(D("922337203685477.5807"), tiny,
+					 D("0.000000000000000009"), D("102481911520608.62")),
+			 1);
+	/* Scales 36 on one side, 0 on the other: differences in the last digit. */
+	assert_int_equal(decimal_cmp_mul(tiny, tiny, D("1"), D("0")), 1);
+	assert_int_equal(decimal_cmp_mul(D("0.999999999999999999"), D("0.999999999999999999"),
+					 D("0.999999999999999998"), D("1")),
+			 1);
+	/* Signs, zeros, INT64_MIN built by hand (2^63 magnitude). */
+	assert_int_equal(decimal_cmp_mul(D("-1"), max, D("1"), D("0")), -1);
+	assert_int_equal(decimal_cmp_mul(D("-1"), D("-5"), D("5"), D("1")), 0);
+	assert_int_equal(decimal_cmp_mul(D("0"), max, D("0.0"), min), 0);
+	assert_int_equal(decimal_cmp_mul(min, min, max, max), 1);
+	assert_int_equal(decimal_cmp_mul(min, D("1"), max, D("-1")), -1);
+}
+
+static void test_sum_sign(void **state)
+{
+	struct decimal_term t[4] = {0};
+
+	(void)state;
+	assert_int_equal(decimal_sum_sign(t, 0), 0);
+	/* 0.1*3 - 0.3 = 0 exactly */
+	t[0] = T(false, "0.1", "3", NULL, NULL);
+	t[1] = T(true, "0.3", NULL, NULL, NULL);
+	assert_int_equal(decimal_sum_sign(t, 2), 0);
+	/* an empty product is 1 */
+	t[1] = T(true, NULL, NULL, NULL, NULL);
+	assert_int_equal(decimal_sum_sign(t, 2), -1);
+	/* four factors of the largest magnitude at scale 18 each, 4 terms */
+	t[0] = T(false, "9.223372036854775807", "9.223372036854775807", "9.223372036854775807",
+		 "9.223372036854775807");
+	t[1] = t[0];
+	t[2] = T(true, "9223372036854775807", "9223372036854775807", "9223372036854775807",
+		 "9223372036854775807");
+	t[3] = T(false, "0.000000000000000001", "0.000000000000000001", "0.000000000000000001",
+		 "0.000000000000000001");
+	assert_int_equal(decimal_sum_sign(t, 4), -1);
+	t[2].negative = false;
+	assert_int_equal(decimal_sum_sign(t, 4), 1);
+	/* x - x + 10^-72 - 10^-72 */
+	t[0] = T(false, "922337203685477.5807", "100", "0.9", "365");
+	t[1] = T(true, "922337203685477.5807", "100", "0.9", "365");
+	t[2] = T(false, "0.000000000000000001", "0.000000000000000001", "0.000000000000000001",
+		 "0.000000000000000001");
+	t[3] = t[2];
+	t[3].negative = true;
+	assert_int_equal(decimal_sum_sign(t, 4), 0);
+	t[3].f[3] = D("0.000000000000000002");
+	assert_int_equal(decimal_sum_sign(t, 4), -1);
+}
+
+static void test_sum_div(void **state)
+{
+	struct decimal_term n[2], d;
+	struct decimal r;
+
+	(void)state;
+	/* 1089000 / 2000000 as a percentage at 1 digit: 54.45 -> 54.5 */
+	n[0] = T(false, "1089000", NULL, NULL, NULL);
+	d = T(false, "2000000", NULL, NULL, NULL);
+	assert_int_equal(decimal_sum_div(n, 1, &d, 2, 1, &r), 0);
+	expect_text(r, "54.5");
+	/* negative half rounds away from zero: -54.45 -> -54.5 */
+	n[0].negative = true;
+	assert_int_equal(decimal_sum_div(n, 1, &d, 2, 1, &r), 0);
+	expect_text(r, "-54.5");
+	/* (100*n - t*d) / d: 95246 of 100000 against 95.248 is -0.002 */
+	n[0] = T(false, "95246", "100", NULL, NULL);
+	n[1] = T(true, "95.248", "100000", NULL, NULL);
+	d = T(false, "100000", NULL, NULL, NULL);
+	assert_int_equal(decimal_sum_div(n, 2, &d, 0, 3, &r), 0);
+	expect_text(r, "-0.002");
+	/* At the limits: the largest value against a denominator near the limit
+	 * and a target with 16 fraction digits (decimal_mul would fail). */
+	n[0] = T(false, "922337203685477.5807", "100", NULL, NULL);
+	n[1] = T(true, "99.9999999999999999", "922337203685477.5807", NULL, NULL);
+	d = T(false, "922337203685477.5807", NULL, NULL, NULL);
+	assert_int_equal(decimal_sum_div(n, 2, &d, 0, 4, &r), 0);
+	expect_text(r, "0.0000");
+	assert_int_equal(decimal_sum_div(n, 2, &d, 0, 18, &r), 0);
+	expect_text(r, "0.000000000000000100");
+	/* a denominator with a negative factor flips the sign */
+	d = T(false, "-2", NULL, NULL, NULL);
+	n[0] = T(false, "1", NULL, NULL, NULL);
+	assert_int_equal(decimal_sum_div(n, 1, &d, 0, 0, &r), 0);
+	expect_text(r, "-1"); /* -0.5 rounds half away from zero */
+	/* zero denominator, result too large, bad precision or shift */
+	d = T(false, "0.000", NULL, NULL, NULL);
+	assert_int_equal(decimal_sum_div(n, 1, &d, 0, 0, &r), ERR_INPUT);
+	d = T(false, "0.000000000000000001", NULL, NULL, NULL);
+	n[0] = T(false, "922337203685477.5807", NULL, NULL, NULL);
+	assert_int_equal(decimal_sum_div(n, 1, &d, 2, 0, &r), ERR_INPUT);
+	d = T(false, "1", NULL, NULL, NULL);
+	assert_int_equal(decimal_sum_div(n, 1, &d, 0, 4, &r), 0);
+	expect_text(r, "922337203685477.5807");
+	assert_int_equal(decimal_sum_div(n, 1, &d, 0, 5, &r), ERR_INPUT);
+	assert_int_equal(decimal_sum_div(n, 1, &d, 3, 0, &r), ERR_INPUT);
+	assert_int_equal(decimal_sum_div(n, 1, &d, 0, 19, &r), ERR_INPUT);
+	/* an empty numerator is 0 */
+	assert_int_equal(decimal_sum_div(n, 0, &d, 2, 2, &r), 0);
+	expect_text(r, "0.00");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -459,6 +593,9 @@ int main(void)
 	    cmocka_unit_test(test_div),
 	    cmocka_unit_test(test_pp_diff),
 	    cmocka_unit_test(test_normalize),
+	    cmocka_unit_test(test_cmp_mul),
+	    cmocka_unit_test(test_sum_sign),
+	    cmocka_unit_test(test_sum_div),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
