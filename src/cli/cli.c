@@ -822,3 +822,14 @@ int cli_csv_row(struct buf *line, const char *const *v, size_t n)
 	fputs(buf_str(line), stdout);
 	return 0;
 }
+
+int cli_stdout_close(void)
+{
+	/* fflush reports a failure of what it writes now; ferror one of an
+	 * earlier write (a full buffer flushed while the command printed). */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "minsheng: 写出失败\n");
+		return ERR_IO;
+	}
+	return 0;
+}

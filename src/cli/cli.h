@@ -304,6 +304,14 @@ struct buf;
 int cli_csv_row(struct buf *line, const char *const *v, size_t n);
 
 /*
+ * Flush standard output and check that everything printed to it was
+ * written (a full disk, a closed descriptor, /dev/full): else prints
+ * "minsheng: 写出失败" and returns ERR_IO. main.c calls it after every
+ * command that succeeded, so no command's output is lost with exit 0.
+ */
+int cli_stdout_close(void);
+
+/*
  * Parse a decimal integer option value strictly (no sign unless allowed,
  * no trailing text, range lo..hi). Returns 0 or a usage error.
  */

@@ -130,11 +130,8 @@ int cli_report(int argc, char **argv)
 		fprintf(stderr, "minsheng: 报告过大或内存不足\n");
 		return ERR_IO;
 	}
-	if (fwrite(b.data, 1, b.len, stdout) != b.len || fflush(stdout)) {
-		buf_free(&b);
-		fprintf(stderr, "minsheng: 写出失败\n");
-		return ERR_IO;
-	}
+	/* a short fwrite leaves stdout's error flag set: cli_stdout_close sees it */
+	fwrite(b.data, 1, b.len, stdout);
 	buf_free(&b);
-	return 0;
+	return cli_stdout_close();
 }

@@ -118,7 +118,7 @@ int main(int argc, char **argv)
 {
 	const struct cli_command *table = top_commands, *cmd = NULL;
 	char words[256] = "";
-	int i = 1, k;
+	int i = 1, k, rc;
 
 	for (;;) {
 		if (i >= argc) {
@@ -127,7 +127,7 @@ int main(int argc, char **argv)
 		}
 		if (is_help(argv[i])) {
 			print_list(stdout, words, table);
-			return 0;
+			return cli_stdout_close();
 		}
 		cmd = NULL;
 		for (k = 0; table[k].name; k++)
@@ -149,8 +149,16 @@ int main(int argc, char **argv)
 	if (wants_help(argc, argv, i + 1, cmd->usage)) {
 		printf("用法：minsheng %s %s\n%s\n", words, cmd->usage ? cmd->usage : "",
 		       cmd->summary);
-		return 0;
+		return cli_stdout_close();
 	}
 	cli_set_command(words, cmd->usage);
-	return cmd->exec(argc - i, argv + i);
+	rc = cmd->exec(argc - i, argv + i);
+	/*
+	 * Output lost on the way (a full disk, /dev/full) is a failure, whatever
+	 * the command printed it for: exit 3, not 0 or a check's 1. A command
+	 * that failed with ERR_IO has said why already.
+	 */
+	if (rc != ERR_IO && cli_stdout_close())
+		rc = ERR_IO;
+	return rc;
 }
