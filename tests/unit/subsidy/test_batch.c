@@ -342,6 +342,103 @@ static void test_reconcile(void **state)
 	fx_close(&f);
 }
 
+/*
+ * The set of answers decides (docs/bankfile.md): a reversal that came
+ * before its success counts once the success arrives; a success after a
+ * failure pays; a success the import cannot apply blocks payment_correct.
+ */
+static void test_bank_answers(void **state)
+{
+	struct batch_request req = {"GL01", "202303", NULL};
+	struct reconcile_summary s;
+	struct batch_result res;
+	struct notes nt;
+	struct error err;
+	struct fx f;
+
+	(void)state;
+	fx_start(&f, ROSTER);
+	error_clear(&err);
+	assert_int_equal(batch_create(f.db, &req, &res, &err), 0);
+	/* Payment ids are 1..4 (30000, 35000, 40000, 30000). */
+	import_text(&f, "r1.csv",
+		    "H,MSRET,1,1\n"
+		    "D,1,REVERSED,ACCT_CLOSED,30000,2023-03-16T10:00:00\n"
+		    "D,2,FAILED,ACCT_FROZEN,35000,2023-03-15T09:00:00\n"
+		    "T,2,65000\n",
+		    &s, &nt);
+	assert_int_equal(s.n[RECON_CONFLICT], 1);
+	assert_int_equal(s.n[RECON_FAILED], 1);
+	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM payment WHERE id = 1 AND status = 'pending'"),
+			 1);
+	assert_int_equal(fx_violations(&f), 0);
+
+	import_text(&f, "r2.csv",
+		    "H,MSRET,1,1\n"
+		    "D,1,SUCCESS,,30000,2023-03-15T10:00:00\n"
+		    "D,2,SUCCESS,,35000,2023-03-15T10:00:00\n"
+		    "T,2,65000\n",
+		    &s, &nt);
+	assert_int_equal(s.n[RECON_PAID], 2);
+	assert_int_equal(s.fen[RECON_PAID], 65000);
+	assert_int_equal(s.n[RECON_REVERSED], 0); /* no line of this file reverses */
+	assert_int_equal(s.late_reversed, 1);
+	assert_int_equal(s.late_reversed_fen, 30000);
+	assert_int_equal(s.paid_after_failure, 1);
+	assert_int_equal(s.paid_after_failure_fen, 35000);
+	assert_int_equal(nt.n[RECON_PAID], 1);	   /* told: was failed */
+	assert_int_equal(nt.n[RECON_REVERSED], 1); /* told: the earlier reversal counts */
+	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM payment WHERE id = 1 AND status = 'failed'"
+				    " AND reason = 'REVERSED:ACCT_CLOSED'"
+				    " AND bank_time = '2023-03-16T10:00:00'"),
+			 1);
+	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM payment WHERE id = 2 AND status = 'paid'"
+				    " AND reason IS NULL AND bank_time = '2023-03-15T10:00:00'"),
+			 1);
+	/* failed -> paid moved in the ledger: nothing left failed but the reversal */
+	assert_int_equal(fx_int(&f, "SELECT SUM(amount_fen) FROM ledger_entry WHERE account = 'failed'"),
+			 30000);
+	assert_int_equal(fx_int(&f, "SELECT SUM(amount_fen) FROM ledger_entry WHERE account = 'paid'"),
+			 35000);
+	assert_int_equal(fx_violations(&f), 0);
+
+	/* A success after the reversal: a contradiction that blocks the correction. */
+	import_text(&f, "r3.csv",
+		    "H,MSRET,1,1\nD,1,SUCCESS,,30000,2023-03-17T10:00:00\nT,1,30000\n", &s, &nt);
+	assert_int_equal(s.n[RECON_CONFLICT], 1);
+	assert_int_equal(payment_correct(f.db, &f.keys, 1, "6217000000000020002", true, &err),
+			 ERR_INPUT);
+	assert_string_equal(err.reason, "bank_success");
+	assert_non_null(strstr(err.msg, "导入记录 3 第 2 行"));
+	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM payment_correction"), 0);
+
+	/* A failed payment with a success of another amount cannot be corrected;
+	 * one with a failure only can; a reversed one whose success came before
+	 * the reversal can. */
+	import_text(&f, "r4.csv",
+		    "H,MSRET,1,1\n"
+		    "D,3,FAILED,ACCT_CLOSED,40000,2023-03-15T09:00:00\n"
+		    "D,3,SUCCESS,,40001,2023-03-15T10:00:00\n"
+		    "D,4,SUCCESS,,30000,2023-03-15T10:00:00\n"
+		    "D,4,REVERSED,ACCT_CLOSED,30000,2023-03-15T10:00:00\n" /* not after: no */
+		    "T,4,140001\n",
+		    &s, &nt);
+	assert_int_equal(s.n[RECON_MISMATCH], 1);
+	assert_int_equal(s.n[RECON_CONFLICT], 1);
+	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM payment WHERE id = 4 AND status = 'paid'"),
+			 1);
+	assert_int_equal(payment_correct(f.db, &f.keys, 3, "6217000000000020002", true, &err),
+			 ERR_INPUT);
+	assert_string_equal(err.reason, "bank_success");
+	import_text(&f, "r5.csv",
+		    "H,MSRET,1,1\nD,4,REVERSED,ACCT_CLOSED,30000,2023-03-15T10:00:01\nT,1,30000\n",
+		    &s, &nt);
+	assert_int_equal(s.n[RECON_REVERSED], 1);
+	assert_int_equal(payment_correct(f.db, &f.keys, 4, "6217000000000020002", true, &err), 0);
+	assert_int_equal(fx_violations(&f), 0);
+	fx_close(&f);
+}
+
 static void test_death_hold(void **state)
 {
 	struct batch_request req = {"GL01", "202304", NULL};
@@ -387,6 +484,7 @@ int main(void)
 	    cmocka_unit_test(test_batch_create),
 	    cmocka_unit_test(test_budget_refusal),
 	    cmocka_unit_test(test_reconcile),
+	    cmocka_unit_test(test_bank_answers),
 	    cmocka_unit_test(test_death_hold),
 	};
 
