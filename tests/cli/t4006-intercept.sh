@@ -148,6 +148,10 @@ run q "SELECT status FROM payment WHERE id = $pid"
 expect_out "cancelled"
 run q "SELECT outcome FROM bank_return_line WHERE payment_id = $pid"
 expect_out "conflict"
+# ...and is listed for the operator to settle with the bank.
+run M subsidy anomalies --format json
+expect_status 0
+expect_out '"bank_success_conflict": 1'
 check_passes
 expect_out "已取消 300.00 元"
 
