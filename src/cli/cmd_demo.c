@@ -8,6 +8,13 @@
  * county breakdown of one indicator (so that a lagging list can be shown). The database
  * must be new: an existing non-empty file is refused rather than mixed with
  * the demo data (`make demo` deletes ./minsheng.db first).
+ *
+ * The database is built in "PATH.demo-partial" and renamed to PATH only when
+ * complete, so a demo killed at any instant leaves no PATH (or the empty
+ * file it was given) or a complete database, never half of one: re-running
+ * the command works. The partial file is locked (flock) while it is built;
+ * a later demo that can take the lock knows its builder is dead and starts
+ * it afresh (with its WAL and journal), one that cannot is refused (exit 1).
  */
 #include "cli/cli.h"
 
@@ -22,11 +29,15 @@
 #include "tracker/report.h"
 #include "tracker/values.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define DEMO_USAGE "[--db PATH]"
 
@@ -126,6 +137,144 @@ static int print_lagging(struct db *db, struct error *err)
 	return 0;
 }
 
+/* The files SQLite may keep beside a database. */
+static const char *const side_files[] = {"-wal", "-shm", "-journal"};
+
+/* Remove tmp's WAL, shared memory and journal files; 0 or an errno. */
+static int remove_side_files(const char *tmp)
+{
+	char name[4096];
+	size_t i;
+	int e = 0;
+
+	for (i = 0; i < sizeof(side_files) / sizeof(side_files[0]); i++) {
+		snprintf(name, sizeof(name), "%s%s", tmp, side_files[i]);
+		if (unlink(name) != 0 && errno != ENOENT && !e)
+			e = errno;
+	}
+	return e;
+}
+
+/*
+ * Take tmp, the partial database, for this run: create it or, when a killed
+ * demo left it (its lock is free), empty it and remove its side files: the
+ * WAL of a dead build must not be replayed into the new one. Sets *out to
+ * the locked descriptor (kept open until the file is renamed or removed:
+ * the lock is what tells a concurrent demo that the file is in use) and
+ * returns 0; else prints why and returns ERR_INPUT (another demo holds it)
+ * or ERR_IO.
+ */
+static int claim_partial(const char *path, const char *tmp, int *out)
+{
+	int fd, e;
+
+	*out = -1;
+	fd = open(tmp, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		fprintf(stderr, "minsheng: 无法建立临时数据库 '%s'：%s\n", tmp, strerror(errno));
+		return ERR_IO;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		e = errno;
+		close(fd);
+		if (e == EWOULDBLOCK) {
+			fprintf(stderr,
+				"minsheng: 另一个 demo 正在建立数据库 '%s'（临时文件 '%s'）\n", path,
+				tmp);
+			return ERR_INPUT;
+		}
+		fprintf(stderr, "minsheng: 无法锁定临时数据库 '%s'：%s\n", tmp, strerror(e));
+		return ERR_IO;
+	}
+	e = ftruncate(fd, 0) != 0 ? errno : remove_side_files(tmp);
+	if (e) {
+		fprintf(stderr, "minsheng: 无法清理临时数据库 '%s'：%s\n", tmp, strerror(e));
+		close(fd);
+		return ERR_IO;
+	}
+	*out = fd;
+	return 0;
+}
+
+/* Drop the partial database (after a failure). */
+static void drop_partial(const char *tmp, int fd)
+{
+	unlink(tmp);
+	remove_side_files(tmp);
+	close(fd);
+}
+
+/* fsync the directory holding path, so that a rename in it survives a crash. */
+static int sync_dir(const char *path)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	int fd, ret = 0;
+
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == path)
+		snprintf(dir, sizeof(dir), "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (fsync(fd) != 0)
+		ret = -1;
+	close(fd);
+	return ret;
+}
+
+/*
+ * Make the built database self-contained (its WAL checkpointed into it and
+ * removed: only the main file is renamed), close it, and rename it to path.
+ * *db is closed and set to NULL whatever happens. Returns 0 or ERR_IO after
+ * printing why (the partial file is then the caller's to drop).
+ */
+static int install(struct db **db, const char *tmp, int fd, const char *path)
+{
+	struct error err;
+	struct stat sb;
+	char wal[4096];
+
+	error_clear(&err);
+	if (db_exec(*db, "PRAGMA journal_mode=DELETE;", &err)) {
+		db_close(*db);
+		*db = NULL;
+		return cli_fail(&err);
+	}
+	db_close(*db);
+	*db = NULL;
+	snprintf(wal, sizeof(wal), "%s-wal", tmp);
+	if (access(wal, F_OK) == 0) {
+		fprintf(stderr, "minsheng: 临时数据库 '%s' 的日志未能写回\n", tmp);
+		return ERR_IO;
+	}
+	if (fsync(fd) != 0) {
+		fprintf(stderr, "minsheng: 无法写入临时数据库 '%s'：%s\n", tmp, strerror(errno));
+		return ERR_IO;
+	}
+	/* as at the start: a database that appeared meanwhile is not replaced */
+	if (stat(path, &sb) == 0 && sb.st_size > 0) {
+		fprintf(stderr,
+			"minsheng: 数据库 '%s' 已存在；demo 只写入新的数据库，请先删除它或用 --db "
+			"指定新文件\n",
+			path);
+		return ERR_INPUT;
+	}
+	if (rename(tmp, path) != 0) {
+		fprintf(stderr, "minsheng: 无法将临时数据库 '%s' 改名为 '%s'：%s\n", tmp, path,
+			strerror(errno));
+		return ERR_IO;
+	}
+	if (sync_dir(path) != 0) {
+		fprintf(stderr, "minsheng: 无法同步 '%s' 所在的目录：%s\n", path, strerror(errno));
+		return ERR_IO;
+	}
+	return 0;
+}
+
 int cli_demo(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -138,8 +287,9 @@ int cli_demo(int argc, char **argv)
 	struct error err;
 	struct stat sb;
 	struct buf b;
+	char tmp[4096];
 	long units = 0;
-	int c, ret;
+	int c, ret, fd;
 
 	optind = 0;
 	opterr = 0;
@@ -161,9 +311,19 @@ int cli_demo(int argc, char **argv)
 			path);
 		return ERR_INPUT;
 	}
-	ret = cli_open_db(path, &db);
+	/* 8 bytes to spare for SQLite's "-journal" beside it */
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.demo-partial", path) >= sizeof(tmp) - 8) {
+		fprintf(stderr, "minsheng: 数据库路径过长：'%s'\n", path);
+		return ERR_INPUT;
+	}
+	ret = claim_partial(path, tmp, &fd);
 	if (ret)
 		return ret;
+	ret = cli_open_db(tmp, &db);
+	if (ret) {
+		drop_partial(tmp, fd);
+		return ret;
+	}
 	error_clear(&err);
 	buf_init(&b, 64 << 20);
 	res = need("henan-2022-results.csv", &err);
@@ -183,24 +343,40 @@ int cli_demo(int argc, char **argv)
 	    (ret = defaults_village_values(db, 2022, &b, &err)) ||
 	    (ret = load_values(db, "villages-2022", b.data, b.len, &err)))
 		goto fail;
+	ret = install(&db, tmp, fd, path);
+	if (ret) {
+		drop_partial(tmp, fd);
+		goto out;
+	}
+	close(fd);
 	fprintf(stderr,
 		"minsheng: 已建立演示数据库 '%s'：%ld 个组织机构（含 %d "
 		"个生成的村级单位），2022、2023年计划，2022年完成情况\n",
 		path, units, VILLAGES_TOTAL);
+	/* the database is complete: what follows only reads it */
+	ret = cli_open_db_existing(path, &db);
+	if (ret)
+		goto out;
 	ret = print_report(db, 2022, &err);
 	if (ret)
-		goto fail;
+		goto report_fail;
 	buf_reset(&b);
 	fputs("\n", stdout);
 	ret = bulletin_build(db, 2022, false, NULL, &b, &err);
 	if (ret)
-		goto fail;
+		goto report_fail;
 	fputs(buf_str(&b), stdout);
 	ret = print_lagging(db, &err);
 	if (ret)
-		goto fail;
+		goto report_fail;
 	goto out;
 fail:
+	cli_fail(&err);
+	db_close(db);
+	db = NULL;
+	drop_partial(tmp, fd);
+	goto out;
+report_fail:
 	cli_fail(&err);
 out:
 	buf_free(&b);
