@@ -26,7 +26,7 @@ dump "$ref" "$SCRATCH/ref.dump"
 expect_no_db_files "$ref.demo-partial"
 
 trial=0
-for delay in 0.3 1 2.5 5; do
+for delay in 0.3 1.5 4; do
 	trial=$((trial + 1))
 	db="$SCRATCH/k$trial.db"
 	"$MINSHENG" demo --db "$db" >/dev/null 2>&1 &
