@@ -378,7 +378,9 @@ out:
 /*
  * Payments at the bank (pending) for a period that began after the person's
  * death: holds cannot stop them (the order is out), so the import names how
- * many there are (the whole register's) for the operator to intercept.
+ * many there are (the whole register's) for the operator to intercept. Not
+ * those an operator released from a hold (judged alive); subsidy anomalies
+ * still lists them while the death record stands.
  */
 static int count_pending_after_death(struct db *db, int64_t *n, struct error *err)
 {
@@ -390,7 +392,8 @@ static int count_pending_after_death(struct db *db, int64_t *n, struct error *er
 		       "SELECT e.period, d.death_day FROM death d"
 		       " JOIN beneficiary b ON b.id_hash = d.id_hash"
 		       " JOIN entitlement e ON e.beneficiary_id = b.id"
-		       " JOIN payment y ON y.entitlement_id = e.id WHERE y.status = 'pending'",
+		       " JOIN payment y ON y.entitlement_id = e.id WHERE y.status = 'pending'"
+		       " AND " NOT_RELEASED_SQL,
 		       &st, err))
 		return ERR_IO;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -476,7 +479,16 @@ static int held_load(struct db *db, int64_t id, struct held *h, char *summary, s
 		snprintf(summary, n, "项目 %s 期间 %s 金额 %lld.%02lld 元",
 			 sqlite3_column_text(st, 3), h->period, (long long)(h->amount_fen / 100),
 			 (long long)(h->amount_fen % 100));
-		if (strcmp(status, "on_hold") != 0) {
+		if (strcmp(status, "on_hold") != 0 && strcmp(status, "approved") == 0 &&
+		    strcmp(h->payment_status, "pending") == 0) {
+			/* Not held because the order is at the bank: say what stops it. */
+			rc = error_set(err, ERR_INPUT,
+				       "应发记录 %lld 没有暂停发放：其发放 %lld 在途（已在批次中），"
+				       "如需拦截请用 subsidy payment cancel --payment %lld",
+				       (long long)id, (long long)h->payment_id,
+				       (long long)h->payment_id);
+			error_reason(err, "not_on_hold");
+		} else if (strcmp(status, "on_hold") != 0) {
 			rc = error_set(err, ERR_INPUT, "应发记录 %lld 没有暂停发放（%s），无需处理",
 				       (long long)id,
 				       strcmp(status, "cancelled") == 0 ? "已取消" : "正常");

@@ -43,9 +43,9 @@ struct people_summary {
 	int64_t lifted;	  /* holds lifted: a death date corrected to a later one */
 	int64_t rejected; /* bad rows (then nothing was written) */
 	/* Deaths: payments still at the bank (pending) for a period that began
-	 * after the date of death, over the whole register. Not held (the
-	 * order is out already): each must be intercepted with subsidy payment
-	 * cancel (cancel.h). */
+	 * after the date of death, over the whole register, except those an
+	 * operator released from a hold. Not held (the order is out already):
+	 * each must be intercepted with subsidy payment cancel (cancel.h). */
 	int64_t pending_after_death;
 };
 

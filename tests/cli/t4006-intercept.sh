@@ -43,7 +43,7 @@ expect_out "死亡后发放 1"
 # hold cancel is not the way (it is not on hold).
 run M subsidy hold cancel --entitlement "$eid"
 expect_status 1
-expect_err "没有暂停发放"
+expect_err "应发记录 $eid 没有暂停发放：其发放 $pid 在途（已在批次中），如需拦截请用 subsidy payment cancel --payment $pid"
 
 # Usage errors: exit 2, nothing changed.
 run M subsidy payment cancel

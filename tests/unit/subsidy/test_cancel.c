@@ -325,6 +325,12 @@ static void test_awaiting_correction(void **state)
 	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM payment WHERE batch_id = 2"
 				    " AND attempt = 2"),
 			 1);
+	/* At the bank again, but released by an operator: not counted. */
+	import_deaths(&f, &ps);
+	assert_int_equal(ps.pending_after_death, 0);
+	fx_exec(&f, "UPDATE entitlement SET hold_reason = NULL WHERE id = 1");
+	import_deaths(&f, &ps);
+	assert_int_equal(ps.pending_after_death, 1);
 	assert_int_equal(fx_violations(&f), 0);
 	fx_close(&f);
 }
