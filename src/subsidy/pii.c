@@ -17,8 +17,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 int pii_init(struct error *err)
 {
@@ -63,15 +67,31 @@ static int keys_read(const char *path, int fd, struct pii_keys *keys, struct err
 	char text[512], *l2, *l3;
 	ssize_t got;
 	struct stat sb;
+	int fl;
 
 	if (fstat(fd, &sb) != 0)
 		return error_set(err, ERR_IO, "无法读取密钥文件 '%s'：%s", path, strerror(errno));
-	/* a directory (or a pipe) is no key, whatever its permissions */
+	/* a directory, a pipe or a device is no key, whatever its permissions
+	 * (a FIFO was opened without blocking, so no writer can hang us) */
 	if (!S_ISREG(sb.st_mode))
-		return error_set(err, ERR_INPUT, "密钥文件 '%s' 不是普通文件", path);
+		return error_set(err, ERR_INPUT, "密钥文件 '%s' 不是普通文件（%s）", path,
+				 S_ISDIR(sb.st_mode)    ? "是目录"
+				 : S_ISFIFO(sb.st_mode) ? "是命名管道"
+				 : S_ISSOCK(sb.st_mode) ? "是套接字"
+				 : S_ISCHR(sb.st_mode) || S_ISBLK(sb.st_mode) ? "是设备文件"
+											: "类型不明");
+	/* Another user's file may have been put there to make us encrypt
+	 * with keys that user knows (or to read ours back): only our own. */
+	if (sb.st_uid != geteuid())
+		return error_set(err, ERR_INPUT,
+				 "密钥文件 '%s' 的属主（用户 %ld）不是当前用户（用户 %ld），拒绝使用",
+				 path, (long)sb.st_uid, (long)geteuid());
 	if (sb.st_mode & 077)
 		return error_set(err, ERR_INPUT, "密钥文件 '%s' 的权限过宽（%03o），应为 600", path,
 				 (unsigned)(sb.st_mode & 0777));
+	fl = fcntl(fd, F_GETFL);
+	if (fl >= 0 && (fl & O_NONBLOCK))
+		(void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
 	got = read(fd, text, sizeof(text) - 1);
 	if (got < 0)
 		return error_set(err, ERR_IO, "无法读取密钥文件 '%s'：%s", path, strerror(errno));
@@ -91,8 +111,8 @@ static int keys_read(const char *path, int fd, struct pii_keys *keys, struct err
  * Write new keys to a temporary file beside path, then link it into place:
  * a crash can leave only a stray temporary file, never a half-written key
  * file, and two processes racing to create the key end up with one.
- * Returns 0, or EEXIST-style -1 when another process linked first (the
- * caller then reads that file).
+ * Returns 0 (*raced set when another process linked first: the caller
+ * then reads that file), or an error.
  */
 static int keys_create(const char *path, struct pii_keys *keys, int *raced, struct error *err)
 {
@@ -101,10 +121,12 @@ static int keys_create(const char *path, struct pii_keys *keys, int *raced, stru
 	int fd, len, rc = 0;
 
 	*raced = 0;
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp%ld", path, (long)getpid()) >= (int)sizeof(tmp))
+	/* An unpredictable name in the key's own directory (mkstemp: O_EXCL,
+	 * mode 0600), so nobody sharing the directory can put a file or link
+	 * there first; link() below needs the same file system anyway. */
+	if (snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", path) >= (int)sizeof(tmp))
 		return error_set(err, ERR_USAGE, "密钥文件路径过长");
-	unlink(tmp);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		return error_set(err, ERR_IO, "无法创建密钥文件 '%s'：%s", path, strerror(errno));
 	randombytes_buf(keys->enc, sizeof(keys->enc));
@@ -131,35 +153,70 @@ static int keys_create(const char *path, struct pii_keys *keys, int *raced, stru
 	return rc;
 }
 
+/*
+ * A process that holds the keys (and decrypts ID numbers) writes no core
+ * file and cannot be read by ptrace or /proc/PID/mem from other processes
+ * of the same user: a crash dump would otherwise hold both keys and every
+ * full number decrypted so far. Best effort; failures change nothing else.
+ */
+static void harden_process(void)
+{
+	struct rlimit rl = {0, 0};
+
+	(void)setrlimit(RLIMIT_CORE, &rl);
+#ifdef __linux__
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+#endif
+}
+
+static int open_key(const char *path)
+{
+	/* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a
+	 * writer forever; keys_read refuses anything but a regular file and
+	 * clears the flag. A symbolic link is followed (an operator may keep
+	 * the key elsewhere); the file it reaches is checked. */
+	return open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+}
+
 int pii_keys_load(const char *path, int create, struct pii_keys *keys, struct error *err)
 {
 	int fd, rc;
 
 	if (pii_init(err))
 		return ERR_INTERNAL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	harden_process();
+	/* keep the keys out of swap and core files where the system lets us
+	 * (pii_keys_wipe unlocks and zeroes) */
+	(void)sodium_mlock(keys, sizeof(*keys));
+	fd = open_key(path);
 	if (fd < 0 && errno == ENOENT && create) {
 		int raced;
 
 		rc = keys_create(path, keys, &raced, err);
 		if (rc || !raced)
-			return rc;
-		fd = open(path, O_RDONLY | O_CLOEXEC);
+			goto out;
+		fd = open_key(path);
 	}
 	if (fd < 0) {
 		if (errno == ENOENT)
-			return error_set(err, ERR_INPUT,
-					 "找不到密钥文件 "
-					 "'%s'（需要可读的密钥文件才能查看或写入完整证件号和账号）",
-					 path);
-		return error_set(err, ERR_INPUT, "无法读取密钥文件 '%s'：%s", path,
-				 strerror(errno));
+			rc = error_set(err, ERR_INPUT,
+				       "找不到密钥文件 "
+				       "'%s'（需要可读的密钥文件才能查看或写入完整证件号和账号）",
+				       path);
+		else
+			rc = error_set(err, ERR_INPUT, "无法读取密钥文件 '%s'：%s", path,
+				       strerror(errno));
+		goto out;
 	}
 	rc = keys_read(path, fd, keys, err);
 	close(fd);
+out:
+	if (rc)
+		pii_keys_wipe(keys);
 	return rc;
 }
 
+/* The old fingerprint ('key_check'): of the hash key alone. */
 static void key_check(const struct pii_keys *k, unsigned char out[16])
 {
 	static const char label[] = "minsheng key check";
@@ -168,53 +225,176 @@ static void key_check(const struct pii_keys *k, unsigned char out[16])
 			   sizeof(k->mac));
 }
 
-int pii_open(struct db *db, const char *key_opt, int create, struct pii_keys *keys,
-	     struct error *err)
+/* The fingerprint of both keys ('key_check2'): the encryption key hashed
+ * under the hash key, so a key file with the right hash key and another
+ * encryption key no longer passes. */
+static void key_check2(const struct pii_keys *k, unsigned char out[16])
+{
+	static const char label[] = "minsheng key check 2 enc+mac";
+	unsigned char in[sizeof(label) - 1 + PII_KEYBYTES];
+
+	memcpy(in, label, sizeof(label) - 1);
+	memcpy(in + sizeof(label) - 1, k->enc, PII_KEYBYTES);
+	crypto_generichash(out, 16, in, sizeof(in), k->mac, sizeof(k->mac));
+	sodium_memzero(in, sizeof(in));
+}
+
+/* Reads subsidy_meta value name into out (16 bytes): 1 found, 0 not, -1 error. */
+static int meta_get(struct db *db, const char *name, unsigned char out[16], struct error *err)
 {
 	sqlite3_stmt *st = NULL;
-	unsigned char check[16];
-	char path[4096];
-	int have = 0, rc, step;
+	int step, found = 0;
 
-	if (pii_key_path(key_opt, db_path(db), path, sizeof(path), err))
-		return ERR_USAGE;
-	if (db_prepare(db, "SELECT value FROM subsidy_meta WHERE name = 'key_check'", &st, err))
-		return ERR_IO;
+	if (db_prepare(db, "SELECT value FROM subsidy_meta WHERE name = ?", &st, err))
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	step = sqlite3_step(st);
 	if (step == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 16) {
-		memcpy(check, sqlite3_column_blob(st, 0), 16);
-		have = 1;
+		memcpy(out, sqlite3_column_blob(st, 0), 16);
+		found = 1;
 	} else if (step != SQLITE_ROW && step != SQLITE_DONE) {
 		sqlite3_finalize(st);
-		return db_fail(db, err, "读取密钥指纹");
+		db_fail(db, err, "读取密钥指纹");
+		return -1;
 	}
 	sqlite3_finalize(st);
-	st = NULL;
-	rc = pii_keys_load(path, create && !have, keys, err);
-	if (rc)
-		return rc;
-	if (have) {
-		unsigned char mine[16];
+	return found;
+}
 
-		key_check(keys, mine);
-		if (sodium_memcmp(mine, check, 16) != 0) {
-			pii_keys_wipe(keys);
-			return error_set(err, ERR_INPUT, "密钥文件 '%s' 与数据库 '%s' 不匹配", path,
-					 db_path(db));
-		}
-		return 0;
-	}
-	if (!create)
-		return 0;
-	key_check(keys, check);
-	if (db_prepare(db, "INSERT INTO subsidy_meta(name, value) VALUES('key_check', ?)", &st,
+static int meta_put(struct db *db, const char *name, const unsigned char v[16], struct error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int step;
+
+	if (db_prepare(db, "INSERT OR REPLACE INTO subsidy_meta(name, value) VALUES(?, ?)", &st,
 		       err))
 		return ERR_IO;
-	sqlite3_bind_blob(st, 1, check, 16, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, v, 16, SQLITE_TRANSIENT);
 	step = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (step != SQLITE_DONE)
 		return db_fail(db, err, "记录密钥指纹");
+	return 0;
+}
+
+/*
+ * A database from before 'key_check2': does the encryption key open the
+ * data already there? The first ciphertext of each table that holds one is
+ * decrypted (beneficiary ID, account, death record, official). Returns 1
+ * when one decrypts or there is none at all, 0 when one fails, -1 on a
+ * database error.
+ */
+static int enc_key_opens_data(struct db *db, const struct pii_keys *k, struct error *err)
+{
+	static const struct {
+		const char *sql;
+		enum pii_kind kind;
+	} probe[] = {
+	    {"SELECT id_hash, id_enc FROM beneficiary ORDER BY id LIMIT 1", PII_ID},
+	    {"SELECT acct_hash, acct_enc FROM bank_account ORDER BY id LIMIT 1", PII_ACCOUNT},
+	    {"SELECT id_hash, id_enc FROM death LIMIT 1", PII_ID},
+	    {"SELECT id_hash, id_enc FROM official ORDER BY id LIMIT 1", PII_ID},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(probe) / sizeof(probe[0]); i++) {
+		sqlite3_stmt *st = NULL;
+		char out[PII_MAXPLAIN + 1];
+		long n;
+		int step;
+
+		if (db_prepare(db, probe[i].sql, &st, err))
+			return -1;
+		step = sqlite3_step(st);
+		if (step == SQLITE_DONE) {
+			sqlite3_finalize(st);
+			continue;
+		}
+		if (step != SQLITE_ROW) {
+			sqlite3_finalize(st);
+			db_fail(db, err, "读取密文");
+			return -1;
+		}
+		n = sqlite3_column_bytes(st, 0) == PII_HASHBYTES
+			? pii_decrypt(k, probe[i].kind, sqlite3_column_blob(st, 1),
+				      (size_t)sqlite3_column_bytes(st, 1),
+				      sqlite3_column_blob(st, 0), out)
+			: -1;
+		sqlite3_finalize(st);
+		sodium_memzero(out, sizeof(out));
+		return n >= 0;
+	}
+	return 1;
+}
+
+int pii_open(struct db *db, const char *key_opt, int create, struct pii_keys *keys,
+	     struct error *err)
+{
+	unsigned char check[16], check2[16], mine[16];
+	char path[4096];
+	int have, have2, rc, ok;
+
+	if (pii_key_path(key_opt, db_path(db), path, sizeof(path), err))
+		return ERR_USAGE;
+	have = meta_get(db, "key_check", check, err);
+	if (have < 0)
+		return ERR_IO;
+	have2 = meta_get(db, "key_check2", check2, err);
+	if (have2 < 0)
+		return ERR_IO;
+	rc = pii_keys_load(path, create && !have && !have2, keys, err);
+	if (rc)
+		return rc;
+	if (have2) {
+		key_check2(keys, mine);
+		ok = sodium_memcmp(mine, check2, 16) == 0;
+	} else if (have) {
+		/* an older database: the hash key by its fingerprint, the
+		 * encryption key by the data it encrypted */
+		key_check(keys, mine);
+		ok = sodium_memcmp(mine, check, 16) == 0;
+		if (ok) {
+			ok = enc_key_opens_data(db, keys, err);
+			if (ok < 0) {
+				pii_keys_wipe(keys);
+				return ERR_IO;
+			}
+		}
+	} else if (!create) {
+		return 0;
+	} else {
+		ok = 1;
+	}
+	if (!ok) {
+		pii_keys_wipe(keys);
+		return error_set(err, ERR_INPUT, "密钥文件 '%s' 与数据库 '%s' 不匹配", path,
+				 db_path(db));
+	}
+	if (have2)
+		return 0;
+	/*
+	 * Record the fingerprints: a new database (inside the caller's write
+	 * transaction), or an older one just verified. A read-only command
+	 * runs outside a transaction (the insert commits by itself); if it
+	 * cannot write (busy, read-only file), the check by decryption is
+	 * simply made again next time, so that failure is not an error.
+	 */
+	key_check2(keys, check2);
+	if (!have) {
+		key_check(keys, check);
+		if (meta_put(db, "key_check", check, err)) {
+			pii_keys_wipe(keys);
+			return ERR_IO;
+		}
+	}
+	if (meta_put(db, "key_check2", check2, err)) {
+		if (!have) {
+			pii_keys_wipe(keys);
+			return ERR_IO;
+		}
+		error_clear(err);
+	}
 	return 0;
 }
 
@@ -284,5 +464,7 @@ long pii_decrypt(const struct pii_keys *k, enum pii_kind kind, const unsigned ch
 
 void pii_keys_wipe(struct pii_keys *k)
 {
-	sodium_memzero(k, sizeof(*k));
+	/* zeroes, then unlocks what pii_keys_load locked (harmless if not) */
+	if (sodium_munlock(k, sizeof(*k)) != 0)
+		sodium_memzero(k, sizeof(*k));
 }

@@ -6,9 +6,11 @@
  * one for XChaCha20-Poly1305 encryption, one for keyed BLAKE2b
  * (crypto_generichash) look-up hashes. It lives beside the database
  * (DB + ".key") unless --key PATH or $MINSHENG_KEY says otherwise, and is
- * created mode 0600 on first use. The database records a fingerprint of the
- * hash key (subsidy_meta 'key_check'), so a different key file is refused
- * instead of silently making every look-up miss.
+ * created mode 0600 on first use. The database records a fingerprint of
+ * both keys (subsidy_meta 'key_check2'; older databases only had
+ * 'key_check', of the hash key), so a different key file, or one with only
+ * one of the two keys changed, is refused instead of silently making every
+ * look-up miss or mixing two encryption keys in one database.
  *
  * Encryption is deterministic: the nonce is the value's own keyed hash (a
  * synthetic IV, as in SIV), so no random number is drawn per row and equal
@@ -55,18 +57,30 @@ int pii_key_path(const char *opt, const char *db_path, char *out, size_t n, stru
 
 /*
  * Read the key file at path. When it does not exist and create is true, a
- * new one is written (O_EXCL, mode 0600) with fresh random keys. A key
- * file readable or writable by group or others is refused (ERR_INPUT).
+ * new one is written (a mkstemp file in the same directory, mode 0600,
+ * linked into place) with fresh random keys. Refused (ERR_INPUT): anything
+ * but a regular file (a FIFO is opened without blocking, so it cannot hang
+ * the command), a file owned by another user than the effective one, a
+ * file readable or writable by group or others, a malformed one.
+ * As the keys are now in memory, the process is made non-dumpable (no core
+ * file, RLIMIT_CORE 0, PR_SET_DUMPABLE 0 on Linux) and keys is locked in
+ * memory where allowed (sodium_mlock; pii_keys_wipe unlocks). On failure
+ * keys is wiped.
  */
 int pii_keys_load(const char *path, int create, struct pii_keys *keys, struct error *err);
 
 /*
- * Load the keys for db and bind them to it: the first time, the key's
- * fingerprint is stored in the database; afterwards a key file whose
- * fingerprint differs is refused, and a missing key file is created only
- * when the database holds no fingerprint yet (create true). Must run inside
- * a write transaction when it may store the fingerprint; it does not begin
- * one itself.
+ * Load the keys for db and bind them to it: the first time, the keys'
+ * fingerprints are stored in the database; afterwards a key file whose
+ * fingerprint of both keys differs is refused ("密钥文件 … 与数据库 … 不匹配",
+ * ERR_INPUT), and a missing key file is created only when the database
+ * holds no fingerprint yet (create true). A database with only the old
+ * fingerprint (of the hash key) is upgraded: the encryption key must
+ * decrypt the first stored ciphertext (beneficiary, bank_account, death,
+ * official; none at all is accepted), then the new fingerprint is stored
+ * (when the database cannot be written, the check is simply repeated next
+ * time). Must run inside a write transaction when create is true; it does
+ * not begin one itself.
  */
 int pii_open(struct db *db, const char *key_opt, int create, struct pii_keys *keys,
 	     struct error *err);
@@ -92,7 +106,7 @@ size_t pii_encrypt(const struct pii_keys *k, enum pii_kind kind, const char *val
 long pii_decrypt(const struct pii_keys *k, enum pii_kind kind, const unsigned char *cipher,
 		 size_t len, const unsigned char hash[PII_HASHBYTES], char *out);
 
-/* Wipe keys from memory. */
+/* Wipe keys from memory (and unlock them, see pii_keys_load). */
 void pii_keys_wipe(struct pii_keys *k);
 
 #endif
