@@ -24,7 +24,7 @@ struct migration {
 };
 
 /*
- * Open (creating when missing) the database at path. Sets WAL mode,
+ * Open (creating when missing, mode 0600) the database at path. Sets WAL mode,
  * synchronous=FULL, foreign_keys=ON and a busy timeout. *out is NULL on
  * failure. ERR_IO with the path and SQLite's message on failure.
  */
