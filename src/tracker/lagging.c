@@ -12,6 +12,7 @@
 #include "tracker/report.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,74 +63,74 @@ int lagging_text(const char *scope, int level, size_t total, const char *const *
 }
 
 /*
- * Names of every unit of one level and of every city, loaded in two queries:
- * a village-level list (44,500 units) must not cost a lookup per unit.
+ * Names of every unit of one level and of every unit of the levels between
+ * city and it (the ancestors a longer name needs), loaded in one query per
+ * level: a village-level list (44,500 units) must not cost a lookup per
+ * unit.
  */
 struct named {
 	char *code, *name, *path;
 };
 
+struct named_list {
+	struct named *a; /* by code */
+	size_t n, cap;
+};
+
 struct names {
-	struct named *units, *cities;
-	size_t n_units, n_cities, cap_units, cap_cities;
-	int level; /* of the units */
-	bool cities_phase;
+	struct named_list lv[ORGUNIT_VILLAGE + 1]; /* by level; only those loaded */
+	int level;				   /* of the units */
+	struct named_list *cur;			   /* being loaded */
 };
 
 static int names_add(void *ctx, const struct orgunit *u)
 {
 	struct names *nm = ctx;
-	struct named **a = nm->cities_phase ? &nm->cities : &nm->units;
-	size_t *n = nm->cities_phase ? &nm->n_cities : &nm->n_units;
-	size_t *cap = nm->cities_phase ? &nm->cap_cities : &nm->cap_units;
+	struct named_list *l = nm->cur;
+	struct named *x;
 
-	if (*n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 256;
-		struct named *t = realloc(*a, nc * sizeof(*t));
+	if (l->n == l->cap) {
+		size_t nc = l->cap ? l->cap * 2 : 256;
+		struct named *t = realloc(l->a, nc * sizeof(*t));
 
 		if (!t)
 			return ERR_NOMEM;
-		*a = t;
-		*cap = nc;
+		l->a = t;
+		l->cap = nc;
 	}
-	(*a)[*n].code = strdup(u->code);
-	(*a)[*n].name = strdup(u->name);
-	(*a)[*n].path = strdup(u->path);
-	(*n)++;
-	if (!(*a)[*n - 1].code || !(*a)[*n - 1].name || !(*a)[*n - 1].path)
+	x = &l->a[l->n++];
+	x->code = strdup(u->code);
+	x->name = strdup(u->name);
+	x->path = strdup(u->path);
+	if (!x->code || !x->name || !x->path)
 		return ERR_NOMEM;
 	return 0;
 }
 
-static void named_free(struct named *a, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(a[i].code);
-		free(a[i].name);
-		free(a[i].path);
-	}
-	free(a);
-}
-
 static void names_free(struct names *nm)
 {
-	named_free(nm->units, nm->n_units);
-	named_free(nm->cities, nm->n_cities);
+	size_t i, k;
+
+	for (k = 0; k <= ORGUNIT_VILLAGE; k++) {
+		for (i = 0; i < nm->lv[k].n; i++) {
+			free(nm->lv[k].a[i].code);
+			free(nm->lv[k].a[i].name);
+			free(nm->lv[k].a[i].path);
+		}
+		free(nm->lv[k].a);
+	}
 	memset(nm, 0, sizeof(*nm));
 }
 
 static int names_load(struct db *db, int level, struct names *nm, struct error *err)
 {
-	struct orgunit_filter f = {level, NULL, false};
-	int ret;
+	struct orgunit_filter f = {0, NULL, false};
+	int k, ret = 0;
 
 	nm->level = level;
-	ret = orgunit_list(db, &f, names_add, nm, err);
-	if (!ret) {
-		nm->cities_phase = true;
-		f.level = ORGUNIT_CITY;
+	for (k = ORGUNIT_CITY; k <= level && !ret; k++) {
+		f.level = k;
+		nm->cur = &nm->lv[k];
 		ret = orgunit_list(db, &f, names_add, nm, err);
 	}
 	if (ret == ERR_NOMEM)
@@ -138,41 +139,151 @@ static int names_load(struct db *db, int level, struct names *nm, struct error *
 }
 
 /* orgunit_list gives codes in ascending (strcmp) order. */
-static const struct named *named_find(const struct named *a, size_t n, const char *code, size_t len)
+static const struct named *named_find(const struct named_list *l, const char *code, size_t len)
 {
-	size_t lo = 0, hi = n;
+	size_t lo = 0, hi = l->n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = strncmp(a[mid].code, code, len);
+		int c = strncmp(l->a[mid].code, code, len);
 
-		if (c == 0 && a[mid].code[len])
+		if (c == 0 && l->a[mid].code[len])
 			c = 1;
 		if (c < 0)
 			lo = mid + 1;
 		else if (c > 0)
 			hi = mid;
 		else
-			return &a[mid];
+			return &l->a[mid];
 	}
 	return NULL;
 }
 
-static int names_lookup(const struct names *nm, const char *code, char *out, size_t n,
+/*
+ * The unit code's name: the bulletin name, or with full the longer name
+ * naming its county (and township) too. Its ancestors are the codes of its
+ * path ("/41/4108/410822/..."), each looked up among the units of the
+ * levels loaded: whatever level the tree's root is at.
+ */
+static int names_lookup(const struct names *nm, const char *code, bool full, char *out, size_t n,
 			struct error *err)
 {
-	const struct named *u = named_find(nm->units, nm->n_units, code, strlen(code));
-	const struct named *city = NULL;
+	const struct named *u = named_find(&nm->lv[nm->level], code, strlen(code));
+	const char *anc[ORGUNIT_VILLAGE + 1] = {NULL};
 	const char *p, *e;
+	int k;
 
 	if (!u)
 		return error_set(err, ERR_INTERNAL, "未知的单位代码 '%s'", code);
-	/* The city is the second code of the path "/41/4108/...". */
-	p = strchr(u->path + 1, '/');
-	if (p && (e = strchr(p + 1, '/')))
-		city = named_find(nm->cities, nm->n_cities, p + 1, (size_t)(e - p - 1));
-	orgunit_bulletin_name_of(nm->level, u->name, city ? city->name : NULL, out, n);
+	for (p = u->path + 1; (e = strchr(p, '/')) != NULL; p = e + 1) {
+		for (k = ORGUNIT_CITY; k < nm->level; k++) {
+			const struct named *a = named_find(&nm->lv[k], p, (size_t)(e - p));
+
+			if (a) {
+				anc[k] = a->name;
+				break;
+			}
+		}
+	}
+	if (full)
+		orgunit_bulletin_name_full(nm->level, u->name, anc[ORGUNIT_CITY],
+					   anc[ORGUNIT_COUNTY], anc[ORGUNIT_TOWNSHIP], out, n);
+	else
+		orgunit_bulletin_name_of(nm->level, u->name, anc[ORGUNIT_CITY], out, n);
 	return 0;
+}
+
+static int cmp_name_ptr(const void *a, const void *b)
+{
+	const struct lagging_unit *const *x = a, *const *y = b;
+	int c = strcmp((*x)->name, (*y)->name);
+
+	return c ? c : strcmp((*x)->orgunit, (*y)->orgunit);
+}
+
+/*
+ * Mark (in dup) the units whose name is another unit's too. by is scratch
+ * room for l->total pointers.
+ */
+static size_t find_duplicates(struct lagging *l, struct lagging_unit **by, bool *dup)
+{
+	size_t i, j, count = 0;
+
+	for (i = 0; i < l->total; i++) {
+		by[i] = &l->units[i];
+		dup[i] = false;
+	}
+	qsort(by, l->total, sizeof(*by), cmp_name_ptr);
+	for (i = 0; i < l->total; i = j) {
+		for (j = i + 1; j < l->total && strcmp(by[i]->name, by[j]->name) == 0; j++)
+			;
+		if (j - i > 1) {
+			count += j - i;
+			for (; i < j; i++)
+				dup[by[i] - l->units] = true;
+		}
+	}
+	return count;
+}
+
+static int replace_name(struct lagging_unit *u, const char *name)
+{
+	char *s = strdup(name);
+
+	if (!s)
+		return ERR_NOMEM;
+	free(u->name);
+	u->name = s;
+	return 0;
+}
+
+/*
+ * No two units of a list may read the same (docs/bulletin.md, lagging): the
+ * units whose bulletin names coincide ("新乡城关镇" twice) get their longer
+ * names, naming the county and for villages the township ("新乡获嘉县城关镇",
+ * "新乡封丘县城关镇"); any that still coincide (a county, a city, names that
+ * are the same all the way up) get their code after the name
+ * ("某县（410199）"). Names already unique are left as they are.
+ */
+static int disambiguate(struct lagging *l, const struct names *nm, struct error *err)
+{
+	struct lagging_unit **by = calloc(l->total + 1, sizeof(*by));
+	bool *dup = calloc(l->total + 1, sizeof(*dup));
+	char name[ORGUNIT_BULLETIN_NAME_MAX];
+	size_t i;
+	int ret = 0;
+
+	if (!by || !dup)
+		goto nomem;
+	if (find_duplicates(l, by, dup) == 0)
+		goto out;
+	if (l->level > ORGUNIT_COUNTY) {
+		for (i = 0; i < l->total && !ret; i++) {
+			if (!dup[i])
+				continue;
+			ret = names_lookup(nm, l->units[i].orgunit, true, name, sizeof(name), err);
+			if (!ret && replace_name(&l->units[i], name))
+				goto nomem;
+		}
+		if (ret)
+			goto out;
+		if (find_duplicates(l, by, dup) == 0)
+			goto out;
+	}
+	for (i = 0; i < l->total; i++) {
+		if (!dup[i])
+			continue;
+		snprintf(name, sizeof(name), "%s（%s）", l->units[i].name, l->units[i].orgunit);
+		if (replace_name(&l->units[i], name))
+			goto nomem;
+	}
+	goto out;
+nomem:
+	ret = error_set(err, ERR_NOMEM, "内存不足");
+out:
+	free(by);
+	free(dup);
+	return ret;
 }
 
 void lagging_free(struct lagging *l)
@@ -254,10 +365,10 @@ int lagging_build(struct db *db, const struct lagging_opts *o, struct lagging **
 	}
 	for (i = 0; i < it->n_units; i++) {
 		const struct report_item *u = &it->units[i];
-		char name[ORGUNIT_NAME_MAX * 2 + 1];
+		char name[ORGUNIT_BULLETIN_NAME_MAX];
 
 		if (o->level > ORGUNIT_CITY) {
-			ret = names_lookup(&nm, u->orgunit, name, sizeof(name), err);
+			ret = names_lookup(&nm, u->orgunit, false, name, sizeof(name), err);
 		} else {
 			struct orgunit_info info;
 
@@ -277,6 +388,9 @@ int lagging_build(struct db *db, const struct lagging_opts *o, struct lagging **
 			l->done++;
 	}
 	qsort(l->units, l->total, sizeof(*l->units), cmp_unit);
+	ret = disambiguate(l, &nm, err);
+	if (ret)
+		goto out;
 	lag = calloc(l->total + 1, sizeof(*lag));
 	done = calloc(l->total + 1, sizeof(*done));
 	if (!lag || !done)

@@ -862,3 +862,37 @@ char *orgunit_bulletin_name_of(int level, const char *name, const char *city, ch
 	snprintf(out, n, "%s%s", cshort, name);
 	return out;
 }
+
+char *orgunit_bulletin_name_full(int level, const char *name, const char *city, const char *county,
+				 const char *township, char *out, size_t n)
+{
+	char cshort[ORGUNIT_NAME_MAX + 1];
+	const char *part[4];
+	size_t np = 0, i, len = 0, pl;
+
+	if (level <= ORGUNIT_COUNTY || !county)
+		return orgunit_bulletin_name_of(level, name, city, out, n);
+	if (city && strncmp(city, "省直辖", strlen("省直辖")) != 0) {
+		orgunit_short_name(city, cshort, sizeof(cshort));
+		part[np++] = cshort;
+	}
+	part[np++] = county;
+	if (level == ORGUNIT_VILLAGE && township)
+		part[np++] = township;
+	part[np++] = name;
+	if (n == 0)
+		return out;
+	out[0] = '\0';
+	for (i = 0; i < np; i++) {
+		/* "焦作" before "焦作城乡一体化示范区", "济源市" before "济源市沁园街道":
+		 * the longer name already says it */
+		if (i + 1 < np && strncmp(part[i + 1], part[i], strlen(part[i])) == 0)
+			continue;
+		pl = strlen(part[i]);
+		copy_utf8(out + len, n - len, part[i], pl);
+		len += strlen(out + len);
+		if (len + 1 >= n)
+			break;
+	}
+	return out;
+}

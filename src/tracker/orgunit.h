@@ -159,6 +159,25 @@ char *orgunit_bulletin_name(struct db *db, const struct orgunit_info *u, char *o
  */
 char *orgunit_bulletin_name_of(int level, const char *name, const char *city, char *out, size_t n);
 
+/*
+ * The longer name a lagging list gives a unit whose bulletin name would read
+ * the same as another unit's of the list (docs/bulletin.md): its city's short
+ * name, its county, for a village also its township, then its own name
+ * ("新乡封丘县城关镇", "郑州中牟县刘集镇刘营村"). city, county and township are
+ * the names of its ancestors at those levels (NULL when it has none); a
+ * 省直辖 city is left out, as in orgunit_bulletin_name_of, and so is any part
+ * the next part begins with ("济源市" before "济源市沁园街道"). A unit at
+ * county level or above has nothing to add: this is then
+ * orgunit_bulletin_name_of. Writes into out (truncated at a character
+ * boundary) and returns out.
+ */
+char *orgunit_bulletin_name_full(int level, const char *name, const char *city, const char *county,
+				 const char *township, char *out, size_t n);
+
+/* Room for any name orgunit_bulletin_name_full writes, with its NUL and a
+ * code in brackets after it. */
+#define ORGUNIT_BULLETIN_NAME_MAX (4 * ORGUNIT_NAME_MAX + ORGUNIT_CODE_MAX + 8)
+
 /* Number of units in the database (all levels). */
 int orgunit_count(struct db *db, int64_t *out, struct error *err);
 
