@@ -9,7 +9,12 @@
  */
 #include "subsidy/mask.h"
 
+#include "base/buf.h"
+#include "base/csv.h"
+#include "base/error.h"
+
 #include <stdbool.h>
+#include <string.h>
 
 /*
  * Length of the well-formed UTF-8 sequence at p (at most n bytes), or 0 when
@@ -135,4 +140,57 @@ size_t mask_account(const char *acct, size_t len, char *out, size_t n)
 	if (len < 8)
 		return mask_bytes(acct, len, 0, 0, out, n);
 	return mask_bytes(acct, len, 0, 4, out, n);
+}
+
+size_t mask_quote(const char *s, size_t len, size_t max, char *out, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i, digits = 0, k;
+
+	for (i = 0; i < len; i++) {
+		if (p[i] >= '0' && p[i] <= '9')
+			digits++;
+		/* full-width ０-９: EF BC 90..99 */
+		else if (p[i] == 0xef && i + 2 < len && p[i + 1] == 0xbc && p[i + 2] >= 0x90 &&
+			 p[i + 2] <= 0x99) {
+			digits++;
+			i += 2;
+		}
+	}
+	if (digits >= MASK_QUOTE_DIGITS) {
+		if (sizeof(MASK_QUOTE_HIDDEN) > n)
+			return fail(out, n);
+		memcpy(out, MASK_QUOTE_HIDDEN, sizeof(MASK_QUOTE_HIDDEN));
+		return sizeof(MASK_QUOTE_HIDDEN) - 1;
+	}
+	k = len < max ? len : max;
+	while (k > 0 && k < len && (p[k] & 0xc0) == 0x80)
+		k--;
+	if (k >= n)
+		return fail(out, n);
+	memcpy(out, s, k);
+	out[k] = '\0';
+	return k;
+}
+
+int mask_formula_like(const char *s, size_t len)
+{
+	return len > 0 && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' ||
+			   s[0] == '\t' || s[0] == '\r');
+}
+
+int mask_csv_text(struct buf *b, const char *s, size_t len)
+{
+	struct buf t;
+	int rc;
+
+	if (!mask_formula_like(s, len))
+		return csv_write_field(b, s, len) ? ERR_NOMEM : 0;
+	/* the quote goes inside the CSV quoting, as part of the value */
+	buf_init(&t, len + 2);
+	rc = buf_addc(&t, '\'') || buf_add(&t, s, len) ? ERR_NOMEM : 0;
+	if (!rc && csv_write_field(b, buf_str(&t), t.len))
+		rc = ERR_NOMEM;
+	buf_free(&t);
+	return rc;
 }

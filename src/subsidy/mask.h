@@ -26,14 +26,50 @@
  * - Empty input gives "" and returns 0 (as does an out too small; n must be
  *   at least the output length + 1).
  * No allocation; out must not overlap the input.
+ *
+ * Also here: what of a field a message may quote (mask_quote) and the
+ * guard against spreadsheet formulas in CSV output of free text
+ * (mask_csv_text), docs/personal-data.md.
  */
 #ifndef MINSHENG_SUBSIDY_MASK_H
 #define MINSHENG_SUBSIDY_MASK_H
 
 #include <stddef.h>
 
+struct buf;
+
 size_t mask_name(const char *name, size_t len, char *out, size_t n);
 size_t mask_id(const char *id, size_t len, char *out, size_t n);
 size_t mask_account(const char *acct, size_t len, char *out, size_t n);
+
+/* Digits (ASCII or full-width) in a value from which its quotation is
+ * withheld: an ID number has 17 or 18, an account 16 to 19, so 12 catches
+ * a shortened one too. */
+#define MASK_QUOTE_DIGITS 12
+/* What is quoted instead of such a value. */
+#define MASK_QUOTE_HIDDEN "（疑似身份证号或银行账号，已隐去）"
+
+/*
+ * The text to quote of a field in a message (an error on stderr, a line of
+ * a reject file): s[0..len) cut to at most max bytes on a UTF-8 boundary,
+ * or MASK_QUOTE_HIDDEN when the whole value holds MASK_QUOTE_DIGITS or more
+ * digits, wherever they are (a misplaced column must not copy an ID number
+ * or account into messages). Writes into out (n bytes, NUL-terminated) and
+ * returns the length; 0 and "" when out is too small.
+ */
+size_t mask_quote(const char *s, size_t len, size_t max, char *out, size_t n);
+
+/* Whether a spreadsheet would read text starting like s as a formula:
+ * first byte = + - @, a tab or a carriage return. */
+int mask_formula_like(const char *s, size_t len);
+
+/*
+ * Append s[0..len) to b as one CSV field of free text (a name, a role):
+ * as csv_write_field, but a value mask_formula_like gets a leading single
+ * quote ("'=1+2"), so a spreadsheet opening the file shows it as text
+ * instead of running it. Never for numbers (a negative amount stays one).
+ * Returns 0, or ERR_NOMEM.
+ */
+int mask_csv_text(struct buf *b, const char *s, size_t len);
 
 #endif

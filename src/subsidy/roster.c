@@ -35,6 +35,7 @@
 #include "subsidy/bankcard.h"
 #include "subsidy/idcard.h"
 #include "subsidy/ledger.h"
+#include "subsidy/mask.h"
 #include "subsidy/programme.h"
 
 #include <pthread.h>
@@ -121,14 +122,17 @@ static enum roster_reason fail(long *column, long col, char *msg, size_t n, enum
 	return r;
 }
 
-/* A field quoted in a message: at most 40 bytes, cut on a UTF-8 boundary. */
-static int quote_len(const char *s, size_t len)
+/*
+ * A field quoted in a message: at most 40 bytes, cut on a UTF-8 boundary,
+ * and never a value with as many digits as an ID number or account (a
+ * misplaced column would copy it to stderr and the reject file):
+ * mask_quote withholds those. q: at least QUOTE_BUF bytes.
+ */
+#define QUOTE_BUF 128
+static const char *quote(const char *s, size_t len, char *q)
 {
-	size_t k = len < 40 ? len : 40;
-
-	while (k > 0 && k < len && ((unsigned char)s[k] & 0xc0) == 0x80)
-		k--;
-	return (int)k;
+	mask_quote(s, len, 40, q, QUOTE_BUF);
+	return q;
 }
 
 static bool all_digits(const char *s, size_t len)
@@ -178,6 +182,7 @@ enum roster_reason roster_validate(const struct roster_context *ctx, const struc
 	enum bankcard_status bs;
 	struct idcard id;
 	struct error perr;
+	char q[QUOTE_BUF];
 	size_t i;
 
 	if (rec->n != ROSTER_FIELDS)
@@ -187,18 +192,18 @@ enum roster_reason roster_validate(const struct roster_context *ctx, const struc
 
 	p = programme_list_find(ctx->programmes, f[0], len[0]);
 	if (!p)
-		return fail(column, 1, msg, n, ROSTER_UNKNOWN_PROGRAMME, "未知的补贴项目 '%.*s'",
-			    quote_len(f[0], len[0]), f[0]);
+		return fail(column, 1, msg, n, ROSTER_UNKNOWN_PROGRAMME, "未知的补贴项目 '%s'",
+			    quote(f[0], len[0], q));
 	row->programme = p;
 
 	error_clear(&perr);
 	if (period_parse(f[1], len[1], &row->period, &perr))
-		return fail(column, 2, msg, n, ROSTER_BAD_PERIOD, "期间 '%.*s' 无效",
-			    quote_len(f[1], len[1]), f[1]);
+		return fail(column, 2, msg, n, ROSTER_BAD_PERIOD, "期间 '%s' 无效",
+			    quote(f[1], len[1], q));
 	if (!programme_period_ok(p->frequency, row->period.type))
 		return fail(column, 2, msg, n, ROSTER_PERIOD_FREQUENCY,
-			    "期间 '%.*s' 与项目 '%s' 的发放频次（%s）不符", quote_len(f[1], len[1]),
-			    f[1], p->code, programme_frequency_label(p->frequency));
+			    "期间 '%s' 与项目 '%s' 的发放频次（%s）不符", quote(f[1], len[1], q),
+			    p->code, programme_frequency_label(p->frequency));
 	period_format(&row->period, row->period_text, sizeof(row->period_text));
 
 	ids = idcard_parse(f[2], len[2], ctx->today, &id);
@@ -231,13 +236,17 @@ enum roster_reason roster_validate(const struct roster_context *ctx, const struc
 	if (i < len[3] || len[3] > ROSTER_NAME_MAX || f[3][0] == ' ' || f[3][len[3] - 1] == ' ')
 		return fail(column, 4, msg, n, ROSTER_BAD_NAME,
 			    "姓名过长（最多 %d 字节）、首尾有空格或含控制字符", ROSTER_NAME_MAX);
+	/* A name opened in a spreadsheet (reject files, CSV lists) must not
+	 * run as a formula; no real name starts like this. */
+	if (mask_formula_like(f[3], len[3]))
+		return fail(column, 4, msg, n, ROSTER_BAD_NAME,
+			    "姓名不能以 = + - @ 开头（电子表格会当作公式）");
 	row->name = f[3];
 	row->name_len = len[3];
 
 	if (len[4] != 12 || !all_digits(f[4], 12))
 		return fail(column, 5, msg, n, ROSTER_BAD_VILLAGE,
-			    "村（社区）代码 '%.*s' 无效（应为 12 位数字）", quote_len(f[4], len[4]),
-			    f[4]);
+			    "村（社区）代码 '%s' 无效（应为 12 位数字）", quote(f[4], len[4], q));
 	if (ctx->villages && ctx->villages->n &&
 	    !village_known(ctx->villages, digits_value(f[4], 12)))
 		return fail(column, 5, msg, n, ROSTER_UNKNOWN_VILLAGE,
@@ -262,13 +271,11 @@ enum roster_reason roster_validate(const struct roster_context *ctx, const struc
 		; /* leading zeros: 0090000 is 90000 */
 	if (!all_digits(f[6], len[6]) || i == len[6])
 		return fail(column, 7, msg, n, ROSTER_BAD_AMOUNT,
-			    "金额 '%.*s' 无效（应为正整数，单位分）", quote_len(f[6], len[6]),
-			    f[6]);
+			    "金额 '%s' 无效（应为正整数，单位分）", quote(f[6], len[6], q));
 	/* at most 10^12 fen (10 billion yuan): far above any real payment */
 	if (len[6] - i > 13 || digits_value(f[6] + i, len[6] - i) > UINT64_C(1000000000000))
 		return fail(column, 7, msg, n, ROSTER_BAD_AMOUNT,
-			    "金额 '%.*s' 过大（最多 1000000000000 分）", quote_len(f[6], len[6]),
-			    f[6]);
+			    "金额 '%s' 过大（最多 1000000000000 分）", quote(f[6], len[6], q));
 	row->amount_fen = (int64_t)digits_value(f[6] + i, len[6] - i);
 	if (p->standard_fen > 0 && row->amount_fen > p->standard_fen)
 		return fail(column, 7, msg, n, ROSTER_ABOVE_STANDARD,
