@@ -13,6 +13,7 @@
 #include "db/db.h"
 #include "subsidy/idcard.h"
 #include "subsidy/ledger.h"
+#include "subsidy/mask.h"
 #include "subsidy/pii.h"
 
 #include <stdarg.h>
@@ -236,8 +237,17 @@ static int read_rows(const struct pii_keys *keys, const char *path, int kind,
 
 			error_clear(&de);
 			if (date_parse(rec.field[1], rec.len[1], &d, &de)) {
-				bad(reject, ctx, sum, first, path, rec.line, 2, "bad_date",
-				    "死亡日期无效：%s", de.msg);
+				char q[128];
+
+				/* date_parse quotes the field: not an ID number or
+				 * account put in this column (mask_quote) */
+				if (mask_quote(rec.field[1], rec.len[1], 40, q, sizeof(q)) &&
+				    strcmp(q, MASK_QUOTE_HIDDEN) == 0)
+					bad(reject, ctx, sum, first, path, rec.line, 2, "bad_date",
+					    "死亡日期 '%s' 无效", q);
+				else
+					bad(reject, ctx, sum, first, path, rec.line, 2, "bad_date",
+					    "死亡日期无效：%s", de.msg);
 				rows->n--;
 				continue;
 			}
@@ -261,6 +271,14 @@ static int read_rows(const struct pii_keys *keys, const char *path, int kind,
 				rows->n--;
 				continue;
 			}
+			/* shown in CSV lists and reject files opened in
+			 * spreadsheets: no formula */
+			if (mask_formula_like(rec.field[1], rec.len[1])) {
+				bad(reject, ctx, sum, first, path, rec.line, 2, "bad_name",
+				    "姓名不能以 = + - @ 开头（电子表格会当作公式）");
+				rows->n--;
+				continue;
+			}
 			if (rec.len[1] > NAME_MAX_BYTES) {
 				bad(reject, ctx, sum, first, path, rec.line, 2, "name_too_long",
 				    "姓名太长（超过90字节）");
@@ -269,8 +287,13 @@ static int read_rows(const struct pii_keys *keys, const char *path, int kind,
 			}
 			memcpy(p->name, rec.field[1], rec.len[1]);
 			if (rec.len[2] != 12 || strspn(rec.field[2], "0123456789") != 12) {
+				char q[128];
+
+				/* never the whole field: an ID or account put in
+				 * this column would be copied to stderr */
+				mask_quote(rec.field[2], rec.len[2], 40, q, sizeof(q));
 				bad(reject, ctx, sum, first, path, rec.line, 3, "bad_village",
-				    "村级单位代码 '%s' 无效（应为12位数字）", rec.field[2]);
+				    "村级单位代码 '%s' 无效（应为12位数字）", q);
 				rows->n--;
 				continue;
 			}
