@@ -174,6 +174,22 @@ static const char new_sql[] =
     " AND NOT EXISTS (SELECT 1 FROM payment y WHERE y.entitlement_id = e.id)";
 
 /*
+ * Failed payments the bank has answered SUCCESS for (a return line of any
+ * amount, not an unknown id of another batch), except, for a reversed one,
+ * the successes dated no later than its reversal. Such a success the import
+ * could not apply is a contradiction or a mismatch (a valid one makes a
+ * failed payment paid, or is undone by the reversal), so only those lines
+ * are joined: one pass over the return lines, made only when there are
+ * corrections to reissue. A payment corrected before such a line arrived is
+ * not reissued (subsidy anomalies lists it: bank_success_conflict).
+ */
+#define BANK_SUCCESS_SQL                                                                           \
+	"SELECT l.payment_id FROM bank_return_line l JOIN payment x ON x.id = l.payment_id"        \
+	" WHERE l.status = 'SUCCESS' AND (l.outcome = 'conflict' OR l.outcome = 'mismatch')"      \
+	" AND x.status = 'failed'"                                                                 \
+	" AND NOT (x.reason LIKE 'REVERSED:%' AND l.bank_time <= x.bank_time)"
+
+/*
  * Reissues: the latest payment failed and was corrected. Driven from the
  * corrections (few), never from the programme-period's entitlements
  * (CROSS JOIN fixes that order in SQLite; elsewhere it is an inner join).
@@ -194,6 +210,7 @@ static const char reissue_sql[] =
     " AND (?3 IS NULL OR e.county_code = ?3) AND e.status = 'approved'"
     " AND y.status = 'failed'"
     " AND y.attempt = (SELECT MAX(z.attempt) FROM payment z WHERE z.entitlement_id = e.id)"
+    " AND y.id NOT IN (" BANK_SUCCESS_SQL ")"
     " ORDER BY e.id";
 
 /* Compare each county's budget with what is used plus this batch. */

@@ -156,6 +156,20 @@ run M subsidy anomalies
 expect_out "应发 2 发放 2 "
 expect_out "金额 35001 分与发放金额不符"
 checked
+# Corrected first, then the bank's success (another amount) arrives: not reissued.
+ret "$SCRATCH/r3.csv" 1 "4,FAILED,ACCT_CLOSED,30000,2023-03-15T09:00:00"
+run M subsidy bankfile import "$SCRATCH/r3.csv"
+run M subsidy payment correct --payment 4 --account "$(account 5)"
+expect_status 0
+ret "$SCRATCH/r4.csv" 1 "4,SUCCESS,,30001,2023-03-15T10:00:00"
+run M subsidy bankfile import "$SCRATCH/r4.csv"
+expect_out "金额不符 1 行"
+run M subsidy batch create --programme GL01 --period 202303
+expect_status 0
+expect_out "未生成批次"
+run M subsidy anomalies
+expect_out "应发 4 发放 4 "
+checked
 
 # 4. Answers sent again in another file (a BOM, so other bytes): nothing is
 # a contradiction, nothing changes.
