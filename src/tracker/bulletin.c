@@ -96,31 +96,46 @@ static int time_progress_at(const struct report *r, int digits, struct decimal *
 }
 
 /*
- * A count whose exact completion (actual / target) is known. A report from
- * report_build always has it when has_completion holds (a target > 0); a
- * report built by hand without targets falls back on the rounded figures.
+ * A count whose exact completion (actual / target) is known: a target > 0.
+ * A report built by hand without targets falls back on the rounded figures.
  */
 static bool exact_count(const struct report_item *it)
 {
-	return it->kind == REPORT_COUNT && it->has_actual && it->has_completion && it->has_target &&
+	return it->kind == REPORT_COUNT && it->has_actual && it->has_target &&
 	       !decimal_is_zero(it->target) && !decimal_is_negative(it->target);
 }
 
 /*
  * A count's completion against 序时进度: -1 below, 0 equal, 1 above,
- * exactly: actual / target vs num / den is actual * den vs target * num.
+ * exactly: actual / target vs num / den is actual * den - target * num,
+ * computed wide (decimal_sum_sign), so any value and target compare.
  */
 static int schedule_cmp(const struct report *r, const struct report_item *it)
 {
 	int64_t num, den;
-	struct decimal a, t;
 
 	if (exact_count(it)) {
+		struct decimal_term t[2] = {{.negative = false, .n = 2},
+					    {.negative = true, .n = 2}};
+
 		period_elapsed(&r->period, &num, &den);
-		if (!decimal_mul_int(it->actual, den, &a) && !decimal_mul_int(it->target, num, &t))
-			return decimal_cmp(a, t);
+		t[0].f[0] = it->actual;
+		t[0].f[1] = decimal_from_int(den);
+		t[1].f[0] = it->target;
+		t[1].f[1] = decimal_from_int(num);
+		return decimal_sum_sign(t, 2);
 	}
 	return decimal_cmp(it->completion_pct, r->time_progress_pct);
+}
+
+/*
+ * Can the indicator be set against 序时进度 at all? Only with data and a
+ * target at the report's unit. An indicator without data is never on
+ * schedule (nor behind): it is listed as 暂无数据.
+ */
+static bool judged(const struct report_item *it)
+{
+	return it->has_actual && it->has_target;
 }
 
 /*
@@ -129,21 +144,30 @@ static int schedule_cmp(const struct report *r, const struct report_item *it)
  * met. over: a count capped by <= whose completion is above 序时进度 (it
  * is using up its annual limit faster than the year passes; below it is on
  * schedule, not behind). Judged on the exact values, like the report's
- * colours (a completion of 24.6% printed 25% is behind 25%).
+ * colours (a completion of 24.6% printed 25% is behind 25%). A count with
+ * a target of 0 has no completion: it is behind (or over) when not met.
  */
 static bool behind(const struct report *r, const struct report_item *it)
 {
-	if (!it->has_actual)
+	if (!judged(it))
 		return false;
-	if (it->kind == REPORT_COUNT)
-		return it->cmp != REPORT_LE && it->has_completion && schedule_cmp(r, it) < 0;
-	return it->has_diff && !it->met;
+	if (it->kind == REPORT_COUNT) {
+		if (it->cmp == REPORT_LE)
+			return false;
+		if (exact_count(it) || it->has_completion)
+			return schedule_cmp(r, it) < 0;
+		return !it->met;
+	}
+	return !it->met;
 }
 
 static bool over(const struct report *r, const struct report_item *it)
 {
-	return it->has_actual && it->kind == REPORT_COUNT && it->cmp == REPORT_LE &&
-	       it->has_completion && schedule_cmp(r, it) > 0;
+	if (!judged(it) || it->kind != REPORT_COUNT || it->cmp != REPORT_LE)
+		return false;
+	if (exact_count(it) || it->has_completion)
+		return schedule_cmp(r, it) > 0;
+	return !it->met;
 }
 
 /*
@@ -162,7 +186,7 @@ static struct decimal count_pct(const struct report *r, const struct report_item
 	int q = r->precision;
 
 	*digits = q;
-	if (!exact_count(it) || (it->met && !off))
+	if (!exact_count(it) || !it->has_completion || (it->met && !off))
 		return c;
 	for (; q < MAX_PCT_DIGITS; q++) {
 		bool reads_met = !it->met && decimal_cmp(c, hundred) == 0;
@@ -238,6 +262,8 @@ static int add_actual(struct buf *b, const struct report *r, const struct report
 {
 	char s[ZHNUM_STRLEN];
 
+	if (it->kind == REPORT_RATE && it->rate_out_of_range)
+		return buf_adds(b, "超出数值范围");
 	if (it->kind == REPORT_RATE) {
 		struct decimal a, d;
 
@@ -315,8 +341,18 @@ static int add_project_sentence(struct buf *b, const struct report *r, size_t fr
 		if (!it->has_actual) {
 			ret = buf_printf(b, "%s暂无数据", it->name);
 		} else if (it->kind == REPORT_COUNT) {
-			/* A count without a target to judge against. */
+			/* A count without a target to judge against, or whose
+			 * completion is too large for a decimal (out_of_range). */
 			ret = add_count_clause(b, r, it);
+			if (!ret && it->out_of_range)
+				ret = buf_adds(b, "，完成率超出数值范围");
+		} else if (it->rate_out_of_range) {
+			/* A formula rate too large for a decimal (report.h): only
+			 * the exact judgement can be said. */
+			ret = buf_printf(b, "%s超出数值范围，%s年度目标任务", it->name,
+					 !it->has_target ? "未设"
+					 : it->met       ? "达到"
+							 : "未达到");
 		} else {
 			struct decimal a, d;
 
@@ -327,6 +363,8 @@ static int add_project_sentence(struct buf *b, const struct report *r, size_t fr
 				rate_figures(r, it, &a, &d);
 				zhnum_pp(d, s, sizeof(s));
 				ret = buf_printf(b, "，%s", s);
+			} else if (!ret && it->out_of_range) {
+				ret = buf_adds(b, "，与年度目标任务之差超出数值范围");
 			}
 		}
 		i++;
@@ -389,7 +427,7 @@ static int add_schedule_line(struct buf *b, const struct report *r, const char *
 		}
 		if (!ret)
 			ret = buf_printf(b, "%s（", it->name);
-		if (!ret && it->kind == REPORT_COUNT)
+		if (!ret && it->kind == REPORT_COUNT && it->has_completion)
 			ret = add_pct(b, count_pct(r, it, &digits));
 		else if (!ret)
 			ret = add_actual(b, r, it);
@@ -401,10 +439,46 @@ static int add_schedule_line(struct buf *b, const struct report *r, const char *
 	return ret;
 }
 
+static bool no_data(const struct report_item *it)
+{
+	return !it->has_actual;
+}
+
+static bool no_target(const struct report_item *it)
+{
+	return it->has_actual && !it->has_target;
+}
+
+/*
+ * "3项指标暂无数据：A、B、C。" naming the items for which pick holds (the
+ * count in Chinese style digits, as in N项指标任务已完成M项); *n is how many.
+ * Nothing is written for none.
+ */
+static int add_count_line(struct buf *b, const struct report *r, bool (*pick)(const struct report_item *),
+			  const char *head, size_t *n)
+{
+	size_t i, k = 0;
+	int ret = 0;
+
+	*n = 0;
+	for (i = 0; i < r->n; i++)
+		*n += pick(&r->items[i]);
+	if (!*n)
+		return 0;
+	ret = buf_printf(b, "%zu%s", *n, head);
+	for (i = 0; i < r->n && !ret; i++) {
+		if (!pick(&r->items[i]))
+			continue;
+		ret = buf_printf(b, "%s%s", k++ ? "、" : "", r->items[i].name);
+	}
+	return ret ? ret : buf_adds(b, "。\n");
+}
+
 int bulletin_write(const struct report *r, struct buf *b)
 {
 	char num[16], end[32];
-	size_t i, from, nb = 0, nmiss = 0;
+	size_t i, from, nb = 0, nover = 0, nmiss = 0, nnodata = 0,
+	       nnotarget = 0;
 	int ret;
 
 	if (r->year_end) {
@@ -425,25 +499,36 @@ int bulletin_write(const struct report *r, struct buf *b)
 	if (ret)
 		return ret;
 	if (!r->year_end) {
-		size_t nover = 0;
 		int digits = schedule_digits(r);
 
 		ret = add_schedule_line(b, r, "落后于序时进度", behind, digits, &nb);
 		if (!ret)
 			ret = add_schedule_line(b, r, "超出序时进度", over, digits, &nover);
-		if (!ret && !nb && !nover)
-			ret = buf_adds(b, "各项指标均达到序时进度。\n");
 	} else {
 		for (i = 0; i < r->n && !ret; i++) {
 			const struct report_item *it = &r->items[i];
 
-			if (it->met)
+			/* Not done: judged and not met (no data is not "not done"). */
+			if (!judged(it) || it->met)
 				continue;
 			ret = buf_printf(b, "%s%s", nmiss++ ? "、" : "未完成的指标：", it->name);
 		}
 		if (!ret && nmiss)
 			ret = buf_adds(b, "。\n");
 	}
+	if (!ret)
+		ret = add_count_line(b, r, no_data, "项指标暂无数据：", &nnodata);
+	if (!ret)
+		ret = add_count_line(b, r, no_target, "项指标未设本级目标：", &nnotarget);
+	/*
+	 * On schedule: said only of indicators that were judged. Every one
+	 * judged and none off schedule: 各项; some without data or target (and
+	 * listed just above) and the judged ones on schedule: 其余; none judged:
+	 * nothing to say.
+	 */
+	if (!ret && !r->year_end && !nb && !nover && nnodata + nnotarget < r->n)
+		ret = buf_adds(b, nnodata + nnotarget ? "其余指标均达到序时进度。\n"
+						      : "各项指标均达到序时进度。\n");
 	if (!ret)
 		ret = buf_printf(b, "%zu项指标任务已完成%zu项。\n", r->summary.indicators,
 				 r->summary.met);

@@ -19,15 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- small exact helpers ---- */
-
-static struct decimal dec_abs(struct decimal a)
-{
-	if (a.units < 0)
-		a.units = -a.units;
-	return a;
-}
-
 /* ---- options, names ---- */
 
 void report_opts_init(struct report_opts *o, int year)
@@ -92,88 +83,128 @@ const char *report_level_name(int level)
 
 /* ---- judgement ---- */
 
+/* A term of decimal_sum_sign: the product of n factors, subtracted when neg. */
+static struct decimal_term term(bool neg, int n, struct decimal a, struct decimal b,
+				struct decimal c, struct decimal d)
+{
+	struct decimal_term t = {.negative = neg, .n = n, .f = {a, b, c, d}};
+
+	return t;
+}
+
+/*
+ * Every judgement below is a sign of a sum of products of the exact figures
+ * (decimal_sum_sign), computed in wide integers: it is exact for any
+ * decimals, so no value the imports accept (values up to about 9.2×10^14,
+ * targets up to 9.2×10^18 with up to 18 fraction digits, any yellow
+ * threshold) can make it overflow. Only the printed figures (completion_pct,
+ * diff_pp) are decimals of the precision; one that does not fit is left out
+ * (out_of_range) and the colour is still judged.
+ */
 int report_judge(enum report_kind kind, enum report_cmp cmp, struct decimal num, struct decimal den,
 		 struct decimal target, int64_t tp_num, int64_t tp_den, bool year_end,
 		 const struct report_opts *o, struct report_item *item)
 {
-	struct decimal t; /* target * den: num compares with it */
+	static const struct decimal one = {1, 0}, hundred = {100, 0};
+	struct decimal tn = decimal_from_int(tp_num), td = decimal_from_int(tp_den);
+	bool den_one;
 	int c;
 
 	item->has_completion = item->has_diff = false;
 	item->met = false;
+	item->out_of_range = false;
 	item->colour = REPORT_GREY;
-	if (den.units <= 0 || tp_den <= 0)
+	if (den.units <= 0 || tp_den <= 0 || tp_num < 0 || den.scale < 0 ||
+	    den.scale > DECIMAL_MAX_SCALE || num.scale < 0 || num.scale > DECIMAL_MAX_SCALE ||
+	    target.scale < 0 || target.scale > DECIMAL_MAX_SCALE)
 		return ERR_INPUT;
-	if (decimal_mul(target, den, &t))
-		return ERR_INPUT;
-	c = decimal_cmp(num, t);
+	den_one = decimal_cmp(den, one) == 0;
+	/* num / den against target: num vs target * den */
+	c = decimal_cmp_mul(num, one, target, den);
 	item->met = cmp == REPORT_GE ? c >= 0 : cmp == REPORT_LE ? c <= 0 : c == 0;
 	if (kind == REPORT_COUNT) {
-		if (!decimal_is_zero(t) && !decimal_is_negative(t)) {
-			if (decimal_percent(num, t, o->precision, &item->completion_pct))
-				return ERR_INPUT;
-			item->has_completion = true;
+		if (!decimal_is_zero(target) && !decimal_is_negative(target)) {
+			struct decimal_term n = term(false, 1, num, one, one, one);
+			struct decimal_term d = term(false, 2, target, den, one, one);
+
+			/* num / (target * den) * 100; a fast path when den is 1 */
+			if (den_one ? decimal_percent(num, target, o->precision, &item->completion_pct)
+				    : decimal_sum_div(&n, 1, &d, 2, o->precision,
+						      &item->completion_pct))
+				item->out_of_range = true;
+			else
+				item->has_completion = true;
 		}
 	} else {
-		struct decimal d;
+		/* (num - target * den) / den */
+		struct decimal_term n[2] = {term(false, 1, num, one, one, one),
+					    term(true, 2, target, den, one, one)};
+		struct decimal_term d = term(false, 1, den, one, one, one);
+		struct decimal td_, gap;
 
-		if (decimal_sub(num, t, &d) || decimal_div(d, den, o->precision, &item->diff_pp))
-			return ERR_INPUT;
-		item->has_diff = true;
+		/* Fast paths in int64 first; the wide division when they do not fit. */
+		if (den_one ? decimal_pp_diff(num, target, o->precision, &item->diff_pp)
+			    : (decimal_mul(target, den, &td_) || decimal_sub(num, td_, &gap) ||
+			       decimal_div(gap, den, o->precision, &item->diff_pp)) &&
+				  decimal_sum_div(n, 2, &d, 0, o->precision, &item->diff_pp))
+			item->out_of_range = true;
+		else
+			item->has_diff = true;
 	}
 	if (year_end) {
 		item->colour = item->met ? REPORT_GREEN : REPORT_RED;
 		return 0;
 	}
 	if (kind == REPORT_COUNT) {
-		struct decimal lhs, on_track, yl, y, r;
+		struct decimal y = o->count_yellow_pp;
+		struct decimal_term t[3];
+		int green, yellow;
 
-		if (!item->has_completion) {
+		if (decimal_is_zero(target) || decimal_is_negative(target)) {
+			/* no completion to set against 序时进度 */
 			item->colour = item->met ? REPORT_GREEN : REPORT_RED;
 			return 0;
 		}
-		/* completion vs 序时进度: num/t*100 vs tp_num/tp_den*100 */
-		if (decimal_mul_int(num, tp_den, &lhs) || decimal_mul_int(t, tp_num, &on_track))
-			return ERR_INPUT;
-		/* yellow edge: num*100*tp_den vs (tp_num*100 -/+ Y*tp_den) * t */
-		if (decimal_mul_int(o->count_yellow_pp, tp_den, &y) ||
-		    (cmp == REPORT_LE ? decimal_add(decimal_from_int(tp_num * 100), y, &yl)
-				      : decimal_sub(decimal_from_int(tp_num * 100), y, &yl)) ||
-		    decimal_mul(yl, t, &r) || decimal_mul_int(lhs, 100, &lhs))
-			return ERR_INPUT;
-		if (cmp == REPORT_LE) {
-			struct decimal l1;
-
-			if (decimal_mul_int(num, tp_den, &l1))
-				return ERR_INPUT;
-			if (decimal_cmp(l1, on_track) <= 0)
-				item->colour = REPORT_GREEN;
-			else if (decimal_cmp(lhs, r) <= 0)
-				item->colour = REPORT_YELLOW;
-			else
-				item->colour = REPORT_RED;
-		} else {
-			struct decimal l1;
-
-			if (decimal_mul_int(num, tp_den, &l1))
-				return ERR_INPUT;
-			if (decimal_cmp(l1, on_track) >= 0)
-				item->colour = REPORT_GREEN;
-			else if (decimal_cmp(lhs, r) >= 0)
-				item->colour = REPORT_YELLOW;
-			else
-				item->colour = REPORT_RED;
-		}
+		/*
+		 * On schedule: completion num / (target*den) against 序时进度
+		 * tp_num / tp_den, i.e. num*tp_den - target*den*tp_num.
+		 */
+		t[0] = term(false, 2, num, td, one, one);
+		t[1] = term(true, 3, target, den, tn, one);
+		green = decimal_sum_sign(t, 2);
+		/*
+		 * Yellow edge: completion*tp_den vs (100*tp_num ∓ Y*tp_den), times
+		 * target*den > 0: num*100*tp_den - 100*tp_num*target*den ± Y*tp_den*target*den.
+		 */
+		t[0] = term(false, 3, num, hundred, td, one);
+		t[1] = term(true, 4, hundred, tn, target, den);
+		t[2] = term(cmp == REPORT_LE, 4, y, td, target, den);
+		yellow = decimal_sum_sign(t, 3);
+		if (cmp == REPORT_LE)
+			item->colour = green <= 0    ? REPORT_GREEN
+				       : yellow <= 0 ? REPORT_YELLOW
+						     : REPORT_RED;
+		else
+			item->colour = green >= 0    ? REPORT_GREEN
+				       : yellow >= 0 ? REPORT_YELLOW
+						     : REPORT_RED;
 	} else {
-		struct decimal gap, lim;
+		struct decimal y = o->rate_yellow_pp;
+		struct decimal_term t[3];
+		int hi, lo;
 
 		if (item->met) {
 			item->colour = REPORT_GREEN;
 			return 0;
 		}
-		if (decimal_sub(num, t, &gap) || decimal_mul(o->rate_yellow_pp, den, &lim))
-			return ERR_INPUT;
-		item->colour = decimal_cmp(dec_abs(gap), lim) <= 0 ? REPORT_YELLOW : REPORT_RED;
+		/* |num/den - target| <= Y: -Y*den <= num - target*den <= Y*den */
+		t[0] = term(false, 1, num, one, one, one);
+		t[1] = term(true, 2, target, den, one, one);
+		t[2] = term(true, 2, y, den, one, one);
+		hi = decimal_sum_sign(t, 3);
+		t[2].negative = false;
+		lo = decimal_sum_sign(t, 3);
+		item->colour = hi <= 0 && lo >= 0 ? REPORT_YELLOW : REPORT_RED;
 	}
 	return 0;
 }
@@ -384,6 +415,7 @@ static int judge_at(struct ctx *c, const struct ind *ind, struct report_item *it
 	it->parent = u->parent;
 	it->has_target = it->has_actual = it->has_fraction = false;
 	it->has_completion = it->has_diff = it->met = false;
+	it->out_of_range = it->rate_out_of_range = false;
 	it->colour = REPORT_GREY;
 	it->n_units = 0;
 	it->units = NULL;
@@ -418,12 +450,21 @@ static int judge_at(struct ctx *c, const struct ind *ind, struct report_item *it
 			it->has_fraction = true;
 			it->numerator = n;
 			it->denominator = d;
-			if (decimal_mul_int(n, 100, &num) ||
-			    decimal_div(num, d, o->precision, &it->actual))
-				return error_set(err, ERR_INPUT, "指标 '%s' 的比率超出范围",
-						 it->indicator);
-			den = d;
 			it->has_actual = true;
+			/* The rate n / d * 100; one too large for a decimal at the
+			 * precision (a huge numerator over a tiny denominator) is
+			 * left out, the rate is still judged on n and d. */
+			if (decimal_percent(n, d, o->precision, &it->actual)) {
+				it->actual = decimal_from_int(0);
+				it->rate_out_of_range = true;
+			}
+			/* Judged as n / (d / 100): exact, n * 100 need not fit. */
+			num = n;
+			den = d;
+			den.scale += 2;
+			if (den.scale > DECIMAL_MAX_SCALE)
+				return error_set(err, ERR_INPUT, "指标 '%s' 的分母精度超出范围",
+						 it->indicator);
 		}
 	} else {
 		bool p;
@@ -445,75 +486,65 @@ static int judge_at(struct ctx *c, const struct ind *ind, struct report_item *it
 	return 0;
 }
 
-/* 考核排名 order. */
+/* 考核排名 order. A figure too large to print still ranks (out_of_range). */
 static int rank_group(const struct report_item *it)
 {
-	if (it->has_completion || it->has_diff)
+	if (it->has_completion || it->has_diff || it->out_of_range)
 		return 0;
 	return it->has_actual ? 1 : 2;
 }
 
+/* The judged value of a row as num / den (den > 0): n*100 / d for a formula rate. */
+static void rank_fraction(const struct report_item *it, struct decimal *num, struct decimal *den)
+{
+	if (it->has_fraction) {
+		*num = it->numerator;
+		*den = it->denominator;
+		den->scale += 2; /* n / (d / 100); d has at most 4 fraction digits */
+	} else {
+		*num = it->actual;
+		*den = decimal_from_int(1);
+	}
+}
+
 static int cmp_rank(const void *pa, const void *pb)
 {
+	static const struct decimal one = {1, 0};
 	const struct report_item *a = pa, *b = pb;
 	int ga = rank_group(a), gb = rank_group(b);
 	/* best first: the highest completion or diff, but for a cap (<=) the lowest */
 	int best = a->cmp == REPORT_LE ? 1 : -1;
+	struct decimal na, da, nb, db;
+	struct decimal_term t[4];
+	int c;
 
 	if (ga != gb)
 		return ga < gb ? -1 : 1;
-	if (ga == 0) {
-		int c;
-
-		/* c > 0: a is higher than b. Exact: completion = actual / (target*den) (counts) and
-		 * diff = actual - target (rates); compare cross-multiplied. */
-		if (a->kind == REPORT_COUNT) {
-			struct decimal x, y;
-
-			if (!decimal_mul(a->has_fraction ? a->numerator : a->actual, b->target,
-					 &x) &&
-			    !decimal_mul(b->has_fraction ? b->numerator : b->actual, a->target,
-					 &y)) {
-				c = decimal_cmp(x, y);
-				if (c)
-					return best * c;
-			} else {
-				c = decimal_cmp(a->completion_pct, b->completion_pct);
-				if (c)
-					return best * c;
-			}
-		} else {
-			struct decimal x, y;
-
-			if (a->has_fraction && b->has_fraction) {
-				struct decimal an, bn, ad, bd;
-
-				/* (na*100 - ta*da)/da vs (nb*100 - tb*db)/db */
-				if (!decimal_mul_int(a->numerator, 100, &an) &&
-				    !decimal_mul_int(b->numerator, 100, &bn) &&
-				    !decimal_mul(a->target, a->denominator, &ad) &&
-				    !decimal_mul(b->target, b->denominator, &bd) &&
-				    !decimal_sub(an, ad, &an) && !decimal_sub(bn, bd, &bn) &&
-				    !decimal_mul(an, b->denominator, &x) &&
-				    !decimal_mul(bn, a->denominator, &y)) {
-					c = decimal_cmp(x, y);
-					if (c)
-						return best * c;
-				}
-			} else if (!a->has_fraction && !b->has_fraction &&
-				   !decimal_sub(a->actual, a->target, &x) &&
-				   !decimal_sub(b->actual, b->target, &y)) {
-				c = decimal_cmp(x, y);
-				if (c)
-					return best * c;
-			}
-			c = decimal_cmp(a->diff_pp, b->diff_pp);
-			if (c)
-				return best * c;
-		}
+	rank_fraction(a, &na, &da);
+	rank_fraction(b, &nb, &db);
+	if (ga == 0 && a->kind == REPORT_COUNT) {
+		/*
+		 * Exact (decimal_sum_sign, no overflow): completion na / (ta*da)
+		 * vs nb / (tb*db), targets > 0 (or a completion too large to
+		 * print, target > 0 too): na*tb*db - nb*ta*da.
+		 */
+		t[0] = (struct decimal_term){false, 3, {na, b->target, db, one}};
+		t[1] = (struct decimal_term){true, 3, {nb, a->target, da, one}};
+		c = decimal_sum_sign(t, 2);
+		if (c)
+			return best * c;
+	} else if (ga == 0) {
+		/* diff (na - ta*da)/da vs (nb - tb*db)/db, times da*db > 0 */
+		t[0] = (struct decimal_term){false, 2, {na, db, one, one}};
+		t[1] = (struct decimal_term){true, 3, {a->target, da, db, one}};
+		t[2] = (struct decimal_term){true, 2, {nb, da, one, one}};
+		t[3] = (struct decimal_term){false, 3, {b->target, db, da, one}};
+		c = decimal_sum_sign(t, 4);
+		if (c)
+			return best * c;
 	} else if (ga == 1) {
-		int c = decimal_cmp(a->actual, b->actual);
-
+		/* the actual, highest first: na/da vs nb/db */
+		c = decimal_cmp_mul(na, db, nb, da);
 		if (c)
 			return -c;
 	}
@@ -741,6 +772,12 @@ out:
 
 /* ---- writers ---- */
 
+/* The actual is printed unless it is a formula rate too large to be given. */
+static bool actual_given(const struct report_item *it)
+{
+	return it->has_actual && !it->rate_out_of_range;
+}
+
 static int json_str(struct buf *b, const char *s)
 {
 	int rc = buf_addc(b, '"');
@@ -780,7 +817,7 @@ static int json_unit_row(struct buf *b, const struct report_item *u)
 	rc |= buf_adds(b, ",\"target\":");
 	rc |= json_dec(b, u->has_target, u->target);
 	rc |= buf_adds(b, ",\"actual\":");
-	rc |= json_dec(b, u->has_actual, u->actual);
+	rc |= json_dec(b, actual_given(u), u->actual);
 	rc |= buf_adds(b, ",\"completion_pct\":");
 	rc |= json_dec(b, u->has_completion, u->completion_pct);
 	rc |= buf_adds(b, ",\"diff_pp\":");
@@ -818,7 +855,7 @@ int report_write_json(const struct report *r, struct buf *b)
 				 it->kind_text, it->comparator);
 		rc |= json_dec(b, it->has_target, it->target);
 		rc |= buf_adds(b, ",\"actual\":");
-		rc |= json_dec(b, it->has_actual, it->actual);
+		rc |= json_dec(b, actual_given(it), it->actual);
 		rc |= buf_adds(b, ",\"completion_pct\":");
 		rc |= json_dec(b, it->has_completion, it->completion_pct);
 		rc |= buf_adds(b, ",\"diff_pp\":");
@@ -979,6 +1016,8 @@ static void result_text(char *out, size_t n, const struct report_item *it)
 		snprintf(
 		    out, n, "%s%s个百分点",
 		    decimal_is_negative(it->diff_pp) || decimal_is_zero(it->diff_pp) ? "" : "+", t);
+	} else if (it->out_of_range) {
+		snprintf(out, n, "超出数值范围");
 	} else {
 		snprintf(out, n, "—");
 	}
@@ -992,7 +1031,9 @@ static int item_row(struct table *t, const struct report_item *it, const char *f
 	const char *suffix = strcmp(it->unit, "%") == 0 ? "%" : "";
 
 	fmt_dec(target, sizeof(target), it->has_target, it->target, suffix);
-	fmt_dec(actual, sizeof(actual), it->has_actual, it->actual, suffix);
+	fmt_dec(actual, sizeof(actual), actual_given(it), it->actual, suffix);
+	if (it->rate_out_of_range)
+		snprintf(actual, sizeof(actual), "超出数值范围");
 	result_text(res, sizeof(res), it);
 	row[0] = first;
 	row[1] = second;
@@ -1099,7 +1140,7 @@ static int csv_item(const struct report *r, struct buf *b, const struct report_i
 	rc |= buf_printf(b, ",%s,%s,", it->kind_text, it->comparator);
 	rc |= csv_dec(b, it->has_target, it->target);
 	rc |= buf_addc(b, ',');
-	rc |= csv_dec(b, it->has_actual, it->actual);
+	rc |= csv_dec(b, actual_given(it), it->actual);
 	rc |= buf_addc(b, ',');
 	rc |= csv_dec(b, it->has_completion, it->completion_pct);
 	rc |= buf_addc(b, ',');

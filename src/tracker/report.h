@@ -127,6 +127,18 @@ struct report_item {
 	 */
 	size_t n_units;
 	struct report_item *units;
+
+	/*
+	 * Figures too large for a decimal at the precision, possible only at
+	 * the imports' limits (a value near 9.2×10^14 against a target of
+	 * 0.001, or over a denominator of 0.0001). out_of_range: the
+	 * completion_pct or diff_pp is left out (has_completion / has_diff
+	 * false). rate_out_of_range: the formula rate itself, so actual is not
+	 * given (it is 0) although has_actual is true; numerator and denominator
+	 * are. met and colour are always judged, exactly.
+	 */
+	bool out_of_range;
+	bool rate_out_of_range;
 };
 
 struct report_summary {
@@ -190,7 +202,11 @@ int report_write_csv(const struct report *r, struct buf *b);
  * data values; den > 0), the target, and the elapsed share of the year
  * tp_num/tp_den (period_elapsed) with year_end, fills completion_pct /
  * diff_pp (rounded at precision), met and colour on item. Only the
- * judgement fields of item are written. Returns 0 or ERR_INPUT on overflow.
+ * judgement fields of item are written (out_of_range too). The
+ * judgements are exact for any decimals (decimal_sum_sign); a completion or
+ * difference too large for a decimal at the precision is left out
+ * (out_of_range). Returns ERR_INPUT only for den <= 0, tp_den <= 0,
+ * tp_num < 0 or a scale outside 0..18.
  */
 int report_judge(enum report_kind kind, enum report_cmp cmp,
 		 struct decimal num, struct decimal den, struct decimal target,

@@ -148,13 +148,58 @@ static void test_progress(void **state)
 					 "三、筛查\n"
 					 "全省两病筛查率达到96%，高于年度目标任务1个百分点。\n"
 					 "落后于序时进度（25%）的指标：新增技能人才（20%）。\n"
+					 "1项指标暂无数据：新开工寄宿制小学。\n"
 					 "4项指标任务已完成1项。\n");
 
-	/* All on schedule. */
+	/* The judged ones on schedule, one without data: never 各项. */
 	items[1].completion_pct = tt_dec("25.0");
 	buf_reset(&b);
 	assert_int_equal(bulletin_write(&r, &b), 0);
-	assert_non_null(strstr(buf_str(&b), "各项指标均达到序时进度。\n"));
+	assert_null(strstr(buf_str(&b), "各项指标均达到序时进度"));
+	assert_non_null(strstr(buf_str(&b), "1项指标暂无数据：新开工寄宿制小学。\n"
+					     "其余指标均达到序时进度。\n"
+					     "4项指标任务已完成1项。\n"));
+
+	/* All with data and on schedule. */
+	items[2] = count(2, "寄宿制学校", "新开工寄宿制小学", "所", "sum", "300", "25.0", false);
+	buf_reset(&b);
+	assert_int_equal(bulletin_write(&r, &b), 0);
+	assert_non_null(strstr(buf_str(&b), "各项指标均达到序时进度。\n4项指标任务已完成1项。\n"));
+	assert_null(strstr(buf_str(&b), "暂无数据"));
+	assert_null(strstr(buf_str(&b), "其余"));
+
+	/* Data but no target at this unit: not on schedule either. */
+	items[2].has_target = false;
+	items[2].has_completion = false;
+	buf_reset(&b);
+	assert_int_equal(bulletin_write(&r, &b), 0);
+	assert_non_null(strstr(buf_str(&b), "1项指标未设本级目标：新开工寄宿制小学。\n"
+					     "其余指标均达到序时进度。\n"));
+
+	/* No data at all: nothing is on schedule, every one is named. */
+	for (size_t i = 0; i < 4; i++) {
+		items[i].has_actual = false;
+		items[i].has_completion = items[i].has_diff = items[i].met = false;
+	}
+	r.summary.met = 0;
+	buf_reset(&b);
+	assert_int_equal(bulletin_write(&r, &b), 0);
+	assert_non_null(strstr(buf_str(&b), "4项指标暂无数据：职业技能培训、新增技能人才、"
+					     "新开工寄宿制小学、两病筛查率。\n"
+					     "4项指标任务已完成0项。\n"));
+	assert_null(strstr(buf_str(&b), "达到序时进度"));
+	assert_null(strstr(buf_str(&b), "落后于序时进度"));
+
+	/* The same at year end: no data is not "not done". */
+	r.year_end = true;
+	items[0] = count(1, "技能河南", "职业技能培训", "人次", "sum", "900000", "30.0", false);
+	buf_reset(&b);
+	assert_int_equal(bulletin_write(&r, &b), 0);
+	assert_non_null(strstr(buf_str(&b), "未完成的指标：职业技能培训。\n"
+					     "3项指标暂无数据：新增技能人才、新开工寄宿制小学、"
+					     "两病筛查率。\n"
+					     "4项指标任务已完成0项。\n"));
+	assert_null(strstr(buf_str(&b), "达到序时进度"));
 	buf_free(&b);
 }
 
