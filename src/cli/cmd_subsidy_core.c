@@ -167,11 +167,13 @@ int cli_subsidy_programme_list(int argc, char **argv)
 			       programme_frequency_label(p->frequency), money, ages);
 		} else if (format == CLI_CSV) {
 			buf_reset(&line);
+			/* name, department: free text, guarded against
+			 * spreadsheet formulas (mask_csv_text) */
 			if (csv_write_field(&line, p->code, strlen(p->code)) ||
 			    buf_addc(&line, ',') ||
-			    csv_write_field(&line, p->name, strlen(p->name)) ||
+			    mask_csv_text(&line, p->name, strlen(p->name)) ||
 			    buf_addc(&line, ',') ||
-			    csv_write_field(&line, p->department, strlen(p->department)) ||
+			    mask_csv_text(&line, p->department, strlen(p->department)) ||
 			    buf_printf(&line, ",%s,", programme_frequency_name(p->frequency)))
 				goto nomem;
 			if (p->standard_fen > 0 &&
@@ -346,7 +348,8 @@ int cli_subsidy_roster_import(int argc, char **argv)
 	 * cannot be written leaves no new database behind. A file refused
 	 * as a whole leaves an existing reject file as it was. */
 	if (ro.rejects_path) {
-		if ((ret = cli_out_open(&rout, "拒绝文件", ro.rejects_path)))
+		/* 0600: its messages are about named people's rows */
+		if ((ret = cli_out_open_mode(&rout, "拒绝文件", ro.rejects_path, 0600)))
 			return ret;
 		/* roster_import opens it by name itself */
 		fclose(rout.f);
@@ -593,8 +596,15 @@ int cli_subsidy_beneficiary_list(int argc, char **argv)
 		}
 		memset(idp, 0, sizeof(idp));
 		memset(acp, 0, sizeof(acp));
-		date_format(date_from_days((int32_t)sqlite3_column_int(st, 5)), birth,
-			    sizeof(birth));
+		/* The 8 digits a masked ID hides are the birth date: shown
+		 * beside it, they would give the whole number back. Masked
+		 * output hides it (the year or the age would still leave a few
+		 * dozen candidates with the check digit, docs/personal-data.md). */
+		if (unmask)
+			date_format(date_from_days((int32_t)sqlite3_column_int(st, 5)), birth,
+				    sizeof(birth));
+		else
+			snprintf(birth, sizeof(birth), "%s", "****-**-**");
 		if (format == CLI_TEXT) {
 			printf("%lld\t%s\t%s\t%s\t%s\t%s\t%s\n",
 			       (long long)sqlite3_column_int64(st, 0), nameout, idout,
@@ -603,7 +613,7 @@ int cli_subsidy_beneficiary_list(int argc, char **argv)
 		} else {
 			buf_reset(&line);
 			if (buf_printf(&line, "%lld,", (long long)sqlite3_column_int64(st, 0)) ||
-			    csv_write_field(&line, nameout, strlen(nameout)) ||
+			    mask_csv_text(&line, nameout, strlen(nameout)) ||
 			    buf_printf(&line, ",%s,%s,%s,%s,%s\n", idout,
 				       sqlite3_column_int(st, 4) ? "F" : "M", birth,
 				       sqlite3_column_text(st, 6), acout)) {

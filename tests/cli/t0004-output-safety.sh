@@ -295,7 +295,8 @@ sout() { run "$MINSHENG" subsidy stats --year 2023 --values-out "$1" --db s9.db;
 bexp() { run "$MINSHENG" subsidy bankfile export 1 --out "$1" --db s9.db; }
 
 # 9a. a replaced file keeps its permission bits, whatever the umask
-for w in vrej rrej sout; do
+# (the roster's reject file is about named people: always 0600, below)
+for w in vrej sout; do
 	echo old >"m.$w"
 	chmod 640 "m.$w"
 	(umask 022 && "$w" "m.$w")
@@ -311,7 +312,7 @@ done
 expect_mode n077.csv 600
 (umask 022 && vrej n022.csv)
 expect_mode n022.csv 644
-(umask 027 && rrej n027.csv)
+(umask 027 && sout n027.csv)
 expect_mode n027.csv 640
 # set-user-ID and the like are not carried onto new contents
 echo old >su.csv
@@ -337,7 +338,14 @@ if [ "$(id -u)" = 0 ]; then
 	[ "$(stat -c %u:%g g.csv)" = 1:1 ] && _pass || _fail "g.csv is now $(stat -c %u:%g g.csv), was 1:1"
 	expect_mode g.csv 640
 fi
-# a mode the caller requires wins: the payment file is 0600 whatever it replaces
+# a mode the caller requires wins: the payment file and the roster's reject
+# file are 0600 whatever they replace
+echo old >m.rrej
+chmod 666 m.rrej
+(umask 000 && rrej m.rrej)
+expect_mode m.rrej 600
+(umask 000 && rrej n000.rrej)
+expect_mode n000.rrej 600
 echo old >pay.csv
 chmod 644 pay.csv
 (umask 0 && run "$MINSHENG" subsidy bankfile export 1 --out pay.csv --db s9.db)
