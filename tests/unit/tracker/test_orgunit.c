@@ -244,6 +244,32 @@ static void test_names(void **state)
 	    "郑州刘营村");
 	assert_string_equal(
 	    orgunit_bulletin_name_of(ORGUNIT_COUNTY, "某县", NULL, out, sizeof(out)), "某县");
+	/* The longer names of a lagging list's same-named units. */
+	assert_string_equal(orgunit_bulletin_name_full(ORGUNIT_TOWNSHIP, "城关镇", "新乡市", "封丘县",
+						       NULL, out, sizeof(out)),
+			    "新乡封丘县城关镇");
+	assert_string_equal(orgunit_bulletin_name_full(ORGUNIT_VILLAGE, "刘营村", "郑州市", "中牟县",
+						       "刘集镇", out, sizeof(out)),
+			    "郑州中牟县刘集镇刘营村");
+	assert_string_equal(orgunit_bulletin_name_full(ORGUNIT_TOWNSHIP, "济源市沁园街道",
+						       "省直辖县级行政区划", "济源市", NULL, out,
+						       sizeof(out)),
+			    "济源市沁园街道");
+	assert_string_equal(orgunit_bulletin_name_full(ORGUNIT_VILLAGE, "某村", "焦作市",
+						       "焦作城乡一体化示范区", "某镇", out,
+						       sizeof(out)),
+			    "焦作城乡一体化示范区某镇某村");
+	assert_string_equal(orgunit_bulletin_name_full(ORGUNIT_COUNTY, "博爱县", "焦作市", NULL,
+						       NULL, out, sizeof(out)),
+			    "焦作博爱县");
+	/* no county known: the short form */
+	assert_string_equal(orgunit_bulletin_name_full(ORGUNIT_TOWNSHIP, "城关镇", "新乡市", NULL,
+						       NULL, out, sizeof(out)),
+			    "新乡城关镇");
+	/* truncated at a character boundary: 新乡封 is 9 bytes */
+	assert_string_equal(orgunit_bulletin_name_full(ORGUNIT_TOWNSHIP, "城关镇", "新乡市", "封丘县",
+						       NULL, out, 11),
+			    "新乡封");
 	assert_string_equal(orgunit_level_zh(ORGUNIT_COUNTY), "县级");
 	assert_int_equal(orgunit_level_parse("village"), ORGUNIT_VILLAGE);
 	assert_int_equal(orgunit_level_parse("County"), 0);
