@@ -20,6 +20,7 @@
 #include "subsidy/batch.h"
 #include "subsidy/cancel.h"
 #include "subsidy/disclose.h"
+#include "subsidy/mask.h"
 #include "subsidy/people.h"
 #include "subsidy/pii.h"
 #include "subsidy/reconcile.h"
@@ -985,7 +986,9 @@ static int print_disclosed(void *ctx, const struct disclose_row *r)
 	dc->total_fen += r->amount_fen;
 	if (dc->format == CLI_CSV) {
 		buf_reset(&dc->line);
-		if (csv_write_field(&dc->line, r->name, strlen(r->name)) ||
+		/* a masked name keeps its first characters: "=1+2" is
+		 * "=1*2", still a formula to a spreadsheet */
+		if (mask_csv_text(&dc->line, r->name, strlen(r->name)) ||
 		    buf_addc(&dc->line, ',') ||
 		    buf_printf(&dc->line, "%s,%s,%s,%s\n", r->id_number, r->village, yuan,
 			       r->state))
