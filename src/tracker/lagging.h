@@ -14,7 +14,11 @@
  *   - nobody done:           "全省N个县级单位均未完成"
  * The scope word is 全省 / 全市 / 全县 / 全乡 after the level of the unit the
  * list is taken under. Units are named as in bulletins (orgunit_bulletin_name:
- * city short name + own name, 济源 by its short name), ordered by code.
+ * city short name + own name, 济源 by its short name), ordered by code; units
+ * of the list whose names would read the same are named with their county
+ * (villages also their township: orgunit_bulletin_name_full), and any still
+ * the same with their code after the name, so that every name in a list
+ * identifies its unit.
  */
 #ifndef MINSHENG_TRACKER_LAGGING_H
 #define MINSHENG_TRACKER_LAGGING_H
@@ -31,7 +35,7 @@ struct error;
 /* One unit of the level, done or not. */
 struct lagging_unit {
 	char *orgunit; /* code */
-	char *name;    /* bulletin name ("焦作博爱县") */
+	char *name;    /* bulletin name ("焦作博爱县"), unique in the list */
 	bool done;
 };
 
