@@ -532,10 +532,108 @@ static void test_json(void **state)
 	db_close(db);
 }
 
+/*
+ * At the imports' limits: values up to 922337203685477.5807 (int64 units of
+ * 10^-4), targets of any decimal (up to 18 fraction digits). The colour
+ * edges are met exactly where the int64 cross products would overflow.
+ */
+static void test_judge_limits(void **state)
+{
+	struct report_item it;
+	char b[DECIMAL_STRLEN];
+
+	(void)state;
+	/* 922337203685477.58 / 6148914691236517.2 is exactly 15%: at 2023Q1
+	 * (25%) the yellow edge 25 - 10, so yellow; 0.0001 less is red. */
+	it = judge(REPORT_COUNT, REPORT_GE, "922337203685477.58", "1", "6148914691236517.2", 3,
+		   12, 4);
+	assert_string_equal(text(it.completion_pct, b), "15.0000");
+	assert_int_equal(it.colour, REPORT_YELLOW);
+	it = judge(REPORT_COUNT, REPORT_GE, "922337203685477.5799", "1", "6148914691236517.2", 3,
+		   12, 4);
+	assert_string_equal(text(it.completion_pct, b), "15.0000");
+	assert_int_equal(it.colour, REPORT_RED);
+	/* Days: 90 of 365 days (20230331). 922337203685477.58 of
+	 * 3740589770502214.63 is exactly 90/365: green; 0.0001 less: yellow. */
+	it = judge(REPORT_COUNT, REPORT_GE, "922337203685477.58", "1", "3740589770502214.63", 90,
+		   365, 4);
+	assert_int_equal(it.colour, REPORT_GREEN);
+	it = judge(REPORT_COUNT, REPORT_GE, "922337203685477.5799", "1", "3740589770502214.63", 90,
+		   365, 4);
+	assert_int_equal(it.colour, REPORT_YELLOW);
+	/* A cap: the same figures on the other side. */
+	it = judge(REPORT_COUNT, REPORT_LE, "922337203685477.58", "1", "3740589770502214.63", 90,
+		   365, 4);
+	assert_int_equal(it.colour, REPORT_GREEN);
+	it = judge(REPORT_COUNT, REPORT_LE, "922337203685477.5801", "1", "3740589770502214.63",
+		   90, 365, 4);
+	assert_int_equal(it.colour, REPORT_YELLOW);
+	/* Weeks (2025W06: 40 of 365 days) and months with the largest target. */
+	it = judge(REPORT_COUNT, REPORT_GE, "922337203685477.5807", "1", "9223372036854775807", 40,
+		   365, 4);
+	assert_string_equal(text(it.completion_pct, b), "0.0100");
+	assert_int_equal(it.colour, REPORT_RED); /* 0.01 < 10.96 - 10 */
+	it = judge(REPORT_COUNT, REPORT_GE, "922337203685477.5807", "1", "9223372036854775807", 6,
+		   12, 4);
+	assert_int_equal(it.colour, REPORT_RED);
+	it = judge(REPORT_COUNT, REPORT_GE, "922337203685477.5807", "1", "9223372036854775807", 1,
+		   12, 4);
+	assert_int_equal(it.colour, REPORT_YELLOW); /* 8.33 - 10 < 0 */
+	/* The smallest target: a completion too large for a decimal at
+	 * precision 4 is left out, the colour still judged. */
+	it = judge(REPORT_COUNT, REPORT_GE, "922337203685477.5807", "1", "0.000000000000000001", 1,
+		   4, 4);
+	assert_false(it.has_completion);
+	assert_true(it.out_of_range);
+	assert_true(it.met);
+	assert_int_equal(it.colour, REPORT_GREEN);
+	it = judge(REPORT_COUNT, REPORT_LE, "0.0001", "1", "0.000000000000000001", 1, 4, 0);
+	assert_true(it.has_completion);
+	assert_string_equal(text(it.completion_pct, b), "10000000000000000");
+	assert_int_equal(it.colour, REPORT_RED);
+	it = judge(REPORT_COUNT, REPORT_LE, "0.0001", "1", "0.000000000000000001", 12, 12, 4);
+	assert_false(it.has_completion);
+	assert_true(it.out_of_range);
+	assert_int_equal(it.colour, REPORT_RED);
+	/* Formula rates as report_build passes them: n / (d / 100). 882 / 900
+	 * (×10^12) is exactly 98%, 2 points below 100: yellow at the edge. */
+	it = judge(REPORT_RATE, REPORT_GE, "882000000000000", "9000000000000.00", "100", 3, 12,
+		   4);
+	assert_string_equal(text(it.diff_pp, b), "-2.0000");
+	assert_int_equal(it.colour, REPORT_YELLOW);
+	it = judge(REPORT_RATE, REPORT_GE, "881999999999999.9999", "9000000000000.00", "100", 3,
+		   12, 4);
+	assert_int_equal(it.colour, REPORT_RED);
+	it = judge(REPORT_RATE, REPORT_GE, "882000000000000", "9000000000000.00",
+		   "99.9999999999999999", 3, 12, 4);
+	assert_string_equal(text(it.diff_pp, b), "-2.0000");
+	assert_int_equal(it.colour, REPORT_YELLOW);
+	/* The largest numerator over the smallest denominator (0.0001 / 100):
+	 * the difference does not fit, met and colour are still given. */
+	it = judge(REPORT_RATE, REPORT_GE, "922337203685477.5807", "0.000001", "100", 3, 12, 4);
+	assert_false(it.has_diff);
+	assert_true(it.out_of_range);
+	assert_true(it.met);
+	assert_int_equal(it.colour, REPORT_GREEN);
+	/* Plain rates at the limits, either sign. */
+	it = judge(REPORT_RATE, REPORT_GE, "922337203685477.5807", "1", "99.9999999999999999", 3,
+		   12, 4);
+	assert_string_equal(text(it.diff_pp, b), "922337203685377.5807");
+	assert_int_equal(it.colour, REPORT_GREEN);
+	it = judge(REPORT_RATE, REPORT_LE, "-922337203685477.5807", "1", "100", 3, 12, 4);
+	assert_false(it.has_diff);
+	assert_true(it.out_of_range);
+	assert_int_equal(it.colour, REPORT_GREEN);
+	it = judge(REPORT_RATE, REPORT_GE, "-922337203685477.5807", "1", "100", 3, 12, 1);
+	assert_string_equal(text(it.diff_pp, b), "-922337203685577.6");
+	assert_int_equal(it.colour, REPORT_RED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_completion_half_up),
+	    cmocka_unit_test(test_judge_limits),
 	    cmocka_unit_test(test_comparators),
 	    cmocka_unit_test(test_count_colours),
 	    cmocka_unit_test(test_rate_colours),
