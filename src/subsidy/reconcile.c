@@ -670,9 +670,10 @@ static void decide_payment(struct decide *d, struct rline *v, size_t n, const st
 			     (long long)r->amount, (long long)p->amount);
 			continue;
 		}
+		/* Back to the previous line of the same status and time, if any
+		 * (a repeat of a repeat stops there too: linear in the lines). */
 		for (j = i; j-- > 0 && v[j].time == r->time;) {
-			if (v[j].status == r->status && v[j].outcome != RECON_MISMATCH &&
-			    v[j].outcome != RECON_DUPLICATE) {
+			if (v[j].status == r->status && v[j].outcome != RECON_MISMATCH) {
 				note(d, r, RECON_DUPLICATE, "同一发放的 %s 记录重复",
 				     bankret_status_name((enum bankret_status)r->status));
 				break;
