@@ -13,6 +13,12 @@
  * (the end of the period: 3月底 for 2023Q1 and 202303, 6月底 for 2023S1, a
  * day as 3月15日), and a line lists the indicators behind 序时进度 (and
  * another the caps, comparator <=, used up faster than the year passes).
+ * Indicators without data (or without a target at the root) are never on
+ * schedule, behind, done or not done: both bulletins name them on lines of
+ * their own ("3项指标暂无数据：A、B、C。", "1项指标未设本级目标：D。"), and
+ * "各项指标均达到序时进度。" is said only when every indicator has data and a
+ * target and none is off schedule ("其余指标均达到序时进度。" when the judged
+ * ones are on schedule and others cannot be judged).
  *
  * Each project is numbered (一、二、…) with its title and gets one sentence:
  * consecutive count indicators with a target form one group ("A X，B Y、C Z，
