@@ -10,9 +10,13 @@
  * mapped and parsed completely first (a malformed file changes nothing),
  * its lines are kept in a compact array sorted by (payment, bank time,
  * line), and that array is merged with the batch's payments read once in id
- * order. Decisions are made in memory, then written: the import row, every
- * line with its outcome, the changed payments, and one ledger movement per
- * kind (paid, failed, reversed) for the whole file.
+ * order. Decisions are made in memory from the set of answers (this file's
+ * lines, the payment's stored state and bank_time, and the reversals of
+ * earlier files that could not be applied yet), so the split of the
+ * answers into files does not matter (decide_payment); then written: the
+ * import row, every line with its outcome, the changed payments, and one
+ * ledger movement per kind (pending -> paid, failed -> paid, pending ->
+ * failed, paid -> failed) for the whole file.
  */
 #include "subsidy/reconcile.h"
 
