@@ -171,19 +171,29 @@ static int names_lookup(const struct names *nm, const char *code, bool full, cha
 	const struct named *u = named_find(&nm->lv[nm->level], code, strlen(code));
 	const char *anc[ORGUNIT_VILLAGE + 1] = {NULL};
 	const char *p, *e;
-	int k;
+	int k, depth;
 
 	if (!u)
 		return error_set(err, ERR_INTERNAL, "未知的单位代码 '%s'", code);
-	for (p = u->path + 1; (e = strchr(p, '/')) != NULL; p = e + 1) {
-		for (k = ORGUNIT_CITY; k < nm->level; k++) {
-			const struct named *a = named_find(&nm->lv[k], p, (size_t)(e - p));
+	for (p = u->path + 1, depth = 1; (e = strchr(p, '/')) != NULL; p = e + 1, depth++) {
+		const struct named *a = NULL;
 
-			if (a) {
-				anc[k] = a->name;
-				break;
+		/* under a province root the code at depth d is of level d: look
+		 * there first, then at the other levels */
+		if (depth >= ORGUNIT_CITY && depth < nm->level)
+			a = named_find(&nm->lv[depth], p, (size_t)(e - p));
+		if (a) {
+			anc[depth] = a->name;
+		} else {
+			for (k = ORGUNIT_CITY; k < nm->level; k++) {
+				if (k != depth && (a = named_find(&nm->lv[k], p, (size_t)(e - p)))) {
+					anc[k] = a->name;
+					break;
+				}
 			}
 		}
+		if (!full && anc[ORGUNIT_CITY])
+			break;
 	}
 	if (full)
 		orgunit_bulletin_name_full(nm->level, u->name, anc[ORGUNIT_CITY],
