@@ -22,12 +22,18 @@
 
 static const char *const codes[ANOMALY_NRULES] = {
     "paid_after_death", "age_range",	"above_standard", "shared_account",
-    "official",		"two_counties", "hold",	      "bank_success_conflict",
+    "official",		"two_counties", "hold",		  "bank_success_conflict",
 };
 
 static const char *const labels[ANOMALY_NRULES] = {
-    "死亡后发放",	    "年龄不符", "超标准发放", "多人共用账户",
-    "公职人员（优亲厚友）", "跨县重复", "暂停发放", "银行报成功但记录为失败/已重发（可能重复发放）",
+    "死亡后发放",
+    "年龄不符",
+    "超标准发放",
+    "多人共用账户",
+    "公职人员（优亲厚友）",
+    "跨县重复",
+    "暂停发放",
+    "银行报成功但记录为失败/已重发（可能重复发放）",
 };
 
 const char *anomaly_rule_code(enum anomaly_rule r)
@@ -294,8 +300,7 @@ static int check_bank_success(struct scan *s, sqlite3_stmt *st, struct anomaly *
 		why(a, "%s，晚于冲正（银行时间 %s），且应发已重发（第 %lld 次，%s）：可能重复发放",
 		    line, ptime, (long long)latest, status_word(text(st, NCOMMON + 9)));
 	else if (strncmp(reason, "REVERSED:", 9) == 0)
-		why(a, "%s，晚于冲正（银行时间 %s）：冲正后又报成功，款项可能已到账", line,
-		    ptime);
+		why(a, "%s，晚于冲正（银行时间 %s）：冲正后又报成功，款项可能已到账", line, ptime);
 	else if (latest > attempt)
 		why(a, "%s，但发放记录为失败（%s），应发已重发（第 %lld 次，%s）：可能重复发放",
 		    line, reason, (long long)latest, status_word(text(st, NCOMMON + 9)));

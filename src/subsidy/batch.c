@@ -185,7 +185,7 @@ static const char new_sql[] =
  */
 #define BANK_SUCCESS_SQL                                                                           \
 	"SELECT l.payment_id FROM bank_return_line l JOIN payment x ON x.id = l.payment_id"        \
-	" WHERE l.status = 'SUCCESS' AND (l.outcome = 'conflict' OR l.outcome = 'mismatch')"      \
+	" WHERE l.status = 'SUCCESS' AND (l.outcome = 'conflict' OR l.outcome = 'mismatch')"       \
 	" AND x.status = 'failed'"                                                                 \
 	" AND NOT (x.reason LIKE 'REVERSED:%' AND l.bank_time <= x.bank_time)"
 
@@ -505,12 +505,13 @@ static int bank_said_success(struct db *db, int64_t payment_id, int reversed,
 	sqlite3_stmt *st;
 	int step;
 
-	if (db_prepare(db,
-		       "SELECT l.import_id, l.line, l.bank_time, l.amount_fen FROM bank_return_line l"
-		       " WHERE l.payment_id = ?1 AND l.status = 'SUCCESS' AND l.outcome <> 'unknown'"
-		       " AND NOT (?2 AND l.bank_time <= ?3)"
-		       " ORDER BY l.bank_time, l.import_id, l.line LIMIT 1",
-		       &st, err))
+	if (db_prepare(
+		db,
+		"SELECT l.import_id, l.line, l.bank_time, l.amount_fen FROM bank_return_line l"
+		" WHERE l.payment_id = ?1 AND l.status = 'SUCCESS' AND l.outcome <> 'unknown'"
+		" AND NOT (?2 AND l.bank_time <= ?3)"
+		" ORDER BY l.bank_time, l.import_id, l.line LIMIT 1",
+		&st, err))
 		return ERR_IO;
 	sqlite3_bind_int64(st, 1, payment_id);
 	sqlite3_bind_int(st, 2, reversed);

@@ -595,12 +595,12 @@ static void note(struct decide *d, struct rline *r, enum reconcile_outcome o, co
 	va_end(ap);
 }
 
-static void tell(struct decide *d, const struct rline *r, enum reconcile_outcome o,
-		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void tell(struct decide *d, const struct rline *r, enum reconcile_outcome o, const char *fmt,
+		 ...) __attribute__((format(printf, 4, 5)));
 
 /* Report about a line without changing its outcome. */
-static void tell(struct decide *d, const struct rline *r, enum reconcile_outcome o,
-		 const char *fmt, ...)
+static void tell(struct decide *d, const struct rline *r, enum reconcile_outcome o, const char *fmt,
+		 ...)
 {
 	va_list ap;
 
@@ -630,9 +630,9 @@ static const char *status_label(int st)
 struct stored {
 	int st;
 	int64_t amount;
-	int64_t time;	/* bank_time as a number, 0 when none */
-	int reissued;	/* a later attempt of its entitlement exists */
-	int64_t rtime;	/* latest unapplied reversal of an earlier file, 0 when none */
+	int64_t time;  /* bank_time as a number, 0 when none */
+	int reissued;  /* a later attempt of its entitlement exists */
+	int64_t rtime; /* latest unapplied reversal of an earlier file, 0 when none */
 	uint16_t rreason;
 };
 
@@ -710,16 +710,19 @@ static void decide_payment(struct decide *d, struct rline *v, size_t n, const st
 					continue; /* the success the reversal undid */
 				if (st == ST_REVERSED_FAILED)
 					note(d, r, RECON_CONFLICT,
-					     "银行报成功的时间晚于冲正时间 %s，未处理，款项可能已到账，"
+					     "银行报成功的时间晚于冲正时间 "
+					     "%s，未处理，款项可能已到账，"
 					     "请人工核实",
 					     tt);
 				else if (st == ST_CANCELLED)
 					note(d, r, RECON_CONFLICT,
-					     "发放状态为已取消，银行却报成功，未处理，款项可能已到账，"
+					     "发放状态为已取消，银行却报成功，未处理，款项可能已到"
+					     "账，"
 					     "请人工核实");
 				else
 					note(d, r, RECON_CONFLICT,
-					     "发放状态为失败且已重发，银行却报成功，未处理，可能重复发放，"
+					     "发放状态为失败且已重发，银行却报成功，未处理，可能重"
+					     "复发放，"
 					     "请人工核实");
 			} else if (r->status == BANKRET_REVERSED && st != ST_REVERSED_FAILED) {
 				note(d, r, RECON_CONFLICT, "发放状态为%s，不能冲正，未处理",
@@ -784,14 +787,16 @@ static void decide_payment(struct decide *d, struct rline *v, size_t n, const st
 				r->outcome = RECON_PAID;
 				if (st == ST_FAILED) {
 					time_text(p->time, tt);
-					tell(d, r, RECON_PAID,
-					     "此前回盘为失败（银行时间 %s），银行报成功，按已发处理",
-					     tt);
+					tell(
+					    d, r, RECON_PAID,
+					    "此前回盘为失败（银行时间 %s），银行报成功，按已发处理",
+					    tt);
 				}
 				if (verdict == ST_REVERSED_FAILED && !rnew) {
 					time_text(rmax, tt);
 					tell(d, r, RECON_REVERSED,
-					     "此前回盘的冲正（银行时间 %s）晚于本次成功，按成功后冲正处理",
+					     "此前回盘的冲正（银行时间 "
+					     "%s）晚于本次成功，按成功后冲正处理",
 					     tt);
 				}
 			}
@@ -815,8 +820,7 @@ static void decide_payment(struct decide *d, struct rline *v, size_t n, const st
 					r->outcome = RECON_REVERSED;
 			} else if (verdict == ST_PAID || verdict == ST_REVERSED_FAILED) {
 				time_text(s0, tt);
-				note(d, r, RECON_CONFLICT,
-				     "冲正时间不晚于成功时间 %s，未处理", tt);
+				note(d, r, RECON_CONFLICT, "冲正时间不晚于成功时间 %s，未处理", tt);
 			} else {
 				note(d, r, RECON_CONFLICT,
 				     "发放状态为%s，不能冲正，未处理（若之后报成功且时间更早，"
