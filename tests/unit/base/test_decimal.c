@@ -521,6 +521,26 @@ static void test_sum_sign(void **state)
 	assert_int_equal(decimal_sum_sign(t, 4), 0);
 	t[3].f[3] = D("0.000000000000000002");
 	assert_int_equal(decimal_sum_sign(t, 4), -1);
+	/* Products that fit 128 bits whose running sum does not (2 * 2^126):
+	 * the 128-bit fast path gives up and the wide one decides. */
+	t[0] = T(false, "9223372036854775807", "9223372036854775807", NULL, NULL);
+	t[1] = t[0];
+	t[2] = T(true, "9223372036854775807", "9223372036854775807", NULL, NULL);
+	t[3] = t[2];
+	assert_int_equal(decimal_sum_sign(t, 4), 0);
+	t[3].f[1] = D("9223372036854775806");
+	assert_int_equal(decimal_sum_sign(t, 4), 1);
+	/* Scale 36 against scale 0: 9.223…^2 = 85.07… below 171 * 10^36 units
+	 * (past 2^127) and above 85. */
+	assert_int_equal(decimal_cmp_mul(D("9.223372036854775807"), D("9.223372036854775807"),
+					 D("171"), D("1")),
+			 -1);
+	assert_int_equal(decimal_cmp_mul(D("9.223372036854775807"), D("9.223372036854775807"),
+					 D("85"), D("1")),
+			 1);
+	assert_int_equal(decimal_cmp_mul(D("9.000000000000000000"), D("9.000000000000000000"),
+					 D("81"), D("1")),
+			 0);
 }
 
 static void test_sum_div(void **state)
