@@ -351,7 +351,7 @@ static int add_project_sentence(struct buf *b, const struct report *r, size_t fr
 			 * the exact judgement can be said. */
 			ret = buf_printf(b, "%s超出数值范围，%s年度目标任务", it->name,
 					 !it->has_target ? "未设"
-					 : it->met       ? "达到"
+					 : it->met	 ? "达到"
 							 : "未达到");
 		} else {
 			struct decimal a, d;
@@ -454,8 +454,8 @@ static bool no_target(const struct report_item *it)
  * count in Chinese style digits, as in N项指标任务已完成M项); *n is how many.
  * Nothing is written for none.
  */
-static int add_count_line(struct buf *b, const struct report *r, bool (*pick)(const struct report_item *),
-			  const char *head, size_t *n)
+static int add_count_line(struct buf *b, const struct report *r,
+			  bool (*pick)(const struct report_item *), const char *head, size_t *n)
 {
 	size_t i, k = 0;
 	int ret = 0;
@@ -477,8 +477,7 @@ static int add_count_line(struct buf *b, const struct report *r, bool (*pick)(co
 int bulletin_write(const struct report *r, struct buf *b)
 {
 	char num[16], end[32];
-	size_t i, from, nb = 0, nover = 0, nmiss = 0, nnodata = 0,
-	       nnotarget = 0;
+	size_t i, from, nb = 0, nover = 0, nmiss = 0, nnodata = 0, nnotarget = 0;
 	int ret;
 
 	if (r->year_end) {

@@ -128,9 +128,10 @@ int report_judge(enum report_kind kind, enum report_cmp cmp, struct decimal num,
 			struct decimal_term d = term(false, 2, target, den, one, one);
 
 			/* num / (target * den) * 100; a fast path when den is 1 */
-			if (den_one ? decimal_percent(num, target, o->precision, &item->completion_pct)
-				    : decimal_sum_div(&n, 1, &d, 2, o->precision,
-						      &item->completion_pct))
+			if (den_one
+				? decimal_percent(num, target, o->precision, &item->completion_pct)
+				: decimal_sum_div(&n, 1, &d, 2, o->precision,
+						  &item->completion_pct))
 				item->out_of_range = true;
 			else
 				item->has_completion = true;

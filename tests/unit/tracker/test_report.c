@@ -545,8 +545,8 @@ static void test_judge_limits(void **state)
 	(void)state;
 	/* 922337203685477.58 / 6148914691236517.2 is exactly 15%: at 2023Q1
 	 * (25%) the yellow edge 25 - 10, so yellow; 0.0001 less is red. */
-	it = judge(REPORT_COUNT, REPORT_GE, "922337203685477.58", "1", "6148914691236517.2", 3,
-		   12, 4);
+	it = judge(REPORT_COUNT, REPORT_GE, "922337203685477.58", "1", "6148914691236517.2", 3, 12,
+		   4);
 	assert_string_equal(text(it.completion_pct, b), "15.0000");
 	assert_int_equal(it.colour, REPORT_YELLOW);
 	it = judge(REPORT_COUNT, REPORT_GE, "922337203685477.5799", "1", "6148914691236517.2", 3,
@@ -565,8 +565,8 @@ static void test_judge_limits(void **state)
 	it = judge(REPORT_COUNT, REPORT_LE, "922337203685477.58", "1", "3740589770502214.63", 90,
 		   365, 4);
 	assert_int_equal(it.colour, REPORT_GREEN);
-	it = judge(REPORT_COUNT, REPORT_LE, "922337203685477.5801", "1", "3740589770502214.63",
-		   90, 365, 4);
+	it = judge(REPORT_COUNT, REPORT_LE, "922337203685477.5801", "1", "3740589770502214.63", 90,
+		   365, 4);
 	assert_int_equal(it.colour, REPORT_YELLOW);
 	/* Weeks (2025W06: 40 of 365 days) and months with the largest target. */
 	it = judge(REPORT_COUNT, REPORT_GE, "922337203685477.5807", "1", "9223372036854775807", 40,
@@ -597,12 +597,11 @@ static void test_judge_limits(void **state)
 	assert_int_equal(it.colour, REPORT_RED);
 	/* Formula rates as report_build passes them: n / (d / 100). 882 / 900
 	 * (×10^12) is exactly 98%, 2 points below 100: yellow at the edge. */
-	it = judge(REPORT_RATE, REPORT_GE, "882000000000000", "9000000000000.00", "100", 3, 12,
-		   4);
+	it = judge(REPORT_RATE, REPORT_GE, "882000000000000", "9000000000000.00", "100", 3, 12, 4);
 	assert_string_equal(text(it.diff_pp, b), "-2.0000");
 	assert_int_equal(it.colour, REPORT_YELLOW);
-	it = judge(REPORT_RATE, REPORT_GE, "881999999999999.9999", "9000000000000.00", "100", 3,
-		   12, 4);
+	it = judge(REPORT_RATE, REPORT_GE, "881999999999999.9999", "9000000000000.00", "100", 3, 12,
+		   4);
 	assert_int_equal(it.colour, REPORT_RED);
 	it = judge(REPORT_RATE, REPORT_GE, "882000000000000", "9000000000000.00",
 		   "99.9999999999999999", 3, 12, 4);
