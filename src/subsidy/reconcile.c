@@ -634,9 +634,31 @@ struct stored {
 	int reissued;  /* a later attempt of its entitlement exists */
 	int64_t rtime; /* latest unapplied reversal of an earlier file, 0 when none */
 	uint16_t rreason;
+	/* the stored reason code of a failed or reversed payment (without
+	 * "REVERSED:"): breaks ties between answers of the same bank time */
+	char reason[BANKFILE_REASON_MAX + 1];
 };
 
 #define NO_TIME INT64_MAX
+#define CODE(r) (d->pf->reasons.code[(r)->reason])
+
+/*
+ * Answer (t1, c1) is "later" than (t2, c2): by bank time, and for the same
+ * time the smaller reason code wins, so that of two answers of the same
+ * time the same one is kept whatever the files (a deterministic, if
+ * arbitrary, choice; a line repeating status, time and reason exactly is a
+ * duplicate).
+ */
+static int later(int64_t t1, const char *c1, int64_t t2, const char *c2)
+{
+	return t1 > t2 || (t1 == t2 && strcmp(c1, c2) < 0);
+}
+
+/* Answer (t1, c1) is "earlier": by bank time, then the smaller reason code. */
+static int earlier(int64_t t1, const char *c1, int64_t t2, const char *c2)
+{
+	return t1 < t2 || (t1 == t2 && strcmp(c1, c2) < 0);
+}
 
 /*
  * Decide the lines v[0..n) of one known payment (sorted by bank time, then
@@ -661,6 +683,7 @@ static void decide_payment(struct decide *d, struct rline *v, size_t n, const st
 	char tt[BANKFILE_TIME_LEN + 1];
 	int64_t s0 = NO_TIME, f0 = NO_TIME, rmax = 0;
 	struct rline *snew = NULL, *fnew = NULL, *rnew = NULL;
+	const char *fcode, *rcode;
 	int st = p->st, verdict;
 	size_t i, j;
 
@@ -677,7 +700,8 @@ static void decide_payment(struct decide *d, struct rline *v, size_t n, const st
 		/* Back to the previous line of the same status and time, if any
 		 * (a repeat of a repeat stops there too: linear in the lines). */
 		for (j = i; j-- > 0 && v[j].time == r->time;) {
-			if (v[j].status == r->status && v[j].outcome != RECON_MISMATCH) {
+			if (v[j].status == r->status && v[j].reason == r->reason &&
+			    v[j].outcome != RECON_MISMATCH) {
 				note(d, r, RECON_DUPLICATE, "同一发放的 %s 记录重复",
 				     bankret_status_name((enum bankret_status)r->status));
 				break;
@@ -692,10 +716,13 @@ static void decide_payment(struct decide *d, struct rline *v, size_t n, const st
 		/* Out of the bank's hands; a later reversal only moves the
 		 * reversal time (and reason) of a reversed payment. */
 		if (st == ST_REVERSED_FAILED) {
+			const char *rc = p->reason;
+
 			for (i = 0; i < n; i++)
 				if (VALID(&v[i]) && v[i].status == BANKRET_REVERSED &&
-				    v[i].time > rt) {
+				    later(v[i].time, CODE(&v[i]), rt, rc)) {
 					rt = v[i].time;
+					rc = CODE(&v[i]);
 					rnew = &v[i];
 				}
 		}
@@ -747,6 +774,8 @@ static void decide_payment(struct decide *d, struct rline *v, size_t n, const st
 	if (st == ST_FAILED)
 		f0 = p->time;
 	rmax = p->rtime;
+	fcode = p->reason;
+	rcode = p->rtime ? d->pf->reasons.code[p->rreason] : "";
 	for (i = 0; i < n; i++) {
 		struct rline *r = &v[i];
 
@@ -755,11 +784,13 @@ static void decide_payment(struct decide *d, struct rline *v, size_t n, const st
 		if (r->status == BANKRET_SUCCESS && r->time < s0) {
 			s0 = r->time;
 			snew = r;
-		} else if (r->status == BANKRET_FAILED && r->time < f0) {
+		} else if (r->status == BANKRET_FAILED && earlier(r->time, CODE(r), f0, fcode)) {
 			f0 = r->time;
+			fcode = CODE(r);
 			fnew = r;
-		} else if (r->status == BANKRET_REVERSED && r->time > rmax) {
+		} else if (r->status == BANKRET_REVERSED && later(r->time, CODE(r), rmax, rcode)) {
 			rmax = r->time;
+			rcode = CODE(r);
 			rnew = r;
 		}
 	}
@@ -905,7 +936,7 @@ static int load_early_reversals(struct db *db, struct decide *d, struct error *e
 		       " WHERE l.import_id IN (SELECT i.id FROM bank_import i"
 		       "  WHERE i.batch_id = ? AND i.conflict > 0)"
 		       " AND l.status = 'REVERSED' AND l.outcome = 'conflict'"
-		       " ORDER BY l.payment_id, l.bank_time",
+		       " ORDER BY l.payment_id, l.bank_time, l.reason DESC",
 		       &st, err))
 		return ERR_IO;
 	sqlite3_bind_int64(st, 1, d->pf->batch_id);
@@ -989,6 +1020,14 @@ static int decide_all(struct db *db, struct decide *d, struct error *err)
 				cur.amount = sqlite3_column_int64(st, 2);
 				cur.time = t && strlen(t) == BANKFILE_TIME_LEN ? time_number(t) : 0;
 				cur.reissued = sqlite3_column_int(st, 5);
+				{
+					const char *rs = (const char *)sqlite3_column_text(st, 3);
+
+					if (rs && strncmp(rs, "REVERSED:", 9) == 0)
+						rs += 9;
+					snprintf(cur.reason, sizeof(cur.reason), "%s",
+						 rs ? rs : "");
+				}
 			}
 		}
 		if (step != SQLITE_ROW && step != SQLITE_DONE) {
