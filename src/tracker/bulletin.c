@@ -223,7 +223,9 @@ static struct decimal count_pct(const struct report *r, const struct report_item
 static void rate_figures(const struct report *r, const struct report_item *it,
 			 struct decimal *actual, struct decimal *diff)
 {
-	struct decimal d, n100, td, aq, dq;
+	static const struct decimal hundred = {100, 0};
+	struct decimal_term num[2], den;
+	struct decimal d, aq, dq;
 	int q;
 
 	*actual = decimal_normalize(it->actual);
@@ -240,13 +242,15 @@ static void rate_figures(const struct report *r, const struct report_item *it,
 		*diff = decimal_is_zero(dq) ? decimal_normalize(d) : dq;
 		return;
 	}
-	/* The report computed these very products, so they fit. */
-	if (decimal_mul_int(it->numerator, 100, &n100) ||
-	    decimal_mul(it->target, it->denominator, &td) || decimal_sub(n100, td, &d) ||
-	    decimal_is_zero(d))
+	/* (100·n − target·d) / d, exact whatever the sizes (decimal_sum_div). */
+	num[0] = (struct decimal_term){.negative = false, .n = 2, .f = {it->numerator, hundred}};
+	num[1] =
+	    (struct decimal_term){.negative = true, .n = 2, .f = {it->target, it->denominator}};
+	den = (struct decimal_term){.negative = false, .n = 1, .f = {it->denominator}};
+	if (decimal_sum_sign(num, 2) == 0)
 		return;
 	for (q = r->precision; q <= MAX_PCT_DIGITS; q++) {
-		if (frac_at(d, it->denominator, 0, q, &dq) ||
+		if (decimal_sum_div(num, 2, &den, 0, q, &dq) ||
 		    frac_at(it->numerator, it->denominator, 2, q, &aq))
 			return;
 		if (!decimal_is_zero(dq) && decimal_cmp(aq, it->target) != 0) {
