@@ -313,6 +313,56 @@ static void test_progress_capped(void **state)
 	buf_free(&b);
 }
 
+/* Figures too large for a decimal (report.h out_of_range): worded, judged. */
+static void test_out_of_range(void **state)
+{
+	struct report_item items[] = {
+	    count(1, "极值", "甲", "元", "sum", "922337203685477.5807", "0", true),
+	    rate(2, "比率", "乙率", "0", "0", true),
+	    rate(2, "比率", "丙率", "5000", "0", true),
+	    count(3, "目标为零", "丁", "起", "sum", "3", "0", false),
+	};
+	struct report r;
+	struct buf b;
+
+	(void)state;
+	items[0].has_completion = false;
+	items[0].out_of_range = true;
+	items[0].target = tt_dec("0.000000000000000001");
+	items[1].has_diff = false;
+	items[1].out_of_range = items[1].rate_out_of_range = true;
+	items[1].has_fraction = true;
+	items[1].numerator = tt_dec("922337203685477.5807");
+	items[1].denominator = tt_dec("0.0001");
+	items[1].target = tt_dec("100");
+	items[2].has_diff = false;
+	items[2].out_of_range = true;
+	/* a cap of 0 with data: no completion, not met, so over 序时进度 */
+	items[3].cmp = REPORT_LE;
+	items[3].has_completion = false;
+	items[3].target = tt_dec("0");
+	init_report(&r, items, sizeof(items) / sizeof(items[0]));
+	r.year = 2023;
+	r.year_end = false;
+	r.period.type = PERIOD_QUARTER;
+	r.period.year = 2023;
+	r.period.index = 1;
+	r.time_progress_pct = tt_dec("25.0");
+	buf_init(&b, 1 << 16);
+	assert_int_equal(bulletin_write(&r, &b), 0);
+	assert_string_equal(buf_str(&b), "截至3月底，2023年省重点民生实事进展情况如下：\n"
+					 "一、极值\n"
+					 "全省甲累计9223372.04亿元，完成率超出数值范围。\n"
+					 "二、比率\n"
+					 "全省乙率超出数值范围，达到年度目标任务；"
+					 "丙率达到5000%，与年度目标任务之差超出数值范围。\n"
+					 "三、目标为零\n"
+					 "全省丁累计3起。\n"
+					 "超出序时进度（25%）的指标：丁（3起）。\n"
+					 "4项指标任务已完成3项。\n");
+	buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -321,6 +371,7 @@ int main(void)
 	    cmocka_unit_test(test_rate_near_miss),
 	    cmocka_unit_test(test_progress_capped),
 	    cmocka_unit_test(test_helpers),
+	    cmocka_unit_test(test_out_of_range),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
