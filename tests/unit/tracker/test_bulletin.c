@@ -157,8 +157,8 @@ static void test_progress(void **state)
 	assert_int_equal(bulletin_write(&r, &b), 0);
 	assert_null(strstr(buf_str(&b), "各项指标均达到序时进度"));
 	assert_non_null(strstr(buf_str(&b), "1项指标暂无数据：新开工寄宿制小学。\n"
-					     "其余指标均达到序时进度。\n"
-					     "4项指标任务已完成1项。\n"));
+					    "其余指标均达到序时进度。\n"
+					    "4项指标任务已完成1项。\n"));
 
 	/* All with data and on schedule. */
 	items[2] = count(2, "寄宿制学校", "新开工寄宿制小学", "所", "sum", "300", "25.0", false);
@@ -174,7 +174,7 @@ static void test_progress(void **state)
 	buf_reset(&b);
 	assert_int_equal(bulletin_write(&r, &b), 0);
 	assert_non_null(strstr(buf_str(&b), "1项指标未设本级目标：新开工寄宿制小学。\n"
-					     "其余指标均达到序时进度。\n"));
+					    "其余指标均达到序时进度。\n"));
 
 	/* No data at all: nothing is on schedule, every one is named. */
 	for (size_t i = 0; i < 4; i++) {
@@ -185,8 +185,8 @@ static void test_progress(void **state)
 	buf_reset(&b);
 	assert_int_equal(bulletin_write(&r, &b), 0);
 	assert_non_null(strstr(buf_str(&b), "4项指标暂无数据：职业技能培训、新增技能人才、"
-					     "新开工寄宿制小学、两病筛查率。\n"
-					     "4项指标任务已完成0项。\n"));
+					    "新开工寄宿制小学、两病筛查率。\n"
+					    "4项指标任务已完成0项。\n"));
 	assert_null(strstr(buf_str(&b), "达到序时进度"));
 	assert_null(strstr(buf_str(&b), "落后于序时进度"));
 
@@ -196,9 +196,9 @@ static void test_progress(void **state)
 	buf_reset(&b);
 	assert_int_equal(bulletin_write(&r, &b), 0);
 	assert_non_null(strstr(buf_str(&b), "未完成的指标：职业技能培训。\n"
-					     "3项指标暂无数据：新增技能人才、新开工寄宿制小学、"
-					     "两病筛查率。\n"
-					     "4项指标任务已完成0项。\n"));
+					    "3项指标暂无数据：新增技能人才、新开工寄宿制小学、"
+					    "两病筛查率。\n"
+					    "4项指标任务已完成0项。\n"));
 	assert_null(strstr(buf_str(&b), "达到序时进度"));
 	buf_free(&b);
 }
@@ -366,12 +366,9 @@ static void test_out_of_range(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_year_end),
-	    cmocka_unit_test(test_progress),
-	    cmocka_unit_test(test_rate_near_miss),
-	    cmocka_unit_test(test_progress_capped),
-	    cmocka_unit_test(test_helpers),
-	    cmocka_unit_test(test_out_of_range),
+	    cmocka_unit_test(test_year_end),	   cmocka_unit_test(test_progress),
+	    cmocka_unit_test(test_rate_near_miss), cmocka_unit_test(test_progress_capped),
+	    cmocka_unit_test(test_helpers),	   cmocka_unit_test(test_out_of_range),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
