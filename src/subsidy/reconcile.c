@@ -571,6 +571,9 @@ struct decide {
 };
 
 static void say(struct decide *d, const struct rline *r, enum reconcile_outcome o, const char *fmt,
+		va_list ap) __attribute__((format(printf, 4, 0)));
+
+static void say(struct decide *d, const struct rline *r, enum reconcile_outcome o, const char *fmt,
 		va_list ap)
 {
 	char msg[256];
