@@ -62,6 +62,20 @@ static int parse_hex_line(const char *line, const char *word, unsigned char out[
 	return 0;
 }
 
+/* What a file that is not a regular one is, for the message. */
+static const char *file_kind(mode_t m)
+{
+	if (S_ISDIR(m))
+		return "是目录";
+	if (S_ISFIFO(m))
+		return "是命名管道";
+	if (S_ISSOCK(m))
+		return "是套接字";
+	if (S_ISCHR(m) || S_ISBLK(m))
+		return "是设备文件";
+	return "类型不明";
+}
+
 static int keys_read(const char *path, int fd, struct pii_keys *keys, struct error *err)
 {
 	char text[512], *l2, *l3;
@@ -75,17 +89,14 @@ static int keys_read(const char *path, int fd, struct pii_keys *keys, struct err
 	 * (a FIFO was opened without blocking, so no writer can hang us) */
 	if (!S_ISREG(sb.st_mode))
 		return error_set(err, ERR_INPUT, "密钥文件 '%s' 不是普通文件（%s）", path,
-				 S_ISDIR(sb.st_mode)    ? "是目录"
-				 : S_ISFIFO(sb.st_mode) ? "是命名管道"
-				 : S_ISSOCK(sb.st_mode) ? "是套接字"
-				 : S_ISCHR(sb.st_mode) || S_ISBLK(sb.st_mode) ? "是设备文件"
-											: "类型不明");
+				 file_kind(sb.st_mode));
 	/* Another user's file may have been put there to make us encrypt
 	 * with keys that user knows (or to read ours back): only our own. */
 	if (sb.st_uid != geteuid())
-		return error_set(err, ERR_INPUT,
-				 "密钥文件 '%s' 的属主（用户 %ld）不是当前用户（用户 %ld），拒绝使用",
-				 path, (long)sb.st_uid, (long)geteuid());
+		return error_set(
+		    err, ERR_INPUT,
+		    "密钥文件 '%s' 的属主（用户 %ld）不是当前用户（用户 %ld），拒绝使用", path,
+		    (long)sb.st_uid, (long)geteuid());
 	if (sb.st_mode & 077)
 		return error_set(err, ERR_INPUT, "密钥文件 '%s' 的权限过宽（%03o），应为 600", path,
 				 (unsigned)(sb.st_mode & 0777));

@@ -50,8 +50,7 @@ static void test_quote(void **state)
 	assert_string_equal(out, MASK_QUOTE_HIDDEN);
 	/* digits beyond the first 40 bytes still count: no 8-digit tail of an
 	 * ID is shown because the value was cut */
-	mask_quote("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx410102196002021238", 50, 40, out,
-		   sizeof(out));
+	mask_quote("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx410102196002021238", 50, 40, out, sizeof(out));
 	assert_string_equal(out, MASK_QUOTE_HIDDEN);
 	/* too small a buffer: "" */
 	assert_int_equal(mask_quote("410102196002021238", 18, 40, out, 8), 0);
@@ -160,8 +159,8 @@ static void test_roster_messages(void **state)
 	assert_int_equal(check_line(line, &col, msg), ROSTER_BAD_NAME);
 	assert_int_equal(col, 4);
 	assert_non_null(strstr(msg, "公式"));
-	snprintf(line, sizeof(line), "DBJ,202303,%s,\"=HYPERLINK(\"\"http://x/\"\")\",410102001001,%s,30000",
-		 id, acct);
+	snprintf(line, sizeof(line),
+		 "DBJ,202303,%s,\"=HYPERLINK(\"\"http://x/\"\")\",410102001001,%s,30000", id, acct);
 	assert_int_equal(check_line(line, &col, msg), ROSTER_BAD_NAME);
 	snprintf(line, sizeof(line), "DBJ,202303,%s,+李,410102001001,%s,30000", id, acct);
 	assert_int_equal(check_line(line, &col, msg), ROSTER_BAD_NAME);

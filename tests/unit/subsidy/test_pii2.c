@@ -99,9 +99,8 @@ static int meta_count(struct db *db, const char *name)
 	int n;
 
 	error_clear(&err);
-	assert_int_equal(db_prepare(db, "SELECT count(*) FROM subsidy_meta WHERE name = ?", &st,
-				    &err),
-			 0);
+	assert_int_equal(
+	    db_prepare(db, "SELECT count(*) FROM subsidy_meta WHERE name = ?", &st, &err), 0);
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	n = sqlite3_column_int(st, 0);
