@@ -179,8 +179,8 @@ static int claim_partial(const char *path, const char *tmp, int *out)
 		close(fd);
 		if (e == EWOULDBLOCK) {
 			fprintf(stderr,
-				"minsheng: 另一个 demo 正在建立数据库 '%s'（临时文件 '%s'）\n", path,
-				tmp);
+				"minsheng: 另一个 demo 正在建立数据库 '%s'（临时文件 '%s'）\n",
+				path, tmp);
 			return ERR_INPUT;
 		}
 		fprintf(stderr, "minsheng: 无法锁定临时数据库 '%s'：%s\n", tmp, strerror(e));

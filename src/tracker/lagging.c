@@ -186,7 +186,8 @@ static int names_lookup(const struct names *nm, const char *code, bool full, cha
 			anc[depth] = a->name;
 		} else {
 			for (k = ORGUNIT_CITY; k < nm->level; k++) {
-				if (k != depth && (a = named_find(&nm->lv[k], p, (size_t)(e - p)))) {
+				if (k != depth &&
+				    (a = named_find(&nm->lv[k], p, (size_t)(e - p)))) {
 					anc[k] = a->name;
 					break;
 				}
