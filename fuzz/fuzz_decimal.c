@@ -101,6 +101,41 @@ static void check_rounded(struct decimal a, struct decimal r, int p)
 	}
 }
 
+/*
+ * The exact wide helpers (report_judge's) agree with the int64 operations
+ * wherever those succeed, and with themselves where they do not.
+ */
+static void check_wide(struct decimal a, struct decimal b, int c)
+{
+	struct decimal one = decimal_from_int(1), m1, m2, pct, q;
+	struct decimal_term t[2] = {{false, 1, {a}}, {true, 1, {b}}};
+	struct decimal_term ab = {false, 2, {a, b}}, bv = {false, 1, {b}}, unit = {false, 0, {{0, 0}}};
+	int p;
+
+	CHECK(decimal_cmp_mul(a, one, b, one) == c);
+	CHECK(decimal_cmp_mul(a, b, b, a) == 0);
+	CHECK(decimal_cmp_mul(b, one, a, one) == -c);
+	if (decimal_mul(a, b, &m1) == 0 && decimal_mul(b, b, &m2) == 0)
+		CHECK(decimal_cmp_mul(a, b, b, b) == decimal_cmp(m1, m2));
+	CHECK(decimal_sum_sign(t, 2) == c);
+	CHECK(decimal_sum_sign(&ab, 1) ==
+	      (decimal_is_zero(a) || decimal_is_zero(b)
+		   ? 0
+		   : decimal_is_negative(a) == decimal_is_negative(b) ? 1 : -1));
+	for (p = 0; p <= 4; p++) {
+		/* (a - b) / 1 is pp_diff; a / b * 100 is percent */
+		if (decimal_pp_diff(a, b, p, &q) == 0)
+			CHECK(decimal_sum_div(t, 2, &unit, 0, p, &m1) == 0 && decimal_cmp(m1, q) == 0);
+		if (!decimal_is_zero(b) && decimal_percent(a, b, p, &pct) == 0)
+			CHECK(decimal_sum_div(t, 1, &bv, 2, p, &m1) == 0 &&
+			      decimal_cmp(m1, pct) == 0);
+	}
+	if (decimal_is_zero(b))
+		CHECK(decimal_sum_div(t, 1, &bv, 0, 2, &m1) != 0);
+	else if (decimal_mul(a, b, &m2) == 0 && decimal_div(m2, b, 2, &q) == 0)
+		CHECK(decimal_sum_div(&ab, 1, &bv, 0, 2, &m1) == 0 && decimal_cmp(m1, q) == 0);
+}
+
 static void check_pair(struct decimal a, struct decimal b)
 {
 	struct decimal s1, s2, d1, back, r, q, m, pct, pct2, pp, diff;
@@ -140,6 +175,8 @@ static void check_pair(struct decimal a, struct decimal b)
 			CHECK(decimal_cmp(pp, diff) == 0 && pp.scale == p);
 		}
 	}
+
+	check_wide(a, b, c);
 
 	if (decimal_is_zero(b)) {
 		CHECK(decimal_div(a, b, 2, &q) != 0);
