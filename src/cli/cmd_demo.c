@@ -169,7 +169,9 @@ static int claim_partial(const char *path, const char *tmp, int *out)
 	int fd, e;
 
 	*out = -1;
-	fd = open(tmp, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
+	/* 0600 as db_open makes any new database (docs/personal-data.md); a
+	 * stale partial file gets it too (fchmod below) */
+	fd = open(tmp, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		fprintf(stderr, "minsheng: 无法建立临时数据库 '%s'：%s\n", tmp, strerror(errno));
 		return ERR_IO;
@@ -186,7 +188,7 @@ static int claim_partial(const char *path, const char *tmp, int *out)
 		fprintf(stderr, "minsheng: 无法锁定临时数据库 '%s'：%s\n", tmp, strerror(e));
 		return ERR_IO;
 	}
-	e = ftruncate(fd, 0) != 0 ? errno : remove_side_files(tmp);
+	e = ftruncate(fd, 0) != 0 || fchmod(fd, 0600) != 0 ? errno : remove_side_files(tmp);
 	if (e) {
 		fprintf(stderr, "minsheng: 无法清理临时数据库 '%s'：%s\n", tmp, strerror(e));
 		close(fd);

@@ -61,6 +61,8 @@ for delay in 0.5 3; do
 	expect_out "新增客运班线公交化运营行政村（县级分解为合成数据）：除焦作博爱县、周口沈丘县、济源外，其余178个县级单位均已完成。"
 	# The partial file is gone (renamed), and nothing of it is left.
 	expect_no_db_files "$db.demo-partial"
+	# A new database is private (mode 0600), even over the empty file.
+	[ "$(stat -c %a "$db")" = 600 ] && _pass || _fail "'$db' has mode $(stat -c %a "$db")"
 	complete "$db"
 done
 
