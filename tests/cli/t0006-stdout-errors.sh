@@ -80,6 +80,11 @@ done
 run_full "$MINSHENG" subsidy check --db "$sdb"
 run_ok "$MINSHENG" subsidy check --db "$sdb"
 run_full "$MINSHENG" subsidy batch list --db "$sdb"
+run_full "$MINSHENG" subsidy batch list --format json --db "$sdb"
+run_full "$MINSHENG" subsidy beneficiary list --db "$sdb"
+run_full "$MINSHENG" subsidy anomalies --db "$sdb"
+run_full "$MINSHENG" subsidy stats --year 2022 --db "$sdb"
+run_ok "$MINSHENG" subsidy stats --year 2022 --db "$sdb"
 
 # A usage error is still a usage error (exit 2) with stdout on /dev/full.
 "$MINSHENG" report --year 2023 --period 2024Q1 --db "$db" >/dev/full 2>/dev/null
