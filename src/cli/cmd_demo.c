@@ -248,7 +248,10 @@ static int install(struct db **db, const char *tmp, int fd, const char *path)
 	}
 	db_close(*db);
 	*db = NULL;
-	snprintf(wal, sizeof(wal), "%s-wal", tmp);
+	if (snprintf(wal, sizeof(wal), "%s-wal", tmp) >= (int)sizeof(wal)) {
+		fprintf(stderr, "minsheng: 数据库路径过长：'%s'\n", tmp);
+		return ERR_USAGE;
+	}
 	if (access(wal, F_OK) == 0) {
 		fprintf(stderr, "minsheng: 临时数据库 '%s' 的日志未能写回\n", tmp);
 		return ERR_IO;
