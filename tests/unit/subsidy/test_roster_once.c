@@ -96,8 +96,8 @@ static struct db *open_db(const char *name)
 	return db;
 }
 
-static int import(struct db *db, const char *file, int threads, bool partial,
-		  struct rejects *rj, struct roster_summary *sum)
+static int import(struct db *db, const char *file, int threads, bool partial, struct rejects *rj,
+		  struct roster_summary *sum)
 {
 	struct roster_options o = {0};
 	struct error err;
