@@ -12,6 +12,7 @@
 #include "base/period.h"
 #include "db/db.h"
 #include "subsidy/idcard.h"
+#include "subsidy/ledger.h"
 #include "subsidy/mask.h"
 #include "subsidy/pii.h"
 
@@ -255,19 +256,6 @@ static int check_hold(struct scan *s, sqlite3_stmt *st, struct anomaly *a)
 	return 1;
 }
 
-static const char *status_word(const char *s)
-{
-	if (strcmp(s, "pending") == 0)
-		return "在途";
-	if (strcmp(s, "paid") == 0)
-		return "已发";
-	if (strcmp(s, "failed") == 0)
-		return "失败";
-	if (strcmp(s, "cancelled") == 0)
-		return "已取消";
-	return s;
-}
-
 /*
  * Columns after the common ones: payment id, status, reason, bank_time;
  * the line's import, line, bank time, amount; the entitlement's latest
@@ -298,12 +286,12 @@ static int check_bank_success(struct scan *s, sqlite3_stmt *st, struct anomaly *
 		why(a, "%s，但发放记录已取消：款项可能已到账，请与银行核实", line);
 	else if (strncmp(reason, "REVERSED:", 9) == 0 && latest > attempt)
 		why(a, "%s，晚于冲正（银行时间 %s），且应发已重发（第 %lld 次，%s）：可能重复发放",
-		    line, ptime, (long long)latest, status_word(text(st, NCOMMON + 9)));
+		    line, ptime, (long long)latest, ledger_status_label(text(st, NCOMMON + 9)));
 	else if (strncmp(reason, "REVERSED:", 9) == 0)
 		why(a, "%s，晚于冲正（银行时间 %s）：冲正后又报成功，款项可能已到账", line, ptime);
 	else if (latest > attempt)
 		why(a, "%s，但发放记录为失败（%s），应发已重发（第 %lld 次，%s）：可能重复发放",
-		    line, reason, (long long)latest, status_word(text(st, NCOMMON + 9)));
+		    line, reason, (long long)latest, ledger_status_label(text(st, NCOMMON + 9)));
 	else
 		why(a, "%s，但发放记录为失败（%s），未入账：款项可能已到账，不能更正重发", line,
 		    reason);

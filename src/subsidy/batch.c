@@ -476,20 +476,6 @@ int batch_list(struct db *db, int (*fn)(void *ctx, const struct batch_info *b), 
 	return rc;
 }
 
-/* A payment status as the operator reads it (the words of batch list). */
-static const char *payment_status_label(const char *status)
-{
-	if (!status)
-		return "未知";
-	if (strcmp(status, "pending") == 0)
-		return "在途";
-	if (strcmp(status, "paid") == 0)
-		return "已发";
-	if (strcmp(status, "cancelled") == 0)
-		return "已取消";
-	return status;
-}
-
 /*
  * Refuse to correct (and so to reissue) a payment the bank has ever said it
  * paid: a SUCCESS line for it in any return file (amount matching or not),
@@ -581,7 +567,7 @@ int payment_correct(struct db *db, const struct pii_keys *keys, int64_t payment_
 		 sqlite3_column_text(st, 7) ? (const char *)sqlite3_column_text(st, 7) : "");
 	if (!status || strcmp(status, "failed") != 0) {
 		error_set(err, ERR_INPUT, "发放记录 %lld 的状态是%s，只有失败的发放可以更正",
-			  (long long)payment_id, payment_status_label(status));
+			  (long long)payment_id, ledger_status_label(status));
 		error_reason(err, "not_failed");
 		goto fail;
 	}

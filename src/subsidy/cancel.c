@@ -31,20 +31,6 @@ bool payment_cancel_reason_ok(const char *reason)
 	return true;
 }
 
-/* A payment status as the operator reads it (the words of batch list). */
-static const char *status_label(const char *status)
-{
-	if (strcmp(status, "pending") == 0)
-		return "在途";
-	if (strcmp(status, "paid") == 0)
-		return "已发";
-	if (strcmp(status, "failed") == 0)
-		return "失败";
-	if (strcmp(status, "cancelled") == 0)
-		return "已取消";
-	return status;
-}
-
 /* Run an UPDATE with the parameters (text, id); exactly one row must change. */
 static int update_one(struct db *db, const char *sql, const char *text, int64_t id,
 		      const char *what, struct error *err)
@@ -128,7 +114,7 @@ int payment_cancel(struct db *db, int64_t payment_id, const char *reason,
 	st = NULL;
 	if (strcmp(status, "pending") != 0) {
 		error_set(err, ERR_INPUT, "发放记录 %lld 的状态是%s，只有在途的发放可以拦截%s",
-			  (long long)payment_id, status_label(status),
+			  (long long)payment_id, ledger_status_label(status),
 			  strcmp(status, "paid") == 0 ? "（银行已付款，需另行追回）" : "");
 		error_reason(err, "not_pending");
 		goto fail;

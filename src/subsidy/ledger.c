@@ -34,6 +34,18 @@ const char *ledger_account_label(enum ledger_account a)
 	return (unsigned)a < LEDGER_NACCOUNTS ? account_labels[a] : "";
 }
 
+const char *ledger_status_label(const char *status)
+{
+	int i;
+
+	if (!status)
+		return "未知";
+	for (i = 0; i < LEDGER_NACCOUNTS; i++)
+		if (strcmp(status, ledger_account_name((enum ledger_account)i)) == 0)
+			return account_labels[i];
+	return status;
+}
+
 static int account_from_name(const char *s, enum ledger_account *out)
 {
 	int i;

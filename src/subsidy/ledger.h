@@ -70,6 +70,9 @@ enum ledger_account {
 const char *ledger_account_name(enum ledger_account a);
 /* Its Chinese name for reports ("应发", "待发", "在途", "已发", "失败", "已取消"). */
 const char *ledger_account_label(enum ledger_account a);
+/* The Chinese name of a payment status ("pending" -> "在途", as its account);
+ * another text is returned as it is, NULL as "未知". */
+const char *ledger_status_label(const char *status);
 
 /* One line of a posting. */
 struct ledger_entry {
