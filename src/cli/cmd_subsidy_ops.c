@@ -500,6 +500,13 @@ int cli_subsidy_bankfile_import(int argc, char **argv)
 		else
 			printf("  %s %lld 行\n", reconcile_outcome_label(i), (long long)s.n[i]);
 	}
+	/* both already counted above; said apart so the operator sees them */
+	if (s.paid_after_failure)
+		printf("  其中失败后又报成功（改为已发） %lld 笔，金额 %lld 分\n",
+		       (long long)s.paid_after_failure, (long long)s.paid_after_failure_fen);
+	if (s.late_reversed)
+		printf("  此前回盘文件的冲正因本文件的成功记录生效 %lld 笔，金额 %lld 分\n",
+		       (long long)s.late_reversed, (long long)s.late_reversed_fen);
 	printf("  未回盘（仍在途） %lld 笔\n", (long long)s.still_pending);
 out:
 	db_close(db);

@@ -90,6 +90,7 @@ for order in fs sf; do
 		# the failed payment becomes paid, and the operator is told
 		expect_out "此前回盘为失败"
 		expect_out "发放成功 1 笔，金额 30000 分"
+		expect_out "其中失败后又报成功（改为已发） 1 笔，金额 30000 分"
 	else
 		run M subsidy bankfile import "$SCRATCH/s.csv"
 		run M subsidy bankfile import "$SCRATCH/f.csv"
@@ -227,9 +228,13 @@ for how in one ab ba; do
 	case $how in
 	one) run M subsidy bankfile import "$SCRATCH/ab.csv"; expect_status 0 ;;
 	ab) M subsidy bankfile import "$SCRATCH/a.csv" >/dev/null
-	    run M subsidy bankfile import "$SCRATCH/b.csv"; expect_status 0 ;;
+	    run M subsidy bankfile import "$SCRATCH/b.csv"; expect_status 0
+	    # p5 failed in a, paid by b: said apart in the summary
+	    expect_out "其中失败后又报成功（改为已发） 1 笔，金额 35000 分" ;;
 	ba) M subsidy bankfile import "$SCRATCH/b.csv" >/dev/null
-	    run M subsidy bankfile import "$SCRATCH/a.csv"; expect_status 0 ;;
+	    run M subsidy bankfile import "$SCRATCH/a.csv"; expect_status 0
+	    # p7's reversal came first; a's success makes it count
+	    expect_out "此前回盘文件的冲正因本文件的成功记录生效 1 笔，金额 30000 分" ;;
 	esac
 	checked
 	q "SELECT id || '|' || status || '|' || COALESCE(reason, '') || '|' || bank_time
