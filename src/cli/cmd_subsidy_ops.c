@@ -183,6 +183,10 @@ int cli_subsidy_batch_create(int argc, char **argv)
 	}
 	if (res.held_now)
 		printf("因死亡记录新暂停发放 %lld 条应发记录\n", (long long)res.held_now);
+	if (res.blocked)
+		printf("另有 %lld 笔已更正的失败发放未重发：银行曾报成功，可能已到账（见 subsidy "
+		       "anomalies 的 bank_success_conflict）\n",
+		       (long long)res.blocked);
 	if (res.batch_id == 0) {
 		printf("没有待发放的应发记录，未生成批次（暂停发放 %lld 条）\n",
 		       (long long)res.held);

@@ -213,6 +213,33 @@ static const char reissue_sql[] =
     " AND y.id NOT IN (" BANK_SUCCESS_SQL ")"
     " ORDER BY e.id";
 
+/* The corrections reissue_sql leaves out because the bank answered SUCCESS. */
+static const char blocked_sql[] =
+    "SELECT COUNT(*) FROM payment_correction c CROSS JOIN payment y CROSS JOIN entitlement e"
+    " WHERE y.id = c.payment_id AND e.id = y.entitlement_id"
+    " AND e.programme_id = ?1 AND e.period = ?2"
+    " AND (?3 IS NULL OR e.county_code = ?3) AND e.status = 'approved'"
+    " AND y.status = 'failed'"
+    " AND y.attempt = (SELECT MAX(z.attempt) FROM payment z WHERE z.entitlement_id = e.id)"
+    " AND y.id IN (" BANK_SUCCESS_SQL ")";
+
+/* One count over the programme-period (held_sql, blocked_sql) into *out. */
+static int count_ppc(struct db *db, const char *sql, int64_t prog, const char *period,
+		     const char *county, int64_t *out, const char *what, struct error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (db_prepare(db, sql, &st, err))
+		return ERR_IO;
+	bind_ppc(st, prog, period, county);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : db_fail(db, err, what);
+}
+
 /* Compare each county's budget with what is used plus this batch. */
 static int check_budgets(struct db *db, int64_t prog, const char *programme, int year,
 			 int64_t batch_id, struct error *err)
@@ -292,16 +319,10 @@ int batch_create(struct db *db, const struct batch_request *req, struct batch_re
 	if (run_ppc(db, hold_sql, prog, period, req->county, period_start(&p), &res->held_now,
 		    "暂停发放", err))
 		goto fail;
-	if (db_prepare(db, held_sql, &st, err))
+	if (count_ppc(db, held_sql, prog, period, req->county, &res->held, "统计暂停发放", err) ||
+	    count_ppc(db, blocked_sql, prog, period, req->county, &res->blocked,
+		      "统计银行报成功的更正", err))
 		goto fail;
-	bind_ppc(st, prog, period, req->county);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		db_fail(db, err, "统计暂停发放");
-		goto fail;
-	}
-	res->held = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	st = NULL;
 
 	date_now_utc(now, sizeof(now));
 	if (db_prepare(db,

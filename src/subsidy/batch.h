@@ -53,6 +53,7 @@ struct batch_result {
 	int64_t reissue_count, reissue_fen; /* corrected and reissued */
 	int64_t held;			    /* unpaid entitlements on hold, skipped */
 	int64_t held_now;		    /* of which put on hold by this run (deaths) */
+	int64_t blocked; /* corrected failed payments not reissued: the bank answered SUCCESS */
 };
 
 /*

@@ -168,6 +168,7 @@ expect_out "金额不符 1 行"
 run M subsidy batch create --programme GL01 --period 202303
 expect_status 0
 expect_out "未生成批次"
+expect_out "另有 1 笔已更正的失败发放未重发：银行曾报成功"
 run M subsidy anomalies
 expect_out "应发 4 发放 4 "
 checked
