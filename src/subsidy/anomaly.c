@@ -177,9 +177,14 @@ static int check_death(struct scan *s, sqlite3_stmt *st, struct anomaly *a)
 		why(a, "死亡日期 %s 早于期间 %s 的开始（%s），仍已发放（银行时间 %s）%s", d,
 		    a->period, start, bank_time[0] ? bank_time : "未知",
 		    released ? "；暂停发放已由操作员解除" : "");
+	else if (released)
+		why(a, "死亡日期 %s 早于期间 %s 的开始（%s），发放仍在途，暂停发放已由操作员解除", d,
+		    a->period, start);
 	else
-		why(a, "死亡日期 %s 早于期间 %s 的开始（%s），发放仍在途，%s", d, a->period, start,
-		    released ? "暂停发放已由操作员解除" : "应立即拦截");
+		why(a,
+		    "死亡日期 %s 早于期间 %s 的开始（%s），发放仍在途，应立即拦截"
+		    "（subsidy payment cancel --payment %lld）",
+		    d, a->period, start, (long long)a->payment_id);
 	return 1;
 }
 

@@ -38,7 +38,7 @@ expect_status 0
 expect_out "新暂停发放应发记录 1 条"
 expect_out "另有 1 笔在途发放属于死亡后期间，请用 subsidy payment cancel 拦截"
 run M subsidy anomalies
-expect_out "发放仍在途，应立即拦截"
+expect_out "发放仍在途，应立即拦截（subsidy payment cancel --payment "
 expect_out "死亡后发放 1"
 # hold cancel is not the way (it is not on hold).
 run M subsidy hold cancel --entitlement "$eid"
