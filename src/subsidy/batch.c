@@ -174,17 +174,19 @@ static const char new_sql[] =
     " AND NOT EXISTS (SELECT 1 FROM payment y WHERE y.entitlement_id = e.id)";
 
 /*
- * Failed payments the bank has answered SUCCESS for (a return line of any
- * amount, not an unknown id of another batch), except, for a reversed one,
- * the successes dated no later than its reversal. Such a success the import
- * could not apply is a contradiction or a mismatch (a valid one makes a
- * failed payment paid, or is undone by the reversal), so only those lines
- * are joined: one pass over the return lines, made only when there are
- * corrections to reissue. A payment corrected before such a line arrived is
- * not reissued (subsidy anomalies lists it: bank_success_conflict).
+ * Entitlements with a failed attempt the bank has answered SUCCESS for (a
+ * return line of any amount, not an unknown id of another batch), except,
+ * for a reversed attempt, the successes dated no later than its reversal.
+ * Such a success the import could not apply is a contradiction or a
+ * mismatch (a valid one makes a failed payment paid, or is undone by the
+ * reversal), so only those lines are joined: one pass over the return
+ * lines, made only when there are corrections to reissue. An entitlement
+ * with such an attempt - the latest, corrected before the line arrived, or
+ * an earlier one already reissued - is not reissued again (subsidy
+ * anomalies lists it: bank_success_conflict); payment_correct refuses it.
  */
 #define BANK_SUCCESS_SQL                                                                           \
-	"SELECT l.payment_id FROM bank_return_line l JOIN payment x ON x.id = l.payment_id"        \
+	"SELECT x.entitlement_id FROM bank_return_line l JOIN payment x ON x.id = l.payment_id"   \
 	" WHERE l.status = 'SUCCESS' AND (l.outcome = 'conflict' OR l.outcome = 'mismatch')"       \
 	" AND x.status = 'failed'"                                                                 \
 	" AND NOT (x.reason LIKE 'REVERSED:%' AND l.bank_time <= x.bank_time)"
@@ -210,7 +212,7 @@ static const char reissue_sql[] =
     " AND (?3 IS NULL OR e.county_code = ?3) AND e.status = 'approved'"
     " AND y.status = 'failed'"
     " AND y.attempt = (SELECT MAX(z.attempt) FROM payment z WHERE z.entitlement_id = e.id)"
-    " AND y.id NOT IN (" BANK_SUCCESS_SQL ")"
+    " AND e.id NOT IN (" BANK_SUCCESS_SQL ")"
     " ORDER BY e.id";
 
 /* The corrections reissue_sql leaves out because the bank answered SUCCESS. */
@@ -221,7 +223,7 @@ static const char blocked_sql[] =
     " AND (?3 IS NULL OR e.county_code = ?3) AND e.status = 'approved'"
     " AND y.status = 'failed'"
     " AND y.attempt = (SELECT MAX(z.attempt) FROM payment z WHERE z.entitlement_id = e.id)"
-    " AND y.id IN (" BANK_SUCCESS_SQL ")";
+    " AND e.id IN (" BANK_SUCCESS_SQL ")";
 
 /* One count over the programme-period (held_sql, blocked_sql) into *out. */
 static int count_ppc(struct db *db, const char *sql, int64_t prog, const char *period,
@@ -498,37 +500,45 @@ int batch_list(struct db *db, int (*fn)(void *ctx, const struct batch_info *b), 
 }
 
 /*
- * Refuse to correct (and so to reissue) a payment the bank has ever said it
- * paid: a SUCCESS line for it in any return file (amount matching or not),
- * except, for a reversed payment, the successes dated no later than the
- * reversal, which returned that money. A SUCCESS dated after a FAILED makes
- * the payment paid at import (docs/bankfile.md), so what is left here is a
- * success the import could not apply: a wrong amount, or a file imported
- * while the payment was out of the bank's hands.
+ * Refuse to correct (and so to reissue) a payment when the bank has ever
+ * said it paid this entitlement on a failed attempt: a SUCCESS line for the
+ * payment itself or for an earlier attempt (failed and reissued), in any
+ * return file, amount matching or not, except, for a reversed attempt, the
+ * successes dated no later than its reversal, which returned that money. A
+ * SUCCESS dated after a FAILED makes a payment paid at import
+ * (docs/bankfile.md), so what is left here is a success the import could
+ * not apply: a wrong amount, or one that came while the attempt was out of
+ * the bank's hands. The earlier attempts count too: their money may be in
+ * the account, and a second reissue would pay again.
  */
-static int bank_said_success(struct db *db, int64_t payment_id, int reversed,
-			     const char *reversed_at, struct error *err)
+static int bank_said_success(struct db *db, int64_t payment_id, struct error *err)
 {
 	sqlite3_stmt *st;
 	int step;
 
-	if (db_prepare(
-		db,
-		"SELECT l.import_id, l.line, l.bank_time, l.amount_fen FROM bank_return_line l"
-		" WHERE l.payment_id = ?1 AND l.status = 'SUCCESS' AND l.outcome <> 'unknown'"
-		" AND NOT (?2 AND l.bank_time <= ?3)"
-		" ORDER BY l.bank_time, l.import_id, l.line LIMIT 1",
-		&st, err))
+	if (db_prepare(db,
+		       "SELECT l.import_id, l.line, l.bank_time, l.amount_fen, x.id"
+		       " FROM payment p JOIN payment x ON x.entitlement_id = p.entitlement_id"
+		       " JOIN bank_return_line l ON l.payment_id = x.id"
+		       " WHERE p.id = ?1 AND x.status = 'failed'"
+		       " AND l.status = 'SUCCESS' AND l.outcome <> 'unknown'"
+		       " AND NOT (x.reason LIKE 'REVERSED:%' AND l.bank_time <= x.bank_time)"
+		       " ORDER BY l.bank_time, l.import_id, l.line LIMIT 1",
+		       &st, err))
 		return ERR_IO;
 	sqlite3_bind_int64(st, 1, payment_id);
-	sqlite3_bind_int(st, 2, reversed);
-	sqlite3_bind_text(st, 3, reversed_at, -1, SQLITE_STATIC);
 	step = sqlite3_step(st);
 	if (step == SQLITE_ROW) {
+		int64_t x = sqlite3_column_int64(st, 4);
+		char other[64] = "";
+
+		if (x != payment_id)
+			snprintf(other, sizeof(other), "（同一应发的第 %lld 号发放记录）",
+				 (long long)x);
 		error_set(err, ERR_INPUT,
-			  "发放记录 %lld 银行曾回盘成功（导入记录 %lld 第 %lld 行，银行时间 %s，"
+			  "发放记录 %lld 银行曾回盘成功%s（导入记录 %lld 第 %lld 行，银行时间 %s，"
 			  "金额 %lld 分），款项可能已到账，不能更正重发；请先与银行核实",
-			  (long long)payment_id, (long long)sqlite3_column_int64(st, 0),
+			  (long long)payment_id, other, (long long)sqlite3_column_int64(st, 0),
 			  (long long)sqlite3_column_int64(st, 1),
 			  (const char *)sqlite3_column_text(st, 2),
 			  (long long)sqlite3_column_int64(st, 3));
@@ -550,8 +560,7 @@ int payment_correct(struct db *db, const struct pii_keys *keys, int64_t payment_
 	sqlite3_stmt *st = NULL;
 	int64_t ben = 0, latest = 0, attempt = 0, corrected = 0, acct_id;
 	const char *status = NULL;
-	char now[32], last4[5], reversed_at[32];
-	int reversed;
+	char now[32], last4[5];
 	size_t len = account ? strlen(account) : 0, enc_len;
 	int rc = ERR_INPUT;
 
@@ -566,8 +575,7 @@ int payment_correct(struct db *db, const struct pii_keys *keys, int64_t payment_
 	if (db_prepare(db,
 		       "SELECT y.status, y.attempt, e.beneficiary_id, y.account_id,"
 		       " (SELECT MAX(z.attempt) FROM payment z WHERE z.entitlement_id = e.id),"
-		       " (SELECT COUNT(*) FROM payment_correction c WHERE c.payment_id = y.id),"
-		       " COALESCE(y.reason LIKE 'REVERSED:%', 0), y.bank_time"
+		       " (SELECT COUNT(*) FROM payment_correction c WHERE c.payment_id = y.id)"
 		       " FROM payment y JOIN entitlement e ON e.id = y.entitlement_id"
 		       " WHERE y.id = ?",
 		       &st, err))
@@ -583,9 +591,6 @@ int payment_correct(struct db *db, const struct pii_keys *keys, int64_t payment_
 	ben = sqlite3_column_int64(st, 2);
 	latest = sqlite3_column_int64(st, 4);
 	corrected = sqlite3_column_int64(st, 5);
-	reversed = sqlite3_column_int(st, 6);
-	snprintf(reversed_at, sizeof(reversed_at), "%s",
-		 sqlite3_column_text(st, 7) ? (const char *)sqlite3_column_text(st, 7) : "");
 	if (!status || strcmp(status, "failed") != 0) {
 		error_set(err, ERR_INPUT, "发放记录 %lld 的状态是%s，只有失败的发放可以更正",
 			  (long long)payment_id, ledger_status_label(status));
@@ -606,7 +611,7 @@ int payment_correct(struct db *db, const struct pii_keys *keys, int64_t payment_
 	}
 	sqlite3_finalize(st);
 	st = NULL;
-	rc = bank_said_success(db, payment_id, reversed, reversed_at, err);
+	rc = bank_said_success(db, payment_id, err);
 	if (rc)
 		goto fail;
 	rc = ERR_INPUT;

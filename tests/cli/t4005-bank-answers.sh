@@ -299,4 +299,37 @@ run q "SELECT COUNT(*) FROM entitlement e JOIN bank_account a ON a.id = e.accoun
 expect_out "0"
 checked
 
+# 7. A SUCCESS for the first attempt after its reissue also stops a second
+# reissue: the reissue fails, its correction is refused and nothing is
+# reissued (the first attempt's money may be in the account).
+fresh s7
+ret "$SCRATCH/a.csv" 1 "1,FAILED,ACCT_FROZEN,30000,2023-03-15T09:00:00"
+M subsidy bankfile import "$SCRATCH/a.csv" >/dev/null
+M subsidy payment correct --payment 1 --account "$(account 1)" >/dev/null
+run M subsidy batch create --programme GL01 --period 202303
+expect_out "重发 1 笔"
+ret "$SCRATCH/b.csv" 1 "1,SUCCESS,,30000,2023-03-15T10:00:00"
+run M subsidy bankfile import "$SCRATCH/b.csv"
+expect_out "矛盾 1 行"
+re=$(q "SELECT MAX(id) FROM payment")
+ret "$SCRATCH/c.csv" 2 "$re,FAILED,ACCT_CLOSED,30000,2023-03-20T09:00:00"
+M subsidy bankfile import "$SCRATCH/c.csv" >/dev/null
+run M subsidy payment correct --payment "$re" --account "$(account 2)"
+expect_status 1
+expect_err "发放记录 $re 银行曾回盘成功（同一应发的第 1 号发放记录）"
+run M subsidy batch create --programme GL01 --period 202303
+expect_status 0
+expect_out "未生成批次"
+run q "SELECT COUNT(*) FROM payment WHERE entitlement_id = (SELECT entitlement_id FROM payment WHERE id = 1)"
+expect_out "2"
+# a correction made before the first attempt's success arrived is not
+# reissued either (the second attempt's correction, made by hand here)
+q "INSERT INTO payment_correction(payment_id, account_id, corrected_at)
+	SELECT $re, account_id, '2023-03-21T00:00:00Z' FROM payment WHERE id = $re"
+run M subsidy batch create --programme GL01 --period 202303
+expect_out "另有 1 笔已更正的失败发放未重发：银行曾报成功"
+run q "SELECT COUNT(*) FROM payment WHERE entitlement_id = (SELECT entitlement_id FROM payment WHERE id = 1)"
+expect_out "2"
+checked
+
 finish

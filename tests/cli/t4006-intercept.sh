@@ -285,4 +285,20 @@ expect_status 0
 expect_out "重发 1 笔 30000 分"
 check_passes
 
+# A pending payment the bank answered SUCCESS for (another amount: the
+# import did not apply it) is not intercepted: the money may be there.
+db="$SCRATCH/m.db"
+run M subsidy programme import "$data/programmes.csv"
+run M subsidy roster import "$data/roster.csv"
+run M subsidy batch create --programme GL01 --period 202303
+printf 'H,MSRET,1,1\nD,2,SUCCESS,,35001,2023-03-15T10:00:00\nT,1,35001\n' >"$SCRATCH/m-ret.csv"
+run M subsidy bankfile import "$SCRATCH/m-ret.csv"
+expect_out "金额不符 1 行"
+run M subsidy payment cancel --payment 2
+expect_status 1
+expect_err "发放记录 2 银行曾回盘成功（导入记录 1 第 2 行，银行时间 2023-03-15T10:00:00，金额 35001 分），款项可能已到账，不能拦截"
+run q "SELECT status FROM payment WHERE id = 2"
+expect_out "pending"
+check_passes
+
 finish
