@@ -1302,6 +1302,26 @@ int bankfile_import(struct db *db, const char *path, struct reconcile_summary *s
 		goto fail;
 	if (apply_changes(db, &d, err))
 		goto fail;
+	/* A failed payment whose entitlement a death record put on hold, and
+	 * that this file's success made paid: the bank paid, so the hold has
+	 * nothing left to stop; the entitlement is an ordinary paid one again
+	 * (subsidy anomalies still lists the payment after the death). Holds
+	 * are few: the partial index entitlement_on_hold finds them. */
+	if (db_prepare(db,
+		       "UPDATE entitlement SET status = 'approved'"
+		       " WHERE programme_id = ?1 AND period = ?2 AND status = 'on_hold'"
+		       " AND EXISTS (SELECT 1 FROM payment y WHERE y.entitlement_id = entitlement.id"
+		       " AND y.status = 'paid')",
+		       &st, err))
+		goto fail;
+	sqlite3_bind_int64(st, 1, prog);
+	sqlite3_bind_text(st, 2, period, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		db_fail(db, err, "解除已发放应发记录的暂停");
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
 	snprintf(ref, sizeof(ref), "bank_import %lld", (long long)sum->import_id);
 	/* Paid first: a payment paid and reversed by the same file (or by a
 	 * reversal of an earlier one) passes through paid. A success after a

@@ -301,4 +301,30 @@ run q "SELECT status FROM payment WHERE id = 2"
 expect_out "pending"
 check_passes
 
+# A failed payment held after a death, then the bank's SUCCESS (a retry
+# that worked): paid, and the hold has nothing left to stop - the
+# entitlement is an ordinary paid one, listed as paid after the death.
+db="$SCRATCH/n.db"
+run M subsidy programme import "$data/programmes.csv"
+run M subsidy roster import "$data/roster.csv"
+run M subsidy batch create --programme GL01 --period 202303
+pid=$(q "SELECT y.id FROM payment y JOIN entitlement e ON e.id = y.entitlement_id
+	JOIN beneficiary b ON b.id = e.beneficiary_id WHERE b.name = '张伟' AND e.period = '202303'")
+eid=$(q "SELECT entitlement_id FROM payment WHERE id = $pid")
+printf 'H,MSRET,1,1\nD,%s,FAILED,ACCT_FROZEN,30000,2023-03-15T09:00:00\nT,1,30000\n' "$pid" >"$SCRATCH/n1.csv"
+run M subsidy bankfile import "$SCRATCH/n1.csv"
+run M subsidy deaths import "$data/deaths.csv"
+run q "SELECT status FROM entitlement WHERE id = $eid"
+expect_out "on_hold"
+printf 'H,MSRET,1,1\nD,%s,SUCCESS,,30000,2023-03-15T10:00:00\nT,1,30000\n' "$pid" >"$SCRATCH/n2.csv"
+run M subsidy bankfile import "$SCRATCH/n2.csv"
+expect_out "其中失败后又报成功（改为已发） 1 笔"
+run q "SELECT e.status || '|' || y.status FROM entitlement e JOIN payment y ON y.entitlement_id = e.id WHERE e.id = $eid"
+expect_out "approved|paid"
+run M subsidy anomalies
+expect_out "应发 $eid 发放 $pid"
+expect_out "仍已发放（银行时间 2023-03-15T10:00:00）"
+expect_no_out "应发 $eid 张"
+check_passes
+
 finish
