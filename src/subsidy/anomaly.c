@@ -413,7 +413,9 @@ static const struct rule_query {
     {"SELECT " COMMON_COLS ", e.hold_reason" FROM_E " WHERE e.status = 'on_hold' ORDER BY e.id",
      check_hold},
     /* Every return line is read once (the table has no index by payment):
-     * a SUCCESS the import could not apply stays a finding for good. */
+     * a SUCCESS the import could not apply stays a finding until the bank
+     * reverses it (a REVERSED line for the payment dated after it: the
+     * money came back). The reversals are few: one pass collects them. */
     {"SELECT " COMMON_COLS ", y.id, y.status, COALESCE(y.reason, ''), COALESCE(y.bank_time, ''),"
      " l.import_id, l.line, l.bank_time, l.amount_fen,"
      " (SELECT MAX(z.attempt) FROM payment z WHERE z.entitlement_id = e.id),"
@@ -423,7 +425,11 @@ static const struct rule_query {
      " JOIN entitlement e ON e.id = y.entitlement_id"
      " JOIN programme p ON p.id = e.programme_id"
      " JOIN beneficiary b ON b.id = e.beneficiary_id"
+     " LEFT JOIN (SELECT r.payment_id AS pid, MAX(r.bank_time) AS t FROM bank_return_line r"
+     "  WHERE r.status = 'REVERSED' AND r.outcome <> 'unknown' GROUP BY r.payment_id) rv"
+     "  ON rv.pid = l.payment_id"
      " WHERE l.status = 'SUCCESS' AND l.outcome <> 'unknown'"
+     " AND (rv.t IS NULL OR rv.t <= l.bank_time)"
      " AND (y.status = 'cancelled'"
      "  OR (y.status = 'failed' AND (y.reason IS NULL OR y.reason NOT LIKE 'REVERSED:%'))"
      "  OR (y.status = 'failed' AND y.reason LIKE 'REVERSED:%' AND l.bank_time > y.bank_time))"

@@ -174,6 +174,14 @@ static const char new_sql[] =
     " AND NOT EXISTS (SELECT 1 FROM payment y WHERE y.entitlement_id = e.id)";
 
 /*
+ * The latest REVERSED line the bank sent for each payment (few): a SUCCESS
+ * dated before it was taken back by the bank, applied or not.
+ */
+#define REVERSALS_SQL                                                                              \
+	"SELECT r.payment_id AS pid, MAX(r.bank_time) AS t FROM bank_return_line r"                \
+	" WHERE r.status = 'REVERSED' AND r.outcome <> 'unknown' GROUP BY r.payment_id"
+
+/*
  * Entitlements with a failed attempt the bank has answered SUCCESS for (a
  * return line of any amount, not an unknown id of another batch), except,
  * for a reversed attempt, the successes dated no later than its reversal.
@@ -187,8 +195,9 @@ static const char new_sql[] =
  */
 #define BANK_SUCCESS_SQL                                                                           \
 	"SELECT x.entitlement_id FROM bank_return_line l JOIN payment x ON x.id = l.payment_id"   \
+	" LEFT JOIN (" REVERSALS_SQL ") rv ON rv.pid = l.payment_id"                              \
 	" WHERE l.status = 'SUCCESS' AND (l.outcome = 'conflict' OR l.outcome = 'mismatch')"       \
-	" AND x.status = 'failed'"                                                                 \
+	" AND x.status = 'failed' AND (rv.t IS NULL OR rv.t <= l.bank_time)"                       \
 	" AND NOT (x.reason LIKE 'REVERSED:%' AND l.bank_time <= x.bank_time)"
 
 /*
@@ -503,8 +512,9 @@ int batch_list(struct db *db, int (*fn)(void *ctx, const struct batch_info *b), 
  * Refuse to correct (and so to reissue) a payment when the bank has ever
  * said it paid this entitlement on a failed attempt: a SUCCESS line for the
  * payment itself or for an earlier attempt (failed and reissued), in any
- * return file, amount matching or not, except, for a reversed attempt, the
- * successes dated no later than its reversal, which returned that money. A
+ * return file, amount matching or not, except the successes the bank took
+ * back: dated before a REVERSED line for that attempt (applied or not), or,
+ * for a reversed attempt, no later than its reversal. A
  * SUCCESS dated after a FAILED makes a payment paid at import
  * (docs/bankfile.md), so what is left here is a success the import could
  * not apply: a wrong amount, or one that came while the attempt was out of
@@ -520,8 +530,10 @@ static int bank_said_success(struct db *db, int64_t payment_id, struct error *er
 		       "SELECT l.import_id, l.line, l.bank_time, l.amount_fen, x.id"
 		       " FROM payment p JOIN payment x ON x.entitlement_id = p.entitlement_id"
 		       " JOIN bank_return_line l ON l.payment_id = x.id"
+		       " LEFT JOIN (" REVERSALS_SQL ") rv ON rv.pid = l.payment_id"
 		       " WHERE p.id = ?1 AND x.status = 'failed'"
 		       " AND l.status = 'SUCCESS' AND l.outcome <> 'unknown'"
+		       " AND (rv.t IS NULL OR rv.t <= l.bank_time)"
 		       " AND NOT (x.reason LIKE 'REVERSED:%' AND l.bank_time <= x.bank_time)"
 		       " ORDER BY l.bank_time, l.import_id, l.line LIMIT 1",
 		       &st, err))

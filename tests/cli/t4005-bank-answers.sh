@@ -330,6 +330,17 @@ run M subsidy batch create --programme GL01 --period 202303
 expect_out "另有 1 笔已更正的失败发放未重发：银行曾报成功"
 run q "SELECT COUNT(*) FROM payment WHERE entitlement_id = (SELECT entitlement_id FROM payment WHERE id = 1)"
 expect_out "2"
+# the bank takes the stray success back: the finding closes, and the
+# reissue may be corrected again
+run M subsidy anomalies
+expect_out "发放 1 张"
+ret "$SCRATCH/d.csv" 1 "1,REVERSED,DUPLICATE,30000,2023-03-22T10:00:00"
+run M subsidy bankfile import "$SCRATCH/d.csv"
+expect_status 0
+run M subsidy anomalies
+expect_no_out "发放 1 张"
+run M subsidy batch create --programme GL01 --period 202303
+expect_out "重发 1 笔"
 checked
 
 finish
