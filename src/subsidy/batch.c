@@ -198,7 +198,7 @@ static const char new_sql[] =
 	" LEFT JOIN (" REVERSALS_SQL ") rv ON rv.pid = l.payment_id"                              \
 	" WHERE l.status = 'SUCCESS' AND (l.outcome = 'conflict' OR l.outcome = 'mismatch')"       \
 	" AND x.status = 'failed' AND (rv.t IS NULL OR rv.t <= l.bank_time)"                       \
-	" AND NOT (x.reason LIKE 'REVERSED:%' AND l.bank_time <= x.bank_time)"
+	" AND NOT (COALESCE(x.reason, '') LIKE 'REVERSED:%' AND l.bank_time <= x.bank_time)"
 
 /*
  * Reissues: the latest payment failed and was corrected. Driven from the
@@ -508,20 +508,8 @@ int batch_list(struct db *db, int (*fn)(void *ctx, const struct batch_info *b), 
 	return rc;
 }
 
-/*
- * Refuse to correct (and so to reissue) a payment when the bank has ever
- * said it paid this entitlement on a failed attempt: a SUCCESS line for the
- * payment itself or for an earlier attempt (failed and reissued), in any
- * return file, amount matching or not, except the successes the bank took
- * back: dated before a REVERSED line for that attempt (applied or not), or,
- * for a reversed attempt, no later than its reversal. A
- * SUCCESS dated after a FAILED makes a payment paid at import
- * (docs/bankfile.md), so what is left here is a success the import could
- * not apply: a wrong amount, or one that came while the attempt was out of
- * the bank's hands. The earlier attempts count too: their money may be in
- * the account, and a second reissue would pay again.
- */
-static int bank_said_success(struct db *db, int64_t payment_id, struct error *err)
+int batch_bank_said_success(struct db *db, int64_t payment_id, bool own_lines,
+			    const char *refusal, struct error *err)
 {
 	sqlite3_stmt *st;
 	int step;
@@ -531,14 +519,15 @@ static int bank_said_success(struct db *db, int64_t payment_id, struct error *er
 		       " FROM payment p JOIN payment x ON x.entitlement_id = p.entitlement_id"
 		       " JOIN bank_return_line l ON l.payment_id = x.id"
 		       " LEFT JOIN (" REVERSALS_SQL ") rv ON rv.pid = l.payment_id"
-		       " WHERE p.id = ?1 AND x.status = 'failed'"
+		       " WHERE p.id = ?1 AND (CASE WHEN ?2 THEN x.id = p.id ELSE x.status = 'failed' END)"
 		       " AND l.status = 'SUCCESS' AND l.outcome <> 'unknown'"
 		       " AND (rv.t IS NULL OR rv.t <= l.bank_time)"
-		       " AND NOT (x.reason LIKE 'REVERSED:%' AND l.bank_time <= x.bank_time)"
+		       " AND NOT (COALESCE(x.reason, '') LIKE 'REVERSED:%' AND l.bank_time <= x.bank_time)"
 		       " ORDER BY l.bank_time, l.import_id, l.line LIMIT 1",
 		       &st, err))
 		return ERR_IO;
 	sqlite3_bind_int64(st, 1, payment_id);
+	sqlite3_bind_int(st, 2, own_lines);
 	step = sqlite3_step(st);
 	if (step == SQLITE_ROW) {
 		int64_t x = sqlite3_column_int64(st, 4);
@@ -549,11 +538,11 @@ static int bank_said_success(struct db *db, int64_t payment_id, struct error *er
 				 (long long)x);
 		error_set(err, ERR_INPUT,
 			  "发放记录 %lld 银行曾回盘成功%s（导入记录 %lld 第 %lld 行，银行时间 %s，"
-			  "金额 %lld 分），款项可能已到账，不能更正重发；请先与银行核实",
+			  "金额 %lld 分），款项可能已到账，%s；请先与银行核实",
 			  (long long)payment_id, other, (long long)sqlite3_column_int64(st, 0),
 			  (long long)sqlite3_column_int64(st, 1),
 			  (const char *)sqlite3_column_text(st, 2),
-			  (long long)sqlite3_column_int64(st, 3));
+			  (long long)sqlite3_column_int64(st, 3), refusal);
 		error_reason(err, "bank_success");
 		sqlite3_finalize(st);
 		return ERR_INPUT;
@@ -623,7 +612,7 @@ int payment_correct(struct db *db, const struct pii_keys *keys, int64_t payment_
 	}
 	sqlite3_finalize(st);
 	st = NULL;
-	rc = bank_said_success(db, payment_id, err);
+	rc = batch_bank_said_success(db, payment_id, false, "不能更正重发", err);
 	if (rc)
 		goto fail;
 	rc = ERR_INPUT;

@@ -11,6 +11,7 @@
 #include "base/error.h"
 #include "base/period.h"
 #include "db/db.h"
+#include "subsidy/batch.h"
 #include "subsidy/ledger.h"
 
 #include <stdio.h>
@@ -128,31 +129,10 @@ int payment_cancel(struct db *db, int64_t payment_id, const char *reason,
 	/* A pending payment with a SUCCESS line: one of another amount (a
 	 * mismatch the import did not apply). The bank says it paid: not a
 	 * payment to intercept, but one to settle with the bank. */
-	if (db_prepare(db,
-		       "SELECT l.import_id, l.line, l.bank_time, l.amount_fen FROM bank_return_line l"
-		       " WHERE l.payment_id = ? AND l.status = 'SUCCESS' AND l.outcome <> 'unknown'"
-		       " ORDER BY l.bank_time, l.import_id, l.line LIMIT 1",
-		       &st, err))
-		goto io;
-	sqlite3_bind_int64(st, 1, payment_id);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
-		error_set(err, ERR_INPUT,
-			  "发放记录 %lld 银行曾回盘成功（导入记录 %lld 第 %lld 行，银行时间 %s，"
-			  "金额 %lld 分），款项可能已到账，不能拦截；请先与银行核实",
-			  (long long)payment_id, (long long)sqlite3_column_int64(st, 0),
-			  (long long)sqlite3_column_int64(st, 1),
-			  (const char *)sqlite3_column_text(st, 2),
-			  (long long)sqlite3_column_int64(st, 3));
-		error_reason(err, "bank_success");
+	rc = batch_bank_said_success(db, payment_id, true, "不能拦截", err);
+	if (rc)
 		goto fail;
-	}
-	if (step != SQLITE_DONE) {
-		db_fail(db, err, "读取回盘记录");
-		goto io;
-	}
-	sqlite3_finalize(st);
-	st = NULL;
+	rc = ERR_INPUT;
 
 	if (reason)
 		snprintf(in->reason, sizeof(in->reason), "CANCELLED: %s", reason);
