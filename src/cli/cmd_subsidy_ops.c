@@ -685,7 +685,7 @@ static int hold_command(int argc, char **argv, bool cancel)
 	struct common com = {0};
 	struct db *db = NULL;
 	struct error err;
-	int64_t failed = 0;
+	int64_t failed = 0, blocked = 0;
 	long id = 0;
 	int c, rc;
 
@@ -709,12 +709,19 @@ static int hold_command(int argc, char **argv, bool cancel)
 		    : people_hold_release(db, id, summary, sizeof(summary), &err);
 	/* Released: a batch pays it only if it never had a payment or its
 	 * failed payment was corrected; else the correction comes first. */
-	if (!rc && !cancel && people_awaiting_correction(db, id, &failed, &err))
+	if (!rc && !cancel &&
+	    (people_awaiting_correction(db, id, &failed, &err) ||
+	     people_reissue_blocked(db, id, &blocked, &err)))
 		rc = ERR_IO;
 	if (rc)
 		cli_fail(&err);
 	else if (cancel)
 		printf("应发记录 %ld（%s）已取消，不再发放\n", id, summary);
+	else if (blocked)
+		printf("应发记录 %ld（%s）已解除暂停；但银行曾报其发放成功，款项可能已到账，"
+		       "批次不会重发更正后的发放 %lld，请先与银行核实（见 subsidy anomalies 的 "
+		       "bank_success_conflict）\n",
+		       id, summary, (long long)blocked);
 	else if (failed)
 		printf("应发记录 %ld（%s）已解除暂停；其最近一次发放 %lld 失败且未更正账户，"
 		       "须先用 subsidy payment correct --payment %lld 更正，"

@@ -11,6 +11,7 @@
 #include "base/error.h"
 #include "base/period.h"
 #include "db/db.h"
+#include "subsidy/batch.h"
 #include "subsidy/idcard.h"
 #include "subsidy/ledger.h"
 #include "subsidy/mask.h"
@@ -455,6 +456,43 @@ int people_awaiting_correction(struct db *db, int64_t entitlement_id, int64_t *p
 	else if (step != SQLITE_DONE)
 		rc = db_fail(db, err, "查询发放记录");
 	sqlite3_finalize(st);
+	return rc;
+}
+
+int people_reissue_blocked(struct db *db, int64_t entitlement_id, int64_t *payment_id,
+			   struct error *err)
+{
+	struct error e;
+	sqlite3_stmt *st;
+	int64_t id = 0;
+	int step, rc;
+
+	*payment_id = 0;
+	if (db_prepare(db,
+		       "SELECT y.id FROM payment y WHERE y.entitlement_id = ?"
+		       " AND y.status = 'failed'"
+		       " AND y.attempt = (SELECT MAX(z.attempt) FROM payment z"
+		       "  WHERE z.entitlement_id = y.entitlement_id)"
+		       " AND EXISTS (SELECT 1 FROM payment_correction c WHERE c.payment_id = y.id)",
+		       &st, err))
+		return ERR_IO;
+	sqlite3_bind_int64(st, 1, entitlement_id);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return db_fail(db, err, "查询发放记录");
+	if (!id)
+		return 0;
+	error_clear(&e);
+	rc = batch_bank_said_success(db, id, false, "不会重发", &e);
+	if (rc == ERR_INPUT) {
+		*payment_id = id;
+		return 0;
+	}
+	if (rc)
+		*err = e;
 	return rc;
 }
 

@@ -119,4 +119,13 @@ int people_hold_cancel(struct db *db, int64_t entitlement_id, char *summary, siz
 int people_awaiting_correction(struct db *db, int64_t entitlement_id, int64_t *payment_id,
 			       struct error *err);
 
+/*
+ * Whether batch create will not reissue an entitlement: its latest payment
+ * failed and was corrected, but the bank has answered SUCCESS for a failed
+ * attempt of it (batch_bank_said_success). *payment_id gets that latest
+ * payment's id, else 0. Returns 0 or ERR_IO.
+ */
+int people_reissue_blocked(struct db *db, int64_t entitlement_id, int64_t *payment_id,
+			   struct error *err);
+
 #endif

@@ -327,4 +327,31 @@ expect_out "仍已发放（银行时间 2023-03-15T10:00:00）"
 expect_no_out "应发 $eid 张"
 check_passes
 
+# Corrected, then a SUCCESS of another amount, then held by a death record:
+# released, hold release does not promise a reissue the batch will not make.
+db="$SCRATCH/o.db"
+run M subsidy programme import "$data/programmes.csv"
+run M subsidy roster import "$data/roster.csv"
+run M subsidy batch create --programme GL01 --period 202303
+pid=$(q "SELECT y.id FROM payment y JOIN entitlement e ON e.id = y.entitlement_id
+	JOIN beneficiary b ON b.id = e.beneficiary_id WHERE b.name = '张伟' AND e.period = '202303'")
+eid=$(q "SELECT entitlement_id FROM payment WHERE id = $pid")
+printf 'H,MSRET,1,1\nD,%s,FAILED,ACCT_FROZEN,30000,2023-03-15T09:00:00\nT,1,30000\n' "$pid" >"$SCRATCH/o1.csv"
+run M subsidy bankfile import "$SCRATCH/o1.csv"
+run M subsidy payment correct --payment "$pid" --account 6228480000000001230
+expect_status 0
+printf 'H,MSRET,1,1\nD,%s,SUCCESS,,30001,2023-03-15T10:00:00\nT,1,30001\n' "$pid" >"$SCRATCH/o2.csv"
+run M subsidy bankfile import "$SCRATCH/o2.csv"
+expect_out "金额不符 1 行"
+run M subsidy deaths import "$data/deaths.csv"
+run q "SELECT status FROM entitlement WHERE id = $eid"
+expect_out "on_hold"
+run M subsidy hold release --entitlement "$eid"
+expect_status 0
+expect_out "已解除暂停；但银行曾报其发放成功，款项可能已到账，批次不会重发更正后的发放 $pid"
+expect_no_out "将在该项目期间的下一批次发放"
+run M subsidy batch create --programme GL01 --period 202303
+expect_out "另有 1 笔已更正的失败发放未重发：银行曾报成功"
+check_passes
+
 finish
