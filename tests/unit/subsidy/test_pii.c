@@ -1,14 +1,20 @@
-/* test_pii.c - key file, keyed hashes, encryption of personal data. */
+/* test_pii.c - key file, keyed hashes, encryption of personal data, and the
+ * key file's hardening. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include "base/error.h"
 #include "db/db.h"
@@ -177,6 +183,244 @@ static void test_open_binds_key(void **state)
 	db_close(db);
 }
 
+/* The key file hardening (review of personal data): the fingerprint covers
+ * both keys, older databases are upgraded by decrypting their data, a FIFO
+ * or another user's file is refused, the temporary file of a new key is not
+ * a predictable name, the process becomes non-dumpable. */
+
+/* Writes a key file with the given keys (mode 0600). */
+static void write_key(const char *path, const struct pii_keys *k)
+{
+	static const char hex[] = "0123456789abcdef";
+	FILE *f = fopen(path, "w");
+	size_t i;
+
+	assert_non_null(f);
+	fputs("minsheng-key 1\nenc ", f);
+	for (i = 0; i < PII_KEYBYTES; i++)
+		fprintf(f, "%c%c", hex[k->enc[i] >> 4], hex[k->enc[i] & 15]);
+	fputs("\nmac ", f);
+	for (i = 0; i < PII_KEYBYTES; i++)
+		fprintf(f, "%c%c", hex[k->mac[i] >> 4], hex[k->mac[i] & 15]);
+	fputs("\n", f);
+	fclose(f);
+	assert_int_equal(chmod(path, 0600), 0);
+}
+
+/* Stores a death record of id encrypted with k (a ciphertext to probe). */
+static void add_death(struct db *db, const struct pii_keys *k, const char *id)
+{
+	unsigned char h[PII_HASHBYTES], c[PII_MAXCIPHER];
+	sqlite3_stmt *st = NULL;
+	struct error err;
+	size_t n;
+
+	error_clear(&err);
+	pii_hash(k, PII_ID, id, strlen(id), h);
+	n = pii_encrypt(k, PII_ID, id, strlen(id), h, c);
+	assert_int_equal(db_prepare(db,
+				    "INSERT INTO death(id_hash, id_enc, death_day, file, line,"
+				    " imported_at) VALUES(?, ?, 19000, 'd.csv', 2, '2026-01-01')",
+				    &st, &err),
+			 0);
+	sqlite3_bind_blob(st, 1, h, PII_HASHBYTES, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(st, 2, c, (int)n, SQLITE_TRANSIENT);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+}
+
+static int meta_count(struct db *db, const char *name)
+{
+	sqlite3_stmt *st = NULL;
+	struct error err;
+	int n;
+
+	error_clear(&err);
+	assert_int_equal(
+	    db_prepare(db, "SELECT count(*) FROM subsidy_meta WHERE name = ?", &st, &err), 0);
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* A key file whose enc key alone differs is refused (it used to pass). */
+static void test_enc_key_in_fingerprint(void **state)
+{
+	struct pii_keys k, bad;
+	struct db *db = NULL;
+	struct error err;
+	char kp[300], bp[300];
+
+	(void)state;
+	error_clear(&err);
+	path_in(kp, sizeof(kp), "a.key");
+	path_in(bp, sizeof(bp), "a-badenc.key");
+	assert_int_equal(db_open(":memory:", &db, &err), 0);
+	assert_int_equal(subsidy_migrate(db, &err), 0);
+	assert_int_equal(pii_open(db, kp, 1, &k, &err), 0);
+	assert_int_equal(meta_count(db, "key_check"), 1);
+	assert_int_equal(meta_count(db, "key_check2"), 1);
+	bad = k;
+	bad.enc[0] ^= 0x10;
+	write_key(bp, &bad);
+	assert_int_equal(pii_open(db, bp, 0, &k, &err), ERR_INPUT);
+	assert_non_null(strstr(err.msg, "不匹配"));
+	/* the keys are not left in memory after a refusal */
+	assert_int_equal(k.enc[0] | k.mac[0] | k.enc[31] | k.mac[31], 0);
+	/* nor with create (a roster import) */
+	error_clear(&err);
+	assert_int_equal(pii_open(db, bp, 1, &k, &err), ERR_INPUT);
+	assert_non_null(strstr(err.msg, "不匹配"));
+	/* a changed mac key is refused as before */
+	bad = k;
+	error_clear(&err);
+	assert_int_equal(pii_open(db, kp, 0, &k, &err), 0);
+	bad = k;
+	bad.mac[5] ^= 1;
+	write_key(bp, &bad);
+	assert_int_equal(pii_open(db, bp, 0, &bad, &err), ERR_INPUT);
+	pii_keys_wipe(&k);
+	db_close(db);
+}
+
+/* An older database (only 'key_check'): the enc key must open its data. */
+static void test_upgrade_old_database(void **state)
+{
+	struct pii_keys k, bad, got;
+	struct db *db = NULL;
+	struct error err;
+	char kp[300], bp[300];
+
+	(void)state;
+	error_clear(&err);
+	path_in(kp, sizeof(kp), "u.key");
+	path_in(bp, sizeof(bp), "u-badenc.key");
+	assert_int_equal(db_open(":memory:", &db, &err), 0);
+	assert_int_equal(subsidy_migrate(db, &err), 0);
+	assert_int_equal(pii_open(db, kp, 1, &k, &err), 0);
+	add_death(db, &k, "410102194003150112");
+	/* as written by earlier versions: no key_check2 */
+	assert_int_equal(db_exec(db, "DELETE FROM subsidy_meta WHERE name = 'key_check2'", &err),
+			 0);
+	bad = k;
+	bad.enc[31] ^= 1;
+	write_key(bp, &bad);
+	assert_int_equal(pii_open(db, bp, 0, &got, &err), ERR_INPUT);
+	assert_non_null(strstr(err.msg, "不匹配"));
+	assert_int_equal(meta_count(db, "key_check2"), 0);
+	/* the right key passes and the new fingerprint is stored ... */
+	error_clear(&err);
+	assert_int_equal(pii_open(db, kp, 0, &got, &err), 0);
+	assert_memory_equal(&got, &k, sizeof(k));
+	assert_int_equal(meta_count(db, "key_check2"), 1);
+	/* ... which from now on refuses the bad key without a probe */
+	assert_int_equal(db_exec(db, "DELETE FROM death", &err), 0);
+	assert_int_equal(pii_open(db, bp, 0, &got, &err), ERR_INPUT);
+
+	/* an older database without any ciphertext: accepted and stored */
+	assert_int_equal(db_exec(db, "DELETE FROM subsidy_meta WHERE name = 'key_check2'", &err),
+			 0);
+	error_clear(&err);
+	assert_int_equal(pii_open(db, kp, 0, &got, &err), 0);
+	assert_int_equal(meta_count(db, "key_check2"), 1);
+	pii_keys_wipe(&got);
+	pii_keys_wipe(&k);
+	db_close(db);
+}
+
+/* A FIFO at the key path is refused at once (it used to hang). */
+static void test_fifo_refused(void **state)
+{
+	struct pii_keys k;
+	struct error err;
+	char p[300];
+
+	(void)state;
+	error_clear(&err);
+	path_in(p, sizeof(p), "fifo.key");
+	assert_int_equal(mkfifo(p, 0600), 0);
+	alarm(20); /* a regression hangs: die rather than wait forever */
+	assert_int_equal(pii_keys_load(p, 0, &k, &err), ERR_INPUT);
+	assert_int_equal(pii_keys_load(p, 1, &k, &err), ERR_INPUT);
+	alarm(0);
+	assert_non_null(strstr(err.msg, "不是普通文件"));
+	assert_non_null(strstr(err.msg, "命名管道"));
+	/* a directory too */
+	path_in(p, sizeof(p), "dir.key");
+	assert_int_equal(mkdir(p, 0700), 0);
+	error_clear(&err);
+	assert_int_equal(pii_keys_load(p, 0, &k, &err), ERR_INPUT);
+	assert_non_null(strstr(err.msg, "不是普通文件"));
+}
+
+/* A key file owned by another user is refused (root only can make one). */
+static void test_other_owner(void **state)
+{
+	struct pii_keys k;
+	struct error err;
+	char p[300];
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	error_clear(&err);
+	path_in(p, sizeof(p), "owned.key");
+	assert_int_equal(pii_keys_load(p, 1, &k, &err), 0);
+	assert_int_equal(chown(p, 65534, 65534), 0);
+	assert_int_equal(pii_keys_load(p, 0, &k, &err), ERR_INPUT);
+	assert_non_null(strstr(err.msg, "属主"));
+	assert_non_null(strstr(err.msg, "owned.key"));
+}
+
+/* The temporary file of a new key is not path.tmp<pid>: a file there (in a
+ * shared directory, anyone's) is neither used nor removed. */
+static void test_create_tmp_name(void **state)
+{
+	struct pii_keys k;
+	struct error err;
+	char p[300], t[400];
+	struct stat sb;
+	FILE *f;
+
+	(void)state;
+	error_clear(&err);
+	path_in(p, sizeof(p), "new.key");
+	snprintf(t, sizeof(t), "%s.tmp%ld", p, (long)getpid());
+	f = fopen(t, "w");
+	assert_non_null(f);
+	fputs("not yours\n", f);
+	fclose(f);
+	assert_int_equal(pii_keys_load(p, 1, &k, &err), 0);
+	assert_int_equal(stat(p, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	assert_int_equal(stat(t, &sb), 0);
+	assert_int_equal(sb.st_size, 10);
+	pii_keys_wipe(&k);
+}
+
+/* Loading the key makes the process non-dumpable with no core file. */
+static void test_no_core(void **state)
+{
+	struct pii_keys k;
+	struct error err;
+	struct rlimit rl;
+	char p[300];
+
+	(void)state;
+	error_clear(&err);
+	path_in(p, sizeof(p), "core.key");
+	assert_int_equal(pii_keys_load(p, 1, &k, &err), 0);
+	assert_int_equal(getrlimit(RLIMIT_CORE, &rl), 0);
+	assert_int_equal(rl.rlim_cur, 0);
+#ifdef __linux__
+	assert_int_equal(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0), 0);
+#endif
+	pii_keys_wipe(&k);
+	assert_int_equal(k.enc[0] | k.mac[0], 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -184,6 +428,12 @@ int main(void)
 	    cmocka_unit_test(test_key_path),
 	    cmocka_unit_test(test_hash_and_encrypt),
 	    cmocka_unit_test(test_open_binds_key),
+	    cmocka_unit_test(test_enc_key_in_fingerprint),
+	    cmocka_unit_test(test_upgrade_old_database),
+	    cmocka_unit_test(test_fifo_refused),
+	    cmocka_unit_test(test_other_owner),
+	    cmocka_unit_test(test_create_tmp_name),
+	    cmocka_unit_test(test_no_core), /* last: the process is non-dumpable after it */
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
