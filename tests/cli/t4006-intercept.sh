@@ -15,6 +15,18 @@ check_passes() {
 	expect_status 0
 	expect_out "核对通过"
 }
+# fresh NAME: a new database NAME.db with the ops roster and March's batch 1.
+fresh() {
+	db="$SCRATCH/$1.db"
+	run M subsidy programme import "$data/programmes.csv"
+	run M subsidy roster import "$data/roster.csv"
+	run M subsidy batch create --programme GL01 --period 202303
+}
+# 张伟's March payment (he is in the death register, dated February).
+zhang_wei_march() {
+	q "SELECT y.id FROM payment y JOIN entitlement e ON e.id = y.entitlement_id
+	JOIN beneficiary b ON b.id = e.beneficiary_id WHERE b.name = '张伟' AND e.period = '202303'"
+}
 
 run M subsidy programme import "$data/programmes.csv"
 expect_status 0
@@ -27,8 +39,7 @@ expect_status 0
 expect_out "20 笔"
 run M subsidy bankfile export 1 --out "$SCRATCH/pay1.csv"
 expect_status 0
-pid=$(q "SELECT y.id FROM payment y JOIN entitlement e ON e.id = y.entitlement_id
-	JOIN beneficiary b ON b.id = e.beneficiary_id WHERE b.name = '张伟' AND e.period = '202303'")
+pid=$(zhang_wei_march)
 eid=$(q "SELECT entitlement_id FROM payment WHERE id = $pid")
 
 # The death (2023-02-10, before March) comes in while the order is out: it
@@ -183,15 +194,11 @@ check_passes
 
 # Without --reason, the death that justifies it is recorded; an entitlement
 # of someone alive may be intercepted too ("CANCELLED").
-db="$SCRATCH/j.db"
-run M subsidy programme import "$data/programmes.csv"
-run M subsidy roster import "$data/roster.csv"
-run M subsidy batch create --programme GL01 --period 202303
+fresh j
 expect_status 0
 run M subsidy deaths import "$data/deaths.csv"
 expect_out "另有 1 笔在途发放属于死亡后期间"
-pid=$(q "SELECT y.id FROM payment y JOIN entitlement e ON e.id = y.entitlement_id
-	JOIN beneficiary b ON b.id = e.beneficiary_id WHERE b.name = '张伟' AND e.period = '202303'")
+pid=$(zhang_wei_march)
 alive=$(q "SELECT MIN(id) FROM payment WHERE id <> $pid")
 run M subsidy payment cancel --payment "$pid"
 expect_status 0
@@ -221,13 +228,9 @@ expect_out "在途 0.00"
 
 # hold release says what will happen. The dead person's March payment
 # failed and was not corrected; the death record holds it.
-db="$SCRATCH/k.db"
-run M subsidy programme import "$data/programmes.csv"
-run M subsidy roster import "$data/roster.csv"
-run M subsidy batch create --programme GL01 --period 202303
+fresh k
 run M subsidy bankfile export 1 --out "$SCRATCH/k-pay.csv"
-pid=$(q "SELECT y.id FROM payment y JOIN entitlement e ON e.id = y.entitlement_id
-	JOIN beneficiary b ON b.id = e.beneficiary_id WHERE b.name = '张伟' AND e.period = '202303'")
+pid=$(zhang_wei_march)
 eid=$(q "SELECT entitlement_id FROM payment WHERE id = $pid")
 run "$fb" "$SCRATCH/k-pay.csv" "$SCRATCH/k-ret.csv" --fail-ids "$pid"
 run M subsidy bankfile import "$SCRATCH/k-ret.csv"
@@ -261,13 +264,9 @@ expect_out "暂停发放（跳过） 0 条"
 check_passes
 
 # Corrected before the hold: released, the next batch reissues it.
-db="$SCRATCH/l.db"
-run M subsidy programme import "$data/programmes.csv"
-run M subsidy roster import "$data/roster.csv"
-run M subsidy batch create --programme GL01 --period 202303
+fresh l
 run M subsidy bankfile export 1 --out "$SCRATCH/l-pay.csv"
-pid=$(q "SELECT y.id FROM payment y JOIN entitlement e ON e.id = y.entitlement_id
-	JOIN beneficiary b ON b.id = e.beneficiary_id WHERE b.name = '张伟' AND e.period = '202303'")
+pid=$(zhang_wei_march)
 eid=$(q "SELECT entitlement_id FROM payment WHERE id = $pid")
 run "$fb" "$SCRATCH/l-pay.csv" "$SCRATCH/l-ret.csv" --fail-ids "$pid"
 run M subsidy bankfile import "$SCRATCH/l-ret.csv"
@@ -287,10 +286,7 @@ check_passes
 
 # A pending payment the bank answered SUCCESS for (another amount: the
 # import did not apply it) is not intercepted: the money may be there.
-db="$SCRATCH/m.db"
-run M subsidy programme import "$data/programmes.csv"
-run M subsidy roster import "$data/roster.csv"
-run M subsidy batch create --programme GL01 --period 202303
+fresh m
 printf 'H,MSRET,1,1\nD,2,SUCCESS,,35001,2023-03-15T10:00:00\nT,1,35001\n' >"$SCRATCH/m-ret.csv"
 run M subsidy bankfile import "$SCRATCH/m-ret.csv"
 expect_out "金额不符 1 行"
@@ -304,12 +300,8 @@ check_passes
 # A failed payment held after a death, then the bank's SUCCESS (a retry
 # that worked): paid, and the hold has nothing left to stop - the
 # entitlement is an ordinary paid one, listed as paid after the death.
-db="$SCRATCH/n.db"
-run M subsidy programme import "$data/programmes.csv"
-run M subsidy roster import "$data/roster.csv"
-run M subsidy batch create --programme GL01 --period 202303
-pid=$(q "SELECT y.id FROM payment y JOIN entitlement e ON e.id = y.entitlement_id
-	JOIN beneficiary b ON b.id = e.beneficiary_id WHERE b.name = '张伟' AND e.period = '202303'")
+fresh n
+pid=$(zhang_wei_march)
 eid=$(q "SELECT entitlement_id FROM payment WHERE id = $pid")
 printf 'H,MSRET,1,1\nD,%s,FAILED,ACCT_FROZEN,30000,2023-03-15T09:00:00\nT,1,30000\n' "$pid" >"$SCRATCH/n1.csv"
 run M subsidy bankfile import "$SCRATCH/n1.csv"
@@ -329,12 +321,8 @@ check_passes
 
 # Corrected, then a SUCCESS of another amount, then held by a death record:
 # released, hold release does not promise a reissue the batch will not make.
-db="$SCRATCH/o.db"
-run M subsidy programme import "$data/programmes.csv"
-run M subsidy roster import "$data/roster.csv"
-run M subsidy batch create --programme GL01 --period 202303
-pid=$(q "SELECT y.id FROM payment y JOIN entitlement e ON e.id = y.entitlement_id
-	JOIN beneficiary b ON b.id = e.beneficiary_id WHERE b.name = '张伟' AND e.period = '202303'")
+fresh o
+pid=$(zhang_wei_march)
 eid=$(q "SELECT entitlement_id FROM payment WHERE id = $pid")
 printf 'H,MSRET,1,1\nD,%s,FAILED,ACCT_FROZEN,30000,2023-03-15T09:00:00\nT,1,30000\n' "$pid" >"$SCRATCH/o1.csv"
 run M subsidy bankfile import "$SCRATCH/o1.csv"
