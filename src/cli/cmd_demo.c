@@ -228,6 +228,19 @@ static int sync_dir(const char *path)
 	return ret;
 }
 
+/* demo writes only a new database: true (and says so) when path holds one */
+static bool refuse_existing(const char *path)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) != 0 || sb.st_size == 0)
+		return false;
+	fprintf(stderr,
+		"minsheng: 数据库 '%s' 已存在；demo 只写入新的数据库，请先删除它或用 --db 指定新文件\n",
+		path);
+	return true;
+}
+
 /*
  * Make the built database self-contained (its WAL checkpointed into it and
  * removed: only the main file is renamed), close it, and rename it to path.
@@ -237,7 +250,6 @@ static int sync_dir(const char *path)
 static int install(struct db **db, const char *tmp, int fd, const char *path)
 {
 	struct error err;
-	struct stat sb;
 	char wal[4096];
 
 	error_clear(&err);
@@ -261,13 +273,8 @@ static int install(struct db **db, const char *tmp, int fd, const char *path)
 		return ERR_IO;
 	}
 	/* as at the start: a database that appeared meanwhile is not replaced */
-	if (stat(path, &sb) == 0 && sb.st_size > 0) {
-		fprintf(stderr,
-			"minsheng: 数据库 '%s' 已存在；demo 只写入新的数据库，请先删除它或用 --db "
-			"指定新文件\n",
-			path);
+	if (refuse_existing(path))
 		return ERR_INPUT;
-	}
 	if (rename(tmp, path) != 0) {
 		fprintf(stderr, "minsheng: 无法将临时数据库 '%s' 改名为 '%s'：%s\n", tmp, path,
 			strerror(errno));
@@ -290,7 +297,6 @@ int cli_demo(int argc, char **argv)
 	const char *dbpath = NULL, *path;
 	struct db *db = NULL;
 	struct error err;
-	struct stat sb;
 	struct buf b;
 	char tmp[4096];
 	long units = 0;
@@ -309,13 +315,8 @@ int cli_demo(int argc, char **argv)
 	if (cli_opt_empty("--db", dbpath))
 		return ERR_USAGE;
 	path = cli_db_path(dbpath);
-	if (stat(path, &sb) == 0 && sb.st_size > 0) {
-		fprintf(stderr,
-			"minsheng: 数据库 '%s' 已存在；demo 只写入新的数据库，请先删除它或用 --db "
-			"指定新文件\n",
-			path);
+	if (refuse_existing(path))
 		return ERR_INPUT;
-	}
 	/* 8 bytes to spare for SQLite's "-journal" beside it */
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.demo-partial", path) >= sizeof(tmp) - 8) {
 		fprintf(stderr, "minsheng: 数据库路径过长：'%s'\n", path);
