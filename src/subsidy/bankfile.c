@@ -376,13 +376,22 @@ static int trailer(struct bankfile_parser *ps, const struct fields *f, struct er
 		return failf(ps, err, 3, "bank_total", "明细合计 %lld 分，文件头为 %lld 分",
 			     (long long)total, (long long)ps->want_total);
 	ps->state = 2;
-	/* Only a final line end may follow the trailer. */
-	rc = next_line(ps, &line, &n, err);
-	if (rc < 0)
-		return ERR_INPUT;
-	if (rc == 1)
-		return failf(ps, err, 1, "bank_after_trailer", "文件尾记录之后还有内容");
-	return 0;
+	/*
+	 * Only empty lines (LF or CRLF) may follow the trailer: many bank
+	 * systems and editors end a file with one or more blank lines. Any
+	 * other byte there (a space, a record, a stray CR inside a line) is
+	 * refused at its own line, so nothing after the trailer is ignored.
+	 */
+	for (;;) {
+		rc = next_line(ps, &line, &n, err);
+		if (rc < 0)
+			return ERR_INPUT;
+		if (rc == 0)
+			return 0;
+		if (n != 0)
+			return failf(ps, err, 1, "bank_after_trailer",
+				     "文件尾记录之后还有内容（只允许空行）");
+	}
 }
 
 static int body_line(struct bankfile_parser *ps, struct fields *f, char *scratch, bool *end,

@@ -27,8 +27,8 @@
  *   bank_payment_id, bank_batch_id, bank_status, bank_reason, bank_amount,
  *   bank_time, bank_name, bank_account, bank_trailer (missing or malformed T
  *   record), bank_count (trailer count differs from the D records),
- *   bank_total (trailer total differs), bank_after_trailer (anything after
- *   the T record), bank_quote (unterminated or misplaced quote in a name).
+ *   bank_total (trailer total differs), bank_after_trailer (anything but
+ *   empty lines after the T record), bank_quote (unterminated or misplaced quote in a name).
  */
 #ifndef MINSHENG_SUBSIDY_BANKFILE_H
 #define MINSHENG_SUBSIDY_BANKFILE_H

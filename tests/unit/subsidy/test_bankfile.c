@@ -65,6 +65,51 @@ static void test_return_ok(void **state)
 	assert_true(end);
 }
 
+/* Any number of empty lines, LF or CRLF, may follow the trailer. */
+static void test_trailer_blank_lines(void **state)
+{
+	static const char *const ok[] = {
+	    "H,MSRET,1,17\nD,1,SUCCESS,,5,2023-03-15T10:20:30\nT,1,5\n\n",
+	    "H,MSRET,1,17\r\nD,1,SUCCESS,,5,2023-03-15T10:20:30\r\nT,1,5\r\n\r\n",
+	    "H,MSRET,1,17\nD,1,SUCCESS,,5,2023-03-15T10:20:30\nT,1,5\n\n\n\n",
+	    "H,MSRET,1,17\nD,1,SUCCESS,,5,2023-03-15T10:20:30\nT,1,5\r\n\n\r\n\r\n\n",
+	    /* the last empty line without its line end */
+	    "H,MSRET,1,17\nD,1,SUCCESS,,5,2023-03-15T10:20:30\nT,1,5\n\r\n\r",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		struct error err;
+		int64_t batch, n;
+
+		if (read_return(ok[i], &batch, &n, &err) != 0)
+			fail_msg("case %zu refused: %s %ld:%ld %s", i, err.reason, err.line,
+				 err.column, err.msg);
+		assert_int_equal(batch, 17);
+		assert_int_equal(n, 1);
+	}
+	/* the payment file is read by the same rules */
+	{
+		const char *pay = "H,MSPAY,1,5,1,100\r\nD,1,张三,1,100\r\nT,1,100\r\n\r\n\n";
+		struct bankfile_parser ps;
+		struct bankpay_line ln;
+		struct error err;
+		int64_t batch, count, total;
+		bool end = false;
+		int rc, lines = 0;
+
+		rc = bankfile_payment_open(&ps, pay, strlen(pay), "pay.csv", &batch, &count, &total,
+					   &err);
+		while (!rc && !end) {
+			rc = bankfile_payment_next(&ps, &ln, &end, &err);
+			lines += !rc && !end;
+		}
+		assert_int_equal(rc, 0);
+		assert_int_equal(lines, 1);
+	}
+}
+
 struct bad {
 	const char *text;
 	const char *reason;
@@ -115,7 +160,16 @@ static void test_return_bad(void **state)
 	    {"H,MSRET,1,17\nT,x,0\n", "bank_trailer", 2, 2},
 	    {"H,MSRET,1,17\nT,0,0\nD,1,SUCCESS,,1,2023-03-15T10:20:30\n", "bank_after_trailer", 3,
 	     1},
-	    {"H,MSRET,1,17\nT,0,0\n\n", "bank_after_trailer", 3, 1},
+	    /* empty lines after the trailer are fine (test_trailer_blank_lines),
+	     * anything else there is refused at its own line */
+	    {"H,MSRET,1,17\nT,0,0\n \n", "bank_after_trailer", 3, 1},
+	    {"H,MSRET,1,17\nT,0,0\n\n\r\n\nx", "bank_after_trailer", 6, 1},
+	    {"H,MSRET,1,17\nT,0,0\r\n\r\n\r\r\n", "bank_after_trailer", 4, 1},
+	    {"H,MSRET,1,17\nT,0,0\n\nT,0,0\n", "bank_after_trailer", 4, 1},
+	    {"H,MSRET,1,17\nT,0,0\n\t\n", "bank_after_trailer", 3, 1},
+	    {"H,MSRET,1,17\nD,1,SUCCESS,,1,2023-03-15T10:20:30\nT,1,1\n\n"
+	     "D,2,SUCCESS,,1,2023-03-15T10:20:30\n",
+	     "bank_after_trailer", 5, 1},
 	    {"H,MSRET,1,17\nD,\"1\",SUCCESS,,1,2023-03-15T10:20:30\nT,1,1\n", "bank_bad_char", 2,
 	     2},
 	    {"H,MSRET,1,17\nD,1,SUCCESS,,1,2023-03-15T10:20:30\t\nT,1,1\n", "bank_bad_char", 2, 6},
@@ -253,6 +307,8 @@ static void test_payment_bad(void **state)
 	    {"H,MSPAY,1,5,x,1\nT,0,0\n", "bank_count", 1, 5},
 	    {"H,MSPAY,1,5,1,-1\nT,0,0\n", "bank_total", 1, 6},
 	    {"H,MSRET,1,5\nT,0,0\n", "bank_format", 1, 2},
+	    {"H,MSPAY,1,5,1,100\nD,1,张三,1,100\nT,1,100\n\r\nD,2,李四,1,100\n",
+	     "bank_after_trailer", 5, 1},
 	};
 	size_t i;
 
@@ -326,6 +382,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_return_ok),	      cmocka_unit_test(test_return_bad),
+	    cmocka_unit_test(test_trailer_blank_lines),
 	    cmocka_unit_test(test_line_too_long),     cmocka_unit_test(test_nul_byte),
 	    cmocka_unit_test(test_payment_roundtrip), cmocka_unit_test(test_payment_bad),
 	    cmocka_unit_test(test_return_format),     cmocka_unit_test(test_helpers),
