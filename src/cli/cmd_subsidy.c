@@ -47,6 +47,8 @@ static const struct cli_command payment_commands[] = {
 	 cli_subsidy_payment_correct, NULL},
 	{"cancel", "拦截在途发放（已在批次中、银行尚未回盘），不再发放",
 	 "--payment ID [--reason TEXT] [--db PATH]", cli_subsidy_payment_cancel, NULL},
+	{"settle", "银行报成功的已取消或失败发放，经与银行核实后按已发入账",
+	 "--payment ID --reason TEXT [--db PATH]", cli_subsidy_payment_settle, NULL},
 	{0},
 };
 

@@ -14,6 +14,7 @@ int cli_subsidy_bankfile_export(int argc, char **argv);
 int cli_subsidy_bankfile_import(int argc, char **argv);
 int cli_subsidy_payment_correct(int argc, char **argv);
 int cli_subsidy_payment_cancel(int argc, char **argv);
+int cli_subsidy_payment_settle(int argc, char **argv);
 int cli_subsidy_deaths_import(int argc, char **argv);
 int cli_subsidy_officials_import(int argc, char **argv);
 int cli_subsidy_hold_release(int argc, char **argv);

@@ -1,7 +1,7 @@
 /*
  * cmd_subsidy_ops.c - the operations side of 一卡通: `subsidy batch create|list`,
  * `subsidy budget set`, `subsidy bankfile export|import`, `subsidy payment
- * correct|cancel`, `subsidy hold release|cancel`, `subsidy deaths import`,
+ * correct|cancel|settle`, `subsidy hold release|cancel`, `subsidy deaths import`,
  * `subsidy officials import`,
  * `subsidy anomalies`, `subsidy disclose`, `subsidy lookup`, `subsidy stats`.
  * Semantics: docs/batches.md, docs/bankfile.md, docs/anomalies.md,
@@ -20,10 +20,12 @@
 #include "subsidy/batch.h"
 #include "subsidy/cancel.h"
 #include "subsidy/disclose.h"
+#include "subsidy/ledger.h"
 #include "subsidy/mask.h"
 #include "subsidy/people.h"
 #include "subsidy/pii.h"
 #include "subsidy/reconcile.h"
+#include "subsidy/settle.h"
 #include "subsidy/stats.h"
 #include "tracker/orgunit.h"
 #include "tracker/values.h"
@@ -809,6 +811,71 @@ int cli_subsidy_payment_cancel(int argc, char **argv)
 		printf("批次 %lld 的代发文件如已交银行，请通知银行撤回这一笔；此后导出的代发文件不再含这一笔，"
 		       "银行如仍回盘成功，导入时列为矛盾，不记为已发\n",
 		       (long long)in.batch_id);
+	}
+	db_close(db);
+	return rc;
+}
+
+/* ---- payment settle ---- */
+
+#define PAYMENT_SETTLE_USAGE "--payment ID --reason TEXT [--db PATH]"
+
+int cli_subsidy_payment_settle(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"db", required_argument, NULL, 'd'},
+	    {"payment", required_argument, NULL, 'p'},
+	    {"reason", required_argument, NULL, 'r'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *words = "subsidy payment settle";
+	struct payment_settle_info in;
+	struct common com = {0};
+	struct db *db = NULL;
+	struct error err;
+	const char *reason = NULL;
+	long payment = 0;
+	int c, rc;
+
+	options_start();
+	while ((c = next_option(argc, argv, opts, &com)) != -1) {
+		switch (c) {
+		case 'p':
+			if (cli_parse_long("--payment", optarg, 1, INT64_MAX, &payment))
+				return ERR_USAGE;
+			break;
+		case 'r':
+			reason = optarg;
+			break;
+		default:
+			return cli_option_error(words, PAYMENT_SETTLE_USAGE, c, argc, argv);
+		}
+	}
+	if (cli_no_operands(argc, argv, words, PAYMENT_SETTLE_USAGE))
+		return ERR_USAGE;
+	if (!payment || !reason)
+		return cli_usage_error(words, PAYMENT_SETTLE_USAGE, "需要 --payment 和 --reason");
+	if (!payment_cancel_reason_ok(reason))
+		return cli_usage_error(words, PAYMENT_SETTLE_USAGE,
+				       "选项 --reason 的值无效（应为1至%d字节、不含控制字符的文字）",
+				       PAYMENT_SETTLE_REASON_MAX);
+	rc = cli_open_db_existing(com.db, &db);
+	if (rc)
+		return rc;
+	error_clear(&err);
+	rc = payment_settle(db, payment, reason, &in, &err);
+	if (rc) {
+		cli_fail(&err);
+	} else {
+		char yuan[32];
+
+		batch_yuan(in.amount_fen, yuan, sizeof(yuan));
+		printf("发放记录 %ld 已按已发入账（项目 %s 期间 %s 金额 %s 元，批次 %lld，应发 %lld）："
+		       "原为%s，依据回盘导入记录 %lld 第 %lld 行（银行时间 %s）报成功\n",
+		       payment, in.programme, in.period, yuan, (long long)in.batch_id,
+		       (long long)in.entitlement_id, ledger_status_label(in.previous_status),
+		       (long long)in.line.import_id, (long long)in.line.line, in.line.bank_time);
+		printf("原因：%s\n", reason);
 	}
 	db_close(db);
 	return rc;

@@ -508,12 +508,15 @@ int batch_list(struct db *db, int (*fn)(void *ctx, const struct batch_info *b), 
 	return rc;
 }
 
-int batch_bank_said_success(struct db *db, int64_t payment_id, bool own_lines,
-			    const char *refusal, struct error *err)
+int batch_bank_success_find(struct db *db, int64_t payment_id, bool own_lines,
+			    int64_t amount_fen, struct bank_success_line *out, bool *found,
+			    struct error *err)
 {
 	sqlite3_stmt *st;
 	int step;
 
+	*found = false;
+	memset(out, 0, sizeof(*out));
 	if (db_prepare(db,
 		       "SELECT l.import_id, l.line, l.bank_time, l.amount_fen, x.id"
 		       " FROM payment p JOIN payment x ON x.entitlement_id = p.entitlement_id"
@@ -521,6 +524,7 @@ int batch_bank_said_success(struct db *db, int64_t payment_id, bool own_lines,
 		       " LEFT JOIN (" REVERSALS_SQL ") rv ON rv.pid = l.payment_id"
 		       " WHERE p.id = ?1 AND (CASE WHEN ?2 THEN x.id = p.id ELSE x.status = 'failed' END)"
 		       " AND l.status = 'SUCCESS' AND l.outcome <> 'unknown'"
+		       " AND (?3 <= 0 OR l.amount_fen = ?3)"
 		       " AND (rv.t IS NULL OR rv.t <= l.bank_time)"
 		       " AND NOT (COALESCE(x.reason, '') LIKE 'REVERSED:%' AND l.bank_time <= x.bank_time)"
 		       " ORDER BY l.bank_time, l.import_id, l.line LIMIT 1",
@@ -528,29 +532,44 @@ int batch_bank_said_success(struct db *db, int64_t payment_id, bool own_lines,
 		return ERR_IO;
 	sqlite3_bind_int64(st, 1, payment_id);
 	sqlite3_bind_int(st, 2, own_lines);
+	sqlite3_bind_int64(st, 3, amount_fen);
 	step = sqlite3_step(st);
 	if (step == SQLITE_ROW) {
-		int64_t x = sqlite3_column_int64(st, 4);
-		char other[64] = "";
-
-		if (x != payment_id)
-			snprintf(other, sizeof(other), "（同一应发的第 %lld 号发放记录）",
-				 (long long)x);
-		error_set(err, ERR_INPUT,
-			  "发放记录 %lld 银行曾回盘成功%s（导入记录 %lld 第 %lld 行，银行时间 %s，"
-			  "金额 %lld 分），款项可能已到账，%s；请先与银行核实",
-			  (long long)payment_id, other, (long long)sqlite3_column_int64(st, 0),
-			  (long long)sqlite3_column_int64(st, 1),
-			  (const char *)sqlite3_column_text(st, 2),
-			  (long long)sqlite3_column_int64(st, 3), refusal);
-		error_reason(err, "bank_success");
-		sqlite3_finalize(st);
-		return ERR_INPUT;
+		out->import_id = sqlite3_column_int64(st, 0);
+		out->line = sqlite3_column_int64(st, 1);
+		snprintf(out->bank_time, sizeof(out->bank_time), "%s",
+			 (const char *)sqlite3_column_text(st, 2));
+		out->amount_fen = sqlite3_column_int64(st, 3);
+		out->payment_id = sqlite3_column_int64(st, 4);
+		*found = true;
 	}
 	sqlite3_finalize(st);
-	if (step != SQLITE_DONE)
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
 		return db_fail(db, err, "读取回盘记录");
 	return 0;
+}
+
+int batch_bank_said_success(struct db *db, int64_t payment_id, bool own_lines,
+			    const char *refusal, struct error *err)
+{
+	struct bank_success_line l;
+	char other[64] = "";
+	bool found;
+
+	if (batch_bank_success_find(db, payment_id, own_lines, 0, &l, &found, err))
+		return ERR_IO;
+	if (!found)
+		return 0;
+	if (l.payment_id != payment_id)
+		snprintf(other, sizeof(other), "（同一应发的第 %lld 号发放记录）",
+			 (long long)l.payment_id);
+	error_set(err, ERR_INPUT,
+		  "发放记录 %lld 银行曾回盘成功%s（导入记录 %lld 第 %lld 行，银行时间 %s，"
+		  "金额 %lld 分），款项可能已到账，%s；请先与银行核实",
+		  (long long)payment_id, other, (long long)l.import_id, (long long)l.line,
+		  l.bank_time, (long long)l.amount_fen, refusal);
+	error_reason(err, "bank_success");
+	return ERR_INPUT;
 }
 
 int payment_correct(struct db *db, const struct pii_keys *keys, int64_t payment_id,

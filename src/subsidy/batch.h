@@ -79,6 +79,26 @@ int batch_create(struct db *db, const struct batch_request *req, struct batch_re
 int batch_bank_said_success(struct db *db, int64_t payment_id, bool own_lines,
 			    const char *refusal, struct error *err);
 
+/* A SUCCESS line of a return file, as kept in bank_return_line. */
+struct bank_success_line {
+	int64_t import_id;  /* bank_import id */
+	int64_t line;	    /* line in that file */
+	int64_t amount_fen; /* the amount the bank wrote */
+	int64_t payment_id; /* the payment it answers (another attempt when !own_lines) */
+	char bank_time[24]; /* YYYY-MM-DDTHH:MM:SS */
+};
+
+/*
+ * The line batch_bank_said_success names: the earliest SUCCESS that counts
+ * under its rules for payment_id (own_lines as there), restricted to lines
+ * of exactly amount_fen when amount_fen > 0 (0: any amount). *found says
+ * whether there is one; *out is filled when it is. 0, or ERR_IO on database
+ * failure.
+ */
+int batch_bank_success_find(struct db *db, int64_t payment_id, bool own_lines,
+			    int64_t amount_fen, struct bank_success_line *out, bool *found,
+			    struct error *err);
+
 /*
  * The refusal message for a budget: programme code, year, county, the
  * budget, what is already used (pending or paid) and this batch's amount in

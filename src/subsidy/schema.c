@@ -238,6 +238,34 @@ static const struct migration subsidy_migrations[] = {
 	{3,
 	 "CREATE INDEX entitlement_on_hold ON entitlement(programme_id, period)"
 	 " WHERE status = 'on_hold';"},
+
+	/*
+	 * Migration 4 (subsidy payment settle, docs/batches.md): a payment
+	 * the records held as cancelled or failed, booked as paid after the
+	 * operator confirmed with the bank that its SUCCESS line stands. One
+	 * row per settlement, naming the bank line used (once only) and what
+	 * the payment was before; rows are never changed or deleted.
+	 */
+	{4,
+	 "CREATE TABLE payment_settlement("
+	 " id INTEGER PRIMARY KEY,"
+	 " payment_id INTEGER NOT NULL REFERENCES payment(id),"
+	 " import_id INTEGER NOT NULL REFERENCES bank_import(id),"
+	 " line INTEGER NOT NULL,"
+	 " bank_time TEXT NOT NULL,"
+	 " amount_fen INTEGER NOT NULL CHECK(amount_fen > 0),"
+	 " previous_status TEXT NOT NULL"
+	 "  CHECK(previous_status = 'cancelled' OR previous_status = 'failed'),"
+	 " previous_reason TEXT,"
+	 " previous_entitlement_status TEXT NOT NULL,"
+	 " reason TEXT NOT NULL,"
+	 " settled_at TEXT NOT NULL," /* UTC, ISO 8601 */
+	 " UNIQUE(import_id, line));"  /* a bank line settles one payment, once */
+	 "CREATE INDEX payment_settlement_payment ON payment_settlement(payment_id);"
+	 "CREATE TRIGGER payment_settlement_no_update BEFORE UPDATE ON payment_settlement"
+	 " BEGIN SELECT RAISE(ABORT, '核实入账记录不可修改'); END;"
+	 "CREATE TRIGGER payment_settlement_no_delete BEFORE DELETE ON payment_settlement"
+	 " BEGIN SELECT RAISE(ABORT, '核实入账记录不可删除'); END;"},
 };
 
 int subsidy_migrate(struct db *db, struct error *err)
