@@ -159,7 +159,7 @@ static int check_death(struct scan *s, sqlite3_stmt *st, struct anomaly *a)
 	const char *bank_time = text(st, NCOMMON + 2);
 	struct period p;
 	char d[16], start[16];
-	bool released;
+	bool released, settled;
 
 	fill_common(s, st, a);
 	a->rule = ANOMALY_PAID_AFTER_DEATH;
@@ -173,10 +173,14 @@ static int check_death(struct scan *s, sqlite3_stmt *st, struct anomaly *a)
 	/* An operator released the hold (people_hold_release): say so, the
 	 * payment was made knowingly. */
 	released = strncmp(text(st, NCOMMON + 4), "released", 8) == 0;
+	/* Booked as paid by subsidy payment settle: the bank paid an order
+	 * that had been intercepted (or had failed); say so. */
+	settled = sqlite3_column_int(st, NCOMMON + 5) != 0;
 	if (strcmp(status, "paid") == 0)
-		why(a, "死亡日期 %s 早于期间 %s 的开始（%s），仍已发放（银行时间 %s）%s", d,
+		why(a, "死亡日期 %s 早于期间 %s 的开始（%s），仍已发放（银行时间 %s）%s%s", d,
 		    a->period, start, bank_time[0] ? bank_time : "未知",
-		    released ? "；暂停发放已由操作员解除" : "");
+		    released ? "；暂停发放已由操作员解除" : "",
+		    settled ? "；银行报成功时发放已取消或失败，已核实按已发入账" : "");
 	else if (released)
 		why(a, "死亡日期 %s 早于期间 %s 的开始（%s），发放仍在途，暂停发放已由操作员解除", d,
 		    a->period, start);
@@ -274,7 +278,7 @@ static int check_bank_success(struct scan *s, sqlite3_stmt *st, struct anomaly *
 	int64_t amount = sqlite3_column_int64(st, NCOMMON + 7);
 	int64_t latest = sqlite3_column_int64(st, NCOMMON + 8);
 	int64_t attempt = sqlite3_column_int64(st, NCOMMON + 10);
-	char line[160], amt[64];
+	char line[160], amt[64], settle[160];
 
 	fill_common(s, st, a);
 	a->rule = ANOMALY_BANK_SUCCESS_CONFLICT;
@@ -287,13 +291,22 @@ static int check_bank_success(struct scan *s, sqlite3_stmt *st, struct anomaly *
 		snprintf(amt, sizeof(amt), "，金额 %lld 分与发放金额不符", (long long)amount);
 	snprintf(line, sizeof(line), "回盘导入记录 %lld 第 %lld 行（银行时间 %s%s）报成功",
 		 (long long)a->bank_import_id, (long long)a->bank_line, a->bank_time, amt);
+	/* What subsidy payment settle can book (the latest attempt, the
+	 * payment's amount): name the command. */
+	settle[0] = '\0';
+	if (!amt[0] && latest == attempt)
+		snprintf(settle, sizeof(settle),
+			 "；银行确认已到账的，用 subsidy payment settle --payment %lld --reason …"
+			 " 按已发入账",
+			 (long long)a->payment_id);
 	if (strcmp(status, "cancelled") == 0)
-		why(a, "%s，但发放记录已取消：款项可能已到账，请与银行核实", line);
+		why(a, "%s，但发放记录已取消：款项可能已到账，请与银行核实%s", line, settle);
 	else if (strncmp(reason, "REVERSED:", 9) == 0 && latest > attempt)
 		why(a, "%s，晚于冲正（银行时间 %s），且应发已重发（第 %lld 次，%s）：可能重复发放",
 		    line, ptime, (long long)latest, ledger_status_label(text(st, NCOMMON + 9)));
 	else if (strncmp(reason, "REVERSED:", 9) == 0)
-		why(a, "%s，晚于冲正（银行时间 %s）：冲正后又报成功，款项可能已到账", line, ptime);
+		why(a, "%s，晚于冲正（银行时间 %s）：冲正后又报成功，款项可能已到账%s", line, ptime,
+		    settle);
 	else if (latest > attempt)
 		why(a, "%s，但发放记录为失败（%s），应发已重发（第 %lld 次，%s）：可能重复发放",
 		    line, reason, (long long)latest, ledger_status_label(text(st, NCOMMON + 9)));
@@ -379,7 +392,8 @@ static const struct rule_query {
 	const char *sql;
 	int (*check)(struct scan *s, sqlite3_stmt *st, struct anomaly *a);
 } rule_queries[] = {
-    {"SELECT " COMMON_COLS ", d.death_day, y.status, y.bank_time, y.id, e.hold_reason" FROM_E
+    {"SELECT " COMMON_COLS ", d.death_day, y.status, y.bank_time, y.id, e.hold_reason,"
+     " EXISTS(SELECT 1 FROM payment_settlement s WHERE s.payment_id = y.id)" FROM_E
      " JOIN death d ON d.id_hash = b.id_hash"
      " JOIN payment y ON y.entitlement_id = e.id"
      " WHERE y.status IN ('paid', 'pending') ORDER BY y.id",

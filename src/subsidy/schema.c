@@ -243,8 +243,10 @@ static const struct migration subsidy_migrations[] = {
 	 * Migration 4 (subsidy payment settle, docs/batches.md): a payment
 	 * the records held as cancelled or failed, booked as paid after the
 	 * operator confirmed with the bank that its SUCCESS line stands. One
-	 * row per settlement, naming the bank line used (once only) and what
-	 * the payment was before; rows are never changed or deleted.
+	 * row per settlement, naming the bank line used and what the payment
+	 * was before; rows are never changed or deleted. A payment may have
+	 * more than one (settled, reversed by a later return file, settled
+	 * again), so payment_id is indexed, not unique.
 	 */
 	{4,
 	 "CREATE TABLE payment_settlement("
@@ -259,8 +261,7 @@ static const struct migration subsidy_migrations[] = {
 	 " previous_reason TEXT,"
 	 " previous_entitlement_status TEXT NOT NULL,"
 	 " reason TEXT NOT NULL,"
-	 " settled_at TEXT NOT NULL," /* UTC, ISO 8601 */
-	 " UNIQUE(import_id, line));"  /* a bank line settles one payment, once */
+	 " settled_at TEXT NOT NULL);" /* UTC, ISO 8601 */
 	 "CREATE INDEX payment_settlement_payment ON payment_settlement(payment_id);"
 	 "CREATE TRIGGER payment_settlement_no_update BEFORE UPDATE ON payment_settlement"
 	 " BEGIN SELECT RAISE(ABORT, '核实入账记录不可修改'); END;"
