@@ -88,7 +88,8 @@ static int settle_refuse_row(int64_t payment_id, const struct settle_row *r,
 {
 	if (strcmp(r->status, "cancelled") != 0 && strcmp(r->status, "failed") != 0) {
 		error_set(err, ERR_INPUT,
-			  "发放记录 %lld 的状态是%s，无需核实入账（只有已取消或失败、银行却报成功的发放需要）",
+			  "发放记录 %lld "
+			  "的状态是%s，无需核实入账（只有已取消或失败、银行却报成功的发放需要）",
 			  (long long)payment_id, ledger_status_label(r->status));
 		error_reason(err, "not_settleable");
 		return ERR_INPUT;
@@ -128,9 +129,10 @@ static int settle_find_line(struct db *db, int64_t payment_id, struct payment_se
 		return ERR_INPUT;
 	}
 	memset(&in->line, 0, sizeof(in->line));
-	error_set(err, ERR_INPUT,
-		  "发放记录 %lld 没有有效的银行成功回盘（没有报成功，或成功已被冲正），不能按已发入账",
-		  (long long)payment_id);
+	error_set(
+	    err, ERR_INPUT,
+	    "发放记录 %lld 没有有效的银行成功回盘（没有报成功，或成功已被冲正），不能按已发入账",
+	    (long long)payment_id);
 	error_reason(err, "no_bank_success");
 	return ERR_INPUT;
 }
