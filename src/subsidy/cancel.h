@@ -15,7 +15,9 @@
  * exported before the cancel may still reach the bank: a SUCCESS the bank
  * later returns for the cancelled payment is not applied by the bank file
  * import (reconcile.c: a conflict, "发放状态为已取消，银行却报成功"), and is
- * left for the operator to recover. docs/batches.md, "subsidy payment
+ * left for the operator to settle with the bank: recovered (a REVERSED
+ * line), or, once the bank confirms the money was paid, booked as paid with
+ * `subsidy payment settle` (settle.h). docs/batches.md, "subsidy payment
  * cancel".
  */
 #ifndef MINSHENG_SUBSIDY_CANCEL_H

@@ -27,6 +27,7 @@
  *   reissue          failed   -> pending      ledger_post_reissue
  *   cancel           unpaid|pending|failed -> cancelled   ledger_post_cancel
  *   bank reversal    paid     -> failed       ledger_post_reversed
+ *   settle           cancelled|failed -> paid  ledger_move (payment settle)
  *
  * "a -> b" debits b and credits a by the amount. Hence for every
  * programme-period: -balance(entitled) = unpaid + pending + paid + failed +
