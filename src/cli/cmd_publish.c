@@ -17,7 +17,7 @@
 
 #define LAGGING_USAGE                                                                              \
 	"--year Y --indicator CODE [--period P] [--orgunit CODE] [--level LEVEL] [--format text|json] [--db PATH]"
-#define BULLETIN_USAGE "--year Y [--period P] [--precision N] [--db PATH]"
+#define BULLETIN_USAGE "--year Y [--period P] [--orgunit CODE] [--precision N] [--db PATH]"
 
 int cli_lagging(int argc, char **argv)
 {
@@ -92,7 +92,11 @@ int cli_lagging(int argc, char **argv)
 	buf_init(&out, 16 << 20);
 	ret = lagging_build(db, &o, &l, &err);
 	if (ret) {
-		cli_fail(&err);
+		/* several roots and no --orgunit: the command line must change */
+		if (ret == ERR_USAGE)
+			cli_usage_error("lagging", LAGGING_USAGE, "%s", err.msg);
+		else
+			cli_fail(&err);
 		goto out;
 	}
 	if (format == CLI_JSON)
@@ -119,9 +123,10 @@ int cli_bulletin(int argc, char **argv)
 	    {"year", required_argument, NULL, 'y'},
 	    {"period", required_argument, NULL, 'p'},
 	    {"precision", required_argument, NULL, 'n'},
+	    {"orgunit", required_argument, NULL, 'o'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *dbpath = NULL, *period = NULL;
+	const char *dbpath = NULL, *period = NULL, *orgunit = NULL;
 	struct period p;
 	struct db *db = NULL;
 	struct error err;
@@ -143,6 +148,9 @@ int cli_bulletin(int argc, char **argv)
 		case 'p':
 			period = optarg;
 			break;
+		case 'o':
+			orgunit = optarg;
+			break;
 		case 'n':
 			/* as report's --precision: fraction digits of the percentages */
 			if (cli_parse_long("--precision", optarg, 0, 4, &prec))
@@ -163,8 +171,11 @@ int cli_bulletin(int argc, char **argv)
 		return ret;
 	error_clear(&err);
 	buf_init(&out, 4 << 20);
-	ret = bulletin_build_at(db, (int)year, period != NULL, &p, (int)prec, &out, &err);
-	if (ret)
+	ret = bulletin_build_unit(db, (int)year, period != NULL, &p, (int)prec, orgunit, &out,
+				  &err);
+	if (ret == ERR_USAGE) /* several roots and no --orgunit */
+		cli_usage_error("bulletin", BULLETIN_USAGE, "%s", err.msg);
+	else if (ret)
 		cli_fail(&err);
 	else
 		fputs(buf_str(&out), stdout);

@@ -118,6 +118,8 @@ int cli_report(int argc, char **argv)
 	error_clear(&err);
 	rc = report_build(db, &o, &r, &err);
 	db_close(db);
+	if (rc == ERR_USAGE) /* several roots and no --orgunit */
+		return cli_usage_error("report", USAGE, "%s", err.msg);
 	if (rc)
 		return cli_fail(&err);
 	buf_init(&b, (size_t)1 << 30);

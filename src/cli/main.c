@@ -40,8 +40,8 @@ static const struct cli_command top_commands[] = {
 	 "--year Y --indicator CODE [--period P] [--orgunit CODE] [--level LEVEL] [--format text|json]"
 	 " [--db PATH]",
 	 cli_lagging, NULL},
-	{"bulletin", "生成进展通报", "--year Y [--period P] [--precision N] [--db PATH]", cli_bulletin,
-	 NULL},
+	{"bulletin", "生成进展通报",
+	 "--year Y [--period P] [--orgunit CODE] [--precision N] [--db PATH]", cli_bulletin, NULL},
 	{"subsidy", "惠民惠农财政补贴资金“一卡通”", NULL, NULL, cli_subsidy_commands},
 	{0},
 };

@@ -295,13 +295,28 @@ static int add_count_clause(struct buf *b, const struct report *r, const struct 
 	return ret ? ret : add_actual(b, r, it);
 }
 
+const char *bulletin_scope(int level)
+{
+	switch (level) {
+	case 1:
+		return "全省";
+	case 2:
+		return "全市";
+	case 3:
+		return "全县";
+	case 4:
+		return "全乡";
+	case 5:
+		return "全村";
+	default:
+		return "";
+	}
+}
+
 /* The sentence of the indicators items[from..to) of one project. */
 static int add_project_sentence(struct buf *b, const struct report *r, size_t from, size_t to)
 {
-	const char *scope = r->orgunit_level == 1   ? "全省"
-			    : r->orgunit_level == 2 ? "全市"
-			    : r->orgunit_level == 3 ? "全县"
-						    : "";
+	const char *scope = bulletin_scope(r->orgunit_level);
 	size_t i = from, k;
 	int ret = buf_adds(b, scope), digits;
 	char s[ZHNUM_STRLEN * 2];
@@ -482,13 +497,16 @@ int bulletin_write(const struct report *r, struct buf *b)
 {
 	char num[16], end[32];
 	size_t i, from, nb = 0, nover = 0, nmiss = 0, nnodata = 0, nnotarget = 0;
+	/* A unit below the root is named: its bulletin is not the province's. */
+	const char *unit = r->parent && r->parent[0] && r->orgunit_name ? r->orgunit_name : "";
 	int ret;
 
 	if (r->year_end) {
-		ret = buf_printf(b, "%d年省重点民生实事完成情况如下：\n", r->year);
+		ret = buf_printf(b, "%s%d年省重点民生实事完成情况如下：\n", unit, r->year);
 	} else {
 		bulletin_period_end(&r->period, end, sizeof(end));
-		ret = buf_printf(b, "截至%s，%d年省重点民生实事进展情况如下：\n", end, r->year);
+		ret = buf_printf(b, "截至%s，%s%d年省重点民生实事进展情况如下：\n", end, unit,
+				 r->year);
 	}
 	for (from = 0; !ret && from < r->n; from = i) {
 		i = from;
@@ -547,6 +565,12 @@ int bulletin_build(struct db *db, int year, bool has_period, const struct period
 int bulletin_build_at(struct db *db, int year, bool has_period, const struct period *p,
 		      int precision, struct buf *out, struct error *err)
 {
+	return bulletin_build_unit(db, year, has_period, p, precision, NULL, out, err);
+}
+
+int bulletin_build_unit(struct db *db, int year, bool has_period, const struct period *p,
+			int precision, const char *orgunit, struct buf *out, struct error *err)
+{
 	struct report_opts o;
 	struct report *r = NULL;
 	int ret;
@@ -555,6 +579,7 @@ int bulletin_build_at(struct db *db, int year, bool has_period, const struct per
 		return error_set(err, ERR_INPUT, "精度 %d 无效（应为 0 到 4）", precision);
 	report_opts_init(&o, year);
 	o.precision = precision;
+	o.orgunit = orgunit;
 	if (has_period) {
 		o.has_period = true;
 		o.period = *p;

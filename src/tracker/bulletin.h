@@ -39,6 +39,7 @@
 #define MINSHENG_TRACKER_BULLETIN_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "base/period.h"
 
@@ -69,7 +70,8 @@ int bulletin_write(const struct report *r, struct buf *out);
 /*
  * Build the report of year (and period, when has_period) at the root and
  * write its bulletin into out. ERR_INPUT for a period outside the year or a
- * year without a plan; ERR_IO.
+ * year without a plan; ERR_USAGE when the database has several roots (the
+ * message names them: use bulletin_build_unit); ERR_IO.
  */
 int bulletin_build(struct db *db, int year, bool has_period, const struct period *p,
 		   struct buf *out, struct error *err);
@@ -81,5 +83,21 @@ int bulletin_build(struct db *db, int year, bool has_period, const struct period
  */
 int bulletin_build_at(struct db *db, int year, bool has_period, const struct period *p,
 		      int precision, struct buf *out, struct error *err);
+
+/*
+ * As bulletin_build_at for the unit orgunit and its subtree (NULL: the
+ * root, as bulletin_build_at). The figures are the report's at that unit;
+ * the sentences start with its scope word (bulletin_scope) and a unit
+ * below the root is named in the first line ("郑州市2023年省重点民生实事
+ * 完成情况如下："). ERR_INPUT also for an unknown unit (named).
+ */
+int bulletin_build_unit(struct db *db, int year, bool has_period, const struct period *p,
+			int precision, const char *orgunit, struct buf *out, struct error *err);
+
+/*
+ * The scope word of a bulletin's sentences for a unit of level: 1 全省,
+ * 2 全市, 3 全县, 4 全乡 (as lagging_scope), 5 全村; "" for anything else.
+ */
+const char *bulletin_scope(int level);
 
 #endif

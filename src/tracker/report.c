@@ -286,10 +286,19 @@ static const char *col_text(sqlite3_stmt *st, int i)
 	return t ? t : "";
 }
 
+/* Roots named in the error for a database with several: at most this many. */
+#define ROOTS_NAMED 5
+
+/*
+ * The report's unit: code, or the root when code is NULL. Several roots
+ * (two provinces, a test tree beside the real one) and no code is
+ * ERR_USAGE naming them: the caller has to say which one (--orgunit).
+ */
 static int find_root(struct db *db, struct report *r, const char *code, struct unit *u, char *path,
 		     size_t pathn, struct error *err)
 {
 	sqlite3_stmt *st;
+	struct buf roots;
 	int rc, n = 0;
 
 	if (db_prepare(db,
@@ -302,9 +311,13 @@ static int find_root(struct db *db, struct report *r, const char *code, struct u
 		return ERR_IO;
 	if (code)
 		sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	buf_init(&roots, 4096);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n < ROOTS_NAMED)
+			buf_printf(&roots, "%s%s（%s）", n ? "、" : "", col_text(st, 1),
+				   col_text(st, 2));
 		if (n++)
-			break;
+			continue;
 		u->id = sqlite3_column_int64(st, 0);
 		u->code = keep(r, col_text(st, 1));
 		u->name = keep(r, col_text(st, 2));
@@ -314,15 +327,19 @@ static int find_root(struct db *db, struct report *r, const char *code, struct u
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_fail(db, err, "读取单位");
-	if (n == 0)
-		return code ? error_set(err, ERR_INPUT, "未知的单位代码 '%s'", code)
-			    : error_set(err, ERR_INPUT, "数据库中没有组织机构，请先导入单位");
-	if (n > 1)
-		return error_set(err, ERR_INPUT, "有多个根单位，请用 --orgunit 指定");
-	if (!u->code || !u->name || !u->parent)
-		return error_set(err, ERR_NOMEM, "内存不足");
-	return 0;
+		rc = db_fail(db, err, "读取单位");
+	else if (n == 0)
+		rc = code ? error_set(err, ERR_INPUT, "未知的单位代码 '%s'", code)
+			  : error_set(err, ERR_INPUT, "数据库中没有组织机构，请先导入单位");
+	else if (n > 1)
+		rc = error_set(err, ERR_USAGE, "有 %d 个根单位：%s%s，请用 --orgunit 指定其中一个",
+			       n, buf_str(&roots), n > ROOTS_NAMED ? "等" : "");
+	else if (!u->code || !u->name || !u->parent)
+		rc = error_set(err, ERR_NOMEM, "内存不足");
+	else
+		rc = 0;
+	buf_free(&roots);
+	return rc;
 }
 
 static int load_units(struct db *db, struct report *r, int level, const char *path,
@@ -614,6 +631,7 @@ int report_build(struct db *db, const struct report_opts *o, struct report **out
 	r->orgunit = root.code;
 	r->orgunit_name = root.name;
 	r->orgunit_level = root.level;
+	r->parent = root.parent;
 	if (o->by_level) {
 		if (o->by_level < 1 || o->by_level > 5 || o->by_level <= root.level) {
 			rc = error_set(

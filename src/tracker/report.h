@@ -162,14 +162,19 @@ struct report {
 	struct report_item *items;      /* judged at the report's unit */
 	struct report_summary summary;
 	void *priv_;                    /* private: the report's storage */
+	/* Added after the first version (fields only ever added here): */
+	const char *parent;             /* parent code of the report's unit, "" for a root */
 };
 
 /*
  * Build the report. ERR_USAGE-like problems in the options (unknown unit
  * code, unknown indicator, period outside year, precision out of range,
  * by_level above the unit's own level or not below it) are ERR_INPUT with a
- * Chinese message; database failures ERR_IO. A year without a plan gives a
- * report with n == 0. *out is NULL on failure.
+ * Chinese message; database failures ERR_IO. ERR_USAGE when the options
+ * cannot name a report at all and the caller must ask otherwise: no
+ * orgunit while the database has several roots (the message names them
+ * and asks for --orgunit). A year without a plan gives a report with
+ * n == 0. *out is NULL on failure.
  */
 int report_build(struct db *db, const struct report_opts *o,
 		 struct report **out, struct error *err);

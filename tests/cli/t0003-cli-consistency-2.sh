@@ -299,7 +299,7 @@ for p in 5 x -1 "" 1.5; do
 	run "$MINSHENG" bulletin --year 2022 --precision "$p" --db "$demo"
 	expect_status 2
 	expect_err "minsheng: 选项 --precision 的值 '$p' 无效（应为 0 到 4 的整数）"
-	expect_err "用法：minsheng bulletin --year Y [--period P] [--precision N] [--db PATH]"
+	expect_err "用法：minsheng bulletin --year Y [--period P] [--orgunit CODE] [--precision N] [--db PATH]"
 done
 run "$MINSHENG" bulletin --year 2022 --precision 5 --db "$missing"
 expect_status 2

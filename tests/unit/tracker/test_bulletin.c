@@ -363,12 +363,77 @@ static void test_out_of_range(void **state)
 	buf_free(&b);
 }
 
+/*
+ * A bulletin of a unit below the root names it in its first line and
+ * speaks with its scope word; a root (even one of several) is not named.
+ */
+static void test_unit_scope(void **state)
+{
+	struct report_item items[] = {
+	    count(1, "技能河南", "职业技能培训", "人次", "sum", "600000", "50.0", false),
+	};
+	struct report r;
+	struct buf b;
+
+	(void)state;
+	assert_string_equal(bulletin_scope(1), "全省");
+	assert_string_equal(bulletin_scope(2), "全市");
+	assert_string_equal(bulletin_scope(3), "全县");
+	assert_string_equal(bulletin_scope(4), "全乡");
+	assert_string_equal(bulletin_scope(5), "全村");
+	assert_string_equal(bulletin_scope(0), "");
+	assert_string_equal(bulletin_scope(6), "");
+	init_report(&r, items, 1);
+	r.orgunit = "4101";
+	r.orgunit_name = "郑州市";
+	r.orgunit_level = 2;
+	r.parent = "41";
+	r.year = 2023;
+	r.year_end = false;
+	r.period.type = PERIOD_QUARTER;
+	r.period.year = 2023;
+	r.period.index = 1;
+	r.time_progress_pct = tt_dec("25");
+	buf_init(&b, 1 << 16);
+	assert_int_equal(bulletin_write(&r, &b), 0);
+	assert_string_equal(buf_str(&b), "截至3月底，郑州市2023年省重点民生实事进展情况如下：\n"
+					 "一、技能河南\n"
+					 "全市职业技能培训累计60万人次，完成年度目标任务的50%。\n"
+					 "各项指标均达到序时进度。\n"
+					 "1项指标任务已完成0项。\n");
+	buf_reset(&b);
+	/* a township at year end */
+	r.orgunit = "410102001";
+	r.orgunit_name = "林山寨街道";
+	r.orgunit_level = 4;
+	r.parent = "410102";
+	r.year_end = true;
+	r.period = period_year(2023);
+	assert_int_equal(bulletin_write(&r, &b), 0);
+	assert_string_equal(buf_str(&b), "林山寨街道2023年省重点民生实事完成情况如下：\n"
+					 "一、技能河南\n"
+					 "全乡职业技能培训累计60万人次，完成年度目标任务的50%。\n"
+					 "未完成的指标：职业技能培训。\n"
+					 "1项指标任务已完成0项。\n");
+	buf_reset(&b);
+	/* a root of several (no parent) is not named */
+	r.orgunit = "42";
+	r.orgunit_name = "湖北省";
+	r.orgunit_level = 1;
+	r.parent = "";
+	assert_int_equal(bulletin_write(&r, &b), 0);
+	assert_non_null(strstr(buf_str(&b), "\n全省职业技能培训"));
+	assert_true(strncmp(buf_str(&b), "2023年省重点民生实事完成情况如下：\n", 40) == 0);
+	buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_year_end),	   cmocka_unit_test(test_progress),
 	    cmocka_unit_test(test_rate_near_miss), cmocka_unit_test(test_progress_capped),
 	    cmocka_unit_test(test_helpers),	   cmocka_unit_test(test_out_of_range),
+	    cmocka_unit_test(test_unit_scope),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

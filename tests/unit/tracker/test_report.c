@@ -503,6 +503,51 @@ static void test_options(void **state)
 	db_close(db);
 }
 
+/*
+ * Several roots: without orgunit the report cannot choose, and says which
+ * roots there are (ERR_USAGE, the caller asks again with --orgunit); with
+ * it, each tree is reported on its own. A unit below the root carries its
+ * parent.
+ */
+static void test_several_roots(void **state)
+{
+	static const char units[] = "code,name,level,parent_code\n"
+				    "42,湖北省,province,\n"
+				    "4201,武汉市,city,42\n";
+	struct db *db = tt_core_db(true);
+	struct orgunit_import_stats st;
+	struct report_opts o;
+	struct report *r = NULL;
+	struct error err;
+
+	(void)state;
+	report_opts_init(&o, 2023);
+	assert_int_equal(report_build(db, &o, &r, &err), 0);
+	assert_string_equal(r->orgunit, "41");
+	assert_string_equal(r->parent, "");
+	report_free(r);
+	r = NULL;
+	assert_int_equal(
+	    orgunit_import_mem(db, "two.csv", units, sizeof(units) - 1, &st, NULL, NULL, &err), 0);
+	assert_int_equal(report_build(db, &o, &r, &err), ERR_USAGE);
+	assert_null(r);
+	assert_string_equal(err.msg, "有 2 个根单位：41（河南省）、42（湖北省），请用 --orgunit "
+				     "指定其中一个");
+	o.orgunit = "42";
+	assert_int_equal(report_build(db, &o, &r, &err), 0);
+	assert_string_equal(r->orgunit, "42");
+	assert_string_equal(r->parent, "");
+	assert_int_equal(r->n, 5);
+	assert_false(r->items[0].has_actual);
+	report_free(r);
+	o.orgunit = "4101";
+	assert_int_equal(report_build(db, &o, &r, &err), 0);
+	assert_string_equal(r->parent, "41");
+	assert_int_equal(r->orgunit_level, 2);
+	report_free(r);
+	db_close(db);
+}
+
 static void test_json(void **state)
 {
 	struct db *db = tt_core_db(true);
@@ -643,6 +688,7 @@ int main(void)
 	    cmocka_unit_test(test_ranking_and_new_value),
 	    cmocka_unit_test(test_ranking_capped),
 	    cmocka_unit_test(test_options),
+	    cmocka_unit_test(test_several_roots),
 	    cmocka_unit_test(test_json),
 	};
 
