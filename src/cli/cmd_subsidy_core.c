@@ -395,10 +395,13 @@ int cli_subsidy_roster_import(int argc, char **argv)
 	for (i = 1; i < ROSTER_NREASONS; i++)
 		if (sum.by_reason[i])
 			printf("  %s\t%zu\n", roster_reason_code(i), sum.by_reason[i]);
-	if (sum.committed)
+	if (sum.committed) {
 		printf("已写入：导入编号 %lld，新增人员 %zu，新增账户 %zu，应发金额 %s 元\n",
 		       (long long)sum.import_id, sum.new_people, sum.new_accounts, money);
-	else if (sum.rejected && !ro.partial)
+		if (sum.held_at_death)
+			printf("其中 %lld 条因死亡记录暂停发放（见 subsidy anomalies）\n",
+			       (long long)sum.held_at_death);
+	} else if (sum.rejected && !ro.partial)
 		printf("未写入任何数据（有被拒绝的行；全部修正后重新导入，或用 --partial "
 		       "只导入有效行）\n");
 	else

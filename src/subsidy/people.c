@@ -399,6 +399,60 @@ out:
 	return rc;
 }
 
+int people_hold_imported(struct db *db, int64_t import_id, int64_t *held, struct error *err)
+{
+	sqlite3_stmt *sel = NULL, *upd = NULL;
+	int step, rc = ERR_IO;
+
+	*held = 0;
+	/* CROSS JOIN keeps the death register as the outer loop (it is small;
+	 * entitlement has no index on import_id, and a scan of it would cost
+	 * as much as the import). New entitlements are approved, unpaid and
+	 * never released, so only the period rule remains, checked in C as in
+	 * people_apply_death_holds. */
+	if (db_prepare(db,
+		       "SELECT e.id, e.period, d.death_day FROM death d"
+		       " CROSS JOIN beneficiary b CROSS JOIN entitlement e"
+		       " WHERE b.id_hash = d.id_hash AND e.beneficiary_id = b.id"
+		       " AND e.import_id = ? AND e.status = 'approved'",
+		       &sel, err) ||
+	    db_prepare(db,
+		       "UPDATE entitlement SET status = 'on_hold', hold_reason = ? WHERE id = ?",
+		       &upd, err))
+		goto out;
+	sqlite3_bind_int64(sel, 1, import_id);
+	while ((step = sqlite3_step(sel)) == SQLITE_ROW) {
+		const char *ptext = (const char *)sqlite3_column_text(sel, 1);
+		int32_t death = (int32_t)sqlite3_column_int64(sel, 2);
+		char reason[64], date[16];
+		struct period p;
+
+		if (!ptext || period_parse(ptext, strlen(ptext), &p, NULL))
+			continue;
+		if (death >= period_start(&p))
+			continue; /* alive when the period began */
+		date_format(date_from_days(death), date, sizeof(date));
+		snprintf(reason, sizeof(reason), "death %s", date);
+		sqlite3_bind_text(upd, 1, reason, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(upd, 2, sqlite3_column_int64(sel, 0));
+		if (sqlite3_step(upd) != SQLITE_DONE) {
+			db_fail(db, err, "更新暂停发放");
+			goto out;
+		}
+		sqlite3_reset(upd);
+		(*held)++;
+	}
+	if (step != SQLITE_DONE) {
+		db_fail(db, err, "查询死亡人员的应发记录");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(sel);
+	sqlite3_finalize(upd);
+	return rc;
+}
+
 /*
  * Payments at the bank (pending) for a period that began after the person's
  * death: holds cannot stop them (the order is out), so the import names how

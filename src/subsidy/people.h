@@ -16,8 +16,9 @@
  *
  * A death record puts on hold (entitlement.status 'on_hold', hold_reason
  * 'death YYYY-MM-DD') every approved entitlement of that person that is not
- * paid or at the bank and whose period began after the date of death; batch
- * create applies the same rule again for rosters imported later. One already
+ * paid or at the bank and whose period began after the date of death; a
+ * roster imported later applies it to the entitlements it creates
+ * (people_hold_imported), and batch create applies it again. One already
  * at the bank (a pending payment) is counted for the operator to intercept
  * (payment_cancel, cancel.h).
  */
@@ -82,6 +83,18 @@ int officials_import(struct db *db, const struct pii_keys *keys, const char *pat
  * inside a write transaction.
  */
 int people_apply_death_holds(struct db *db, int64_t *held, int64_t *lifted, struct error *err);
+
+/*
+ * The death rule for the entitlements one roster import has just written
+ * (entitlement.import_id = import_id, all approved and unpaid): those of a
+ * person with a death record dated before the entitlement's period began
+ * go on hold ('death YYYY-MM-DD'), as people_apply_death_holds would do at
+ * the next batch create; *held counts them. Driven from the death register
+ * (each record finds its person and that person's entitlements through
+ * their indexes), so it costs nothing per roster row. Call inside the
+ * import's write transaction.
+ */
+int people_hold_imported(struct db *db, int64_t import_id, int64_t *held, struct error *err);
 
 /*
  * What an operator decides about an entitlement on hold (docs/anomalies.md),

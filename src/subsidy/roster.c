@@ -36,6 +36,7 @@
 #include "subsidy/idcard.h"
 #include "subsidy/ledger.h"
 #include "subsidy/mask.h"
+#include "subsidy/people.h"
 #include "subsidy/programme.h"
 
 #include <pthread.h>
@@ -1149,6 +1150,10 @@ static int finish_import(struct consumer *c)
 
 	if (post_ledger(c))
 		return c->err->code ? c->err->code : ERR_IO;
+	/* The death rule for the new rows, once, from the death register:
+	 * never a look-up per row in the loop above. */
+	if (people_hold_imported(c->db, c->import_id, &c->sum->held_at_death, c->err))
+		return ERR_IO;
 	if (db_prepare(c->db,
 		       "UPDATE roster_import SET accepted = ?, rejected = ?,"
 		       " total_fen = ? WHERE id = ?",

@@ -145,6 +145,10 @@ struct roster_summary {
 	int64_t accepted_fen;
 	size_t new_people;
 	size_t new_accounts;
+	/* of the accepted rows: entitlements put on hold at once because the
+	 * death register says the person died before their period began
+	 * (people_hold_imported) */
+	int64_t held_at_death;
 	size_t by_reason[ROSTER_NREASONS];
 	bool committed; /* something was written */
 	int64_t import_id;
@@ -154,6 +158,9 @@ struct roster_summary {
 /*
  * Import a roster in one transaction. Without partial, any rejected row
  * means nothing is written; with partial, the valid rows are committed.
+ * Entitlements of a person already in the death register whose period
+ * began after the death are put on hold in the same transaction
+ * (sum->held_at_death).
  * Returns 0 when every row was accepted; ERR_INPUT when rows were rejected
  * (the summary says whether anything was committed) or the file cannot be
  * read as a roster (bad header: err set); ERR_IO on database or I/O
