@@ -191,7 +191,7 @@ static int csv_read_some(struct csv_reader *r, unsigned char *dst, size_t want, 
 		k = read(r->fd, dst, want);
 	while (k < 0 && errno == EINTR);
 	if (k < 0) {
-		csv_mkerror(r, e, ERR_IO, "io", r->line, 0, "读取失败：%s", strerror(errno));
+		csv_mkerror(r, e, ERR_IO, "io", r->line, 0, "读取失败：%s", error_errno_text(errno));
 		return ERR_IO;
 	}
 	if (k == 0)
@@ -954,7 +954,7 @@ int csv_open_file(const char *path, const struct csv_options *opt, struct csv_re
 		r->fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (r->fd < 0) {
 			error_at(err, ERR_IO, r->name, 0, 0, "无法打开 '%s'：%s", path,
-				 strerror(errno));
+				 error_errno_text(errno));
 			error_reason(err, "io");
 			csv_close(r);
 			return ERR_IO;

@@ -1,6 +1,7 @@
 /* error.c - filling and formatting struct error. */
 #include "base/error.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -145,4 +146,45 @@ char *error_format(const struct error *err, char *out, size_t n)
 	if (used < n)
 		snprintf(out + used, n - used, "%s", err->msg);
 	return out;
+}
+
+const char *error_errno_text(int errnum)
+{
+	static _Thread_local char other[160];
+
+	switch (errnum) {
+	case ENOENT: return "文件或目录不存在";
+	case EACCES: return "权限不足";
+	case EPERM: return "操作不被允许";
+	case EISDIR: return "是一个目录";
+	case ENOTDIR: return "路径中有一项不是目录";
+	case ENOSPC: return "磁盘空间不足";
+	case EDQUOT: return "超出磁盘配额";
+	case EROFS: return "文件系统是只读的";
+	case EEXIST: return "文件已存在";
+	case ENAMETOOLONG: return "文件名过长";
+	case EIO: return "输入输出错误";
+	case ENOMEM: return "内存不足";
+	case EMFILE: return "本进程打开的文件过多";
+	case ENFILE: return "系统打开的文件过多";
+	case EFBIG: return "文件过大";
+	case EBUSY: return "设备或资源忙";
+	case ELOOP: return "符号链接层数过多";
+	case EXDEV: return "不能跨文件系统改名";
+	case ETXTBSY: return "文件正被执行";
+	case EINVAL: return "参数无效";
+	case EAGAIN: return "资源暂时不可用";
+	case EINTR: return "操作被中断";
+	case EPIPE: return "管道的读取端已关闭";
+	case ENXIO: return "设备或地址不存在";
+	case ENODEV: return "设备不存在";
+	case EBADF: return "文件描述符无效";
+	case ESPIPE: return "不能定位（不是普通文件）";
+	case EOVERFLOW: return "数值超出范围";
+	case ESTALE: return "文件句柄已失效";
+	case ENOLCK: return "没有可用的锁";
+	default:
+		snprintf(other, sizeof(other), "系统错误 %d（%s）", errnum, strerror(errnum));
+		return other;
+	}
 }

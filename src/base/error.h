@@ -63,6 +63,16 @@ int error_vat_reason(struct error *err, int code, const char *file, long line,
 void error_reason(struct error *err, const char *reason);
 
 /*
+ * The reason for a failed system call, in Chinese, for messages such as
+ * "无法打开 'x.csv'：文件或目录不存在" (users read Chinese; strerror speaks
+ * English). The common errno values have their own text; any other reads
+ * "系统错误 N（<strerror text>）", so the cause is never lost. The result is
+ * a constant string or, for the rare others, a per-thread buffer valid until
+ * the thread's next call.
+ */
+const char *error_errno_text(int errnum);
+
+/*
  * Write "file:line:column: msg" (parts that are unknown left out) into out.
  * Returns out.
  */

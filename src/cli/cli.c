@@ -229,7 +229,7 @@ int cli_input_readable(const char *file)
 	}
 	fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
-		eprint("%s: 无法打开 '%s'：%s", file, file, strerror(errno));
+		eprint("%s: 无法打开 '%s'：%s", file, file, error_errno_text(errno));
 		return ERR_IO;
 	}
 	/* it may have become a directory since the stat */
@@ -494,7 +494,7 @@ static int out_check(const char *what, const char *path, struct stat *reg)
 
 	memset(reg, 0, sizeof(*reg));
 	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-		eprint("无法写入%s '%s'：%s", what, path, strerror(EISDIR));
+		eprint("无法写入%s '%s'：%s", what, path, error_errno_text(EISDIR));
 		return ERR_IO;
 	}
 	/* a name the file system refuses (too long, a file as a directory)
@@ -502,7 +502,7 @@ static int out_check(const char *what, const char *path, struct stat *reg)
 	if (lstat(path, &sb) != 0) {
 		if (errno == ENOENT)
 			return 0; /* a new file; a missing directory fails at mkstemp */
-		eprint("无法写入%s '%s'：%s", what, path, strerror(errno));
+		eprint("无法写入%s '%s'：%s", what, path, error_errno_text(errno));
 		return ERR_IO;
 	}
 	if (write_in_place(path) || !S_ISREG(sb.st_mode))
@@ -586,7 +586,7 @@ int cli_out_open_mode(struct cli_out *o, const char *what, const char *path, uns
 		if ((size_t)snprintf(o->tmp, sizeof(o->tmp), "%.*s.ms-XXXXXX",
 				     slash ? (int)(slash - path + 1) : 0, path) >= sizeof(o->tmp)) {
 			o->tmp[0] = '\0';
-			eprint("无法写入%s '%s'：%s", what, path, strerror(ENAMETOOLONG));
+			eprint("无法写入%s '%s'：%s", what, path, error_errno_text(ENAMETOOLONG));
 			return ERR_IO;
 		}
 		out_block(&old);
@@ -595,20 +595,20 @@ int cli_out_open_mode(struct cli_out *o, const char *what, const char *path, uns
 			o->slot = out_track(o->tmp);
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		if (fd >= 0 && out_set_mode(fd, mode, &reg) != 0) {
-			eprint("无法写入%s '%s'：%s", what, path, strerror(errno));
+			eprint("无法写入%s '%s'：%s", what, path, error_errno_text(errno));
 			close(fd);
 			cli_out_close(o, false);
 			return ERR_IO;
 		}
 	}
 	if (fd < 0) {
-		eprint("无法写入%s '%s'：%s", what, path, strerror(errno));
+		eprint("无法写入%s '%s'：%s", what, path, error_errno_text(errno));
 		o->tmp[0] = '\0';
 		return ERR_IO;
 	}
 	o->f = fdopen(fd, "w");
 	if (!o->f) {
-		eprint("无法写入%s '%s'：%s", what, path, strerror(errno));
+		eprint("无法写入%s '%s'：%s", what, path, error_errno_text(errno));
 		close(fd);
 		cli_out_close(o, false);
 		return ERR_IO;
@@ -681,7 +681,7 @@ int cli_out_close(struct cli_out *o, bool keep)
 	if (keep && !e && o->tmp[0])
 		sync_dir_of(o->tmp);
 	if (keep && e) {
-		eprint("无法写入%s '%s'：%s", o->what, o->path, strerror(e));
+		eprint("无法写入%s '%s'：%s", o->what, o->path, error_errno_text(e));
 		rc = ERR_IO;
 	}
 	o->tmp[0] = '\0';

@@ -173,7 +173,7 @@ static int claim_partial(const char *path, const char *tmp, int *out)
 	 * stale partial file gets it too (fchmod below) */
 	fd = open(tmp, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		fprintf(stderr, "minsheng: 无法建立临时数据库 '%s'：%s\n", tmp, strerror(errno));
+		fprintf(stderr, "minsheng: 无法建立临时数据库 '%s'：%s\n", tmp, error_errno_text(errno));
 		return ERR_IO;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
@@ -185,12 +185,12 @@ static int claim_partial(const char *path, const char *tmp, int *out)
 				path, tmp);
 			return ERR_INPUT;
 		}
-		fprintf(stderr, "minsheng: 无法锁定临时数据库 '%s'：%s\n", tmp, strerror(e));
+		fprintf(stderr, "minsheng: 无法锁定临时数据库 '%s'：%s\n", tmp, error_errno_text(e));
 		return ERR_IO;
 	}
 	e = ftruncate(fd, 0) != 0 || fchmod(fd, 0600) != 0 ? errno : remove_side_files(tmp);
 	if (e) {
-		fprintf(stderr, "minsheng: 无法清理临时数据库 '%s'：%s\n", tmp, strerror(e));
+		fprintf(stderr, "minsheng: 无法清理临时数据库 '%s'：%s\n", tmp, error_errno_text(e));
 		close(fd);
 		return ERR_IO;
 	}
@@ -269,7 +269,7 @@ static int install(struct db **db, const char *tmp, int fd, const char *path)
 		return ERR_IO;
 	}
 	if (fsync(fd) != 0) {
-		fprintf(stderr, "minsheng: 无法写入临时数据库 '%s'：%s\n", tmp, strerror(errno));
+		fprintf(stderr, "minsheng: 无法写入临时数据库 '%s'：%s\n", tmp, error_errno_text(errno));
 		return ERR_IO;
 	}
 	/* as at the start: a database that appeared meanwhile is not replaced */
@@ -277,11 +277,11 @@ static int install(struct db **db, const char *tmp, int fd, const char *path)
 		return ERR_INPUT;
 	if (rename(tmp, path) != 0) {
 		fprintf(stderr, "minsheng: 无法将临时数据库 '%s' 改名为 '%s'：%s\n", tmp, path,
-			strerror(errno));
+			error_errno_text(errno));
 		return ERR_IO;
 	}
 	if (sync_dir(path) != 0) {
-		fprintf(stderr, "minsheng: 无法同步 '%s' 所在的目录：%s\n", path, strerror(errno));
+		fprintf(stderr, "minsheng: 无法同步 '%s' 所在的目录：%s\n", path, error_errno_text(errno));
 		return ERR_IO;
 	}
 	return 0;

@@ -16,10 +16,50 @@ struct db {
 	char *path;
 };
 
+/*
+ * SQLite's reason in Chinese for users, its own (English) message kept in
+ * brackets for whoever has to find the cause. A message raised by one of
+ * our triggers is Chinese already and is used as it is. rc is the
+ * (extended) result code; msg SQLite's message, may be NULL.
+ */
+static const char *db_reason(int rc, const char *msg, char *buf, size_t n)
+{
+	const char *zh;
+
+	if (!msg)
+		msg = sqlite3_errstr(rc);
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED: zh = "数据库正被另一个程序使用"; break;
+	case SQLITE_FULL: zh = "磁盘空间不足"; break;
+	case SQLITE_IOERR: zh = "读写数据库文件失败"; break;
+	case SQLITE_CORRUPT: zh = "数据库文件已损坏"; break;
+	case SQLITE_NOTADB: zh = "不是数据库文件"; break;
+	case SQLITE_READONLY: zh = "数据库只能读，不能写"; break;
+	case SQLITE_CANTOPEN: zh = "无法打开数据库文件"; break;
+	case SQLITE_PERM: zh = "权限不足"; break;
+	case SQLITE_NOMEM: zh = "内存不足"; break;
+	case SQLITE_TOOBIG: zh = "数据过大"; break;
+	case SQLITE_CONSTRAINT:
+		if ((unsigned char)msg[0] >= 0x80) /* our triggers' Chinese messages */
+			return msg;
+		zh = "违反数据约束";
+		break;
+	default: zh = "数据库操作失败"; break;
+	}
+	snprintf(buf, n, "%s（%s）", zh, msg);
+	return buf;
+}
+
 int db_fail(struct db *db, struct error *err, const char *what)
 {
+	char why[300];
+
+	if (!db || !db->h)
+		return error_set(err, ERR_IO, "数据库错误（%s）：无连接", what);
 	return error_set(err, ERR_IO, "数据库错误（%s）：%s", what,
-			 db && db->h ? sqlite3_errmsg(db->h) : "无连接");
+			 db_reason(sqlite3_extended_errcode(db->h), sqlite3_errmsg(db->h), why,
+				   sizeof(why)));
 }
 
 /* flags: SQLite's open flags (read-write, with or without create). */
@@ -72,8 +112,11 @@ static int open_flags(const char *path, int flags, struct db **out, struct error
 		return ERR_IO;
 	}
 	if (rc != SQLITE_OK) {
+		char why[300];
+
 		error_set(err, ERR_IO, "无法打开数据库 '%s'：%s", path,
-			  db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+			  db_reason(db->h ? sqlite3_extended_errcode(db->h) : rc,
+				    db->h ? sqlite3_errmsg(db->h) : NULL, why, sizeof(why)));
 		db_close(db);
 		return ERR_IO;
 	}
@@ -130,11 +173,12 @@ const char *db_path(const struct db *db)
 
 int db_exec(struct db *db, const char *sql, struct error *err)
 {
-	char *msg = NULL;
+	char *msg = NULL, why[300];
 
 	if (sqlite3_exec(db->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
 		error_set(err, ERR_IO, "数据库错误：%s",
-			  msg ? msg : sqlite3_errmsg(db->h));
+			  db_reason(sqlite3_extended_errcode(db->h), msg ? msg : sqlite3_errmsg(db->h),
+				    why, sizeof(why)));
 		sqlite3_free(msg);
 		return ERR_IO;
 	}

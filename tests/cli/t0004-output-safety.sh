@@ -162,7 +162,7 @@ for cmd in "values import $T/bad-values.csv --partial" "subsidy roster import r5
 	# shellcheck disable=SC2086
 	run "$MINSHENG" $cmd --rejects nodir/x --db e5.db
 	expect_status 3
-	expect_err "无法写入拒绝文件 'nodir/x'：No such file or directory"
+	expect_err "无法写入拒绝文件 'nodir/x'：文件或目录不存在"
 	expect_no_db_files e5.db
 done
 # a reject file in place of a directory is refused too
@@ -183,7 +183,7 @@ expect_status 0
 echo x >notdb.db
 run "$MINSHENG" orgunit list --db notdb.db
 expect_status 3
-expect_err "file is not a database"
+expect_err "不是数据库文件（file is not a database）"
 [ "$(grep -o "无法打开数据库" "$SCRATCH/.err" | wc -l)" = 1 ] && _pass || _fail "the prefix is not printed exactly once"
 
 # ---- 8. a directory as key; control characters in file names ----
@@ -378,7 +378,7 @@ done
 vrej "r$long" 2>/dev/null
 run "$MINSHENG" values import "$T/bad-values.csv" --partial --rejects "r$long" --db e9.db
 expect_status 3
-expect_err "File name too long"
+expect_err "文件名过长"
 expect_no_db_files e9.db
 expect_no_tmp
 

@@ -1,5 +1,6 @@
 /* test_error.c - messages in struct error are safe to print. */
 #include <setjmp.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -79,12 +80,26 @@ static void test_cut_on_character(void **state)
 	assert_int_equal(strlen(e.msg), 511);
 }
 
+/* system errors read in Chinese; the unusual ones keep their number and text */
+static void test_errno_text(void **state)
+{
+	(void)state;
+	assert_string_equal(error_errno_text(ENOENT), "文件或目录不存在");
+	assert_string_equal(error_errno_text(ENOSPC), "磁盘空间不足");
+	assert_string_equal(error_errno_text(EACCES), "权限不足");
+	assert_string_equal(error_errno_text(ENAMETOOLONG), "文件名过长");
+	assert_non_null(strstr(error_errno_text(EHOSTDOWN), "系统错误 "));
+	assert_non_null(strstr(error_errno_text(EHOSTDOWN), strerror(EHOSTDOWN)));
+	assert_non_null(strstr(error_errno_text(99999), "系统错误 99999"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_control_characters),
 	    cmocka_unit_test(test_cut_on_character),
 	    cmocka_unit_test(test_file_name_controls),
+	    cmocka_unit_test(test_errno_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
