@@ -429,7 +429,9 @@ static const struct rule_query {
     /* Every return line is read once (the table has no index by payment):
      * a SUCCESS the import could not apply stays a finding until the bank
      * reverses it (a REVERSED line for the payment dated after it: the
-     * money came back). The reversals are few: one pass collects them. */
+     * money came back) or subsidy payment settle books the payment as paid
+     * (it is then neither cancelled nor failed). The reversals are few: one
+     * pass collects them. */
     {"SELECT " COMMON_COLS ", y.id, y.status, COALESCE(y.reason, ''), COALESCE(y.bank_time, ''),"
      " l.import_id, l.line, l.bank_time, l.amount_fen,"
      " (SELECT MAX(z.attempt) FROM payment z WHERE z.entitlement_id = e.id),"
