@@ -43,7 +43,7 @@ static const struct cli_command bankfile_commands[] = {
 
 static const struct cli_command payment_commands[] = {
 	{"correct", "更正失败发放的账户，待下一批次重发",
-	 "--payment ID --account ACCOUNT [--not-sscard] [--key PATH] [--db PATH]",
+	 "--payment ID --account ACCOUNT|- [--not-sscard] [--key PATH] [--db PATH]",
 	 cli_subsidy_payment_correct, NULL},
 	{"cancel", "拦截在途发放（已在批次中、银行尚未回盘），不再发放",
 	 "--payment ID [--reason TEXT] [--db PATH]", cli_subsidy_payment_cancel, NULL},
@@ -87,7 +87,7 @@ const struct cli_command cli_subsidy_commands[] = {
 	{"disclose", "公示名单",
 	 "--programme P --period X [--village CODE] [--format text|csv] [--key PATH] [--db PATH]",
 	 cli_subsidy_disclose, NULL},
-	{"lookup", "个人补贴查询", "--id ID --name NAME [--key PATH] [--db PATH]", cli_subsidy_lookup, NULL},
+	{"lookup", "个人补贴查询", "--id ID|- --name NAME [--key PATH] [--db PATH]", cli_subsidy_lookup, NULL},
 	{"stats", "发放统计", "--year Y [--period P] [--format text|json] [--as-values] [--values-out FILE]"
 	 " [--element NAME=CODE] [--orgunit CODE] [--db PATH]",
 	 cli_subsidy_stats, NULL},

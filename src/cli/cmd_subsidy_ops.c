@@ -30,6 +30,7 @@
 #include "tracker/orgunit.h"
 #include "tracker/values.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
@@ -45,7 +46,7 @@
 #define BUDGET_USAGE "--programme P --year Y --county CODE --amount-fen N [--db PATH]"
 #define EXPORT_USAGE "BATCH --out FILE [--key PATH] [--db PATH]"
 #define IMPORT_USAGE "FILE [--db PATH]"
-#define CORRECT_USAGE "--payment ID --account ACCOUNT [--not-sscard] [--key PATH] [--db PATH]"
+#define CORRECT_USAGE "--payment ID --account ACCOUNT|- [--not-sscard] [--key PATH] [--db PATH]"
 
 /* Options every command here shares. */
 struct common {
@@ -119,6 +120,73 @@ static void bulk_tune(struct db *db)
 		"PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;"
 		" PRAGMA mmap_size = 4294967296;",
 		NULL);
+}
+
+/*
+ * The longest secret read from standard input (after the line end is
+ * taken off): well above an 18-character ID or a 19-digit account, so a
+ * wrong value is refused by its own check, with its own message.
+ */
+#define STDIN_SECRET_MAX 64
+
+/*
+ * A full ID or account number given as "-": read from the first line of
+ * standard input, so that it never appears on a command line (every local
+ * user can read those, ps). One trailing LF, then one CR, is taken off.
+ * Usage error (ERR_USAGE) for no line at all, an empty line, one over
+ * STDIN_SECRET_MAX bytes or holding a NUL byte; ERR_IO when standard input
+ * cannot be read. out (n > STDIN_SECRET_MAX + 1 bytes) gets the value; the
+ * caller wipes it after use.
+ */
+static int secret_from_stdin(const char *words, const char *usage, const char *opt, char *out,
+			     size_t n)
+{
+	size_t len = 0;
+	bool any = false;
+	int c;
+
+	assert(n > STDIN_SECRET_MAX + 1);
+	out[0] = '\0';
+	while ((c = getc(stdin)) != EOF) {
+		any = true;
+		if (c == '\n')
+			break;
+		/* Room for the value and one CR before the LF. */
+		if (len >= STDIN_SECRET_MAX + 1) {
+			explicit_bzero(out, n);
+			return cli_usage_error(words, usage,
+					       "选项 %s 的值为 '-'，但标准输入的第一行超过 %d 字节", opt,
+					       STDIN_SECRET_MAX);
+		}
+		out[len++] = (char)c;
+	}
+	if (ferror(stdin)) {
+		explicit_bzero(out, n);
+		fprintf(stderr, "minsheng: 无法读取标准输入（选项 %s 的值）：%s\n", opt,
+			strerror(errno));
+		return ERR_IO;
+	}
+	out[len] = '\0';
+	if (len > 0 && out[len - 1] == '\r')
+		out[--len] = '\0';
+	if (!any)
+		return cli_usage_error(words, usage,
+				       "选项 %s 的值为 '-'，但标准输入没有内容（应在第一行给出）", opt);
+	if (len == 0)
+		return cli_usage_error(words, usage, "选项 %s 的值为 '-'，但标准输入的第一行为空",
+				       opt);
+	if (len > STDIN_SECRET_MAX) {
+		explicit_bzero(out, n);
+		return cli_usage_error(words, usage,
+				       "选项 %s 的值为 '-'，但标准输入的第一行超过 %d 字节", opt,
+				       STDIN_SECRET_MAX);
+	}
+	if (strlen(out) != len) {
+		explicit_bzero(out, n);
+		return cli_usage_error(words, usage,
+				       "选项 %s 的值为 '-'，但标准输入的第一行含 NUL 字节", opt);
+	}
+	return 0;
 }
 
 /* ---- batch create ---- */
@@ -536,6 +604,7 @@ int cli_subsidy_payment_correct(int argc, char **argv)
 	struct db *db = NULL;
 	struct error err;
 	const char *account = NULL;
+	char secret[STDIN_SECRET_MAX + 2];
 	bool sscard = true;
 	long payment = 0;
 	int c, rc;
@@ -563,9 +632,16 @@ int cli_subsidy_payment_correct(int argc, char **argv)
 	if (!payment || !account)
 		return cli_usage_error("subsidy payment correct", CORRECT_USAGE,
 				       "需要 --payment 和 --account");
+	if (strcmp(account, "-") == 0) {
+		rc = secret_from_stdin("subsidy payment correct", CORRECT_USAGE, "--account", secret,
+				       sizeof(secret));
+		if (rc)
+			return rc;
+		account = secret;
+	}
 	rc = open_with_key(&com, false, &db, &keys);
 	if (rc)
-		return rc;
+		goto out;
 	error_clear(&err);
 	rc = payment_correct(db, &keys, payment, account, sscard, &err);
 	pii_keys_wipe(&keys);
@@ -575,6 +651,8 @@ int cli_subsidy_payment_correct(int argc, char **argv)
 		printf("发放记录 %ld 已更正账户（尾号 %s），将在该项目期间的下一批次重发\n",
 		       payment, account + strlen(account) - 4);
 	db_close(db);
+out:
+	explicit_bzero(secret, sizeof(secret));
 	return rc;
 }
 
@@ -1167,7 +1245,7 @@ int cli_subsidy_disclose(int argc, char **argv)
 
 /* ---- lookup ---- */
 
-#define LOOKUP_USAGE "--id ID --name NAME [--key PATH] [--db PATH]"
+#define LOOKUP_USAGE "--id ID|- --name NAME [--key PATH] [--db PATH]"
 
 static int print_lookup(void *ctx, const struct lookup_row *r)
 {
@@ -1195,6 +1273,7 @@ int cli_subsidy_lookup(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	const char *id = NULL, *name = NULL;
+	char secret[STDIN_SECRET_MAX + 2];
 	bool header_done = false;
 	struct common com = {0};
 	struct pii_keys keys;
@@ -1215,15 +1294,24 @@ int cli_subsidy_lookup(int argc, char **argv)
 		return ERR_USAGE;
 	if (!id || !name)
 		return cli_usage_error("subsidy lookup", LOOKUP_USAGE, "需要 --id 和 --name");
+	if (strcmp(id, "-") == 0) {
+		rc = secret_from_stdin("subsidy lookup", LOOKUP_USAGE, "--id", secret,
+				       sizeof(secret));
+		if (rc)
+			return rc;
+		id = secret;
+	}
 	rc = open_with_key(&com, false, &db, &keys);
 	if (rc)
-		return rc;
+		goto out;
 	error_clear(&err);
 	rc = disclose_lookup(db, &keys, id, name, print_lookup, &header_done, &err);
 	pii_keys_wipe(&keys);
 	if (rc)
 		cli_fail(&err);
 	db_close(db);
+out:
+	explicit_bzero(secret, sizeof(secret));
 	return rc;
 }
 
