@@ -11,6 +11,7 @@
 #include "tracker/bulletin.h"
 #include "tracker/lagging.h"
 #include "tracker/orgunit.h"
+#include "tracker/report.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -81,8 +82,13 @@ int cli_lagging(int argc, char **argv)
 		return cli_usage_error("lagging", LAGGING_USAGE, "需要 --year 和 --indicator");
 	o.year = (int)year;
 	if (period) {
+		struct period whole;
+
 		if (cli_parse_period_in_year("lagging", LAGGING_USAGE, period, year, &o.period))
 			return ERR_USAGE;
+		/* a week or a day before any whole month: before the database */
+		if (report_data_period(&o.period, &whole, &err))
+			return cli_usage_error("lagging", LAGGING_USAGE, "%s", err.msg);
 		o.has_period = true;
 	}
 	ret = cli_open_db_existing(dbpath, &db);
@@ -127,7 +133,7 @@ int cli_bulletin(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	const char *dbpath = NULL, *period = NULL, *orgunit = NULL;
-	struct period p;
+	struct period p, whole;
 	struct db *db = NULL;
 	struct error err;
 	struct buf out;
@@ -166,6 +172,8 @@ int cli_bulletin(int argc, char **argv)
 		return cli_usage_error("bulletin", BULLETIN_USAGE, "需要 --year");
 	if (period && cli_parse_period_in_year("bulletin", BULLETIN_USAGE, period, year, &p))
 		return ERR_USAGE;
+	if (period && report_data_period(&p, &whole, &err))
+		return cli_usage_error("bulletin", BULLETIN_USAGE, "%s", err.msg);
 	ret = cli_open_db_existing(dbpath, &db);
 	if (ret)
 		return ret;

@@ -109,8 +109,13 @@ int cli_report(int argc, char **argv)
 	o.year = (int)year;
 	o.precision = (int)prec;
 	if (period) {
+		struct period whole;
+
 		if ((rc = cli_parse_period_in_year("report", USAGE, period, year, &o.period)))
 			return rc;
+		/* a week or a day before any whole month: before the database */
+		if (report_data_period(&o.period, &whole, &err))
+			return cli_usage_error("report", USAGE, "%s", err.msg);
 		o.has_period = true;
 	}
 	if ((rc = cli_open_db_existing(dbpath, &db)))

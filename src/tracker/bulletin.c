@@ -82,6 +82,16 @@ static int frac_at(struct decimal num, struct decimal den, int shift, int digits
 	return 0;
 }
 
+/*
+ * The period the report's figures and 序时进度 are as of: for a week or a
+ * day the last month that ended in it (report_data_period). A report built
+ * by hand may leave data_period unset: then its period.
+ */
+static const struct period *as_of(const struct report *r)
+{
+	return r->data_period.type ? &r->data_period : &r->period;
+}
+
 /* 序时进度 at digits fraction digits, from the report's period. */
 static int time_progress_at(const struct report *r, int digits, struct decimal *out)
 {
@@ -91,7 +101,7 @@ static int time_progress_at(const struct report *r, int digits, struct decimal *
 		*out = r->time_progress_pct;
 		return 0;
 	}
-	period_elapsed(&r->period, &num, &den);
+	period_elapsed(as_of(r), &num, &den);
 	return frac_at(decimal_from_int(num), decimal_from_int(den), 2, digits, out);
 }
 
@@ -118,7 +128,7 @@ static int schedule_cmp(const struct report *r, const struct report_item *it)
 		struct decimal_term t[2] = {{.negative = false, .n = 2},
 					    {.negative = true, .n = 2}};
 
-		period_elapsed(&r->period, &num, &den);
+		period_elapsed(as_of(r), &num, &den);
 		t[0].f[0] = it->actual;
 		t[0].f[1] = decimal_from_int(den);
 		t[1].f[0] = it->target;
@@ -504,7 +514,8 @@ int bulletin_write(const struct report *r, struct buf *b)
 	if (r->year_end) {
 		ret = buf_printf(b, "%s%d年省重点民生实事完成情况如下：\n", unit, r->year);
 	} else {
-		bulletin_period_end(&r->period, end, sizeof(end));
+		/* the end of the data's window: 2月底 for 20230315 */
+		bulletin_period_end(as_of(r), end, sizeof(end));
 		ret = buf_printf(b, "截至%s，%s%d年省重点民生实事进展情况如下：\n", end, unit,
 				 r->year);
 	}

@@ -10,8 +10,10 @@
  *   ...
  *   25项指标任务已完成25项。
  * During the year the first line is "截至3月底，2023年省重点民生实事进展情况如下："
- * (the end of the period: 3月底 for 2023Q1 and 202303, 6月底 for 2023S1, a
- * day as 3月15日), and a line lists the indicators behind 序时进度 (and
+ * (the end of the period: 3月底 for 2023Q1 and 202303, 6月底 for 2023S1; a
+ * week or a day is reported as of the last month that ended in it, so
+ * 20230315 is 截至2月底: report_data_period), and a line lists the
+ * indicators behind 序时进度 (and
  * another the caps, comparator <=, used up faster than the year passes).
  * Indicators without data (or without a target at the root) are never on
  * schedule, behind, done or not done: both bulletins name them on lines of
@@ -63,7 +65,9 @@ void bulletin_period_end(const struct period *p, char *out, size_t size);
 /*
  * Write the bulletin of a built report (pure: no I/O, no database). The
  * percentages are the report's, at its precision (r->precision; normally
- * BULLETIN_PRECISION). Appends to out; returns 0 or a buf error.
+ * BULLETIN_PRECISION); the first line and 序时进度 are those of
+ * r->data_period (r->period when data_period is unset, type 0, as in a
+ * report built by hand). Appends to out; returns 0 or a buf error.
  */
 int bulletin_write(const struct report *r, struct buf *out);
 

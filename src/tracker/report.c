@@ -569,6 +569,36 @@ static int cmp_rank(const void *pa, const void *pb)
 	return strcmp(a->orgunit, b->orgunit);
 }
 
+/*
+ * Data values come for whole months (and the quarters, halves and years
+ * they make up): a week or a day can only be reported as of the last month
+ * that ended in it, and 序时进度 is taken at that month's end, so that the
+ * actuals and the schedule cover the same part of the year.
+ */
+int report_data_period(const struct period *p, struct period *out, struct error *err)
+{
+	char text[PERIOD_STRLEN];
+	int k;
+
+	if (p->type != PERIOD_WEEK && p->type != PERIOD_DAY) {
+		*out = *p;
+		return 0;
+	}
+	k = rollup_window(p->year, p);
+	if (k == 0) {
+		period_format(p, text, sizeof(text));
+		return error_set(
+		    err, ERR_USAGE,
+		    "周期 '%s' 结束时 %d 年还没有过完一个整月：数据值按月、季、半年和年"
+		    "上报，无从统计；最早可报告 %d01（1月底）",
+		    text, p->year, p->year);
+	}
+	out->type = PERIOD_MONTH;
+	out->year = p->year;
+	out->index = k;
+	return 0;
+}
+
 int report_build(struct db *db, const struct report_opts *o, struct report **out, struct error *err)
 {
 	struct report *r = NULL;
@@ -606,7 +636,11 @@ int report_build(struct db *db, const struct report_opts *o, struct report **out
 	period_format(&r->period, r->period_text, sizeof(r->period_text));
 	r->precision = o->precision;
 	r->by_level = o->by_level;
-	period_elapsed(&r->period, &c.tp_num, &c.tp_den);
+	if ((rc = report_data_period(&r->period, &r->data_period, err)))
+		goto out;
+	period_format(&r->data_period, r->data_period_text, sizeof(r->data_period_text));
+	/* 序时进度 at the end of the data's window, not of a week or a day */
+	period_elapsed(&r->data_period, &c.tp_num, &c.tp_den);
 	r->year_end = c.tp_num >= c.tp_den;
 	if (decimal_percent(decimal_from_int(c.tp_num), decimal_from_int(c.tp_den), o->precision,
 			    &tp)) {
@@ -617,7 +651,7 @@ int report_build(struct db *db, const struct report_opts *o, struct report **out
 	c.db = db;
 	c.o = o;
 	c.r = r;
-	c.k = rollup_window(o->year, &r->period);
+	c.k = rollup_window(o->year, &r->data_period);
 
 	/* One read transaction: a consistent snapshot, and one lock instead
 	 * of one per statement. */
@@ -853,6 +887,11 @@ int report_write_json(const struct report *r, struct buf *b)
 
 	rc |= buf_printf(b, "{\"year\":%d,\"period\":", r->year);
 	rc |= json_str(b, r->period_text);
+	if (r->period.type == PERIOD_WEEK || r->period.type == PERIOD_DAY) {
+		/* the month whose end the figures are as of (docs/report.md) */
+		rc |= buf_adds(b, ",\"data_period\":");
+		rc |= json_str(b, r->data_period_text);
+	}
 	rc |= buf_adds(b, ",\"orgunit\":");
 	rc |= json_str(b, r->orgunit);
 	rc |= buf_adds(b, ",\"time_progress_pct\":");
@@ -1078,8 +1117,13 @@ int report_write_text(const struct report *r, struct buf *b)
 	t.right[3] = t.right[4] = t.right[5] = true;
 	decimal_format(r->time_progress_pct, tp, sizeof(tp));
 	rc |= buf_printf(b, "%s（%s）%d年民生实事进度报告\n", r->orgunit_name, r->orgunit, r->year);
-	rc |= buf_printf(b, "统计期：%s%s  序时进度：%s%%\n\n", r->period_text,
-			 r->year_end ? "（全年）" : "", tp);
+	if (r->year_end)
+		rc |= buf_printf(b, "统计期：%s（全年）  序时进度：%s%%\n\n", r->period_text, tp);
+	else if (r->period.type == PERIOD_WEEK || r->period.type == PERIOD_DAY)
+		rc |= buf_printf(b, "统计期：%s（数据截至%d月底，%s）  序时进度：%s%%\n\n",
+				 r->period_text, r->data_period.index, r->data_period_text, tp);
+	else
+		rc |= buf_printf(b, "统计期：%s  序时进度：%s%%\n\n", r->period_text, tp);
 	if (r->n == 0) {
 		rc |= buf_printf(b, "%d年没有民生实事指标。\n", r->year);
 		return rc ? ERR_INPUT : 0;

@@ -33,7 +33,7 @@ struct error;
 struct report_opts {
 	int year;                 /* required */
 	bool has_period;          /* false: the whole year */
-	struct period period;     /* must lie in year */
+	struct period period;     /* must lie in year; a week or a day: see report_data_period */
 	const char *orgunit;      /* unit code; NULL: the root (the unit without parent) */
 	int by_level;             /* 0: no breakdown; 1..5: one row per unit of that level under orgunit */
 	int precision;            /* 0..4 fraction digits of completion_pct, diff_pp, rate actuals */
@@ -154,7 +154,7 @@ struct report {
 	const char *orgunit;            /* code of the report's unit */
 	const char *orgunit_name;
 	int orgunit_level;
-	bool year_end;                  /* period is the whole year */
+	bool year_end;                  /* 序时进度 is 100%: the year, or a period ending on 31 December or later */
 	struct decimal time_progress_pct; /* 序时进度 rounded at precision, normalized */
 	int precision;
 	int by_level;                   /* as asked, 0 for none */
@@ -164,7 +164,26 @@ struct report {
 	void *priv_;                    /* private: the report's storage */
 	/* Added after the first version (fields only ever added here): */
 	const char *parent;             /* parent code of the report's unit, "" for a root */
+	/*
+	 * The period the figures and 序时进度 are as of (report_data_period):
+	 * period itself, except for a week or a day: the last month that
+	 * ended in it (202302 for 20230315, 202303 for 2023W13).
+	 */
+	struct period data_period;
+	char data_period_text[PERIOD_STRLEN];
 };
+
+/*
+ * The period a report on p gives its figures and 序时进度 for. Data values
+ * come for whole months (and the quarters, halves and years they make up),
+ * so a week or a day is reported as of the last month that ended by its
+ * last day: 20230315 -> 202302, 20230331 -> 202303, 2023W13 (to 2 April)
+ * -> 202303, 2020W53 (to 3 January 2021) -> 202012. Every other period is
+ * its own. A week or a day that ends before 31 January of its year has no
+ * whole month: ERR_USAGE with a message naming it (the caller must ask for
+ * another period). Pure; err is untouched on success.
+ */
+int report_data_period(const struct period *p, struct period *out, struct error *err);
 
 /*
  * Build the report. ERR_USAGE-like problems in the options (unknown unit
@@ -173,7 +192,8 @@ struct report {
  * Chinese message; database failures ERR_IO. ERR_USAGE when the options
  * cannot name a report at all and the caller must ask otherwise: no
  * orgunit while the database has several roots (the message names them
- * and asks for --orgunit). A year without a plan gives a report with
+ * and asks for --orgunit), a week or a day that ends before any month of
+ * its year has (report_data_period). A year without a plan gives a report with
  * n == 0. *out is NULL on failure.
  */
 int report_build(struct db *db, const struct report_opts *o,

@@ -427,13 +427,62 @@ static void test_unit_scope(void **state)
 	buf_free(&b);
 }
 
+/*
+ * A day's bulletin is as of the last month that ended (report_data_period):
+ * its first line names that month's end, and 序时进度 on the schedule lines
+ * is that month's, exactly: 15 March is as of 2月底 (2/12, 16.67%), so 166 of
+ * 1000 is behind and 167 is not (counted in days, 74/365 = 20.27%, both
+ * would have been).
+ */
+static void test_day_as_of_month(void **state)
+{
+	struct report_item items[] = {
+	    count(1, "技能河南", "职业技能培训", "人次", "sum", "166", "16.6", false),
+	    count(1, "技能河南", "新增技能人才", "人", "sum", "167", "16.7", false),
+	};
+	struct report r;
+	struct buf b;
+
+	(void)state;
+	items[0].target = tt_dec("1000");
+	items[1].target = tt_dec("1000");
+	init_report(&r, items, 2);
+	r.year = 2023;
+	r.year_end = false;
+	r.period.type = PERIOD_DAY;
+	r.period.year = 2023;
+	r.period.index = 315;
+	r.data_period.type = PERIOD_MONTH;
+	r.data_period.year = 2023;
+	r.data_period.index = 2;
+	r.time_progress_pct = tt_dec("16.7");
+	buf_init(&b, 1 << 16);
+	assert_int_equal(bulletin_write(&r, &b), 0);
+	assert_string_equal(buf_str(&b), "截至2月底，2023年省重点民生实事进展情况如下：\n"
+					 "一、技能河南\n"
+					 "全省职业技能培训累计166人次，新增技能人才累计167人，"
+					 "分别完成年度目标任务的16.6%、16.7%。\n"
+					 "落后于序时进度（16.7%）的指标：职业技能培训（16.6%）。\n"
+					 "2项指标任务已完成0项。\n");
+	buf_reset(&b);
+	/* at precision 0 the behind count is printed with the digits it needs */
+	r.precision = 0;
+	items[0].completion_pct = tt_dec("17");
+	items[1].completion_pct = tt_dec("17");
+	r.time_progress_pct = tt_dec("17");
+	assert_int_equal(bulletin_write(&r, &b), 0);
+	assert_non_null(
+	    strstr(buf_str(&b), "落后于序时进度（16.7%）的指标：职业技能培训（16.6%）。\n"));
+	buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_year_end),	   cmocka_unit_test(test_progress),
 	    cmocka_unit_test(test_rate_near_miss), cmocka_unit_test(test_progress_capped),
 	    cmocka_unit_test(test_helpers),	   cmocka_unit_test(test_out_of_range),
-	    cmocka_unit_test(test_unit_scope),
+	    cmocka_unit_test(test_unit_scope),	   cmocka_unit_test(test_day_as_of_month),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -548,6 +548,160 @@ static void test_several_roots(void **state)
 	db_close(db);
 }
 
+/* report_data_period of a period text: its result as text, or "usage". */
+static const char *data_period(const char *p, char *out)
+{
+	struct period in, res;
+	struct error err;
+
+	assert_int_equal(period_parse(p, strlen(p), &in, &err), 0);
+	error_clear(&err);
+	if (report_data_period(&in, &res, &err)) {
+		assert_int_equal(err.code, ERR_USAGE);
+		assert_non_null(strstr(err.msg, p));
+		return "usage";
+	}
+	period_format(&res, out, PERIOD_STRLEN);
+	return out;
+}
+
+/*
+ * A week or a day is reported as of the last month that ended by its last
+ * day; before 31 January of its year there is none.
+ */
+static void test_data_period(void **state)
+{
+	char b[PERIOD_STRLEN];
+
+	(void)state;
+	assert_string_equal(data_period("20230315", b), "202302");
+	assert_string_equal(data_period("20230330", b), "202302");
+	assert_string_equal(data_period("20230331", b), "202303");
+	assert_string_equal(data_period("20230131", b), "202301");
+	assert_string_equal(data_period("20240229", b), "202402");
+	assert_string_equal(data_period("20230228", b), "202302");
+	assert_string_equal(data_period("20231231", b), "202312");
+	assert_string_equal(data_period("20231230", b), "202311");
+	assert_string_equal(data_period("2023W12", b), "202302"); /* to 26 March */
+	assert_string_equal(data_period("2023W13", b), "202303"); /* to 2 April */
+	assert_string_equal(data_period("2023W05", b), "202301"); /* to 5 February */
+	assert_string_equal(data_period("2023W52", b), "202312"); /* to 31 December */
+	assert_string_equal(data_period("2020W53", b), "202012"); /* to 3 January 2021 */
+	assert_string_equal(data_period("2026W53", b), "202612");
+	assert_string_equal(data_period("20230101", b), "usage");
+	assert_string_equal(data_period("20230130", b), "usage");
+	assert_string_equal(data_period("2023W01", b), "usage");
+	assert_string_equal(data_period("2023W04", b), "usage"); /* to 29 January */
+	assert_string_equal(data_period("2020W01", b), "usage"); /* from 2019-12-30 */
+	assert_string_equal(data_period("2026W01", b), "usage"); /* from 2025-12-29 */
+	/* every other period is its own */
+	assert_string_equal(data_period("2023", b), "2023");
+	assert_string_equal(data_period("2023S1", b), "2023S1");
+	assert_string_equal(data_period("2023Q1", b), "2023Q1");
+	assert_string_equal(data_period("202301", b), "202301");
+}
+
+/* Two reports give the same figures at the root and at every city. */
+static void same_figures(const struct report *a, const struct report *b)
+{
+	char x[DECIMAL_STRLEN], y[DECIMAL_STRLEN];
+	size_t i, j;
+
+	assert_int_equal(a->n, b->n);
+	assert_string_equal(text(a->time_progress_pct, x), text(b->time_progress_pct, y));
+	assert_int_equal(a->year_end, b->year_end);
+	for (i = 0; i < a->n; i++) {
+		const struct report_item *p = &a->items[i], *q = &b->items[i];
+
+		assert_int_equal(p->n_units, q->n_units);
+		for (j = 0; j <= p->n_units; j++) {
+			const struct report_item *u = j ? &p->units[j - 1] : p;
+			const struct report_item *v = j ? &q->units[j - 1] : q;
+
+			assert_string_equal(u->orgunit, v->orgunit);
+			assert_string_equal(actual(u, x), actual(v, y));
+			assert_int_equal(u->has_completion, v->has_completion);
+			if (u->has_completion)
+				assert_string_equal(text(u->completion_pct, x),
+						    text(v->completion_pct, y));
+			assert_int_equal(u->has_diff, v->has_diff);
+			if (u->has_diff)
+				assert_string_equal(text(u->diff_pp, x), text(v->diff_pp, y));
+			assert_int_equal(u->met, v->met);
+			assert_int_equal(u->colour, v->colour);
+		}
+	}
+}
+
+/*
+ * Weeks and days over monthly and quarterly values: the figures and
+ * 序时进度 are those of the last month that ended, never a month counted
+ * before its end against a schedule counted in days.
+ */
+static void test_week_day_reports(void **state)
+{
+	static const char *const pairs[][2] = {
+	    {"20230315", "202302"}, {"20230330", "202302"}, {"2023W12", "202302"},
+	    {"20230331", "202303"}, {"2023W13", "202303"},  {"20230131", "202301"},
+	    {"2023W05", "202301"},  {"20230430", "202304"}, {"20231231", "2023"},
+	    {"2023W52", "2023"},
+	};
+	struct db *db = tt_core_db(true);
+	struct report *r, *m;
+	struct error err;
+	struct report_opts o;
+	char b[DECIMAL_STRLEN];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		r = build(db, pairs[i][0], NULL, 2);
+		m = build(db, pairs[i][1], NULL, 2);
+		same_figures(r, m);
+		assert_string_equal(r->period_text, pairs[i][0]);
+		report_free(r);
+		report_free(m);
+	}
+	/*
+	 * 15 March: January and February only. 郑州 (monthly, 220000 of
+	 * 1200000 = 18.3%) is green against 2/12 = 16.7% (counted in days,
+	 * 74/365 = 20.3%, it was yellow); 洛阳 reports quarters and has no
+	 * value yet; the rate reported for March is not there yet either.
+	 */
+	r = build(db, "20230315", NULL, 2);
+	assert_string_equal(r->data_period_text, "202302");
+	assert_string_equal(text(r->time_progress_pct, b), "16.7");
+	assert_false(r->year_end);
+	assert_string_equal(r->items[0].units[1].orgunit, "4101");
+	assert_string_equal(actual(&r->items[0].units[1], b), "220000");
+	assert_int_equal(r->items[0].units[1].colour, REPORT_GREEN);
+	assert_string_equal(r->items[0].units[2].orgunit, "4103");
+	assert_false(r->items[0].units[2].has_actual);
+	assert_false(item(r, "unemployment")->has_actual);
+	report_free(r);
+	/* week 13 (27 March to 2 April): the whole of the first quarter */
+	r = build(db, "2023W13", NULL, 0);
+	assert_string_equal(r->data_period_text, "202303");
+	assert_string_equal(text(r->time_progress_pct, b), "25");
+	assert_string_equal(actual(item(r, "skill_training"), b), "1070000");
+	assert_string_equal(actual(item(r, "unemployment"), b), "5.3");
+	report_free(r);
+	/* the last day of the year is the year end */
+	r = build(db, "20231231", NULL, 0);
+	assert_true(r->year_end);
+	assert_string_equal(text(r->time_progress_pct, b), "100");
+	report_free(r);
+	/* before the end of January: nothing to report, and no report */
+	report_opts_init(&o, 2023);
+	assert_int_equal(period_parse("20230115", 8, &o.period, &err), 0);
+	o.has_period = true;
+	r = NULL;
+	assert_int_equal(report_build(db, &o, &r, &err), ERR_USAGE);
+	assert_null(r);
+	assert_non_null(strstr(err.msg, "20230115"));
+	db_close(db);
+}
+
 static void test_json(void **state)
 {
 	struct db *db = tt_core_db(true);
@@ -572,6 +726,21 @@ static void test_json(void **state)
 			    "\"comparator\":\">=\",\"target\":3000000,\"actual\":1070000,"
 			    "\"completion_pct\":35.7,\"diff_pp\":null,\"met\":false,"
 			    "\"colour\":\"green\"}],\"summary\":{\"indicators\":1,\"met\":0}}\n");
+	buf_free(&b);
+	report_free(r);
+	/* a day: the month its figures are as of is given after the period */
+	assert_int_equal(period_parse("20230315", 8, &o.period, &err), 0);
+	assert_int_equal(report_build(db, &o, &r, &err), 0);
+	buf_init(&b, 1 << 20);
+	assert_int_equal(report_write_json(r, &b), 0);
+	assert_true(strncmp(buf_str(&b),
+			    "{\"year\":2023,\"period\":\"20230315\",\"data_period\":\"202302\","
+			    "\"orgunit\":\"41\",\"time_progress_pct\":16.7,",
+			    96) == 0);
+	buf_reset(&b);
+	assert_int_equal(report_write_text(r, &b), 0);
+	assert_non_null(
+	    strstr(buf_str(&b), "统计期：20230315（数据截至2月底，202302）  序时进度：16.7%\n"));
 	buf_free(&b);
 	report_free(r);
 	db_close(db);
@@ -689,6 +858,8 @@ int main(void)
 	    cmocka_unit_test(test_ranking_capped),
 	    cmocka_unit_test(test_options),
 	    cmocka_unit_test(test_several_roots),
+	    cmocka_unit_test(test_data_period),
+	    cmocka_unit_test(test_week_day_reports),
 	    cmocka_unit_test(test_json),
 	};
 
