@@ -26,6 +26,7 @@ struct settle_row {
 	char ent_status[16];
 	int64_t attempt;
 	int64_t programme_id;
+	char settled_at[32]; /* the latest settlement of the payment, "" when none */
 };
 
 static const char *col_text(sqlite3_stmt *st, int i)
@@ -44,7 +45,9 @@ static int settle_load(struct db *db, int64_t payment_id, struct settle_row *r,
 
 	if (db_prepare(db,
 		       "SELECT y.status, y.reason, y.attempt, y.batch_id, y.amount_fen, e.id,"
-		       " e.programme_id, p.code, e.period, e.status, z.id, z.status"
+		       " e.programme_id, p.code, e.period, e.status, z.id, z.status,"
+		       " (SELECT s.settled_at FROM payment_settlement s WHERE s.payment_id = y.id"
+		       "  ORDER BY s.id DESC LIMIT 1)"
 		       " FROM payment y JOIN entitlement e ON e.id = y.entitlement_id"
 		       " JOIN programme p ON p.id = e.programme_id"
 		       " JOIN payment z ON z.entitlement_id = e.id AND z.attempt ="
@@ -66,6 +69,7 @@ static int settle_load(struct db *db, int64_t payment_id, struct settle_row *r,
 		snprintf(in->programme, sizeof(in->programme), "%s", col_text(st, 7));
 		snprintf(in->period, sizeof(in->period), "%s", col_text(st, 8));
 		snprintf(r->ent_status, sizeof(r->ent_status), "%s", col_text(st, 9));
+		snprintf(r->settled_at, sizeof(r->settled_at), "%s", col_text(st, 12));
 		if (sqlite3_column_int64(st, 10) != payment_id) {
 			in->later_payment = sqlite3_column_int64(st, 10);
 			snprintf(in->later_status, sizeof(in->later_status), "%s",
@@ -86,6 +90,13 @@ static int settle_load(struct db *db, int64_t payment_id, struct settle_row *r,
 static int settle_refuse_row(int64_t payment_id, const struct settle_row *r,
 			     const struct payment_settle_info *in, struct error *err)
 {
+	if (strcmp(r->status, "paid") == 0 && r->settled_at[0]) {
+		error_set(err, ERR_INPUT,
+			  "发放记录 %lld 已于 %s 核实入账，状态是已发，无需再次核实入账",
+			  (long long)payment_id, r->settled_at);
+		error_reason(err, "not_settleable");
+		return ERR_INPUT;
+	}
 	if (strcmp(r->status, "cancelled") != 0 && strcmp(r->status, "failed") != 0) {
 		error_set(err, ERR_INPUT,
 			  "发放记录 %lld "

@@ -162,7 +162,7 @@ expect_out "20	6950.00	0	20	0	0"
 # Not twice.
 run M subsidy payment settle --payment "$pid" --reason "$REASON"
 expect_status 1
-expect_err "发放记录 $pid 的状态是已发，无需核实入账"
+expect_err "发放记录 $pid 已于 $(q "SELECT settled_at FROM payment_settlement") 核实入账，状态是已发，无需再次核实入账"
 run q "SELECT COUNT(*) FROM payment_settlement"
 expect_out "1"
 # The settlement row cannot be changed or deleted.

@@ -208,6 +208,7 @@ static void test_settle_cancelled(void **state)
 	fp = fingerprint(&f);
 	assert_int_equal(payment_settle(f.db, pid, "银行确认", &in, &err), ERR_INPUT);
 	assert_string_equal(err.reason, "not_settleable");
+	assert_non_null(strstr(err.msg, "核实入账，状态是已发，无需再次核实入账"));
 	assert_int_equal(fingerprint(&f), fp);
 
 	/* A reversal after the settlement: the import's way, paid -> failed. */
