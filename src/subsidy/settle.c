@@ -99,8 +99,8 @@ static int settle_refuse_row(int64_t payment_id, const struct settle_row *r,
 	}
 	if (strcmp(r->status, "cancelled") != 0 && strcmp(r->status, "failed") != 0) {
 		error_set(err, ERR_INPUT,
-			  "发放记录 %lld "
-			  "的状态是%s，无需核实入账（只有已取消或失败、银行却报成功的发放需要）",
+			  "发放记录 %lld 的状态是%s，无需核实入账"
+			  "（只有已取消或失败、银行却报成功的发放需要）",
 			  (long long)payment_id, ledger_status_label(r->status));
 		error_reason(err, "not_settleable");
 		return ERR_INPUT;
