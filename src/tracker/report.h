@@ -213,7 +213,9 @@ void report_free(struct report *r);
  *    "summary":{"indicators":22,"met":22}}
  * with by_level each indicator object ends with "units":[{"orgunit":"4101",
  * "name":"郑州市","target":…,"actual":…,"completion_pct":…,"diff_pp":…,
- * "met":…,"colour":…},…]. One line, followed by a newline.
+ * "met":…,"colour":…},…]. For a week or a day "data_period":"202302" (the
+ * month the figures are as of) follows "period". One line, followed by a
+ * newline.
  * Text: a Chinese aligned table. CSV: a header line then one row per item
  * (and per unit row), see docs/report.md.
  */
