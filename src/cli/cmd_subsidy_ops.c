@@ -163,7 +163,7 @@ static int secret_from_stdin(const char *words, const char *usage, const char *o
 	if (ferror(stdin)) {
 		explicit_bzero(out, n);
 		fprintf(stderr, "minsheng: 无法读取标准输入（选项 %s 的值）：%s\n", opt,
-			strerror(errno));
+			error_errno_text(errno));
 		return ERR_IO;
 	}
 	out[len] = '\0';

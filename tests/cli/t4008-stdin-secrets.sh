@@ -65,7 +65,9 @@ expect_err "标准输入没有内容"
 # Standard input closed: cannot be read (exit 3).
 run M subsidy payment correct --payment 1 --account - <&-
 expect_status 3
-expect_err "无法读取标准输入（选项 --account 的值）"
+expect_err "无法读取标准输入（选项 --account 的值）："
+expect_no_err() { if grep -qF -- "$1" "$SCRATCH/.err"; then _fail "stderr has '$1'"; else _pass; fi; }
+expect_no_err "Bad file descriptor"
 run corrections
 expect_out "0"
 # 64 bytes are read, and then checked as an account (exit 1).
