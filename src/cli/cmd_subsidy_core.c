@@ -551,7 +551,7 @@ int cli_subsidy_beneficiary_list(int argc, char **argv)
 	if (db_prepare(db,
 		       "SELECT b.id, b.name, b.id_hash, b.id_enc, b.female,"
 		       " b.birth_day, b.village_code, a.acct_hash, a.acct_enc,"
-		       " a.last4"
+		       " a.last4, a.id"
 		       " FROM beneficiary b LEFT JOIN bank_account a"
 		       " ON a.beneficiary_id = b.id AND a.valid_to IS NULL"
 		       " ORDER BY b.id LIMIT ?",
@@ -576,10 +576,29 @@ int cli_subsidy_beneficiary_list(int argc, char **argv)
 			il = pii_decrypt(&keys, PII_ID, sqlite3_column_blob(st, 3),
 					 (size_t)sqlite3_column_bytes(st, 3),
 					 sqlite3_column_blob(st, 2), idp);
-		if (have_key && sqlite3_column_bytes(st, 7) == PII_HASHBYTES)
-			al = pii_decrypt(&keys, PII_ACCOUNT, sqlite3_column_blob(st, 8),
-					 (size_t)sqlite3_column_bytes(st, 8),
-					 sqlite3_column_blob(st, 7), acp);
+		/* the account is bound to its person's ID hash (pii.h) */
+		if (have_key && sqlite3_column_bytes(st, 7) == PII_HASHBYTES &&
+		    sqlite3_column_bytes(st, 2) == PII_HASHBYTES)
+			al = pii_decrypt_owned(&keys, PII_ACCOUNT, sqlite3_column_blob(st, 8),
+					       (size_t)sqlite3_column_bytes(st, 8),
+					       sqlite3_column_blob(st, 7), sqlite3_column_blob(st, 2),
+					       acp);
+		/* With the database's own key (pii_open checked it), a value
+		 * that does not decrypt was altered or moved: stop, print
+		 * nothing of it. */
+		if (have_key && (il < 0 || (al < 0 && sqlite3_column_type(st, 8) != SQLITE_NULL))) {
+			memset(idp, 0, sizeof(idp));
+			memset(acp, 0, sizeof(acp));
+			if (il < 0)
+				pii_tampered(&err, PII_ID, "人员记录",
+					     (long long)sqlite3_column_int64(st, 0));
+			else
+				pii_tampered(&err, PII_ACCOUNT, "账户记录",
+					     (long long)sqlite3_column_int64(st, 10));
+			fflush(stdout);
+			ret = cli_fail(&err);
+			goto done;
+		}
 		if (unmask) {
 			snprintf(idout, sizeof(idout), "%s", il >= 0 ? idp : "（无法解密）");
 			snprintf(acout, sizeof(acout), "%s", al >= 0 ? acp : "（无法解密）");

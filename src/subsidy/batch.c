@@ -575,7 +575,7 @@ int batch_bank_said_success(struct db *db, int64_t payment_id, bool own_lines,
 int payment_correct(struct db *db, const struct pii_keys *keys, int64_t payment_id,
 		    const char *account, bool sscard, struct error *err)
 {
-	unsigned char hash[PII_HASHBYTES], enc[PII_MAXCIPHER];
+	unsigned char hash[PII_HASHBYTES], owner[PII_HASHBYTES], enc[PII_MAXCIPHER];
 	enum bankcard_status bs;
 	sqlite3_stmt *st = NULL;
 	int64_t ben = 0, latest = 0, attempt = 0, corrected = 0, acct_id;
@@ -595,8 +595,10 @@ int payment_correct(struct db *db, const struct pii_keys *keys, int64_t payment_
 	if (db_prepare(db,
 		       "SELECT y.status, y.attempt, e.beneficiary_id, y.account_id,"
 		       " (SELECT MAX(z.attempt) FROM payment z WHERE z.entitlement_id = e.id),"
-		       " (SELECT COUNT(*) FROM payment_correction c WHERE c.payment_id = y.id)"
+		       " (SELECT COUNT(*) FROM payment_correction c WHERE c.payment_id = y.id),"
+		       " b.id_hash"
 		       " FROM payment y JOIN entitlement e ON e.id = y.entitlement_id"
+		       " JOIN beneficiary b ON b.id = e.beneficiary_id"
 		       " WHERE y.id = ?",
 		       &st, err))
 		goto io;
@@ -611,6 +613,15 @@ int payment_correct(struct db *db, const struct pii_keys *keys, int64_t payment_
 	ben = sqlite3_column_int64(st, 2);
 	latest = sqlite3_column_int64(st, 4);
 	corrected = sqlite3_column_int64(st, 5);
+	/* the new account's ciphertext is bound to its person (pii.h) */
+	if (sqlite3_column_bytes(st, 6) != PII_HASHBYTES) {
+		error_set(err, ERR_IO, "人员记录 %lld 的身份证号摘要无效（数据可能被篡改）",
+			  (long long)ben);
+		error_reason(err, "pii_tampered");
+		rc = ERR_IO;
+		goto fail;
+	}
+	memcpy(owner, sqlite3_column_blob(st, 6), PII_HASHBYTES);
 	if (!status || strcmp(status, "failed") != 0) {
 		error_set(err, ERR_INPUT, "发放记录 %lld 的状态是%s，只有失败的发放可以更正",
 			  (long long)payment_id, ledger_status_label(status));
@@ -638,7 +649,7 @@ int payment_correct(struct db *db, const struct pii_keys *keys, int64_t payment_
 
 	/* The new account: close the current one, open the new one. */
 	pii_hash(keys, PII_ACCOUNT, account, len, hash);
-	enc_len = pii_encrypt(keys, PII_ACCOUNT, account, len, hash, enc);
+	enc_len = pii_encrypt_owned(keys, PII_ACCOUNT, account, len, hash, owner, enc);
 	if (enc_len == 0) {
 		error_set(err, ERR_INPUT, "银行账号太长");
 		goto fail;

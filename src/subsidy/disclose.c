@@ -12,6 +12,7 @@
 #include "subsidy/pii.h"
 #include "subsidy/batch.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -74,7 +75,7 @@ int disclose_list(struct db *db, const struct pii_keys *keys, const char *progra
 		return rc;
 	if (db_prepare(db,
 		       "SELECT e.id, b.name, b.id_hash, b.id_enc, e.village_code, e.amount_fen,"
-		       " e.status, " LATEST_STATUS
+		       " e.status, " LATEST_STATUS ", b.id"
 		       " FROM entitlement e JOIN beneficiary b ON b.id = e.beneficiary_id"
 		       " WHERE e.programme_id = ?1 AND e.period = ?2 AND e.status <> 'cancelled'"
 		       " AND (?3 IS NULL OR e.village_code = ?3)"
@@ -101,9 +102,9 @@ int disclose_list(struct db *db, const struct pii_keys *keys, const char *progra
 					    (size_t)sqlite3_column_bytes(st, 3),
 					    sqlite3_column_blob(st, 2), id);
 		if (idlen < 0) {
-			rc = error_set(err, ERR_INPUT,
-				       "应发记录 %lld 的身份证号无法解密（密钥文件不符？）",
-				       (long long)r.entitlement_id);
+			/* pii_open checked the key: the row was altered */
+			rc = pii_tampered(err, PII_ID, "人员记录",
+					  (long long)sqlite3_column_int64(st, 8));
 			break;
 		}
 		mask_id(id, (size_t)idlen, r.id_number, sizeof(r.id_number));
@@ -146,7 +147,7 @@ int disclose_lookup(struct db *db, const struct pii_keys *keys, const char *id_n
 		       "SELECT p.code, p.name, e.period, e.amount_fen, e.status, " LATEST_STATUS ","
 		       " (SELECT y.bank_time FROM payment y WHERE y.entitlement_id = e.id"
 		       "  AND y.status = 'paid'),"
-		       " a.acct_hash, a.acct_enc"
+		       " a.acct_hash, a.acct_enc, a.id"
 		       " FROM beneficiary b JOIN entitlement e ON e.beneficiary_id = b.id"
 		       " JOIN programme p ON p.id = e.programme_id"
 		       " JOIN bank_account a ON a.id = COALESCE((SELECT y.account_id FROM payment y"
@@ -169,14 +170,20 @@ int disclose_lookup(struct db *db, const struct pii_keys *keys, const char *id_n
 		r.amount_fen = sqlite3_column_int64(st, 3);
 		snprintf(r.state, sizeof(r.state), "%s", state_label(text(st, 4), text(st, 5)));
 		snprintf(r.bank_time, sizeof(r.bank_time), "%s", text(st, 6));
+		/* bound to the person looked up (pii.h): an account row of
+		 * someone else, or a ciphertext copied from one, fails */
 		if (sqlite3_column_bytes(st, 7) == PII_HASHBYTES)
-			alen = pii_decrypt(keys, PII_ACCOUNT, sqlite3_column_blob(st, 8),
-					   (size_t)sqlite3_column_bytes(st, 8),
-					   sqlite3_column_blob(st, 7), acct);
-		if (alen > 0)
-			mask_account(acct, (size_t)alen, r.account, sizeof(r.account));
-		else
-			snprintf(r.account, sizeof(r.account), "****");
+			alen = pii_decrypt_owned(keys, PII_ACCOUNT, sqlite3_column_blob(st, 8),
+						 (size_t)sqlite3_column_bytes(st, 8),
+						 sqlite3_column_blob(st, 7), hash, acct);
+		if (alen <= 0) {
+			sodium_memzero(acct, sizeof(acct));
+			rc = pii_tampered(err, PII_ACCOUNT, "账户记录",
+					  (long long)sqlite3_column_int64(st, 9));
+			break;
+		}
+		mask_account(acct, (size_t)alen, r.account, sizeof(r.account));
+		sodium_memzero(acct, sizeof(acct));
 		rows++;
 		rc = fn(ctx, &r);
 		if (rc)

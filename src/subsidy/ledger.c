@@ -341,6 +341,16 @@ static void on_amount_mismatch(struct check *c, sqlite3_stmt *st)
 		  (long long)sqlite3_column_int64(st, 2), (long long)sqlite3_column_int64(st, 3));
 }
 
+static void on_account_owner(struct check *c, sqlite3_stmt *st)
+{
+	violation(c, "payment_account_owner",
+		  "发放记录 %lld 的账户记录 %lld 属于人员 %lld，不是其应发记录 %lld 的人员 %lld"
+		  "（数据可能被篡改，代发文件会把款项付给他人）",
+		  (long long)sqlite3_column_int64(st, 0), (long long)sqlite3_column_int64(st, 1),
+		  (long long)sqlite3_column_int64(st, 2), (long long)sqlite3_column_int64(st, 3),
+		  (long long)sqlite3_column_int64(st, 4));
+}
+
 /* Balances from the postings and from the rows, per programme-period. */
 struct pp {
 	int64_t programme_id;
@@ -539,6 +549,16 @@ int ledger_check(struct db *db, void (*report)(void *ctx, const char *code, cons
 		     " FROM payment y JOIN entitlement n ON n.id = y.entitlement_id"
 		     " WHERE y.amount_fen <> n.amount_fen ORDER BY y.id",
 		     on_amount_mismatch))
+		return ERR_IO;
+	/* A payment is paid into an account of its own entitlement's person
+	 * (a missing account row counts too: owner NULL). */
+	if (each_row(&c,
+		     "SELECT y.id, y.account_id, a.beneficiary_id, n.id, n.beneficiary_id"
+		     " FROM payment y JOIN entitlement n ON n.id = y.entitlement_id"
+		     " LEFT JOIN bank_account a ON a.id = y.account_id"
+		     " WHERE a.beneficiary_id IS NULL OR a.beneficiary_id <> n.beneficiary_id"
+		     " ORDER BY y.id",
+		     on_account_owner))
 		return ERR_IO;
 	return 0;
 }

@@ -157,7 +157,10 @@ struct ledger_check_result {
  *     entitlement amounts; every payment's amount equals its entitlement's;
  *   - no payment identity twice: no two entitlements with the same
  *     (programme, period, person), no two live (pending or paid) payments
- *     for one entitlement, no entitlement with more than one paid payment.
+ *     for one entitlement, no entitlement with more than one paid payment;
+ *   - every payment's account row belongs to the person of its entitlement
+ *     ("payment_account_owner": a re-pointed payment.account_id would pay
+ *     someone else's account).
  * Each violation is passed to report (code: a stable English word such as
  * "unbalanced_txn"; msg: Chinese, naming the programme, period, ids and
  * amounts) and counted in res->violations. Returns 0 when the check ran

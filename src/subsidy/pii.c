@@ -224,6 +224,8 @@ int pii_keys_load(const char *path, int create, struct pii_keys *keys, struct er
 out:
 	if (rc)
 		pii_keys_wipe(keys);
+	else
+		keys->bound = 1; /* the current format; pii_open reads the database's */
 	return rc;
 }
 
@@ -289,6 +291,15 @@ static int meta_put(struct db *db, const char *name, const unsigned char v[16], 
 	return 0;
 }
 
+/* Record 'pii_ad' = 1: this database's ciphertexts are bound to their rows. */
+static int meta_put_bound(struct db *db, struct error *err)
+{
+	return db_exec(db, "INSERT OR REPLACE INTO subsidy_meta(name, value) VALUES('pii_ad', 1)",
+		       err)
+		   ? ERR_IO
+		   : 0;
+}
+
 /*
  * A database from before 'key_check2': does the encryption key open the
  * data already there? The first ciphertext of each table that holds one is
@@ -302,10 +313,13 @@ static int enc_key_opens_data(struct db *db, const struct pii_keys *k, struct er
 		const char *sql;
 		enum pii_kind kind;
 	} probe[] = {
-	    {"SELECT id_hash, id_enc FROM beneficiary ORDER BY id LIMIT 1", PII_ID},
-	    {"SELECT acct_hash, acct_enc FROM bank_account ORDER BY id LIMIT 1", PII_ACCOUNT},
-	    {"SELECT id_hash, id_enc FROM death LIMIT 1", PII_ID},
-	    {"SELECT id_hash, id_enc FROM official ORDER BY id LIMIT 1", PII_ID},
+	    {"SELECT id_hash, id_enc, id_hash FROM beneficiary ORDER BY id LIMIT 1", PII_ID},
+	    /* an account is bound to its person (owner: the third column) */
+	    {"SELECT a.acct_hash, a.acct_enc, b.id_hash FROM bank_account a"
+	     " LEFT JOIN beneficiary b ON b.id = a.beneficiary_id ORDER BY a.id LIMIT 1",
+	     PII_ACCOUNT},
+	    {"SELECT id_hash, id_enc, id_hash FROM death LIMIT 1", PII_ID},
+	    {"SELECT id_hash, id_enc, id_hash FROM official ORDER BY id LIMIT 1", PII_ID},
 	};
 	size_t i;
 
@@ -327,10 +341,12 @@ static int enc_key_opens_data(struct db *db, const struct pii_keys *k, struct er
 			db_fail(db, err, "读取密文");
 			return -1;
 		}
-		n = sqlite3_column_bytes(st, 0) == PII_HASHBYTES
-			? pii_decrypt(k, probe[i].kind, sqlite3_column_blob(st, 1),
-				      (size_t)sqlite3_column_bytes(st, 1),
-				      sqlite3_column_blob(st, 0), out)
+		n = sqlite3_column_bytes(st, 0) == PII_HASHBYTES &&
+			    sqlite3_column_bytes(st, 2) == PII_HASHBYTES
+			? pii_decrypt_owned(k, probe[i].kind, sqlite3_column_blob(st, 1),
+					    (size_t)sqlite3_column_bytes(st, 1),
+					    sqlite3_column_blob(st, 0), sqlite3_column_blob(st, 2),
+					    out)
 			: -1;
 		sqlite3_finalize(st);
 		sodium_memzero(out, sizeof(out));
@@ -339,12 +355,59 @@ static int enc_key_opens_data(struct db *db, const struct pii_keys *k, struct er
 	return 1;
 }
 
+/*
+ * The ciphertext format the database records: 1 when subsidy_meta has
+ * 'pii_ad' = 1 (bound to the row), 0 when it has no such row (an older
+ * database) or another value, -1 on a database error.
+ */
+static int meta_bound(struct db *db, struct error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int step, bound = 0;
+
+	if (db_prepare(db, "SELECT value FROM subsidy_meta WHERE name = 'pii_ad'", &st, err))
+		return -1;
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		bound = sqlite3_column_type(st, 0) == SQLITE_INTEGER &&
+			sqlite3_column_int64(st, 0) == 1;
+	sqlite3_finalize(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		db_fail(db, err, "读取个人数据格式");
+		return -1;
+	}
+	return bound;
+}
+
+/* 1 when no table holds a ciphertext yet, 0 when one does, -1 on error. */
+static int no_ciphertext(struct db *db, struct error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int step, none;
+
+	if (db_prepare(db,
+		       "SELECT NOT EXISTS (SELECT 1 FROM beneficiary)"
+		       " AND NOT EXISTS (SELECT 1 FROM bank_account)"
+		       " AND NOT EXISTS (SELECT 1 FROM death)"
+		       " AND NOT EXISTS (SELECT 1 FROM official)",
+		       &st, err))
+		return -1;
+	step = sqlite3_step(st);
+	none = step == SQLITE_ROW && sqlite3_column_int(st, 0) == 1;
+	sqlite3_finalize(st);
+	if (step != SQLITE_ROW) {
+		db_fail(db, err, "读取密文");
+		return -1;
+	}
+	return none;
+}
+
 int pii_open(struct db *db, const char *key_opt, int create, struct pii_keys *keys,
 	     struct error *err)
 {
 	unsigned char check[16], check2[16], mine[16];
 	char path[4096];
-	int have, have2, rc, ok;
+	int have, have2, rc, ok, bound;
 
 	if (pii_key_path(key_opt, db_path(db), path, sizeof(path), err))
 		return ERR_USAGE;
@@ -357,6 +420,17 @@ int pii_open(struct db *db, const char *key_opt, int create, struct pii_keys *ke
 	rc = pii_keys_load(path, create && !have && !have2, keys, err);
 	if (rc)
 		return rc;
+	/* The format of the ciphertexts: bound to their rows when the
+	 * database says so, or when nothing is bound to it yet (a new
+	 * database: the marker is recorded with the fingerprints below). */
+	bound = meta_bound(db, err);
+	if (bound == 0 && !have && !have2)
+		bound = no_ciphertext(db, err);
+	if (bound < 0) {
+		pii_keys_wipe(keys);
+		return ERR_IO;
+	}
+	keys->bound = bound;
 	if (have2) {
 		key_check2(keys, mine);
 		ok = sodium_memcmp(mine, check2, 16) == 0;
@@ -394,7 +468,8 @@ int pii_open(struct db *db, const char *key_opt, int create, struct pii_keys *ke
 	key_check2(keys, check2);
 	if (!have) {
 		key_check(keys, check);
-		if (meta_put(db, "key_check", check, err)) {
+		if (meta_put(db, "key_check", check, err) ||
+		    (keys->bound && meta_put_bound(db, err))) {
 			pii_keys_wipe(keys);
 			return ERR_IO;
 		}
@@ -436,41 +511,90 @@ static void make_nonce(const unsigned char hash[PII_HASHBYTES],
 	memcpy(nonce, hash, PII_HASHBYTES);
 }
 
-size_t pii_encrypt(const struct pii_keys *k, enum pii_kind kind, const char *value, size_t len,
-		   const unsigned char hash[PII_HASHBYTES], unsigned char *out)
+/* domain byte, owner's ID hash, the value's own hash */
+#define AD_BYTES (1 + 2 * PII_HASHBYTES)
+
+/*
+ * The associated data: the domain byte alone in an older database, else
+ * also the owner and the value's hash (pii.h). The two lengths differ, and
+ * Poly1305 authenticates the length, so neither form can pass for the
+ * other. Returns its length.
+ */
+static unsigned long long make_ad(const struct pii_keys *k, enum pii_kind kind,
+				  const unsigned char hash[PII_HASHBYTES],
+				  const unsigned char owner[PII_HASHBYTES], unsigned char ad[AD_BYTES])
+{
+	ad[0] = (unsigned char)kind;
+	if (!k->bound)
+		return 1;
+	memcpy(ad + 1, owner, PII_HASHBYTES);
+	memcpy(ad + 1 + PII_HASHBYTES, hash, PII_HASHBYTES);
+	return AD_BYTES;
+}
+
+size_t pii_encrypt_owned(const struct pii_keys *k, enum pii_kind kind, const char *value,
+			 size_t len, const unsigned char hash[PII_HASHBYTES],
+			 const unsigned char owner[PII_HASHBYTES], unsigned char *out)
 {
 	unsigned char nonce[crypto_aead_xchacha20poly1305_ietf_NPUBBYTES];
-	unsigned char ad = (unsigned char)kind;
-	unsigned long long mlen = 0;
+	unsigned char ad[AD_BYTES];
+	unsigned long long adlen, mlen = 0;
 
 	if (len > PII_MAXPLAIN)
 		return 0;
 	make_nonce(hash, nonce);
+	adlen = make_ad(k, kind, hash, owner, ad);
 	/* detached layout: the MAC first, then the ciphertext */
 	crypto_aead_xchacha20poly1305_ietf_encrypt_detached(out + PII_OVERHEAD, out, &mlen,
-							    (const unsigned char *)value, len, &ad,
-							    1, NULL, nonce, k->enc);
+							    (const unsigned char *)value, len, ad,
+							    adlen, NULL, nonce, k->enc);
 	(void)mlen;
 	return len + PII_OVERHEAD;
 }
 
-long pii_decrypt(const struct pii_keys *k, enum pii_kind kind, const unsigned char *cipher,
-		 size_t len, const unsigned char hash[PII_HASHBYTES], char *out)
+long pii_decrypt_owned(const struct pii_keys *k, enum pii_kind kind, const unsigned char *cipher,
+		       size_t len, const unsigned char hash[PII_HASHBYTES],
+		       const unsigned char owner[PII_HASHBYTES], char *out)
 {
 	unsigned char nonce[crypto_aead_xchacha20poly1305_ietf_NPUBBYTES];
-	unsigned char ad = (unsigned char)kind;
+	unsigned char ad[AD_BYTES];
+	unsigned long long adlen;
 	size_t n;
 
 	if (len < PII_OVERHEAD || len > PII_MAXCIPHER)
 		return -1;
 	n = len - PII_OVERHEAD;
 	make_nonce(hash, nonce);
+	adlen = make_ad(k, kind, hash, owner, ad);
 	if (crypto_aead_xchacha20poly1305_ietf_decrypt_detached((unsigned char *)out, NULL,
 								cipher + PII_OVERHEAD, n, cipher,
-								&ad, 1, nonce, k->enc) != 0)
+								ad, adlen, nonce, k->enc) != 0)
 		return -1;
 	out[n] = '\0';
 	return (long)n;
+}
+
+size_t pii_encrypt(const struct pii_keys *k, enum pii_kind kind, const char *value, size_t len,
+		   const unsigned char hash[PII_HASHBYTES], unsigned char *out)
+{
+	return pii_encrypt_owned(k, kind, value, len, hash, hash, out);
+}
+
+long pii_decrypt(const struct pii_keys *k, enum pii_kind kind, const unsigned char *cipher,
+		 size_t len, const unsigned char hash[PII_HASHBYTES], char *out)
+{
+	return pii_decrypt_owned(k, kind, cipher, len, hash, hash, out);
+}
+
+int pii_tampered(struct error *err, enum pii_kind kind, const char *what, long long id)
+{
+	if (kind == PII_ACCOUNT)
+		error_set(err, ERR_IO, "%s %lld 与其所属人员不符（数据可能被篡改）", what, id);
+	else
+		error_set(err, ERR_IO, "%s %lld 的身份证号与该记录不符（数据可能被篡改）", what,
+			  id);
+	error_reason(err, "pii_tampered");
+	return ERR_IO;
 }
 
 void pii_keys_wipe(struct pii_keys *k)

@@ -17,6 +17,17 @@
  * values encrypt equally, which reveals nothing the look-up hash does not.
  * Each kind of value (ID number, account) is hashed and authenticated with
  * its own domain byte, so ciphertexts cannot be swapped between columns.
+ *
+ * Binding to the row (databases recording subsidy_meta 'pii_ad' = 1, which
+ * pii_open writes when it binds a key to a database holding no ciphertext
+ * yet): the associated data is the domain byte, the owner's ID hash and the
+ * value's own hash. An ID number's owner is itself (beneficiary, death,
+ * official: their id_hash); an account's owner is the person of its
+ * bank_account row (that person's beneficiary.id_hash). A ciphertext copied
+ * onto another person's row, or an account row re-pointed to another
+ * person, then fails to decrypt instead of paying the wrong person. Older
+ * databases (no marker) keep the domain byte alone, read and written as
+ * before.
  */
 #ifndef MINSHENG_SUBSIDY_PII_H
 #define MINSHENG_SUBSIDY_PII_H
@@ -43,6 +54,10 @@ enum pii_kind {
 struct pii_keys {
 	unsigned char enc[PII_KEYBYTES];
 	unsigned char mac[PII_KEYBYTES];
+	/* 1: ciphertexts are bound to their row (associated data, above);
+	 * 0: an older database's format. pii_keys_load sets 1, pii_open what
+	 * the database records. */
+	int bound;
 };
 
 /* Initialise libsodium once (thread-safe, idempotent). ERR_INTERNAL if it
@@ -81,6 +96,9 @@ int pii_keys_load(const char *path, int create, struct pii_keys *keys, struct er
  * (when the database cannot be written, the check is simply repeated next
  * time). Must run inside a write transaction when create is true; it does
  * not begin one itself.
+ * keys->bound is set from subsidy_meta 'pii_ad'; when the key is first
+ * bound (no fingerprint yet, create true) to a database holding no
+ * ciphertext, 'pii_ad' = 1 is recorded with the fingerprints.
  */
 int pii_open(struct db *db, const char *key_opt, int create, struct pii_keys *keys,
 	     struct error *err);
@@ -91,20 +109,44 @@ void pii_hash(const struct pii_keys *k, enum pii_kind kind, const char *value, s
 
 /*
  * Encrypt value[0..len) (len <= PII_MAXPLAIN) with hash as its synthetic
- * nonce (the pii_hash of the same value). Writes len + PII_OVERHEAD bytes
- * to out and returns that count, or 0 when len is too long.
+ * nonce (the pii_hash of the same value), bound (when k->bound) to owner:
+ * the ID hash of the person the value belongs to. Writes len +
+ * PII_OVERHEAD bytes to out and returns that count, or 0 when len is too
+ * long.
  */
+size_t pii_encrypt_owned(const struct pii_keys *k, enum pii_kind kind, const char *value,
+			 size_t len, const unsigned char hash[PII_HASHBYTES],
+			 const unsigned char owner[PII_HASHBYTES], unsigned char *out);
+
+/*
+ * Decrypt a ciphertext made by pii_encrypt_owned (hash: the row's stored
+ * hash; owner: the ID hash of the person the row belongs to now) into out
+ * (at least PII_MAXPLAIN + 1 bytes, NUL-terminated). Returns the plaintext
+ * length, or -1 when authentication fails (wrong key, tampered, swapped or
+ * moved value, row re-pointed to another person).
+ */
+long pii_decrypt_owned(const struct pii_keys *k, enum pii_kind kind, const unsigned char *cipher,
+		       size_t len, const unsigned char hash[PII_HASHBYTES],
+		       const unsigned char owner[PII_HASHBYTES], char *out);
+
+/* An ID number, whose owner is itself: pii_encrypt_owned(..., hash, hash).
+ * An account needs pii_encrypt_owned with its person's ID hash. */
 size_t pii_encrypt(const struct pii_keys *k, enum pii_kind kind, const char *value, size_t len,
 		   const unsigned char hash[PII_HASHBYTES], unsigned char *out);
 
-/*
- * Decrypt a ciphertext made by pii_encrypt (hash: the row's stored hash)
- * into out (at least PII_MAXPLAIN + 1 bytes, NUL-terminated). Returns the
- * plaintext length, or -1 when authentication fails (wrong key, tampered
- * or swapped value).
- */
+/* pii_decrypt_owned(..., hash, hash, out): for ID numbers. */
 long pii_decrypt(const struct pii_keys *k, enum pii_kind kind, const unsigned char *cipher,
 		 size_t len, const unsigned char hash[PII_HASHBYTES], char *out);
+
+/*
+ * The error for a ciphertext that does not decrypt with the database's own
+ * key (pii_open checked it), so the data was altered: what names the row
+ * ("账户记录", "人员记录", "死亡记录"), id its id. An account: "账户记录 12
+ * 与其所属人员不符（数据可能被篡改）"; an ID number: "人员记录 3 的身份证号与该
+ * 记录不符（数据可能被篡改）". ERR_IO (exit 3), reason pii_tampered; returns
+ * ERR_IO.
+ */
+int pii_tampered(struct error *err, enum pii_kind kind, const char *what, long long id);
 
 /* Wipe keys from memory (and unlock them, see pii_keys_load). */
 void pii_keys_wipe(struct pii_keys *k);

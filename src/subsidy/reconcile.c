@@ -90,6 +90,8 @@ static int write_all(int fd, const char *p, size_t n)
 struct export_row {
 	int64_t pid;
 	int64_t amount;
+	int64_t account_id;
+	unsigned char owner[PII_HASHBYTES]; /* the person's ID hash (pii.h) */
 	unsigned char hash[PII_HASHBYTES];
 	unsigned char enc[PII_MAXCIPHER];
 	uint8_t enc_len;
@@ -156,12 +158,16 @@ static void *export_worker(void *arg)
 		buf_reset(&b);
 		for (i = 0; i < c->n; i++) {
 			const struct export_row *r = &c->row[i];
-			long alen =
-			    pii_decrypt(p->keys, PII_ACCOUNT, r->enc, r->enc_len, r->hash, account);
+			long alen = pii_decrypt_owned(p->keys, PII_ACCOUNT, r->enc, r->enc_len,
+						      r->hash, r->owner, account);
 
 			if (alen < 0) {
-				pipe_fail(p, ERR_INPUT, r->pid,
-					  "银行账号无法解密（密钥文件不符？）");
+				/* the key matches the database (pii_open): the
+				 * ciphertext is not this person's */
+				struct error e;
+
+				pii_tampered(&e, PII_ACCOUNT, "账户记录", (long long)r->account_id);
+				pipe_fail(p, ERR_IO, r->pid, e.msg);
 				goto out;
 			}
 			if (bankfile_format_payment_line(&b, r->pid, r->name, r->name_len, account,
@@ -279,8 +285,12 @@ int bankfile_export(struct db *db, const struct pii_keys *keys, int64_t batch_id
 		goto out;
 	}
 	worker_started = 1;
+	/* Column 5: whether the payment's account row belongs to the person
+	 * of its entitlement. A payment re-pointed to someone else's account
+	 * is refused (with the whole file), before any decryption. */
 	if (db_prepare(db,
-		       "SELECT y.id, b.name, a.acct_hash, a.acct_enc, y.amount_fen"
+		       "SELECT y.id, b.name, a.acct_hash, a.acct_enc, y.amount_fen,"
+		       " a.beneficiary_id = e.beneficiary_id, a.id, b.id_hash"
 		       " FROM payment y JOIN entitlement e ON e.id = y.entitlement_id"
 		       " JOIN beneficiary b ON b.id = e.beneficiary_id"
 		       " JOIN bank_account a ON a.id = y.account_id"
@@ -300,8 +310,18 @@ int bankfile_export(struct db *db, const struct pii_keys *keys, int64_t batch_id
 
 			r->pid = sqlite3_column_int64(st, 0);
 			r->amount = sqlite3_column_int64(st, 4);
+			r->account_id = sqlite3_column_int64(st, 6);
+			if (sqlite3_column_int(st, 5) != 1) {
+				rc = error_set(err, ERR_IO,
+					       "发放记录 %lld 的账户记录 %lld "
+					       "不属于其应发记录的人员（数据可能被篡改）",
+					       (long long)r->pid, (long long)r->account_id);
+				error_reason(err, "account_owner");
+				pipe_fail(&pp, ERR_IO, r->pid, "");
+				goto out;
+			}
 			if (nl < 1 || nl > 255 || hl != PII_HASHBYTES || el < 1 ||
-			    el > PII_MAXCIPHER) {
+			    el > PII_MAXCIPHER || sqlite3_column_bytes(st, 7) != PII_HASHBYTES) {
 				rc = error_set(err, ERR_INPUT, "发放记录 %lld 的姓名或账号数据无效",
 					       (long long)r->pid);
 				pipe_fail(&pp, ERR_INPUT, r->pid, "");
@@ -310,6 +330,7 @@ int bankfile_export(struct db *db, const struct pii_keys *keys, int64_t batch_id
 			memcpy(r->name, sqlite3_column_text(st, 1), (size_t)nl);
 			r->name_len = (uint16_t)nl;
 			memcpy(r->hash, sqlite3_column_blob(st, 2), PII_HASHBYTES);
+			memcpy(r->owner, sqlite3_column_blob(st, 7), PII_HASHBYTES);
 			memcpy(r->enc, sqlite3_column_blob(st, 3), (size_t)el);
 			r->enc_len = (uint8_t)el;
 		}

@@ -422,6 +422,7 @@ struct producer {
 	unsigned char last_id_hash[PII_HASHBYTES];
 	unsigned char last_id_enc[18 + PII_OVERHEAD];
 	char last_acct[20];
+	unsigned char last_acct_owner[PII_HASHBYTES]; /* the ID hash it is bound to */
 	unsigned char last_acct_hash[PII_HASHBYTES];
 	unsigned char last_acct_enc[19 + PII_OVERHEAD];
 };
@@ -450,11 +451,15 @@ static void produce_row(struct producer *p, const struct csv_record *rec, struct
 	}
 	memcpy(it->id_hash, p->last_id_hash, PII_HASHBYTES);
 	memcpy(it->id_enc, p->last_id_enc, sizeof(it->id_enc));
-	if (strcmp(p->last_acct, row.account) != 0) {
+	/* The account's ciphertext is bound to its person (pii.h): the cache
+	 * holds for the same account of the same person only. */
+	if (strcmp(p->last_acct, row.account) != 0 ||
+	    memcmp(p->last_acct_owner, p->last_id_hash, PII_HASHBYTES) != 0) {
 		pii_hash(p->keys, PII_ACCOUNT, row.account, row.account_len, p->last_acct_hash);
-		pii_encrypt(p->keys, PII_ACCOUNT, row.account, row.account_len, p->last_acct_hash,
-			    p->last_acct_enc);
+		pii_encrypt_owned(p->keys, PII_ACCOUNT, row.account, row.account_len,
+				  p->last_acct_hash, p->last_id_hash, p->last_acct_enc);
 		memcpy(p->last_acct, row.account, row.account_len + 1);
+		memcpy(p->last_acct_owner, p->last_id_hash, PII_HASHBYTES);
 	}
 	memcpy(it->acct_hash, p->last_acct_hash, PII_HASHBYTES);
 	it->acct_enc_len = (unsigned char)(row.account_len + PII_OVERHEAD);

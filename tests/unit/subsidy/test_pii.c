@@ -330,6 +330,197 @@ static void test_upgrade_old_database(void **state)
 	db_close(db);
 }
 
+/*
+ * Ciphertexts bound to their row (associated data, pii.h): an account
+ * encrypted for one person does not decrypt for another, nor as an ID,
+ * nor in the old format; the old format (bound 0) ignores the owner.
+ */
+static void test_bound_ciphertexts(void **state)
+{
+	static const char acct[] = "6217000000000000012", id[] = "410102194003150112";
+	unsigned char ha[PII_HASHBYTES], hp[PII_HASHBYTES], hq[PII_HASHBYTES];
+	unsigned char c[PII_MAXCIPHER], c2[PII_MAXCIPHER];
+	struct pii_keys k, old;
+	char out[PII_MAXPLAIN + 1];
+	struct error err;
+	size_t n, n2;
+
+	(void)state;
+	error_clear(&err);
+	assert_int_equal(pii_init(&err), 0);
+	memset(&k, 3, sizeof(k));
+	k.bound = 1;
+	old = k;
+	old.bound = 0;
+	pii_hash(&k, PII_ACCOUNT, acct, 19, ha);
+	pii_hash(&k, PII_ID, id, 18, hp);
+	pii_hash(&k, PII_ID, "410102194102111020", 18, hq);
+
+	/* an account of person p */
+	n = pii_encrypt_owned(&k, PII_ACCOUNT, acct, 19, ha, hp, c);
+	assert_int_equal(n, 19 + PII_OVERHEAD);
+	assert_int_equal(pii_decrypt_owned(&k, PII_ACCOUNT, c, n, ha, hp, out), 19);
+	assert_string_equal(out, acct);
+	/* moved to person q (or its row re-pointed to q): refused */
+	assert_int_equal(pii_decrypt_owned(&k, PII_ACCOUNT, c, n, ha, hq, out), -1);
+	/* read as if it had no owner, or in the old format: refused */
+	assert_int_equal(pii_decrypt(&k, PII_ACCOUNT, c, n, ha, out), -1);
+	assert_int_equal(pii_decrypt_owned(&old, PII_ACCOUNT, c, n, ha, hp, out), -1);
+	/* as an ID: refused */
+	assert_int_equal(pii_decrypt_owned(&k, PII_ID, c, n, ha, hp, out), -1);
+	/* the same account of another person encrypts differently */
+	n2 = pii_encrypt_owned(&k, PII_ACCOUNT, acct, 19, ha, hq, c2);
+	assert_int_equal(n2, n);
+	assert_memory_not_equal(c, c2, n);
+
+	/* an ID number is bound to its own hash: pii_encrypt/pii_decrypt */
+	n = pii_encrypt(&k, PII_ID, id, 18, hp, c);
+	assert_int_equal(pii_decrypt(&k, PII_ID, c, n, hp, out), 18);
+	assert_int_equal(pii_decrypt_owned(&k, PII_ID, c, n, hp, hp, out), 18);
+	assert_int_equal(pii_decrypt_owned(&k, PII_ID, c, n, hp, hq, out), -1);
+	assert_int_equal(pii_decrypt(&old, PII_ID, c, n, hp, out), -1);
+
+	/* the old format: the domain byte only, as before (the owner is not
+	 * part of it: that is the limit of older databases) */
+	n = pii_encrypt_owned(&old, PII_ACCOUNT, acct, 19, ha, hp, c);
+	assert_int_equal(pii_decrypt_owned(&old, PII_ACCOUNT, c, n, ha, hq, out), 19);
+	assert_int_equal(pii_decrypt(&old, PII_ACCOUNT, c, n, ha, out), 19);
+	assert_int_equal(pii_decrypt_owned(&k, PII_ACCOUNT, c, n, ha, hp, out), -1);
+	assert_int_equal(pii_decrypt(&old, PII_ID, c, n, ha, out), -1);
+
+	/* the message names the row */
+	assert_int_equal(pii_tampered(&err, PII_ACCOUNT, "账户记录", 12), ERR_IO);
+	assert_string_equal(err.msg, "账户记录 12 与其所属人员不符（数据可能被篡改）");
+	assert_string_equal(err.reason, "pii_tampered");
+	assert_int_equal(err.code, ERR_IO);
+	error_clear(&err);
+	pii_tampered(&err, PII_ID, "人员记录", 3);
+	assert_string_equal(err.msg, "人员记录 3 的身份证号与该记录不符（数据可能被篡改）");
+	pii_keys_wipe(&k);
+	pii_keys_wipe(&old);
+}
+
+static int meta_value(struct db *db, const char *name)
+{
+	sqlite3_stmt *st = NULL;
+	struct error err;
+	int v = -1;
+
+	error_clear(&err);
+	assert_int_equal(db_prepare(db, "SELECT value FROM subsidy_meta WHERE name = ?", &st, &err),
+			 0);
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* Stores a bank account of the person with ID hash owner_hash (a
+ * beneficiary row is made for it), encrypted with k. */
+static void add_account(struct db *db, const struct pii_keys *k, const char *id, const char *acct)
+{
+	unsigned char hp[PII_HASHBYTES], ha[PII_HASHBYTES], ci[PII_MAXCIPHER],
+	    ca[PII_MAXCIPHER];
+	sqlite3_stmt *st = NULL;
+	struct error err;
+	size_t ni, na;
+
+	error_clear(&err);
+	pii_hash(k, PII_ID, id, 18, hp);
+	pii_hash(k, PII_ACCOUNT, acct, strlen(acct), ha);
+	ni = pii_encrypt(k, PII_ID, id, 18, hp, ci);
+	na = pii_encrypt_owned(k, PII_ACCOUNT, acct, strlen(acct), ha, hp, ca);
+	assert_int_equal(db_prepare(db,
+				    "INSERT INTO beneficiary(id_hash, id_enc, name, village_code,"
+				    " female, birth_day) VALUES(?, ?, '张三', '410102001001', 0, 0)",
+				    &st, &err),
+			 0);
+	sqlite3_bind_blob(st, 1, hp, PII_HASHBYTES, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(st, 2, ci, (int)ni, SQLITE_TRANSIENT);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	assert_int_equal(db_prepare(db,
+				    "INSERT INTO bank_account(beneficiary_id, acct_hash, acct_enc,"
+				    " last4, valid_from, source) VALUES(last_insert_rowid(), ?, ?,"
+				    " '0012', '2026-01-01', 'roster')",
+				    &st, &err),
+			 0);
+	sqlite3_bind_blob(st, 1, ha, PII_HASHBYTES, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(st, 2, ca, (int)na, SQLITE_TRANSIENT);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+}
+
+/*
+ * The format marker: a new database gets 'pii_ad' = 1 when its key is
+ * first bound; a database without it (older, or whose key was bound
+ * before) keeps the old format, also after its key check is upgraded.
+ */
+static void test_format_marker(void **state)
+{
+	struct pii_keys k, got;
+	struct db *db = NULL;
+	struct error err;
+	char kp[300], kp2[300];
+
+	(void)state;
+	error_clear(&err);
+	path_in(kp, sizeof(kp), "m.key");
+	path_in(kp2, sizeof(kp2), "m2.key");
+	assert_int_equal(db_open(":memory:", &db, &err), 0);
+	assert_int_equal(subsidy_migrate(db, &err), 0);
+	/* read-only before any key: nothing recorded */
+	assert_int_equal(meta_value(db, "pii_ad"), -1);
+	assert_int_equal(pii_open(db, kp, 1, &k, &err), 0);
+	assert_int_equal(k.bound, 1);
+	assert_int_equal(meta_value(db, "pii_ad"), 1);
+	add_account(db, &k, "410102194003150112", "6217000000000000012");
+	assert_int_equal(pii_open(db, kp, 0, &got, &err), 0);
+	assert_int_equal(got.bound, 1);
+
+	/* without the marker: the old format, and it is not written back */
+	assert_int_equal(db_exec(db, "DELETE FROM subsidy_meta WHERE name = 'pii_ad'", &err), 0);
+	assert_int_equal(pii_open(db, kp, 1, &got, &err), 0);
+	assert_int_equal(got.bound, 0);
+	assert_int_equal(meta_value(db, "pii_ad"), -1);
+	/* another value is not the bound format either */
+	assert_int_equal(
+	    db_exec(db, "INSERT INTO subsidy_meta(name, value) VALUES('pii_ad', 2)", &err), 0);
+	assert_int_equal(pii_open(db, kp, 0, &got, &err), 0);
+	assert_int_equal(got.bound, 0);
+	assert_int_equal(db_exec(db, "DELETE FROM subsidy_meta", &err), 0);
+	assert_int_equal(db_exec(db, "DELETE FROM bank_account", &err), 0);
+	assert_int_equal(db_exec(db, "DELETE FROM beneficiary", &err), 0);
+
+	/* an older database (only 'key_check', old-format data): its key
+	 * check is upgraded by decrypting the first account with its owner,
+	 * and it stays in the old format */
+	got = k;
+	got.bound = 0;
+	add_account(db, &got, "410102194003150112", "6217000000000000012");
+	assert_int_equal(pii_open(db, kp, 1, &got, &err), 0); /* fingerprints again */
+	assert_int_equal(got.bound, 0);				/* data present: no marker */
+	assert_int_equal(meta_value(db, "pii_ad"), -1);
+	assert_int_equal(db_exec(db, "DELETE FROM subsidy_meta WHERE name = 'key_check2'", &err),
+			 0);
+	assert_int_equal(pii_open(db, kp, 0, &got, &err), 0);
+	assert_int_equal(got.bound, 0);
+	assert_int_equal(meta_count(db, "key_check2"), 1);
+	assert_int_equal(meta_value(db, "pii_ad"), -1);
+	/* a bound account in that older database is not the key's data: the
+	 * upgrade refuses it (it would be unreadable there) */
+	assert_int_equal(db_exec(db, "DELETE FROM subsidy_meta WHERE name = 'key_check2'", &err),
+			 0);
+	assert_int_equal(db_exec(db, "DELETE FROM bank_account", &err), 0);
+	assert_int_equal(db_exec(db, "DELETE FROM beneficiary", &err), 0);
+	add_account(db, &k, "410102194003150112", "6217000000000000012");
+	assert_int_equal(pii_open(db, kp, 0, &got, &err), ERR_INPUT);
+	pii_keys_wipe(&got);
+	pii_keys_wipe(&k);
+	db_close(db);
+}
+
 /* A FIFO at the key path is refused at once (it used to hang). */
 static void test_fifo_refused(void **state)
 {
@@ -430,6 +621,8 @@ int main(void)
 	    cmocka_unit_test(test_open_binds_key),
 	    cmocka_unit_test(test_enc_key_in_fingerprint),
 	    cmocka_unit_test(test_upgrade_old_database),
+	    cmocka_unit_test(test_bound_ciphertexts),
+	    cmocka_unit_test(test_format_marker),
 	    cmocka_unit_test(test_fifo_refused),
 	    cmocka_unit_test(test_other_owner),
 	    cmocka_unit_test(test_create_tmp_name),
