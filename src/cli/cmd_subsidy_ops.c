@@ -1372,7 +1372,7 @@ static int write_whole(const char *path, const struct buf *b)
 		return rc;
 	ok = fwrite(b->data, 1, b->len, o.f) == b->len;
 	if (!ok)
-		fprintf(stderr, "minsheng: 无法写入输出文件 '%s'：%s\n", path, strerror(errno));
+		fprintf(stderr, "minsheng: 无法写入输出文件 '%s'：%s\n", path, error_errno_text(errno));
 	rc = cli_out_close(&o, ok);
 	return ok ? rc : ERR_IO;
 }
