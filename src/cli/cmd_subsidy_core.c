@@ -581,8 +581,8 @@ int cli_subsidy_beneficiary_list(int argc, char **argv)
 		    sqlite3_column_bytes(st, 2) == PII_HASHBYTES)
 			al = pii_decrypt_owned(&keys, PII_ACCOUNT, sqlite3_column_blob(st, 8),
 					       (size_t)sqlite3_column_bytes(st, 8),
-					       sqlite3_column_blob(st, 7), sqlite3_column_blob(st, 2),
-					       acp);
+					       sqlite3_column_blob(st, 7),
+					       sqlite3_column_blob(st, 2), acp);
 		/* With the database's own key (pii_open checked it), a value
 		 * that does not decrypt was altered or moved: stop, print
 		 * nothing of it. */

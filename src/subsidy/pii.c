@@ -522,7 +522,8 @@ static void make_nonce(const unsigned char hash[PII_HASHBYTES],
  */
 static unsigned long long make_ad(const struct pii_keys *k, enum pii_kind kind,
 				  const unsigned char hash[PII_HASHBYTES],
-				  const unsigned char owner[PII_HASHBYTES], unsigned char ad[AD_BYTES])
+				  const unsigned char owner[PII_HASHBYTES],
+				  unsigned char ad[AD_BYTES])
 {
 	ad[0] = (unsigned char)kind;
 	if (!k->bound)

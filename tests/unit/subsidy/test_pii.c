@@ -416,12 +416,11 @@ static int meta_value(struct db *db, const char *name)
 	return v;
 }
 
-/* Stores a bank account of the person with ID hash owner_hash (a
- * beneficiary row is made for it), encrypted with k. */
+/* Stores a person with ID number id and a bank account acct of theirs,
+ * both encrypted with k (in k's format). */
 static void add_account(struct db *db, const struct pii_keys *k, const char *id, const char *acct)
 {
-	unsigned char hp[PII_HASHBYTES], ha[PII_HASHBYTES], ci[PII_MAXCIPHER],
-	    ca[PII_MAXCIPHER];
+	unsigned char hp[PII_HASHBYTES], ha[PII_HASHBYTES], ci[PII_MAXCIPHER], ca[PII_MAXCIPHER];
 	sqlite3_stmt *st = NULL;
 	struct error err;
 	size_t ni, na;
@@ -500,7 +499,7 @@ static void test_format_marker(void **state)
 	got.bound = 0;
 	add_account(db, &got, "410102194003150112", "6217000000000000012");
 	assert_int_equal(pii_open(db, kp, 1, &got, &err), 0); /* fingerprints again */
-	assert_int_equal(got.bound, 0);				/* data present: no marker */
+	assert_int_equal(got.bound, 0); /* data present: no marker */
 	assert_int_equal(meta_value(db, "pii_ad"), -1);
 	assert_int_equal(db_exec(db, "DELETE FROM subsidy_meta WHERE name = 'key_check2'", &err),
 			 0);
