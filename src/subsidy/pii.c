@@ -84,7 +84,7 @@ static int keys_read(const char *path, int fd, struct pii_keys *keys, struct err
 	int fl;
 
 	if (fstat(fd, &sb) != 0)
-		return error_set(err, ERR_IO, "无法读取密钥文件 '%s'：%s", path, strerror(errno));
+		return error_set(err, ERR_IO, "无法读取密钥文件 '%s'：%s", path, error_errno_text(errno));
 	/* a directory, a pipe or a device is no key, whatever its permissions
 	 * (a FIFO was opened without blocking, so no writer can hang us) */
 	if (!S_ISREG(sb.st_mode))
@@ -105,7 +105,7 @@ static int keys_read(const char *path, int fd, struct pii_keys *keys, struct err
 		(void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
 	got = read(fd, text, sizeof(text) - 1);
 	if (got < 0)
-		return error_set(err, ERR_IO, "无法读取密钥文件 '%s'：%s", path, strerror(errno));
+		return error_set(err, ERR_IO, "无法读取密钥文件 '%s'：%s", path, error_errno_text(errno));
 	text[got] = '\0';
 	l2 = strchr(text, '\n');
 	l3 = l2 ? strchr(l2 + 1, '\n') : NULL;
@@ -139,7 +139,7 @@ static int keys_create(const char *path, struct pii_keys *keys, int *raced, stru
 		return error_set(err, ERR_USAGE, "密钥文件路径过长");
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
-		return error_set(err, ERR_IO, "无法创建密钥文件 '%s'：%s", path, strerror(errno));
+		return error_set(err, ERR_IO, "无法创建密钥文件 '%s'：%s", path, error_errno_text(errno));
 	randombytes_buf(keys->enc, sizeof(keys->enc));
 	randombytes_buf(keys->mac, sizeof(keys->mac));
 	sodium_bin2hex(ehex, sizeof(ehex), keys->enc, sizeof(keys->enc));
@@ -147,7 +147,7 @@ static int keys_create(const char *path, struct pii_keys *keys, int *raced, stru
 	len = snprintf(text, sizeof(text), "minsheng-key 1\nenc %s\nmac %s\n", ehex, mhex);
 	/* umask can only remove bits, but say 0600 explicitly anyway. */
 	if (fchmod(fd, 0600) != 0 || write(fd, text, (size_t)len) != len || fsync(fd) != 0) {
-		rc = error_set(err, ERR_IO, "无法写入密钥文件 '%s'：%s", path, strerror(errno));
+		rc = error_set(err, ERR_IO, "无法写入密钥文件 '%s'：%s", path, error_errno_text(errno));
 	}
 	close(fd);
 	if (!rc && link(tmp, path) != 0) {
@@ -155,7 +155,7 @@ static int keys_create(const char *path, struct pii_keys *keys, int *raced, stru
 			*raced = 1;
 		else
 			rc = error_set(err, ERR_IO, "无法创建密钥文件 '%s'：%s", path,
-				       strerror(errno));
+				       error_errno_text(errno));
 	}
 	unlink(tmp);
 	sodium_memzero(text, sizeof(text));
@@ -216,7 +216,7 @@ int pii_keys_load(const char *path, int create, struct pii_keys *keys, struct er
 				       path);
 		else
 			rc = error_set(err, ERR_INPUT, "无法读取密钥文件 '%s'：%s", path,
-				       strerror(errno));
+				       error_errno_text(errno));
 		goto out;
 	}
 	rc = keys_read(path, fd, keys, err);

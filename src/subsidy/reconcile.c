@@ -180,7 +180,7 @@ static void *export_worker(void *arg)
 			p->sum += r->amount;
 		}
 		if (b.len && write_all(p->fd, b.data, b.len)) {
-			pipe_fail(p, ERR_IO, 0, strerror(errno));
+			pipe_fail(p, ERR_IO, 0, error_errno_text(errno));
 			goto out;
 		}
 		last = c->last;
@@ -266,7 +266,7 @@ int bankfile_export(struct db *db, const struct pii_keys *keys, int64_t batch_id
 
 	if (bankfile_format_payment_header(&b, batch_id, want_n, want_sum) ||
 	    write_all(fd, b.data, b.len)) {
-		error_set(err, ERR_IO, "写入 '%s' 失败：%s", name, strerror(errno));
+		error_set(err, ERR_IO, "写入 '%s' 失败：%s", name, error_errno_text(errno));
 		goto out;
 	}
 	chunks = calloc(2, sizeof(*chunks));
@@ -367,7 +367,7 @@ int bankfile_export(struct db *db, const struct pii_keys *keys, int64_t batch_id
 	}
 	buf_reset(&b);
 	if (bankfile_format_trailer(&b, pp.n, pp.sum) || write_all(fd, b.data, b.len)) {
-		error_set(err, ERR_IO, "写入 '%s' 失败：%s", name, strerror(errno));
+		error_set(err, ERR_IO, "写入 '%s' 失败：%s", name, error_errno_text(errno));
 		goto out;
 	}
 	*count = pp.n;
@@ -1090,7 +1090,7 @@ static int map_file(const char *path, char **data, size_t *len, struct error *er
 	*len = 0;
 	if (fd < 0 || fstat(fd, &sb) != 0) {
 		/* "FILE: ..." as every import words its file's errors */
-		error_at(err, ERR_IO, path, 0, 0, "无法打开 '%s'：%s", path, strerror(errno));
+		error_at(err, ERR_IO, path, 0, 0, "无法打开 '%s'：%s", path, error_errno_text(errno));
 		if (fd >= 0)
 			close(fd);
 		return ERR_IO;
@@ -1105,7 +1105,7 @@ static int map_file(const char *path, char **data, size_t *len, struct error *er
 		if (p == MAP_FAILED) {
 			close(fd);
 			return error_at(err, ERR_IO, path, 0, 0, "无法读取 '%s'：%s", path,
-					strerror(errno));
+					error_errno_text(errno));
 		}
 		madvise(p, (size_t)sb.st_size, MADV_SEQUENTIAL);
 		*data = p;
