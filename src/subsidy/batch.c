@@ -182,23 +182,35 @@ static const char new_sql[] =
 	" WHERE r.status = 'REVERSED' AND r.outcome <> 'unknown' GROUP BY r.payment_id"
 
 /*
- * Entitlements with a failed attempt the bank has answered SUCCESS for (a
- * return line of any amount, not an unknown id of another batch), except,
- * for a reversed attempt, the successes dated no later than its reversal.
- * Such a success the import could not apply is a contradiction or a
- * mismatch (a valid one makes a failed payment paid, or is undone by the
- * reversal), so only those lines are joined: one pass over the return
- * lines, made only when there are corrections to reissue. An entitlement
- * with such an attempt - the latest, corrected before the line arrived, or
- * an earlier one already reissued - is not reissued again (subsidy
- * anomalies lists it: bank_success_conflict); payment_correct refuses it.
+ * The one rule for a SUCCESS line l (bank_return_line) that stands for
+ * payment x, with rv the latest reversal of x (REVERSALS_SQL, LEFT JOINed):
+ * any amount, any outcome but an unknown id (a line stored as 'already'
+ * counts: a later reversal may have undone the success it repeated while
+ * leaving this one standing), not dated before a REVERSED line for x, and,
+ * for a reversed x, not dated no later than its reversal. Used by batch
+ * create (BANK_SUCCESS_SQL) and by batch_bank_success_find (payment
+ * correct, cancel, settle, subsidy anomalies): a line that blocks one
+ * blocks all.
+ */
+#define SUCCESS_STANDS_SQL                                                                         \
+	" l.status = 'SUCCESS' AND l.outcome <> 'unknown'"                                          \
+	" AND (rv.t IS NULL OR rv.t <= l.bank_time)"                                               \
+	" AND NOT (COALESCE(x.reason, '') LIKE 'REVERSED:%' AND l.bank_time <= x.bank_time)"
+
+/*
+ * Entitlements with a failed attempt the bank has answered SUCCESS for
+ * (SUCCESS_STANDS_SQL). Not correlated: one pass over the return lines,
+ * made only when there are corrections to reissue (the reissue and blocked
+ * queries are driven from payment_correction; with none, it never runs). An
+ * entitlement with such an attempt - the latest, corrected before the line
+ * arrived, or an earlier one already reissued - is not reissued again
+ * (subsidy anomalies lists it: bank_success_conflict); payment_correct
+ * refuses it.
  */
 #define BANK_SUCCESS_SQL                                                                           \
 	"SELECT x.entitlement_id FROM bank_return_line l JOIN payment x ON x.id = l.payment_id"   \
 	" LEFT JOIN (" REVERSALS_SQL ") rv ON rv.pid = l.payment_id"                              \
-	" WHERE l.status = 'SUCCESS' AND (l.outcome = 'conflict' OR l.outcome = 'mismatch')"       \
-	" AND x.status = 'failed' AND (rv.t IS NULL OR rv.t <= l.bank_time)"                       \
-	" AND NOT (COALESCE(x.reason, '') LIKE 'REVERSED:%' AND l.bank_time <= x.bank_time)"
+	" WHERE x.status = 'failed' AND" SUCCESS_STANDS_SQL
 
 /*
  * Reissues: the latest payment failed and was corrected. Driven from the
@@ -523,10 +535,7 @@ int batch_bank_success_find(struct db *db, int64_t payment_id, bool own_lines,
 		       " JOIN bank_return_line l ON l.payment_id = x.id"
 		       " LEFT JOIN (" REVERSALS_SQL ") rv ON rv.pid = l.payment_id"
 		       " WHERE p.id = ?1 AND (CASE WHEN ?2 THEN x.id = p.id ELSE x.status = 'failed' END)"
-		       " AND l.status = 'SUCCESS' AND l.outcome <> 'unknown'"
-		       " AND (?3 <= 0 OR l.amount_fen = ?3)"
-		       " AND (rv.t IS NULL OR rv.t <= l.bank_time)"
-		       " AND NOT (COALESCE(x.reason, '') LIKE 'REVERSED:%' AND l.bank_time <= x.bank_time)"
+		       " AND (?3 <= 0 OR l.amount_fen = ?3) AND" SUCCESS_STANDS_SQL
 		       " ORDER BY l.bank_time, l.import_id, l.line LIMIT 1",
 		       &st, err))
 		return ERR_IO;

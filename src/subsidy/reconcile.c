@@ -408,7 +408,8 @@ struct change {
 	int64_t pid;
 	int64_t time;
 	uint16_t reason;
-	uint8_t status; /* new status: 'p'aid or 'f'ailed */
+	uint8_t status; /* new status: 'p'aid, 'f'ailed or 'c'ancelled (a settled
+			 * interception reversed: back to cancelled) */
 	uint8_t reversed;
 };
 
@@ -589,6 +590,7 @@ struct decide {
 	size_t ner, ier;
 	/* the ledger movements of the file */
 	int64_t pending_paid, failed_paid, pending_failed, reversed;
+	int64_t reversed_cancelled; /* settled interceptions reversed: paid -> cancelled */
 };
 
 static void say(struct decide *d, const struct rline *r, enum reconcile_outcome o, const char *fmt,
@@ -661,6 +663,11 @@ struct stored {
 	/* the stored reason code of a failed or reversed payment (without
 	 * "REVERSED:"): breaks ties between answers of the same bank time */
 	char reason[BANKFILE_REASON_MAX + 1];
+	int rev; /* the stored reason starts with "REVERSED:" */
+	/* A paid payment booked by payment settle: 'f' (it was failed), 'c'
+	 * (it was cancelled), 0 when not settled. Its bank_time is the
+	 * SUCCESS line the operator's decision rests on. */
+	char settled;
 };
 
 #define NO_TIME INT64_MAX
@@ -736,10 +743,13 @@ static void decide_payment(struct decide *d, struct rline *v, size_t n, const st
 
 	if (st == ST_CANCELLED || st == ST_REVERSED_FAILED || (st == ST_FAILED && p->reissued)) {
 		int64_t rt = p->time;
+		/* A settled interception the bank reversed is cancelled again
+		 * with its reversal kept: reversed, for the bank's answers. */
+		int revd = st == ST_REVERSED_FAILED || (st == ST_CANCELLED && p->rev);
 
 		/* Out of the bank's hands; a later reversal only moves the
 		 * reversal time (and reason) of a reversed payment. */
-		if (st == ST_REVERSED_FAILED) {
+		if (revd) {
 			const char *rc = p->reason;
 
 			for (i = 0; i < n; i++)
@@ -757,9 +767,9 @@ static void decide_payment(struct decide *d, struct rline *v, size_t n, const st
 			if (!VALID(r))
 				continue;
 			if (r->status == BANKRET_SUCCESS) {
-				if (st == ST_REVERSED_FAILED && r->time <= rt)
+				if (revd && r->time <= rt)
 					continue; /* the success the reversal undid */
-				if (st == ST_REVERSED_FAILED)
+				if (revd)
 					note(d, r, RECON_CONFLICT,
 					     "银行报成功的时间晚于冲正时间 "
 					     "%s，未处理，款项可能已到账，"
@@ -775,7 +785,7 @@ static void decide_payment(struct decide *d, struct rline *v, size_t n, const st
 					     "发放状态为失败且已重发，银行却报成功，未处理，可能重"
 					     "复发放，"
 					     "请人工核实");
-			} else if (r->status == BANKRET_REVERSED && st != ST_REVERSED_FAILED) {
+			} else if (r->status == BANKRET_REVERSED && !revd) {
 				note(d, r, RECON_CONFLICT, "发放状态为%s，不能冲正，未处理",
 				     status_label(st));
 			}
@@ -786,7 +796,7 @@ static void decide_payment(struct decide *d, struct rline *v, size_t n, const st
 			c->pid = v[0].pid;
 			c->time = rnew->time;
 			c->reason = rnew->reason;
-			c->status = 'f';
+			c->status = st == ST_CANCELLED ? 'c' : 'f';
 			c->reversed = 1;
 		}
 		goto count;
@@ -805,7 +815,11 @@ static void decide_payment(struct decide *d, struct rline *v, size_t n, const st
 
 		if (!VALID(r))
 			continue;
-		if (r->status == BANKRET_SUCCESS && r->time < s0) {
+		/* A settled payment's success time is the operator's decision:
+		 * an earlier SUCCESS is one the bank's later answers undid (the
+		 * settlement rests on a success after every reversal then
+		 * known), already processed whatever file brings it again. */
+		if (r->status == BANKRET_SUCCESS && r->time < s0 && !p->settled) {
 			s0 = r->time;
 			snew = r;
 		} else if (r->status == BANKRET_FAILED && earlier(r->time, CODE(r), f0, fcode)) {
@@ -873,6 +887,9 @@ static void decide_payment(struct decide *d, struct rline *v, size_t n, const st
 			if (verdict == ST_REVERSED_FAILED && r->time > s0) {
 				if (r == rnew)
 					r->outcome = RECON_REVERSED;
+			} else if (p->settled && r->time <= s0) {
+				/* it reversed a success before the settled one:
+				 * the settlement came after it (already) */
 			} else if (verdict == ST_PAID || verdict == ST_REVERSED_FAILED) {
 				time_text(s0, tt);
 				note(d, r, RECON_CONFLICT, "冲正时间不晚于成功时间 %s，未处理", tt);
@@ -913,7 +930,17 @@ static void decide_payment(struct decide *d, struct rline *v, size_t n, const st
 				d->pending_paid += a;
 			else if (st == ST_FAILED)
 				d->failed_paid += a;
-			d->reversed += a;
+			if (p->settled == 'c') {
+				/* An interception settled as paid and then
+				 * reversed: the money is back, and the operator
+				 * had stopped this payment, so it is cancelled
+				 * again (not failed: payment correct and the next
+				 * batch must not pay it). */
+				c.status = 'c';
+				d->reversed_cancelled += a;
+			} else {
+				d->reversed += a;
+			}
 			if (!rnew) {
 				d->sum->late_reversed++;
 				d->sum->late_reversed_fen += a;
@@ -1022,7 +1049,10 @@ static int decide_all(struct db *db, struct decide *d, struct error *err)
 		       "SELECT y.id, y.status, y.amount_fen, y.reason, y.bank_time,"
 		       " CASE WHEN y.status = 'failed' THEN EXISTS(SELECT 1 FROM payment z"
 		       "  WHERE z.entitlement_id = y.entitlement_id AND z.attempt > y.attempt)"
-		       "  ELSE 0 END"
+		       "  ELSE 0 END,"
+		       " CASE WHEN y.status = 'paid' AND y.reason IS NOT NULL THEN"
+		       "  (SELECT s.previous_status FROM payment_settlement s"
+		       "  WHERE s.payment_id = y.id ORDER BY s.id DESC LIMIT 1) END"
 		       " FROM payment y WHERE y.batch_id = ? ORDER BY y.id",
 		       &st, err))
 		return ERR_IO;
@@ -1046,8 +1076,13 @@ static int decide_all(struct db *db, struct decide *d, struct error *err)
 				cur.reissued = sqlite3_column_int(st, 5);
 				{
 					const char *rs = (const char *)sqlite3_column_text(st, 3);
+					const char *ps = (const char *)sqlite3_column_text(st, 6);
 
-					if (rs && strncmp(rs, "REVERSED:", 9) == 0)
+					cur.settled = 0;
+					if (cur.st == ST_PAID && ps && cur.time)
+						cur.settled = strcmp(ps, "cancelled") == 0 ? 'c' : 'f';
+					cur.rev = rs && strncmp(rs, "REVERSED:", 9) == 0;
+					if (cur.rev)
 						rs += 9;
 					snprintf(cur.reason, sizeof(cur.reason), "%s",
 						 rs ? rs : "");
@@ -1181,7 +1216,11 @@ static int apply_changes(struct db *db, const struct decide *d, struct error *er
 		const char *code = d->pf->reasons.code[c->reason];
 
 		time_text(c->time, t);
-		sqlite3_bind_text(st, 1, c->status == 'p' ? "paid" : "failed", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 1,
+				  c->status == 'p'   ? "paid"
+				  : c->status == 'c' ? "cancelled"
+						     : "failed",
+				  -1, SQLITE_STATIC);
 		if (c->status == 'p') {
 			sqlite3_bind_null(st, 2);
 		} else {
@@ -1193,6 +1232,25 @@ static int apply_changes(struct db *db, const struct decide *d, struct error *er
 		sqlite3_bind_int64(st, 4, c->pid);
 		if (sqlite3_step(st) != SQLITE_DONE) {
 			db_fail(db, err, "更新发放状态");
+			goto out;
+		}
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	/* A settled interception reversed is cancelled again: so is its
+	 * entitlement, as payment cancel left it (few such payments). */
+	for (i = 0; i < d->nch; i++) {
+		if (d->ch[i].status != 'c')
+			continue;
+		if (!st && db_prepare(db,
+				      "UPDATE entitlement SET status = 'cancelled' WHERE id ="
+				      " (SELECT y.entitlement_id FROM payment y WHERE y.id = ?)",
+				      &st, err))
+			goto out;
+		sqlite3_bind_int64(st, 1, d->ch[i].pid);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			db_fail(db, err, "取消应发记录");
 			goto out;
 		}
 		sqlite3_reset(st);
@@ -1352,7 +1410,9 @@ int bankfile_import(struct db *db, const char *path, struct reconcile_summary *s
 	    ledger_move(db, "paid", ref, LEDGER_FAILED, LEDGER_PAID, prog, period, d.failed_paid,
 			err) ||
 	    ledger_post_failed(db, ref, prog, period, d.pending_failed, err) ||
-	    ledger_post_reversed(db, ref, prog, period, d.reversed, err))
+	    ledger_post_reversed(db, ref, prog, period, d.reversed, err) ||
+	    ledger_move(db, "reversed_cancelled", ref, LEDGER_PAID, LEDGER_CANCELLED, prog, period,
+			d.reversed_cancelled, err))
 		goto fail;
 	if (db_prepare(db, "SELECT COUNT(*) FROM payment WHERE batch_id = ? AND status = 'pending'",
 		       &st, err))

@@ -177,33 +177,71 @@ expect_status 0
 expect_out "已处理过（无变化） 1 行"
 check_passes
 
-# A REVERSED after the settlement: the import's reversal, paid -> failed.
+# A REVERSED after the settlement: the bank took the money back, and the
+# operator had stopped this payment (the person died): it is cancelled
+# again, with its entitlement (paid -> cancelled in the ledger), never
+# failed, so payment correct and the next batch cannot pay it.
 ret rev 1 "$pid,REVERSED,REVERSAL,30000,2023-03-20T10:00:00"
 run M subsidy bankfile import "$SCRATCH/rev.csv"
 expect_status 0
 expect_out "冲正 1 笔，金额 30000 分"
 run q "SELECT y.status || '|' || y.reason || '|' || y.bank_time || '|' || e.status FROM payment y
 	JOIN entitlement e ON e.id = y.entitlement_id WHERE y.id = $pid"
-expect_out "failed|REVERSED:REVERSAL|2023-03-20T10:00:00|approved"
+expect_out "cancelled|REVERSED:REVERSAL|2023-03-20T10:00:00|cancelled"
+run q "SELECT t.kind, x.account, x.amount_fen FROM ledger_txn t JOIN ledger_entry x ON x.txn_id = t.id
+	WHERE t.kind = 'reversed_cancelled' ORDER BY x.amount_fen"
+expect_out "reversed_cancelled|paid|-30000"
+expect_out "reversed_cancelled|cancelled|30000"
 check_passes
-expect_out "已发 6650.00 + 在途 0.00 + 待发 6950.00 + 失败 300.00 + 已取消 0.00"
+expect_out "已发 6650.00 + 在途 0.00 + 待发 6950.00 + 失败 0.00 + 已取消 300.00"
 run M subsidy anomalies --format json
 expect_out '"bank_success_conflict": 0'
 expect_out '"paid_after_death": 0'
 run M subsidy lookup --id 410102194001101018 --name 张伟
-expect_out "202303	GL01	高龄津贴	300.00	失败"
+expect_out "202303	GL01	高龄津贴	300.00	已取消"
 # The success used is closed by that reversal: nothing to settle.
 run M subsidy payment settle --payment "$pid" --reason "$REASON"
 expect_status 1
 expect_err "没有有效的银行成功回盘"
-# The dead person's entitlement is not paid again: a correction is held
-# by the next batch (the death record).
+# Not correctable, not reissued.
 run M subsidy payment correct --payment "$pid" --account 6228480000000001230
-expect_status 0
+expect_status 1
+expect_err "发放记录 $pid 的状态是已取消，只有失败的发放可以更正"
 run M subsidy batch create --programme GL01 --period 202303
 expect_status 0
 expect_out "没有待发放的应发记录"
 check_passes
+# An earlier reversal, and the same one again: already processed; a later
+# one only moves the reversal time (as for a reversed payment).
+ret rev2 1 "$pid,REVERSED,REVERSAL,30000,2023-03-19T10:00:00" "$pid,SUCCESS,,30000,2023-03-19T09:00:00"
+run M subsidy bankfile import "$SCRATCH/rev2.csv"
+expect_status 0
+expect_out "矛盾 0 行"
+expect_out "已处理过（无变化） 2 行"
+ret rev3 1 "$pid,REVERSED,REVERSAL,30000,2023-03-21T10:00:00"
+run M subsidy bankfile import "$SCRATCH/rev3.csv"
+expect_status 0
+run q "SELECT y.status || '|' || y.reason || '|' || y.bank_time || '|' || e.status FROM payment y
+	JOIN entitlement e ON e.id = y.entitlement_id WHERE y.id = $pid"
+expect_out "cancelled|REVERSED:REVERSAL|2023-03-21T10:00:00|cancelled"
+check_passes
+expect_out "已取消 300.00 元"
+# A SUCCESS after the reversal: a contradiction anomalies lists; it can be
+# settled again (the settlement's previous status is cancelled again).
+ret rev4 1 "$pid,SUCCESS,,30000,2023-03-22T10:00:00"
+run M subsidy bankfile import "$SCRATCH/rev4.csv"
+expect_status 0
+expect_out "矛盾 1 行"
+run M subsidy anomalies --format json
+expect_out '"bank_success_conflict": 1'
+run M subsidy payment settle --payment "$pid" --reason "$REASON"
+expect_status 0
+run q "SELECT group_concat(previous_status, ',') FROM payment_settlement WHERE payment_id = $pid"
+expect_out "cancelled,cancelled"
+run q "SELECT status || '|' || bank_time FROM payment WHERE id = $pid"
+expect_out "paid|2023-03-22T10:00:00"
+check_passes
+expect_out "已取消 0.00 元"
 
 # --- A SUCCESS, then a REVERSED, both while the payment was cancelled: no
 # success stands.
@@ -239,22 +277,36 @@ expect_out "已处理过（无变化） 1 行"
 run q "SELECT status || '|' || bank_time FROM payment WHERE id = $pid"
 expect_out "paid|2023-03-17T10:00:00"
 check_passes
-# A file repeating the first success: by the import's rules the answers
-# (success, reversal, success) make the payment reversed, the last success
-# a conflict again (paid -> failed); it can be settled again.
+# A file repeating the first success (dated before the settled one): the
+# settlement is the operator's decision on the answers known then, and the
+# reversal that undid that success came before it; already processed, the
+# payment's row (status, bank_time, the SETTLED: reason) is not touched.
+before=$(q "SELECT status || '|' || bank_time || '|' || reason FROM payment WHERE id = $pid")
 ret b4 1 "$pid,SUCCESS,,30000,2023-03-15T10:00:00"
 run M subsidy bankfile import "$SCRATCH/b4.csv"
 expect_status 0
-run q "SELECT status || '|' || reason FROM payment WHERE id = $pid"
-expect_out "failed|REVERSED:REVERSAL"
+expect_out "已处理过（无变化） 1 行"
+expect_out "冲正 0 笔"
+run q "SELECT status || '|' || bank_time || '|' || reason FROM payment WHERE id = $pid"
+expect_out "paid|2023-03-17T10:00:00|SETTLED: $REASON"
+[ "$(out)" = "$before" ] && _pass || _fail "settled row changed: $(out) (was $before)"
 check_passes
-run M subsidy anomalies
-expect_out "回盘导入记录 2 第 2 行（银行时间 2023-03-17T10:00:00）报成功，晚于冲正"
+run M subsidy anomalies --format json
+expect_out '"bank_success_conflict": 0'
 run M subsidy payment settle --payment "$pid" --reason "$REASON"
-expect_status 0
-expect_out "原为失败，依据回盘导入记录 2 第 2 行（银行时间 2023-03-17T10:00:00）报成功"
+expect_status 1
+expect_err "已于"
 run q "SELECT COUNT(*) || '|' || group_concat(previous_status, ',') FROM payment_settlement WHERE payment_id = $pid"
-expect_out "2|cancelled,failed"
+expect_out "1|cancelled"
+# The first reversal again (dated before the settled success): already
+# processed too.
+ret b5 1 "$pid,REVERSED,REVERSAL,30000,2023-03-16T10:00:00"
+run M subsidy bankfile import "$SCRATCH/b5.csv"
+expect_status 0
+expect_out "已处理过（无变化） 1 行"
+expect_out "矛盾 0 行"
+run q "SELECT status || '|' || bank_time || '|' || reason FROM payment WHERE id = $pid"
+expect_out "paid|2023-03-17T10:00:00|SETTLED: $REASON"
 check_passes
 
 # --- A SUCCESS of another amount: a manual decision, not this command's.
