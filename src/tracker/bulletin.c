@@ -10,6 +10,7 @@
 #include "base/decimal.h"
 #include "base/error.h"
 #include "base/zhnum.h"
+#include "tracker/orgunit.h"
 #include "tracker/report.h"
 
 #include <stdio.h>
@@ -305,28 +306,10 @@ static int add_count_clause(struct buf *b, const struct report *r, const struct 
 	return ret ? ret : add_actual(b, r, it);
 }
 
-const char *bulletin_scope(int level)
-{
-	switch (level) {
-	case 1:
-		return "全省";
-	case 2:
-		return "全市";
-	case 3:
-		return "全县";
-	case 4:
-		return "全乡";
-	case 5:
-		return "全村";
-	default:
-		return "";
-	}
-}
-
 /* The sentence of the indicators items[from..to) of one project. */
-static int add_project_sentence(struct buf *b, const struct report *r, size_t from, size_t to)
+static int add_project_sentence(struct buf *b, const struct report *r, const char *scope,
+				size_t from, size_t to)
 {
-	const char *scope = bulletin_scope(r->orgunit_level);
 	size_t i = from, k;
 	int ret = buf_adds(b, scope), digits;
 	char s[ZHNUM_STRLEN * 2];
@@ -505,11 +488,49 @@ static int add_count_line(struct buf *b, const struct report *r,
 
 int bulletin_write(const struct report *r, struct buf *b)
 {
-	char num[16], end[32];
-	size_t i, from, nb = 0, nover = 0, nmiss = 0, nnodata = 0, nnotarget = 0;
 	/* A unit below the root is named: its bulletin is not the province's. */
 	const char *unit = r->parent && r->parent[0] && r->orgunit_name ? r->orgunit_name : "";
+
+	return bulletin_write_unit(r, unit, NULL, b);
+}
+
+/*
+ * The closing line. A root's bulletin counts the plan's indicators (the
+ * province's tasks, as the newspaper does: 25项指标任务已完成25项); a unit
+ * below the root counts only those with a target of its own, and says so
+ * plainly when it has none: an indicator without a target at the unit is
+ * not its task (the lines above name it as 未设本级目标 or 暂无数据).
+ */
+static int add_closing_line(struct buf *b, const struct report *r)
+{
+	size_t i, n = 0, met = 0;
+
+	if (!(r->parent && r->parent[0]))
+		return buf_printf(b, "%zu项指标任务已完成%zu项。\n", r->summary.indicators,
+				  r->summary.met);
+	for (i = 0; i < r->n; i++) {
+		const struct report_item *it = &r->items[i];
+
+		if (!it->has_target)
+			continue;
+		n++;
+		met += judged(it) && it->met;
+	}
+	if (!n)
+		return buf_adds(b, "本级未设年度目标任务。\n");
+	return buf_printf(b, "%zu项指标任务已完成%zu项。\n", n, met);
+}
+
+int bulletin_write_unit(const struct report *r, const char *unit, const char *scope, struct buf *b)
+{
+	char num[16], end[32];
+	size_t i, from, nb = 0, nover = 0, nmiss = 0, nnodata = 0, nnotarget = 0;
 	int ret;
+
+	if (!unit)
+		unit = "";
+	if (!scope)
+		scope = orgunit_scope(r->orgunit_level, r->orgunit_name);
 
 	if (r->year_end) {
 		ret = buf_printf(b, "%s%d年省重点民生实事完成情况如下：\n", unit, r->year);
@@ -526,7 +547,7 @@ int bulletin_write(const struct report *r, struct buf *b)
 		bulletin_zh_number(r->items[from].project_no, num, sizeof(num));
 		ret = buf_printf(b, "%s、%s\n", num, r->items[from].project_title);
 		if (!ret)
-			ret = add_project_sentence(b, r, from, i);
+			ret = add_project_sentence(b, r, scope, from, i);
 	}
 	if (ret)
 		return ret;
@@ -562,8 +583,7 @@ int bulletin_write(const struct report *r, struct buf *b)
 		ret = buf_adds(b, nnodata + nnotarget ? "其余指标均达到序时进度。\n"
 						      : "各项指标均达到序时进度。\n");
 	if (!ret)
-		ret = buf_printf(b, "%zu项指标任务已完成%zu项。\n", r->summary.indicators,
-				 r->summary.met);
+		ret = add_closing_line(b, r);
 	return ret;
 }
 
@@ -584,6 +604,8 @@ int bulletin_build_unit(struct db *db, int year, bool has_period, const struct p
 {
 	struct report_opts o;
 	struct report *r = NULL;
+	char name[ORGUNIT_TITLE_MAX];
+	const char *scope;
 	int ret;
 
 	if (precision < 0 || precision > 4)
@@ -602,7 +624,12 @@ int bulletin_build_unit(struct db *db, int year, bool has_period, const struct p
 		report_free(r);
 		return error_set(err, ERR_INPUT, "%d年没有计划，无法生成通报", year);
 	}
-	ret = bulletin_write(r, out);
+	ret = orgunit_title(db, r->orgunit, name, sizeof(name), &scope, err);
+	if (ret) {
+		report_free(r);
+		return ret;
+	}
+	ret = bulletin_write_unit(r, name, scope, out);
 	report_free(r);
 	if (ret)
 		return error_set(err, ret, "通报过长");

@@ -67,9 +67,22 @@ void bulletin_period_end(const struct period *p, char *out, size_t size);
  * percentages are the report's, at its precision (r->precision; normally
  * BULLETIN_PRECISION); the first line and 序时进度 are those of
  * r->data_period (r->period when data_period is unset, type 0, as in a
- * report built by hand). Appends to out; returns 0 or a buf error.
+ * report built by hand). A unit below the root (r->parent not empty) is
+ * named by r->orgunit_name; the scope word is orgunit_scope of the unit.
+ * Appends to out; returns 0 or a buf error.
  */
 int bulletin_write(const struct report *r, struct buf *out);
+
+/*
+ * As bulletin_write with the unit named unit in the first line (NULL or
+ * "": not named, as the single root) and its sentences starting with scope
+ * (NULL: orgunit_scope(r->orgunit_level, r->orgunit_name)); both as
+ * orgunit_title gives them. The closing line counts the plan's indicators
+ * for a root, and for a unit below the root only those with a target of
+ * its own ("本级未设年度目标任务。" when there are none).
+ */
+int bulletin_write_unit(const struct report *r, const char *unit, const char *scope,
+			struct buf *out);
 
 /*
  * Build the report of year (and period, when has_period) at the root and
@@ -91,17 +104,12 @@ int bulletin_build_at(struct db *db, int year, bool has_period, const struct per
 /*
  * As bulletin_build_at for the unit orgunit and its subtree (NULL: the
  * root, as bulletin_build_at). The figures are the report's at that unit;
- * the sentences start with its scope word (bulletin_scope) and a unit
- * below the root is named in the first line ("郑州市2023年省重点民生实事
- * 完成情况如下："). ERR_INPUT also for an unknown unit (named).
+ * the unit's name in the first line and the scope word of its sentences
+ * are orgunit_title's ("郑州新密市城关镇2023年省重点民生实事完成情况如下：",
+ * 全镇; the single root is not named). ERR_INPUT also for an unknown unit
+ * (named).
  */
 int bulletin_build_unit(struct db *db, int year, bool has_period, const struct period *p,
 			int precision, const char *orgunit, struct buf *out, struct error *err);
-
-/*
- * The scope word of a bulletin's sentences for a unit of level: 1 全省,
- * 2 全市, 3 全县, 4 全乡 (as lagging_scope), 5 全村; "" for anything else.
- */
-const char *bulletin_scope(int level);
 
 #endif

@@ -16,22 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *lagging_scope(int level)
-{
-	switch (level) {
-	case ORGUNIT_PROVINCE:
-		return "全省";
-	case ORGUNIT_CITY:
-		return "全市";
-	case ORGUNIT_COUNTY:
-		return "全县";
-	case ORGUNIT_TOWNSHIP:
-		return "全乡";
-	default:
-		return "全部";
-	}
-}
-
 static int add_names(struct buf *out, const char *const *names, size_t n)
 {
 	size_t i;
@@ -328,7 +312,7 @@ int lagging_build(struct db *db, const struct lagging_opts *o, struct lagging **
 	struct report *r = NULL;
 	struct lagging *l = NULL;
 	const struct report_item *it;
-	const char **lag = NULL, **done = NULL;
+	const char **lag = NULL, **done = NULL, *scope = NULL;
 	size_t i, nl = 0, nd = 0;
 	struct names nm = {0};
 	struct buf text;
@@ -412,8 +396,12 @@ int lagging_build(struct db *db, const struct lagging_opts *o, struct lagging **
 		else
 			lag[nl++] = l->units[i].name;
 	}
-	if (lagging_text(lagging_scope(r->orgunit_level), l->level, l->total, lag, nl, done, nd,
-			 &text))
+	/* the scope word of the unit the list is taken under, as its own
+	 * bulletin says it (全市 for 济源市 and for 郑州市, 全区 for 中原区) */
+	ret = orgunit_title(db, r->orgunit, NULL, 0, &scope, err);
+	if (ret)
+		goto out;
+	if (lagging_text(scope, l->level, l->total, lag, nl, done, nd, &text))
 		goto nomem;
 	l->text = strdup(buf_str(&text));
 	if (!l->text)

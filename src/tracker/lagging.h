@@ -12,13 +12,14 @@
  *   - at most half lag:      "除A、B外，其余N个县级单位均已完成"
  *   - more than half lag:    "仅A、B已完成，其余N个县级单位尚未完成"
  *   - nobody done:           "全省N个县级单位均未完成"
- * The scope word is 全省 / 全市 / 全县 / 全乡 after the level of the unit the
- * list is taken under. Units are named as in bulletins (orgunit_bulletin_name:
- * city short name + own name, 济源 by its short name), ordered by code; units
- * of the list whose names would read the same are named with their county
- * (villages also their township: orgunit_bulletin_name_full), and any still
- * the same with their code after the name, so that every name in a list
- * identifies its unit.
+ * The scope word is that of the unit the list is taken under, as its own
+ * bulletin says it (orgunit_title, orgunit_scope: 全省, 全市, 全区, 全县, …).
+ * Units are named as in bulletins (orgunit_bulletin_name: city short name +
+ * own name, 济源 by its short name), ordered by code; units of the list
+ * whose names would read the same are named with their county (villages
+ * also their township: orgunit_bulletin_name_full), and any still the same
+ * with their code after the name, so that every name in a list identifies
+ * its unit.
  */
 #ifndef MINSHENG_TRACKER_LAGGING_H
 #define MINSHENG_TRACKER_LAGGING_H
@@ -58,15 +59,10 @@ struct lagging_opts {
 };
 
 /*
- * Scope word for a unit of the given level: 1 "全省", 2 "全市", 3 "全县",
- * 4 "全乡", else "全部".
- */
-const char *lagging_scope(int level);
-
-/*
- * The sentence (pure): total units of level, the names of the lagging ones
- * and of the done ones, in the order they are to be printed. Appends to out.
- * Returns 0 or a buf error.
+ * The sentence (pure): scope is the scope word (orgunit_scope), total
+ * units of level, the names of the lagging ones and of the done ones, in
+ * the order they are to be printed. Appends to out. Returns 0 or a buf
+ * error.
  */
 int lagging_text(const char *scope, int level, size_t total, const char *const *lagging,
 		 size_t n_lagging, const char *const *done, size_t n_done, struct buf *out);

@@ -896,3 +896,164 @@ char *orgunit_bulletin_name_full(int level, const char *name, const char *city, 
 	}
 	return out;
 }
+
+/* ---- scope words and a unit's own bulletin name ---- */
+
+const char *orgunit_scope(int level, const char *name)
+{
+	/* longer suffixes first: 自治区 before 区, 社区 and 街道 before 区 */
+	static const struct {
+		const char *suffix, *scope;
+	} kinds[] = {
+	    {"自治区", "全区"}, {"自治州", "全州"}, {"自治县", "全县"}, {"自治旗", "全旗"},
+	    {"地区", "全地区"}, {"街道", "全街道"}, {"社区", "全社区"}, {"苏木", "全苏木"},
+	    {"嘎查", "全嘎查"}, {"省", "全省"},	    {"市", "全市"},	{"盟", "全盟"},
+	    {"区", "全区"},	{"县", "全县"},	    {"旗", "全旗"},	{"镇", "全镇"},
+	    {"乡", "全乡"},	{"村", "全村"},
+	};
+	static const char *const by_level[] = {"全部", "全省", "全市", "全县", "全乡", "全村"};
+	size_t len = name ? strlen(name) : 0, i;
+
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		size_t sl = strlen(kinds[i].suffix);
+
+		if (len > sl && memcmp(name + len - sl, kinds[i].suffix, sl) == 0)
+			return kinds[i].scope;
+	}
+	return by_level[level >= ORGUNIT_PROVINCE && level <= ORGUNIT_VILLAGE ? level : 0];
+}
+
+static bool provincial(const char *name)
+{
+	return strncmp(name, "省直辖", strlen("省直辖")) == 0;
+}
+
+/*
+ * The title name of u (orgunit_title) before the check against units of
+ * the same name, into out (ORGUNIT_TITLE_MAX bytes); the name its scope is
+ * read from and that one's level into kind / kind_level (may be NULL).
+ */
+static int title_base(struct db *db, const struct orgunit_info *u, bool several, char *out,
+		      char *kind, int *kind_level, struct error *err)
+{
+	struct orgunit_info a, root, child;
+	char anc[ORGUNIT_VILLAGE + 1][ORGUNIT_NAME_MAX + 1];
+	bool has[ORGUNIT_VILLAGE + 1] = {false};
+	char code[ORGUNIT_CODE_MAX + 1], rshort[ORGUNIT_NAME_MAX + 1];
+	const char *own = u->name;
+	int i, ret, own_level = u->level;
+	size_t len;
+
+	out[0] = '\0';
+	root = *u;
+	/* the ancestors: every code of the path before the unit's own */
+	for (i = 0; path_code(u->path, i, code, sizeof(code)) && strcmp(code, u->code) != 0; i++) {
+		if ((ret = orgunit_find(db, code, &a, err)))
+			return ret == ERR_INPUT
+				   ? error_set(err, ERR_INTERNAL, "单位 '%s' 的上级 '%s' 不存在",
+					       u->code, code)
+				   : ret;
+		if (i == 0)
+			root = a;
+		if (a.level >= ORGUNIT_PROVINCE && a.level <= ORGUNIT_VILLAGE) {
+			snprintf(anc[a.level], sizeof(anc[a.level]), "%s", a.name);
+			has[a.level] = true;
+		}
+	}
+	if (!u->parent[0]) {
+		/* a root: named only when it is not the only one */
+		if (several)
+			copy_utf8(out, ORGUNIT_TITLE_MAX, u->name, strlen(u->name));
+	} else if (u->level <= ORGUNIT_CITY) {
+		if (provincial(u->name) && only_child(db, u->id, &child)) {
+			own = child.name;
+			own_level = child.level;
+		}
+		copy_utf8(out, ORGUNIT_TITLE_MAX, own, strlen(own));
+	} else if (u->level == ORGUNIT_COUNTY &&
+		   (!has[ORGUNIT_CITY] || provincial(anc[ORGUNIT_CITY]))) {
+		/* stands for a city of its own (济源市): named as a city is */
+		copy_utf8(out, ORGUNIT_TITLE_MAX, u->name, strlen(u->name));
+	} else {
+		orgunit_bulletin_name_full(
+		    u->level, u->name, has[ORGUNIT_CITY] ? anc[ORGUNIT_CITY] : NULL,
+		    has[ORGUNIT_COUNTY] ? anc[ORGUNIT_COUNTY] : NULL,
+		    has[ORGUNIT_TOWNSHIP] ? anc[ORGUNIT_TOWNSHIP] : NULL, out, ORGUNIT_TITLE_MAX);
+	}
+	if (several && u->parent[0]) {
+		orgunit_short_name(root.name, rshort, sizeof(rshort));
+		len = strlen(rshort);
+		if (strncmp(out, rshort, len) != 0) {
+			char tail[ORGUNIT_TITLE_MAX];
+
+			snprintf(tail, sizeof(tail), "%s", out);
+			copy_utf8(out, ORGUNIT_TITLE_MAX, rshort, len);
+			copy_utf8(out + len, ORGUNIT_TITLE_MAX - len, tail, strlen(tail));
+		}
+	}
+	if (kind)
+		snprintf(kind, ORGUNIT_NAME_MAX + 1, "%s", own);
+	if (kind_level)
+		*kind_level = own_level;
+	return 0;
+}
+
+/* Most units of one name checked against each other (Henan has about 100
+ * 城关镇); past this the code is added without looking further. */
+#define TITLE_SAME_NAME_MAX 1000
+
+int orgunit_title(struct db *db, const char *code, char *name, size_t n, const char **scope,
+		  struct error *err)
+{
+	struct orgunit_info u, v;
+	sqlite3_stmt *st = NULL;
+	char mine[ORGUNIT_TITLE_MAX], other[ORGUNIT_TITLE_MAX], kind[ORGUNIT_NAME_MAX + 1];
+	char codes[TITLE_SAME_NAME_MAX][ORGUNIT_CODE_MAX + 1];
+	int64_t roots;
+	int ret, rc, kind_level, k = 0, i;
+	bool same = false;
+
+	if ((ret = orgunit_find(db, code, &u, err)))
+		return ret;
+	if ((ret = db_int(db, "SELECT COUNT(*) FROM orgunit WHERE parent_id IS NULL", &roots, err)))
+		return ret;
+	if ((ret = title_base(db, &u, roots > 1, mine, kind, &kind_level, err)))
+		return ret;
+	if (scope)
+		*scope = orgunit_scope(kind_level, kind);
+	if (mine[0] && n) {
+		/* another unit of the same own name that would read the same */
+		if (db_prepare(
+			db, "SELECT code FROM orgunit WHERE name = ? AND code <> ? ORDER BY code",
+			&st, err))
+			return ERR_IO;
+		sqlite3_bind_text(st, 1, u.name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, u.code, -1, SQLITE_STATIC);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW && k < TITLE_SAME_NAME_MAX)
+			copy_col(codes[k++], sizeof(codes[0]), st, 0);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return db_fail(db, err, "查询组织机构");
+		same = rc == SQLITE_ROW; /* too many to look at */
+		for (i = 0; i < k && !same; i++) {
+			if ((ret = orgunit_find(db, codes[i], &v, err)) ||
+			    (ret = title_base(db, &v, roots > 1, other, NULL, NULL, err)))
+				return ret;
+			same = strcmp(mine, other) == 0;
+		}
+	}
+	if (n == 0)
+		return 0;
+	if (same) {
+		size_t len;
+
+		/* the code after the name, kept whole: the name gives way */
+		snprintf(other, sizeof(other), "（%s）", u.code);
+		len = strlen(other);
+		copy_utf8(name, n > len ? n - len : 1, mine, strlen(mine));
+		snprintf(name + strlen(name), n - strlen(name), "%s", other);
+	} else {
+		copy_utf8(name, n, mine, strlen(mine));
+	}
+	return 0;
+}

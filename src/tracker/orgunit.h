@@ -178,6 +178,43 @@ char *orgunit_bulletin_name_full(int level, const char *name, const char *city, 
  * code in brackets after it. */
 #define ORGUNIT_BULLETIN_NAME_MAX (4 * ORGUNIT_NAME_MAX + ORGUNIT_CODE_MAX + 8)
 
+/*
+ * The scope word a bulletin's sentences (and a lagging list's 全省…) start
+ * with for a unit, after what the unit is, read from the end of its name:
+ * …省 全省, …自治区 全区, …市 全市 (cities and county-level cities alike),
+ * …自治州 全州, …地区 全地区, …盟 全盟, …区 全区 (a district, 新区, 示范区),
+ * …县 / …自治县 全县, …旗 全旗, …镇 全镇, …乡 全乡, …苏木 全苏木, …街道 全街道,
+ * …社区 全社区, …村 全村, …嘎查 全嘎查. A name that ends otherwise (or is
+ * only the suffix) goes by level: 1 全省, 2 全市, 3 全县, 4 全乡, 5 全村,
+ * anything else 全部. name may be NULL (level alone). Pure.
+ */
+const char *orgunit_scope(int level, const char *name);
+
+/*
+ * How a unit's own bulletin names it in its first line, and its scope word
+ * (docs/bulletin.md, A unit's bulletin). The name identifies the unit, by
+ * the rule of lagging lists:
+ *   - the root of a database with a single root: "" (not named); with
+ *     several roots, every root by its own name ("湖北省");
+ *   - a city-level unit by its own name ("郑州市"); the 省直辖 container of a
+ *     single unit as that unit ("济源市"), and so is a county-level unit with
+ *     no city above it or under a 省直辖 container ("济源市");
+ *   - a county, township or village by orgunit_bulletin_name_full: its
+ *     city's short name, county and township ("郑州中原区",
+ *     "郑州新密市城关镇", "洛阳孟津区城关镇");
+ *   - with several roots, a unit below a root is preceded by its root's
+ *     short name ("湖北武汉市"), unless the name already starts with it;
+ *   - a name that another unit of the same own name would also get is
+ *     followed by its code in brackets ("新乡新区（410781）").
+ * scope is orgunit_scope of the unit (of the single unit, for a 省直辖
+ * container of one). name of ORGUNIT_TITLE_MAX bytes holds any name whole
+ * (a smaller one is cut at a character boundary). Returns 0, ERR_INPUT for
+ * an unknown code, ERR_IO.
+ */
+#define ORGUNIT_TITLE_MAX (5 * ORGUNIT_NAME_MAX + ORGUNIT_CODE_MAX + 8)
+int orgunit_title(struct db *db, const char *code, char *name, size_t n, const char **scope,
+		  struct error *err);
+
 /* Number of units in the database (all levels). */
 int orgunit_count(struct db *db, int64_t *out, struct error *err);
 

@@ -13,9 +13,11 @@
 #include "base/csv.h"
 #include "base/error.h"
 #include "db/db.h"
+#include "tracker/orgunit.h"
 #include "tracker/rollup.h"
 #include "tracker/values.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -288,6 +290,32 @@ static const char *col_text(sqlite3_stmt *st, int i)
 
 /* Roots named in the error for a database with several: at most this many. */
 #define ROOTS_NAMED 5
+/* Characters of a root's name in that error: the rest is cut (…). */
+#define ROOT_NAME_CHARS 20
+/* Bytes the list of roots may take in the error: with its head, 等 and
+ * the longest codes it stays within struct error's message. */
+#define ROOTS_BYTES 360
+
+/*
+ * "、41（河南省）" into roots, the name cut at ROOT_NAME_CHARS characters,
+ * unless the list would grow past ROOTS_BYTES: then false (nothing added).
+ */
+static bool add_root(struct buf *roots, bool first, const char *code, const char *name)
+{
+	char piece[ORGUNIT_CODE_MAX * 2 + ROOT_NAME_CHARS * 4 + 16];
+	size_t len = 0, chars = 0;
+
+	while (name[len]) {
+		if (((unsigned char)name[len] & 0xC0) != 0x80 && chars++ == ROOT_NAME_CHARS)
+			break;
+		len++;
+	}
+	snprintf(piece, sizeof(piece), "%s%.*s（%.*s%s）", first ? "" : "、", ORGUNIT_CODE_MAX,
+		 code, (int)len, name, name[len] ? "…" : "");
+	if (strlen(buf_str(roots)) + strlen(piece) > ROOTS_BYTES)
+		return false;
+	return buf_adds(roots, piece) == 0;
+}
 
 /*
  * The report's unit: code, or the root when code is NULL. Several roots
@@ -299,6 +327,7 @@ static int find_root(struct db *db, struct report *r, const char *code, struct u
 {
 	sqlite3_stmt *st;
 	struct buf roots;
+	bool cut = false;
 	int rc, n = 0;
 
 	if (db_prepare(db,
@@ -313,9 +342,8 @@ static int find_root(struct db *db, struct report *r, const char *code, struct u
 		sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
 	buf_init(&roots, 4096);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n < ROOTS_NAMED)
-			buf_printf(&roots, "%s%s（%s）", n ? "、" : "", col_text(st, 1),
-				   col_text(st, 2));
+		if (n < ROOTS_NAMED && !cut)
+			cut = !add_root(&roots, n == 0, col_text(st, 1), col_text(st, 2));
 		if (n++)
 			continue;
 		u->id = sqlite3_column_int64(st, 0);
@@ -332,8 +360,9 @@ static int find_root(struct db *db, struct report *r, const char *code, struct u
 		rc = code ? error_set(err, ERR_INPUT, "未知的单位代码 '%s'", code)
 			  : error_set(err, ERR_INPUT, "数据库中没有组织机构，请先导入单位");
 	else if (n > 1)
-		rc = error_set(err, ERR_USAGE, "有 %d 个根单位：%s%s，请用 --orgunit 指定其中一个",
-			       n, buf_str(&roots), n > ROOTS_NAMED ? "等" : "");
+		/* what to do first: a long list must not push it out */
+		rc = error_set(err, ERR_USAGE, "有 %d 个根单位，请用 --orgunit 指定其中一个：%s%s",
+			       n, buf_str(&roots), cut || n > ROOTS_NAMED ? "等" : "");
 	else if (!u->code || !u->name || !u->parent)
 		rc = error_set(err, ERR_NOMEM, "内存不足");
 	else

@@ -108,10 +108,11 @@ expect_out "仅新乡李庄村已完成，其余4个村级单位尚未完成"
 run "$MINSHENG" lagging --year 2024 --indicator tt --level village --format json --db "$sdb"
 expect_status 0
 expect_out '{"orgunit":"410724100201","name":"新乡获嘉县城关镇刘营村"},{"orgunit":"410724100202","name":"新乡张庄村"},{"orgunit":"410724101201","name":"新乡获嘉县照镜镇刘营村"},{"orgunit":"410727100201","name":"新乡封丘县城关镇刘营村"}'
-# Under one township only one 刘营村: short.
+# Under one township only one 刘营村: short. The scope word is what the
+# township is (城关镇: 全镇), not its level's (全乡).
 run "$MINSHENG" lagging --year 2024 --indicator tt --level village --orgunit 410724100 --db "$sdb"
 expect_status 0
-expect_out "全乡2个村级单位均未完成"
+expect_out "全镇2个村级单位均未完成"
 # Townships: the two 新区 counties read the same, so their 城关镇 get the
 # code; 获嘉县's and 封丘县's get their county; the two 克井镇 of 济源 (济源市
 # is the county and already begins their names) get the code.

@@ -365,7 +365,8 @@ static void test_out_of_range(void **state)
 
 /*
  * A bulletin of a unit below the root names it in its first line and
- * speaks with its scope word; a root (even one of several) is not named.
+ * speaks with its scope word (what the unit is: a 街道 is 全街道); a root
+ * is not named by bulletin_write (bulletin_write_unit names it when told).
  */
 static void test_unit_scope(void **state)
 {
@@ -376,13 +377,6 @@ static void test_unit_scope(void **state)
 	struct buf b;
 
 	(void)state;
-	assert_string_equal(bulletin_scope(1), "全省");
-	assert_string_equal(bulletin_scope(2), "全市");
-	assert_string_equal(bulletin_scope(3), "全县");
-	assert_string_equal(bulletin_scope(4), "全乡");
-	assert_string_equal(bulletin_scope(5), "全村");
-	assert_string_equal(bulletin_scope(0), "");
-	assert_string_equal(bulletin_scope(6), "");
 	init_report(&r, items, 1);
 	r.orgunit = "4101";
 	r.orgunit_name = "郑州市";
@@ -412,7 +406,7 @@ static void test_unit_scope(void **state)
 	assert_int_equal(bulletin_write(&r, &b), 0);
 	assert_string_equal(buf_str(&b), "林山寨街道2023年省重点民生实事完成情况如下：\n"
 					 "一、技能河南\n"
-					 "全乡职业技能培训累计60万人次，完成年度目标任务的50%。\n"
+					 "全街道职业技能培训累计60万人次，完成年度目标任务的50%。\n"
 					 "未完成的指标：职业技能培训。\n"
 					 "1项指标任务已完成0项。\n");
 	buf_reset(&b);
@@ -424,6 +418,82 @@ static void test_unit_scope(void **state)
 	assert_int_equal(bulletin_write(&r, &b), 0);
 	assert_non_null(strstr(buf_str(&b), "\n全省职业技能培训"));
 	assert_true(strncmp(buf_str(&b), "2023年省重点民生实事完成情况如下：\n", 40) == 0);
+	buf_free(&b);
+}
+
+/*
+ * bulletin_write_unit: the name and scope word as given (orgunit_title's);
+ * a unit below the root counts only the indicators with a target of its
+ * own in the closing line, and says so when it has none; a root counts
+ * the plan.
+ */
+static void test_unit_named_and_counted(void **state)
+{
+	struct report_item items[] = {
+	    count(1, "技能河南", "职业技能培训", "人次", "sum", "600000", "50.0", false),
+	    count(1, "技能河南", "城镇新增就业", "人", "sum", NULL, NULL, false),
+	    count(2, "健康", "两病筛查", "人", "sum", NULL, NULL, false),
+	};
+	struct report r;
+	struct buf b;
+
+	(void)state;
+	/* 城镇新增就业 has data but no target at the unit */
+	items[1].has_actual = true;
+	items[1].actual = tt_dec("50000");
+	items[1].has_target = false;
+	init_report(&r, items, 3);
+	r.summary.met = 0;
+	r.orgunit = "410183100";
+	r.orgunit_name = "城关镇";
+	r.orgunit_level = 4;
+	r.parent = "410183";
+	r.year = 2023;
+	r.period = period_year(2023);
+	buf_init(&b, 1 << 16);
+	assert_int_equal(bulletin_write_unit(&r, "郑州新密市城关镇", "全镇", &b), 0);
+	assert_string_equal(buf_str(&b), "郑州新密市城关镇2023年省重点民生实事完成情况如下：\n"
+					 "一、技能河南\n"
+					 "全镇职业技能培训累计60万人次，完成年度目标任务的50%；"
+					 "城镇新增就业累计50000人。\n"
+					 "二、健康\n"
+					 "全镇两病筛查暂无数据。\n"
+					 "未完成的指标：职业技能培训。\n"
+					 "1项指标暂无数据：两病筛查。\n"
+					 "1项指标未设本级目标：城镇新增就业。\n"
+					 "2项指标任务已完成0项。\n");
+	buf_reset(&b);
+	/* met: counted among the unit's own */
+	items[0].met = true;
+	assert_int_equal(bulletin_write_unit(&r, "郑州新密市城关镇", "全镇", &b), 0);
+	assert_non_null(strstr(buf_str(&b), "\n2项指标任务已完成1项。\n"));
+	buf_reset(&b);
+	/* no target at the unit at all: said plainly, no count of tasks */
+	items[0].has_target = false;
+	items[0].has_completion = false;
+	items[2].has_target = false;
+	assert_int_equal(bulletin_write_unit(&r, "郑州中原区", "全区", &b), 0);
+	assert_non_null(strstr(buf_str(&b), "\n本级未设年度目标任务。\n"));
+	assert_null(strstr(buf_str(&b), "项指标任务已完成"));
+	assert_true(strncmp(buf_str(&b), "郑州中原区2023年", strlen("郑州中原区2023年")) == 0);
+	assert_non_null(strstr(buf_str(&b), "\n全区职业技能培训累计60万人次；"));
+	buf_reset(&b);
+	/* a root counts the plan, even without targets of its own; named when
+	 * told (one of several roots), not named with NULL or "" */
+	r.orgunit = "42";
+	r.orgunit_name = "湖北省";
+	r.orgunit_level = 1;
+	r.parent = "";
+	r.summary.met = 0;
+	assert_int_equal(bulletin_write_unit(&r, "湖北省", NULL, &b), 0);
+	assert_true(strncmp(buf_str(&b), "湖北省2023年省重点民生实事完成情况如下：\n",
+			    strlen("湖北省2023年省重点民生实事完成情况如下：\n")) == 0);
+	assert_non_null(strstr(buf_str(&b), "\n全省职业技能培训"));
+	assert_non_null(strstr(buf_str(&b), "\n3项指标任务已完成0项。\n"));
+	buf_reset(&b);
+	assert_int_equal(bulletin_write_unit(&r, NULL, NULL, &b), 0);
+	assert_true(strncmp(buf_str(&b), "2023年省重点民生实事完成情况如下：\n",
+			    strlen("2023年省重点民生实事完成情况如下：\n")) == 0);
 	buf_free(&b);
 }
 
@@ -479,10 +549,11 @@ static void test_day_as_of_month(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_year_end),	   cmocka_unit_test(test_progress),
-	    cmocka_unit_test(test_rate_near_miss), cmocka_unit_test(test_progress_capped),
-	    cmocka_unit_test(test_helpers),	   cmocka_unit_test(test_out_of_range),
-	    cmocka_unit_test(test_unit_scope),	   cmocka_unit_test(test_day_as_of_month),
+	    cmocka_unit_test(test_year_end),	    cmocka_unit_test(test_progress),
+	    cmocka_unit_test(test_rate_near_miss),  cmocka_unit_test(test_progress_capped),
+	    cmocka_unit_test(test_helpers),	    cmocka_unit_test(test_out_of_range),
+	    cmocka_unit_test(test_unit_scope),	    cmocka_unit_test(test_unit_named_and_counted),
+	    cmocka_unit_test(test_day_as_of_month),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

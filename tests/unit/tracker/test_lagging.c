@@ -49,10 +49,16 @@ static void test_wording(void **state)
 	/* Nobody done. */
 	assert_string_equal(text_of(3, lag, 3, NULL, 0, &b), "全省3个县级单位均未完成");
 	buf_reset(&b);
-	assert_int_equal(
-	    lagging_text(lagging_scope(ORGUNIT_CITY), ORGUNIT_VILLAGE, 4, NULL, 0, NULL, 0, &b), 0);
+	assert_int_equal(lagging_text(orgunit_scope(ORGUNIT_CITY, "郑州市"), ORGUNIT_VILLAGE, 4,
+				      NULL, 0, NULL, 0, &b),
+			 0);
 	assert_string_equal(buf_str(&b), "全市4个村级单位均已完成");
-	assert_string_equal(lagging_scope(ORGUNIT_PROVINCE), "全省");
+	buf_reset(&b);
+	/* a district's list: 全区, as its own bulletin says it */
+	assert_int_equal(lagging_text(orgunit_scope(ORGUNIT_COUNTY, "中原区"), ORGUNIT_TOWNSHIP, 2,
+				      NULL, 0, NULL, 0, &b),
+			 0);
+	assert_string_equal(buf_str(&b), "全区2个乡级单位均已完成");
 	buf_free(&b);
 }
 
@@ -204,6 +210,13 @@ static void test_build_none_and_most(void **state)
 	assert_int_equal(lagging_build(db, &o, &l, &err), 0);
 	assert_int_equal(l->total, 4);
 	assert_string_equal(l->text, "除周口、济源外，其余2个市级单位均已完成");
+	lagging_free(l);
+	/* The scope word is what the unit is: the 省直辖 container of 济源市
+	 * speaks as 济源市 (全市), not after its level alone. */
+	o.level = ORGUNIT_COUNTY;
+	o.orgunit = "4190";
+	assert_int_equal(lagging_build(db, &o, &l, &err), 0);
+	assert_string_equal(l->text, "全市1个县级单位均未完成");
 	lagging_free(l);
 	db_close(db);
 }

@@ -288,6 +288,123 @@ static void test_names(void **state)
 	db_close(db);
 }
 
+/*
+ * The scope word goes by what the unit is (its name's suffix), the level
+ * only when the name does not say.
+ */
+static void test_scope(void **state)
+{
+	(void)state;
+	assert_string_equal(orgunit_scope(ORGUNIT_PROVINCE, "河南省"), "全省");
+	assert_string_equal(orgunit_scope(ORGUNIT_PROVINCE, "广西壮族自治区"), "全区");
+	assert_string_equal(orgunit_scope(ORGUNIT_CITY, "郑州市"), "全市");
+	assert_string_equal(orgunit_scope(ORGUNIT_CITY, "黔南布依族苗族自治州"), "全州");
+	assert_string_equal(orgunit_scope(ORGUNIT_CITY, "阿里地区"), "全地区");
+	assert_string_equal(orgunit_scope(ORGUNIT_CITY, "锡林郭勒盟"), "全盟");
+	assert_string_equal(orgunit_scope(ORGUNIT_COUNTY, "中原区"), "全区");
+	assert_string_equal(orgunit_scope(ORGUNIT_COUNTY, "济源市"), "全市");
+	assert_string_equal(orgunit_scope(ORGUNIT_COUNTY, "博爱县"), "全县");
+	assert_string_equal(orgunit_scope(ORGUNIT_COUNTY, "长阳土家族自治县"), "全县");
+	assert_string_equal(orgunit_scope(ORGUNIT_COUNTY, "焦作城乡一体化示范区"), "全区");
+	assert_string_equal(orgunit_scope(ORGUNIT_COUNTY, "鄂托克旗"), "全旗");
+	assert_string_equal(orgunit_scope(ORGUNIT_TOWNSHIP, "城关镇"), "全镇");
+	assert_string_equal(orgunit_scope(ORGUNIT_TOWNSHIP, "刘集乡"), "全乡");
+	assert_string_equal(orgunit_scope(ORGUNIT_TOWNSHIP, "林山寨街道"), "全街道");
+	assert_string_equal(orgunit_scope(ORGUNIT_VILLAGE, "朝阳苑社区"), "全社区");
+	assert_string_equal(orgunit_scope(ORGUNIT_VILLAGE, "刘营村"), "全村");
+	/* the name does not say: the level */
+	assert_string_equal(orgunit_scope(ORGUNIT_CITY, "省直辖县级行政区划"), "全市");
+	assert_string_equal(orgunit_scope(ORGUNIT_TOWNSHIP, "某某办事处"), "全乡");
+	assert_string_equal(orgunit_scope(ORGUNIT_VILLAGE, "一组"), "全村");
+	assert_string_equal(orgunit_scope(ORGUNIT_COUNTY, NULL), "全县");
+	assert_string_equal(orgunit_scope(ORGUNIT_COUNTY, "区"), "全县");
+	assert_string_equal(orgunit_scope(0, "某处"), "全部");
+	assert_string_equal(orgunit_scope(6, NULL), "全部");
+}
+
+static const char titled[] = "code,name,level,parent_code\n"
+			     "41,河南省,province,\n"
+			     "4101,郑州市,city,41\n"
+			     "410102,中原区,county,4101\n"
+			     "410183,新密市,county,4101\n"
+			     "410183100,城关镇,township,410183\n"
+			     "4103,洛阳市,city,41\n"
+			     "410308,孟津区,county,4103\n"
+			     "410308100,城关镇,township,410308\n"
+			     "410308100001,城关村,village,410308100\n"
+			     "4107,新乡市,city,41\n"
+			     "410781,新区,county,4107\n"
+			     "410782,新区,county,4107\n"
+			     "4190,省直辖县级行政区划,city,41\n"
+			     "419001,济源市,county,4190\n"
+			     "419001001,济源市沁园街道,township,419001\n";
+
+static void expect_title(struct db *db, const char *code, const char *name, const char *scope)
+{
+	char out[ORGUNIT_TITLE_MAX];
+	const char *sc = NULL;
+	struct error err;
+
+	assert_int_equal(orgunit_title(db, code, out, sizeof(out), &sc, &err), 0);
+	assert_string_equal(out, name);
+	assert_string_equal(sc, scope);
+}
+
+/*
+ * A unit's own bulletin names it so that it is told from every other unit
+ * (the two 城关镇, the two 新区), and speaks with its own scope word.
+ */
+static void test_title(void **state)
+{
+	static const char hubei[] = "code,name,level,parent_code\n"
+				    "42,湖北省,province,\n"
+				    "4201,武汉市,city,42\n"
+				    "4290,省直辖县级行政区划,city,42\n"
+				    "429004,仙桃市,county,4290\n"
+				    "429005,潜江市,county,4290\n";
+	struct orgunit_import_stats st;
+	struct db *db = tt_open_db();
+	struct error err;
+	char out[ORGUNIT_TITLE_MAX];
+	const char *sc;
+
+	(void)state;
+	assert_int_equal(
+	    orgunit_import_mem(db, "t.csv", titled, strlen(titled), &st, NULL, NULL, &err), 0);
+	expect_title(db, "41", "", "全省");
+	expect_title(db, "4101", "郑州市", "全市");
+	expect_title(db, "410102", "郑州中原区", "全区");
+	expect_title(db, "410183", "郑州新密市", "全市");
+	expect_title(db, "410183100", "郑州新密市城关镇", "全镇");
+	expect_title(db, "410308100", "洛阳孟津区城关镇", "全镇");
+	expect_title(db, "410308100001", "洛阳孟津区城关镇城关村", "全村");
+	/* same names all the way up: the code */
+	expect_title(db, "410781", "新乡新区（410781）", "全区");
+	expect_title(db, "410782", "新乡新区（410782）", "全区");
+	/* the 省直辖 container of one unit is that unit, as is that unit */
+	expect_title(db, "4190", "济源市", "全市");
+	expect_title(db, "419001", "济源市", "全市");
+	expect_title(db, "419001001", "济源市沁园街道", "全街道");
+	/* unknown unit; a small buffer cuts at a character boundary */
+	assert_int_equal(orgunit_title(db, "4199", out, sizeof(out), &sc, &err), ERR_INPUT);
+	assert_string_equal(err.msg, "未知的单位代码 '4199'");
+	assert_int_equal(orgunit_title(db, "410183100", out, 11, &sc, &err), 0);
+	assert_string_equal(out, "郑州新");
+	/* several roots: every root named, every other unit after its root */
+	assert_int_equal(
+	    orgunit_import_mem(db, "h.csv", hubei, strlen(hubei), &st, NULL, NULL, &err), 0);
+	expect_title(db, "41", "河南省", "全省");
+	expect_title(db, "42", "湖北省", "全省");
+	expect_title(db, "4101", "河南郑州市", "全市");
+	expect_title(db, "4201", "湖北武汉市", "全市");
+	expect_title(db, "410183100", "河南郑州新密市城关镇", "全镇");
+	/* a container of several units keeps its name, made unique by its root */
+	expect_title(db, "4290", "湖北省直辖县级行政区划", "全市");
+	expect_title(db, "4190", "河南济源市", "全市");
+	expect_title(db, "429004", "湖北仙桃市", "全市");
+	db_close(db);
+}
+
 static void test_villages(void **state)
 {
 	struct village_parent t[3] = {
@@ -393,6 +510,8 @@ int main(void)
 	    cmocka_unit_test(test_all_problems_reported),
 	    cmocka_unit_test(test_list_filters),
 	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_scope),
+	    cmocka_unit_test(test_title),
 	    cmocka_unit_test(test_villages),
 	    cmocka_unit_test(test_defaults_henan),
 	};

@@ -531,8 +531,8 @@ static void test_several_roots(void **state)
 	    orgunit_import_mem(db, "two.csv", units, sizeof(units) - 1, &st, NULL, NULL, &err), 0);
 	assert_int_equal(report_build(db, &o, &r, &err), ERR_USAGE);
 	assert_null(r);
-	assert_string_equal(err.msg, "有 2 个根单位：41（河南省）、42（湖北省），请用 --orgunit "
-				     "指定其中一个");
+	assert_string_equal(err.msg, "有 2 个根单位，请用 --orgunit 指定其中一个："
+				     "41（河南省）、42（湖北省）");
 	o.orgunit = "42";
 	assert_int_equal(report_build(db, &o, &r, &err), 0);
 	assert_string_equal(r->orgunit, "42");
@@ -545,6 +545,51 @@ static void test_several_roots(void **state)
 	assert_string_equal(r->parent, "41");
 	assert_int_equal(r->orgunit_level, 2);
 	report_free(r);
+	db_close(db);
+}
+
+/*
+ * Several roots with long names (200 bytes of UTF-8 each) and long codes:
+ * the message still says what to do, in full, and names what fits.
+ */
+static void test_several_roots_long_names(void **state)
+{
+	struct db *db = tt_open_db();
+	struct orgunit_import_stats st;
+	struct report_opts o;
+	struct report *r = NULL;
+	struct error err;
+	struct buf csv;
+	char name[ORGUNIT_NAME_MAX + 1];
+	const char *m;
+	int i, k;
+
+	(void)state;
+	/* 66 characters: 某 x 64 + 一省 */
+	for (k = 0; k < 64; k++)
+		memcpy(name + 3 * k, "某", 3);
+	name[3 * 64] = '\0';
+	buf_init(&csv, 1 << 16);
+	assert_int_equal(buf_adds(&csv, "code,name,level,parent_code\n"), 0);
+	for (i = 0; i < 6; i++)
+		assert_int_equal(
+		    buf_printf(&csv, "%c%031d,%s%d省,province,\n", 'A' + i, i, name, i), 0);
+	assert_int_equal(orgunit_import_mem(db, "long.csv", buf_str(&csv), strlen(buf_str(&csv)),
+					    &st, NULL, NULL, &err),
+			 0);
+	report_opts_init(&o, 2023);
+	assert_int_equal(report_build(db, &o, &r, &err), ERR_USAGE);
+	assert_null(r);
+	m = err.msg;
+	assert_true(strncmp(m, "有 6 个根单位，请用 --orgunit 指定其中一个：",
+			    strlen("有 6 个根单位，请用 --orgunit 指定其中一个：")) == 0);
+	/* names cut at 20 characters, the list ended by 等, the message whole */
+	assert_non_null(strstr(
+	    m, "A0000000000000000000000000000000（某某某某某某某某某某某某某某某某某某某某…）"));
+	assert_null(strstr(m, "某某某某某某某某某某某某某某某某某某某某某"));
+	assert_true(strlen(m) >= 3 && strcmp(m + strlen(m) - 3, "等") == 0);
+	assert_true(strlen(m) < sizeof(err.msg) - 1);
+	buf_free(&csv);
 	db_close(db);
 }
 
@@ -858,6 +903,7 @@ int main(void)
 	    cmocka_unit_test(test_ranking_capped),
 	    cmocka_unit_test(test_options),
 	    cmocka_unit_test(test_several_roots),
+	    cmocka_unit_test(test_several_roots_long_names),
 	    cmocka_unit_test(test_data_period),
 	    cmocka_unit_test(test_week_day_reports),
 	    cmocka_unit_test(test_json),
