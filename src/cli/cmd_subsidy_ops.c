@@ -954,6 +954,12 @@ int cli_subsidy_payment_settle(int argc, char **argv)
 		       (long long)in.entitlement_id, ledger_status_label(in.previous_status),
 		       (long long)in.line.import_id, (long long)in.line.line, in.line.bank_time);
 		printf("原因：%s\n", reason);
+		if (in.other.payment_id)
+			printf("注意：同一应发的较早发放 %lld 也有银行成功回盘（导入记录 %lld 第 %lld "
+			       "行，银行时间 %s），银行可能已重复发放，请与银行核实"
+			       "（subsidy anomalies 继续列出）\n",
+			       (long long)in.other.payment_id, (long long)in.other.import_id,
+			       (long long)in.other.line, in.other.bank_time);
 	}
 	db_close(db);
 	return rc;

@@ -17,18 +17,61 @@
 #include <stdio.h>
 #include <string.h>
 
+/*
+ * The length of the well-formed UTF-8 sequence at s (n bytes left), 0 when
+ * it is not one: no overlong forms, no surrogates, nothing above U+10FFFF
+ * (the table of well-formed sequences of Unicode, chapter 3).
+ */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t len, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (s[0] == 0xe0)
+		lo = 0xa0;
+	else if (s[0] == 0xed)
+		hi = 0x9f;
+	else if (s[0] == 0xf0)
+		lo = 0x90;
+	else if (s[0] == 0xf4)
+		hi = 0x8f;
+	if (len > n || s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < len; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return len;
+}
+
 bool payment_cancel_reason_ok(const char *reason)
 {
-	size_t i, len;
+	const unsigned char *s = (const unsigned char *)reason;
+	size_t i, len, k;
 
 	if (!reason)
 		return false;
 	len = strlen(reason);
 	if (len == 0 || len > PAYMENT_CANCEL_REASON_MAX)
 		return false;
-	for (i = 0; i < len; i++)
-		if ((unsigned char)reason[i] < 0x20 || reason[i] == 0x7f)
+	for (i = 0; i < len; i += k) {
+		if (s[i] < 0x20 || s[i] == 0x7f)
 			return false;
+		/* stored as TEXT and printed to the operator: invalid bytes
+		 * would be mangled or garble the terminal */
+		k = utf8_seq(s + i, len - i);
+		if (k == 0)
+			return false;
+	}
 	return true;
 }
 
@@ -65,7 +108,7 @@ int payment_cancel(struct db *db, int64_t payment_id, const char *reason,
 
 	memset(in, 0, sizeof(*in));
 	if (reason && !payment_cancel_reason_ok(reason)) {
-		error_set(err, ERR_INPUT, "拦截原因为空、超过 %d 字节或含控制字符",
+		error_set(err, ERR_INPUT, "拦截原因为空、超过 %d 字节、含控制字符或不是有效的 UTF-8 文字",
 			  PAYMENT_CANCEL_REASON_MAX);
 		error_reason(err, "bad_reason");
 		return ERR_INPUT;

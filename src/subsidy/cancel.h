@@ -51,8 +51,10 @@ struct payment_cancel_info {
 };
 
 /*
- * A reason text is acceptable: 1 to PAYMENT_CANCEL_REASON_MAX bytes, no
- * control characters (it is stored and printed on one line).
+ * A reason text is acceptable: 1 to PAYMENT_CANCEL_REASON_MAX bytes of
+ * well-formed UTF-8 (no overlong forms, surrogates or code points above
+ * U+10FFFF), no control characters (it is stored and printed on one line).
+ * payment cancel and payment settle share it.
  */
 bool payment_cancel_reason_ok(const char *reason);
 
@@ -68,7 +70,8 @@ bool payment_cancel_reason_ok(const char *reason);
  *                    names it; a paid one can no longer be stopped)
  *   not_latest       a later attempt exists (not possible for a pending
  *                    payment unless the rows were altered by hand)
- *   bad_reason       reason empty, too long or with control characters
+ *   bad_reason       reason empty, too long, with control characters or not
+ *                    valid UTF-8 (payment_cancel_reason_ok)
  * ERR_IO when the database fails.
  */
 int payment_cancel(struct db *db, int64_t payment_id, const char *reason,

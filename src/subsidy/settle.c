@@ -232,7 +232,7 @@ int payment_settle(struct db *db, int64_t payment_id, const char *reason,
 	memset(in, 0, sizeof(*in));
 	memset(&r, 0, sizeof(r));
 	if (!payment_cancel_reason_ok(reason)) {
-		error_set(err, ERR_INPUT, "核实入账原因缺失、为空、超过 %d 字节或含控制字符",
+		error_set(err, ERR_INPUT, "核实入账原因缺失、为空、超过 %d 字节、含控制字符或不是有效的 UTF-8 文字",
 			  PAYMENT_SETTLE_REASON_MAX);
 		error_reason(err, "bad_reason");
 		return ERR_INPUT;
@@ -254,6 +254,15 @@ int payment_settle(struct db *db, int64_t payment_id, const char *reason,
 				 strcmp(r.status, "cancelled") == 0 ? LEDGER_CANCELLED
 								    : LEDGER_FAILED,
 				 LEDGER_PAID, r.programme_id, in->period, in->amount_fen, err);
+	/* Now that this payment is paid, the failed attempts left are the
+	 * entitlement's earlier ones: does any have a standing SUCCESS? */
+	if (!rc) {
+		bool other = false;
+
+		rc = batch_bank_success_find(db, payment_id, false, 0, &in->other, &other, err);
+		if (!rc && !other)
+			memset(&in->other, 0, sizeof(in->other));
+	}
 	if (!rc && db_commit(db, err))
 		rc = ERR_IO;
 	if (rc)

@@ -24,9 +24,13 @@
  *     line used, the previous status and reason, the entitlement's previous
  *     status, the operator's reason and the time.
  *
- * Afterwards the payment is paid like any other: a REVERSED line the bank
- * sends later (dated after the SUCCESS used) goes the import's normal way,
- * paid -> failed (冲正).
+ * Afterwards the settlement is final as far as the bank's older answers go
+ * (reconcile.c, docs/bankfile.md): a SUCCESS or a REVERSED dated no later
+ * than the SUCCESS used is already processed, in whatever file it comes
+ * again, and leaves the row as settled. Only a REVERSED dated after it
+ * reverses the payment: paid -> failed (冲正) for one that was failed, and
+ * back to cancelled (payment and entitlement, ledger paid -> cancelled) for
+ * an interception, which the operator had stopped.
  *
  * Known limit: only the latest attempt of an entitlement can be settled. A
  * SUCCESS for an earlier attempt that failed and was reissued (the later
@@ -65,6 +69,14 @@ struct payment_settle_info {
 	 * amount found (reason amount_differs). */
 	struct bank_success_line line;
 	int64_t settlement_id; /* the payment_settlement row written */
+	/* When settled: an earlier attempt of the same entitlement (failed,
+	 * reissued) that also has a standing SUCCESS line (the rule of
+	 * batch_bank_said_success, any amount): the bank may have paid the
+	 * person twice. other.payment_id is 0 when there is none. The
+	 * settlement goes ahead (this payment's own answer is what it books);
+	 * the operator is told, and subsidy anomalies keeps listing that
+	 * attempt (bank_success_conflict). */
+	struct bank_success_line other;
 };
 
 /*
@@ -81,7 +93,7 @@ struct payment_settle_info {
  *
  * Refused with ERR_INPUT, a Chinese message and a reason code:
  *   bad_reason       reason missing, empty, over PAYMENT_SETTLE_REASON_MAX
- *                    bytes or with control characters
+ *                    bytes, with control characters or not valid UTF-8
  *   unknown_payment  no such payment
  *   not_settleable   its status is pending or paid (the message names it)
  *   not_latest       a later attempt of its entitlement exists (the message

@@ -79,6 +79,13 @@ expect_err "选项 --reason 的值无效"
 run M subsidy payment cancel --payment "$pid" --reason "$(head -c 201 /dev/zero | tr '\0' x)"
 expect_status 2
 expect_err "选项 --reason 的值无效"
+# Not UTF-8 (GBK bytes of 死亡; a lone continuation byte): refused.
+run M subsidy payment cancel --payment "$pid" --reason "$(printf '\313\300\315\366')"
+expect_status 2
+expect_err "选项 --reason 的值无效"
+run M subsidy payment cancel --payment "$pid" --reason "$(printf 'a\200b')"
+expect_status 2
+expect_err "选项 --reason 的值无效"
 run M subsidy payment cancel --payment "$pid" --reason
 expect_status 2
 run q "SELECT status FROM payment WHERE id = $pid"

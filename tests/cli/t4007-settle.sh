@@ -105,6 +105,10 @@ expect_err "选项 --reason 的值无效"
 run M subsidy payment settle --payment "$pid" --reason "$(head -c 201 /dev/zero | tr '\0' x)"
 expect_status 2
 expect_err "选项 --reason 的值无效"
+# Not UTF-8 (GBK bytes of 银行): refused before the database is read.
+run M subsidy payment settle --payment "$pid" --reason "$(printf '\322\370\320\320')"
+expect_status 2
+expect_err "选项 --reason 的值无效"
 run M subsidy payment settle --payment "$pid" --reason
 expect_status 2
 run "$MINSHENG" subsidy payment settle --payment "$pid" --reason "$REASON" --db "$SCRATCH/none.db"

@@ -108,6 +108,18 @@ static void test_reason_ok(void **state)
 	assert_false(payment_cancel_reason_ok("a\nb"));
 	assert_false(payment_cancel_reason_ok("a\x7f"));
 	assert_true(payment_cancel_reason_ok("死亡后期间，民政局通知"));
+	assert_true(payment_cancel_reason_ok("\xf0\x9f\x98\x80 U+10FFFF \xf4\x8f\xbf\xbf"));
+	/* Not UTF-8: a GBK text, a lone continuation byte, a truncated
+	 * sequence, an overlong '/', a surrogate, above U+10FFFF, 0xff. */
+	assert_false(payment_cancel_reason_ok("\xcb\xc0\xcd\xf6"));
+	assert_false(payment_cancel_reason_ok("a\x80" "b"));
+	assert_false(payment_cancel_reason_ok("\xe6\xad"));
+	assert_false(payment_cancel_reason_ok("\xc0\xaf"));
+	assert_false(payment_cancel_reason_ok("\xe0\x80\xaf"));
+	assert_false(payment_cancel_reason_ok("\xed\xa0\x80"));
+	assert_false(payment_cancel_reason_ok("\xf4\x90\x80\x80"));
+	assert_false(payment_cancel_reason_ok("\xf5\x80\x80\x80"));
+	assert_false(payment_cancel_reason_ok("ok\xff"));
 	memset(s, 'x', PAYMENT_CANCEL_REASON_MAX);
 	s[PAYMENT_CANCEL_REASON_MAX] = '\0';
 	assert_true(payment_cancel_reason_ok(s));

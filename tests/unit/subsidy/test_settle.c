@@ -155,6 +155,8 @@ static void test_settle_cancelled(void **state)
 	assert_string_equal(err.reason, "bad_reason");
 	assert_int_equal(payment_settle(f.db, pid, "a\rb", &in, &err), ERR_INPUT);
 	assert_string_equal(err.reason, "bad_reason");
+	assert_int_equal(payment_settle(f.db, pid, "\xd2\xf8\xd0\xd0", &in, &err), ERR_INPUT);
+	assert_string_equal(err.reason, "bad_reason");
 	/* Unknown, paid. */
 	assert_int_equal(payment_settle(f.db, 999, "银行确认", &in, &err), ERR_INPUT);
 	assert_string_equal(err.reason, "unknown_payment");
@@ -211,12 +213,36 @@ static void test_settle_cancelled(void **state)
 	assert_non_null(strstr(err.msg, "核实入账，状态是已发，无需再次核实入账"));
 	assert_int_equal(fingerprint(&f), fp);
 
-	/* A reversal after the settlement: the import's way, paid -> failed. */
+	/* Answers dated no later than the settled success (an earlier
+	 * SUCCESS, a REVERSED of the same time): already processed, the row
+	 * and the ledger untouched (it stays settled, at its own time). */
+	v[0] = line_of(pid, BANKRET_SUCCESS, "", 30000, "2023-03-15T09:00:00");
+	v[1] = line_of(pid, BANKRET_REVERSED, "REVERSAL", 30000, "2023-03-15T10:00:01");
+	bank_lines(&f, 1, v, 2);
+	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM bank_return_line"
+				    " WHERE import_id = 2 AND outcome = 'already'"),
+			 2);
+	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM payment WHERE status = 'paid'"
+				    " AND bank_time = '2023-03-15T10:00:01'"
+				    " AND reason = 'SETTLED: 银行确认已入账'"),
+			 1);
+	assert_int_equal(fingerprint(&f), fp);
+
+	/* A reversal after the settlement: the money is back and the
+	 * operator had stopped this payment: cancelled again, with its
+	 * entitlement (ledger paid -> cancelled), not failed. */
 	v[0] = line_of(pid, BANKRET_REVERSED, "REVERSAL", 30000, "2023-03-20T10:00:00");
 	bank_lines(&f, 1, v, 1);
-	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM payment WHERE status = 'failed'"
-				    " AND reason = 'REVERSED:REVERSAL'"),
+	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM payment y JOIN entitlement e"
+				    " ON e.id = y.entitlement_id WHERE y.status = 'cancelled'"
+				    " AND y.reason = 'REVERSED:REVERSAL' AND e.status = 'cancelled'"
+				    " AND y.bank_time = '2023-03-20T10:00:00'"),
 			 1);
+	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM payment WHERE status = 'failed'"), 0);
+	assert_int_equal(fx_int(&f, "SELECT SUM(x.amount_fen) FROM ledger_entry x"
+				    " JOIN ledger_txn t ON t.id = x.txn_id"
+				    " WHERE t.kind = 'reversed_cancelled' AND x.account = 'cancelled'"),
+			 30000);
 	assert_int_equal(fx_violations(&f), 0);
 	c = scan(&f);
 	assert_int_equal(c.n[ANOMALY_BANK_SUCCESS_CONFLICT], 0);
