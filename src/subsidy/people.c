@@ -231,7 +231,8 @@ static int read_rows(const struct pii_keys *keys, const char *path, int kind,
 		}
 		p->line = rec.line;
 		pii_hash(keys, PII_ID, id.number, 18, p->hash);
-		p->enc_len = pii_encrypt(keys, PII_ID, id.number, 18, p->hash, p->enc);
+		p->enc_len = pii_encrypt_in(keys, kind == 'D' ? PII_IN_DEATH : PII_IN_OFFICIAL, PII_ID,
+					    id.number, 18, p->hash, p->hash, p->enc);
 		if (kind == 'D') {
 			struct date d;
 			struct error de;

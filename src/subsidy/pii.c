@@ -225,7 +225,7 @@ out:
 	if (rc)
 		pii_keys_wipe(keys);
 	else
-		keys->bound = 1; /* the current format; pii_open reads the database's */
+		keys->format = PII_FORMAT_BOUND; /* pii_open reads the database's */
 	return rc;
 }
 
@@ -238,17 +238,25 @@ static void key_check(const struct pii_keys *k, unsigned char out[16])
 			   sizeof(k->mac));
 }
 
-/* The fingerprint of both keys ('key_check2'): the encryption key hashed
+/*
+ * The fingerprint of both keys ('key_check2'): the encryption key hashed
  * under the hash key, so a key file with the right hash key and another
- * encryption key no longer passes. */
-static void key_check2(const struct pii_keys *k, unsigned char out[16])
+ * encryption key no longer passes. Its label names the ciphertext format,
+ * so the format is authenticated by the key too: a database whose marker
+ * was deleted or changed (to have bound ciphertexts written unbound, or
+ * the other way) no longer matches. The old format keeps the label it
+ * always had.
+ */
+static void key_check2(const struct pii_keys *k, int format, unsigned char out[16])
 {
-	static const char label[] = "minsheng key check 2 enc+mac";
-	unsigned char in[sizeof(label) - 1 + PII_KEYBYTES];
+	static const char old[] = "minsheng key check 2 enc+mac";
+	static const char bound[] = "minsheng key check 2 enc+mac, pii format 2";
+	unsigned char in[sizeof(bound) - 1 + PII_KEYBYTES];
+	size_t ll = format == PII_FORMAT_BOUND ? sizeof(bound) - 1 : sizeof(old) - 1;
 
-	memcpy(in, label, sizeof(label) - 1);
-	memcpy(in + sizeof(label) - 1, k->enc, PII_KEYBYTES);
-	crypto_generichash(out, 16, in, sizeof(in), k->mac, sizeof(k->mac));
+	memcpy(in, format == PII_FORMAT_BOUND ? bound : old, ll);
+	memcpy(in + ll, k->enc, PII_KEYBYTES);
+	crypto_generichash(out, 16, in, ll + PII_KEYBYTES, k->mac, sizeof(k->mac));
 	sodium_memzero(in, sizeof(in));
 }
 
@@ -291,35 +299,38 @@ static int meta_put(struct db *db, const char *name, const unsigned char v[16], 
 	return 0;
 }
 
-/* Record 'pii_ad' = 1: this database's ciphertexts are bound to their rows. */
+/* Record 'pii_ad' = 2: this database's ciphertexts are bound to their rows. */
 static int meta_put_bound(struct db *db, struct error *err)
 {
-	return db_exec(db, "INSERT OR REPLACE INTO subsidy_meta(name, value) VALUES('pii_ad', 1)",
+	return db_exec(db, "INSERT OR REPLACE INTO subsidy_meta(name, value) VALUES('pii_ad', 2)",
 		       err)
 		   ? ERR_IO
 		   : 0;
 }
 
 /*
- * A database from before 'key_check2': does the encryption key open the
- * data already there? The first ciphertext of each table that holds one is
+ * Does the encryption key open the data already there, in the given
+ * format? The first ciphertext of the first table that holds one is
  * decrypted (beneficiary ID, account, death record, official). Returns 1
- * when one decrypts or there is none at all, 0 when one fails, -1 on a
+ * when it decrypts or there is none at all, 0 when it fails, -1 on a
  * database error.
  */
 static int enc_key_opens_data(struct db *db, const struct pii_keys *k, struct error *err)
 {
 	static const struct {
 		const char *sql;
+		enum pii_table table;
 		enum pii_kind kind;
 	} probe[] = {
-	    {"SELECT id_hash, id_enc, id_hash FROM beneficiary ORDER BY id LIMIT 1", PII_ID},
+	    {"SELECT id_hash, id_enc, id_hash FROM beneficiary ORDER BY id LIMIT 1",
+	     PII_IN_BENEFICIARY, PII_ID},
 	    /* an account is bound to its person (owner: the third column) */
 	    {"SELECT a.acct_hash, a.acct_enc, b.id_hash FROM bank_account a"
 	     " LEFT JOIN beneficiary b ON b.id = a.beneficiary_id ORDER BY a.id LIMIT 1",
-	     PII_ACCOUNT},
-	    {"SELECT id_hash, id_enc, id_hash FROM death LIMIT 1", PII_ID},
-	    {"SELECT id_hash, id_enc, id_hash FROM official ORDER BY id LIMIT 1", PII_ID},
+	     PII_IN_ACCOUNT, PII_ACCOUNT},
+	    {"SELECT id_hash, id_enc, id_hash FROM death LIMIT 1", PII_IN_DEATH, PII_ID},
+	    {"SELECT id_hash, id_enc, id_hash FROM official ORDER BY id LIMIT 1", PII_IN_OFFICIAL,
+	     PII_ID},
 	};
 	size_t i;
 
@@ -343,10 +354,10 @@ static int enc_key_opens_data(struct db *db, const struct pii_keys *k, struct er
 		}
 		n = sqlite3_column_bytes(st, 0) == PII_HASHBYTES &&
 			    sqlite3_column_bytes(st, 2) == PII_HASHBYTES
-			? pii_decrypt_owned(k, probe[i].kind, sqlite3_column_blob(st, 1),
-					    (size_t)sqlite3_column_bytes(st, 1),
-					    sqlite3_column_blob(st, 0), sqlite3_column_blob(st, 2),
-					    out)
+			? pii_decrypt_in(k, probe[i].table, probe[i].kind,
+					 sqlite3_column_blob(st, 1),
+					 (size_t)sqlite3_column_bytes(st, 1),
+					 sqlite3_column_blob(st, 0), sqlite3_column_blob(st, 2), out)
 			: -1;
 		sqlite3_finalize(st);
 		sodium_memzero(out, sizeof(out));
@@ -356,27 +367,32 @@ static int enc_key_opens_data(struct db *db, const struct pii_keys *k, struct er
 }
 
 /*
- * The ciphertext format the database records: 1 when subsidy_meta has
- * 'pii_ad' = 1 (bound to the row), 0 when it has no such row (an older
- * database) or another value, -1 on a database error.
+ * The marker subsidy_meta 'pii_ad': 0 when there is none (an older
+ * database, or a new one not yet bound to a key), its value when it is 1
+ * or 2, 3 for anything else (not a format this version ever wrote), -1 on
+ * a database error.
  */
-static int meta_bound(struct db *db, struct error *err)
+#define MARKER_OTHER 3
+static int meta_marker(struct db *db, struct error *err)
 {
 	sqlite3_stmt *st = NULL;
-	int step, bound = 0;
+	int step, marker = 0;
 
 	if (db_prepare(db, "SELECT value FROM subsidy_meta WHERE name = 'pii_ad'", &st, err))
 		return -1;
 	step = sqlite3_step(st);
-	if (step == SQLITE_ROW)
-		bound = sqlite3_column_type(st, 0) == SQLITE_INTEGER &&
-			sqlite3_column_int64(st, 0) == 1;
+	if (step == SQLITE_ROW) {
+		marker = MARKER_OTHER;
+		if (sqlite3_column_type(st, 0) == SQLITE_INTEGER &&
+		    (sqlite3_column_int64(st, 0) == 1 || sqlite3_column_int64(st, 0) == 2))
+			marker = (int)sqlite3_column_int64(st, 0);
+	}
 	sqlite3_finalize(st);
 	if (step != SQLITE_ROW && step != SQLITE_DONE) {
 		db_fail(db, err, "读取个人数据格式");
 		return -1;
 	}
-	return bound;
+	return marker;
 }
 
 /* 1 when no table holds a ciphertext yet, 0 when one does, -1 on error. */
@@ -402,13 +418,54 @@ static int no_ciphertext(struct db *db, struct error *err)
 	return none;
 }
 
+/* The error for a marker the key's fingerprint or data contradicts. */
+static int format_altered(struct db *db, struct error *err)
+{
+	error_set(err, ERR_IO,
+		  "数据库 '%s' 的个人数据格式标记（subsidy_meta 中的 pii_ad）已被删除或改动，"
+		  "与密钥指纹不符（数据可能被篡改），拒绝读写个人数据",
+		  db_path(db));
+	error_reason(err, "pii_format");
+	return ERR_IO;
+}
+
+/*
+ * The format of a database whose fingerprints are checked: what its
+ * marker says (none: old, 2: bound); -1 for a marker this version never
+ * writes (refused, as the fingerprint cannot match it).
+ */
+static int marker_format(int marker)
+{
+	if (marker == 0)
+		return PII_FORMAT_OLD;
+	if (marker == 2)
+		return PII_FORMAT_BOUND;
+	return -1;
+}
+
+/* Is check2 the fingerprint of keys for this format? */
+static int check2_matches(const struct pii_keys *keys, int format, const unsigned char check2[16])
+{
+	unsigned char mine[16];
+
+	key_check2(keys, format, mine);
+	return sodium_memcmp(mine, check2, 16) == 0;
+}
+
+static int other_format(int format)
+{
+	return format == PII_FORMAT_BOUND ? PII_FORMAT_OLD : PII_FORMAT_BOUND;
+}
+
 int pii_open(struct db *db, const char *key_opt, int create, struct pii_keys *keys,
 	     struct error *err)
 {
 	unsigned char check[16], check2[16], mine[16];
 	char path[4096];
-	int have, have2, rc, ok, bound;
+	int have, have2, rc, ok, marker, format, none;
 
+	/* refused below before any key is read: nothing stale for the caller */
+	sodium_memzero(keys, sizeof(*keys));
 	if (pii_key_path(key_opt, db_path(db), path, sizeof(path), err))
 		return ERR_USAGE;
 	have = meta_get(db, "key_check", check, err);
@@ -417,59 +474,105 @@ int pii_open(struct db *db, const char *key_opt, int create, struct pii_keys *ke
 	have2 = meta_get(db, "key_check2", check2, err);
 	if (have2 < 0)
 		return ERR_IO;
+	marker = meta_marker(db, err);
+	if (marker < 0)
+		return ERR_IO;
+	if (marker == 1) {
+		/* made today by development builds only; its nonces repeat
+		 * for a shared account (forgeable), so it is not read */
+		error_set(err, ERR_IO,
+			  "数据库 '%s' 的个人数据是开发版本的格式（pii_ad = 1），其加密可被伪造，"
+			  "本版本不再读写；请新建数据库并重新导入名册、死亡和公职人员名单，"
+			  "不要再用其密钥文件",
+			  db_path(db));
+		error_reason(err, "pii_format");
+		return ERR_IO;
+	}
+	none = no_ciphertext(db, err);
+	if (none < 0)
+		return ERR_IO;
+	if (!have && !have2 && !none) {
+		/* every fingerprint was deleted: any key would pass and a
+		 * writer would record its own */
+		error_set(err, ERR_IO,
+			  "数据库 '%s' 中有加密的个人数据，却没有密钥指纹（subsidy_meta 中的 "
+			  "key_check、key_check2 已被删除，数据可能被篡改），拒绝读写个人数据",
+			  db_path(db));
+		error_reason(err, "pii_format");
+		return ERR_IO;
+	}
 	rc = pii_keys_load(path, create && !have && !have2, keys, err);
 	if (rc)
 		return rc;
-	/* The format of the ciphertexts: bound to their rows when the
-	 * database says so, or when nothing is bound to it yet (a new
-	 * database: the marker is recorded with the fingerprints below). */
-	bound = meta_bound(db, err);
-	if (bound == 0 && !have && !have2)
-		bound = no_ciphertext(db, err);
-	if (bound < 0) {
-		pii_keys_wipe(keys);
-		return ERR_IO;
-	}
-	keys->bound = bound;
-	if (have2) {
-		key_check2(keys, mine);
-		ok = sodium_memcmp(mine, check2, 16) == 0;
-	} else if (have) {
-		/* an older database: the hash key by its fingerprint, the
-		 * encryption key by the data it encrypted */
-		key_check(keys, mine);
-		ok = sodium_memcmp(mine, check, 16) == 0;
-		if (ok) {
-			ok = enc_key_opens_data(db, keys, err);
-			if (ok < 0) {
+	if (!have && !have2) {
+		/* a new database (no ciphertext, no key bound yet): the
+		 * current format, recorded below when create */
+		keys->format = PII_FORMAT_BOUND;
+		if (!create)
+			return 0;
+	} else {
+		format = marker_format(marker);
+		if (have2) {
+			ok = format >= 0 && check2_matches(keys, format, check2);
+			/* the right key for another format: the marker was
+			 * deleted, added or changed, not the key */
+			if (!ok && (check2_matches(keys, PII_FORMAT_OLD, check2) ||
+				    check2_matches(keys, PII_FORMAT_BOUND, check2))) {
 				pii_keys_wipe(keys);
-				return ERR_IO;
+				return format_altered(db, err);
+			}
+		} else {
+			/* an older database: the hash key by its fingerprint,
+			 * the encryption key (and the format) by the data it
+			 * encrypted */
+			key_check(keys, mine);
+			ok = sodium_memcmp(mine, check, 16) == 0;
+			if (ok && format < 0) {
+				pii_keys_wipe(keys);
+				return format_altered(db, err);
+			}
+			if (ok) {
+				keys->format = format;
+				ok = enc_key_opens_data(db, keys, err);
+				if (ok == 0) {
+					/* does it open in the other format? */
+					keys->format = other_format(format);
+					rc = enc_key_opens_data(db, keys, err);
+					if (rc == 1) {
+						pii_keys_wipe(keys);
+						return format_altered(db, err);
+					}
+					if (rc < 0)
+						ok = -1;
+				}
+				if (ok < 0) {
+					pii_keys_wipe(keys);
+					return ERR_IO;
+				}
 			}
 		}
-	} else if (!create) {
-		return 0;
-	} else {
-		ok = 1;
+		if (!ok) {
+			pii_keys_wipe(keys);
+			return error_set(err, ERR_INPUT, "密钥文件 '%s' 与数据库 '%s' 不匹配", path,
+					 db_path(db));
+		}
+		keys->format = format;
+		if (have2)
+			return 0;
 	}
-	if (!ok) {
-		pii_keys_wipe(keys);
-		return error_set(err, ERR_INPUT, "密钥文件 '%s' 与数据库 '%s' 不匹配", path,
-				 db_path(db));
-	}
-	if (have2)
-		return 0;
 	/*
 	 * Record the fingerprints: a new database (inside the caller's write
-	 * transaction), or an older one just verified. A read-only command
-	 * runs outside a transaction (the insert commits by itself); if it
-	 * cannot write (busy, read-only file), the check by decryption is
-	 * simply made again next time, so that failure is not an error.
+	 * transaction, with its format), or an older one just verified. A
+	 * read-only command runs outside a transaction (the insert commits by
+	 * itself); if it cannot write (busy, read-only file), the check by
+	 * decryption is simply made again next time, so that failure is not
+	 * an error.
 	 */
-	key_check2(keys, check2);
+	key_check2(keys, keys->format, check2);
 	if (!have) {
 		key_check(keys, check);
 		if (meta_put(db, "key_check", check, err) ||
-		    (keys->bound && meta_put_bound(db, err))) {
+		    (keys->format == PII_FORMAT_BOUND && meta_put_bound(db, err))) {
 			pii_keys_wipe(keys);
 			return ERR_IO;
 		}
@@ -504,47 +607,65 @@ void pii_hash(const struct pii_keys *k, enum pii_kind kind, const char *value, s
 	crypto_generichash_final(&s, out, PII_HASHBYTES);
 }
 
-static void make_nonce(const unsigned char hash[PII_HASHBYTES],
-		       unsigned char nonce[crypto_aead_xchacha20poly1305_ietf_NPUBBYTES])
-{
-	memset(nonce, 0, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
-	memcpy(nonce, hash, PII_HASHBYTES);
-}
-
-/* domain byte, owner's ID hash, the value's own hash */
-#define AD_BYTES (1 + 2 * PII_HASHBYTES)
+/* table, kind, owner's ID hash, the value's own hash */
+#define AD_BYTES (2 + 2 * PII_HASHBYTES)
+#define NONCE_BYTES crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
 
 /*
- * The associated data: the domain byte alone in an older database, else
- * also the owner and the value's hash (pii.h). The two lengths differ, and
- * Poly1305 authenticates the length, so neither form can pass for the
- * other. Returns its length.
+ * The nonce and the associated data of a ciphertext (pii.h).
+ *
+ * PII_FORMAT_OLD: the nonce is the value's hash (zero-padded), the
+ * associated data the kind byte alone; an older database is read and
+ * written so.
+ *
+ * PII_FORMAT_BOUND: the associated data is the table, the kind, the owner
+ * and the value's hash; the nonce is a keyed BLAKE2b of a label and that
+ * associated data. Deriving the nonce from the whole associated data is
+ * what makes it safe: with the nonce the value's hash alone, two people
+ * sharing one account had two ciphertexts under one nonce with different
+ * associated data, which repeats the Poly1305 one-time key and lets anyone
+ * solve it from the two tags and forge any value under that nonce. Now
+ * equal nonces mean equal associated data and (hash checked on decryption)
+ * equal plaintext: the same ciphertext. The hash key is used, keyed BLAKE2b
+ * being a PRF; the 24-byte output and the label keep it apart from the
+ * 16-byte look-up hashes and fingerprints. Returns the associated data's
+ * length.
  */
-static unsigned long long make_ad(const struct pii_keys *k, enum pii_kind kind,
-				  const unsigned char hash[PII_HASHBYTES],
-				  const unsigned char owner[PII_HASHBYTES],
-				  unsigned char ad[AD_BYTES])
+static unsigned long long make_nonce_ad(const struct pii_keys *k, enum pii_table table,
+					enum pii_kind kind, const unsigned char hash[PII_HASHBYTES],
+					const unsigned char owner[PII_HASHBYTES],
+					unsigned char nonce[NONCE_BYTES], unsigned char ad[AD_BYTES])
 {
-	ad[0] = (unsigned char)kind;
-	if (!k->bound)
+	static const char label[] = "minsheng pii nonce 2";
+	unsigned char in[sizeof(label) - 1 + AD_BYTES];
+
+	if (k->format != PII_FORMAT_BOUND) {
+		memset(nonce, 0, NONCE_BYTES);
+		memcpy(nonce, hash, PII_HASHBYTES);
+		ad[0] = (unsigned char)kind;
 		return 1;
-	memcpy(ad + 1, owner, PII_HASHBYTES);
-	memcpy(ad + 1 + PII_HASHBYTES, hash, PII_HASHBYTES);
+	}
+	ad[0] = (unsigned char)table;
+	ad[1] = (unsigned char)kind;
+	memcpy(ad + 2, owner, PII_HASHBYTES);
+	memcpy(ad + 2 + PII_HASHBYTES, hash, PII_HASHBYTES);
+	memcpy(in, label, sizeof(label) - 1);
+	memcpy(in + sizeof(label) - 1, ad, AD_BYTES);
+	crypto_generichash(nonce, NONCE_BYTES, in, sizeof(in), k->mac, sizeof(k->mac));
 	return AD_BYTES;
 }
 
-size_t pii_encrypt_owned(const struct pii_keys *k, enum pii_kind kind, const char *value,
-			 size_t len, const unsigned char hash[PII_HASHBYTES],
-			 const unsigned char owner[PII_HASHBYTES], unsigned char *out)
+size_t pii_encrypt_in(const struct pii_keys *k, enum pii_table table, enum pii_kind kind,
+		      const char *value, size_t len, const unsigned char hash[PII_HASHBYTES],
+		      const unsigned char owner[PII_HASHBYTES], unsigned char *out)
 {
-	unsigned char nonce[crypto_aead_xchacha20poly1305_ietf_NPUBBYTES];
+	unsigned char nonce[NONCE_BYTES];
 	unsigned char ad[AD_BYTES];
 	unsigned long long adlen, mlen = 0;
 
 	if (len > PII_MAXPLAIN)
 		return 0;
-	make_nonce(hash, nonce);
-	adlen = make_ad(k, kind, hash, owner, ad);
+	adlen = make_nonce_ad(k, table, kind, hash, owner, nonce, ad);
 	/* detached layout: the MAC first, then the ciphertext */
 	crypto_aead_xchacha20poly1305_ietf_encrypt_detached(out + PII_OVERHEAD, out, &mlen,
 							    (const unsigned char *)value, len, ad,
@@ -553,26 +674,53 @@ size_t pii_encrypt_owned(const struct pii_keys *k, enum pii_kind kind, const cha
 	return len + PII_OVERHEAD;
 }
 
-long pii_decrypt_owned(const struct pii_keys *k, enum pii_kind kind, const unsigned char *cipher,
-		       size_t len, const unsigned char hash[PII_HASHBYTES],
-		       const unsigned char owner[PII_HASHBYTES], char *out)
+long pii_decrypt_in(const struct pii_keys *k, enum pii_table table, enum pii_kind kind,
+		    const unsigned char *cipher, size_t len, const unsigned char hash[PII_HASHBYTES],
+		    const unsigned char owner[PII_HASHBYTES], char *out)
 {
-	unsigned char nonce[crypto_aead_xchacha20poly1305_ietf_NPUBBYTES];
-	unsigned char ad[AD_BYTES];
+	unsigned char nonce[NONCE_BYTES];
+	unsigned char ad[AD_BYTES], mine[PII_HASHBYTES];
 	unsigned long long adlen;
 	size_t n;
 
 	if (len < PII_OVERHEAD || len > PII_MAXCIPHER)
 		return -1;
 	n = len - PII_OVERHEAD;
-	make_nonce(hash, nonce);
-	adlen = make_ad(k, kind, hash, owner, ad);
+	adlen = make_nonce_ad(k, table, kind, hash, owner, nonce, ad);
 	if (crypto_aead_xchacha20poly1305_ietf_decrypt_detached((unsigned char *)out, NULL,
 								cipher + PII_OVERHEAD, n, cipher,
 								ad, adlen, nonce, k->enc) != 0)
 		return -1;
+	/* A valid tag says the key made this ciphertext for this place; the
+	 * stored hash must also be the plaintext's, or the value is not the
+	 * row's (what a forged ciphertext would be). */
+	pii_hash(k, kind, out, n, mine);
+	if (sodium_memcmp(mine, hash, PII_HASHBYTES) != 0) {
+		sodium_memzero(out, n);
+		return -1;
+	}
 	out[n] = '\0';
 	return (long)n;
+}
+
+/* The usual table of a value of this kind (pii_encrypt_owned). */
+static enum pii_table usual_table(enum pii_kind kind)
+{
+	return kind == PII_ACCOUNT ? PII_IN_ACCOUNT : PII_IN_BENEFICIARY;
+}
+
+size_t pii_encrypt_owned(const struct pii_keys *k, enum pii_kind kind, const char *value,
+			 size_t len, const unsigned char hash[PII_HASHBYTES],
+			 const unsigned char owner[PII_HASHBYTES], unsigned char *out)
+{
+	return pii_encrypt_in(k, usual_table(kind), kind, value, len, hash, owner, out);
+}
+
+long pii_decrypt_owned(const struct pii_keys *k, enum pii_kind kind, const unsigned char *cipher,
+		       size_t len, const unsigned char hash[PII_HASHBYTES],
+		       const unsigned char owner[PII_HASHBYTES], char *out)
+{
+	return pii_decrypt_in(k, usual_table(kind), kind, cipher, len, hash, owner, out);
 }
 
 size_t pii_encrypt(const struct pii_keys *k, enum pii_kind kind, const char *value, size_t len,

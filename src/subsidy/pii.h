@@ -12,22 +12,32 @@
  * one of the two keys changed, is refused instead of silently making every
  * look-up miss or mixing two encryption keys in one database.
  *
- * Encryption is deterministic: the nonce is the value's own keyed hash (a
- * synthetic IV, as in SIV), so no random number is drawn per row and equal
- * values encrypt equally, which reveals nothing the look-up hash does not.
- * Each kind of value (ID number, account) is hashed and authenticated with
- * its own domain byte, so ciphertexts cannot be swapped between columns.
+ * Encryption is deterministic (a synthetic IV, as in SIV): no random number
+ * is drawn per row, and equal values in equal places encrypt equally, which
+ * reveals nothing the look-up hash does not.
  *
- * Binding to the row (databases recording subsidy_meta 'pii_ad' = 1, which
- * pii_open writes when it binds a key to a database holding no ciphertext
- * yet): the associated data is the domain byte, the owner's ID hash and the
- * value's own hash. An ID number's owner is itself (beneficiary, death,
- * official: their id_hash); an account's owner is the person of its
- * bank_account row (that person's beneficiary.id_hash). A ciphertext copied
- * onto another person's row, or an account row re-pointed to another
- * person, then fails to decrypt instead of paying the wrong person. Older
- * databases (no marker) keep the domain byte alone, read and written as
- * before.
+ * Two formats (subsidy_meta 'pii_ad', docs/personal-data.md):
+ *
+ * - PII_FORMAT_BOUND (pii_ad = 2, every database made now): the nonce is a
+ *   keyed hash (hash key) of everything the associated data holds - the
+ *   table, the kind, the owner's ID hash and the value's own hash - so two
+ *   ciphertexts with different associated data never share a nonce (a
+ *   shared nonce would give away the Poly1305 key and let anyone forge
+ *   values). The associated data is the same four fields. An ID number's
+ *   owner is itself (beneficiary, death, official: their id_hash); an
+ *   account's owner is the person of its bank_account row. A ciphertext
+ *   copied to another person's row, another table or column, or an account
+ *   row re-pointed to another person then fails to decrypt.
+ * - PII_FORMAT_OLD (no marker: databases made before the binding): the
+ *   nonce is the value's hash, the associated data the kind byte alone.
+ *
+ * In both, decryption also checks that the plaintext's keyed hash is the
+ * stored hash, so a value that decrypts but is not the row's is refused.
+ * The format is authenticated by the key: the fingerprint 'key_check2' is
+ * computed over a label naming the format, so a deleted or changed marker
+ * does not match the fingerprint (pii_open refuses, exit 3). The
+ * development format pii_ad = 1 (nonce = value hash with the owner in the
+ * associated data: forgeable) is refused.
  */
 #ifndef MINSHENG_SUBSIDY_PII_H
 #define MINSHENG_SUBSIDY_PII_H
@@ -54,10 +64,22 @@ enum pii_kind {
 struct pii_keys {
 	unsigned char enc[PII_KEYBYTES];
 	unsigned char mac[PII_KEYBYTES];
-	/* 1: ciphertexts are bound to their row (associated data, above);
-	 * 0: an older database's format. pii_keys_load sets 1, pii_open what
-	 * the database records. */
-	int bound;
+	/* PII_FORMAT_BOUND or PII_FORMAT_OLD (above). pii_keys_load sets
+	 * PII_FORMAT_BOUND, pii_open what the database records. */
+	int format;
+};
+
+/* The formats, as recorded in subsidy_meta 'pii_ad' (none: old). */
+#define PII_FORMAT_OLD 0
+#define PII_FORMAT_BOUND 2
+
+/* Where a ciphertext is stored: part of a bound ciphertext's nonce and
+ * associated data, so one cannot be copied from one table to another. */
+enum pii_table {
+	PII_IN_BENEFICIARY = 'b', /* beneficiary.id_enc */
+	PII_IN_ACCOUNT = 'a',	  /* bank_account.acct_enc */
+	PII_IN_DEATH = 'd',	  /* death.id_enc */
+	PII_IN_OFFICIAL = 'o',	  /* official.id_enc */
 };
 
 /* Initialise libsodium once (thread-safe, idempotent). ERR_INTERNAL if it
@@ -92,13 +114,17 @@ int pii_keys_load(const char *path, int create, struct pii_keys *keys, struct er
  * holds no fingerprint yet (create true). A database with only the old
  * fingerprint (of the hash key) is upgraded: the encryption key must
  * decrypt the first stored ciphertext (beneficiary, bank_account, death,
- * official; none at all is accepted), then the new fingerprint is stored
- * (when the database cannot be written, the check is simply repeated next
- * time). Must run inside a write transaction when create is true; it does
- * not begin one itself.
- * keys->bound is set from subsidy_meta 'pii_ad'; when the key is first
- * bound (no fingerprint yet, create true) to a database holding no
- * ciphertext, 'pii_ad' = 1 is recorded with the fingerprints.
+ * official; none at all is accepted) in the format the marker names, then
+ * the new fingerprint is stored (when the database cannot be written, the
+ * check is simply repeated next time). Must run inside a write transaction
+ * when create is true; it does not begin one itself.
+ * keys->format is the database's: PII_FORMAT_BOUND when 'pii_ad' = 2 (or
+ * for a database holding no fingerprint and no ciphertext: with create,
+ * 'pii_ad' = 2 is recorded with the fingerprints), PII_FORMAT_OLD when
+ * there is no marker. Refused with ERR_IO (exit 3), reason pii_format: a
+ * marker the fingerprint (made with the right key) does not name - deleted,
+ * added or changed; ciphertexts without any fingerprint; the development
+ * format 'pii_ad' = 1.
  */
 int pii_open(struct db *db, const char *key_opt, int create, struct pii_keys *keys,
 	     struct error *err);
@@ -108,33 +134,45 @@ void pii_hash(const struct pii_keys *k, enum pii_kind kind, const char *value, s
 	      unsigned char out[PII_HASHBYTES]);
 
 /*
- * Encrypt value[0..len) (len <= PII_MAXPLAIN) with hash as its synthetic
- * nonce (the pii_hash of the same value), bound (when k->bound) to owner:
- * the ID hash of the person the value belongs to. Writes len +
- * PII_OVERHEAD bytes to out and returns that count, or 0 when len is too
- * long.
+ * Encrypt value[0..len) (len <= PII_MAXPLAIN), stored in table, whose
+ * keyed hash (pii_hash of the same value and kind) is hash, for owner: the
+ * ID hash of the person the value belongs to (an ID number: its own hash).
+ * In PII_FORMAT_OLD table and owner are not used. Writes len + PII_OVERHEAD
+ * bytes to out and returns that count, or 0 when len is too long.
  */
+size_t pii_encrypt_in(const struct pii_keys *k, enum pii_table table, enum pii_kind kind,
+		      const char *value, size_t len, const unsigned char hash[PII_HASHBYTES],
+		      const unsigned char owner[PII_HASHBYTES], unsigned char *out);
+
+/*
+ * Decrypt a ciphertext made by pii_encrypt_in (table: where it is read
+ * from; hash: the row's stored hash; owner: the ID hash of the person the
+ * row belongs to now) into out (at least PII_MAXPLAIN + 1 bytes,
+ * NUL-terminated). Returns the plaintext length, or -1 when authentication
+ * fails (wrong key, tampered, swapped or moved value, row re-pointed to
+ * another person) or the plaintext's keyed hash is not hash (out is then
+ * wiped).
+ */
+long pii_decrypt_in(const struct pii_keys *k, enum pii_table table, enum pii_kind kind,
+		    const unsigned char *cipher, size_t len, const unsigned char hash[PII_HASHBYTES],
+		    const unsigned char owner[PII_HASHBYTES], char *out);
+
+/* pii_encrypt_in / pii_decrypt_in in the value's usual table: an account in
+ * bank_account, an ID number in beneficiary. */
 size_t pii_encrypt_owned(const struct pii_keys *k, enum pii_kind kind, const char *value,
 			 size_t len, const unsigned char hash[PII_HASHBYTES],
 			 const unsigned char owner[PII_HASHBYTES], unsigned char *out);
-
-/*
- * Decrypt a ciphertext made by pii_encrypt_owned (hash: the row's stored
- * hash; owner: the ID hash of the person the row belongs to now) into out
- * (at least PII_MAXPLAIN + 1 bytes, NUL-terminated). Returns the plaintext
- * length, or -1 when authentication fails (wrong key, tampered, swapped or
- * moved value, row re-pointed to another person).
- */
 long pii_decrypt_owned(const struct pii_keys *k, enum pii_kind kind, const unsigned char *cipher,
 		       size_t len, const unsigned char hash[PII_HASHBYTES],
 		       const unsigned char owner[PII_HASHBYTES], char *out);
 
-/* An ID number, whose owner is itself: pii_encrypt_owned(..., hash, hash).
- * An account needs pii_encrypt_owned with its person's ID hash. */
+/* A beneficiary's ID number, whose owner is itself: pii_encrypt_owned(...,
+ * hash, hash). An account needs pii_encrypt_owned with its person's ID
+ * hash; a death or official record pii_encrypt_in. */
 size_t pii_encrypt(const struct pii_keys *k, enum pii_kind kind, const char *value, size_t len,
 		   const unsigned char hash[PII_HASHBYTES], unsigned char *out);
 
-/* pii_decrypt_owned(..., hash, hash, out): for ID numbers. */
+/* pii_decrypt_owned(..., hash, hash, out): for beneficiaries' ID numbers. */
 long pii_decrypt(const struct pii_keys *k, enum pii_kind kind, const unsigned char *cipher,
 		 size_t len, const unsigned char hash[PII_HASHBYTES], char *out);
 

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <errno.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -217,7 +218,7 @@ static void add_death(struct db *db, const struct pii_keys *k, const char *id)
 
 	error_clear(&err);
 	pii_hash(k, PII_ID, id, strlen(id), h);
-	n = pii_encrypt(k, PII_ID, id, strlen(id), h, c);
+	n = pii_encrypt_in(k, PII_IN_DEATH, PII_ID, id, strlen(id), h, h, c);
 	assert_int_equal(db_prepare(db,
 				    "INSERT INTO death(id_hash, id_enc, death_day, file, line,"
 				    " imported_at) VALUES(?, ?, 19000, 'd.csv', 2, '2026-01-01')",
@@ -349,9 +350,9 @@ static void test_bound_ciphertexts(void **state)
 	error_clear(&err);
 	assert_int_equal(pii_init(&err), 0);
 	memset(&k, 3, sizeof(k));
-	k.bound = 1;
+	k.format = PII_FORMAT_BOUND;
 	old = k;
-	old.bound = 0;
+	old.format = PII_FORMAT_OLD;
 	pii_hash(&k, PII_ACCOUNT, acct, 19, ha);
 	pii_hash(&k, PII_ID, id, 18, hp);
 	pii_hash(&k, PII_ID, "410102194102111020", 18, hq);
@@ -368,10 +369,32 @@ static void test_bound_ciphertexts(void **state)
 	assert_int_equal(pii_decrypt_owned(&old, PII_ACCOUNT, c, n, ha, hp, out), -1);
 	/* as an ID: refused */
 	assert_int_equal(pii_decrypt_owned(&k, PII_ID, c, n, ha, hp, out), -1);
-	/* the same account of another person encrypts differently */
+	/* the same account of another person (a shared account) encrypts
+	 * differently, in the encrypted bytes too: they are under another
+	 * nonce. Equal bodies meant one nonce with two associated data, which
+	 * gives away the Poly1305 key (review, finding 1). */
 	n2 = pii_encrypt_owned(&k, PII_ACCOUNT, acct, 19, ha, hq, c2);
 	assert_int_equal(n2, n);
-	assert_memory_not_equal(c, c2, n);
+	assert_memory_not_equal(c, c2, PII_OVERHEAD);
+	assert_memory_not_equal(c + PII_OVERHEAD, c2 + PII_OVERHEAD, 19);
+	/* and the same ID number in another table, or as an account */
+	n = pii_encrypt_in(&k, PII_IN_BENEFICIARY, PII_ID, id, 18, hp, hp, c);
+	n2 = pii_encrypt_in(&k, PII_IN_DEATH, PII_ID, id, 18, hp, hp, c2);
+	assert_memory_not_equal(c + PII_OVERHEAD, c2 + PII_OVERHEAD, 18);
+	n2 = pii_encrypt_in(&k, PII_IN_OFFICIAL, PII_ID, id, 18, hp, hp, c2);
+	assert_memory_not_equal(c + PII_OVERHEAD, c2 + PII_OVERHEAD, 18);
+	n2 = pii_encrypt_in(&k, PII_IN_BENEFICIARY, PII_ACCOUNT, id, 18, hp, hp, c2);
+	assert_memory_not_equal(c + PII_OVERHEAD, c2 + PII_OVERHEAD, 18);
+	/* a death record's ciphertext is not an official's or a person's */
+	n = pii_encrypt_in(&k, PII_IN_DEATH, PII_ID, id, 18, hp, hp, c);
+	assert_int_equal(pii_decrypt_in(&k, PII_IN_DEATH, PII_ID, c, n, hp, hp, out), 18);
+	assert_string_equal(out, id);
+	assert_int_equal(pii_decrypt_in(&k, PII_IN_OFFICIAL, PII_ID, c, n, hp, hp, out), -1);
+	assert_int_equal(pii_decrypt_in(&k, PII_IN_BENEFICIARY, PII_ID, c, n, hp, hp, out), -1);
+	assert_int_equal(pii_decrypt(&k, PII_ID, c, n, hp, out), -1);
+	/* the old format has no table: as before */
+	n = pii_encrypt_in(&old, PII_IN_DEATH, PII_ID, id, 18, hp, hp, c);
+	assert_int_equal(pii_decrypt_in(&old, PII_IN_OFFICIAL, PII_ID, c, n, hp, hp, out), 18);
 
 	/* an ID number is bound to its own hash: pii_encrypt/pii_decrypt */
 	n = pii_encrypt(&k, PII_ID, id, 18, hp, c);
@@ -398,6 +421,47 @@ static void test_bound_ciphertexts(void **state)
 	assert_string_equal(err.msg, "人员记录 3 的身份证号与该记录不符（数据可能被篡改）");
 	pii_keys_wipe(&k);
 	pii_keys_wipe(&old);
+}
+
+/*
+ * What a forger who solved a nonce's Poly1305 key could store: a valid
+ * ciphertext of another number under the nonce and associated data of the
+ * row's own hash (made here with the key). Decryption checks the
+ * plaintext's keyed hash against the stored one and refuses it, in both
+ * formats (review, finding 1).
+ */
+static void test_forged_plaintext(void **state)
+{
+	static const char acct[] = "6217000000000099006", other[] = "6228480000000000059";
+	static const char id[] = "410102194707073450";
+	unsigned char ha[PII_HASHBYTES], hp[PII_HASHBYTES], c[PII_MAXCIPHER];
+	struct pii_keys k;
+	char out[PII_MAXPLAIN + 1];
+	struct error err;
+	size_t n;
+	int f;
+
+	(void)state;
+	error_clear(&err);
+	assert_int_equal(pii_init(&err), 0);
+	memset(&k, 7, sizeof(k));
+	pii_hash(&k, PII_ID, id, 18, hp);
+	for (f = 0; f < 2; f++) {
+		k.format = f ? PII_FORMAT_BOUND : PII_FORMAT_OLD;
+		pii_hash(&k, PII_ACCOUNT, acct, 19, ha);
+		/* the honest ciphertext */
+		n = pii_encrypt_owned(&k, PII_ACCOUNT, acct, 19, ha, hp, c);
+		assert_int_equal(pii_decrypt_owned(&k, PII_ACCOUNT, c, n, ha, hp, out), 19);
+		/* another number under the row's hash: authentic, not the row's */
+		n = pii_encrypt_owned(&k, PII_ACCOUNT, other, 19, ha, hp, c);
+		memset(out, 'x', sizeof(out));
+		assert_int_equal(pii_decrypt_owned(&k, PII_ACCOUNT, c, n, ha, hp, out), -1);
+		assert_null(memmem(out, sizeof(out), "62284800", 8)); /* wiped */
+		/* an ID likewise */
+		n = pii_encrypt(&k, PII_ID, "410102194505051237", 18, hp, c);
+		assert_int_equal(pii_decrypt(&k, PII_ID, c, n, hp, out), -1);
+	}
+	pii_keys_wipe(&k);
 }
 
 static int meta_value(struct db *db, const char *name)
@@ -452,69 +516,148 @@ static void add_account(struct db *db, const struct pii_keys *k, const char *id,
 }
 
 /*
- * The format marker: a new database gets 'pii_ad' = 1 when its key is
- * first bound; a database without it (older, or whose key was bound
- * before) keeps the old format, also after its key check is upgraded.
+ * The fingerprints an older database (made before the binding) holds:
+ * 'key_check' of the hash key, 'key_check2' over the old label. Written
+ * here by hand, as no code writes the old format's fingerprints for a new
+ * database any more.
+ */
+static void put_old_fingerprints(struct db *db, const struct pii_keys *k)
+{
+	static const char l1[] = "minsheng key check", l2[] = "minsheng key check 2 enc+mac";
+	unsigned char c1[16], c2[16], in[sizeof(l2) - 1 + PII_KEYBYTES];
+	sqlite3_stmt *st = NULL;
+	struct error err;
+
+	error_clear(&err);
+	crypto_generichash(c1, 16, (const unsigned char *)l1, sizeof(l1) - 1, k->mac, PII_KEYBYTES);
+	memcpy(in, l2, sizeof(l2) - 1);
+	memcpy(in + sizeof(l2) - 1, k->enc, PII_KEYBYTES);
+	crypto_generichash(c2, 16, in, sizeof(in), k->mac, PII_KEYBYTES);
+	assert_int_equal(db_exec(db, "DELETE FROM subsidy_meta", &err), 0);
+	assert_int_equal(db_prepare(db,
+				    "INSERT INTO subsidy_meta(name, value) VALUES('key_check', ?),"
+				    " ('key_check2', ?)",
+				    &st, &err),
+			 0);
+	sqlite3_bind_blob(st, 1, c1, 16, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(st, 2, c2, 16, SQLITE_TRANSIENT);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+}
+
+/* pii_open on db with the key at kp (create as given) is refused with
+ * ERR_IO, reason pii_format, its message containing what. */
+static void refused_format(struct db *db, const char *kp, int create, const char *what)
+{
+	struct pii_keys got;
+	struct error err;
+
+	error_clear(&err);
+	memset(&got, 0x5a, sizeof(got));
+	assert_int_equal(pii_open(db, kp, create, &got, &err), ERR_IO);
+	assert_string_equal(err.reason, "pii_format");
+	if (!strstr(err.msg, what))
+		fail_msg("'%s' lacks '%s'", err.msg, what);
+	/* the keys are not left in memory */
+	assert_int_equal(got.enc[0] | got.mac[0] | got.enc[31], 0);
+}
+
+/*
+ * The format marker (review, finding 2): a new database gets 'pii_ad' = 2
+ * and a fingerprint naming that format; deleting or changing the marker,
+ * deleting every fingerprint, or the development format 1 are refused
+ * (ERR_IO) instead of switching writers to the old format. A database
+ * without the marker whose fingerprint is the old format's keeps the old
+ * format; a marker added to it is refused as well.
  */
 static void test_format_marker(void **state)
 {
 	struct pii_keys k, got;
 	struct db *db = NULL;
 	struct error err;
-	char kp[300], kp2[300];
+	char kp[300];
 
 	(void)state;
 	error_clear(&err);
 	path_in(kp, sizeof(kp), "m.key");
-	path_in(kp2, sizeof(kp2), "m2.key");
 	assert_int_equal(db_open(":memory:", &db, &err), 0);
 	assert_int_equal(subsidy_migrate(db, &err), 0);
 	/* read-only before any key: nothing recorded */
 	assert_int_equal(meta_value(db, "pii_ad"), -1);
 	assert_int_equal(pii_open(db, kp, 1, &k, &err), 0);
-	assert_int_equal(k.bound, 1);
-	assert_int_equal(meta_value(db, "pii_ad"), 1);
+	assert_int_equal(k.format, PII_FORMAT_BOUND);
+	assert_int_equal(meta_value(db, "pii_ad"), 2);
 	add_account(db, &k, "410102194003150112", "6217000000000000012");
 	assert_int_equal(pii_open(db, kp, 0, &got, &err), 0);
-	assert_int_equal(got.bound, 1);
+	assert_int_equal(got.format, PII_FORMAT_BOUND);
 
-	/* without the marker: the old format, and it is not written back */
+	/* the marker deleted: refused for readers and writers alike */
 	assert_int_equal(db_exec(db, "DELETE FROM subsidy_meta WHERE name = 'pii_ad'", &err), 0);
+	refused_format(db, kp, 0, "格式标记");
+	refused_format(db, kp, 1, "格式标记");
+	assert_int_equal(meta_value(db, "pii_ad"), -1); /* nothing written back */
+	/* changed to something else */
+	assert_int_equal(
+	    db_exec(db, "INSERT INTO subsidy_meta(name, value) VALUES('pii_ad', 0)", &err), 0);
+	refused_format(db, kp, 1, "格式标记");
+	assert_int_equal(
+	    db_exec(db, "UPDATE subsidy_meta SET value = '2' WHERE name = 'pii_ad'", &err), 0);
+	refused_format(db, kp, 0, "格式标记");
+	/* the development format */
+	assert_int_equal(db_exec(db, "UPDATE subsidy_meta SET value = 1 WHERE name = 'pii_ad'", &err),
+			 0);
+	refused_format(db, kp, 0, "pii_ad = 1");
+	/* back to 2: readable again */
+	assert_int_equal(db_exec(db, "UPDATE subsidy_meta SET value = 2 WHERE name = 'pii_ad'", &err),
+			 0);
+	assert_int_equal(pii_open(db, kp, 0, &got, &err), 0);
+	assert_int_equal(got.format, PII_FORMAT_BOUND);
+	/* key_check2 and the marker deleted: the upgrade's probe decrypts the
+	 * first person only in the bound format, so that is refused too */
+	assert_int_equal(db_exec(db,
+				 "DELETE FROM subsidy_meta WHERE name IN ('key_check2', 'pii_ad')",
+				 &err),
+			 0);
+	refused_format(db, kp, 0, "格式标记");
+	/* every fingerprint deleted, ciphertexts present: any key would do */
+	assert_int_equal(db_exec(db, "DELETE FROM subsidy_meta", &err), 0);
+	refused_format(db, kp, 1, "没有密钥指纹");
+	refused_format(db, kp, 0, "没有密钥指纹");
+	assert_int_equal(meta_count(db, "key_check2"), 0);
+	assert_int_equal(db_exec(db, "DELETE FROM bank_account", &err), 0);
+	assert_int_equal(db_exec(db, "DELETE FROM beneficiary", &err), 0);
+
+	/* an older database (old fingerprints, old-format data, no marker):
+	 * read and written in the old format, marker not added */
+	got = k;
+	got.format = PII_FORMAT_OLD;
+	add_account(db, &got, "410102194003150112", "6217000000000000012");
+	put_old_fingerprints(db, &k);
 	assert_int_equal(pii_open(db, kp, 1, &got, &err), 0);
-	assert_int_equal(got.bound, 0);
+	assert_int_equal(got.format, PII_FORMAT_OLD);
 	assert_int_equal(meta_value(db, "pii_ad"), -1);
-	/* another value is not the bound format either */
+	/* a marker added to it does not make it bound */
 	assert_int_equal(
 	    db_exec(db, "INSERT INTO subsidy_meta(name, value) VALUES('pii_ad', 2)", &err), 0);
-	assert_int_equal(pii_open(db, kp, 0, &got, &err), 0);
-	assert_int_equal(got.bound, 0);
-	assert_int_equal(db_exec(db, "DELETE FROM subsidy_meta", &err), 0);
-	assert_int_equal(db_exec(db, "DELETE FROM bank_account", &err), 0);
-	assert_int_equal(db_exec(db, "DELETE FROM beneficiary", &err), 0);
-
-	/* an older database (only 'key_check', old-format data): its key
-	 * check is upgraded by decrypting the first account with its owner,
-	 * and it stays in the old format */
-	got = k;
-	got.bound = 0;
-	add_account(db, &got, "410102194003150112", "6217000000000000012");
-	assert_int_equal(pii_open(db, kp, 1, &got, &err), 0); /* fingerprints again */
-	assert_int_equal(got.bound, 0); /* data present: no marker */
-	assert_int_equal(meta_value(db, "pii_ad"), -1);
+	refused_format(db, kp, 1, "格式标记");
+	assert_int_equal(db_exec(db, "DELETE FROM subsidy_meta WHERE name = 'pii_ad'", &err), 0);
+	/* its key check upgraded from 'key_check' alone by decrypting the
+	 * first person in the old format */
 	assert_int_equal(db_exec(db, "DELETE FROM subsidy_meta WHERE name = 'key_check2'", &err),
 			 0);
 	assert_int_equal(pii_open(db, kp, 0, &got, &err), 0);
-	assert_int_equal(got.bound, 0);
+	assert_int_equal(got.format, PII_FORMAT_OLD);
 	assert_int_equal(meta_count(db, "key_check2"), 1);
 	assert_int_equal(meta_value(db, "pii_ad"), -1);
-	/* a bound account in that older database is not the key's data: the
-	 * upgrade refuses it (it would be unreadable there) */
-	assert_int_equal(db_exec(db, "DELETE FROM subsidy_meta WHERE name = 'key_check2'", &err),
+	assert_int_equal(pii_open(db, kp, 0, &got, &err), 0); /* the stored one matches */
+	/* ... and with a marker added before the upgrade: refused */
+	assert_int_equal(db_exec(db,
+				 "DELETE FROM subsidy_meta WHERE name = 'key_check2';"
+				 " INSERT INTO subsidy_meta(name, value) VALUES('pii_ad', 2)",
+				 &err),
 			 0);
-	assert_int_equal(db_exec(db, "DELETE FROM bank_account", &err), 0);
-	assert_int_equal(db_exec(db, "DELETE FROM beneficiary", &err), 0);
-	add_account(db, &k, "410102194003150112", "6217000000000000012");
-	assert_int_equal(pii_open(db, kp, 0, &got, &err), ERR_INPUT);
+	refused_format(db, kp, 0, "格式标记");
+	assert_int_equal(meta_count(db, "key_check2"), 0);
 	pii_keys_wipe(&got);
 	pii_keys_wipe(&k);
 	db_close(db);
@@ -621,6 +764,7 @@ int main(void)
 	    cmocka_unit_test(test_enc_key_in_fingerprint),
 	    cmocka_unit_test(test_upgrade_old_database),
 	    cmocka_unit_test(test_bound_ciphertexts),
+	    cmocka_unit_test(test_forged_plaintext),
 	    cmocka_unit_test(test_format_marker),
 	    cmocka_unit_test(test_fifo_refused),
 	    cmocka_unit_test(test_other_owner),
