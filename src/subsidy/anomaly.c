@@ -11,11 +11,13 @@
 #include "base/error.h"
 #include "base/period.h"
 #include "db/db.h"
+#include "subsidy/batch.h"
 #include "subsidy/idcard.h"
 #include "subsidy/ledger.h"
 #include "subsidy/mask.h"
 #include "subsidy/pii.h"
 
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -79,14 +81,21 @@ static void copy(char *out, size_t n, const char *s)
 /*
  * The common columns every rule's query starts with:
  *   0 entitlement id, 1 payment id (or NULL), 2 programme code, 3 period,
- *   4 county, 5 name, 6 id_hash, 7 id_enc, 8 amount
+ *   4 county, 5 name, 6 id_hash, 7 id_enc, 8 amount, 9 beneficiary id
  */
 #define COMMON_COLS                                                                                \
 	"e.id, (SELECT MAX(z.id) FROM payment z WHERE z.entitlement_id = e.id), p.code,"           \
-	" e.period, e.county_code, b.name, b.id_hash, b.id_enc, e.amount_fen"
-#define NCOMMON 9
+	" e.period, e.county_code, b.name, b.id_hash, b.id_enc, e.amount_fen, b.id"
+#define NCOMMON 10
 
-static void fill_common(struct scan *s, sqlite3_stmt *st, struct anomaly *a)
+/*
+ * Fill the common part of a; the ID number masked. With the key, an ID
+ * number that does not decrypt is an altered row (the key matches the
+ * database: pii_open checked it): ERR_IO naming the person's row, as
+ * every decrypting command stops, never stars in its place. Without the
+ * key, stars.
+ */
+static int fill_common(struct scan *s, sqlite3_stmt *st, struct anomaly *a)
 {
 	const char *name = text(st, 5);
 	char id[PII_MAXPLAIN + 1];
@@ -100,15 +109,23 @@ static void fill_common(struct scan *s, sqlite3_stmt *st, struct anomaly *a)
 	copy(a->county, sizeof(a->county), text(st, 4));
 	if (!mask_name(name, strlen(name), a->name, sizeof(a->name)))
 		a->name[0] = '\0';
-	if (s->keys && sqlite3_column_bytes(st, 6) == PII_HASHBYTES)
+	a->amount_fen = sqlite3_column_int64(st, 8);
+	if (!s->keys) {
+		copy(a->id_number, sizeof(a->id_number), "******************");
+		return 0;
+	}
+	if (sqlite3_column_bytes(st, 6) == PII_HASHBYTES)
 		idlen = pii_decrypt(s->keys, PII_ID, sqlite3_column_blob(st, 7),
 				    (size_t)sqlite3_column_bytes(st, 7), sqlite3_column_blob(st, 6),
 				    id);
-	if (idlen > 0)
-		mask_id(id, (size_t)idlen, a->id_number, sizeof(a->id_number));
-	else
-		copy(a->id_number, sizeof(a->id_number), "******************");
-	a->amount_fen = sqlite3_column_int64(st, 8);
+	if (idlen <= 0) {
+		sodium_memzero(id, sizeof(id));
+		return pii_tampered(s->err, PII_ID, "人员记录",
+				    (long long)sqlite3_column_int64(st, 9));
+	}
+	mask_id(id, (size_t)idlen, a->id_number, sizeof(a->id_number));
+	sodium_memzero(id, sizeof(id));
+	return 0;
 }
 
 static void why(struct anomaly *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -122,7 +139,10 @@ static void why(struct anomaly *a, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Run a query; for each row, check(s, st, a) fills a and returns 1 to report it. */
+/*
+ * Run a query; for each row, check(s, st, a) fills a and returns 1 to
+ * report it, 0 to skip it, -1 when it failed (s->err set).
+ */
 static int each(struct scan *s, const char *sql, int64_t param,
 		int (*check)(struct scan *s, sqlite3_stmt *st, struct anomaly *a))
 {
@@ -135,7 +155,13 @@ static int each(struct scan *s, const char *sql, int64_t param,
 	if (sqlite3_bind_parameter_count(st) >= 1)
 		sqlite3_bind_int64(st, 1, param);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (!check(s, st, &a))
+		int r = check(s, st, &a);
+
+		if (r < 0) {
+			rc = s->err->code ? s->err->code : ERR_IO;
+			break;
+		}
+		if (!r)
 			continue;
 		rc = s->fn(s->ctx, &a);
 		if (rc)
@@ -161,7 +187,8 @@ static int check_death(struct scan *s, sqlite3_stmt *st, struct anomaly *a)
 	char d[16], start[16];
 	bool released, settled;
 
-	fill_common(s, st, a);
+	if (fill_common(s, st, a))
+		return -1;
 	a->rule = ANOMALY_PAID_AFTER_DEATH;
 	a->payment_id = sqlite3_column_int64(st, NCOMMON + 3);
 	if (period_parse(a->period, strlen(a->period), &p, NULL))
@@ -205,7 +232,8 @@ static int check_age(struct scan *s, sqlite3_stmt *st, struct anomaly *a)
 	int age;
 	char range[48];
 
-	fill_common(s, st, a);
+	if (fill_common(s, st, a))
+		return -1;
 	a->rule = ANOMALY_AGE_RANGE;
 	if (period_parse(a->period, strlen(a->period), &p, NULL))
 		return 0;
@@ -227,7 +255,8 @@ static int check_standard(struct scan *s, sqlite3_stmt *st, struct anomaly *a)
 {
 	int64_t standard = sqlite3_column_int64(st, NCOMMON);
 
-	fill_common(s, st, a);
+	if (fill_common(s, st, a))
+		return -1;
 	a->rule = ANOMALY_ABOVE_STANDARD;
 	why(a, "金额 %lld 分超过项目标准 %lld 分（超出 %lld 分）", (long long)a->amount_fen,
 	    (long long)standard, (long long)(a->amount_fen - standard));
@@ -236,7 +265,8 @@ static int check_standard(struct scan *s, sqlite3_stmt *st, struct anomaly *a)
 
 static int check_official(struct scan *s, sqlite3_stmt *st, struct anomaly *a)
 {
-	fill_common(s, st, a);
+	if (fill_common(s, st, a))
+		return -1;
 	a->rule = ANOMALY_OFFICIAL;
 	why(a, "受益人在公职人员名单中（%s %s），请按优亲厚友要求复核", text(st, NCOMMON),
 	    text(st, NCOMMON + 1));
@@ -245,7 +275,8 @@ static int check_official(struct scan *s, sqlite3_stmt *st, struct anomaly *a)
 
 static int check_counties(struct scan *s, sqlite3_stmt *st, struct anomaly *a)
 {
-	fill_common(s, st, a);
+	if (fill_common(s, st, a))
+		return -1;
 	a->rule = ANOMALY_TWO_COUNTIES;
 	why(a, "同一人员在项目 %s 的 %.4s 年度还有县 %s 的应发记录（期间 %s）", a->programme,
 	    a->period, text(st, NCOMMON), text(st, NCOMMON + 1));
@@ -256,7 +287,8 @@ static int check_hold(struct scan *s, sqlite3_stmt *st, struct anomaly *a)
 {
 	const char *reason = text(st, NCOMMON);
 
-	fill_common(s, st, a);
+	if (fill_common(s, st, a))
+		return -1;
 	a->rule = ANOMALY_HOLD;
 	if (strncmp(reason, "death ", 6) == 0)
 		why(a, "死亡日期 %s 早于期间开始，已暂停发放", reason + 6);
@@ -280,7 +312,8 @@ static int check_bank_success(struct scan *s, sqlite3_stmt *st, struct anomaly *
 	int64_t attempt = sqlite3_column_int64(st, NCOMMON + 10);
 	char line[160], amt[64], settle[160];
 
-	fill_common(s, st, a);
+	if (fill_common(s, st, a))
+		return -1;
 	a->rule = ANOMALY_BANK_SUCCESS_CONFLICT;
 	a->payment_id = sqlite3_column_int64(st, NCOMMON);
 	a->bank_import_id = sqlite3_column_int64(st, NCOMMON + 4);
@@ -432,24 +465,20 @@ static const struct rule_query {
      * money came back) or subsidy payment settle books the payment as paid
      * (it is then neither cancelled nor failed). The reversals are few: one
      * pass collects them. */
-    {"SELECT " COMMON_COLS ", y.id, y.status, COALESCE(y.reason, ''), COALESCE(y.bank_time, ''),"
+    /* The lines that count are batch.h's rule (BATCH_SUCCESS_STANDS_SQL),
+     * the one payment correct, cancel, settle and batch create use. */
+    {"SELECT " COMMON_COLS ", x.id, x.status, COALESCE(x.reason, ''), COALESCE(x.bank_time, ''),"
      " l.import_id, l.line, l.bank_time, l.amount_fen,"
      " (SELECT MAX(z.attempt) FROM payment z WHERE z.entitlement_id = e.id),"
      " (SELECT z.status FROM payment z WHERE z.entitlement_id = e.id"
-     "  ORDER BY z.attempt DESC LIMIT 1), y.attempt"
-     " FROM bank_return_line l JOIN payment y ON y.id = l.payment_id"
-     " JOIN entitlement e ON e.id = y.entitlement_id"
+     "  ORDER BY z.attempt DESC LIMIT 1), x.attempt"
+     " FROM bank_return_line l JOIN payment x ON x.id = l.payment_id"
+     " JOIN entitlement e ON e.id = x.entitlement_id"
      " JOIN programme p ON p.id = e.programme_id"
      " JOIN beneficiary b ON b.id = e.beneficiary_id"
-     " LEFT JOIN (SELECT r.payment_id AS pid, MAX(r.bank_time) AS t FROM bank_return_line r"
-     "  WHERE r.status = 'REVERSED' AND r.outcome <> 'unknown' GROUP BY r.payment_id) rv"
-     "  ON rv.pid = l.payment_id"
-     " WHERE l.status = 'SUCCESS' AND l.outcome <> 'unknown'"
-     " AND (rv.t IS NULL OR rv.t <= l.bank_time)"
-     " AND (y.status = 'cancelled'"
-     "  OR (y.status = 'failed' AND (y.reason IS NULL OR y.reason NOT LIKE 'REVERSED:%'))"
-     "  OR (y.status = 'failed' AND y.reason LIKE 'REVERSED:%' AND l.bank_time > y.bank_time))"
-     " ORDER BY y.id, l.import_id, l.line",
+     " LEFT JOIN (" BATCH_REVERSALS_SQL ") rv ON rv.pid = l.payment_id"
+     " WHERE (x.status = 'cancelled' OR x.status = 'failed') AND" BATCH_SUCCESS_STANDS_SQL
+     " ORDER BY x.id, l.import_id, l.line",
      check_bank_success},
 };
 

@@ -76,8 +76,11 @@ struct anomaly {
 /*
  * Run every rule; fn gets each anomaly (rule by rule, in a stable order
  * within each rule); a non-zero return from fn stops and is returned.
- * keys may be NULL (IDs are then shown as stars). shared_threshold: the N
- * of shared_account (>= 1).
+ * keys may be NULL (IDs are then shown as stars). With keys, an ID number
+ * that does not decrypt (its row was altered: pii_decrypt_owned) stops the
+ * scan: ERR_IO, reason pii_tampered, the message naming the person's row
+ * ("人员记录 N 的身份证号与该记录不符（数据可能被篡改）"), as every
+ * decrypting command does. shared_threshold: the N of shared_account (>= 1).
  */
 int anomaly_scan(struct db *db, const struct pii_keys *keys, int shared_threshold,
 		 int (*fn)(void *ctx, const struct anomaly *a), void *ctx, struct error *err);

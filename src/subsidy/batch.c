@@ -174,32 +174,8 @@ static const char new_sql[] =
     " AND NOT EXISTS (SELECT 1 FROM payment y WHERE y.entitlement_id = e.id)";
 
 /*
- * The latest REVERSED line the bank sent for each payment (few): a SUCCESS
- * dated before it was taken back by the bank, applied or not.
- */
-#define REVERSALS_SQL                                                                              \
-	"SELECT r.payment_id AS pid, MAX(r.bank_time) AS t FROM bank_return_line r"                \
-	" WHERE r.status = 'REVERSED' AND r.outcome <> 'unknown' GROUP BY r.payment_id"
-
-/*
- * The one rule for a SUCCESS line l (bank_return_line) that stands for
- * payment x, with rv the latest reversal of x (REVERSALS_SQL, LEFT JOINed):
- * any amount, any outcome but an unknown id (a line stored as 'already'
- * counts: a later reversal may have undone the success it repeated while
- * leaving this one standing), not dated before a REVERSED line for x, and,
- * for a reversed x, not dated no later than its reversal. Used by batch
- * create (BANK_SUCCESS_SQL) and by batch_bank_success_find (payment
- * correct, cancel, settle, subsidy anomalies): a line that blocks one
- * blocks all.
- */
-#define SUCCESS_STANDS_SQL                                                                         \
-	" l.status = 'SUCCESS' AND l.outcome <> 'unknown'"                                          \
-	" AND (rv.t IS NULL OR rv.t <= l.bank_time)"                                               \
-	" AND NOT (COALESCE(x.reason, '') LIKE 'REVERSED:%' AND l.bank_time <= x.bank_time)"
-
-/*
  * Entitlements with a failed attempt the bank has answered SUCCESS for
- * (SUCCESS_STANDS_SQL). Not correlated: one pass over the return lines,
+ * (BATCH_SUCCESS_STANDS_SQL). Not correlated: one pass over the return lines,
  * made only when there are corrections to reissue (the reissue and blocked
  * queries are driven from payment_correction; with none, it never runs). An
  * entitlement with such an attempt - the latest, corrected before the line
@@ -209,8 +185,8 @@ static const char new_sql[] =
  */
 #define BANK_SUCCESS_SQL                                                                           \
 	"SELECT x.entitlement_id FROM bank_return_line l JOIN payment x ON x.id = l.payment_id"   \
-	" LEFT JOIN (" REVERSALS_SQL ") rv ON rv.pid = l.payment_id"                              \
-	" WHERE x.status = 'failed' AND" SUCCESS_STANDS_SQL
+	" LEFT JOIN (" BATCH_REVERSALS_SQL ") rv ON rv.pid = l.payment_id"                              \
+	" WHERE x.status = 'failed' AND" BATCH_SUCCESS_STANDS_SQL
 
 /*
  * Reissues: the latest payment failed and was corrected. Driven from the
@@ -533,9 +509,9 @@ int batch_bank_success_find(struct db *db, int64_t payment_id, bool own_lines,
 		       "SELECT l.import_id, l.line, l.bank_time, l.amount_fen, x.id"
 		       " FROM payment p JOIN payment x ON x.entitlement_id = p.entitlement_id"
 		       " JOIN bank_return_line l ON l.payment_id = x.id"
-		       " LEFT JOIN (" REVERSALS_SQL ") rv ON rv.pid = l.payment_id"
+		       " LEFT JOIN (" BATCH_REVERSALS_SQL ") rv ON rv.pid = l.payment_id"
 		       " WHERE p.id = ?1 AND (CASE WHEN ?2 THEN x.id = p.id ELSE x.status = 'failed' END)"
-		       " AND (?3 <= 0 OR l.amount_fen = ?3) AND" SUCCESS_STANDS_SQL
+		       " AND (?3 <= 0 OR l.amount_fen = ?3) AND" BATCH_SUCCESS_STANDS_SQL
 		       " ORDER BY l.bank_time, l.import_id, l.line LIMIT 1",
 		       &st, err))
 		return ERR_IO;

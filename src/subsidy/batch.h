@@ -79,6 +79,32 @@ int batch_create(struct db *db, const struct batch_request *req, struct batch_re
 int batch_bank_said_success(struct db *db, int64_t payment_id, bool own_lines,
 			    const char *refusal, struct error *err);
 
+/*
+ * The latest REVERSED line the bank sent for each payment (few): a SUCCESS
+ * dated before it was taken back by the bank, applied or not. A subquery
+ * with columns pid and t.
+ */
+#define BATCH_REVERSALS_SQL                                                                        \
+	"SELECT r.payment_id AS pid, MAX(r.bank_time) AS t FROM bank_return_line r"                \
+	" WHERE r.status = 'REVERSED' AND r.outcome <> 'unknown' GROUP BY r.payment_id"
+
+/*
+ * The one rule for a SUCCESS line l (bank_return_line) that stands for
+ * payment x, with rv the latest reversal of x (BATCH_REVERSALS_SQL, LEFT
+ * JOINed on rv.pid = l.payment_id): any amount, any outcome but an unknown
+ * id (a line stored as 'already' counts: a later reversal may have undone
+ * the success it repeated while leaving this one standing), not dated
+ * before a REVERSED line for x, and, for a reversed x, not dated no later
+ * than its reversal. A WHERE fragment over the aliases l, x and rv, used by
+ * batch create (reissues), batch_bank_success_find (payment correct,
+ * cancel, settle) and subsidy anomalies (bank_success_conflict): a line
+ * that blocks one blocks all.
+ */
+#define BATCH_SUCCESS_STANDS_SQL                                                                   \
+	" l.status = 'SUCCESS' AND l.outcome <> 'unknown'"                                          \
+	" AND (rv.t IS NULL OR rv.t <= l.bank_time)"                                               \
+	" AND NOT (COALESCE(x.reason, '') LIKE 'REVERSED:%' AND l.bank_time <= x.bank_time)"
+
 /* A SUCCESS line of a return file, as kept in bank_return_line. */
 struct bank_success_line {
 	int64_t import_id;  /* bank_import id */

@@ -3,7 +3,7 @@
 # "Binding to the row"): someone who can write the database file but has no
 # key copies one person's encrypted account onto another, re-points an
 # account row or a payment to another person; every command that decrypts
-# (beneficiary list, lookup, bankfile export) stops with exit 3 naming the
+# (beneficiary list, lookup, bankfile export, anomalies) stops with exit 3 naming the
 # row and prints or exports nothing of it; subsidy check reports a payment
 # whose account is another person's (payment_account_owner). A database
 # from before the binding (no 'pii_ad' marker) keeps working the old way.
@@ -144,6 +144,24 @@ run M subsidy lookup --id 410102194001101018 --name 张伟
 expect_status 3
 expect_err "账户记录 2 与其所属人员不符"
 expect_no_out "0011"
+
+# --- 3b. subsidy anomalies: 王芳's encrypted ID number copied onto 张伟's
+# row stops it (exit 3, naming the row), never stars in its place ---
+cp "$SCRATCH/clean.db" "$db"
+run M subsidy deaths import "$data/deaths.csv"
+expect_status 0
+run M subsidy anomalies
+expect_status 0
+expect_out "发放 1 张* 410102********1018"
+q "UPDATE beneficiary SET id_enc = (SELECT id_enc FROM beneficiary WHERE id = 2) WHERE id = 1"
+run M subsidy anomalies
+expect_status 3
+expect_err "人员记录 1 的身份证号与该记录不符（数据可能被篡改）"
+expect_no_out "******************"
+expect_no_out "发放 1 张*"
+run M subsidy anomalies --format json
+expect_status 3
+expect_err "人员记录 1 的身份证号与该记录不符（数据可能被篡改）"
 
 # --- 4. the marker deleted from a bound database: nothing decrypts ---
 cp "$SCRATCH/clean.db" "$db"
