@@ -15,6 +15,15 @@
  * After a recoverable error the parser keeps running over the rest of the
  * record in "discard" mode (same quoting rules, nothing stored) and only then
  * returns the error, so the next call starts at the next record.
+ *
+ * A bad byte is such a record error too, never the end of reading: one bad
+ * byte must not hide the rows after it. In UTF-8 an invalid byte is never a
+ * comma, quote or line end, so the framing holds; a sequence cut short by
+ * such a byte is reported and that byte read afresh. In GB18030 the decoder
+ * skips a byte iconv cannot convert (ASCII always converts, so the framing
+ * holds there too) and puts a 0xFF in its place in the decoded stream: iconv
+ * never writes that byte, so the parser knows the spot exactly and reports
+ * it at its line and field like an invalid UTF-8 byte.
  */
 #include "base/csv.h"
 
@@ -35,8 +44,10 @@
 
 #define CSV_READ_CHUNK (256 * 1024) /* bytes per read(2) */
 #define CSV_DETECT (64 * 1024)      /* bytes that decide the encoding */
+#define CSV_DETECT_RATIO 4          /* valid multibyte sequences per invalid one for UTF-8 */
 #define CSV_GB_PIECE (64 * 1024)    /* raw bytes per iconv call */
 #define CSV_CARRY_MAX 16            /* bytes of a cut character kept for the next call */
+#define CSV_BAD_MARK 0xff           /* stands for an unconvertible byte in decoded text */
 
 #define CSV_DEF_FIELD (64 * 1024)
 #define CSV_DEF_RECORD (1024 * 1024)
@@ -73,12 +84,12 @@ struct csv_reader {
 	size_t window; /* most bytes handed on at once (tests make it tiny) */
 
 	/* decoder (gb only) */
-	unsigned char *gin; /* carry + the raw piece being converted */
-	size_t gin_cap, carry;
+	unsigned char *gin;   /* raw bytes; [gin_pos, gin_len) not converted yet */
+	size_t gin_cap, gin_pos, gin_len;
+	bool gin_more;        /* [gin_pos, gin_len) is more than a cut character */
 	unsigned char *dec;
 	size_t dec_cap;
-	bool conv_bad;        /* iconv failed: report once the good part is parsed */
-	unsigned char bad[4]; /* the bytes it failed on, for the message */
+	unsigned char bad[4]; /* the bytes behind the marker ending the window */
 	size_t nbad;
 
 	/* the window the parser is working on */
@@ -99,6 +110,7 @@ struct csv_reader {
 	long line, rec_line, quote_line;
 	unsigned u8_need; /* continuation bytes still expected */
 	unsigned char u8_lo, u8_hi;
+	unsigned char u8_lead; /* the lead byte of that sequence, for messages */
 
 	struct error perr;  /* the recoverable error of the current record */
 	struct error fatal; /* the error that ended reading */
@@ -288,133 +300,187 @@ static inline const unsigned char *csv_scan(const unsigned char *p, const unsign
 	}
 }
 
+/*
+ * Continuation bytes a sequence led by c needs (0: c cannot lead one), and
+ * the range its first continuation byte must fall in: narrower after E0
+ * (overlong), ED (surrogates), F0 (overlong) and F4 (above U+10FFFF).
+ */
+static unsigned csv_u8_need(unsigned char c, unsigned char *lo, unsigned char *hi)
+{
+	*lo = 0x80;
+	*hi = 0xbf;
+	if (c >= 0xc2 && c <= 0xdf)
+		return 1;
+	if (c >= 0xe0 && c <= 0xef) {
+		if (c == 0xe0)
+			*lo = 0xa0;
+		else if (c == 0xed)
+			*hi = 0x9f;
+		return 2;
+	}
+	if (c >= 0xf0 && c <= 0xf4) {
+		if (c == 0xf0)
+			*lo = 0x90;
+		else if (c == 0xf4)
+			*hi = 0x8f;
+		return 3;
+	}
+	return 0;
+}
+
 /* Start a multibyte sequence at lead byte c; false if c cannot start one. */
 static bool csv_u8_lead(struct csv_reader *r, unsigned char c)
 {
-	r->u8_lo = 0x80;
-	r->u8_hi = 0xbf;
-	if (c >= 0xc2 && c <= 0xdf) {
-		r->u8_need = 1;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		r->u8_need = 2;
-		if (c == 0xe0)
-			r->u8_lo = 0xa0; /* overlong */
-		else if (c == 0xed)
-			r->u8_hi = 0x9f; /* surrogates */
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		r->u8_need = 3;
-		if (c == 0xf0)
-			r->u8_lo = 0x90;
-		else if (c == 0xf4)
-			r->u8_hi = 0x8f; /* above U+10FFFF */
-	} else {
-		return false;
-	}
-	return true;
+	r->u8_need = csv_u8_need(c, &r->u8_lo, &r->u8_hi);
+	r->u8_lead = c;
+	return r->u8_need != 0;
 }
 
 /*
- * Is s[0..n) valid UTF-8? A sequence cut at the end counts as valid when
- * more input follows.
+ * Count the non-ASCII sequences of s[0..n): the valid multibyte ones in
+ * *good, the invalid ones in *bad. An invalid one is a byte that cannot lead
+ * a sequence, or a lead byte with the continuation bytes that fit it before
+ * the first one that does not (Unicode's "maximal subpart"); that byte then
+ * starts afresh. A sequence cut at the end counts as neither when more input
+ * follows, else as invalid.
  */
-static bool csv_u8_valid(const unsigned char *s, size_t n, bool more)
+static void csv_u8_count(const unsigned char *s, size_t n, bool more, size_t *good,
+			 size_t *bad)
 {
-	struct csv_reader v = { 0 };
-	size_t i;
+	size_t i = 0;
 
-	for (i = 0; i < n; i++) {
-		unsigned char c = s[i];
+	*good = 0;
+	*bad = 0;
+	while (i < n) {
+		unsigned char lo, hi;
+		unsigned need;
+		size_t j;
 
-		if (v.u8_need) {
-			if (c < v.u8_lo || c > v.u8_hi)
-				return false;
-			v.u8_need--;
-			v.u8_lo = 0x80;
-			v.u8_hi = 0xbf;
-		} else if (c >= 0x80 && !csv_u8_lead(&v, c)) {
-			return false;
+		if (s[i] < 0x80) {
+			i++;
+			continue;
 		}
+		need = csv_u8_need(s[i], &lo, &hi);
+		for (j = 1; j <= need && i + j < n && s[i + j] >= lo && s[i + j] <= hi; j++) {
+			lo = 0x80;
+			hi = 0xbf;
+		}
+		if (need && j > need)
+			(*good)++;
+		else if (!(need && i + j == n && more))
+			(*bad)++;
+		i += j;
 	}
-	return v.u8_need == 0 || more;
 }
 
-static int csv_bad_utf8(struct csv_reader *r, unsigned char c, struct error *err)
+/*
+ * A byte that is not UTF-8 where the parser stands (in GB18030 input: the
+ * marker of a byte the decoder could not convert). A record error: the rest
+ * of the record is read without storing it and reading goes on after it.
+ */
+static void csv_bad_byte(struct csv_reader *r, unsigned char c)
 {
-	struct error e;
+	char hex[16] = "";
+	size_t i, used = 0;
 
-	csv_mkerror(r, &e, ERR_INPUT, "invalid_utf8", r->line, csv_col(r),
-		    "不是有效的 UTF-8 编码（字节 0x%02X）；如果文件是 GBK 编码，请指定编码 GBK", c);
-	return csv_fail(r, &e, err);
+	if (!r->gb) {
+		csv_note(r, "invalid_utf8", csv_col(r),
+			 "不是有效的 UTF-8 编码（字节 0x%02X）；如果文件是 GBK 编码，请指定编码 GBK",
+			 c);
+		return;
+	}
+	for (i = 0; i < r->nbad && used + 4 < sizeof(hex); i++)
+		used += (size_t)snprintf(hex + used, sizeof(hex) - used, "%s%02X", i ? " " : "",
+					 r->bad[i]);
+	csv_note(r, "bad_encoding", csv_col(r), "无法按 %s 编码转换的字节（%s）", r->encname, hex);
 }
 
-static int csv_nul(struct csv_reader *r, struct error *err)
+/* A NUL byte: a record error like csv_bad_byte (a NUL is never a separator). */
+static void csv_nul(struct csv_reader *r)
 {
-	struct error e;
-
-	csv_mkerror(r, &e, ERR_INPUT, "nul_byte", r->line, csv_col(r),
-		    "含有 NUL 字节（文件可能是 UTF-16 编码，请另存为 UTF-8）");
-	return csv_fail(r, &e, err);
+	csv_note(r, "nul_byte", csv_col(r),
+		 "含有 NUL 字节（文件可能是 UTF-16 编码，请另存为 UTF-8）");
 }
 
 /* ---- decoder ---- */
 
+/*
+ * Skip the byte at in, which iconv could not convert, keeping it and the
+ * non-ASCII bytes after it (what the message shows) in r->bad.
+ */
+static void csv_gb_skip(struct csv_reader *r, const unsigned char *in, size_t inleft)
+{
+	size_t i;
+
+	r->nbad = 0;
+	for (i = 0; i < inleft && r->nbad < sizeof(r->bad); i++) {
+		if (i && in[i] < 0x80)
+			break;
+		r->bad[r->nbad++] = in[i];
+	}
+}
+
+/*
+ * Convert the next piece of input into r->dec. A byte iconv cannot convert
+ * ends the window as the marker CSV_BAD_MARK, so that the parser reports it
+ * where it stands (one marker per window, at its end: r->bad describes it
+ * until the parser asks for the next window). Only input that ends inside a
+ * character stops reading.
+ */
 static int csv_gb_next(struct csv_reader *r, struct error *e)
 {
 	for (;;) {
 		const unsigned char *s;
-		size_t k, max, inleft, outleft;
+		size_t k, max, inleft, outleft, carry;
 		char *in, *out;
 		int rc;
 
-		if (r->conv_bad) {
-			char hex[16] = "";
-			size_t i, used = 0;
-
-			for (i = 0; i < r->nbad && used + 6 < sizeof(hex); i++)
-				used += (size_t)snprintf(hex + used, sizeof(hex) - used, "%s%02X",
-							 i ? " " : "", r->bad[i]);
-			csv_mkerror(r, e, ERR_INPUT, "bad_encoding", r->line, csv_col(r),
-				    "无法按 %s 编码转换的字节（%s）", r->encname,
-				    r->nbad ? hex : "文件在字符中间结束");
-			return ERR_INPUT;
-		}
-		max = r->gin_cap - r->carry;
-		if (max > r->window)
-			max = r->window;
-		rc = csv_src_next(r, &s, &k, max, e);
-		if (rc)
-			return rc;
-		if (k == 0) {
-			if (r->carry) {
-				r->conv_bad = true;
-				r->nbad = 0; /* cut at the end of the input */
-				continue;
+		if (!r->gin_more) {
+			/* at most a cut character is left: keep it, read more */
+			carry = r->gin_len - r->gin_pos;
+			memmove(r->gin, r->gin + r->gin_pos, carry);
+			r->gin_pos = 0;
+			r->gin_len = carry;
+			max = r->gin_cap - carry;
+			if (max > r->window)
+				max = r->window;
+			rc = csv_src_next(r, &s, &k, max, e);
+			if (rc)
+				return rc;
+			if (k == 0) {
+				if (carry) {
+					csv_mkerror(r, e, ERR_INPUT, "bad_encoding", r->line,
+						    csv_col(r),
+						    "无法按 %s 编码转换的字节（文件在字符中间结束）",
+						    r->encname);
+					return ERR_INPUT;
+				}
+				r->p = r->end = r->dec;
+				return 0;
 			}
-			r->p = r->end = r->dec;
-			return 0;
+			memcpy(r->gin + carry, s, k);
+			r->gin_len += k;
 		}
-		memcpy(r->gin + r->carry, s, k);
-		in = (char *)r->gin;
-		inleft = r->carry + k;
+		r->gin_more = false;
+		in = (char *)r->gin + r->gin_pos;
+		inleft = r->gin_len - r->gin_pos;
 		out = (char *)r->dec;
 		outleft = r->dec_cap;
 		if (iconv(r->cd, &in, &inleft, &out, &outleft) == (size_t)-1) {
-			if (errno == EILSEQ) {
-				r->conv_bad = true;
-				r->nbad = inleft < sizeof(r->bad) ? inleft : sizeof(r->bad);
-				memcpy(r->bad, in, r->nbad);
-				inleft = 0;
-			} else if (errno == EINVAL && inleft > CSV_CARRY_MAX) {
-				r->conv_bad = true;
-				r->nbad = 0;
-				inleft = 0;
+			if (errno == EILSEQ || (errno == EINVAL && inleft > CSV_CARRY_MAX)) {
+				/* the output is at most 3/2 of the input and dec_cap
+				 * twice gin_cap: there is room for the marker */
+				csv_gb_skip(r, (const unsigned char *)in, inleft);
+				in++;
+				inleft--;
+				*out++ = (char)CSV_BAD_MARK;
+				r->gin_more = inleft > 0;
+			} else if (errno == E2BIG) {
+				r->gin_more = true;
 			}
-			/* EINVAL: a character cut at the end, kept for the next call;
-			 * E2BIG: the rest is kept likewise (the output always
-			 * progresses, dec_cap being twice the input at least) */
+			/* EINVAL: a character cut at the end, kept for the next call */
 		}
-		memmove(r->gin, in, inleft);
-		r->carry = inleft;
+		r->gin_pos = r->gin_len - inleft;
 		if (out > (char *)r->dec) {
 			r->p = r->dec;
 			r->end = (unsigned char *)out;
@@ -588,8 +654,11 @@ static int csv_step(struct csv_reader *r, bool *done, struct error *err)
 		if (r->u8_need) {
 			c = *p;
 			if (c < r->u8_lo || c > r->u8_hi) {
-				rc = csv_bad_utf8(r, c, err);
-				goto out;
+				/* cut short: c is read afresh, being perhaps a
+				 * separator, a quote or a line end */
+				r->u8_need = 0;
+				csv_bad_byte(r, r->u8_lead);
+				continue;
 			}
 			r->u8_need--;
 			r->u8_lo = 0x80;
@@ -645,12 +714,12 @@ static int csv_step(struct csv_reader *r, bool *done, struct error *err)
 					 "内部引号写两次）");
 				break;
 			case 0:
-				rc = csv_nul(r, err);
-				goto out;
+				csv_nul(r);
+				break;
 			default:
 				if (!csv_u8_lead(r, c)) {
-					rc = csv_bad_utf8(r, c, err);
-					goto out;
+					csv_bad_byte(r, c);
+					break;
 				}
 				rc = csv_add(r, p - 1, 1, err);
 				if (rc)
@@ -673,14 +742,14 @@ static int csv_step(struct csv_reader *r, bool *done, struct error *err)
 				break;
 			}
 			if (c == 0) {
-				rc = csv_nul(r, err);
-				goto out;
+				csv_nul(r);
+				break;
 			}
-			if (c == '\n')
+			if (c == '\n') {
 				r->line++;
-			else if (!csv_u8_lead(r, c)) {
-				rc = csv_bad_utf8(r, c, err);
-				goto out;
+			} else if (!csv_u8_lead(r, c)) {
+				csv_bad_byte(r, c);
+				break;
 			}
 			rc = csv_add(r, p - 1, 1, err);
 			if (rc)
@@ -748,6 +817,7 @@ static int csv_at_eof(struct csv_reader *r, struct csv_record *rec, struct error
 	int rc;
 
 	if (r->u8_need) {
+		/* the input ends inside a character: nothing follows to read */
 		csv_mkerror(r, &e, ERR_INPUT, "invalid_utf8", r->line, csv_col(r),
 			    "不是有效的 UTF-8 编码（文件在字符中间结束）");
 		return csv_fail(r, &e, err);
@@ -872,9 +942,22 @@ static int csv_start(struct csv_reader *r, const unsigned char *head, size_t n, 
 	size_t skip = 0;
 
 	if (!r->encname) {
-		/* a UTF-8 BOM settles it; otherwise the first 64 KiB decide */
+		size_t good, bad;
+
+		/*
+		 * A UTF-8 BOM settles it; otherwise the first 64 KiB decide. A
+		 * few invalid bytes in UTF-8 text (one mistyped row) must not
+		 * make the whole file GB18030, garbling every name: UTF-8 wins
+		 * when its valid multibyte sequences are at least
+		 * CSV_DETECT_RATIO times the invalid ones. GBK text seldom
+		 * forms a valid UTF-8 sequence: Chinese text in GBK gives about
+		 * one valid for five invalid, a single line at most three for
+		 * one; the invalid bytes are then reported at their rows.
+		 */
+		csv_u8_count(head, n < CSV_DETECT ? n : CSV_DETECT, more || n > CSV_DETECT, &good,
+			     &bad);
 		if ((n >= 3 && memcmp(head, "\xef\xbb\xbf", 3) == 0) ||
-		    csv_u8_valid(head, n < CSV_DETECT ? n : CSV_DETECT, more || n > CSV_DETECT)) {
+		    good >= CSV_DETECT_RATIO * bad) {
 			r->encname = strdup("UTF-8");
 		} else {
 			r->encname = strdup("GB18030");

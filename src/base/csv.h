@@ -9,12 +9,14 @@
  * input: a field longer than max_field or a record longer than max_record is
  * an error, not an allocation.
  *
- * Detection: the first chunk read (64 KiB) decides. If it is valid UTF-8
- * (a sequence cut at the chunk's end is allowed) the input is UTF-8 and any
- * invalid UTF-8 found later is an error at its line ("invalid_utf8");
- * otherwise the whole input is converted from GB18030. A UTF-8 byte order
- * mark settles it as UTF-8 whatever follows. The mark is skipped (in GB18030
- * input, its GB18030 form 84 31 95 33).
+ * Detection: the first chunk read (64 KiB) decides. It is UTF-8 when its
+ * valid multibyte UTF-8 sequences are at least four times its invalid ones
+ * (so pure ASCII, valid UTF-8, and UTF-8 with a few bad bytes; a sequence cut
+ * at the chunk's end counts as neither); otherwise the whole input is
+ * converted from GB18030. GBK text seldom forms valid UTF-8 sequences (about
+ * one for five invalid ones). A UTF-8 byte order mark settles it as UTF-8
+ * whatever follows. The mark is skipped (in GB18030 input, its GB18030 form
+ * 84 31 95 33).
  *
  * Dialect: fields are separated by ',' and records end with LF, CRLF or a
  * lone CR. A field that starts with '"' is quoted: it runs to the next single
@@ -40,13 +42,20 @@
  *   invalid_utf8, bad_encoding (iconv could not convert), nul_byte, io.
  * Opening with an encoding iconv does not know fails with ERR_USAGE, reason
  * "unknown_encoding".
- * After field_count, field_too_long, record_too_long, too_many_fields and
- * bad_quote the reader has skipped to the start of the next record, so a
- * caller that keeps rejected rows may go on reading; after the others the next
- * call returns the end of input (or the same I/O error). The skip follows the
- * quoting rules (a quoted line end does not end the bad record); if it meets
- * one of the others (say the input ends inside a quote it opened), the
- * recoverable error is returned first and that one by the next call.
+ * Record errors: after field_count, field_too_long, record_too_long,
+ * too_many_fields, bad_quote, invalid_utf8, bad_encoding and nul_byte the
+ * reader has skipped to the start of the next record, so a caller that keeps
+ * rejected rows may go on reading. A bad byte never ends reading: in UTF-8 it
+ * is never a separator, quote or line end (a sequence it cuts short is
+ * reported and the byte read afresh), and in GB18030 an unconvertible byte is
+ * skipped alone, so the framing holds. Only these end reading, the next call
+ * returning the end of input (or the same I/O error): unterminated_quote,
+ * input that ends inside a character (invalid_utf8 or bad_encoding at the
+ * last line), io. The skip follows the quoting rules (a quoted line end does
+ * not end the bad record); if it meets one of those (say the input ends inside
+ * a quote it opened), the record error is returned first and that one by the
+ * next call. The first record (a header) is reported like any other; a
+ * caller that needs it refuses the file when it is an error.
  * See docs/csv.md.
  */
 #ifndef MINSHENG_BASE_CSV_H

@@ -104,6 +104,41 @@ static void check(const char *data, const char *want)
 	check_opt(data, strlen(data), &opt, want);
 }
 
+/*
+ * Write data to a temporary file and read it back under every window; the
+ * file path reads in chunks and decides the encoding from its first read.
+ */
+static void check_file(const char *data, size_t len, const struct csv_options *opt,
+		       const char *want)
+{
+	char path[] = "/tmp/test_csv_fileXXXXXX";
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, len), (ssize_t)len);
+	close(fd);
+	for (size_t w = 0; w < sizeof(windows) / sizeof(windows[0]); w++) {
+		struct csv_reader *r;
+		struct error err;
+		struct buf out;
+
+		buf_init(&out, 1 << 22);
+		assert_int_equal(csv_open_file(path, opt, &r, &err), 0);
+		if (windows[w])
+			csv_set_window(r, windows[w]);
+		render(r, &out);
+		if (strcmp(buf_str(&out), want) != 0)
+			fail_msg("file, window %zu:\n got: %s\nwant: %s", windows[w], buf_str(&out),
+				 want);
+		csv_close(r);
+		buf_free(&out);
+	}
+	unlink(path);
+}
+
+/* A table entry: input (which may hold NUL bytes), its length, the rendering. */
+#define CASE(in, want) { in, sizeof(in) - 1, want }
+
 static void test_basic(void **state)
 {
 	(void)state;
@@ -162,21 +197,123 @@ static void test_utf8(void **state)
 	(void)state;
 	check("张三,李四\n王五\n", "1:[张三][李四]\n2:[王五]\n");
 	check("\"张,三\",😀\n", "1:[张,三][😀]\n");
-	/* explicit UTF-8: bad bytes are errors at their line and field */
-	check_lit("a\nb,c\xff\nd\n", &opt, "1:[a]\n!invalid_utf8@2:2\n");
+	/* explicit UTF-8: bad bytes are errors of their record, at its line
+	 * and field, and the records after it are read */
+	check_lit("a\nb,c\xff\nd\n", &opt, "1:[a]\n!invalid_utf8@2:2\n3:[d]\n");
+	check_lit("\xc0\x80\nok\n", &opt, "!invalid_utf8@1:1\n2:[ok]\n");
+	check_lit("x\n\xed\xa0\x80\ny\n", &opt, "1:[x]\n!invalid_utf8@2:1\n3:[y]\n");
+	check_lit("\xf4\x90\x80\x80\ny\n", &opt, "!invalid_utf8@1:1\n2:[y]\n");
+	check_lit("\"a\n\xe5\"\nz\n", &opt, "!invalid_utf8@2:1\n3:[z]\n");
+	/* only input ending inside a character ends reading */
 	check_lit("a,\xe5\xbc", &opt, "!invalid_utf8@1:2\n");
-	check_lit("\xc0\x80\n", &opt, "!invalid_utf8@1:1\n");
-	check_lit("x\n\xed\xa0\x80\n", &opt, "1:[x]\n!invalid_utf8@2:1\n");
-	check_lit("\xf4\x90\x80\x80", &opt, "!invalid_utf8@1:1\n");
-	check_lit("\"a\n\xe5\"", &opt, "!invalid_utf8@2:1\n");
+	check_lit("a\n\xff", &opt, "1:[a]\n!invalid_utf8@2:1\n");
 	/* a recoverable error first, then bad UTF-8 in the skipped rest */
-	check_lit("\"x\"y,\xff\nz\n", &opt, "!bad_quote@1:1\n!invalid_utf8@1:2\n");
+	check_lit("\"x\"y,\xff\nz\n", &opt, "!bad_quote@1:1\n2:[z]\n");
 	assert_int_equal(csv_open_mem("a", 1, &opt, &r, &err), 0);
 	assert_string_equal(csv_encoding(r), "UTF-8");
 	csv_close(r);
 	/* NUL bytes (UTF-16 saved by mistake) */
-	check_lit("a\0b\n", &opt, "!nul_byte@1:1\n");
-	check_lit("x\n\"a\0\"\n", &opt, "1:[x]\n!nul_byte@2:1\n");
+	check_lit("a\0b\nc\n", &opt, "!nul_byte@1:1\n2:[c]\n");
+	check_lit("x\n\"a\0\"\ny\n", &opt, "1:[x]\n!nul_byte@2:1\n3:[y]\n");
+	check_lit("\0\n\0\n", &opt, "!nul_byte@1:1\n!nul_byte@2:1\n");
+}
+
+/*
+ * A bad byte never breaks the framing: it is never a separator, a quote or
+ * a line end, and a sequence it cuts short gives the next byte back to the
+ * parser. Run both as given UTF-8 and as detected (most of the text being
+ * valid UTF-8), under every window.
+ */
+static void test_utf8_bad_bytes(void **state)
+{
+	static const struct {
+		const char *in;
+		size_t len;
+		const char *want;
+	} cases[] = {
+		/* cut short by a comma, a line end, a quote, another lead */
+		CASE("张三,李四\n\xe5,b\n王五,赵六\n", "1:[张三][李四]\n!invalid_utf8@2:1\n3:[王五][赵六]\n"),
+		CASE("张三,李四\na\xe5\n王五,赵六\n", "1:[张三][李四]\n!invalid_utf8@2:1\n3:[王五][赵六]\n"),
+		CASE("张三,李四\n\"\xe5\",x\n王五,赵六\n", "1:[张三][李四]\n!invalid_utf8@2:1\n3:[王五][赵六]\n"),
+		CASE("张三,李四\nx,\xe5\xe5\xbc\xa0\n王五,赵六\n",
+		     "1:[张三][李四]\n!invalid_utf8@2:2\n3:[王五][赵六]\n"),
+		CASE("张三,李四\nx,\xe5\xbc\r\n王五,赵六\r\n",
+		     "1:[张三][李四]\n!invalid_utf8@2:2\n3:[王五][赵六]\n"),
+		/* stray bytes: a continuation byte, 0xFF, an overlong lead */
+		CASE("张三,李四\n\x80\n王五,赵六\n", "1:[张三][李四]\n!invalid_utf8@2:1\n3:[王五][赵六]\n"),
+		CASE("张三,李四\n王\xff五,赵六\n钱七,孙八\n", "1:[张三][李四]\n!invalid_utf8@2:1\n3:[钱七][孙八]\n"),
+		CASE("张三,李四\n王五,\xc1\xbf\n钱七,孙八\n", "1:[张三][李四]\n!invalid_utf8@2:2\n3:[钱七][孙八]\n"),
+		/* inside quotes, the quoted line end still inside the record */
+		CASE("张三,李四\n\"a\xff\nb\",c\n王五,赵六\n",
+		     "1:[张三][李四]\n!invalid_utf8@2:1\n4:[王五][赵六]\n"),
+		/* several bad records in a row, and a NUL among them */
+		CASE("张三,李四,王五,赵六\n\xff\n\xfe,\xfe\nx\0\n王五,赵六,钱七,孙八\n",
+		     "1:[张三][李四][王五][赵六]\n!invalid_utf8@2:1\n!invalid_utf8@3:1\n!nul_byte@4:1\n"
+		     "5:[王五][赵六][钱七][孙八]\n"),
+		/* the bad byte in the last record, with and without a line end */
+		CASE("张三,李四\n王五,赵\xff", "1:[张三][李四]\n!invalid_utf8@2:2\n"),
+		CASE("张三,李四\n王五,赵\xff\n", "1:[张三][李四]\n!invalid_utf8@2:2\n"),
+		/* the first record (a header) is reported like any other */
+		CASE("na\xffme,李四\n王五,赵六\n", "!invalid_utf8@1:1\n2:[王五][赵六]\n"),
+	};
+	struct csv_options given = { .name = "t.csv", .encoding = "UTF-8" };
+	struct csv_options detect = { .name = "t.csv" };
+	struct csv_reader *r;
+	struct error err;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		check_opt(cases[i].in, cases[i].len, &given, cases[i].want);
+		assert_int_equal(csv_open_mem(cases[i].in, cases[i].len, &detect, &r, &err), 0);
+		if (strcmp(csv_encoding(r), "UTF-8") != 0)
+			fail_msg("case %zu detected as %s", i, csv_encoding(r));
+		csv_close(r);
+		check_opt(cases[i].in, cases[i].len, &detect, cases[i].want);
+	}
+}
+
+/* What the messages say: the byte, and for a cut sequence its lead. */
+static void test_bad_byte_messages(void **state)
+{
+	static const char mixed[] = "a\nb,c\xff\n\xe5,x\n\0\nd\n";
+	struct csv_options opt = { .name = "t.csv", .encoding = "UTF-8" };
+	struct csv_record rec;
+	struct csv_reader *r;
+	struct error err;
+	char text[600];
+
+	(void)state;
+	assert_int_equal(csv_open_mem(mixed, sizeof(mixed) - 1, &opt, &r, &err), 0);
+	assert_int_equal(csv_next(r, &rec, &err), 0);
+	assert_int_equal(csv_next(r, &rec, &err), ERR_INPUT);
+	assert_string_equal(error_format(&err, text, sizeof(text)),
+			    "t.csv:2:2: 不是有效的 UTF-8 编码（字节 0xFF）；如果文件是 GBK 编码，"
+			    "请指定编码 GBK");
+	assert_int_equal(csv_next(r, &rec, &err), ERR_INPUT);
+	assert_string_equal(error_format(&err, text, sizeof(text)),
+			    "t.csv:3:1: 不是有效的 UTF-8 编码（字节 0xE5）；如果文件是 GBK 编码，"
+			    "请指定编码 GBK");
+	assert_int_equal(csv_next(r, &rec, &err), ERR_INPUT);
+	assert_string_equal(err.reason, "nul_byte");
+	assert_string_equal(error_format(&err, text, sizeof(text)),
+			    "t.csv:4:1: 含有 NUL 字节（文件可能是 UTF-16 编码，请另存为 UTF-8）");
+	assert_int_equal(csv_next(r, &rec, &err), 0);
+	assert_string_equal(rec.field[0], "d");
+	assert_int_equal(rec.line, 5);
+	assert_int_equal(csv_next(r, &rec, &err), 0);
+	assert_int_equal(rec.n, 0);
+	csv_close(r);
+
+	opt.encoding = "GB18030";
+	assert_int_equal(csv_open_mem("\xd5\xc5\n\xd5\xc5,\xff\xfe\nx\n", 11, &opt, &r, &err), 0);
+	assert_int_equal(csv_next(r, &rec, &err), 0);
+	assert_int_equal(csv_next(r, &rec, &err), ERR_INPUT);
+	assert_string_equal(err.reason, "bad_encoding");
+	assert_string_equal(error_format(&err, text, sizeof(text)),
+			    "t.csv:2:2: 无法按 GB18030 编码转换的字节（FF FE）");
+	assert_int_equal(csv_next(r, &rec, &err), 0);
+	assert_string_equal(rec.field[0], "x");
+	csv_close(r);
 }
 
 /* Build n ASCII lines "rNNNN,x" (line numbers 1..n), then tail. */
@@ -203,8 +340,9 @@ static void test_detect(void **state)
 	int rc;
 
 	(void)state;
-	/* valid UTF-8 for 64 KiB, GBK after: UTF-8, error at the GBK line */
-	data = ascii_then(n, "\xd5\xc5\xc8\xfd,1\n", 7, &len);
+	/* valid UTF-8 for 64 KiB, GBK after: UTF-8, error at the GBK line,
+	 * and the line after it is read */
+	data = ascii_then(n, "\xd5\xc5\xc8\xfd,1\nlast,y\n", 14, &len);
 	assert_int_equal(csv_open_mem(data, len, &opt, &r, &err), 0);
 	assert_string_equal(csv_encoding(r), "UTF-8");
 	while ((rc = csv_next(r, &rec, &err)) == 0 && rec.n > 0)
@@ -214,6 +352,12 @@ static void test_detect(void **state)
 	assert_int_equal(err.line, (long)n + 1);
 	assert_int_equal(err.column, 1);
 	assert_string_equal(err.file, "t.csv");
+	assert_int_equal(csv_next(r, &rec, &err), 0);
+	assert_int_equal(rec.n, 2);
+	assert_string_equal(rec.field[0], "last");
+	assert_int_equal(rec.line, (long)n + 2);
+	assert_int_equal(csv_next(r, &rec, &err), 0);
+	assert_int_equal(rec.n, 0);
 	csv_close(r);
 	free(data);
 
@@ -242,10 +386,12 @@ static void test_detect(void **state)
 	csv_close(r);
 
 	/* a UTF-8 BOM settles it even with bad bytes after */
-	assert_int_equal(csv_open_mem("\xef\xbb\xbf\xd5\xc5\n", 6, &opt, &r, &err), 0);
+	assert_int_equal(csv_open_mem("\xef\xbb\xbf\xd5\xc5\nok\n", 9, &opt, &r, &err), 0);
 	assert_string_equal(csv_encoding(r), "UTF-8");
 	assert_int_equal(csv_next(r, &rec, &err), ERR_INPUT);
 	assert_string_equal(err.reason, "invalid_utf8");
+	assert_int_equal(csv_next(r, &rec, &err), 0);
+	assert_string_equal(rec.field[0], "ok");
 	csv_close(r);
 
 	/* unknown encoding names are refused */
@@ -272,12 +418,153 @@ static void test_gb18030(void **state)
 	check_lit("\x84\x31\x95\x33\xd5\xc5\n", &gb, "1:[张]\n");
 	/* plain ASCII under an explicit GBK */
 	check_lit("a,b\n", &gbk, "1:[a][b]\n");
-	/* bytes that do not convert: the good lines first, then the error */
-	check("\xd5\xc5\n\xd5\xc5,\xff\xfe\nx\n", "1:[张]\n!bad_encoding@2:2\n");
-	/* input cut inside a character */
+	/* bytes that do not convert: an error of their record, then the
+	 * records after it */
+	check("\xd5\xc5\n\xd5\xc5,\xff\xfe\nx\n", "1:[张]\n!bad_encoding@2:2\n3:[x]\n");
+	check_lit("\xd5\xc5\n\xd5\xc5,\xff\xfe\nx\n", &gbk, "1:[张]\n!bad_encoding@2:2\n3:[x]\n");
+	/* input cut inside a character ends reading */
 	check("\xd5\xc5\n\xd5", "1:[张]\n!bad_encoding@2:1\n");
 	/* quote errors and recovery work the same after conversion */
 	check("\xd5\xc5,\"a\"b\n\xc8\xfd\n", "!bad_quote@1:2\n2:[三]\n");
+}
+
+/*
+ * In GB18030 a byte that does not convert is skipped alone: the comma,
+ * quote or line end after a lead byte is still one. Given and detected,
+ * under every window.
+ */
+static void test_gb18030_bad_bytes(void **state)
+{
+	static const struct {
+		const char *in;
+		size_t len;
+		const char *want;
+	} cases[] = {
+		/* a lead byte cut short by a comma, a line end, a quote */
+		CASE("\xd5\xc5\n\xd5,\xc8\xfd\n\xc0\xee\n", "1:[张]\n!bad_encoding@2:1\n3:[李]\n"),
+		CASE("\xd5\xc5\nx\xd5\n\xc8\xfd\n", "1:[张]\n!bad_encoding@2:1\n3:[三]\n"),
+		CASE("\xd5\xc5\n\"\xd5\",x\n\xc8\xfd\n", "1:[张]\n!bad_encoding@2:1\n3:[三]\n"),
+		CASE("\xd5\xc5\nx,\xd5\r\n\xc8\xfd\r\n", "1:[张]\n!bad_encoding@2:2\n3:[三]\n"),
+		/* inside quotes over two lines */
+		CASE("\xd5\xc5\n\"\xff\n\xd5\xc5\"\n\xc8\xfd\n",
+		     "1:[张]\n!bad_encoding@2:1\n4:[三]\n"),
+		/* several bad records in a row, a NUL among them */
+		CASE("\xff\n\xff,\xfe\nx\0\n\xd5\xc5\n",
+		     "!bad_encoding@1:1\n!bad_encoding@2:1\n!nul_byte@3:1\n4:[张]\n"),
+		/* the bad byte in the last record, with and without a line end */
+		CASE("\xd5\xc5\n\xc8\xfd,\xff", "1:[张]\n!bad_encoding@2:2\n"),
+		CASE("\xd5\xc5\n\xc8\xfd,\xff\n", "1:[张]\n!bad_encoding@2:2\n"),
+		/* a bad byte in the first record (a header) */
+		CASE("\xff\xd5\xc5\n\xc8\xfd\n", "!bad_encoding@1:1\n2:[三]\n"),
+	};
+	struct csv_options gb = { .name = "g.csv", .encoding = "GB18030" };
+	struct csv_options detect = { .name = "g.csv" };
+	struct csv_reader *r;
+	struct error err;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		check_opt(cases[i].in, cases[i].len, &gb, cases[i].want);
+		assert_int_equal(csv_open_mem(cases[i].in, cases[i].len, &detect, &r, &err), 0);
+		if (strcmp(csv_encoding(r), "GB18030") != 0)
+			fail_msg("case %zu detected as %s", i, csv_encoding(r));
+		csv_close(r);
+		check_opt(cases[i].in, cases[i].len, &detect, cases[i].want);
+	}
+	/* a record of nothing but bad bytes is one error */
+	check_lit("\xff\xff\xff\xff\xff\xff\xff\xff\xff\n\xd5\xc5\n", &gb,
+		  "!bad_encoding@1:1\n2:[张]\n");
+}
+
+/*
+ * Many bad bytes cost time in proportion: 300,000 of them in one record
+ * (one window each) under GB18030 and UTF-8.
+ */
+static void test_many_bad_bytes(void **state)
+{
+	const size_t k = 300000;
+	struct csv_options gb = { .name = "g.csv", .encoding = "GB18030" };
+	struct csv_options u8 = { .name = "u.csv", .encoding = "UTF-8" };
+	struct csv_record rec;
+	struct csv_reader *r;
+	struct error err;
+	char *data = malloc(k + 16);
+
+	(void)state;
+	assert_non_null(data);
+	memset(data, 0xff, k);
+	memcpy(data + k, "\n\xd5\xc5\n", 4);
+	assert_int_equal(csv_open_mem(data, k + 4, &gb, &r, &err), 0);
+	assert_int_equal(csv_next(r, &rec, &err), ERR_INPUT);
+	assert_string_equal(err.reason, "bad_encoding");
+	assert_int_equal(csv_next(r, &rec, &err), 0);
+	assert_string_equal(rec.field[0], "张");
+	assert_int_equal(csv_next(r, &rec, &err), 0);
+	assert_int_equal(rec.n, 0);
+	csv_close(r);
+	memcpy(data + k, "\nok\n", 4);
+	assert_int_equal(csv_open_mem(data, k + 4, &u8, &r, &err), 0);
+	assert_int_equal(csv_next(r, &rec, &err), ERR_INPUT);
+	assert_string_equal(err.reason, "invalid_utf8");
+	assert_int_equal(csv_next(r, &rec, &err), 0);
+	assert_string_equal(rec.field[0], "ok");
+	csv_close(r);
+	free(data);
+}
+
+/*
+ * Detection: text that is UTF-8 but for a few invalid sequences is UTF-8
+ * (at least 4 valid multibyte sequences for each invalid one); GBK text,
+ * even where some of its bytes happen to form UTF-8, is GB18030.
+ */
+static void test_detect_mostly_utf8(void **state)
+{
+	struct csv_options opt = { .name = "t.csv" };
+	struct csv_reader *r;
+	struct error err;
+	struct buf in, want;
+
+	(void)state;
+	/* at the threshold: 4 valid, 1 invalid; below it: 3 and 1 */
+	assert_int_equal(csv_open_mem("张三李四\xff\n", 14, &opt, &r, &err), 0);
+	assert_string_equal(csv_encoding(r), "UTF-8");
+	csv_close(r);
+	assert_int_equal(csv_open_mem("张三李\xff\n", 11, &opt, &r, &err), 0);
+	assert_string_equal(csv_encoding(r), "GB18030");
+	csv_close(r);
+	/* a sequence cut short counts as invalid once: E5 then 张 */
+	assert_int_equal(csv_open_mem("\xe5张三李四\n", 14, &opt, &r, &err), 0);
+	assert_string_equal(csv_encoding(r), "UTF-8");
+	csv_close(r);
+	/* 娲城街道 in GBK: E6 B4 B3, C7 BD and D6 B5 are valid UTF-8, C0 not */
+	check("\xe6\xb4\xb3\xc7\xbd\xd6\xb5\xc0,x\n", "1:[娲城街道][x]\n");
+	/* ASCII and one GBK row: nothing valid, so GB18030 */
+	check("id,name\n1,\xd5\xc5\xc8\xfd\n", "1:[id][name]\n2:[1][张三]\n");
+
+	/* a UTF-8 roster of about 100 KiB with a bad byte in its third row
+	 * and another past the first 64 KiB: UTF-8, every other name intact
+	 * (in memory and from a file, under every window) */
+	buf_init(&in, 1 << 22);
+	buf_init(&want, 1 << 22);
+	buf_adds(&in, "name,village\n");
+	buf_adds(&want, "1:[name][village]\n");
+	for (int i = 2; i <= 4000; i++) {
+		if (i == 3 || i == 3500) {
+			buf_printf(&in, "王\xff五%d,林山寨村\n", i);
+			buf_printf(&want, "!invalid_utf8@%d:1\n", i);
+			continue;
+		}
+		buf_printf(&in, "张三%d,中原区林山寨村\n", i);
+		buf_printf(&want, "%d:[张三%d][中原区林山寨村]\n", i, i);
+	}
+	assert_true(in.len > 96 * 1024);
+	assert_int_equal(csv_open_mem(in.data, in.len, &opt, &r, &err), 0);
+	assert_string_equal(csv_encoding(r), "UTF-8");
+	csv_close(r);
+	check_opt(in.data, in.len, &opt, buf_str(&want));
+	check_file(in.data, in.len, &opt, buf_str(&want));
+	buf_free(&in);
+	buf_free(&want);
 }
 
 static void test_limits(void **state)
@@ -625,8 +912,13 @@ int main(void)
 		cmocka_unit_test(test_quotes),
 		cmocka_unit_test(test_quote_errors),
 		cmocka_unit_test(test_utf8),
+		cmocka_unit_test(test_utf8_bad_bytes),
+		cmocka_unit_test(test_bad_byte_messages),
 		cmocka_unit_test(test_detect),
+		cmocka_unit_test(test_detect_mostly_utf8),
 		cmocka_unit_test(test_gb18030),
+		cmocka_unit_test(test_gb18030_bad_bytes),
+		cmocka_unit_test(test_many_bad_bytes),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_field_count_message),
 		cmocka_unit_test(test_files),
