@@ -4,7 +4,9 @@
  * by fuzz_bankfile; this harness fuzzes what a return file does to the
  * database. Each input starts from a fresh in-memory copy of the seeded
  * subsidy database (fuzz_subsidy.h) with two GL01 batches: batch 1 (202303)
- * has payments 1 and 2 still at the bank (30000 fen each), batch 2
+ * has payment 1 still at the bank and payment 2 settled (30000 fen each:
+ * intercepted with payment cancel, answered SUCCESS at 2023-03-15T10:00:00
+ * by an earlier return file, booked as paid with payment settle), batch 2
  * (202304) has payment 3 (30000 fen) already paid by an earlier return file.
  *
  * Invariants (abort() when broken):
@@ -28,6 +30,12 @@
  *   - the same answers split over two files (odd and even D lines), imported
  *     in either order into a fresh copy, give the same payments (status,
  *     reason, bank_time) and the same ledger balances as the one file;
+ *   - a settled payment's decision stands against the bank's older answers
+ *     (docs/bankfile.md): payment 2 is paid at its settled time with its
+ *     SETTLED: reason, or, when a REVERSED dated after that time came,
+ *     cancelled again (REVERSED: reason, the latest such reversal's time)
+ *     with its entitlement; never pending or failed, never paid at an
+ *     earlier time.
  *   - informative notes (RECON_PAID: a failed payment now paid;
  *     RECON_REVERSED: an earlier file's reversal now valid) come only with
  *     a paid line; every other note is one of the reported outcomes.
@@ -40,7 +48,9 @@
 #include "subsidy/bankfile.h"
 #include "subsidy/batch.h"
 #include "subsidy/ledger.h"
+#include "subsidy/cancel.h"
 #include "subsidy/reconcile.h"
+#include "subsidy/settle.h"
 
 #include "fuzz_db.h"
 #include "fuzz_subsidy.h"
@@ -78,6 +88,20 @@ struct notes {
 	int64_t n;    /* reported lines */
 	int64_t info; /* informative notes on paid lines */
 };
+
+/* The bank time of the SUCCESS payment 2 was settled on. */
+#define SETTLED_TIME "2023-03-15T10:00:00"
+
+/* Payment 2 as a settlement allows it to be (1 when so). */
+#define SETTLED_OK_SQL                                                                             \
+	"SELECT count(*) FROM payment y JOIN entitlement e ON e.id = y.entitlement_id"             \
+	" WHERE y.id = 2 AND ((y.status = 'paid' AND y.bank_time = '" SETTLED_TIME "'"              \
+	" AND y.reason = 'SETTLED: fuzz' AND e.status = 'approved')"                               \
+	" OR (y.status = 'cancelled' AND y.reason LIKE 'REVERSED:%'"                               \
+	" AND y.bank_time > '" SETTLED_TIME "' AND e.status = 'cancelled'"                         \
+	" AND y.bank_time = (SELECT MAX(l.bank_time) FROM bank_return_line l"                      \
+	"  WHERE l.payment_id = 2 AND l.status = 'REVERSED' AND l.amount_fen = 30000"              \
+	"  AND l.import_id IN (SELECT i.id FROM bank_import i WHERE i.batch_id = 1))))"
 
 static void on_note(void *ctx, enum reconcile_outcome o, long line, int64_t payment_id,
 		    const char *msg)
@@ -124,9 +148,21 @@ static const struct fuzz_snapshot *snapshot(void)
 	      bankfile_format_trailer(&b, 1, 30000) == 0);
 	CHECK(bankfile_import(db, fuzz_file(b.data, b.len), &s, NULL, NULL, &err) == 0 &&
 	      s.n[RECON_PAID] == 1);
+	/* Payment 2: intercepted, paid by the bank all the same, settled. */
+	CHECK(payment_cancel(db, 2, "fuzz", NULL, &err) == 0);
+	buf_reset(&b);
+	ln.payment_id = 2;
+	snprintf(ln.bank_time, sizeof(ln.bank_time), "%s", SETTLED_TIME);
+	CHECK(bankfile_format_return_header(&b, 1) == 0 &&
+	      bankfile_format_return_line(&b, &ln) == 0 &&
+	      bankfile_format_trailer(&b, 1, 30000) == 0);
+	CHECK(bankfile_import(db, fuzz_file(b.data, b.len), &s, NULL, NULL, &err) == 0 &&
+	      s.n[RECON_CONFLICT] == 1);
+	CHECK(payment_settle(db, 2, "fuzz", NULL, &err) == 0);
 	buf_free(&b);
-	CHECK(fuzz_int(db, "SELECT count(*) FROM payment WHERE id IN (1, 2) AND batch_id = 1"
-			   " AND status = 'pending' AND amount_fen = 30000") == 2);
+	CHECK(fuzz_int(db, "SELECT count(*) FROM payment WHERE id = 1 AND batch_id = 1"
+			   " AND status = 'pending' AND amount_fen = 30000") == 1);
+	CHECK(fuzz_int(db, SETTLED_OK_SQL) == 1);
 	fuzz_snapshot_take(db, &snap);
 	db_close(db);
 	return &snap;
@@ -273,6 +309,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&lc, 0, sizeof(lc));
 	CHECK(ledger_check(db, NULL, NULL, &lc, &err) == 0);
 	CHECK(lc.violations == 0);
+	CHECK(fuzz_int(db, SETTLED_OK_SQL) == 1);
 
 	/* The same bytes again: already imported, nothing changes. */
 	rc = bankfile_import(db, path, &sum2, on_note, &nt, &err);
