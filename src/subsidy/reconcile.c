@@ -16,7 +16,11 @@
  * answers into files does not matter (decide_payment); then written: the
  * import row, every line with its outcome, the changed payments, and one
  * ledger movement per kind (pending -> paid, failed -> paid, pending ->
- * failed, paid -> failed) for the whole file.
+ * failed, paid -> failed, paid -> cancelled) for the whole file.
+ *
+ * A payment booked as paid by payment settle (settle.h) is read with its
+ * settlement's previous status: its success time is the operator's
+ * decision, which the bank's older answers do not undo (decide_payment).
  */
 #include "subsidy/reconcile.h"
 
@@ -704,8 +708,15 @@ static int earlier(int64_t t1, const char *c1, int64_t t2, const char *c2)
  *   - without any SUCCESS, a FAILED makes it failed (the earliest one is
  *     kept) and a REVERSED is a contradiction (kept, it counts if a success
  *     before it arrives later);
+ *   - a settled payment (payment settle) keeps its success time s0: a
+ *     SUCCESS or a REVERSED dated no later than s0 is already processed
+ *     (the settlement rests on a success after every reversal then known),
+ *     only a REVERSED after s0 reverses it; a settled interception so
+ *     reversed is cancelled again (payment and entitlement, ledger paid ->
+ *     cancelled), not failed: the operator had stopped it;
  *   - a payment cancelled, reversed, or failed and already reissued is out
- *     of the bank's hands: its lines change nothing, and a SUCCESS for it
+ *     of the bank's hands (a settled interception reversed counts as
+ *     reversed): its lines change nothing, and a SUCCESS for it
  *     (after the reversal, for a reversed one) is a contradiction that
  *     `subsidy anomalies` keeps listing (bank_success_conflict).
  */

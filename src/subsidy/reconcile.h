@@ -32,7 +32,7 @@ int bankfile_export(struct db *db, const struct pii_keys *keys, int64_t batch_id
 enum reconcile_outcome {
 	RECON_PAID = 0,	 /* sent (or failed, not reissued) -> paid */
 	RECON_FAILED,	 /* sent -> failed */
-	RECON_REVERSED,	 /* paid -> failed (冲正) */
+	RECON_REVERSED,	 /* paid -> failed (冲正); a settled interception: paid -> cancelled */
 	RECON_ALREADY,	 /* already applied, or superseded by a later answer: no change */
 	RECON_UNKNOWN,	 /* no such payment in this batch */
 	RECON_MISMATCH,	 /* amount differs from the payment's */
