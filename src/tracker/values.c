@@ -1132,6 +1132,26 @@ out:
 
 /* ---- the import ---- */
 
+/*
+ * A CSV error of one row, after which the reader goes on with the next row
+ * (csv.h): a bad byte is one too, so that it rejects its row and never hides
+ * the rows after it. An error of the input as a whole (an unterminated
+ * quote, an I/O error) is not.
+ */
+static bool is_row_error(const char *reason)
+{
+	static const char *const row[] = {
+		"field_count", "field_too_long", "record_too_long", "too_many_fields",
+		"bad_quote", "invalid_utf8", "nul_byte", "bad_encoding",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(row) / sizeof(row[0]); i++)
+		if (strcmp(reason, row[i]) == 0)
+			return true;
+	return false;
+}
+
 static void reject(struct imp *im, const struct error *e)
 {
 	im->st->rejected++;
@@ -1174,11 +1194,7 @@ static int import_reader(struct imp *im, struct csv_reader *rd, bool *done, stru
 		/* e is only read after a failure, which fills it */
 		rc = csv_next(rd, &rec, &e);
 		if (rc) {
-			if (strcmp(e.reason, "field_count") == 0 ||
-			    strcmp(e.reason, "field_too_long") == 0 ||
-			    strcmp(e.reason, "record_too_long") == 0 ||
-			    strcmp(e.reason, "too_many_fields") == 0 ||
-			    strcmp(e.reason, "bad_quote") == 0) {
+			if (rc == ERR_INPUT && is_row_error(e.reason)) {
 				im->st->rows++;
 				reject(im, &e);
 				continue;

@@ -127,6 +127,97 @@ static void test_partial(void **state)
 	db_close(db);
 }
 
+/* The same with the length given: data that may hold NUL bytes. */
+static int import_len(struct db *db, const char *csv, size_t len, bool partial, struct seen *s,
+		      struct values_import_stats *st, struct error *err)
+{
+	struct values_import_opts o = {0};
+
+	o.name = "v.csv";
+	o.partial = partial;
+	o.user = "tester";
+	o.reject = on_reject;
+	o.ctx = s;
+	memset(s, 0, sizeof(*s));
+	return values_import_mem(db, csv, len, &o, st, err);
+}
+
+/*
+ * A bad byte in a row rejects that row only: the rows after it are read
+ * (imported with partial, checked and listed without), and a UTF-8 file
+ * stays UTF-8, its names unharmed. Rows 3 (invalid UTF-8), 5 (a NUL) and
+ * 7 (cut short by a comma) are bad; storedby is Chinese.
+ */
+static const char bad_bytes[] =
+    HEAD ",storedby\n"
+	 "new_jobs,202301,41,,,1,张三\n"	     /* 2 */
+	 "new_jobs,202302,41,,,2,李\xff四\n"     /* 3 invalid UTF-8 */
+	 "new_jobs,202303,41,,,3,王五\n"	     /* 4 */
+	 "new_jobs,202304,41,,,4,赵\0六\n"	     /* 5 NUL */
+	 "new_jobs,202305,41,,,5,钱七\n"	     /* 6 */
+	 "new_jobs,202306,41,\xe5,,6,孙八\n"     /* 7 cut short */
+	 "new_jobs,202307,41,,,7,周九\n";	     /* 8 */
+
+static void test_bad_bytes(void **state)
+{
+	struct db *db = tt_core_db(false);
+	struct values_import_stats st;
+	struct seen s;
+	struct error err;
+
+	(void)state;
+	/* all or nothing: every row checked, every bad one listed, nothing written */
+	assert_int_equal(import_len(db, bad_bytes, sizeof(bad_bytes) - 1, false, &s, &st, &err),
+			 ERR_INPUT);
+	assert_string_equal(s.text, "3:7:invalid_utf8\n5:7:nul_byte\n7:4:invalid_utf8\n");
+	assert_int_equal(st.rows, 7);
+	assert_int_equal(st.rejected, 3);
+	assert_string_equal(err.reason, "invalid_utf8");
+	assert_int_equal(err.line, 3);
+	assert_int_equal(tt_int(db, "SELECT count(*) FROM datavalue"), 0);
+
+	/* partial: the four good rows, before and after the bad ones */
+	assert_int_equal(import_len(db, bad_bytes, sizeof(bad_bytes) - 1, true, &s, &st, &err), 0);
+	assert_string_equal(s.text, "3:7:invalid_utf8\n5:7:nul_byte\n7:4:invalid_utf8\n");
+	assert_int_equal(st.rows, 7);
+	assert_int_equal(st.inserted, 4);
+	assert_int_equal(st.rejected, 3);
+	assert_int_equal(tt_int(db, "SELECT count(*) FROM datavalue_meta WHERE storedby IN"
+				    " ('张三', '王五', '钱七', '周九')"),
+			 4);
+	assert_int_equal(tt_int(db, "SELECT count(*) FROM datavalue_meta"), 4);
+	db_close(db);
+
+	/* GB18030 (detected): a byte that does not convert rejects its row */
+	db = tt_core_db(false);
+	assert_int_equal(import(db,
+				HEAD ",storedby\n"
+				     "new_jobs,202301,41,,,1,\xd5\xc5\xc8\xfd\n"
+				     "new_jobs,202302,41,,,2,\xc0\xee\xff\n"
+				     "new_jobs,202303,41,,,3,\xcd\xf5\xce\xe5\n",
+				true, &s, &st, &err),
+			 0);
+	assert_string_equal(s.text, "3:7:bad_encoding\n");
+	assert_int_equal(st.inserted, 2);
+	assert_int_equal(tt_int(db, "SELECT count(*) FROM datavalue_meta WHERE storedby IN"
+				    " ('张三', '王五')"),
+			 2);
+	/* the last row cut inside a character: a reject, and the end */
+	assert_int_equal(import(db, HEAD "\nnew_jobs,202304,41,,,4\nnew_jobs,202305,41,,,5\xe5",
+				true, &s, &st, &err),
+			 0);
+	assert_int_equal(st.inserted, 1);
+	assert_int_equal(st.rejected, 1);
+	/* a bad byte in the header refuses the file whole: no row is read */
+	assert_int_equal(import(db, "data\xff" "element,period\nnew_jobs,202306,41,,,6\n", true, &s,
+				&st, &err),
+			 ERR_INPUT);
+	assert_int_equal(s.n, 0);
+	assert_int_equal(st.rows, 0);
+	assert_int_equal(tt_int(db, "SELECT count(*) FROM datavalue WHERE m6 IS NOT NULL"), 0);
+	db_close(db);
+}
+
 static void test_headers(void **state)
 {
 	struct db *db = tt_core_db(false);
@@ -353,6 +444,7 @@ int main(void)
 	    cmocka_unit_test(test_headers),	      cmocka_unit_test(test_replace_and_audit),
 	    cmocka_unit_test(test_export_round_trip), cmocka_unit_test(test_reader_agg),
 	    cmocka_unit_test(test_value_range),	      cmocka_unit_test(test_decimal_text),
+	    cmocka_unit_test(test_bad_bytes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
