@@ -89,8 +89,7 @@ struct csv_reader {
 	bool gin_more;        /* [gin_pos, gin_len) is more than a cut character */
 	unsigned char *dec;
 	size_t dec_cap;
-	unsigned char bad[4]; /* the bytes behind the marker ending the window */
-	size_t nbad;
+	unsigned char bad;    /* the byte behind the marker ending the window */
 
 	/* the window the parser is working on */
 	const unsigned char *p, *end;
@@ -380,19 +379,13 @@ static void csv_u8_count(const unsigned char *s, size_t n, bool more, size_t *go
  */
 static void csv_bad_byte(struct csv_reader *r, unsigned char c)
 {
-	char hex[16] = "";
-	size_t i, used = 0;
-
-	if (!r->gb) {
+	if (r->gb)
+		csv_note(r, "bad_encoding", csv_col(r), "无法按 %s 编码转换的字节（%02X）",
+			 r->encname, r->bad);
+	else
 		csv_note(r, "invalid_utf8", csv_col(r),
 			 "不是有效的 UTF-8 编码（字节 0x%02X）；如果文件是 GBK 编码，请指定编码 GBK",
 			 c);
-		return;
-	}
-	for (i = 0; i < r->nbad && used + 4 < sizeof(hex); i++)
-		used += (size_t)snprintf(hex + used, sizeof(hex) - used, "%s%02X", i ? " " : "",
-					 r->bad[i]);
-	csv_note(r, "bad_encoding", csv_col(r), "无法按 %s 编码转换的字节（%s）", r->encname, hex);
 }
 
 /* A NUL byte: a record error like csv_bad_byte (a NUL is never a separator). */
@@ -405,27 +398,12 @@ static void csv_nul(struct csv_reader *r)
 /* ---- decoder ---- */
 
 /*
- * Skip the byte at in, which iconv could not convert, keeping it and the
- * non-ASCII bytes after it (what the message shows) in r->bad.
- */
-static void csv_gb_skip(struct csv_reader *r, const unsigned char *in, size_t inleft)
-{
-	size_t i;
-
-	r->nbad = 0;
-	for (i = 0; i < inleft && r->nbad < sizeof(r->bad); i++) {
-		if (i && in[i] < 0x80)
-			break;
-		r->bad[r->nbad++] = in[i];
-	}
-}
-
-/*
  * Convert the next piece of input into r->dec. A byte iconv cannot convert
- * ends the window as the marker CSV_BAD_MARK, so that the parser reports it
- * where it stands (one marker per window, at its end: r->bad describes it
- * until the parser asks for the next window). Only input that ends inside a
- * character stops reading.
+ * is skipped alone (the next may be a comma or a line end) and ends the
+ * window as the marker CSV_BAD_MARK, so that the parser reports it where it
+ * stands (one marker per window, at its end: r->bad holds the byte until the
+ * parser asks for the next window). Only input that ends inside a character
+ * stops reading.
  */
 static int csv_gb_next(struct csv_reader *r, struct error *e)
 {
@@ -470,7 +448,7 @@ static int csv_gb_next(struct csv_reader *r, struct error *e)
 			if (errno == EILSEQ || (errno == EINVAL && inleft > CSV_CARRY_MAX)) {
 				/* the output is at most 3/2 of the input and dec_cap
 				 * twice gin_cap: there is room for the marker */
-				csv_gb_skip(r, (const unsigned char *)in, inleft);
+				r->bad = (unsigned char)*in;
 				in++;
 				inleft--;
 				*out++ = (char)CSV_BAD_MARK;
