@@ -84,7 +84,8 @@ static int keys_read(const char *path, int fd, struct pii_keys *keys, struct err
 	int fl;
 
 	if (fstat(fd, &sb) != 0)
-		return error_set(err, ERR_IO, "无法读取密钥文件 '%s'：%s", path, error_errno_text(errno));
+		return error_set(err, ERR_IO, "无法读取密钥文件 '%s'：%s", path,
+				 error_errno_text(errno));
 	/* a directory, a pipe or a device is no key, whatever its permissions
 	 * (a FIFO was opened without blocking, so no writer can hang us) */
 	if (!S_ISREG(sb.st_mode))
@@ -105,7 +106,8 @@ static int keys_read(const char *path, int fd, struct pii_keys *keys, struct err
 		(void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
 	got = read(fd, text, sizeof(text) - 1);
 	if (got < 0)
-		return error_set(err, ERR_IO, "无法读取密钥文件 '%s'：%s", path, error_errno_text(errno));
+		return error_set(err, ERR_IO, "无法读取密钥文件 '%s'：%s", path,
+				 error_errno_text(errno));
 	text[got] = '\0';
 	l2 = strchr(text, '\n');
 	l3 = l2 ? strchr(l2 + 1, '\n') : NULL;
@@ -139,7 +141,8 @@ static int keys_create(const char *path, struct pii_keys *keys, int *raced, stru
 		return error_set(err, ERR_USAGE, "密钥文件路径过长");
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
-		return error_set(err, ERR_IO, "无法创建密钥文件 '%s'：%s", path, error_errno_text(errno));
+		return error_set(err, ERR_IO, "无法创建密钥文件 '%s'：%s", path,
+				 error_errno_text(errno));
 	randombytes_buf(keys->enc, sizeof(keys->enc));
 	randombytes_buf(keys->mac, sizeof(keys->mac));
 	sodium_bin2hex(ehex, sizeof(ehex), keys->enc, sizeof(keys->enc));
@@ -147,7 +150,8 @@ static int keys_create(const char *path, struct pii_keys *keys, int *raced, stru
 	len = snprintf(text, sizeof(text), "minsheng-key 1\nenc %s\nmac %s\n", ehex, mhex);
 	/* umask can only remove bits, but say 0600 explicitly anyway. */
 	if (fchmod(fd, 0600) != 0 || write(fd, text, (size_t)len) != len || fsync(fd) != 0) {
-		rc = error_set(err, ERR_IO, "无法写入密钥文件 '%s'：%s", path, error_errno_text(errno));
+		rc = error_set(err, ERR_IO, "无法写入密钥文件 '%s'：%s", path,
+			       error_errno_text(errno));
 	}
 	close(fd);
 	if (!rc && link(tmp, path) != 0) {
@@ -354,10 +358,10 @@ static int enc_key_opens_data(struct db *db, const struct pii_keys *k, struct er
 		}
 		n = sqlite3_column_bytes(st, 0) == PII_HASHBYTES &&
 			    sqlite3_column_bytes(st, 2) == PII_HASHBYTES
-			? pii_decrypt_in(k, probe[i].table, probe[i].kind,
-					 sqlite3_column_blob(st, 1),
-					 (size_t)sqlite3_column_bytes(st, 1),
-					 sqlite3_column_blob(st, 0), sqlite3_column_blob(st, 2), out)
+			? pii_decrypt_in(
+			      k, probe[i].table, probe[i].kind, sqlite3_column_blob(st, 1),
+			      (size_t)sqlite3_column_bytes(st, 1), sqlite3_column_blob(st, 0),
+			      sqlite3_column_blob(st, 2), out)
 			: -1;
 		sqlite3_finalize(st);
 		sodium_memzero(out, sizeof(out));
@@ -634,7 +638,8 @@ void pii_hash(const struct pii_keys *k, enum pii_kind kind, const char *value, s
 static unsigned long long make_nonce_ad(const struct pii_keys *k, enum pii_table table,
 					enum pii_kind kind, const unsigned char hash[PII_HASHBYTES],
 					const unsigned char owner[PII_HASHBYTES],
-					unsigned char nonce[NONCE_BYTES], unsigned char ad[AD_BYTES])
+					unsigned char nonce[NONCE_BYTES],
+					unsigned char ad[AD_BYTES])
 {
 	static const char label[] = "minsheng pii nonce 2";
 	unsigned char in[sizeof(label) - 1 + AD_BYTES];
@@ -675,7 +680,8 @@ size_t pii_encrypt_in(const struct pii_keys *k, enum pii_table table, enum pii_k
 }
 
 long pii_decrypt_in(const struct pii_keys *k, enum pii_table table, enum pii_kind kind,
-		    const unsigned char *cipher, size_t len, const unsigned char hash[PII_HASHBYTES],
+		    const unsigned char *cipher, size_t len,
+		    const unsigned char hash[PII_HASHBYTES],
 		    const unsigned char owner[PII_HASHBYTES], char *out)
 {
 	unsigned char nonce[NONCE_BYTES];

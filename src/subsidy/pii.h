@@ -154,7 +154,8 @@ size_t pii_encrypt_in(const struct pii_keys *k, enum pii_table table, enum pii_k
  * wiped).
  */
 long pii_decrypt_in(const struct pii_keys *k, enum pii_table table, enum pii_kind kind,
-		    const unsigned char *cipher, size_t len, const unsigned char hash[PII_HASHBYTES],
+		    const unsigned char *cipher, size_t len,
+		    const unsigned char hash[PII_HASHBYTES],
 		    const unsigned char owner[PII_HASHBYTES], char *out);
 
 /* pii_encrypt_in / pii_decrypt_in in the value's usual table: an account in

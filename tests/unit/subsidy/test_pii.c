@@ -494,11 +494,12 @@ static void add_account(struct db *db, const struct pii_keys *k, const char *id,
 	pii_hash(k, PII_ACCOUNT, acct, strlen(acct), ha);
 	ni = pii_encrypt(k, PII_ID, id, 18, hp, ci);
 	na = pii_encrypt_owned(k, PII_ACCOUNT, acct, strlen(acct), ha, hp, ca);
-	assert_int_equal(db_prepare(db,
-				    "INSERT INTO beneficiary(id_hash, id_enc, name, village_code,"
-				    " female, birth_day) VALUES(?, ?, '张三', '410102001001', 0, 0)",
-				    &st, &err),
-			 0);
+	assert_int_equal(
+	    db_prepare(db,
+		       "INSERT INTO beneficiary(id_hash, id_enc, name, village_code,"
+		       " female, birth_day) VALUES(?, ?, '张三', '410102001001', 0, 0)",
+		       &st, &err),
+	    0);
 	sqlite3_bind_blob(st, 1, hp, PII_HASHBYTES, SQLITE_TRANSIENT);
 	sqlite3_bind_blob(st, 2, ci, (int)ni, SQLITE_TRANSIENT);
 	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
@@ -604,20 +605,19 @@ static void test_format_marker(void **state)
 	    db_exec(db, "UPDATE subsidy_meta SET value = '2' WHERE name = 'pii_ad'", &err), 0);
 	refused_format(db, kp, 0, "格式标记");
 	/* the development format */
-	assert_int_equal(db_exec(db, "UPDATE subsidy_meta SET value = 1 WHERE name = 'pii_ad'", &err),
-			 0);
+	assert_int_equal(
+	    db_exec(db, "UPDATE subsidy_meta SET value = 1 WHERE name = 'pii_ad'", &err), 0);
 	refused_format(db, kp, 0, "pii_ad = 1");
 	/* back to 2: readable again */
-	assert_int_equal(db_exec(db, "UPDATE subsidy_meta SET value = 2 WHERE name = 'pii_ad'", &err),
-			 0);
+	assert_int_equal(
+	    db_exec(db, "UPDATE subsidy_meta SET value = 2 WHERE name = 'pii_ad'", &err), 0);
 	assert_int_equal(pii_open(db, kp, 0, &got, &err), 0);
 	assert_int_equal(got.format, PII_FORMAT_BOUND);
 	/* key_check2 and the marker deleted: the upgrade's probe decrypts the
 	 * first person only in the bound format, so that is refused too */
-	assert_int_equal(db_exec(db,
-				 "DELETE FROM subsidy_meta WHERE name IN ('key_check2', 'pii_ad')",
-				 &err),
-			 0);
+	assert_int_equal(
+	    db_exec(db, "DELETE FROM subsidy_meta WHERE name IN ('key_check2', 'pii_ad')", &err),
+	    0);
 	refused_format(db, kp, 0, "格式标记");
 	/* every fingerprint deleted, ciphertexts present: any key would do */
 	assert_int_equal(db_exec(db, "DELETE FROM subsidy_meta", &err), 0);
