@@ -94,7 +94,7 @@ expect_status 2
 run "$MINSHENG" subsidy roster import "$D/every-kind.csv" --threads 3 --db "$db"
 expect_status 2
 
-# Encoding and quoting errors are reject rows too; the reader stops there.
+# Encoding and quoting errors are reject rows too (an unterminated quote ends the reading).
 hdr=$(head -1 "$D/every-kind.csv")
 row=$(sed -n 31p "$D/every-kind.csv")
 printf '%s\n%s\nDBJ,202305,\377\376,x,410102001001,6217000000000000012,1\n' "$hdr" "$(echo "$row" | sed 's/202304/202306/')" >"$SCRATCH/badutf8.csv"
