@@ -11,9 +11,23 @@
  *   - record lines never go backwards; errors carry a reason, line, column
  *     and the file name; only the documented reasons appear;
  *   - with expected_fields set, every record has exactly that many fields;
- *   - a record written back with csv_write_field reads back the same.
+ *   - a record written back with csv_write_field reads back the same;
+ *   - a bad byte is an error of its record only, never the end of reading:
+ *     the input with every byte >= 0x80 and every NUL replaced by 'x' (an
+ *     ASCII file with the same commas, quotes and line ends) gives, leaving
+ *     out the errors that end reading, one record or error per record as
+ *     the original does (the last record may be told by such an error
+ *     alone in one of them), and an unterminated quote in both or neither
+ *     (unless the original ends inside a character, which may be told
+ *     instead);
+ *     where the original gives a record, the copy gives one on the same
+ *     line with as many fields, and in UTF-8 of the same lengths (converted
+ *     text may be shorter than its bytes, so there the copy may instead pass
+ *     a limit in that record). Framing depends on ASCII bytes alone,
+ *     in UTF-8 and in GB18030 (whose trail bytes are never , " CR LF).
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +38,21 @@
 #define MAX_FIELD 64
 #define MAX_RECORD 256
 #define MAX_FIELDS 8
+
+/* What one csv_next call gave: a record (ok) or an error. */
+struct item {
+	int ok;
+	int fatal; /* an error that ends reading: 1 the input ending inside a
+		    * character, 2 unterminated_quote */
+	long line;
+	size_t n, len[MAX_FIELDS];
+};
+
+struct items {
+	struct item *v;
+	size_t n, cap;
+	char enc[16]; /* the encoding the reader used */
+};
 
 static const char *const reasons[] = {
 	"unterminated_quote", "bad_quote", "field_count", "field_too_long", "record_too_long",
@@ -110,8 +139,22 @@ static void roundtrip(const struct csv_record *rec)
 	buf_free(&b);
 }
 
-static void run(const uint8_t *data, size_t size, const char *encoding, size_t expected,
-		size_t window, int rt)
+static void items_add(struct items *it, const struct item *x)
+{
+	if (it->n == it->cap) {
+		size_t cap = it->cap ? 2 * it->cap : 64;
+		struct item *v = realloc(it->v, cap * sizeof(*v));
+
+		check(v != NULL);
+		it->v = v;
+		it->cap = cap;
+	}
+	it->v[it->n++] = *x;
+}
+
+/* Read data; check the invariants of one reading; keep what it gave in *out. */
+static void run_into(const uint8_t *data, size_t size, const char *encoding, size_t expected,
+		     size_t window, int rt, struct items *out)
 {
 	struct csv_options opt = {
 		.name = "fuzz.csv",
@@ -131,7 +174,10 @@ static void run(const uint8_t *data, size_t size, const char *encoding, size_t e
 		abort(); /* known encodings and memory input cannot fail to open */
 	if (window)
 		csv_set_window(r, window);
+	out->n = 0;
+	snprintf(out->enc, sizeof(out->enc), "%s", csv_encoding(r));
 	for (;;) {
+		struct item x = { 0 };
 		int rc;
 
 		check(++calls <= size + 3);
@@ -147,11 +193,21 @@ static void run(const uint8_t *data, size_t size, const char *encoding, size_t e
 				known |= strcmp(err.reason, reasons[i]) == 0;
 			check(known);
 			check(expected || strcmp(err.reason, "field_count") != 0);
+			x.line = err.line;
+			if (strcmp(err.reason, "unterminated_quote") == 0)
+				x.fatal = 2;
+			else if (strstr(err.msg, "文件在字符中间结束"))
+				x.fatal = 1;
+			items_add(out, &x);
 			continue;
 		}
 		if (rec.n == 0)
 			break;
 		size_t total = rec.n - 1;
+
+		x.ok = 1;
+		x.line = rec.line;
+		x.n = rec.n;
 
 		check(rec.n <= MAX_FIELDS);
 		check(!expected || rec.n == expected);
@@ -163,7 +219,9 @@ static void run(const uint8_t *data, size_t size, const char *encoding, size_t e
 			check(strlen(rec.field[i]) == rec.len[i]);
 			check(utf8_valid((const unsigned char *)rec.field[i], rec.len[i]));
 			total += rec.len[i];
+			x.len[i] = rec.len[i];
 		}
+		items_add(out, &x);
 		check(total <= MAX_RECORD);
 		if (rt && !(rec.n == 1 && rec.len[0] == 0))
 			roundtrip(&rec);
@@ -171,6 +229,69 @@ static void run(const uint8_t *data, size_t size, const char *encoding, size_t e
 	/* the end stays the end */
 	check(csv_next(r, &rec, &err) == 0 && rec.n == 0);
 	csv_close(r);
+}
+
+/*
+ * Read data, then its ASCII copy (bad bytes and all non-ASCII ones made
+ * 'x'), and check that both frame the records alike.
+ */
+static void run(const uint8_t *data, size_t size, const char *encoding, size_t expected,
+		size_t window, int rt)
+{
+	struct items a = { 0 }, b = { 0 };
+	size_t skip = 0, i, j, na, nb;
+	uint8_t *copy;
+
+	run_into(data, size, encoding, expected, window, rt, &a);
+	/* the byte order mark the reader skipped is kept as it is (the copy is
+	 * read as UTF-8, so the GB18030 form is left out instead) */
+	if (size >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0 && strcmp(a.enc, "UTF-8") == 0)
+		skip = 3;
+	else if (size >= 4 && memcmp(data, "\x84\x31\x95\x33", 4) == 0 &&
+		 strcmp(a.enc, "UTF-8") != 0)
+		skip = 4;
+	copy = malloc(size + 1);
+	check(copy != NULL);
+	for (i = 0, j = 0; i < size; i++) {
+		if (i < skip) {
+			if (skip == 3)
+				copy[j++] = data[i];
+			continue;
+		}
+		copy[j++] = data[i] >= 0x80 || data[i] == 0 ? 'x' : data[i];
+	}
+	run_into(copy, j, "UTF-8", expected, window, 0, &b);
+	/* the errors that end reading come last, after every record */
+	na = a.n - (a.n && a.v[a.n - 1].fatal);
+	nb = b.n - (b.n && b.v[b.n - 1].fatal);
+	for (i = 0; i < na; i++)
+		check(!a.v[i].fatal);
+	for (i = 0; i < nb; i++)
+		check(!b.v[i].fatal);
+	check(na == nb || (na + 1 == nb && a.n > na) || (nb + 1 == na && b.n > nb));
+	/* (input ending inside a character and inside a quote is told by
+	 * whichever the reader meets first) */
+	check((a.n > na && a.v[na].fatal == 1) ||
+	      (a.n > na && a.v[na].fatal == 2) == (b.n > nb && b.v[nb].fatal == 2));
+	for (i = 0; i < na && i < nb; i++) {
+		const struct item *x = &a.v[i], *y = &b.v[i];
+
+		if (!x->ok)
+			continue;
+		if (strcmp(a.enc, "UTF-8") == 0) {
+			check(y->ok && y->line == x->line && y->n == x->n);
+			check(memcmp(y->len, x->len, x->n * sizeof(x->len[0])) == 0);
+		} else if (y->ok) {
+			check(y->line == x->line && y->n == x->n);
+		} else {
+			/* converted text may be shorter than its bytes, so
+			 * the copy may pass a limit the original did not */
+			check(y->line >= x->line);
+		}
+	}
+	free(copy);
+	free(a.v);
+	free(b.v);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -445,15 +445,17 @@ static int csv_gb_next(struct csv_reader *r, struct error *e)
 		out = (char *)r->dec;
 		outleft = r->dec_cap;
 		if (iconv(r->cd, &in, &inleft, &out, &outleft) == (size_t)-1) {
-			if (errno == EILSEQ || (errno == EINVAL && inleft > CSV_CARRY_MAX)) {
-				/* the output is at most 3/2 of the input and dec_cap
-				 * twice gin_cap: there is room for the marker */
+			bool bad = errno == EILSEQ || (errno == EINVAL && inleft > CSV_CARRY_MAX);
+
+			if (bad && outleft) {
 				r->bad = (unsigned char)*in;
 				in++;
 				inleft--;
 				*out++ = (char)CSV_BAD_MARK;
 				r->gin_more = inleft > 0;
-			} else if (errno == E2BIG) {
+			} else if (bad || errno == E2BIG) {
+				/* the output is full: the rest (and the marker)
+				 * next time */
 				r->gin_more = true;
 			}
 			/* EINVAL: a character cut at the end, kept for the next call */

@@ -485,6 +485,7 @@ static void test_many_bad_bytes(void **state)
 	const size_t k = 300000;
 	struct csv_options gb = { .name = "g.csv", .encoding = "GB18030" };
 	struct csv_options u8 = { .name = "u.csv", .encoding = "UTF-8" };
+	struct csv_options cp = { .name = "c.csv", .encoding = "CP1252" };
 	struct csv_record rec;
 	struct csv_reader *r;
 	struct error err;
@@ -509,6 +510,29 @@ static void test_many_bad_bytes(void **state)
 	assert_int_equal(csv_next(r, &rec, &err), 0);
 	assert_string_equal(rec.field[0], "ok");
 	csv_close(r);
+	/* a byte that does not convert where the conversion buffer is full:
+	 * each CP1252 0x80 becomes three bytes (€), 0x81 is undefined */
+	memset(data, 0x80, k);
+	memcpy(data + k, "\x81\nok\n", 5);
+	assert_int_equal(csv_open_mem(data, k + 5, &cp, &r, &err), 0);
+	assert_int_equal(csv_next(r, &rec, &err), ERR_INPUT);
+	assert_string_equal(err.reason, "field_too_long");
+	assert_int_equal(csv_next(r, &rec, &err), 0);
+	assert_string_equal(rec.field[0], "ok");
+	csv_close(r);
+	for (size_t n = 50; n < 80; n++) {
+		/* small input, small buffers: the 0x81 comes before, when and
+		 * after the output (3n bytes, room for 2n + 58) is full */
+		memset(data, 0x80, n);
+		memcpy(data + n, "\x81\nok\n", 5);
+		assert_int_equal(csv_open_mem(data, n + 5, &cp, &r, &err), 0);
+		assert_int_equal(csv_next(r, &rec, &err), ERR_INPUT);
+		assert_string_equal(err.reason, "bad_encoding");
+		assert_non_null(strstr(err.msg, "（81）"));
+		assert_int_equal(csv_next(r, &rec, &err), 0);
+		assert_string_equal(rec.field[0], "ok");
+		csv_close(r);
+	}
 	free(data);
 }
 
