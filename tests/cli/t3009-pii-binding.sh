@@ -19,19 +19,11 @@ q() { sqlite3 "$db" "$1"; }
 acct1=6217000000000010003
 acct2=6217000000000010011
 
-# A fresh database with the roster and batch 1; $1 the name; $2 "old" for a
-# database whose key was bound before the marker existed.
+# A fresh database with the roster and batch 1; $1 the name.
 fresh() {
 	db="$SCRATCH/$1.db"
 	rm -f "$db" "$db.key"
 	M subsidy programme import "$data/programmes.csv" >/dev/null || _fail "programme import"
-	if [ "${2:-}" = old ]; then
-		# bind the key without any data, then drop the marker: what an
-		# earlier version left
-		printf 'id_number,date_of_death\n' >"$SCRATCH/empty-deaths.csv"
-		M subsidy deaths import "$SCRATCH/empty-deaths.csv" >/dev/null || _fail "deaths import"
-		q "DELETE FROM subsidy_meta WHERE name = 'pii_ad'"
-	fi
 	M subsidy roster import "$data/roster.csv" >/dev/null || _fail "roster import"
 	M subsidy batch create --programme GL01 --period 202303 >/dev/null || _fail "batch create"
 }
@@ -77,7 +69,7 @@ corrected() {
 # --- a new database records the format ---
 fresh new
 run q "SELECT value FROM subsidy_meta WHERE name = 'pii_ad'"
-expect_out "1"
+expect_out "2"
 untouched
 cp "$db" "$SCRATCH/clean.db"
 corrected
@@ -163,20 +155,26 @@ run M subsidy anomalies --format json
 expect_status 3
 expect_err "人员记录 1 的身份证号与该记录不符（数据可能被篡改）"
 
-# --- 4. the marker deleted from a bound database: nothing decrypts ---
+# --- 4. the marker deleted from a bound database: refused before anything
+# decrypts (the key's fingerprint names the format; t3010 has the details) ---
 cp "$SCRATCH/clean.db" "$db"
 q "DELETE FROM subsidy_meta WHERE name = 'pii_ad'"
 run M subsidy beneficiary list --unmask
 expect_status 3
-expect_err "人员记录 1 的身份证号与该记录不符（数据可能被篡改）"
+expect_err "个人数据格式标记（subsidy_meta 中的 pii_ad）已被删除或改动"
 expect_no_out "410102194001101018"
 run M subsidy bankfile export 1 --out "$SCRATCH/pay4.csv"
 expect_status 3
 run ls "$SCRATCH"
 expect_no_out "pay4.csv"
 
-# --- an older database (no marker): read and written the old way ---
-fresh old old
+# --- an older database (no marker): read and written the old way; the one
+# t3010 uses, written by the version before the binding ---
+db="$SCRATCH/old.db"
+rm -f "$db" "$db.key"
+sqlite3 "$db" <"$SRCDIR/tests/cli/t3010-old-format.sql" || _fail "old database"
+cp "$SRCDIR/tests/cli/t3010-old-format.key" "$db.key"
+chmod 600 "$db.key"
 run q "SELECT COUNT(*) FROM subsidy_meta WHERE name = 'pii_ad'"
 expect_out "0"
 untouched
