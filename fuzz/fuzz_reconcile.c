@@ -95,7 +95,7 @@ struct notes {
 /* Payment 2 as a settlement allows it to be (1 when so). */
 #define SETTLED_OK_SQL                                                                             \
 	"SELECT count(*) FROM payment y JOIN entitlement e ON e.id = y.entitlement_id"             \
-	" WHERE y.id = 2 AND ((y.status = 'paid' AND y.bank_time = '" SETTLED_TIME "'"              \
+	" WHERE y.id = 2 AND ((y.status = 'paid' AND y.bank_time = '" SETTLED_TIME "'"             \
 	" AND y.reason = 'SETTLED: fuzz' AND e.status = 'approved')"                               \
 	" OR (y.status = 'cancelled' AND y.reason LIKE 'REVERSED:%'"                               \
 	" AND y.bank_time > '" SETTLED_TIME "' AND e.status = 'cancelled'"                         \

@@ -209,8 +209,8 @@ static int check_death(struct scan *s, sqlite3_stmt *st, struct anomaly *a)
 		    released ? "；暂停发放已由操作员解除" : "",
 		    settled ? "；银行报成功时发放已取消或失败，已核实按已发入账" : "");
 	else if (released)
-		why(a, "死亡日期 %s 早于期间 %s 的开始（%s），发放仍在途，暂停发放已由操作员解除", d,
-		    a->period, start);
+		why(a, "死亡日期 %s 早于期间 %s 的开始（%s），发放仍在途，暂停发放已由操作员解除",
+		    d, a->period, start);
 	else
 		why(a,
 		    "死亡日期 %s 早于期间 %s 的开始（%s），发放仍在途，应立即拦截"

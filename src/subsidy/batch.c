@@ -184,8 +184,8 @@ static const char new_sql[] =
  * refuses it.
  */
 #define BANK_SUCCESS_SQL                                                                           \
-	"SELECT x.entitlement_id FROM bank_return_line l JOIN payment x ON x.id = l.payment_id"   \
-	" LEFT JOIN (" BATCH_REVERSALS_SQL ") rv ON rv.pid = l.payment_id"                              \
+	"SELECT x.entitlement_id FROM bank_return_line l JOIN payment x ON x.id = l.payment_id"    \
+	" LEFT JOIN (" BATCH_REVERSALS_SQL ") rv ON rv.pid = l.payment_id"                         \
 	" WHERE x.status = 'failed' AND" BATCH_SUCCESS_STANDS_SQL
 
 /*
@@ -496,24 +496,24 @@ int batch_list(struct db *db, int (*fn)(void *ctx, const struct batch_info *b), 
 	return rc;
 }
 
-int batch_bank_success_find(struct db *db, int64_t payment_id, bool own_lines,
-			    int64_t amount_fen, struct bank_success_line *out, bool *found,
-			    struct error *err)
+int batch_bank_success_find(struct db *db, int64_t payment_id, bool own_lines, int64_t amount_fen,
+			    struct bank_success_line *out, bool *found, struct error *err)
 {
 	sqlite3_stmt *st;
 	int step;
 
 	*found = false;
 	memset(out, 0, sizeof(*out));
-	if (db_prepare(db,
-		       "SELECT l.import_id, l.line, l.bank_time, l.amount_fen, x.id"
-		       " FROM payment p JOIN payment x ON x.entitlement_id = p.entitlement_id"
-		       " JOIN bank_return_line l ON l.payment_id = x.id"
-		       " LEFT JOIN (" BATCH_REVERSALS_SQL ") rv ON rv.pid = l.payment_id"
-		       " WHERE p.id = ?1 AND (CASE WHEN ?2 THEN x.id = p.id ELSE x.status = 'failed' END)"
-		       " AND (?3 <= 0 OR l.amount_fen = ?3) AND" BATCH_SUCCESS_STANDS_SQL
-		       " ORDER BY l.bank_time, l.import_id, l.line LIMIT 1",
-		       &st, err))
+	if (db_prepare(
+		db,
+		"SELECT l.import_id, l.line, l.bank_time, l.amount_fen, x.id"
+		" FROM payment p JOIN payment x ON x.entitlement_id = p.entitlement_id"
+		" JOIN bank_return_line l ON l.payment_id = x.id"
+		" LEFT JOIN (" BATCH_REVERSALS_SQL ") rv ON rv.pid = l.payment_id"
+		" WHERE p.id = ?1 AND (CASE WHEN ?2 THEN x.id = p.id ELSE x.status = 'failed' END)"
+		" AND (?3 <= 0 OR l.amount_fen = ?3) AND" BATCH_SUCCESS_STANDS_SQL
+		" ORDER BY l.bank_time, l.import_id, l.line LIMIT 1",
+		&st, err))
 		return ERR_IO;
 	sqlite3_bind_int64(st, 1, payment_id);
 	sqlite3_bind_int(st, 2, own_lines);
@@ -534,8 +534,8 @@ int batch_bank_success_find(struct db *db, int64_t payment_id, bool own_lines,
 	return 0;
 }
 
-int batch_bank_said_success(struct db *db, int64_t payment_id, bool own_lines,
-			    const char *refusal, struct error *err)
+int batch_bank_said_success(struct db *db, int64_t payment_id, bool own_lines, const char *refusal,
+			    struct error *err)
 {
 	struct bank_success_line l;
 	char other[64] = "";

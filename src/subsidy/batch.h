@@ -76,8 +76,8 @@ int batch_create(struct db *db, const struct batch_request *req, struct batch_re
  * REVERSED line for that payment, or, for a reversed attempt, no later than
  * its reversal. 0 when none; ERR_IO on database failure.
  */
-int batch_bank_said_success(struct db *db, int64_t payment_id, bool own_lines,
-			    const char *refusal, struct error *err);
+int batch_bank_said_success(struct db *db, int64_t payment_id, bool own_lines, const char *refusal,
+			    struct error *err);
 
 /*
  * The latest REVERSED line the bank sent for each payment (few): a SUCCESS
@@ -101,7 +101,7 @@ int batch_bank_said_success(struct db *db, int64_t payment_id, bool own_lines,
  * that blocks one blocks all.
  */
 #define BATCH_SUCCESS_STANDS_SQL                                                                   \
-	" l.status = 'SUCCESS' AND l.outcome <> 'unknown'"                                          \
+	" l.status = 'SUCCESS' AND l.outcome <> 'unknown'"                                         \
 	" AND (rv.t IS NULL OR rv.t <= l.bank_time)"                                               \
 	" AND NOT (COALESCE(x.reason, '') LIKE 'REVERSED:%' AND l.bank_time <= x.bank_time)"
 
@@ -121,9 +121,8 @@ struct bank_success_line {
  * whether there is one; *out is filled when it is. 0, or ERR_IO on database
  * failure.
  */
-int batch_bank_success_find(struct db *db, int64_t payment_id, bool own_lines,
-			    int64_t amount_fen, struct bank_success_line *out, bool *found,
-			    struct error *err);
+int batch_bank_success_find(struct db *db, int64_t payment_id, bool own_lines, int64_t amount_fen,
+			    struct bank_success_line *out, bool *found, struct error *err);
 
 /*
  * The refusal message for a budget: programme code, year, county, the

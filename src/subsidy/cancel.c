@@ -108,22 +108,24 @@ int payment_cancel(struct db *db, int64_t payment_id, const char *reason,
 
 	memset(in, 0, sizeof(*in));
 	if (reason && !payment_cancel_reason_ok(reason)) {
-		error_set(err, ERR_INPUT, "拦截原因为空、超过 %d 字节、含控制字符或不是有效的 UTF-8 文字",
+		error_set(err, ERR_INPUT,
+			  "拦截原因为空、超过 %d 字节、含控制字符或不是有效的 UTF-8 文字",
 			  PAYMENT_CANCEL_REASON_MAX);
 		error_reason(err, "bad_reason");
 		return ERR_INPUT;
 	}
 	if (db_begin(db, err))
 		return ERR_IO;
-	if (db_prepare(db,
-		       "SELECT y.status, y.attempt, y.batch_id, y.amount_fen, e.id, e.programme_id,"
-		       " p.code, e.period,"
-		       " (SELECT MAX(z.attempt) FROM payment z WHERE z.entitlement_id = e.id),"
-		       " (SELECT d.death_day FROM death d JOIN beneficiary b ON b.id_hash = d.id_hash"
-		       "  WHERE b.id = e.beneficiary_id)"
-		       " FROM payment y JOIN entitlement e ON e.id = y.entitlement_id"
-		       " JOIN programme p ON p.id = e.programme_id WHERE y.id = ?",
-		       &st, err))
+	if (db_prepare(
+		db,
+		"SELECT y.status, y.attempt, y.batch_id, y.amount_fen, e.id, e.programme_id,"
+		" p.code, e.period,"
+		" (SELECT MAX(z.attempt) FROM payment z WHERE z.entitlement_id = e.id),"
+		" (SELECT d.death_day FROM death d JOIN beneficiary b ON b.id_hash = d.id_hash"
+		"  WHERE b.id = e.beneficiary_id)"
+		" FROM payment y JOIN entitlement e ON e.id = y.entitlement_id"
+		" JOIN programme p ON p.id = e.programme_id WHERE y.id = ?",
+		&st, err))
 		goto io;
 	sqlite3_bind_int64(st, 1, payment_id);
 	step = sqlite3_step(st);

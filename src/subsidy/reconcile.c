@@ -1091,7 +1091,8 @@ static int decide_all(struct db *db, struct decide *d, struct error *err)
 
 					cur.settled = 0;
 					if (cur.st == ST_PAID && ps && cur.time)
-						cur.settled = strcmp(ps, "cancelled") == 0 ? 'c' : 'f';
+						cur.settled =
+						    strcmp(ps, "cancelled") == 0 ? 'c' : 'f';
 					cur.rev = rs && strncmp(rs, "REVERSED:", 9) == 0;
 					if (cur.rev)
 						rs += 9;
@@ -1136,7 +1137,8 @@ static int map_file(const char *path, char **data, size_t *len, struct error *er
 	*len = 0;
 	if (fd < 0 || fstat(fd, &sb) != 0) {
 		/* "FILE: ..." as every import words its file's errors */
-		error_at(err, ERR_IO, path, 0, 0, "无法打开 '%s'：%s", path, error_errno_text(errno));
+		error_at(err, ERR_IO, path, 0, 0, "无法打开 '%s'：%s", path,
+			 error_errno_text(errno));
 		if (fd >= 0)
 			close(fd);
 		return ERR_IO;
@@ -1397,12 +1399,13 @@ int bankfile_import(struct db *db, const char *path, struct reconcile_summary *s
 	 * nothing left to stop; the entitlement is an ordinary paid one again
 	 * (subsidy anomalies still lists the payment after the death). Holds
 	 * are few: the partial index entitlement_on_hold finds them. */
-	if (db_prepare(db,
-		       "UPDATE entitlement SET status = 'approved'"
-		       " WHERE programme_id = ?1 AND period = ?2 AND status = 'on_hold'"
-		       " AND EXISTS (SELECT 1 FROM payment y WHERE y.entitlement_id = entitlement.id"
-		       " AND y.status = 'paid')",
-		       &st, err))
+	if (db_prepare(
+		db,
+		"UPDATE entitlement SET status = 'approved'"
+		" WHERE programme_id = ?1 AND period = ?2 AND status = 'on_hold'"
+		" AND EXISTS (SELECT 1 FROM payment y WHERE y.entitlement_id = entitlement.id"
+		" AND y.status = 'paid')",
+		&st, err))
 		goto fail;
 	sqlite3_bind_int64(st, 1, prog);
 	sqlite3_bind_text(st, 2, period, -1, SQLITE_STATIC);

@@ -232,7 +232,8 @@ int payment_settle(struct db *db, int64_t payment_id, const char *reason,
 	memset(in, 0, sizeof(*in));
 	memset(&r, 0, sizeof(r));
 	if (!payment_cancel_reason_ok(reason)) {
-		error_set(err, ERR_INPUT, "核实入账原因缺失、为空、超过 %d 字节、含控制字符或不是有效的 UTF-8 文字",
+		error_set(err, ERR_INPUT,
+			  "核实入账原因缺失、为空、超过 %d 字节、含控制字符或不是有效的 UTF-8 文字",
 			  PAYMENT_SETTLE_REASON_MAX);
 		error_reason(err, "bad_reason");
 		return ERR_INPUT;

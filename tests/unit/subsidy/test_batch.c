@@ -273,9 +273,10 @@ static void test_reconcile(void **state)
 	assert_int_equal(s.n[RECON_ALREADY], 2);
 	assert_int_equal(s.n[RECON_CONFLICT], 1);
 	assert_int_equal(nt.line[RECON_CONFLICT], 5);
-	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM payment WHERE id = 2 AND status = 'failed'"
-				    " AND reason = 'ACCT_FROZEN' AND bank_time = '2023-03-15T09:00:00'"),
-			 1);
+	assert_int_equal(
+	    fx_int(&f, "SELECT COUNT(*) FROM payment WHERE id = 2 AND status = 'failed'"
+		       " AND reason = 'ACCT_FROZEN' AND bank_time = '2023-03-15T09:00:00'"),
+	    1);
 	assert_int_equal(fx_int(&f,
 				"SELECT COUNT(*) FROM payment WHERE id = 3 AND status = 'failed'"
 				" AND reason = 'REVERSED:REVERSAL'"),
@@ -302,19 +303,24 @@ static void test_reconcile(void **state)
 	    fx_int(&f, "SELECT COUNT(*) FROM payment WHERE id = 4 AND status = 'pending'"), 1);
 
 	/* Correct the failed (2) and reversed (3) payments; reissue. */
-	assert_int_equal(payment_correct(f.db, &f.keys, 1, "6217000000000020002", true, &err), ERR_INPUT);
+	assert_int_equal(payment_correct(f.db, &f.keys, 1, "6217000000000020002", true, &err),
+			 ERR_INPUT);
 	assert_string_equal(err.reason, "not_failed");
 	/* Said in Chinese, not the database's status word. */
 	assert_non_null(strstr(err.msg, "状态是已发"));
-	assert_int_equal(payment_correct(f.db, &f.keys, 2, "6217000000000020001", true, &err), ERR_INPUT);
+	assert_int_equal(payment_correct(f.db, &f.keys, 2, "6217000000000020001", true, &err),
+			 ERR_INPUT);
 	assert_string_equal(err.reason, "bank_luhn");
 	assert_int_equal(payment_correct(f.db, &f.keys, 2, "6217000000000020002", true, &err), 0);
-	assert_int_equal(payment_correct(f.db, &f.keys, 2, "6217000000000020002", true, &err), ERR_INPUT);
+	assert_int_equal(payment_correct(f.db, &f.keys, 2, "6217000000000020002", true, &err),
+			 ERR_INPUT);
 	assert_string_equal(err.reason, "already_corrected");
 	/* Payment 3's new account is an ordinary bank account, not the social-security card's. */
 	assert_int_equal(payment_correct(f.db, &f.keys, 3, "6217000000000020010", false, &err), 0);
-	assert_int_equal(fx_int(&f, "SELECT is_sscard FROM bank_account WHERE source = 'correction 2'"), 1);
-	assert_int_equal(fx_int(&f, "SELECT is_sscard FROM bank_account WHERE source = 'correction 3'"), 0);
+	assert_int_equal(
+	    fx_int(&f, "SELECT is_sscard FROM bank_account WHERE source = 'correction 2'"), 1);
+	assert_int_equal(
+	    fx_int(&f, "SELECT is_sscard FROM bank_account WHERE source = 'correction 3'"), 0);
 	assert_int_equal(payment_correct(f.db, &f.keys, 77, "6217000000000020010", true, &err),
 			 ERR_INPUT);
 	assert_int_equal(batch_create(f.db, &req, &res, &err), 0);
@@ -332,7 +338,8 @@ static void test_reconcile(void **state)
 	    2);
 	assert_int_equal(fx_violations(&f), 0);
 	/* Once reissued, the old failed payment cannot be corrected again. */
-	assert_int_equal(payment_correct(f.db, &f.keys, 2, "6217000000000020028", true, &err), ERR_INPUT);
+	assert_int_equal(payment_correct(f.db, &f.keys, 2, "6217000000000020028", true, &err),
+			 ERR_INPUT);
 	/* Answers for the old attempt no longer apply: a late SUCCESS is a contradiction. */
 	import_text(&f, "r4.csv",
 		    "H,MSRET,1,1\nD,2,SUCCESS,,35000,2023-03-20T10:00:00\nT,1,35000\n", &s, &nt);
@@ -371,8 +378,8 @@ static void test_bank_answers(void **state)
 		    &s, &nt);
 	assert_int_equal(s.n[RECON_CONFLICT], 1);
 	assert_int_equal(s.n[RECON_FAILED], 1);
-	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM payment WHERE id = 1 AND status = 'pending'"),
-			 1);
+	assert_int_equal(
+	    fx_int(&f, "SELECT COUNT(*) FROM payment WHERE id = 1 AND status = 'pending'"), 1);
 	assert_int_equal(fx_violations(&f), 0);
 
 	import_text(&f, "r2.csv",
@@ -390,18 +397,19 @@ static void test_bank_answers(void **state)
 	assert_int_equal(s.paid_after_failure_fen, 35000);
 	assert_int_equal(nt.n[RECON_PAID], 1);	   /* told: was failed */
 	assert_int_equal(nt.n[RECON_REVERSED], 1); /* told: the earlier reversal counts */
-	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM payment WHERE id = 1 AND status = 'failed'"
-				    " AND reason = 'REVERSED:ACCT_CLOSED'"
-				    " AND bank_time = '2023-03-16T10:00:00'"),
+	assert_int_equal(fx_int(&f,
+				"SELECT COUNT(*) FROM payment WHERE id = 1 AND status = 'failed'"
+				" AND reason = 'REVERSED:ACCT_CLOSED'"
+				" AND bank_time = '2023-03-16T10:00:00'"),
 			 1);
 	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM payment WHERE id = 2 AND status = 'paid'"
 				    " AND reason IS NULL AND bank_time = '2023-03-15T10:00:00'"),
 			 1);
 	/* failed -> paid moved in the ledger: nothing left failed but the reversal */
-	assert_int_equal(fx_int(&f, "SELECT SUM(amount_fen) FROM ledger_entry WHERE account = 'failed'"),
-			 30000);
-	assert_int_equal(fx_int(&f, "SELECT SUM(amount_fen) FROM ledger_entry WHERE account = 'paid'"),
-			 35000);
+	assert_int_equal(
+	    fx_int(&f, "SELECT SUM(amount_fen) FROM ledger_entry WHERE account = 'failed'"), 30000);
+	assert_int_equal(
+	    fx_int(&f, "SELECT SUM(amount_fen) FROM ledger_entry WHERE account = 'paid'"), 35000);
 	assert_int_equal(fx_violations(&f), 0);
 
 	/* A success after the reversal: a contradiction that blocks the correction. */
@@ -427,8 +435,8 @@ static void test_bank_answers(void **state)
 		    &s, &nt);
 	assert_int_equal(s.n[RECON_MISMATCH], 1);
 	assert_int_equal(s.n[RECON_CONFLICT], 1);
-	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM payment WHERE id = 4 AND status = 'paid'"),
-			 1);
+	assert_int_equal(
+	    fx_int(&f, "SELECT COUNT(*) FROM payment WHERE id = 4 AND status = 'paid'"), 1);
 	assert_int_equal(payment_correct(f.db, &f.keys, 3, "6217000000000020002", true, &err),
 			 ERR_INPUT);
 	assert_string_equal(err.reason, "bank_success");
@@ -437,6 +445,57 @@ static void test_bank_answers(void **state)
 		    &s, &nt);
 	assert_int_equal(s.n[RECON_REVERSED], 1);
 	assert_int_equal(payment_correct(f.db, &f.keys, 4, "6217000000000020002", true, &err), 0);
+	assert_int_equal(fx_violations(&f), 0);
+	fx_close(&f);
+}
+
+/*
+ * A SUCCESS stored as 'already' (a repeat of the one applied) that a later
+ * reversal leaves standing: batch create keeps the corrected payment back,
+ * as payment correct and batch_bank_success_find do (one rule).
+ */
+static void test_standing_success_not_reissued(void **state)
+{
+	struct batch_request req = {"GL01", "202303", NULL};
+	struct bank_success_line line;
+	struct reconcile_summary s;
+	struct batch_result res;
+	struct notes nt;
+	struct error err;
+	struct fx f;
+	bool found;
+
+	(void)state;
+	fx_start(&f, ROSTER);
+	error_clear(&err);
+	assert_int_equal(batch_create(f.db, &req, &res, &err), 0);
+	import_text(&f, "a.csv",
+		    "H,MSRET,1,1\nD,1,FAILED,ACCT_FROZEN,30000,2023-03-15T09:00:00\nT,1,30000\n",
+		    &s, &nt);
+	fx_ok(payment_correct(f.db, &f.keys, 1, "6217000000000020002", true, &err), &err,
+	      "payment_correct");
+	import_text(&f, "b.csv",
+		    "H,MSRET,1,1\n"
+		    "D,1,SUCCESS,,30000,2023-03-15T10:00:00\n"
+		    "D,1,SUCCESS,,30000,2023-03-17T10:00:00\n"
+		    "T,2,60000\n",
+		    &s, &nt);
+	assert_int_equal(s.n[RECON_PAID], 1);
+	assert_int_equal(s.n[RECON_ALREADY], 1);
+	import_text(&f, "c.csv",
+		    "H,MSRET,1,1\nD,1,REVERSED,ACCT_CLOSED,30000,2023-03-16T10:00:00\nT,1,30000\n",
+		    &s, &nt);
+	assert_int_equal(s.n[RECON_REVERSED], 1);
+	assert_int_equal(batch_bank_success_find(f.db, 1, true, 0, &line, &found, &err), 0);
+	assert_true(found);
+	assert_string_equal(line.bank_time, "2023-03-17T10:00:00");
+	/* Not reissued: counted as blocked. */
+	assert_int_equal(batch_create(f.db, &req, &res, &err), 0);
+	assert_int_equal(res.batch_id, 0);
+	assert_int_equal(res.blocked, 1);
+	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM payment WHERE entitlement_id ="
+				    " (SELECT entitlement_id FROM payment WHERE id = 1)"),
+			 1);
 	assert_int_equal(fx_violations(&f), 0);
 	fx_close(&f);
 }
@@ -492,6 +551,7 @@ int main(void)
 	    cmocka_unit_test(test_reconcile),
 	    cmocka_unit_test(test_bank_answers),
 	    cmocka_unit_test(test_death_hold),
+	    cmocka_unit_test(test_standing_success_not_reissued),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -52,10 +52,11 @@ static void bank_answer(struct fx *f, int64_t batch, int64_t fail_id)
 	error_clear(&err);
 	buf_init(&b, 1 << 20);
 	bankfile_format_return_header(&b, batch);
-	fx_ok(db_prepare(f->db,
-			 "SELECT id, amount_fen FROM payment WHERE batch_id = ? AND status = 'pending'"
-			 " ORDER BY id",
-			 &st, &err),
+	fx_ok(db_prepare(
+		  f->db,
+		  "SELECT id, amount_fen FROM payment WHERE batch_id = ? AND status = 'pending'"
+		  " ORDER BY id",
+		  &st, &err),
 	      &err, "select");
 	sqlite3_bind_int64(st, 1, batch);
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -112,7 +113,8 @@ static void test_reason_ok(void **state)
 	/* Not UTF-8: a GBK text, a lone continuation byte, a truncated
 	 * sequence, an overlong '/', a surrogate, above U+10FFFF, 0xff. */
 	assert_false(payment_cancel_reason_ok("\xcb\xc0\xcd\xf6"));
-	assert_false(payment_cancel_reason_ok("a\x80" "b"));
+	assert_false(payment_cancel_reason_ok("a\x80"
+					      "b"));
 	assert_false(payment_cancel_reason_ok("\xe6\xad"));
 	assert_false(payment_cancel_reason_ok("\xc0\xaf"));
 	assert_false(payment_cancel_reason_ok("\xe0\x80\xaf"));
@@ -350,12 +352,9 @@ static void test_awaiting_correction(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_reason_ok),
-	    cmocka_unit_test(test_cancel_pending),
-	    cmocka_unit_test(test_refused),
-	    cmocka_unit_test(test_atomic),
-	    cmocka_unit_test(test_not_latest),
-	    cmocka_unit_test(test_awaiting_correction),
+	    cmocka_unit_test(test_reason_ok),  cmocka_unit_test(test_cancel_pending),
+	    cmocka_unit_test(test_refused),    cmocka_unit_test(test_atomic),
+	    cmocka_unit_test(test_not_latest), cmocka_unit_test(test_awaiting_correction),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -239,9 +239,10 @@ static void test_settle_cancelled(void **state)
 				    " AND y.bank_time = '2023-03-20T10:00:00'"),
 			 1);
 	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM payment WHERE status = 'failed'"), 0);
-	assert_int_equal(fx_int(&f, "SELECT SUM(x.amount_fen) FROM ledger_entry x"
-				    " JOIN ledger_txn t ON t.id = x.txn_id"
-				    " WHERE t.kind = 'reversed_cancelled' AND x.account = 'cancelled'"),
+	assert_int_equal(fx_int(&f,
+				"SELECT SUM(x.amount_fen) FROM ledger_entry x"
+				" JOIN ledger_txn t ON t.id = x.txn_id"
+				" WHERE t.kind = 'reversed_cancelled' AND x.account = 'cancelled'"),
 			 30000);
 	assert_int_equal(fx_violations(&f), 0);
 	c = scan(&f);
