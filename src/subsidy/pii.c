@@ -492,7 +492,7 @@ int pii_open(struct db *db, const char *key_opt, int create, struct pii_keys *ke
 		error_reason(err, "pii_format");
 		return ERR_IO;
 	}
-	none = no_ciphertext(db, err);
+	none = have || have2 ? 0 : no_ciphertext(db, err);
 	if (none < 0)
 		return ERR_IO;
 	if (!have && !have2 && !none) {
