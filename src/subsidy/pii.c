@@ -2,9 +2,13 @@
  * pii.c - key file, encryption and keyed hashes of personal data (pii.h).
  *
  * Key file format (text, so an operator can see what it is):
- *     minsheng-key 1
+ *     minsheng-key 2
  *     enc <64 hex digits>
  *     mac <64 hex digits>
+ * The version on the first line is the ciphertext format the key serves
+ * (pii.h): 2 for every key file made now (bound format only), 1 for key
+ * files made before the binding (old format only). The database's own
+ * records never decide the format.
  */
 #include "subsidy/pii.h"
 
@@ -111,11 +115,14 @@ static int keys_read(const char *path, int fd, struct pii_keys *keys, struct err
 	text[got] = '\0';
 	l2 = strchr(text, '\n');
 	l3 = l2 ? strchr(l2 + 1, '\n') : NULL;
-	if (strncmp(text, "minsheng-key 1\n", 15) != 0 || !l2 || !l3 ||
-	    parse_hex_line(l2 + 1, "enc", keys->enc) || parse_hex_line(l3 + 1, "mac", keys->mac)) {
+	/* the version is exactly "1" or "2" and the line ends there */
+	if (strncmp(text, "minsheng-key ", 13) != 0 || (text[13] != '1' && text[13] != '2') ||
+	    text[14] != '\n' || !l2 || !l3 || parse_hex_line(l2 + 1, "enc", keys->enc) ||
+	    parse_hex_line(l3 + 1, "mac", keys->mac)) {
 		sodium_memzero(text, sizeof(text));
 		return error_set(err, ERR_INPUT, "密钥文件 '%s' 格式无效", path);
 	}
+	keys->format = text[13] == '2' ? PII_FORMAT_BOUND : PII_FORMAT_OLD;
 	sodium_memzero(text, sizeof(text));
 	return 0;
 }
@@ -147,7 +154,9 @@ static int keys_create(const char *path, struct pii_keys *keys, int *raced, stru
 	randombytes_buf(keys->mac, sizeof(keys->mac));
 	sodium_bin2hex(ehex, sizeof(ehex), keys->enc, sizeof(keys->enc));
 	sodium_bin2hex(mhex, sizeof(mhex), keys->mac, sizeof(keys->mac));
-	len = snprintf(text, sizeof(text), "minsheng-key 1\nenc %s\nmac %s\n", ehex, mhex);
+	/* a key made now serves the bound format only (pii.h) */
+	keys->format = PII_FORMAT_BOUND;
+	len = snprintf(text, sizeof(text), "minsheng-key 2\nenc %s\nmac %s\n", ehex, mhex);
 	/* umask can only remove bits, but say 0600 explicitly anyway. */
 	if (fchmod(fd, 0600) != 0 || write(fd, text, (size_t)len) != len || fsync(fd) != 0) {
 		rc = error_set(err, ERR_IO, "无法写入密钥文件 '%s'：%s", path,
@@ -228,8 +237,6 @@ int pii_keys_load(const char *path, int create, struct pii_keys *keys, struct er
 out:
 	if (rc)
 		pii_keys_wipe(keys);
-	else
-		keys->format = PII_FORMAT_BOUND; /* pii_open reads the database's */
 	return rc;
 }
 
@@ -422,7 +429,7 @@ static int no_ciphertext(struct db *db, struct error *err)
 	return none;
 }
 
-/* The error for a marker the key's fingerprint or data contradicts. */
+/* The error for a marker the key's fingerprint contradicts. */
 static int format_altered(struct db *db, struct error *err)
 {
 	error_set(err, ERR_IO,
@@ -434,17 +441,43 @@ static int format_altered(struct db *db, struct error *err)
 }
 
 /*
- * The format of a database whose fingerprints are checked: what its
- * marker says (none: old, 2: bound); -1 for a marker this version never
- * writes (refused, as the fingerprint cannot match it).
+ * A format-2 key file on a database whose fingerprints are not those of a
+ * bound database: the old format's fingerprint (of these very keys), or
+ * 'key_check' alone. No format-2 key ever made such a database, so they
+ * were put there - to have the data read and written unbound.
  */
-static int marker_format(int marker)
+static int not_bound(struct db *db, const char *path, struct error *err)
 {
-	if (marker == 0)
-		return PII_FORMAT_OLD;
-	if (marker == 2)
-		return PII_FORMAT_BOUND;
-	return -1;
+	error_set(err, ERR_IO,
+		  "密钥文件 '%s' 是第 2 版密钥（minsheng-key 2），只用于绑定格式的数据库，"
+		  "而数据库 '%s' 的密钥指纹不是绑定格式的（已被删除或换成了旧格式的，"
+		  "数据可能被篡改），拒绝读写个人数据",
+		  path, db_path(db));
+	error_reason(err, "pii_format");
+	return ERR_IO;
+}
+
+/*
+ * An older key file (minsheng-key 1) on a bound database: only development
+ * builds made those (they wrote version 1 for every key). Not opened: an
+ * older key file may also serve an older database, whose fingerprint and
+ * ciphertexts a writer could copy here to have this one read unbound.
+ */
+static int key_too_old(struct db *db, const char *path, struct error *err)
+{
+	error_set(err, ERR_IO,
+		  "数据库 '%s' 是绑定格式（pii_ad = 2），密钥文件 '%s' 却是旧版（minsheng-key 1），"
+		  "旧版密钥只用于旧格式的数据库；若此密钥文件只用于这一个数据库，"
+		  "把它的第一行改为 minsheng-key 2 即可，否则请用新的密钥文件新建数据库并重新导入",
+		  db_path(db), path);
+	error_reason(err, "pii_format");
+	return ERR_IO;
+}
+
+/* The marker ('pii_ad') a database of this format holds: 2, or none (0). */
+static int format_marker(int format)
+{
+	return format == PII_FORMAT_BOUND ? 2 : 0;
 }
 
 /* Is check2 the fingerprint of keys for this format? */
@@ -466,7 +499,7 @@ int pii_open(struct db *db, const char *key_opt, int create, struct pii_keys *ke
 {
 	unsigned char check[16], check2[16], mine[16];
 	char path[4096];
-	int have, have2, rc, ok, marker, format, none;
+	int have, have2, rc, ok, marker, want, none;
 
 	/* refused below before any key is read: nothing stale for the caller */
 	sodium_memzero(keys, sizeof(*keys));
@@ -508,69 +541,89 @@ int pii_open(struct db *db, const char *key_opt, int create, struct pii_keys *ke
 	rc = pii_keys_load(path, create && !have && !have2, keys, err);
 	if (rc)
 		return rc;
+	/*
+	 * The key file names the format (pii.h); the database's fingerprint
+	 * and marker must agree with it, and nothing in the database can
+	 * choose another: a wrong fingerprint is another key (exit 1), the
+	 * right keys' fingerprint for the other format, a missing
+	 * 'key_check2' beside a format-2 key, or a marker the key does not
+	 * name are alterations (exit 3).
+	 */
+	want = format_marker(keys->format);
 	if (!have && !have2) {
-		/* a new database (no ciphertext, no key bound yet): the
-		 * current format, recorded below when create */
-		keys->format = PII_FORMAT_BOUND;
+		/* a new database (no ciphertext, no key bound yet): the key
+		 * file's format, recorded below when create; a marker of
+		 * another format is not silently overwritten */
+		if (marker != 0 && marker != want) {
+			pii_keys_wipe(keys);
+			return format_altered(db, err);
+		}
 		if (!create)
 			return 0;
-	} else {
-		format = marker_format(marker);
-		if (have2) {
-			ok = format >= 0 && check2_matches(keys, format, check2);
-			/* the right key for another format: the marker was
-			 * deleted, added or changed, not the key */
-			if (!ok && (check2_matches(keys, PII_FORMAT_OLD, check2) ||
-				    check2_matches(keys, PII_FORMAT_BOUND, check2))) {
-				pii_keys_wipe(keys);
-				return format_altered(db, err);
-			}
-		} else {
-			/* an older database: the hash key by its fingerprint,
-			 * the encryption key (and the format) by the data it
-			 * encrypted */
-			key_check(keys, mine);
-			ok = sodium_memcmp(mine, check, 16) == 0;
-			if (ok && format < 0) {
-				pii_keys_wipe(keys);
-				return format_altered(db, err);
-			}
-			if (ok) {
-				keys->format = format;
-				ok = enc_key_opens_data(db, keys, err);
-				if (ok == 0) {
-					/* does it open in the other format? */
-					keys->format = other_format(format);
-					rc = enc_key_opens_data(db, keys, err);
-					if (rc == 1) {
-						pii_keys_wipe(keys);
-						return format_altered(db, err);
-					}
-					if (rc < 0)
-						ok = -1;
-				}
-				if (ok < 0) {
-					pii_keys_wipe(keys);
-					return ERR_IO;
-				}
-			}
-		}
-		if (!ok) {
+		if (keys->format != PII_FORMAT_BOUND) {
+			/* an older key file is not bound to a new database:
+			 * that database would be unbound for good, and one key
+			 * serving two formats is what let a writer copy one
+			 * database's format into the other */
 			pii_keys_wipe(keys);
-			return error_set(err, ERR_INPUT, "密钥文件 '%s' 与数据库 '%s' 不匹配", path,
-					 db_path(db));
+			error_set(err, ERR_INPUT,
+				  "密钥文件 '%s' 是旧版（minsheng-key 1），只用于旧格式的数据库；"
+				  "新数据库 '%s' 要有自己的新密钥：请用 --key 或 MINSHENG_KEY "
+				  "指定一个尚不存在的密钥文件（将自动创建），"
+				  "或去掉它们以使用默认的“数据库路径.key”",
+				  path, db_path(db));
+			error_reason(err, "pii_key_old");
+			return ERR_INPUT;
 		}
-		keys->format = format;
-		if (have2)
-			return 0;
+	} else if (have2) {
+		ok = check2_matches(keys, keys->format, check2);
+		if (!ok && check2_matches(keys, other_format(keys->format), check2)) {
+			rc = keys->format == PII_FORMAT_BOUND ? not_bound(db, path, err)
+							      : key_too_old(db, path, err);
+			pii_keys_wipe(keys);
+			return rc;
+		}
+		if (!ok)
+			goto mismatch;
+		if (marker != want) {
+			pii_keys_wipe(keys);
+			return format_altered(db, err);
+		}
+		return 0;
+	} else {
+		/*
+		 * Only 'key_check' (of the hash key): a database made before
+		 * 'key_check2', so of the old format. The encryption key is
+		 * checked by the data it encrypted (in the old format: the
+		 * key file's; the row probed only tests the key).
+		 */
+		key_check(keys, mine);
+		if (sodium_memcmp(mine, check, 16) != 0)
+			goto mismatch;
+		if (keys->format == PII_FORMAT_BOUND) {
+			rc = not_bound(db, path, err);
+			pii_keys_wipe(keys);
+			return rc;
+		}
+		if (marker != want) {
+			pii_keys_wipe(keys);
+			return format_altered(db, err);
+		}
+		ok = enc_key_opens_data(db, keys, err);
+		if (ok < 0) {
+			pii_keys_wipe(keys);
+			return ERR_IO;
+		}
+		if (!ok)
+			goto mismatch;
 	}
 	/*
 	 * Record the fingerprints: a new database (inside the caller's write
-	 * transaction, with its format), or an older one just verified. A
-	 * read-only command runs outside a transaction (the insert commits by
-	 * itself); if it cannot write (busy, read-only file), the check by
-	 * decryption is simply made again next time, so that failure is not
-	 * an error.
+	 * transaction, with its format's marker), or an older one just
+	 * verified. A read-only command runs outside a transaction (the
+	 * insert commits by itself); if it cannot write (busy, read-only
+	 * file), the check by decryption is simply made again next time, so
+	 * that failure is not an error.
 	 */
 	key_check2(keys, keys->format, check2);
 	if (!have) {
@@ -589,6 +642,10 @@ int pii_open(struct db *db, const char *key_opt, int create, struct pii_keys *ke
 		error_clear(err);
 	}
 	return 0;
+
+mismatch:
+	pii_keys_wipe(keys);
+	return error_set(err, ERR_INPUT, "密钥文件 '%s' 与数据库 '%s' 不匹配", path, db_path(db));
 }
 
 void pii_hash(const struct pii_keys *k, enum pii_kind kind, const char *value, size_t len,

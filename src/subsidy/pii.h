@@ -4,23 +4,25 @@
  *
  * The key file (docs/personal-data.md) holds two independent 32-byte keys:
  * one for XChaCha20-Poly1305 encryption, one for keyed BLAKE2b
- * (crypto_generichash) look-up hashes. It lives beside the database
- * (DB + ".key") unless --key PATH or $MINSHENG_KEY says otherwise, and is
- * created mode 0600 on first use. The database records a fingerprint of
- * both keys (subsidy_meta 'key_check2'; older databases only had
- * 'key_check', of the hash key), so a different key file, or one with only
- * one of the two keys changed, is refused instead of silently making every
- * look-up miss or mixing two encryption keys in one database.
+ * (crypto_generichash) look-up hashes, and on its first line the format it
+ * serves (below). It lives beside the database (DB + ".key") unless --key
+ * PATH or $MINSHENG_KEY says otherwise, and is created mode 0600 on first
+ * use. The database records a fingerprint of both keys (subsidy_meta
+ * 'key_check2'; older databases only had 'key_check', of the hash key), so
+ * a different key file, or one with only one of the two keys changed, is
+ * refused instead of silently making every look-up miss or mixing two
+ * encryption keys in one database.
  *
  * Encryption is deterministic (a synthetic IV, as in SIV): no random number
  * is drawn per row, and equal values in equal places encrypt equally, which
  * reveals nothing the look-up hash does not.
  *
- * Two formats (subsidy_meta 'pii_ad', docs/personal-data.md):
+ * Two formats, and the key file says which (never the database alone):
  *
- * - PII_FORMAT_BOUND (pii_ad = 2, every database made now): the nonce is a
- *   keyed hash (hash key) of everything the associated data holds - the
- *   table, the kind, the owner's ID hash and the value's own hash - so two
+ * - PII_FORMAT_BOUND (key file "minsheng-key 2", every key made now; the
+ *   database holds subsidy_meta 'pii_ad' = 2): the nonce is a keyed hash
+ *   (hash key) of everything the associated data holds - the table, the
+ *   kind, the owner's ID hash and the value's own hash - so two
  *   ciphertexts with different associated data never share a nonce (a
  *   shared nonce would give away the Poly1305 key and let anyone forge
  *   values). The associated data is the same four fields. An ID number's
@@ -28,16 +30,22 @@
  *   account's owner is the person of its bank_account row. A ciphertext
  *   copied to another person's row, another table or column, or an account
  *   row re-pointed to another person then fails to decrypt.
- * - PII_FORMAT_OLD (no marker: databases made before the binding): the
- *   nonce is the value's hash, the associated data the kind byte alone.
+ * - PII_FORMAT_OLD (key file "minsheng-key 1", made before the binding; no
+ *   marker): the nonce is the value's hash, the associated data the kind
+ *   byte alone. Such a key file is never bound to a new database (pii_open
+ *   refuses it): a new database gets its own, new key file.
  *
  * In both, decryption also checks that the plaintext's keyed hash is the
  * stored hash, so a value that decrypts but is not the row's is refused.
- * The format is authenticated by the key: the fingerprint 'key_check2' is
- * computed over a label naming the format, so a deleted or changed marker
- * does not match the fingerprint (pii_open refuses, exit 3). The
- * development format pii_ad = 1 (nonce = value hash with the owner in the
- * associated data: forgeable) is refused.
+ * A format-2 key opens only a database whose fingerprint 'key_check2' is
+ * the bound format's (its label names the format) and whose marker is 2;
+ * a format-1 key only one whose fingerprint is the old format's and which
+ * has no marker. Anything else - a marker deleted, added or changed, the
+ * other format's fingerprint copied in, 'key_check2' deleted beside a
+ * format-2 key - is refused (ERR_IO, exit 3), so a writer without the key
+ * cannot switch a database to the other format. The development format
+ * pii_ad = 1 (nonce = value hash with the owner in the associated data:
+ * forgeable) is refused.
  */
 #ifndef MINSHENG_SUBSIDY_PII_H
 #define MINSHENG_SUBSIDY_PII_H
@@ -64,8 +72,8 @@ enum pii_kind {
 struct pii_keys {
 	unsigned char enc[PII_KEYBYTES];
 	unsigned char mac[PII_KEYBYTES];
-	/* PII_FORMAT_BOUND or PII_FORMAT_OLD (above). pii_keys_load sets
-	 * PII_FORMAT_BOUND, pii_open what the database records. */
+	/* PII_FORMAT_BOUND or PII_FORMAT_OLD (above): the key file's version,
+	 * set by pii_keys_load; pii_open checks the database agrees. */
 	int format;
 };
 
@@ -95,10 +103,13 @@ int pii_key_path(const char *opt, const char *db_path, char *out, size_t n, stru
 /*
  * Read the key file at path. When it does not exist and create is true, a
  * new one is written (a mkstemp file in the same directory, mode 0600,
- * linked into place) with fresh random keys. Refused (ERR_INPUT): anything
- * but a regular file (a FIFO is opened without blocking, so it cannot hang
- * the command), a file owned by another user than the effective one, a
- * file readable or writable by group or others, a malformed one.
+ * linked into place) with fresh random keys, as version 2. Refused
+ * (ERR_INPUT): anything but a regular file (a FIFO is opened without
+ * blocking, so it cannot hang the command), a file owned by another user
+ * than the effective one, a file readable or writable by group or others,
+ * a malformed one (a version other than 1 or 2 included).
+ * keys->format is the format the key file serves: PII_FORMAT_BOUND for
+ * "minsheng-key 2", PII_FORMAT_OLD for "minsheng-key 1".
  * As the keys are now in memory, the process is made non-dumpable (no core
  * file, RLIMIT_CORE 0, PR_SET_DUMPABLE 0 on Linux) and keys is locked in
  * memory where allowed (sodium_mlock; pii_keys_wipe unlocks). On failure
@@ -108,23 +119,24 @@ int pii_keys_load(const char *path, int create, struct pii_keys *keys, struct er
 
 /*
  * Load the keys for db and bind them to it: the first time, the keys'
- * fingerprints are stored in the database; afterwards a key file whose
- * fingerprint of both keys differs is refused ("密钥文件 … 与数据库 … 不匹配",
- * ERR_INPUT), and a missing key file is created only when the database
- * holds no fingerprint yet (create true). A database with only the old
- * fingerprint (of the hash key) is upgraded: the encryption key must
- * decrypt the first stored ciphertext (beneficiary, bank_account, death,
- * official; none at all is accepted) in the format the marker names, then
- * the new fingerprint is stored (when the database cannot be written, the
- * check is simply repeated next time). Must run inside a write transaction
- * when create is true; it does not begin one itself.
- * keys->format is the database's: PII_FORMAT_BOUND when 'pii_ad' = 2 (or
- * for a database holding no fingerprint and no ciphertext: with create,
- * 'pii_ad' = 2 is recorded with the fingerprints), PII_FORMAT_OLD when
- * there is no marker. Refused with ERR_IO (exit 3), reason pii_format: a
- * marker the fingerprint (made with the right key) does not name - deleted,
- * added or changed; ciphertexts without any fingerprint; the development
- * format 'pii_ad' = 1.
+ * fingerprints are stored in the database (and, for a format-2 key, the
+ * marker 'pii_ad' = 2); afterwards a key file whose fingerprint of both
+ * keys differs is refused ("密钥文件 … 与数据库 … 不匹配", ERR_INPUT), and a
+ * missing key file is created only when the database holds no fingerprint
+ * yet (create true). A format-1 key file is not bound to a new database
+ * (ERR_INPUT, reason pii_key_old: it needs a new key). A database with only the old fingerprint (of the hash
+ * key) is of the old format: the key file must be a format-1 one whose
+ * encryption key decrypts the first stored ciphertext (beneficiary,
+ * bank_account, death, official; none at all is accepted), then the new
+ * fingerprint is stored (when the database cannot be written, the check is
+ * simply repeated next time). Must run inside a write transaction when
+ * create is true; it does not begin one itself.
+ * keys->format is the key file's (pii_keys_load), and the database must
+ * agree with it. Refused with ERR_IO (exit 3), reason pii_format: a marker
+ * the key's format does not name - deleted, added or changed; a format-2
+ * key with the old format's fingerprint or with only 'key_check'; a
+ * format-1 key on a bound database; ciphertexts without any fingerprint;
+ * the development format 'pii_ad' = 1.
  */
 int pii_open(struct db *db, const char *key_opt, int create, struct pii_keys *keys,
 	     struct error *err);

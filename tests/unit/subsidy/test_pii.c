@@ -52,7 +52,7 @@ static void test_key_file(void **state)
 	struct pii_keys a, b;
 	struct error err;
 	struct stat sb;
-	char p[300];
+	char p[300], p2[300];
 	FILE *f;
 
 	(void)state;
@@ -64,6 +64,13 @@ static void test_key_file(void **state)
 	assert_int_equal(pii_keys_load(p, 1, &a, &err), 0);
 	assert_int_equal(stat(p, &sb), 0);
 	assert_int_equal(sb.st_mode & 0777, 0600);
+	/* a key made now is a format-2 key, and says so on its first line */
+	assert_int_equal(a.format, PII_FORMAT_BOUND);
+	f = fopen(p, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(p2, sizeof(p2), f));
+	fclose(f);
+	assert_string_equal(p2, "minsheng-key 2\n");
 	assert_int_equal(pii_keys_load(p, 1, &b, &err), 0);
 	assert_memory_equal(&a, &b, sizeof(a));
 	/* the two keys are independent */
@@ -189,15 +196,16 @@ static void test_open_binds_key(void **state)
  * or another user's file is refused, the temporary file of a new key is not
  * a predictable name, the process becomes non-dumpable. */
 
-/* Writes a key file with the given keys (mode 0600). */
-static void write_key(const char *path, const struct pii_keys *k)
+/* Writes a key file of the given version (1: old format, 2: bound) with
+ * the given keys (mode 0600). */
+static void write_key_v(const char *path, const struct pii_keys *k, int version)
 {
 	static const char hex[] = "0123456789abcdef";
 	FILE *f = fopen(path, "w");
 	size_t i;
 
 	assert_non_null(f);
-	fputs("minsheng-key 1\nenc ", f);
+	fprintf(f, "minsheng-key %d\nenc ", version);
 	for (i = 0; i < PII_KEYBYTES; i++)
 		fprintf(f, "%c%c", hex[k->enc[i] >> 4], hex[k->enc[i] & 15]);
 	fputs("\nmac ", f);
@@ -206,6 +214,12 @@ static void write_key(const char *path, const struct pii_keys *k)
 	fputs("\n", f);
 	fclose(f);
 	assert_int_equal(chmod(path, 0600), 0);
+}
+
+/* A key file of the format k is used in (k->format). */
+static void write_key(const char *path, const struct pii_keys *k)
+{
+	write_key_v(path, k, k->format == PII_FORMAT_BOUND ? 2 : 1);
 }
 
 /* Stores a death record of id encrypted with k (a ciphertext to probe). */
@@ -282,51 +296,6 @@ static void test_enc_key_in_fingerprint(void **state)
 	bad.mac[5] ^= 1;
 	write_key(bp, &bad);
 	assert_int_equal(pii_open(db, bp, 0, &bad, &err), ERR_INPUT);
-	pii_keys_wipe(&k);
-	db_close(db);
-}
-
-/* An older database (only 'key_check'): the enc key must open its data. */
-static void test_upgrade_old_database(void **state)
-{
-	struct pii_keys k, bad, got;
-	struct db *db = NULL;
-	struct error err;
-	char kp[300], bp[300];
-
-	(void)state;
-	error_clear(&err);
-	path_in(kp, sizeof(kp), "u.key");
-	path_in(bp, sizeof(bp), "u-badenc.key");
-	assert_int_equal(db_open(":memory:", &db, &err), 0);
-	assert_int_equal(subsidy_migrate(db, &err), 0);
-	assert_int_equal(pii_open(db, kp, 1, &k, &err), 0);
-	add_death(db, &k, "410102194003150112");
-	/* as written by earlier versions: no key_check2 */
-	assert_int_equal(db_exec(db, "DELETE FROM subsidy_meta WHERE name = 'key_check2'", &err),
-			 0);
-	bad = k;
-	bad.enc[31] ^= 1;
-	write_key(bp, &bad);
-	assert_int_equal(pii_open(db, bp, 0, &got, &err), ERR_INPUT);
-	assert_non_null(strstr(err.msg, "不匹配"));
-	assert_int_equal(meta_count(db, "key_check2"), 0);
-	/* the right key passes and the new fingerprint is stored ... */
-	error_clear(&err);
-	assert_int_equal(pii_open(db, kp, 0, &got, &err), 0);
-	assert_memory_equal(&got, &k, sizeof(k));
-	assert_int_equal(meta_count(db, "key_check2"), 1);
-	/* ... which from now on refuses the bad key without a probe */
-	assert_int_equal(db_exec(db, "DELETE FROM death", &err), 0);
-	assert_int_equal(pii_open(db, bp, 0, &got, &err), ERR_INPUT);
-
-	/* an older database without any ciphertext: accepted and stored */
-	assert_int_equal(db_exec(db, "DELETE FROM subsidy_meta WHERE name = 'key_check2'", &err),
-			 0);
-	error_clear(&err);
-	assert_int_equal(pii_open(db, kp, 0, &got, &err), 0);
-	assert_int_equal(meta_count(db, "key_check2"), 1);
-	pii_keys_wipe(&got);
 	pii_keys_wipe(&k);
 	db_close(db);
 }
@@ -563,6 +532,220 @@ static void refused_format(struct db *db, const char *kp, int create, const char
 	assert_int_equal(got.enc[0] | got.mac[0] | got.enc[31], 0);
 }
 
+/* Fresh random keys of the given format (as a key file of it would give). */
+static void random_keys(struct pii_keys *k, int format)
+{
+	memset(k, 0, sizeof(*k));
+	randombytes_buf(k->enc, sizeof(k->enc));
+	randombytes_buf(k->mac, sizeof(k->mac));
+	k->format = format;
+}
+
+/*
+ * An older database (only 'key_check', old format, its format-1 key file):
+ * the enc key must open its data; then 'key_check2' is stored.
+ */
+static void test_upgrade_old_database(void **state)
+{
+	struct pii_keys k, bad, got;
+	struct db *db = NULL;
+	struct error err;
+	char kp[300], bp[300], k2p[300];
+
+	(void)state;
+	error_clear(&err);
+	assert_int_equal(pii_init(&err), 0);
+	path_in(kp, sizeof(kp), "u.key");
+	path_in(bp, sizeof(bp), "u-badenc.key");
+	path_in(k2p, sizeof(k2p), "u-v2.key");
+	random_keys(&k, PII_FORMAT_OLD);
+	write_key(kp, &k);
+	assert_int_equal(db_open(":memory:", &db, &err), 0);
+	assert_int_equal(subsidy_migrate(db, &err), 0);
+	put_old_fingerprints(db, &k);
+	add_death(db, &k, "410102194003150112");
+	/* as written by earlier versions: no key_check2 */
+	assert_int_equal(db_exec(db, "DELETE FROM subsidy_meta WHERE name = 'key_check2'", &err),
+			 0);
+	bad = k;
+	bad.enc[31] ^= 1;
+	write_key(bp, &bad);
+	assert_int_equal(pii_open(db, bp, 0, &got, &err), ERR_INPUT);
+	assert_non_null(strstr(err.msg, "不匹配"));
+	assert_int_equal(meta_count(db, "key_check2"), 0);
+	/* the same keys as a format-2 key file: such a key never made a
+	 * database without key_check2, so it is refused (exit 3) */
+	write_key_v(k2p, &k, 2);
+	refused_format(db, k2p, 0, "第 2 版密钥");
+	assert_int_equal(meta_count(db, "key_check2"), 0);
+	/* the right key passes and the new fingerprint is stored ... */
+	error_clear(&err);
+	assert_int_equal(pii_open(db, kp, 0, &got, &err), 0);
+	assert_memory_equal(&got, &k, sizeof(k));
+	assert_int_equal(got.format, PII_FORMAT_OLD);
+	assert_int_equal(meta_count(db, "key_check2"), 1);
+	assert_int_equal(meta_value(db, "pii_ad"), -1);
+	/* ... which from now on refuses the bad key without a probe */
+	assert_int_equal(db_exec(db, "DELETE FROM death", &err), 0);
+	assert_int_equal(pii_open(db, bp, 0, &got, &err), ERR_INPUT);
+
+	/* an older database without any ciphertext: accepted and stored */
+	assert_int_equal(db_exec(db, "DELETE FROM subsidy_meta WHERE name = 'key_check2'", &err),
+			 0);
+	error_clear(&err);
+	assert_int_equal(pii_open(db, kp, 0, &got, &err), 0);
+	assert_int_equal(meta_count(db, "key_check2"), 1);
+	pii_keys_wipe(&got);
+	pii_keys_wipe(&k);
+	db_close(db);
+}
+
+/* The old-format fingerprint (as an older database using k's keys holds)
+ * put into db as 'key_check2'; the other rows of subsidy_meta are kept. */
+static void put_old_check2(struct db *db, const struct pii_keys *k)
+{
+	static const char l2[] = "minsheng key check 2 enc+mac";
+	unsigned char c2[16], in[sizeof(l2) - 1 + PII_KEYBYTES];
+	sqlite3_stmt *st = NULL;
+	struct error err;
+
+	error_clear(&err);
+	memcpy(in, l2, sizeof(l2) - 1);
+	memcpy(in + sizeof(l2) - 1, k->enc, PII_KEYBYTES);
+	crypto_generichash(c2, 16, in, sizeof(in), k->mac, PII_KEYBYTES);
+	assert_int_equal(db_prepare(db,
+				    "INSERT OR REPLACE INTO subsidy_meta(name, value)"
+				    " VALUES('key_check2', ?)",
+				    &st, &err),
+			 0);
+	sqlite3_bind_blob(st, 1, c2, 16, SQLITE_TRANSIENT);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+}
+
+/* Replaces every person and account of db by one person with one account,
+ * encrypted with k in k's format (a writer copying them in from a
+ * database of that format using the same keys). */
+static void replace_people(struct db *db, const struct pii_keys *k)
+{
+	struct error err;
+
+	error_clear(&err);
+	assert_int_equal(db_exec(db, "DELETE FROM bank_account; DELETE FROM beneficiary", &err), 0);
+	add_account(db, k, "410102194003150112", "6217000000000000012");
+}
+
+/*
+ * The key file decides the format (review 2, B1). One key serving an older
+ * and a new database let a writer without the key copy the older one's
+ * fingerprint and unbound ciphertexts into the new one (deleting the
+ * marker), or delete 'key_check2' and the marker and plant an old-format
+ * first row for the upgrade probe: the new database was then read and
+ * written unbound. Now a format-1 key is not bound to a new database, a
+ * format-2 key opens only bound databases and a format-1 key only old ones.
+ */
+static void test_key_decides_format(void **state)
+{
+	struct pii_keys k, k2, got;
+	struct db *db = NULL;
+	struct error err;
+	char k1p[300], k2p[300], k3p[300];
+
+	(void)state;
+	error_clear(&err);
+	assert_int_equal(pii_init(&err), 0);
+	path_in(k1p, sizeof(k1p), "d-v1.key");
+	path_in(k2p, sizeof(k2p), "d-v2.key");
+	path_in(k3p, sizeof(k3p), "d-v3.key");
+	random_keys(&k, PII_FORMAT_OLD);
+	k2 = k;
+	k2.format = PII_FORMAT_BOUND;
+	write_key_v(k1p, &k, 1);
+	write_key_v(k2p, &k, 2);
+	write_key_v(k3p, &k, 3);
+	/* the version is read: 1 old, 2 bound, anything else malformed */
+	assert_int_equal(pii_keys_load(k1p, 0, &got, &err), 0);
+	assert_int_equal(got.format, PII_FORMAT_OLD);
+	assert_int_equal(pii_keys_load(k2p, 0, &got, &err), 0);
+	assert_int_equal(got.format, PII_FORMAT_BOUND);
+	assert_int_equal(pii_keys_load(k3p, 0, &got, &err), ERR_INPUT);
+	assert_non_null(strstr(err.msg, "格式无效"));
+	pii_keys_wipe(&got);
+
+	assert_int_equal(db_open(":memory:", &db, &err), 0);
+	assert_int_equal(subsidy_migrate(db, &err), 0);
+	/* a format-1 key is not bound to a new database (it needs its own
+	 * key): nothing recorded; reading an empty one is harmless */
+	error_clear(&err);
+	assert_int_equal(pii_open(db, k1p, 1, &got, &err), ERR_INPUT);
+	assert_string_equal(err.reason, "pii_key_old");
+	assert_non_null(strstr(err.msg, "要有自己的新密钥"));
+	assert_int_equal(got.enc[0] | got.mac[0], 0);
+	assert_int_equal(meta_count(db, "key_check") + meta_count(db, "key_check2"), 0);
+	assert_int_equal(meta_value(db, "pii_ad"), -1);
+	error_clear(&err);
+	assert_int_equal(pii_open(db, k1p, 0, &got, &err), 0);
+	assert_int_equal(meta_count(db, "key_check2"), 0);
+	/* the same keys as a format-2 key: bound */
+	assert_int_equal(pii_open(db, k2p, 1, &got, &err), 0);
+	assert_int_equal(got.format, PII_FORMAT_BOUND);
+	assert_int_equal(meta_value(db, "pii_ad"), 2);
+	add_account(db, &k2, "410102194003150112", "6217000000000000012");
+	assert_int_equal(db_exec(db, "CREATE TEMP TABLE clean AS SELECT * FROM subsidy_meta", &err),
+			 0);
+
+	/* the format-1 key file of the same keys does not open it */
+	refused_format(db, k1p, 0, "minsheng-key 1");
+	refused_format(db, k1p, 1, "旧版密钥只用于旧格式的数据库");
+
+	/* repro 1: the older database's fingerprint (same keys, old label)
+	 * copied in, the marker deleted, its unbound ciphertexts copied in */
+	put_old_check2(db, &k);
+	assert_int_equal(db_exec(db, "DELETE FROM subsidy_meta WHERE name = 'pii_ad'", &err), 0);
+	replace_people(db, &k);
+	refused_format(db, k2p, 0, "第 2 版密钥");
+	refused_format(db, k2p, 1, "第 2 版密钥");
+	assert_int_equal(meta_value(db, "pii_ad"), -1); /* nothing written back */
+	/* with the marker left in place, the same */
+	assert_int_equal(
+	    db_exec(db, "INSERT INTO subsidy_meta(name, value) VALUES('pii_ad', 2)", &err), 0);
+	refused_format(db, k2p, 0, "第 2 版密钥");
+
+	/* repro 2: key_check2 and the marker deleted, key_check kept, an
+	 * old-format first row for the probe: no probe, refused */
+	assert_int_equal(db_exec(db,
+				 "DELETE FROM subsidy_meta WHERE name IN ('key_check2', 'pii_ad')",
+				 &err),
+			 0);
+	refused_format(db, k2p, 0, "第 2 版密钥");
+	refused_format(db, k2p, 1, "第 2 版密钥");
+	assert_int_equal(meta_count(db, "key_check2"), 0); /* none written */
+	assert_int_equal(meta_value(db, "pii_ad"), -1);
+
+	/* restored: readable again with the format-2 key only */
+	assert_int_equal(db_exec(db,
+				 "DELETE FROM subsidy_meta; INSERT INTO subsidy_meta SELECT * FROM"
+				 " clean",
+				 &err),
+			 0);
+	replace_people(db, &k2);
+	error_clear(&err);
+	assert_int_equal(pii_open(db, k2p, 0, &got, &err), 0);
+	assert_int_equal(got.format, PII_FORMAT_BOUND);
+
+	/* an older database (old fingerprint, no marker): the format-1 key
+	 * opens it, the format-2 key of the same keys does not */
+	put_old_fingerprints(db, &k);
+	replace_people(db, &k);
+	assert_int_equal(pii_open(db, k1p, 1, &got, &err), 0);
+	assert_int_equal(got.format, PII_FORMAT_OLD);
+	refused_format(db, k2p, 1, "第 2 版密钥");
+	pii_keys_wipe(&got);
+	pii_keys_wipe(&k);
+	pii_keys_wipe(&k2);
+	db_close(db);
+}
+
 /*
  * The format marker (review, finding 2): a new database gets 'pii_ad' = 2
  * and a fingerprint naming that format; deleting or changing the marker,
@@ -613,12 +796,12 @@ static void test_format_marker(void **state)
 	    db_exec(db, "UPDATE subsidy_meta SET value = 2 WHERE name = 'pii_ad'", &err), 0);
 	assert_int_equal(pii_open(db, kp, 0, &got, &err), 0);
 	assert_int_equal(got.format, PII_FORMAT_BOUND);
-	/* key_check2 and the marker deleted: the upgrade's probe decrypts the
-	 * first person only in the bound format, so that is refused too */
+	/* key_check2 and the marker deleted: a format-2 key's database always
+	 * has key_check2, so that is refused too (no probe) */
 	assert_int_equal(
 	    db_exec(db, "DELETE FROM subsidy_meta WHERE name IN ('key_check2', 'pii_ad')", &err),
 	    0);
-	refused_format(db, kp, 0, "格式标记");
+	refused_format(db, kp, 0, "第 2 版密钥");
 	/* every fingerprint deleted, ciphertexts present: any key would do */
 	assert_int_equal(db_exec(db, "DELETE FROM subsidy_meta", &err), 0);
 	refused_format(db, kp, 1, "没有密钥指纹");
@@ -627,10 +810,12 @@ static void test_format_marker(void **state)
 	assert_int_equal(db_exec(db, "DELETE FROM bank_account", &err), 0);
 	assert_int_equal(db_exec(db, "DELETE FROM beneficiary", &err), 0);
 
-	/* an older database (old fingerprints, old-format data, no marker):
-	 * read and written in the old format, marker not added */
+	/* an older database (old fingerprints, old-format data, no marker)
+	 * with its format-1 key file: read and written in the old format,
+	 * marker not added */
 	got = k;
 	got.format = PII_FORMAT_OLD;
+	write_key(kp, &got);
 	add_account(db, &got, "410102194003150112", "6217000000000000012");
 	put_old_fingerprints(db, &k);
 	assert_int_equal(pii_open(db, kp, 1, &got, &err), 0);
@@ -766,6 +951,7 @@ int main(void)
 	    cmocka_unit_test(test_bound_ciphertexts),
 	    cmocka_unit_test(test_forged_plaintext),
 	    cmocka_unit_test(test_format_marker),
+	    cmocka_unit_test(test_key_decides_format),
 	    cmocka_unit_test(test_fifo_refused),
 	    cmocka_unit_test(test_other_owner),
 	    cmocka_unit_test(test_create_tmp_name),
