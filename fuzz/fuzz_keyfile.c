@@ -3,12 +3,14 @@
  * arbitrary file contents (mode 0600, so only the text decides).
  *
  * The format (docs/personal-data.md) is three lines:
- *   minsheng-key 1
+ *   minsheng-key V
  *   enc <64 hex digits>
  *   mac <64 hex digits>
- * The harness decides independently of pii.c whether the text is such a
- * file and aborts when the verdicts differ or when an accepted file gives
- * keys other than its hex digits. Modelled as the reader behaves: it reads
+ * where V is 1 (a key of the old, unbound format) or 2 (bound format, every
+ * key made now), nothing else. The harness decides independently of pii.c
+ * whether the text is such a file and aborts when the verdicts differ, when
+ * an accepted file gives keys other than its hex digits, or a format other
+ * than its version says. Modelled as the reader behaves: it reads
  * at most 511 bytes up to the first NUL, and decodes each key with
  * sodium_hex2bin ignoring line ends, so a line end between two digit pairs
  * is skipped and anything after the 64 digits that is not another digit
@@ -64,8 +66,10 @@ static int ref_accepts(const char *t, struct pii_keys *k)
 {
 	const char *l3;
 
-	if (strncmp(t, "minsheng-key 1\nenc ", 19) != 0)
+	if (strncmp(t, "minsheng-key ", 13) != 0 || (t[13] != '1' && t[13] != '2') ||
+	    strncmp(t + 14, "\nenc ", 5) != 0)
 		return 0;
+	k->format = t[13] == '1' ? PII_FORMAT_OLD : PII_FORMAT_BOUND;
 	l3 = strchr(t + 15, '\n'); /* the end of the enc line */
 	if (!l3 || strncmp(l3 + 1, "mac ", 4) != 0)
 		return 0;
@@ -104,6 +108,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc == 0) {
 		CHECK(memcmp(got.enc, want.enc, PII_KEYBYTES) == 0);
 		CHECK(memcmp(got.mac, want.mac, PII_KEYBYTES) == 0);
+		CHECK(got.format == want.format);
 	} else {
 		CHECK(err.code == ERR_INPUT && err.msg[0] != '\0');
 		CHECK(strstr(err.msg, path) != NULL);

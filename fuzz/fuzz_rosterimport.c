@@ -75,7 +75,7 @@ static const char *key_file(const struct pii_keys *k)
 
 	if (fd >= 0)
 		return path;
-	len = snprintf(text, sizeof(text), "minsheng-key 1\nenc ");
+	len = snprintf(text, sizeof(text), "minsheng-key 2\nenc ");
 	for (i = 0; i < PII_KEYBYTES; i++)
 		len += snprintf(text + len, sizeof(text) - (size_t)len, "%02x", k->enc[i]);
 	len += snprintf(text + len, sizeof(text) - (size_t)len, "\nmac ");

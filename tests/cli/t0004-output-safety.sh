@@ -62,7 +62,7 @@ run "$MINSHENG" subsidy roster import r5.csv --partial --rejects rjk --db n3.db
 expect_status 1
 expect_out "已写入"
 [ ! -L rjk ] && _pass || _fail "the link rjk was not replaced"
-head -1 n3.db.key | grep -q '^minsheng-key 1$' && _pass || _fail "n3.db.key is not a key"
+head -1 n3.db.key | grep -q '^minsheng-key 2$' && _pass || _fail "n3.db.key is not a key"
 [ "$(stat -c %a n3.db.key)" = 600 ] && _pass || _fail "n3.db.key is not 600"
 run "$MINSHENG" subsidy roster import "$S/roster.csv" --db n3.db
 expect_err "已有此人的应发记录"

@@ -12,7 +12,7 @@ run "$MINSHENG" subsidy roster import "$D/every-kind.csv" --partial --db "$db"
 expect_status 1
 [ -f "$db.key" ] && _pass || _fail "no key file beside the database"
 [ "$(stat -c %a "$db.key")" = 600 ] && _pass || _fail "key file mode $(stat -c %a "$db.key"), expected 600"
-head -1 "$db.key" | grep -qx 'minsheng-key 1' && _pass || _fail "key file header"
+head -1 "$db.key" | grep -qx 'minsheng-key 2' && _pass || _fail "key file header"
 
 # The ID numbers and accounts never appear in the database files.
 "$MINSHENG" subsidy check --db "$db" >/dev/null   # closes: WAL checkpointed
