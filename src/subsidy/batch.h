@@ -73,7 +73,7 @@ int batch_create(struct db *db, const struct batch_request *req, struct batch_re
  * stands for payment_id itself (own_lines) or for any failed attempt of its
  * entitlement (payment_correct: the money of an earlier attempt may be in
  * the account). Successes the bank took back do not count: dated before a
- * REVERSED line for that payment, or, for a reversed attempt, no later than
+ * REVERSED line of its amount for that payment, or, for a reversed attempt, no later than
  * its reversal. 0 when none; ERR_IO on database failure.
  */
 int batch_bank_said_success(struct db *db, int64_t payment_id, bool own_lines, const char *refusal,
@@ -81,12 +81,15 @@ int batch_bank_said_success(struct db *db, int64_t payment_id, bool own_lines, c
 
 /*
  * The latest REVERSED line the bank sent for each payment (few): a SUCCESS
- * dated before it was taken back by the bank, applied or not. A subquery
- * with columns pid and t.
+ * dated before it was taken back by the bank, applied or not. Only a
+ * reversal of the payment's amount takes money back: an unknown id (another
+ * batch's file) or a mismatch (another amount, which the import ignores)
+ * does not. A subquery with columns pid and t.
  */
 #define BATCH_REVERSALS_SQL                                                                        \
 	"SELECT r.payment_id AS pid, MAX(r.bank_time) AS t FROM bank_return_line r"                \
-	" WHERE r.status = 'REVERSED' AND r.outcome <> 'unknown' GROUP BY r.payment_id"
+	" WHERE r.status = 'REVERSED' AND r.outcome <> 'unknown' AND r.outcome <> 'mismatch'"      \
+	" GROUP BY r.payment_id"
 
 /*
  * The one rule for a SUCCESS line l (bank_return_line) that stands for

@@ -71,6 +71,10 @@ bool payment_cancel_reason_ok(const char *reason)
 		k = utf8_seq(s + i, len - i);
 		if (k == 0)
 			return false;
+		/* C1 controls U+0080..U+009F (U+009B is CSI, a terminal
+		 * escape like ESC [) */
+		if (k == 2 && s[i] == 0xc2 && s[i + 1] <= 0x9f)
+			return false;
 	}
 	return true;
 }

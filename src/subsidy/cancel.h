@@ -53,7 +53,8 @@ struct payment_cancel_info {
 /*
  * A reason text is acceptable: 1 to PAYMENT_CANCEL_REASON_MAX bytes of
  * well-formed UTF-8 (no overlong forms, surrogates or code points above
- * U+10FFFF), no control characters (it is stored and printed on one line).
+ * U+10FFFF), no control characters, C0, DEL or C1 (U+0080..U+009F) (it is
+ * stored and printed on one line, to terminals among others).
  * payment cancel and payment settle share it.
  */
 bool payment_cancel_reason_ok(const char *reason);
