@@ -213,4 +213,98 @@ run M subsidy anomalies
 expect_out "发放 $pid "
 expect_out "可能重复发放"
 
+# --- A REVERSED of another amount (stored as mismatch, which the import
+# ignores) takes nothing back: the SUCCESS it does not match still stands
+# for batch create, anomalies, payment correct, cancel and settle.
+# retb NAME BATCH LINE...: a return file of batch BATCH.
+retb() {
+	local name=$1 batch=$2 n=0 sum=0 l
+	shift 2
+	{
+		echo "H,MSRET,1,$batch"
+		for l in "$@"; do
+			echo "D,$l"
+			n=$((n + 1))
+			sum=$((sum + $(echo "$l" | cut -d, -f4)))
+		done
+		echo "T,$n,$sum"
+	} >"$SCRATCH/$name.csv"
+}
+# Failed, corrected, reissued; the reissue failed and was corrected; the
+# bank then says the first attempt was paid after all, and sends a
+# REVERSED of 1 fen for it.
+fresh m
+pid=1
+retb m1 1 "$pid,FAILED,ACCT_FROZEN,30000,2023-03-15T09:00:00"
+step subsidy bankfile import "$SCRATCH/m1.csv"
+step subsidy payment correct --payment $pid --account 6228480000000001230
+step subsidy batch create --programme GL01 --period 202303
+expect_out "重发 1 笔 30000 分"
+re=$(q "SELECT MAX(id) FROM payment")
+retb m2 2 "$re,FAILED,ACCT_FROZEN,30000,2023-03-16T09:00:00"
+step subsidy bankfile import "$SCRATCH/m2.csv"
+step subsidy payment correct --payment "$re" --account 6228480000000001248
+retb m3 1 "$pid,SUCCESS,,30000,2023-03-17T10:00:00"
+step subsidy bankfile import "$SCRATCH/m3.csv"
+expect_out "矛盾 1 行"
+step subsidy batch create --programme GL01 --period 202303
+expect_out "没有待发放的应发记录"
+expect_out "另有 1 笔已更正的失败发放未重发：银行曾报成功"
+retb m4 1 "$pid,REVERSED,ACCT_CLOSED,1,2023-03-18T10:00:00"
+step subsidy bankfile import "$SCRATCH/m4.csv"
+expect_out "金额不符 1 行"
+run q "SELECT outcome FROM bank_return_line WHERE bank_time = '2023-03-18T10:00:00'"
+expect_out "mismatch"
+run M subsidy anomalies
+expect_status 0
+expect_out "发放 $pid "
+expect_out "回盘导入记录 3 第 2 行（银行时间 2023-03-17T10:00:00）报成功，但发放记录为失败"
+expect_out "可能重复发放"
+run M subsidy anomalies --format json
+expect_no_out '"bank_success_conflict": 0'
+step subsidy batch create --programme GL01 --period 202303
+expect_out "没有待发放的应发记录"
+expect_out "另有 1 笔已更正的失败发放未重发：银行曾报成功"
+expect_no_out "重发 1 笔"
+run q "SELECT COUNT(*) FROM payment WHERE entitlement_id = (SELECT entitlement_id FROM payment WHERE id = $pid)"
+expect_out "2"
+run M subsidy payment correct --payment "$re" --account 6228480000000001255
+expect_status 1
+check_passes
+# A REVERSED of the payment's amount does take it back (the import counts
+# it): the reissue goes out.
+retb m5 1 "$pid,REVERSED,ACCT_CLOSED,30000,2023-03-19T10:00:00"
+step subsidy bankfile import "$SCRATCH/m5.csv"
+step subsidy batch create --programme GL01 --period 202303
+expect_out "重发 1 笔 30000 分"
+run M subsidy anomalies --format json
+expect_out '"bank_success_conflict": 0'
+
+# Cancelled, the bank answers SUCCESS, then a REVERSED of 100 fen: the
+# conflict stays listed and the payment can be settled on that SUCCESS.
+fresh n
+pid=1
+step subsidy payment cancel --payment $pid --reason 死亡后期间
+retb n1 1 "$pid,SUCCESS,,30000,2023-03-15T10:00:00"
+step subsidy bankfile import "$SCRATCH/n1.csv"
+expect_out "矛盾 1 行"
+retb n2 1 "$pid,REVERSED,ACCT_CLOSED,100,2023-03-16T10:00:00"
+step subsidy bankfile import "$SCRATCH/n2.csv"
+expect_out "金额不符 1 行"
+run M subsidy anomalies
+expect_status 0
+expect_out "回盘导入记录 1 第 2 行（银行时间 2023-03-15T10:00:00）报成功，但发放记录已取消"
+run M subsidy anomalies --format json
+expect_no_out '"bank_success_conflict": 0'
+step subsidy payment settle --payment $pid --reason "$REASON"
+expect_out "依据回盘导入记录 1 第 2 行（银行时间 2023-03-15T10:00:00）报成功"
+run row $pid
+expect_out "paid|SETTLED: $REASON|2023-03-15T10:00:00"
+run M subsidy anomalies --format json
+expect_out '"bank_success_conflict": 0'
+# The correct amount reverses it afterwards as usual.
+retb n3 1 "$pid,REVERSED,ACCT_CLOSED,30000,2023-03-17T10:00:00"
+step subsidy bankfile import "$SCRATCH/n3.csv"
+expect_out "冲正 1 笔，金额 30000 分"
+
 finish
