@@ -109,6 +109,13 @@ expect_err "选项 --reason 的值无效"
 run M subsidy payment settle --payment "$pid" --reason "$(printf '\322\370\320\320')"
 expect_status 2
 expect_err "选项 --reason 的值无效"
+# A C1 control character (U+009B, CSI) is a control character too.
+run M subsidy payment settle --payment "$pid" --reason "$(printf 'x\302\2332Jy')"
+expect_status 2
+expect_err "选项 --reason 的值无效"
+run M subsidy payment cancel --payment "$pid" --reason "$(printf 'x\302\2332Jy')"
+expect_status 2
+expect_err "选项 --reason 的值无效"
 run M subsidy payment settle --payment "$pid" --reason
 expect_status 2
 run "$MINSHENG" subsidy payment settle --payment "$pid" --reason "$REASON" --db "$SCRATCH/none.db"

@@ -108,6 +108,12 @@ static void test_reason_ok(void **state)
 	assert_false(payment_cancel_reason_ok("a\tb"));
 	assert_false(payment_cancel_reason_ok("a\nb"));
 	assert_false(payment_cancel_reason_ok("a\x7f"));
+	/* C1 controls U+0080..U+009F (U+009B is CSI: a terminal escape) */
+	assert_false(payment_cancel_reason_ok("x\xc2\x9b"
+					      "2Jy"));
+	assert_false(payment_cancel_reason_ok("\xc2\x80"));
+	assert_false(payment_cancel_reason_ok("a\xc2\x9f"));
+	assert_true(payment_cancel_reason_ok("\xc2\xa0\xc2\xb7\xc3\x80"));
 	assert_true(payment_cancel_reason_ok("死亡后期间，民政局通知"));
 	assert_true(payment_cancel_reason_ok("\xf0\x9f\x98\x80 U+10FFFF \xf4\x8f\xbf\xbf"));
 	/* Not UTF-8: a GBK text, a lone continuation byte, a truncated
