@@ -500,6 +500,77 @@ static void test_standing_success_not_reissued(void **state)
 	fx_close(&f);
 }
 
+/*
+ * A REVERSED of another amount (stored as mismatch, ignored by the import)
+ * takes no SUCCESS back: the attempt answered SUCCESS after its reissue
+ * keeps blocking the reissue's correction and the next reissue, until a
+ * reversal of the payment's amount arrives.
+ */
+static void test_mismatched_reversal_takes_nothing_back(void **state)
+{
+	struct batch_request req = {"GL01", "202303", NULL};
+	struct bank_success_line line;
+	struct reconcile_summary s;
+	struct batch_result res;
+	struct notes nt;
+	struct error err;
+	struct fx f;
+	int64_t re;
+	bool found;
+
+	(void)state;
+	fx_start(&f, ROSTER);
+	error_clear(&err);
+	assert_int_equal(batch_create(f.db, &req, &res, &err), 0);
+	import_text(&f, "a.csv",
+		    "H,MSRET,1,1\nD,1,FAILED,ACCT_FROZEN,30000,2023-03-15T09:00:00\nT,1,30000\n",
+		    &s, &nt);
+	fx_ok(payment_correct(f.db, &f.keys, 1, "6217000000000020002", true, &err), &err,
+	      "payment_correct");
+	assert_int_equal(batch_create(f.db, &req, &res, &err), 0);
+	assert_int_equal(res.reissue_count, 1);
+	re = fx_int(&f, "SELECT MAX(id) FROM payment");
+	assert_int_equal(re, 5); /* the return file below names it */
+	/* The first attempt, reissued, is answered SUCCESS: a conflict. */
+	import_text(&f, "b.csv",
+		    "H,MSRET,1,1\nD,1,SUCCESS,,30000,2023-03-17T10:00:00\nT,1,30000\n", &s, &nt);
+	assert_int_equal(s.n[RECON_CONFLICT], 1);
+	/* A reversal of 1 fen: not an answer about this payment. */
+	import_text(&f, "c.csv",
+		    "H,MSRET,1,1\nD,1,REVERSED,ACCT_CLOSED,1,2023-03-18T10:00:00\nT,1,1\n", &s, &nt);
+	assert_int_equal(s.n[RECON_MISMATCH], 1);
+	assert_int_equal(batch_bank_success_find(f.db, re, false, 0, &line, &found, &err), 0);
+	assert_true(found);
+	assert_int_equal(line.payment_id, 1);
+	assert_string_equal(line.bank_time, "2023-03-17T10:00:00");
+	assert_int_equal(batch_bank_said_success(f.db, re, false, "不能更正", &err), ERR_INPUT);
+	assert_string_equal(err.reason, "bank_success");
+	/* The reissue fails: its correction is refused (the money of the
+	 * first attempt may be in the old account). */
+	import_text(&f, "d.csv",
+		    "H,MSRET,1,2\nD,5,FAILED,ACCT_FROZEN,30000,2023-03-16T09:00:00\nT,1,30000\n",
+		    &s, &nt);
+	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM payment WHERE id = 5 AND status = 'failed'"),
+			 1);
+	assert_int_equal(payment_correct(f.db, &f.keys, re, "6217000000000020010", true, &err),
+			 ERR_INPUT);
+	assert_string_equal(err.reason, "bank_success");
+	assert_int_equal(fx_violations(&f), 0);
+	/* A reversal of the payment's amount takes it back. */
+	import_text(&f, "e.csv",
+		    "H,MSRET,1,1\nD,1,REVERSED,ACCT_CLOSED,30000,2023-03-19T10:00:00\nT,1,30000\n",
+		    &s, &nt);
+	assert_int_equal(batch_bank_success_find(f.db, re, false, 0, &line, &found, &err), 0);
+	assert_false(found);
+	fx_ok(payment_correct(f.db, &f.keys, re, "6217000000000020010", true, &err), &err,
+	      "payment_correct");
+	assert_int_equal(batch_create(f.db, &req, &res, &err), 0);
+	assert_int_equal(res.reissue_count, 1);
+	assert_int_equal(res.blocked, 0);
+	assert_int_equal(fx_violations(&f), 0);
+	fx_close(&f);
+}
+
 static void test_death_hold(void **state)
 {
 	struct batch_request req = {"GL01", "202304", NULL};
@@ -552,6 +623,7 @@ int main(void)
 	    cmocka_unit_test(test_bank_answers),
 	    cmocka_unit_test(test_death_hold),
 	    cmocka_unit_test(test_standing_success_not_reissued),
+	    cmocka_unit_test(test_mismatched_reversal_takes_nothing_back),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
