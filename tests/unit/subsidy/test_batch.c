@@ -532,12 +532,13 @@ static void test_mismatched_reversal_takes_nothing_back(void **state)
 	re = fx_int(&f, "SELECT MAX(id) FROM payment");
 	assert_int_equal(re, 5); /* the return file below names it */
 	/* The first attempt, reissued, is answered SUCCESS: a conflict. */
-	import_text(&f, "b.csv",
-		    "H,MSRET,1,1\nD,1,SUCCESS,,30000,2023-03-17T10:00:00\nT,1,30000\n", &s, &nt);
+	import_text(&f, "b.csv", "H,MSRET,1,1\nD,1,SUCCESS,,30000,2023-03-17T10:00:00\nT,1,30000\n",
+		    &s, &nt);
 	assert_int_equal(s.n[RECON_CONFLICT], 1);
 	/* A reversal of 1 fen: not an answer about this payment. */
 	import_text(&f, "c.csv",
-		    "H,MSRET,1,1\nD,1,REVERSED,ACCT_CLOSED,1,2023-03-18T10:00:00\nT,1,1\n", &s, &nt);
+		    "H,MSRET,1,1\nD,1,REVERSED,ACCT_CLOSED,1,2023-03-18T10:00:00\nT,1,1\n", &s,
+		    &nt);
 	assert_int_equal(s.n[RECON_MISMATCH], 1);
 	assert_int_equal(batch_bank_success_find(f.db, re, false, 0, &line, &found, &err), 0);
 	assert_true(found);
@@ -550,8 +551,8 @@ static void test_mismatched_reversal_takes_nothing_back(void **state)
 	import_text(&f, "d.csv",
 		    "H,MSRET,1,2\nD,5,FAILED,ACCT_FROZEN,30000,2023-03-16T09:00:00\nT,1,30000\n",
 		    &s, &nt);
-	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM payment WHERE id = 5 AND status = 'failed'"),
-			 1);
+	assert_int_equal(
+	    fx_int(&f, "SELECT COUNT(*) FROM payment WHERE id = 5 AND status = 'failed'"), 1);
 	assert_int_equal(payment_correct(f.db, &f.keys, re, "6217000000000020010", true, &err),
 			 ERR_INPUT);
 	assert_string_equal(err.reason, "bank_success");
