@@ -73,8 +73,9 @@ int batch_create(struct db *db, const struct batch_request *req, struct batch_re
  * stands for payment_id itself (own_lines) or for any failed attempt of its
  * entitlement (payment_correct: the money of an earlier attempt may be in
  * the account). Successes the bank took back do not count: dated before a
- * REVERSED line of its amount for that payment, or, for a reversed attempt, no later than
- * its reversal. 0 when none; ERR_IO on database failure.
+ * REVERSED line of its amount for that payment, or, for a reversed
+ * attempt, no later than its reversal. 0 when none; ERR_IO on database
+ * failure.
  */
 int batch_bank_said_success(struct db *db, int64_t payment_id, bool own_lines, const char *refusal,
 			    struct error *err);
@@ -97,7 +98,8 @@ int batch_bank_said_success(struct db *db, int64_t payment_id, bool own_lines, c
  * JOINed on rv.pid = l.payment_id): any amount, any outcome but an unknown
  * id (a line stored as 'already' counts: a later reversal may have undone
  * the success it repeated while leaving this one standing), not dated
- * before a REVERSED line for x, and, for a reversed x, not dated no later
+ * before a REVERSED line of x's amount for x (one of another amount, a
+ * mismatch, takes nothing back), and, for a reversed x, not dated no later
  * than its reversal. A WHERE fragment over the aliases l, x and rv, used by
  * batch create (reissues), batch_bank_success_find (payment correct,
  * cancel, settle) and subsidy anomalies (bank_success_conflict): a line
