@@ -124,13 +124,14 @@ int pii_keys_load(const char *path, int create, struct pii_keys *keys, struct er
  * keys differs is refused ("密钥文件 … 与数据库 … 不匹配", ERR_INPUT), and a
  * missing key file is created only when the database holds no fingerprint
  * yet (create true). A format-1 key file is not bound to a new database
- * (ERR_INPUT, reason pii_key_old: it needs a new key). A database with only the old fingerprint (of the hash
- * key) is of the old format: the key file must be a format-1 one whose
- * encryption key decrypts the first stored ciphertext (beneficiary,
- * bank_account, death, official; none at all is accepted), then the new
- * fingerprint is stored (when the database cannot be written, the check is
- * simply repeated next time). Must run inside a write transaction when
- * create is true; it does not begin one itself.
+ * (ERR_INPUT, reason pii_key_old: it needs a new key). A database with
+ * only the old fingerprint (of the hash key) is of the old format: the key
+ * file must be a format-1 one whose encryption key decrypts the first
+ * stored ciphertext (beneficiary, bank_account, death, official; none at
+ * all is accepted), then the new fingerprint is stored (when the database
+ * cannot be written, the check is simply repeated next time). Must run
+ * inside a write transaction when create is true; it does not begin one
+ * itself.
  * keys->format is the key file's (pii_keys_load), and the database must
  * agree with it. Refused with ERR_IO (exit 3), reason pii_format: a marker
  * the key's format does not name - deleted, added or changed; a format-2

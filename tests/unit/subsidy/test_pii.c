@@ -713,10 +713,9 @@ static void test_key_decides_format(void **state)
 
 	/* repro 2: key_check2 and the marker deleted, key_check kept, an
 	 * old-format first row for the probe: no probe, refused */
-	assert_int_equal(db_exec(db,
-				 "DELETE FROM subsidy_meta WHERE name IN ('key_check2', 'pii_ad')",
-				 &err),
-			 0);
+	assert_int_equal(
+	    db_exec(db, "DELETE FROM subsidy_meta WHERE name IN ('key_check2', 'pii_ad')", &err),
+	    0);
 	refused_format(db, k2p, 0, "第 2 版密钥");
 	refused_format(db, k2p, 1, "第 2 版密钥");
 	assert_int_equal(meta_count(db, "key_check2"), 0); /* none written */
@@ -752,7 +751,8 @@ static void test_key_decides_format(void **state)
  * deleting every fingerprint, or the development format 1 are refused
  * (ERR_IO) instead of switching writers to the old format. A database
  * without the marker whose fingerprint is the old format's keeps the old
- * format; a marker added to it is refused as well.
+ * format with its version-1 key file; a marker added to it is refused as
+ * well.
  */
 static void test_format_marker(void **state)
 {
