@@ -85,19 +85,26 @@ expect_no_out "410102"
 run "$MINSHENG" subsidy disclose --programme GL01 --period 202303 --db $db --key badenc.key
 expect_status 1
 expect_err "不匹配"
-# an older database (only the mac fingerprint) is checked by its data
+# an older database (only the mac fingerprint) is checked by its data: one
+# made before the binding (t3010's fixture, its version-1 key); a bound
+# database never lacks key_check2 (t3010: refused as altered)
 if command -v sqlite3 >/dev/null; then
-	sqlite3 $db "DELETE FROM subsidy_meta WHERE name = 'key_check2'"
-	run "$MINSHENG" subsidy roster import r2.csv --db $db --key badenc.key
+	odb=old.db
+	sqlite3 $odb <"$SRCDIR/tests/cli/t3010-old-format.sql" || _fail "old database"
+	cp "$SRCDIR/tests/cli/t3010-old-format.key" old.key
+	chmod 600 old.key
+	flip_enc old.key oldbad.key
+	sqlite3 $odb "DELETE FROM subsidy_meta WHERE name = 'key_check2'"
+	run "$MINSHENG" subsidy roster import r2.csv --db $odb --key oldbad.key
 	expect_status 1
 	expect_err "不匹配"
-	[ "$(sqlite3 $db "SELECT count(*) FROM subsidy_meta WHERE name = 'key_check2'")" = 0 ] &&
+	[ "$(sqlite3 $odb "SELECT count(*) FROM subsidy_meta WHERE name = 'key_check2'")" = 0 ] &&
 		_pass || _fail "key_check2 stored for a wrong key"
-	run "$MINSHENG" subsidy beneficiary list --db $db
+	run "$MINSHENG" subsidy beneficiary list --db $odb --key old.key
 	expect_status 0
-	[ "$(sqlite3 $db "SELECT count(*) FROM subsidy_meta WHERE name = 'key_check2'")" = 1 ] &&
+	[ "$(sqlite3 $odb "SELECT count(*) FROM subsidy_meta WHERE name = 'key_check2'")" = 1 ] &&
 		_pass || _fail "key_check2 not stored after the right key was verified"
-	run "$MINSHENG" subsidy beneficiary list --db $db --unmask --key badenc.key
+	run "$MINSHENG" subsidy beneficiary list --db $odb --unmask --key oldbad.key
 	expect_status 1
 	expect_err "不匹配"
 fi
