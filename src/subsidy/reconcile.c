@@ -119,7 +119,7 @@ struct export_pipe {
 	const struct pii_keys *keys;
 	int fd;
 	int64_t n, sum;
-	char err_msg[256];
+	char err_msg[sizeof(((struct error *)0)->msg)];
 	int err_code;
 };
 
