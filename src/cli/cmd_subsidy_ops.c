@@ -823,11 +823,15 @@ int cli_subsidy_hold_cancel(int argc, char **argv)
 	return hold_command(argc, argv, true);
 }
 
-/* ---- payment cancel ---- */
+/* ---- payment cancel, payment settle ---- */
 
-#define PAYMENT_CANCEL_USAGE "--payment ID [--reason TEXT] [--db PATH]"
-
-int cli_subsidy_payment_cancel(int argc, char **argv)
+/*
+ * The options of payment cancel and payment settle: --payment ID (required),
+ * --reason TEXT (required when need_reason), --db. Returns 0, or the exit
+ * code of a usage error, already reported.
+ */
+static int payment_options(int argc, char **argv, const char *words, const char *usage,
+			   bool need_reason, long *payment, const char **reason, struct common *com)
 {
 	static const struct option opts[] = {
 	    {"db", required_argument, NULL, 'd'},
@@ -835,37 +839,53 @@ int cli_subsidy_payment_cancel(int argc, char **argv)
 	    {"reason", required_argument, NULL, 'r'},
 	    {NULL, 0, NULL, 0},
 	};
+	int c;
+
+	*payment = 0;
+	*reason = NULL;
+	options_start();
+	while ((c = next_option(argc, argv, opts, com)) != -1) {
+		switch (c) {
+		case 'p':
+			if (cli_parse_long("--payment", optarg, 1, INT64_MAX, payment))
+				return ERR_USAGE;
+			break;
+		case 'r':
+			*reason = optarg;
+			break;
+		default:
+			return cli_option_error(words, usage, c, argc, argv);
+		}
+	}
+	if (cli_no_operands(argc, argv, words, usage))
+		return ERR_USAGE;
+	if (!*payment || (need_reason && !*reason))
+		return cli_usage_error(words, usage,
+				       need_reason ? "需要 --payment 和 --reason" : "需要 --payment");
+	if (*reason && !payment_cancel_reason_ok(*reason))
+		return cli_usage_error(words, usage,
+				       "选项 --reason 的值无效（应为1至%d字节、不含控制字符的文字）",
+				       PAYMENT_CANCEL_REASON_MAX);
+	return 0;
+}
+
+#define PAYMENT_CANCEL_USAGE "--payment ID [--reason TEXT] [--db PATH]"
+
+int cli_subsidy_payment_cancel(int argc, char **argv)
+{
 	const char *words = "subsidy payment cancel";
 	struct payment_cancel_info in;
 	struct common com = {0};
 	struct db *db = NULL;
 	struct error err;
-	const char *reason = NULL;
-	long payment = 0;
-	int c, rc;
+	const char *reason;
+	long payment;
+	int rc;
 
-	options_start();
-	while ((c = next_option(argc, argv, opts, &com)) != -1) {
-		switch (c) {
-		case 'p':
-			if (cli_parse_long("--payment", optarg, 1, INT64_MAX, &payment))
-				return ERR_USAGE;
-			break;
-		case 'r':
-			reason = optarg;
-			break;
-		default:
-			return cli_option_error(words, PAYMENT_CANCEL_USAGE, c, argc, argv);
-		}
-	}
-	if (cli_no_operands(argc, argv, words, PAYMENT_CANCEL_USAGE))
-		return ERR_USAGE;
-	if (!payment)
-		return cli_usage_error(words, PAYMENT_CANCEL_USAGE, "需要 --payment");
-	if (reason && !payment_cancel_reason_ok(reason))
-		return cli_usage_error(words, PAYMENT_CANCEL_USAGE,
-				       "选项 --reason 的值无效（应为1至%d字节、不含控制字符的文字）",
-				       PAYMENT_CANCEL_REASON_MAX);
+	rc = payment_options(argc, argv, words, PAYMENT_CANCEL_USAGE, false, &payment, &reason,
+			     &com);
+	if (rc)
+		return rc;
 	rc = cli_open_db_existing(com.db, &db);
 	if (rc)
 		return rc;
@@ -894,49 +914,23 @@ int cli_subsidy_payment_cancel(int argc, char **argv)
 	return rc;
 }
 
-/* ---- payment settle ---- */
-
 #define PAYMENT_SETTLE_USAGE "--payment ID --reason TEXT [--db PATH]"
 
 int cli_subsidy_payment_settle(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"db", required_argument, NULL, 'd'},
-	    {"payment", required_argument, NULL, 'p'},
-	    {"reason", required_argument, NULL, 'r'},
-	    {NULL, 0, NULL, 0},
-	};
 	const char *words = "subsidy payment settle";
 	struct payment_settle_info in;
 	struct common com = {0};
 	struct db *db = NULL;
 	struct error err;
-	const char *reason = NULL;
-	long payment = 0;
-	int c, rc;
+	const char *reason;
+	long payment;
+	int rc;
 
-	options_start();
-	while ((c = next_option(argc, argv, opts, &com)) != -1) {
-		switch (c) {
-		case 'p':
-			if (cli_parse_long("--payment", optarg, 1, INT64_MAX, &payment))
-				return ERR_USAGE;
-			break;
-		case 'r':
-			reason = optarg;
-			break;
-		default:
-			return cli_option_error(words, PAYMENT_SETTLE_USAGE, c, argc, argv);
-		}
-	}
-	if (cli_no_operands(argc, argv, words, PAYMENT_SETTLE_USAGE))
-		return ERR_USAGE;
-	if (!payment || !reason)
-		return cli_usage_error(words, PAYMENT_SETTLE_USAGE, "需要 --payment 和 --reason");
-	if (!payment_cancel_reason_ok(reason))
-		return cli_usage_error(words, PAYMENT_SETTLE_USAGE,
-				       "选项 --reason 的值无效（应为1至%d字节、不含控制字符的文字）",
-				       PAYMENT_SETTLE_REASON_MAX);
+	rc = payment_options(argc, argv, words, PAYMENT_SETTLE_USAGE, true, &payment, &reason,
+			     &com);
+	if (rc)
+		return rc;
 	rc = cli_open_db_existing(com.db, &db);
 	if (rc)
 		return rc;
