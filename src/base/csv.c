@@ -1073,6 +1073,11 @@ const char *csv_encoding(const struct csv_reader *r)
 	return r->encname ? r->encname : "UTF-8";
 }
 
+bool csv_ended(const struct csv_reader *r)
+{
+	return r->fatal_state == FATAL_REPORTED;
+}
+
 void csv_close(struct csv_reader *r)
 {
 	if (!r)

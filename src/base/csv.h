@@ -121,6 +121,14 @@ void csv_expect_fields(struct csv_reader *r, size_t n);
 /* The encoding in use after detection: "UTF-8" or "GB18030" or the given one. */
 const char *csv_encoding(const struct csv_reader *r);
 
+/*
+ * After csv_next returned an error: true when that error ended the reading
+ * (an unterminated quote, a file ending inside a character, I/O), false
+ * when it was an error of one record and the next csv_next goes on with the
+ * next record. Importers use it to reject the row and read on.
+ */
+bool csv_ended(const struct csv_reader *r);
+
 /* Close and free. Accepts NULL. */
 void csv_close(struct csv_reader *r);
 

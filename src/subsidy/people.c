@@ -199,16 +199,12 @@ static int read_rows(const struct pii_keys *keys, const char *path, int kind,
 
 		rc = csv_next(r, &rec, err);
 		if (rc) {
-			/* Structure errors: the reader has moved to the next record
-			 * for some of them; report and go on, else stop. */
+			/* An error of one record: report it and go on; one that
+			 * ended the reading: stop. */
 			bad(reject, ctx, sum, first, err->file, err->line, err->column, err->reason,
 			    "%s", err->msg);
 			sum->rows++;
-			if (!strcmp(err->reason, "field_count") ||
-			    !strcmp(err->reason, "field_too_long") ||
-			    !strcmp(err->reason, "record_too_long") ||
-			    !strcmp(err->reason, "too_many_fields") ||
-			    !strcmp(err->reason, "bad_quote")) {
+			if (rc == ERR_INPUT && !csv_ended(r)) {
 				error_clear(err);
 				continue;
 			}

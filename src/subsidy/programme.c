@@ -246,14 +246,10 @@ int programme_import(struct db *db, const char *path, programme_reject_fn reject
 
 		rc = csv_next(r, &rec, err);
 		if (rc) {
-			/* a structural error in one row: report it, go on when
-			 * the reader could skip the row */
+			/* an error of one row: report it, go on unless it ended
+			 * the reading */
 			bad(&re, err->line, err->column, err->reason, "%s", err->msg);
-			if (strcmp(err->reason, "field_count") == 0 ||
-			    strcmp(err->reason, "field_too_long") == 0 ||
-			    strcmp(err->reason, "record_too_long") == 0 ||
-			    strcmp(err->reason, "too_many_fields") == 0 ||
-			    strcmp(err->reason, "bad_quote") == 0) {
+			if (rc == ERR_INPUT && !csv_ended(r)) {
 				error_clear(err);
 				continue;
 			}

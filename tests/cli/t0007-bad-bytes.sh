@@ -154,4 +154,29 @@ expect_status 1
 [ ! -e "$SCRATCH/vhrej.csv" ] && _pass || _fail "a rejects file was written for a refused values file"
 [ "$(vq 'SELECT COUNT(*) FROM datavalue_meta')" = 3 ] && _pass || _fail "a refused values file wrote rows"
 
+# all-or-nothing imports with their own row checks (deaths, programmes) list
+# every bad row: a bad byte is one of them, the rows after it are still checked
+ddb="$SCRATCH/d.db"
+"$MINSHENG" orgunit import "$S/orgunits.csv" --db "$ddb" >/dev/null
+{
+	printf 'id_number,date_of_death\n'
+	printf '410102194003150112,2023-0\3772-01\n'
+	printf '410102194003150113,2023-02-01\n'
+} >"$SCRATCH/deaths.csv"
+run "$MINSHENG" subsidy deaths import "$SCRATCH/deaths.csv" --db "$ddb"
+expect_status 1
+expect_err "deaths.csv:2:2: "
+expect_err "deaths.csv:3:1: 身份证号码校验码错误"
+expect_err "有 2 行错误，未导入任何记录"
+{
+	printf 'code,name,department,frequency,standard_fen,min_age,max_age\n'
+	printf 'A1,低保\377,民政厅,monthly,,,\n'
+	printf 'A2,,民政厅,monthly,,,\n'
+} >"$SCRATCH/progs.csv"
+run "$MINSHENG" subsidy programme import "$SCRATCH/progs.csv" --db "$ddb"
+expect_status 1
+expect_err "progs.csv:2:2: 不是有效的 UTF-8 编码（字节 0xFF）"
+expect_err "progs.csv:3:2: 项目名称 '' 为空"
+expect_err "2 行有错误，未导入任何项目"
+
 finish

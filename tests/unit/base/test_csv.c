@@ -734,6 +734,32 @@ static void test_recover_with_expected(void **state)
 	buf_free(&out);
 }
 
+/* csv_ended: false after an error of one record, true once reading ended */
+static void test_ended(void **state)
+{
+	static const char in[] = "a,b\nx\xff,y\nc,d\n\"open";
+	struct csv_options opt = {.name = "e.csv", .encoding = "UTF-8", .expected_fields = 2};
+	struct csv_reader *r;
+	struct csv_record rec;
+	struct error err;
+
+	(void)state;
+	assert_int_equal(csv_open_mem(in, sizeof(in) - 1, &opt, &r, &err), 0);
+	assert_int_equal(csv_next(r, &rec, &err), 0);
+	assert_false(csv_ended(r));
+	assert_int_equal(csv_next(r, &rec, &err), ERR_INPUT); /* the bad byte: its record */
+	assert_string_equal(err.reason, "invalid_utf8");
+	assert_false(csv_ended(r));
+	assert_int_equal(csv_next(r, &rec, &err), 0);
+	assert_string_equal(rec.field[0], "c");
+	assert_int_equal(csv_next(r, &rec, &err), ERR_INPUT); /* the open quote ends it */
+	assert_string_equal(err.reason, "unterminated_quote");
+	assert_true(csv_ended(r));
+	assert_int_equal(csv_next(r, &rec, &err), 0);
+	assert_int_equal(rec.n, 0);
+	csv_close(r);
+}
+
 /* A 10 MB field is refused without the reader growing past its limits. */
 static void test_huge_field(void **state)
 {
@@ -947,6 +973,7 @@ int main(void)
 		cmocka_unit_test(test_field_count_message),
 		cmocka_unit_test(test_files),
 		cmocka_unit_test(test_recover_with_expected),
+		cmocka_unit_test(test_ended),
 		cmocka_unit_test(test_huge_field),
 		cmocka_unit_test(test_growth),
 		cmocka_unit_test(test_stdin_and_io),
