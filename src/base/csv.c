@@ -114,6 +114,7 @@ struct csv_reader {
 	struct error perr;  /* the recoverable error of the current record */
 	struct error fatal; /* the error that ended reading */
 	enum csv_fatal fatal_state;
+	bool held; /* the last csv_next returned the held-back ending error */
 };
 
 /* Bytes that stop the plain-byte scan outside and inside quotes. */
@@ -827,8 +828,10 @@ int csv_next(struct csv_reader *r, struct csv_record *rec, struct error *err)
 	rec->field = NULL;
 	rec->len = NULL;
 	rec->line = 0;
+	r->held = false;
 	if (r->fatal_state == FATAL_PENDING) {
 		r->fatal_state = FATAL_REPORTED;
+		r->held = true;
 		if (err)
 			*err = r->fatal;
 		return r->fatal.code;
@@ -1076,6 +1079,11 @@ const char *csv_encoding(const struct csv_reader *r)
 bool csv_ended(const struct csv_reader *r)
 {
 	return r->fatal_state == FATAL_REPORTED;
+}
+
+bool csv_error_same_record(const struct csv_reader *r)
+{
+	return r->held;
 }
 
 void csv_close(struct csv_reader *r)

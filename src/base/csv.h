@@ -129,6 +129,14 @@ const char *csv_encoding(const struct csv_reader *r);
  */
 bool csv_ended(const struct csv_reader *r);
 
+/*
+ * After csv_next returned an error: true when it is the error that ended the
+ * reading, held back by the reader because the record had an error of its
+ * own, returned by the call before. It belongs to that record: an importer
+ * lists it but does not count a second bad row.
+ */
+bool csv_error_same_record(const struct csv_reader *r);
+
 /* Close and free. Accepts NULL. */
 void csv_close(struct csv_reader *r);
 

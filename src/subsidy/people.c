@@ -200,10 +200,17 @@ static int read_rows(const struct pii_keys *keys, const char *path, int kind,
 		rc = csv_next(r, &rec, err);
 		if (rc) {
 			/* An error of one record: report it and go on; one that
-			 * ended the reading: stop. */
+			 * ended the reading: stop. The ending error of a record
+			 * that had its own error already is listed, not counted
+			 * as a second row. */
+			bool again = csv_error_same_record(r);
+
 			bad(reject, ctx, sum, first, err->file, err->line, err->column, err->reason,
 			    "%s", err->msg);
-			sum->rows++;
+			if (again)
+				sum->rejected--;
+			else
+				sum->rows++;
 			if (rc == ERR_INPUT && !csv_ended(r)) {
 				error_clear(err);
 				continue;

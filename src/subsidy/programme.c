@@ -249,6 +249,8 @@ int programme_import(struct db *db, const char *path, programme_reject_fn reject
 			/* an error of one row: report it, go on unless it ended
 			 * the reading */
 			bad(&re, err->line, err->column, err->reason, "%s", err->msg);
+			if (csv_error_same_record(r))
+				re.n--; /* the same row's ending error: listed, not counted again */
 			if (rc == ERR_INPUT && !csv_ended(r)) {
 				error_clear(err);
 				continue;

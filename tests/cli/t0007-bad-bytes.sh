@@ -178,5 +178,17 @@ expect_status 1
 expect_err "progs.csv:2:2: 不是有效的 UTF-8 编码（字节 0xFF）"
 expect_err "progs.csv:3:2: 项目名称 '' 为空"
 expect_err "2 行有错误，未导入任何项目"
+# a row with a bad byte whose quote never closes: both listed, one row counted
+printf 'id_number,name,village,role\n410102194003150112,张三,410102001001,村主任\n410102194003150113,李\377,"410102001001,村主任\n' >"$SCRATCH/oq.csv"
+run "$MINSHENG" subsidy officials import "$SCRATCH/oq.csv" --db "$ddb"
+expect_status 1
+expect_err "oq.csv:3:2: 不是有效的 UTF-8 编码（字节 0xFF）"
+expect_err "oq.csv:3:3: 引号未闭合"
+expect_err "有 1 行错误，未导入任何记录"
+printf 'code,name,department,frequency,standard_fen,min_age,max_age\nA1,低保\377,"民政厅,monthly,,,\n' >"$SCRATCH/pq.csv"
+run "$MINSHENG" subsidy programme import "$SCRATCH/pq.csv" --db "$ddb"
+expect_status 1
+expect_err "pq.csv:2:3: 引号未闭合"
+expect_err "1 行有错误，未导入任何项目"
 
 finish

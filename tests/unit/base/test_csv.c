@@ -755,8 +755,33 @@ static void test_ended(void **state)
 	assert_int_equal(csv_next(r, &rec, &err), ERR_INPUT); /* the open quote ends it */
 	assert_string_equal(err.reason, "unterminated_quote");
 	assert_true(csv_ended(r));
+	assert_false(csv_error_same_record(r)); /* a record of its own */
 	assert_int_equal(csv_next(r, &rec, &err), 0);
 	assert_int_equal(rec.n, 0);
+	csv_close(r);
+}
+
+/* a record with its own error that then ends the reading: the ending error
+ * comes next and belongs to the same record */
+static void test_error_same_record(void **state)
+{
+	static const char in[] = "a,b\nx\xff,\"open\n";
+	struct csv_options opt = {.name = "e.csv", .encoding = "UTF-8", .expected_fields = 2};
+	struct csv_reader *r;
+	struct csv_record rec;
+	struct error err;
+
+	(void)state;
+	assert_int_equal(csv_open_mem(in, sizeof(in) - 1, &opt, &r, &err), 0);
+	assert_int_equal(csv_next(r, &rec, &err), 0);
+	assert_int_equal(csv_next(r, &rec, &err), ERR_INPUT);
+	assert_string_equal(err.reason, "invalid_utf8");
+	assert_false(csv_error_same_record(r));
+	assert_false(csv_ended(r));
+	assert_int_equal(csv_next(r, &rec, &err), ERR_INPUT);
+	assert_string_equal(err.reason, "unterminated_quote");
+	assert_true(csv_error_same_record(r));
+	assert_true(csv_ended(r));
 	csv_close(r);
 }
 
@@ -974,6 +999,7 @@ int main(void)
 		cmocka_unit_test(test_files),
 		cmocka_unit_test(test_recover_with_expected),
 		cmocka_unit_test(test_ended),
+		cmocka_unit_test(test_error_same_record),
 		cmocka_unit_test(test_huge_field),
 		cmocka_unit_test(test_growth),
 		cmocka_unit_test(test_stdin_and_io),
