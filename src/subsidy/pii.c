@@ -566,12 +566,22 @@ int pii_open(struct db *db, const char *key_opt, int create, struct pii_keys *ke
 			 * serving two formats is what let a writer copy one
 			 * database's format into the other */
 			pii_keys_wipe(keys);
-			error_set(err, ERR_INPUT,
-				  "密钥文件 '%s' 是旧版（minsheng-key 1），只用于旧格式的数据库；"
-				  "新数据库 '%s' 要有自己的新密钥：请用 --key 或 MINSHENG_KEY "
-				  "指定一个尚不存在的密钥文件（将自动创建），"
-				  "或去掉它们以使用默认的“数据库路径.key”",
-				  path, db_path(db));
+			if (!(key_opt && key_opt[0]) && !(getenv("MINSHENG_KEY") &&
+							    getenv("MINSHENG_KEY")[0]))
+				/* the default DB.key: this database holds no personal
+				 * data yet, so moving that file away loses nothing */
+				error_set(err, ERR_INPUT,
+					  "默认密钥文件 '%s' 是旧版（minsheng-key 1），只用于旧格式的数据库；"
+					  "新数据库 '%s' 还没有任何个人数据，要有自己的新密钥："
+					  "请把 '%s' 移走（如仍用于别的数据库）或删除后重试，将自动创建新密钥",
+					  path, db_path(db), path);
+			else
+				error_set(err, ERR_INPUT,
+					  "密钥文件 '%s' 是旧版（minsheng-key 1），只用于旧格式的数据库；"
+					  "新数据库 '%s' 要有自己的新密钥：请用 --key 或 MINSHENG_KEY "
+					  "指定一个尚不存在的密钥文件（将自动创建），"
+					  "或去掉它们以使用默认的“数据库路径.key”",
+					  path, db_path(db));
 			error_reason(err, "pii_key_old");
 			return ERR_INPUT;
 		}

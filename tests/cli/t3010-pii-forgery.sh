@@ -325,6 +325,15 @@ expect_err "要有自己的新密钥"
 run env MINSHENG_KEY="$oldkey" "$MINSHENG" subsidy roster import "$data/roster.csv" --db "$db"
 expect_status 1
 expect_err "要有自己的新密钥"
+# the older key file at the default path (DB.key): move it away, it says
+cp "$oldkey" "$db.key"
+run M subsidy roster import "$data/roster.csv"
+expect_status 1
+expect_err "默认密钥文件 '$db.key' 是旧版（minsheng-key 1）"
+expect_err "请把 '$db.key' 移走"
+run q "SELECT COUNT(*) FROM subsidy_meta"
+expect_out "0"
+rm -f "$db.key"
 # its own new key (a path with no file yet): bound, version 2
 run M subsidy roster import "$data/roster.csv" --key "$SCRATCH/mixed-new.key"
 expect_status 0
