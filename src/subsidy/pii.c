@@ -16,6 +16,7 @@
 #include "db/db.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -119,8 +120,12 @@ static int keys_read(const char *path, int fd, struct pii_keys *keys, struct err
 	if (strncmp(text, "minsheng-key ", 13) != 0 || (text[13] != '1' && text[13] != '2') ||
 	    text[14] != '\n' || !l2 || !l3 || parse_hex_line(l2 + 1, "enc", keys->enc) ||
 	    parse_hex_line(l3 + 1, "mac", keys->mac)) {
+		/* a key file edited on Windows (its first line, say) */
+		bool crlf = strchr(text, '\r') != NULL;
+
 		sodium_memzero(text, sizeof(text));
-		return error_set(err, ERR_INPUT, "密钥文件 '%s' 格式无效", path);
+		return error_set(err, ERR_INPUT, "密钥文件 '%s' 格式无效%s", path,
+				 crlf ? "（行尾应为 LF，不能是 Windows 的 CRLF）" : "");
 	}
 	keys->format = text[13] == '2' ? PII_FORMAT_BOUND : PII_FORMAT_OLD;
 	sodium_memzero(text, sizeof(text));

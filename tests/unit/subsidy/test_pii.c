@@ -91,6 +91,14 @@ static void test_key_file(void **state)
 	assert_int_equal(chmod(p, 0600), 0);
 	assert_int_equal(pii_keys_load(p, 0, &b, &err), ERR_INPUT);
 	assert_non_null(strstr(err.msg, "格式无效"));
+	assert_null(strstr(err.msg, "CRLF"));
+	/* CRLF line ends (edited on Windows) are named */
+	f = fopen(p, "w");
+	assert_non_null(f);
+	fputs("minsheng-key 2\r\nenc 00\r\nmac 11\r\n", f);
+	fclose(f);
+	assert_int_equal(pii_keys_load(p, 0, &b, &err), ERR_INPUT);
+	assert_non_null(strstr(err.msg, "不能是 Windows 的 CRLF"));
 }
 
 static void test_key_path(void **state)
