@@ -198,6 +198,8 @@ static int read_rows(const struct pii_keys *keys, const char *path, int kind,
 		long dup;
 
 		rc = csv_next(r, &rec, err);
+		if (rc != 0 && rc != ERR_INPUT)
+			goto out; /* reading failed (I/O, memory): exit 3, not a bad row */
 		if (rc) {
 			/* An error of one record: report it and go on; one that
 			 * ended the reading: stop. The ending error of a record
