@@ -339,25 +339,20 @@ out:
 /* An entitlement an operator released from its hold is not held again. */
 #define NOT_RELEASED_SQL "(e.hold_reason IS NULL OR e.hold_reason NOT LIKE 'released%')"
 
-int people_apply_death_holds(struct db *db, int64_t *held, int64_t *lifted, struct error *err)
+/*
+ * Apply the death rule to the entitlements sel returns (id, period,
+ * death_day, status, hold_reason): held when the death came before the
+ * period began, a death hold lifted when it no longer did. The period rule
+ * is checked in C with the exact calendar of period.h.
+ */
+static int apply_death_rule(struct db *db, sqlite3_stmt *sel, int64_t *held, int64_t *lifted,
+			    struct error *err)
 {
-	sqlite3_stmt *sel = NULL, *upd = NULL;
+	sqlite3_stmt *upd = NULL;
 	int step, rc = ERR_IO;
 
 	*held = *lifted = 0;
-	/* Candidates: few (only people with a death record): unpaid approved
-	 * entitlements, and those on hold for a death. The period rule is
-	 * checked in C with the exact calendar of period.h. */
-	if (db_prepare(db,
-		       "SELECT e.id, e.period, d.death_day, e.status, e.hold_reason FROM death d"
-		       " JOIN beneficiary b ON b.id_hash = d.id_hash"
-		       " JOIN entitlement e ON e.beneficiary_id = b.id"
-		       " WHERE (e.status = 'approved' AND " NOT_RELEASED_SQL
-		       " AND NOT EXISTS (SELECT 1 FROM payment y"
-		       "  WHERE y.entitlement_id = e.id AND y.status IN ('pending', 'paid')))"
-		       " OR (e.status = 'on_hold' AND e.hold_reason LIKE 'death %')",
-		       &sel, err) ||
-	    db_prepare(db, "UPDATE entitlement SET status = ?, hold_reason = ? WHERE id = ?", &upd,
+	if (db_prepare(db, "UPDATE entitlement SET status = ?, hold_reason = ? WHERE id = ?", &upd,
 		       err))
 		goto out;
 	while ((step = sqlite3_step(sel)) == SQLITE_ROW) {
@@ -400,62 +395,55 @@ int people_apply_death_holds(struct db *db, int64_t *held, int64_t *lifted, stru
 	}
 	rc = 0;
 out:
-	sqlite3_finalize(sel);
 	sqlite3_finalize(upd);
+	return rc;
+}
+
+int people_apply_death_holds(struct db *db, int64_t *held, int64_t *lifted, struct error *err)
+{
+	sqlite3_stmt *sel = NULL;
+	int rc;
+
+	*held = *lifted = 0;
+	/* Candidates: few (only people with a death record): unpaid approved
+	 * entitlements, and those on hold for a death. */
+	rc = db_prepare(db,
+			"SELECT e.id, e.period, d.death_day, e.status, e.hold_reason FROM death d"
+			" JOIN beneficiary b ON b.id_hash = d.id_hash"
+			" JOIN entitlement e ON e.beneficiary_id = b.id"
+			" WHERE (e.status = 'approved' AND " NOT_RELEASED_SQL
+			" AND NOT EXISTS (SELECT 1 FROM payment y"
+			"  WHERE y.entitlement_id = e.id AND y.status IN ('pending', 'paid')))"
+			" OR (e.status = 'on_hold' AND e.hold_reason LIKE 'death %')",
+			&sel, err);
+	if (!rc)
+		rc = apply_death_rule(db, sel, held, lifted, err);
+	sqlite3_finalize(sel);
 	return rc;
 }
 
 int people_hold_imported(struct db *db, int64_t import_id, int64_t *held, struct error *err)
 {
-	sqlite3_stmt *sel = NULL, *upd = NULL;
-	int step, rc = ERR_IO;
+	sqlite3_stmt *sel = NULL;
+	int64_t lifted;
+	int rc;
 
 	*held = 0;
 	/* CROSS JOIN keeps the death register as the outer loop (it is small;
 	 * entitlement has no index on import_id, and a scan of it would cost
 	 * as much as the import). New entitlements are approved, unpaid and
-	 * never released, so only the period rule remains, checked in C as in
-	 * people_apply_death_holds. */
-	if (db_prepare(db,
-		       "SELECT e.id, e.period, d.death_day FROM death d"
-		       " CROSS JOIN beneficiary b CROSS JOIN entitlement e"
-		       " WHERE b.id_hash = d.id_hash AND e.beneficiary_id = b.id"
-		       " AND e.import_id = ? AND e.status = 'approved'",
-		       &sel, err) ||
-	    db_prepare(db,
-		       "UPDATE entitlement SET status = 'on_hold', hold_reason = ? WHERE id = ?",
-		       &upd, err))
-		goto out;
-	sqlite3_bind_int64(sel, 1, import_id);
-	while ((step = sqlite3_step(sel)) == SQLITE_ROW) {
-		const char *ptext = (const char *)sqlite3_column_text(sel, 1);
-		int32_t death = (int32_t)sqlite3_column_int64(sel, 2);
-		char reason[64], date[16];
-		struct period p;
-
-		if (!ptext || period_parse(ptext, strlen(ptext), &p, NULL))
-			continue;
-		if (death >= period_start(&p))
-			continue; /* alive when the period began */
-		date_format(date_from_days(death), date, sizeof(date));
-		snprintf(reason, sizeof(reason), "death %s", date);
-		sqlite3_bind_text(upd, 1, reason, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(upd, 2, sqlite3_column_int64(sel, 0));
-		if (sqlite3_step(upd) != SQLITE_DONE) {
-			db_fail(db, err, "更新暂停发放");
-			goto out;
-		}
-		sqlite3_reset(upd);
-		(*held)++;
+	 * never released: only holds can result. */
+	rc = db_prepare(db,
+			"SELECT e.id, e.period, d.death_day, e.status, e.hold_reason FROM death d"
+			" CROSS JOIN beneficiary b CROSS JOIN entitlement e"
+			" WHERE b.id_hash = d.id_hash AND e.beneficiary_id = b.id"
+			" AND e.import_id = ? AND e.status = 'approved'",
+			&sel, err);
+	if (!rc) {
+		sqlite3_bind_int64(sel, 1, import_id);
+		rc = apply_death_rule(db, sel, held, &lifted, err);
 	}
-	if (step != SQLITE_DONE) {
-		db_fail(db, err, "查询死亡人员的应发记录");
-		goto out;
-	}
-	rc = 0;
-out:
 	sqlite3_finalize(sel);
-	sqlite3_finalize(upd);
 	return rc;
 }
 
