@@ -139,6 +139,33 @@ static void check_file(const char *data, size_t len, const struct csv_options *o
 /* A table entry: input (which may hold NUL bytes), its length, the rendering. */
 #define CASE(in, want) { in, sizeof(in) - 1, want }
 
+struct bytes_case {
+	const char *in;
+	size_t len;
+	const char *want;
+};
+
+/*
+ * Each case read with the encoding given and detected: detection must
+ * choose enc, and both readings give the same records, under every window.
+ */
+static void check_given_and_detected(const struct bytes_case *cases, size_t n,
+				     const struct csv_options *given, const char *enc)
+{
+	struct csv_options detect = { .name = given->name };
+	struct csv_reader *r;
+	struct error err;
+
+	for (size_t i = 0; i < n; i++) {
+		check_opt(cases[i].in, cases[i].len, given, cases[i].want);
+		assert_int_equal(csv_open_mem(cases[i].in, cases[i].len, &detect, &r, &err), 0);
+		if (strcmp(csv_encoding(r), enc) != 0)
+			fail_msg("case %zu detected as %s", i, csv_encoding(r));
+		csv_close(r);
+		check_opt(cases[i].in, cases[i].len, &detect, cases[i].want);
+	}
+}
+
 static void test_basic(void **state)
 {
 	(void)state;
@@ -226,11 +253,7 @@ static void test_utf8(void **state)
  */
 static void test_utf8_bad_bytes(void **state)
 {
-	static const struct {
-		const char *in;
-		size_t len;
-		const char *want;
-	} cases[] = {
+	static const struct bytes_case cases[] = {
 		/* cut short by a comma, a line end, a quote, another lead */
 		CASE("张三,李四\n\xe5,b\n王五,赵六\n", "1:[张三][李四]\n!invalid_utf8@2:1\n3:[王五][赵六]\n"),
 		CASE("张三,李四\na\xe5\n王五,赵六\n", "1:[张三][李四]\n!invalid_utf8@2:1\n3:[王五][赵六]\n"),
@@ -257,19 +280,9 @@ static void test_utf8_bad_bytes(void **state)
 		CASE("na\xffme,李四\n王五,赵六\n", "!invalid_utf8@1:1\n2:[王五][赵六]\n"),
 	};
 	struct csv_options given = { .name = "t.csv", .encoding = "UTF-8" };
-	struct csv_options detect = { .name = "t.csv" };
-	struct csv_reader *r;
-	struct error err;
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		check_opt(cases[i].in, cases[i].len, &given, cases[i].want);
-		assert_int_equal(csv_open_mem(cases[i].in, cases[i].len, &detect, &r, &err), 0);
-		if (strcmp(csv_encoding(r), "UTF-8") != 0)
-			fail_msg("case %zu detected as %s", i, csv_encoding(r));
-		csv_close(r);
-		check_opt(cases[i].in, cases[i].len, &detect, cases[i].want);
-	}
+	check_given_and_detected(cases, sizeof(cases) / sizeof(cases[0]), &given, "UTF-8");
 }
 
 /* What the messages say: the byte, and for a cut sequence its lead. */
@@ -435,11 +448,7 @@ static void test_gb18030(void **state)
  */
 static void test_gb18030_bad_bytes(void **state)
 {
-	static const struct {
-		const char *in;
-		size_t len;
-		const char *want;
-	} cases[] = {
+	static const struct bytes_case cases[] = {
 		/* a lead byte cut short by a comma, a line end, a quote */
 		CASE("\xd5\xc5\n\xd5,\xc8\xfd\n\xc0\xee\n", "1:[张]\n!bad_encoding@2:1\n3:[李]\n"),
 		CASE("\xd5\xc5\nx\xd5\n\xc8\xfd\n", "1:[张]\n!bad_encoding@2:1\n3:[三]\n"),
@@ -458,19 +467,9 @@ static void test_gb18030_bad_bytes(void **state)
 		CASE("\xff\xd5\xc5\n\xc8\xfd\n", "!bad_encoding@1:1\n2:[三]\n"),
 	};
 	struct csv_options gb = { .name = "g.csv", .encoding = "GB18030" };
-	struct csv_options detect = { .name = "g.csv" };
-	struct csv_reader *r;
-	struct error err;
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		check_opt(cases[i].in, cases[i].len, &gb, cases[i].want);
-		assert_int_equal(csv_open_mem(cases[i].in, cases[i].len, &detect, &r, &err), 0);
-		if (strcmp(csv_encoding(r), "GB18030") != 0)
-			fail_msg("case %zu detected as %s", i, csv_encoding(r));
-		csv_close(r);
-		check_opt(cases[i].in, cases[i].len, &detect, cases[i].want);
-	}
+	check_given_and_detected(cases, sizeof(cases) / sizeof(cases[0]), &gb, "GB18030");
 	/* a record of nothing but bad bytes is one error */
 	check_lit("\xff\xff\xff\xff\xff\xff\xff\xff\xff\n\xd5\xc5\n", &gb,
 		  "!bad_encoding@1:1\n2:[张]\n");
