@@ -163,14 +163,14 @@ static int utf8_ok(const char *s, size_t len)
  * rows; bad rows are reported. Returns 0 (check sum->rejected), or an error
  * that stops reading (file, header, CSV structure is reported as a row).
  */
-static int read_rows(const struct pii_keys *keys, const char *path, int kind,
-		     people_reject_fn reject, void *ctx, struct people_summary *sum,
+static int read_rows(const struct pii_keys *keys, const char *path, const char *encoding,
+		     int kind, people_reject_fn reject, void *ctx, struct people_summary *sum,
 		     struct rows *rows, struct error *first, struct error *err)
 {
 	static const char *const dh[] = {"id_number", "date_of_death"};
 	static const char *const oh[] = {"id_number", "name", "village", "role"};
 	size_t nf = kind == 'D' ? 2 : 4;
-	struct csv_options opt = {.name = path};
+	struct csv_options opt = {.name = path, .encoding = encoding};
 	struct csv_reader *r = NULL;
 	struct csv_record rec;
 	int rc;
@@ -687,9 +687,9 @@ int people_hold_cancel(struct db *db, int64_t entitlement_id, char *summary, siz
 	return rc;
 }
 
-static int import_common(struct db *db, const struct pii_keys *keys, const char *path, int kind,
-			 people_reject_fn reject, void *ctx, struct people_summary *sum,
-			 struct error *err)
+static int import_common(struct db *db, const struct pii_keys *keys, const char *path,
+			 const char *encoding, int kind, people_reject_fn reject, void *ctx,
+			 struct people_summary *sum, struct error *err)
 {
 	struct rows rows = {0};
 	struct error first;
@@ -701,7 +701,7 @@ static int import_common(struct db *db, const struct pii_keys *keys, const char 
 
 	memset(sum, 0, sizeof(*sum));
 	error_clear(&first);
-	rc = read_rows(keys, path, kind, reject, ctx, sum, &rows, &first, err);
+	rc = read_rows(keys, path, encoding, kind, reject, ctx, sum, &rows, &first, err);
 	if (rc)
 		goto out;
 	if (sum->rejected) {
@@ -808,12 +808,26 @@ out:
 int deaths_import(struct db *db, const struct pii_keys *keys, const char *path,
 		  people_reject_fn reject, void *ctx, struct people_summary *sum, struct error *err)
 {
-	return import_common(db, keys, path, 'D', reject, ctx, sum, err);
+	return import_common(db, keys, path, NULL, 'D', reject, ctx, sum, err);
+}
+
+int deaths_import_enc(struct db *db, const struct pii_keys *keys, const char *path,
+		      const char *encoding, people_reject_fn reject, void *ctx,
+		      struct people_summary *sum, struct error *err)
+{
+	return import_common(db, keys, path, encoding, 'D', reject, ctx, sum, err);
 }
 
 int officials_import(struct db *db, const struct pii_keys *keys, const char *path,
 		     people_reject_fn reject, void *ctx, struct people_summary *sum,
 		     struct error *err)
 {
-	return import_common(db, keys, path, 'O', reject, ctx, sum, err);
+	return import_common(db, keys, path, NULL, 'O', reject, ctx, sum, err);
+}
+
+int officials_import_enc(struct db *db, const struct pii_keys *keys, const char *path,
+			 const char *encoding, people_reject_fn reject, void *ctx,
+			 struct people_summary *sum, struct error *err)
+{
+	return import_common(db, keys, path, encoding, 'O', reject, ctx, sum, err);
 }

@@ -63,6 +63,16 @@ int deaths_import(struct db *db, const struct pii_keys *keys, const char *path,
 		  struct error *err);
 
 /*
+ * deaths_import reading the file in a given encoding (csv_options.encoding:
+ * NULL or "" detects; else "UTF-8", "GBK", "GB18030", ...). An encoding the
+ * reader does not know fails with ERR_USAGE, reason "unknown_encoding",
+ * before anything is written.
+ */
+int deaths_import_enc(struct db *db, const struct pii_keys *keys, const char *path,
+		      const char *encoding, people_reject_fn reject, void *ctx,
+		      struct people_summary *sum, struct error *err);
+
+/*
  * Import an officials file. A (person, village, role) already recorded
  * is kept once: with another name, the file's name replaces the stored one
  * (sum->updated counts them); with the same name nothing changes. Reasons:
@@ -72,6 +82,11 @@ int deaths_import(struct db *db, const struct pii_keys *keys, const char *path,
 int officials_import(struct db *db, const struct pii_keys *keys, const char *path,
 		     people_reject_fn reject, void *ctx, struct people_summary *sum,
 		     struct error *err);
+
+/* officials_import in a given encoding, as deaths_import_enc. */
+int officials_import_enc(struct db *db, const struct pii_keys *keys, const char *path,
+			 const char *encoding, people_reject_fn reject, void *ctx,
+			 struct people_summary *sum, struct error *err);
 
 /*
  * Bring holds in line with the death register: put on hold every approved,
