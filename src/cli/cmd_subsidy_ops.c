@@ -581,6 +581,11 @@ int cli_subsidy_bankfile_import(int argc, char **argv)
 	if (s.late_reversed)
 		printf("  此前回盘文件的冲正因本文件的成功记录生效 %lld 笔，金额 %lld 分\n",
 		       (long long)s.late_reversed, (long long)s.late_reversed_fen);
+	/* counted as 冲正 too, but not failed: the next batch does not pay it */
+	if (s.reversed_cancelled)
+		printf("  其中冲正后恢复为已取消（拦截后按已发入账的发放；不是失败，不会重发） %lld 笔，"
+		       "金额 %lld 分\n",
+		       (long long)s.reversed_cancelled, (long long)s.reversed_cancelled_fen);
 	printf("  未回盘（仍在途） %lld 笔\n", (long long)s.still_pending);
 out:
 	db_close(db);

@@ -949,6 +949,8 @@ static void decide_payment(struct decide *d, struct rline *v, size_t n, const st
 				 * batch must not pay it). */
 				c.status = 'c';
 				d->reversed_cancelled += a;
+				d->sum->reversed_cancelled++;
+				d->sum->reversed_cancelled_fen += a;
 			} else {
 				d->reversed += a;
 			}

@@ -63,6 +63,11 @@ struct reconcile_summary {
 	 * success in this file, dated before it, made valid (not counted in
 	 * n[RECON_REVERSED], which counts this file's lines). */
 	int64_t late_reversed, late_reversed_fen;
+	/* Settled interceptions (payment settle of a cancelled payment) that
+	 * this import reversed: cancelled again, not failed, so no correction
+	 * or batch pays them again. Included in n[RECON_REVERSED] (or, for an
+	 * earlier file's reversal, in late_reversed). */
+	int64_t reversed_cancelled, reversed_cancelled_fen;
 };
 
 /*

@@ -196,6 +196,8 @@ ret rev 1 "$pid,REVERSED,REVERSAL,30000,2023-03-20T10:00:00"
 run M subsidy bankfile import "$SCRATCH/rev.csv"
 expect_status 0
 expect_out "冲正 1 笔，金额 30000 分"
+# The summary says it is cancelled again (not failed, not reissued).
+expect_out "其中冲正后恢复为已取消（拦截后按已发入账的发放；不是失败，不会重发） 1 笔，金额 30000 分"
 run q "SELECT y.status || '|' || y.reason || '|' || y.bank_time || '|' || e.status FROM payment y
 	JOIN entitlement e ON e.id = y.entitlement_id WHERE y.id = $pid"
 expect_out "cancelled|REVERSED:REVERSAL|2023-03-20T10:00:00|cancelled"
@@ -232,6 +234,7 @@ expect_out "已处理过（无变化） 2 行"
 ret rev3 1 "$pid,REVERSED,REVERSAL,30000,2023-03-21T10:00:00"
 run M subsidy bankfile import "$SCRATCH/rev3.csv"
 expect_status 0
+expect_no_out "冲正后恢复为已取消"
 run q "SELECT y.status || '|' || y.reason || '|' || y.bank_time || '|' || e.status FROM payment y
 	JOIN entitlement e ON e.id = y.entitlement_id WHERE y.id = $pid"
 expect_out "cancelled|REVERSED:REVERSAL|2023-03-21T10:00:00|cancelled"

@@ -118,6 +118,8 @@ expect_out '"bank_success_conflict": 0'
 ret a4 "$pid,REVERSED,ACCT_CLOSED,30000,2023-03-18T10:00:00"
 step subsidy bankfile import "$SCRATCH/a4.csv"
 expect_out "冲正 1 笔，金额 30000 分"
+# failed before the settlement: failed again, not said to be cancelled
+expect_no_out "冲正后恢复为已取消"
 run row $pid
 expect_out "failed|REVERSED:ACCT_CLOSED|2023-03-18T10:00:00"
 step subsidy batch create --programme GL01 --period 202303
