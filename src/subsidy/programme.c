@@ -187,10 +187,16 @@ static void bad(struct rowerr *re, long line, long col, const char *reason, cons
 int programme_import(struct db *db, const char *path, programme_reject_fn reject, void *ctx,
 		     size_t *count, struct error *err)
 {
+	return programme_import_enc(db, path, NULL, reject, ctx, count, err);
+}
+
+int programme_import_enc(struct db *db, const char *path, const char *encoding,
+			 programme_reject_fn reject, void *ctx, size_t *count, struct error *err)
+{
 	static const char *const header[] = {
 	    "code", "name", "department", "frequency", "standard_fen", "min_age", "max_age",
 	};
-	struct csv_options opt = {.name = path};
+	struct csv_options opt = {.name = path, .encoding = encoding};
 	struct rowerr re = {reject, ctx, path, 0};
 	struct csv_reader *r = NULL;
 	struct csv_record rec;

@@ -65,6 +65,15 @@ typedef void (*programme_reject_fn)(void *ctx, const struct error *e);
 int programme_import(struct db *db, const char *path, programme_reject_fn reject, void *ctx,
 		     size_t *count, struct error *err);
 
+/*
+ * programme_import reading the file in a given encoding (csv_options.encoding:
+ * NULL or "" detects; else "UTF-8", "GBK", "GB18030", ...). An encoding the
+ * reader does not know fails with ERR_USAGE, reason "unknown_encoding",
+ * before anything is written.
+ */
+int programme_import_enc(struct db *db, const char *path, const char *encoding,
+			 programme_reject_fn reject, void *ctx, size_t *count, struct error *err);
+
 /* All programmes, sorted by code. */
 struct programme_list {
 	struct programme *p;

@@ -933,6 +933,7 @@ int plan_import_file(struct db *db, const char *path, const struct plan_import_o
 	int ret;
 
 	opt.name = path;
+	opt.encoding = o ? o->encoding : NULL;
 	ret = csv_open_file(path, &opt, &r, err);
 	if (ret)
 		return ret;
@@ -950,6 +951,7 @@ int plan_import_mem(struct db *db, const char *name, const char *data, size_t le
 	int ret;
 
 	opt.name = name;
+	opt.encoding = o ? o->encoding : NULL;
 	ret = csv_open_mem(data, len, &opt, &r, err);
 	if (ret)
 		return ret;

@@ -1314,6 +1314,7 @@ static int import_run(struct db *db, const char *path, const char *data, size_t 
 	date_now_utc(im.now, sizeof(im.now));
 	memset(&copt, 0, sizeof(copt));
 	copt.name = im.file;
+	copt.encoding = o->encoding;
 	copt.max_field = 4096;
 	copt.max_record = 16384;
 	copt.max_fields = 64;

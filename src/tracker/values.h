@@ -80,6 +80,9 @@ struct values_import_opts {
 	const char *name;     /* file name in messages (NULL: the path) */
 	bool partial;         /* take valid rows, hand bad ones to reject */
 	const char *user;     /* audit "who" when a row has no storedby (NULL: "unknown") */
+	/* the file's encoding (csv_options.encoding): NULL or "" detects; an
+	 * unknown one fails with ERR_USAGE, reason "unknown_encoding" */
+	const char *encoding;
 	/* Called for every rejected row (both modes), in file order. */
 	void (*reject)(void *ctx, const struct error *e);
 	/*

@@ -42,7 +42,7 @@ static struct db *open_db(void)
 static int import(struct db *db, const char *text, bool allow, struct plan_import_stats *st,
 		  struct tt_seen *seen, struct error *err)
 {
-	struct plan_import_opts o = {allow};
+	struct plan_import_opts o = {.allow_mismatch = allow};
 
 	return plan_import_mem(db, "plan.csv", text, strlen(text), &o, st, seen ? tt_collect : NULL,
 			       seen, err);
