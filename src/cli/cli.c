@@ -242,6 +242,23 @@ int cli_input_readable(const char *file)
 	return 0;
 }
 
+int cli_encoding_known(const char *file, const char *encoding)
+{
+	struct csv_options opt = {.name = file, .encoding = encoding};
+	struct csv_reader *r;
+	struct error err;
+	int rc;
+
+	if (!encoding)
+		return 0;
+	/* the reader's own check, on no data: the same message and reason
+	 * the import gives, before the database is opened */
+	error_clear(&err);
+	rc = csv_open_mem("", 0, &opt, &r, &err);
+	csv_close(r);
+	return rc ? cli_fail(&err) : 0;
+}
+
 int cli_no_operands(int argc, char **argv, const char *words, const char *usage)
 {
 	if (optind < argc)

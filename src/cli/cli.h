@@ -126,6 +126,15 @@ int cli_import_file_arg(int argc, char **argv, const char *words, const char *us
 int cli_input_readable(const char *file);
 
 /*
+ * Before an import opens (and perhaps creates) the database: its
+ * --encoding value (NULL: not given, detect) is one the CSV reader accepts
+ * (csv_options.encoding). Else prints "minsheng: FILE: 不支持的编码 'X'", as
+ * the import itself would, and returns ERR_USAGE (reason
+ * "unknown_encoding"), so a mistyped encoding leaves no new database.
+ */
+int cli_encoding_known(const char *file, const char *encoding);
+
+/*
  * A command without operands: usage error "多余的参数 'x'" when anything is
  * left after the options (argv[optind..]); else 0.
  */

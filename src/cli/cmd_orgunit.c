@@ -13,17 +13,18 @@
 #include <jansson.h>
 #include <stdio.h>
 
-#define IMPORT_USAGE "FILE [--db PATH]"
+#define IMPORT_USAGE "FILE [--encoding E] [--db PATH]"
 #define LIST_USAGE "[--level L] [--parent CODE] [--format text|json|csv] [--db PATH]"
 
 static int orgunit_import_cmd(int argc, char **argv)
 {
 	static const struct option opts[] = {
 	    {"db", required_argument, NULL, 'd'},
+	    {"encoding", required_argument, NULL, 'e'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct orgunit_import_stats st = {0, 0, 0};
-	const char *dbpath = NULL, *file;
+	const char *dbpath = NULL, *file, *encoding = NULL;
 	struct db *db = NULL;
 	struct error err;
 	int c, ret, printed = 0;
@@ -33,17 +34,19 @@ static int orgunit_import_cmd(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		if (c == 'd')
 			dbpath = optarg;
+		else if (c == 'e')
+			encoding = optarg;
 		else
 			return cli_option_error("orgunit import", IMPORT_USAGE, c, argc, argv);
 	}
 	if ((ret = cli_import_file_arg(argc, argv, "orgunit import", IMPORT_USAGE, &file)) ||
-	    (ret = cli_input_readable(file)))
+	    (ret = cli_input_readable(file)) || (ret = cli_encoding_known(file, encoding)))
 		return ret;
 	ret = cli_open_db(dbpath, &db);
 	if (ret)
 		return ret;
 	error_clear(&err);
-	ret = orgunit_import_file(db, file, &st, cli_print_note, &printed, &err);
+	ret = orgunit_import_file_enc(db, file, encoding, &st, cli_print_note, &printed, &err);
 	if (ret) {
 		cli_import_failed(ret, printed, &err, "未写入任何单位");
 		goto out;

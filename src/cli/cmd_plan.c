@@ -13,7 +13,7 @@
 #include <jansson.h>
 #include <stdio.h>
 
-#define IMPORT_USAGE "FILE [--allow-mismatch] [--db PATH]"
+#define IMPORT_USAGE "FILE [--allow-mismatch] [--encoding E] [--db PATH]"
 #define LIST_USAGE "--year Y [--format text|json|csv] [--db PATH]"
 
 static int plan_import_cmd(int argc, char **argv)
@@ -21,6 +21,7 @@ static int plan_import_cmd(int argc, char **argv)
 	static const struct option opts[] = {
 	    {"db", required_argument, NULL, 'd'},
 	    {"allow-mismatch", no_argument, NULL, 'm'},
+	    {"encoding", required_argument, NULL, 'e'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct plan_import_opts o = {false};
@@ -37,11 +38,13 @@ static int plan_import_cmd(int argc, char **argv)
 			dbpath = optarg;
 		else if (c == 'm')
 			o.allow_mismatch = true;
+		else if (c == 'e')
+			o.encoding = optarg;
 		else
 			return cli_option_error("plan import", IMPORT_USAGE, c, argc, argv);
 	}
 	if ((ret = cli_import_file_arg(argc, argv, "plan import", IMPORT_USAGE, &file)) ||
-	    (ret = cli_input_readable(file)))
+	    (ret = cli_input_readable(file)) || (ret = cli_encoding_known(file, o.encoding)))
 		return ret;
 	ret = cli_open_db(dbpath, &db);
 	if (ret)

@@ -3,7 +3,7 @@
 #include "cli/cmd_subsidy.h"
 
 static const struct cli_command programme_commands[] = {
-	{"import", "导入补贴项目清单", "FILE [--db PATH]", cli_subsidy_programme_import, NULL},
+	{"import", "导入补贴项目清单", "FILE [--encoding E] [--db PATH]", cli_subsidy_programme_import, NULL},
 	{"list", "政策清单", "[--format text|json|csv] [--db PATH]", cli_subsidy_programme_list, NULL},
 	{0},
 };
@@ -53,12 +53,12 @@ static const struct cli_command payment_commands[] = {
 };
 
 static const struct cli_command deaths_commands[] = {
-	{"import", "导入死亡人员信息", "FILE [--key PATH] [--db PATH]", cli_subsidy_deaths_import, NULL},
+	{"import", "导入死亡人员信息", "FILE [--encoding E] [--key PATH] [--db PATH]", cli_subsidy_deaths_import, NULL},
 	{0},
 };
 
 static const struct cli_command officials_commands[] = {
-	{"import", "导入村干部等公职人员信息", "FILE [--key PATH] [--db PATH]", cli_subsidy_officials_import, NULL},
+	{"import", "导入村干部等公职人员信息", "FILE [--encoding E] [--key PATH] [--db PATH]", cli_subsidy_officials_import, NULL},
 	{0},
 };
 

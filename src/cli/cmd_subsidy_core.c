@@ -26,7 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define PROG_IMPORT_USAGE "FILE [--db PATH]"
+#define PROG_IMPORT_USAGE "FILE [--encoding E] [--db PATH]"
 #define PROG_LIST_USAGE "[--format text|json|csv] [--db PATH]"
 #define ROSTER_USAGE                                                                               \
 	"FILE [--partial] [--rejects FILE] [--encoding E] [--key PATH]"                            \
@@ -57,9 +57,10 @@ int cli_subsidy_programme_import(int argc, char **argv)
 {
 	static const struct option opts[] = {
 	    {"db", required_argument, NULL, 'd'},
+	    {"encoding", required_argument, NULL, 'e'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *dbpath = NULL, *file = NULL;
+	const char *dbpath = NULL, *file = NULL, *encoding = NULL;
 	struct db *db = NULL;
 	struct error err;
 	size_t count = 0;
@@ -70,6 +71,8 @@ int cli_subsidy_programme_import(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		if (c == 'd')
 			dbpath = optarg;
+		else if (c == 'e')
+			encoding = optarg;
 		else
 			return cli_option_error("subsidy programme import", PROG_IMPORT_USAGE, c,
 						argc, argv);
@@ -77,13 +80,13 @@ int cli_subsidy_programme_import(int argc, char **argv)
 	if (cli_import_file_arg(argc, argv, "subsidy programme import", PROG_IMPORT_USAGE,
 				&file))
 		return ERR_USAGE;
-	if ((ret = cli_input_readable(file)))
+	if ((ret = cli_input_readable(file)) || (ret = cli_encoding_known(file, encoding)))
 		return ret;
 	ret = cli_open_db(dbpath, &db);
 	if (ret)
 		return ret;
 	error_clear(&err);
-	ret = programme_import(db, file, print_row_error, NULL, &count, &err);
+	ret = programme_import_enc(db, file, encoding, print_row_error, NULL, &count, &err);
 	if (ret)
 		cli_fail(&err);
 	else
@@ -333,8 +336,9 @@ int cli_subsidy_roster_import(int argc, char **argv)
 				       ro.key_opt, dbpath))
 			return ERR_USAGE;
 	}
-	/* A missing roster leaves no new empty database behind. */
-	if ((ret = cli_input_readable(ro.path)))
+	/* A missing roster, or an unknown encoding, leaves no new empty
+	 * database behind. */
+	if ((ret = cli_input_readable(ro.path)) || (ret = cli_encoding_known(ro.path, ro.encoding)))
 		return ret;
 	ro.threads = (int)threads;
 	ro.on_reject = print_reject;

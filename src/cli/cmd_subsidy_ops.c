@@ -663,8 +663,8 @@ out:
 
 /* ---- deaths import, officials import ---- */
 
-#define DEATHS_USAGE "FILE [--key PATH] [--db PATH]"
-#define OFFICIALS_USAGE "FILE [--key PATH] [--db PATH]"
+#define DEATHS_USAGE "FILE [--encoding E] [--key PATH] [--db PATH]"
+#define OFFICIALS_USAGE "FILE [--encoding E] [--key PATH] [--db PATH]"
 
 /* Prints a rejected row; ctx, when not NULL, is an int counting them. */
 static void print_reject(void *ctx, const struct error *e)
@@ -681,10 +681,12 @@ static int people_command(int argc, char **argv, int deaths)
 	static const struct option opts[] = {
 	    {"db", required_argument, NULL, 'd'},
 	    {"key", required_argument, NULL, 'k'},
+	    {"encoding", required_argument, NULL, 'e'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *words = deaths ? "subsidy deaths import" : "subsidy officials import";
 	const char *usage = deaths ? DEATHS_USAGE : OFFICIALS_USAGE;
+	const char *encoding = NULL;
 	struct people_summary sum;
 	struct common com = {0};
 	struct pii_keys keys;
@@ -694,11 +696,14 @@ static int people_command(int argc, char **argv, int deaths)
 	int c, rc;
 
 	options_start();
-	if ((c = next_option(argc, argv, opts, &com)) != -1)
-		return cli_option_error(words, usage, c, argc, argv);
+	while ((c = next_option(argc, argv, opts, &com)) != -1) {
+		if (c != 'e')
+			return cli_option_error(words, usage, c, argc, argv);
+		encoding = optarg;
+	}
 	if (cli_import_file_arg(argc, argv, words, usage, &file) || cli_opt_empty("--key", com.key))
 		return ERR_USAGE;
-	if ((rc = cli_input_readable(file)))
+	if ((rc = cli_input_readable(file)) || (rc = cli_encoding_known(file, encoding)))
 		return rc;
 	rc = cli_open_db(com.db, &db);
 	if (rc)
@@ -711,8 +716,9 @@ static int people_command(int argc, char **argv, int deaths)
 		rc = cli_fail(&err);
 		goto out;
 	}
-	rc = deaths ? deaths_import(db, &keys, file, print_reject, NULL, &sum, &err)
-		    : officials_import(db, &keys, file, print_reject, NULL, &sum, &err);
+	rc = deaths
+		 ? deaths_import_enc(db, &keys, file, encoding, print_reject, NULL, &sum, &err)
+		 : officials_import_enc(db, &keys, file, encoding, print_reject, NULL, &sum, &err);
 	pii_keys_wipe(&keys);
 	if (rc == ERR_INPUT && sum.rejected) {
 		fprintf(stderr, "minsheng: %s 有 %lld 行错误，未导入任何记录\n", file,

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define IMPORT_USAGE "FILE [--partial] [--rejects FILE] [--db PATH]"
+#define IMPORT_USAGE "FILE [--partial] [--rejects FILE] [--encoding E] [--db PATH]"
 #define EXPORT_USAGE "--year Y [--db PATH]"
 /* Rejected rows listed on stderr before only the count is given. */
 #define LIST_MAX 100
@@ -81,10 +81,11 @@ static int values_import_cmd(int argc, char **argv)
 	static const struct option longopts[] = {
 	    {"partial", no_argument, NULL, 'p'},
 	    {"rejects", required_argument, NULL, 'r'},
+	    {"encoding", required_argument, NULL, 'e'},
 	    {"db", required_argument, NULL, 'd'},
 	    {0, 0, 0, 0},
 	};
-	const char *dbpath = NULL, *rejects_path = NULL, *user, *file;
+	const char *dbpath = NULL, *rejects_path = NULL, *encoding = NULL, *user, *file;
 	struct values_import_opts o;
 	struct values_import_stats st;
 	struct rejects rj = {0};
@@ -103,6 +104,9 @@ static int values_import_cmd(int argc, char **argv)
 			break;
 		case 'r':
 			rejects_path = optarg;
+			break;
+		case 'e':
+			encoding = optarg;
 			break;
 		case 'd':
 			dbpath = optarg;
@@ -129,7 +133,7 @@ static int values_import_cmd(int argc, char **argv)
 		if (cli_output_not_db("values import", IMPORT_USAGE, rejects_path, dbpath))
 			return ERR_USAGE;
 	}
-	if ((rc = cli_input_readable(file)))
+	if ((rc = cli_input_readable(file)) || (rc = cli_encoding_known(file, encoding)))
 		return rc;
 	/* A temporary file, renamed over the reject file once every row is
 	 * read, before the rows are committed (rows_read_through); made
@@ -148,6 +152,7 @@ static int values_import_cmd(int argc, char **argv)
 	}
 	memset(&o, 0, sizeof(o));
 	o.partial = partial;
+	o.encoding = encoding;
 	user = getenv("USER");
 	o.user = user && user[0] ? user : NULL;
 	o.reject = on_reject;
