@@ -385,7 +385,8 @@ static void csv_bad_byte(struct csv_reader *r, unsigned char c)
 			 r->encname, r->bad);
 	else
 		csv_note(r, "invalid_utf8", csv_col(r),
-			 "不是有效的 UTF-8 编码（字节 0x%02X）；如果文件是 GBK 编码，请指定编码 GBK",
+			 "不是有效的 UTF-8 编码（字节 0x%02X）；如果文件是 GBK 编码，"
+			 "请用 --encoding GBK 指定编码",
 			 c);
 }
 

@@ -301,11 +301,11 @@ static void test_bad_byte_messages(void **state)
 	assert_int_equal(csv_next(r, &rec, &err), ERR_INPUT);
 	assert_string_equal(error_format(&err, text, sizeof(text)),
 			    "t.csv:2:2: 不是有效的 UTF-8 编码（字节 0xFF）；如果文件是 GBK 编码，"
-			    "请指定编码 GBK");
+			    "请用 --encoding GBK 指定编码");
 	assert_int_equal(csv_next(r, &rec, &err), ERR_INPUT);
 	assert_string_equal(error_format(&err, text, sizeof(text)),
 			    "t.csv:3:1: 不是有效的 UTF-8 编码（字节 0xE5）；如果文件是 GBK 编码，"
-			    "请指定编码 GBK");
+			    "请用 --encoding GBK 指定编码");
 	assert_int_equal(csv_next(r, &rec, &err), ERR_INPUT);
 	assert_string_equal(err.reason, "nul_byte");
 	assert_string_equal(error_format(&err, text, sizeof(text)),
