@@ -121,11 +121,122 @@ int disclose_list(struct db *db, const struct pii_keys *keys, const char *progra
 	return rc;
 }
 
+/* Byte length of a space trimmed from a name's ends at s (left bytes), or 0. */
+static size_t space_at(const unsigned char *s, size_t left)
+{
+	if (left >= 1 && (s[0] == ' ' || s[0] == '\t'))
+		return 1;
+	if (left >= 3 && s[0] == 0xe3 && s[1] == 0x80 && s[2] == 0x80)
+		return 3; /* U+3000 */
+	return 0;
+}
+
+/* Is there a space ending s[0..len)? Its byte length, or 0. */
+static size_t space_before(const unsigned char *s, size_t len)
+{
+	if (len >= 1 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		return 1;
+	if (len >= 3 && space_at(s + len - 3, 3) == 3)
+		return 3;
+	return 0;
+}
+
+/* Byte length of a middle-dot variant at s (left bytes), or 0. */
+static size_t dot_at(const unsigned char *s, size_t left)
+{
+	static const unsigned char dots[][3] = {
+	    {0xe2, 0x80, 0xa2}, /* U+2022 bullet */
+	    {0xe2, 0x80, 0xa7}, /* U+2027 hyphenation point */
+	    {0xe2, 0x88, 0x99}, /* U+2219 bullet operator */
+	    {0xe3, 0x83, 0xbb}, /* U+30FB katakana middle dot */
+	    {0xef, 0xbc, 0x8e}, /* U+FF0E full-width full stop */
+	    {0xef, 0xbd, 0xa5}, /* U+FF65 half-width katakana middle dot */
+	};
+	size_t i;
+
+	if (left >= 2 && s[0] == 0xc2 && s[1] == 0xb7)
+		return 2; /* U+00B7 itself */
+	if (left < 3)
+		return 0;
+	for (i = 0; i < sizeof(dots) / sizeof(dots[0]); i++)
+		if (memcmp(s, dots[i], 3) == 0)
+			return 3;
+	return 0;
+}
+
+size_t disclose_name_normalize(const char *s, size_t len, char *out, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i, k, o = 0;
+
+	if (n == 0)
+		return (size_t)-1;
+	out[0] = '\0';
+	while ((k = space_at(p, len)) > 0) {
+		p += k;
+		len -= k;
+	}
+	while ((k = space_before(p, len)) > 0)
+		len -= k;
+	for (i = 0; i < len; i += k) {
+		k = dot_at(p + i, len - i);
+		if (o + (k ? 2 : 1) >= n) {
+			out[0] = '\0';
+			return (size_t)-1;
+		}
+		if (k) {
+			out[o++] = (char)0xc2;
+			out[o++] = (char)0xb7;
+		} else {
+			out[o++] = (char)p[i];
+			k = 1;
+		}
+	}
+	out[o] = '\0';
+	return o;
+}
+
 static int not_found(struct error *err)
 {
 	error_set(err, ERR_INPUT, "未查询到该身份证号和姓名的补贴发放记录");
 	error_reason(err, "not_found");
 	return ERR_INPUT;
+}
+
+/* Longest name compared: a stored name has at most 90 bytes (roster.h);
+ * anything longer given matches nothing. */
+#define LOOKUP_NAME_MAX 255
+
+/*
+ * Does the person with this ID hash have the given name (compared after
+ * disclose_name_normalize)? 1 yes, 0 no (or no such person), -1 on a
+ * database error (err filled).
+ */
+static int name_matches(struct db *db, const unsigned char hash[PII_HASHBYTES], const char *name,
+			struct error *err)
+{
+	char given[LOOKUP_NAME_MAX + 1], stored[LOOKUP_NAME_MAX + 1];
+	sqlite3_stmt *st;
+	size_t gl, sl = (size_t)-1;
+	int step;
+
+	gl = disclose_name_normalize(name, strlen(name), given, sizeof(given));
+	if (gl == (size_t)-1 || gl == 0)
+		return 0;
+	if (db_prepare(db, "SELECT name FROM beneficiary WHERE id_hash = ?", &st, err))
+		return -1;
+	sqlite3_bind_blob(st, 1, hash, PII_HASHBYTES, SQLITE_STATIC);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		sl = disclose_name_normalize(text(st, 0), (size_t)sqlite3_column_bytes(st, 0),
+					     stored, sizeof(stored));
+	if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		db_fail(db, err, "查询发放记录");
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	return sl != (size_t)-1 && sl == gl && memcmp(stored, given, gl) == 0;
 }
 
 int disclose_lookup(struct db *db, const struct pii_keys *keys, const char *id_number,
@@ -143,6 +254,14 @@ int disclose_lookup(struct db *db, const struct pii_keys *keys, const char *id_n
 	    idcard_parse(id_number, strlen(id_number), today, &id) != IDCARD_OK)
 		return not_found(err);
 	pii_hash(keys, PII_ID, id.number, 18, hash);
+	/* The name is compared here, before anything is decrypted: a wrong
+	 * name must answer exactly as an unknown person does. */
+	rc = name_matches(db, hash, name, err);
+	if (rc < 0)
+		return ERR_IO;
+	if (rc == 0)
+		return not_found(err);
+	rc = 0;
 	if (db_prepare(db,
 		       "SELECT p.code, p.name, e.period, e.amount_fen, e.status, " LATEST_STATUS ","
 		       " (SELECT y.bank_time FROM payment y WHERE y.entitlement_id = e.id"
@@ -153,12 +272,11 @@ int disclose_lookup(struct db *db, const struct pii_keys *keys, const char *id_n
 		       " JOIN bank_account a ON a.id = COALESCE((SELECT y.account_id FROM payment y"
 		       "  WHERE y.entitlement_id = e.id ORDER BY y.attempt DESC LIMIT 1),"
 		       "  e.account_id)"
-		       " WHERE b.id_hash = ?1 AND b.name = ?2"
+		       " WHERE b.id_hash = ?1"
 		       " ORDER BY e.period, p.code",
 		       &st, err))
 		return ERR_IO;
 	sqlite3_bind_blob(st, 1, hash, PII_HASHBYTES, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		char acct[PII_MAXPLAIN + 1];
 		long alen = -1;

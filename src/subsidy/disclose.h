@@ -57,10 +57,26 @@ struct lookup_row {
 };
 
 /*
+ * The form in which the lookup compares a name typed by a citizen with the
+ * name on record (both sides): ASCII spaces and tabs and U+3000 (the
+ * full-width space) removed at both ends, and every middle dot used in
+ * minority names (U+00B7, U+2022, U+2027, U+2219, U+30FB, U+FF0E, U+FF65)
+ * written as U+00B7. Nothing else changes (no case folding, no inner
+ * spaces removed, no traditional/simplified mapping); bytes that are not
+ * one of these characters, valid UTF-8 or not, are copied as they are.
+ * The result is never longer than the input. Writes it NUL-terminated to
+ * out (n bytes) and returns its length, or (size_t)-1 when it does not fit
+ * (out is then ""; n >= len + 1 always fits).
+ */
+size_t disclose_name_normalize(const char *s, size_t len, char *out, size_t n);
+
+/*
  * One person's entitlements and their latest payments, by programme and
- * period. Returns 0 and calls fn for each row; ERR_INPUT with reason
- * "not_found" and the same message whether the ID is unknown, malformed or
- * the name does not match.
+ * period. The person is found by the ID number's keyed hash; the name given
+ * must then equal the one on record after disclose_name_normalize of both.
+ * Returns 0 and calls fn for each row; ERR_INPUT with reason "not_found"
+ * and the same message whether the ID is unknown, malformed or the name
+ * does not match (nothing is decrypted for a name that does not match).
  */
 int disclose_lookup(struct db *db, const struct pii_keys *keys, const char *id_number,
 		    const char *name, int (*fn)(void *ctx, const struct lookup_row *r), void *ctx,
