@@ -5,7 +5,9 @@
  * unit tests. Invariants checked: a parsed row has a period the roll-up
  * knows (year, half, quarter, month), a value of at most 4 fraction digits
  * that fits the stored scale, codes within their bounds; an error always
- * carries a reason, the record's line and a column.
+ * carries a reason, the file's name, the record's line, a column and a
+ * non-empty message free of control characters (a quoted bad value must not
+ * carry a newline or a terminal escape).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -19,6 +21,14 @@
 #include "tracker/values.h"
 
 #include "fuzz_check.h"
+
+static int clean(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 0;
+	return 1;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -39,6 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			error_clear(&err);
 			if (values_parse_header(&rec, "fuzz.csv", &ncols, &err)) {
 				CHECK(strcmp(err.reason, "bad_header") == 0);
+				CHECK(err.line == rec.line && err.msg[0] && clean(err.msg));
 				/* go on with the full header to reach the row checks */
 				ncols = VALUES_COLUMNS;
 			} else {
@@ -52,6 +63,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			CHECK(err.reason[0] != '\0');
 			CHECK(err.line == rec.line);
 			CHECK(err.column >= 1 && err.column <= (long)ncols + 1);
+			CHECK(strcmp(err.file, "fuzz.csv") == 0);
+			CHECK(memchr(err.msg, '\0', sizeof(err.msg)) != NULL && err.msg[0] != '\0');
+			CHECK(clean(err.msg));
 			continue;
 		}
 		CHECK(row.node >= 0 && row.node < ROLLUP_NODES);
