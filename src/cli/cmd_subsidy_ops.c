@@ -709,9 +709,10 @@ static int people_command(int argc, char **argv, int deaths)
 	if (rc)
 		return rc;
 	error_clear(&err);
-	/* The key is created on first use, as a roster import would. */
-	if (pii_init(&err) || db_begin(db, &err) || pii_open(db, com.key, 1, &keys, &err) ||
-	    db_commit(db, &err)) {
+	/* The key is created on first use, as a roster import would, and bound
+	 * to the database in the import's one transaction: a refused import
+	 * leaves the database as it was (the key file stays: pii.h). */
+	if (pii_init(&err) || db_begin(db, &err) || pii_open(db, com.key, 1, &keys, &err)) {
 		db_rollback(db);
 		rc = cli_fail(&err);
 		goto out;
@@ -720,6 +721,10 @@ static int people_command(int argc, char **argv, int deaths)
 		 ? deaths_import_enc(db, &keys, file, encoding, print_reject, NULL, &sum, &err)
 		 : officials_import_enc(db, &keys, file, encoding, print_reject, NULL, &sum, &err);
 	pii_keys_wipe(&keys);
+	if (!rc && db_commit(db, &err))
+		rc = ERR_IO;
+	if (rc)
+		db_rollback(db);
 	if (rc == ERR_INPUT && sum.rejected) {
 		fprintf(stderr, "minsheng: %s 有 %lld 行错误，未导入任何记录\n", file,
 			(long long)sum.rejected);

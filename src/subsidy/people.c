@@ -3,7 +3,8 @@
  *
  * Both imports read the whole file first, checking every row and keeping
  * the valid ones in memory (registers are small next to rosters), and write
- * only when no row was bad, in one transaction.
+ * only when no row was bad, in one transaction: their own, or the caller's
+ * when it has one open (the CLI's, which binds the key first).
  */
 #include "subsidy/people.h"
 
@@ -698,6 +699,11 @@ static int import_common(struct db *db, const struct pii_keys *keys, const char 
 	char now[32];
 	size_t i;
 	int rc;
+	/* The caller's transaction when it has one open (the CLI binds the
+	 * key in it first, so that a refused import leaves nothing, the
+	 * binding included): written in, committed or rolled back by the
+	 * caller. Else one of our own. */
+	bool own = sqlite3_get_autocommit(db_sqlite(db)) != 0;
 
 	memset(sum, 0, sizeof(*sum));
 	error_clear(&first);
@@ -711,7 +717,7 @@ static int import_common(struct db *db, const struct pii_keys *keys, const char 
 	}
 	date_now_utc(now, sizeof(now));
 	rc = ERR_IO;
-	if (db_begin(db, err))
+	if (own && db_begin(db, err))
 		goto out;
 	if (kind == 'D') {
 		if (db_prepare(
@@ -788,14 +794,15 @@ static int import_common(struct db *db, const struct pii_keys *keys, const char 
 	if (kind == 'D' && (people_apply_death_holds(db, &sum->held, &sum->lifted, err) ||
 			    count_pending_after_death(db, &sum->pending_after_death, err)))
 		goto fail;
-	if (db_commit(db, err))
+	if (own && db_commit(db, err))
 		goto fail;
 	rc = 0;
 	goto out;
 fail:
 	sqlite3_finalize(st);
 	sqlite3_finalize(seen);
-	db_rollback(db);
+	if (own)
+		db_rollback(db);
 out:
 	if (rows.v) {
 		memset(rows.v, 0, rows.cap * sizeof(*rows.v));

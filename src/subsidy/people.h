@@ -10,6 +10,12 @@
  * number, converted) and stored only as the keyed hash plus the encrypted
  * number (pii.h), never in clear. Each import is one transaction: any bad
  * row is reported (file, line, column, reason) and nothing is written.
+ * Called with a write transaction open (sqlite3_get_autocommit false), an
+ * import writes inside it and neither commits nor rolls back: the caller
+ * commits on 0 and rolls back otherwise. The CLI binds the key to the
+ * database (pii_open with create) in that same transaction, so a refused
+ * or failed import leaves the database as it was (docs/personal-data.md);
+ * without one open, the import begins and ends its own.
  *
  * A death date corrected to a later one lifts the holds it no longer
  * supports (the person was alive when the period began).
@@ -56,7 +62,7 @@ struct people_summary {
  * id_chars, id_province, id_birthdate, id_future, id_checksum,
  * bad_date, date_future, date_before_birth, duplicate_in_file (and the CSV
  * reader's own). Returns 0, ERR_INPUT when any row was bad (first error in
- * err), ERR_IO.
+ * err), ERR_IO. In the caller's open transaction, if any (above).
  */
 int deaths_import(struct db *db, const struct pii_keys *keys, const char *path,
 		  people_reject_fn reject, void *ctx, struct people_summary *sum,

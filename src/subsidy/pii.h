@@ -131,7 +131,11 @@ int pii_keys_load(const char *path, int create, struct pii_keys *keys, struct er
  * all is accepted), then the new fingerprint is stored (when the database
  * cannot be written, the check is simply repeated next time). Must run
  * inside a write transaction when create is true; it does not begin one
- * itself.
+ * itself. What it records is the caller's to commit: an import that is
+ * refused rolls the binding back with its rows. A key file it created
+ * stays then (it is not removed: another database may have been bound to
+ * the same path meanwhile; docs/personal-data.md), and the next import
+ * binds it.
  * keys->format is the key file's (pii_keys_load), and the database must
  * agree with it. Refused with ERR_IO (exit 3), reason pii_format: a marker
  * the key's format does not name - deleted, added or changed; a format-2
