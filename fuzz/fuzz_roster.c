@@ -7,7 +7,8 @@
  * when an invariant breaks:
  *   - the result is a known reason, never a duplicate reason (those need
  *     the database); a reject has a column 1..7 and a non-empty message
- *     that is valid NUL-terminated text within the buffer;
+ *     that is valid NUL-terminated text within the buffer, free of control
+ *     characters (it goes to stderr and the reject file);
  *   - an accepted row is what the import will store: a known programme, a
  *     period of the programme's frequency, an 18-character ID whose check
  *     character is right, a name of 1..ROSTER_NAME_MAX bytes, a 12-digit
@@ -41,6 +42,14 @@ static void check(int ok)
 {
 	if (!ok)
 		abort();
+}
+
+static int clean(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 0;
+	return 1;
 }
 
 static void check_row(const struct roster_row *row, const struct csv_record *rec, struct date today)
@@ -111,6 +120,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		} else {
 			check(col >= 1 && col <= ROSTER_FIELDS);
 			check(memchr(msg, '\0', sizeof(msg)) != NULL && msg[0] != '\0');
+			check(clean(msg));
 			check(roster_reason_code(rr)[0] != '\0');
 		}
 		rr2 = roster_validate(&ctx, &rec, &row2, &col2, msg2, sizeof(msg2));
