@@ -9,7 +9,12 @@
  *   - the import returns 0 or ERR_INPUT;
  *   - every rejected row, and the returned error, is ERR_INPUT with a
  *     reason, a message free of control characters, a line inside the input
- *     and a column inside the row; sum.rejected counts the rejected rows;
+ *     and a column inside the row; sum.rejected counts the rejected rows:
+ *     every error listed, but for the error that ended the reading
+ *     (unterminated quote, input ending inside a character) when it
+ *     belongs to a record that had its own error (csv_error_same_record:
+ *     listed, not counted as a second row) - then it is the last one
+ *     listed, on or after the line of the one before;
  *   - a refused file leaves the death, official and entitlement tables
  *     byte for byte as they were;
  *   - an accepted file: every data row is stored under the keyed hash of
@@ -50,6 +55,8 @@
 struct people_rejects {
 	long lines, maxcol;
 	int64_t n;
+	long line, prev_line; /* of the last error listed and the one before */
+	int ending;	      /* the last one ended the reading */
 };
 
 static void people_on_reject(void *ctx, const struct error *e)
@@ -58,6 +65,19 @@ static void people_on_reject(void *ctx, const struct error *e)
 
 	fuzz_check_input_error(e, rj->lines, rj->maxcol);
 	rj->n++;
+	rj->prev_line = rj->line;
+	rj->line = e->line;
+	/* (in UTF-8 invalid_utf8, in GB18030 bad_encoding) */
+	rj->ending = strcmp(e->reason, "unterminated_quote") == 0 ||
+		     strstr(e->msg, "文件在字符中间结束") != NULL;
+}
+
+/* sum.rejected is what was listed, less a held-back ending error (see top). */
+static void people_check_count(const struct people_rejects *rj, int64_t rejected)
+{
+	if (rejected == rj->n)
+		return;
+	CHECK(rejected == rj->n - 1 && rj->n >= 2 && rj->ending && rj->line >= rj->prev_line);
 }
 
 /* The 18-character number of an accepted row's ID field. */
@@ -200,7 +220,7 @@ static void people_fuzz_one(const uint8_t *data, size_t size, int kind)
 	const char *table_sql = kind == 'D' ? DEATH_SQL : OFFICIAL_SQL;
 	const char *count_sql =
 	    kind == 'D' ? "SELECT count(*) FROM death" : "SELECT count(*) FROM official";
-	struct people_rejects rj = {0, kind == 'D' ? 2 : 4, 0};
+	struct people_rejects rj = {0, kind == 'D' ? 2 : 4, 0, 0, 0, 0};
 	struct people_summary sum, sum2;
 	struct buf t0, t1, e0, e1, o0, o1;
 	struct pii_keys keys;
@@ -224,7 +244,7 @@ static void people_fuzz_one(const uint8_t *data, size_t size, int kind)
 	rc = kind == 'D' ? deaths_import(db, &keys, path, people_on_reject, &rj, &sum, &err)
 			 : officials_import(db, &keys, path, people_on_reject, &rj, &sum, &err);
 	CHECK(rc == 0 || rc == ERR_INPUT);
-	CHECK(sum.rejected == rj.n);
+	people_check_count(&rj, sum.rejected);
 	t1 = fuzz_dump(db, table_sql);
 	o1 = fuzz_dump(db, kind == 'D' ? OFFICIAL_SQL : DEATH_SQL);
 	e1 = fuzz_dump(db, ENTITLEMENT_SQL);
