@@ -11,6 +11,8 @@
  *   - record lines never go backwards; errors carry a reason, line, column
  *     and the file name; only the documented reasons appear;
  *   - with expected_fields set, every record has exactly that many fields;
+ *   - explicit GBK is refused at open (encoding_mismatch) only for input
+ *     that detection reads as UTF-8;
  *   - a record written back with csv_write_field reads back the same;
  *   - a bad byte is an error of its record only, never the end of reading:
  *     the input with every byte >= 0x80 and every NUL replaced by 'x' (an
@@ -52,6 +54,7 @@ struct items {
 	struct item *v;
 	size_t n, cap;
 	char enc[16]; /* the encoding the reader used */
+	int refused;  /* open refused a legacy encoding for UTF-8 input */
 };
 
 static const char *const reasons[] = {
@@ -170,11 +173,20 @@ static void run_into(const uint8_t *data, size_t size, const char *encoding, siz
 	long last = 0;
 	size_t calls = 0;
 
-	if (csv_open_mem((const char *)data, size, &opt, &r, &err) != 0)
-		abort(); /* known encodings and memory input cannot fail to open */
+	out->n = 0;
+	out->refused = 0;
+	if (csv_open_mem((const char *)data, size, &opt, &r, &err) != 0) {
+		/* known encodings and memory input cannot fail to open, but for
+		 * a legacy encoding given for input that is plainly UTF-8 */
+		if (encoding && strcmp(encoding, "UTF-8") != 0 &&
+		    strcmp(err.reason, "encoding_mismatch") == 0) {
+			out->refused = 1;
+			return;
+		}
+		abort();
+	}
 	if (window)
 		csv_set_window(r, window);
-	out->n = 0;
 	snprintf(out->enc, sizeof(out->enc), "%s", csv_encoding(r));
 	for (;;) {
 		struct item x = { 0 };
@@ -243,6 +255,14 @@ static void run(const uint8_t *data, size_t size, const char *encoding, size_t e
 	uint8_t *copy;
 
 	run_into(data, size, encoding, expected, window, rt, &a);
+	if (a.refused) {
+		/* refused only input that detection reads as UTF-8 */
+		run_into(data, size, NULL, expected, window, 0, &b);
+		check(strcmp(b.enc, "UTF-8") == 0);
+		free(a.v);
+		free(b.v);
+		return;
+	}
 	/* the byte order mark the reader skipped is kept as it is (the copy is
 	 * read as UTF-8, so the GB18030 form is left out instead) */
 	if (size >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0 && strcmp(a.enc, "UTF-8") == 0)

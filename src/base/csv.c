@@ -45,6 +45,7 @@
 #define CSV_READ_CHUNK (256 * 1024) /* bytes per read(2) */
 #define CSV_DETECT (64 * 1024)      /* bytes that decide the encoding */
 #define CSV_DETECT_RATIO 4          /* valid multibyte sequences per invalid one for UTF-8 */
+#define CSV_GIVEN_WIDE 8            /* distinct 3- and 4-byte characters: UTF-8, not as given */
 #define CSV_GB_PIECE (64 * 1024)    /* raw bytes per iconv call */
 #define CSV_CARRY_MAX 16            /* bytes of a cut character kept for the next call */
 #define CSV_BAD_MARK 0xff           /* stands for an unconvertible byte in decoded text */
@@ -342,15 +343,19 @@ static bool csv_u8_lead(struct csv_reader *r, unsigned char c)
  * a sequence, or a lead byte with the continuation bytes that fit it before
  * the first one that does not (Unicode's "maximal subpart"); that byte then
  * starts afresh. A sequence cut at the end counts as neither when more input
- * follows, else as invalid.
+ * follows, else as invalid. *wide gets the number of distinct valid 3- and
+ * 4-byte sequences (U+0800 and up: every Chinese character), counted up to
+ * CSV_GIVEN_WIDE.
  */
 static void csv_u8_count(const unsigned char *s, size_t n, bool more, size_t *good,
-			 size_t *bad)
+			 size_t *bad, size_t *wide)
 {
+	uint32_t seen[CSV_GIVEN_WIDE];
 	size_t i = 0;
 
 	*good = 0;
 	*bad = 0;
+	*wide = 0;
 	while (i < n) {
 		unsigned char lo, hi;
 		unsigned need;
@@ -365,9 +370,20 @@ static void csv_u8_count(const unsigned char *s, size_t n, bool more, size_t *go
 			lo = 0x80;
 			hi = 0xbf;
 		}
-		if (need && j > need)
+		if (need && j > need) {
 			(*good)++;
-		else if (!(need && i + j == n && more))
+			if (need >= 2 && *wide < CSV_GIVEN_WIDE) {
+				uint32_t c = 0;
+				size_t k;
+
+				for (k = 0; k < j; k++)
+					c = c << 8 | s[i + k];
+				for (k = 0; k < *wide && seen[k] != c; k++)
+					;
+				if (k == *wide)
+					seen[(*wide)++] = c;
+			}
+		} else if (!(need && i + j == n && more))
 			(*bad)++;
 		i += j;
 	}
@@ -926,7 +942,7 @@ static int csv_start(struct csv_reader *r, const unsigned char *head, size_t n, 
 	size_t skip = 0;
 
 	if (!r->encname) {
-		size_t good, bad;
+		size_t good, bad, wide;
 
 		/*
 		 * A UTF-8 BOM settles it; otherwise the first 64 KiB decide. A
@@ -939,7 +955,7 @@ static int csv_start(struct csv_reader *r, const unsigned char *head, size_t n, 
 		 * one; the invalid bytes are then reported at their rows.
 		 */
 		csv_u8_count(head, n < CSV_DETECT ? n : CSV_DETECT, more || n > CSV_DETECT, &good,
-			     &bad);
+			     &bad, &wide);
 		if ((n >= 3 && memcmp(head, "\xef\xbb\xbf", 3) == 0) ||
 		    good >= CSV_DETECT_RATIO * bad) {
 			r->encname = strdup("UTF-8");
@@ -955,6 +971,30 @@ static int csv_start(struct csv_reader *r, const unsigned char *head, size_t n, 
 		}
 		if (!r->encname)
 			return error_set(err, ERR_NOMEM, "内存不足");
+	} else if (r->gb) {
+		size_t good, bad, wide;
+
+		/*
+		 * A legacy encoding given for a file that is plainly UTF-8
+		 * would turn every Chinese name into other characters, and an
+		 * import would commit them without a single error (GBK takes
+		 * almost any byte pair). Plainly: detection would say UTF-8 and
+		 * there are at least CSV_GIVEN_WIDE distinct 3- or 4-byte
+		 * characters. GBK text never gets there: its bytes form a valid
+		 * 3-byte sequence only by chance (a lead E0-EF, then two bytes
+		 * 80-BF), and then mostly next to invalid ones; its look-alikes
+		 * of UTF-8 are 2-byte ones (C2-DF, 80-BF), not counted here.
+		 */
+		csv_u8_count(head, n < CSV_DETECT ? n : CSV_DETECT, more || n > CSV_DETECT, &good,
+			     &bad, &wide);
+		if (good >= CSV_DETECT_RATIO * bad && wide >= CSV_GIVEN_WIDE) {
+			error_at(err, ERR_INPUT, r->name, 0, 0,
+				 "文件是 UTF-8 编码，不是指定的 %s（开头是有效的 UTF-8 中文）；按 %s "
+				 "读取会把中文全部读错，请去掉 --encoding 或改用 --encoding UTF-8",
+				 r->encname, r->encname);
+			error_reason(err, "encoding_mismatch");
+			return ERR_INPUT;
+		}
 	}
 	if (!r->gb && n >= 3 && memcmp(head, "\xef\xbb\xbf", 3) == 0)
 		skip = 3;

@@ -41,7 +41,11 @@
  *   missing field), field_too_long, record_too_long, too_many_fields,
  *   invalid_utf8, bad_encoding (iconv could not convert), nul_byte, io.
  * Opening with an encoding iconv does not know fails with ERR_USAGE, reason
- * "unknown_encoding".
+ * "unknown_encoding". Opening with an encoding other than UTF-8 fails with
+ * ERR_INPUT, reason "encoding_mismatch", when the input is plainly UTF-8:
+ * detection would read its first 64 KiB as UTF-8 and they hold at least 8
+ * distinct 3- or 4-byte characters (every Chinese character is one), which
+ * GBK text never does; read as GBK its names would all be wrong, silently.
  * Record errors: after field_count, field_too_long, record_too_long,
  * too_many_fields, bad_quote, invalid_utf8, bad_encoding and nul_byte the
  * reader has skipped to the start of the next record, so a caller that keeps

@@ -590,6 +590,60 @@ static void test_detect_mostly_utf8(void **state)
 	buf_free(&want);
 }
 
+/*
+ * A legacy encoding given for input that is plainly UTF-8 (detection would
+ * say UTF-8, and at least 8 distinct 3- or 4-byte characters) is refused
+ * when opening: read as GBK its names would all come out as other
+ * characters, without one error.
+ */
+static void test_given_but_utf8(void **state)
+{
+	struct csv_options gbk = { .name = "g.csv", .encoding = "GBK" };
+	struct csv_options big5 = { .name = "g.csv", .encoding = "BIG5" };
+	struct csv_record rec;
+	struct csv_reader *r;
+	struct error err;
+	char text[600];
+	struct buf in;
+
+	(void)state;
+	/* 8 distinct Chinese characters in UTF-8: refused, for any legacy name */
+	assert_int_equal(csv_open_mem("张三,李四\n王五,赵六\n", 28, &gbk, &r, &err), ERR_INPUT);
+	assert_null(r);
+	assert_string_equal(err.reason, "encoding_mismatch");
+	assert_string_equal(error_format(&err, text, sizeof(text)),
+			    "g.csv: 文件是 UTF-8 编码，不是指定的 GBK（开头是有效的 UTF-8 中文）；按 GBK "
+			    "读取会把中文全部读错，请去掉 --encoding 或改用 --encoding UTF-8");
+	assert_int_equal(csv_open_mem("张三,李四\n王五,赵六\n", 28, &big5, &r, &err), ERR_INPUT);
+	assert_string_equal(err.reason, "encoding_mismatch");
+	/* the same under UTF-8 or detection: read */
+	check("张三,李四\n王五,赵六\n", "1:[张三][李四]\n2:[王五][赵六]\n");
+	/* 7 distinct (however often): read as the GBK asked for */
+	assert_int_equal(csv_open_mem("张三李四王五赵张三李四王五赵\n", 43, &gbk, &r, &err), 0);
+	assert_string_equal(csv_encoding(r), "GBK");
+	csv_close(r);
+	/* UTF-8 with too many bad bytes for detection to call it UTF-8 (8
+	 * valid, 2 invalid: 4 to 1 is refused, 4 to 1.25 is not) */
+	assert_int_equal(csv_open_mem("张三李四王五赵六\xff\xff\n", 27, &gbk, &r, &err),
+			 ERR_INPUT);
+	assert_int_equal(csv_open_mem("张三李四王五赵六\xff\xff\xff\n", 28, &gbk, &r, &err), 0);
+	csv_close(r);
+	/* GBK whose bytes happen to be UTF-8 (2-byte look-alikes: 谢英钱强委员农业
+	 * is D0BB D3A2 C7AE C7BF CEAF D4B1 C5A9 D2B5): read as GBK, as given */
+	check_lit("\xd0\xbb\xd3\xa2\xc7\xae\xc7\xbf,\xce\xaf\xd4\xb1\xc5\xa9\xd2\xb5\n", &gbk,
+		  "1:[谢英钱强][委员农业]\n");
+	/* only the first 64 KiB count: ASCII, then UTF-8 Chinese, given GBK */
+	buf_init(&in, 1 << 20);
+	while (in.len <= 64 * 1024)
+		buf_adds(&in, "abcdefghijklmnopqrstuvwxyz0123456789\n");
+	buf_adds(&in, "张三李四王五赵六\n");
+	assert_int_equal(csv_open_mem(in.data, in.len, &gbk, &r, &err), 0);
+	while (csv_next(r, &rec, &err) == 0 && rec.n)
+		;
+	csv_close(r);
+	buf_free(&in);
+}
+
 static void test_limits(void **state)
 {
 	struct csv_options o = { .name = "t.csv", .max_field = 4 };
@@ -992,6 +1046,7 @@ int main(void)
 		cmocka_unit_test(test_detect_mostly_utf8),
 		cmocka_unit_test(test_gb18030),
 		cmocka_unit_test(test_gb18030_bad_bytes),
+		cmocka_unit_test(test_given_but_utf8),
 		cmocka_unit_test(test_many_bad_bytes),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_field_count_message),
