@@ -14,6 +14,7 @@ q() { sqlite3 "$db" "$1"; }
 ZW=410102194001101018     # 张伟
 AY=410102195001012036     # 阿依古丽·买买提 (U+00B7 in the roster)
 NR=41010219550505204X     # 努尔·艾力 (U+30FB in the roster)
+LI=410102194808081011      # 李明 + U+3000 in the roster (accepted: not an ASCII space)
 UNKNOWN=410102195203031059
 SP=$'\u3000'              # full-width space
 DOT=$'\u00b7'
@@ -24,6 +25,7 @@ printf '%s\n' "programme,period,id_number,name,village,bank_account,amount_fen" 
 	"GL01,202303,$ZW,张伟,410102001001,6217000000000010003,30000" \
 	"GL01,202303,$AY,阿依古丽${DOT}买买提,410102001001,6217000000000020002,30000" \
 	"GL01,202303,$NR,努尔${KDOT}艾力,410102001002,6217000000000030001,30000" \
+	"GL01,202303,$LI,李明${SP},410102001002,6217000000000040000,30000" \
 	>"$SCRATCH/roster.csv"
 run M subsidy programme import "$data/programmes.csv"
 expect_status 0
@@ -34,6 +36,7 @@ expect_status 0
 run q "SELECT hex(name) FROM beneficiary ORDER BY id"
 expect_out "$(printf '阿依古丽%s买买提' "$DOT" | od -An -tx1 | tr -d ' \n' | tr a-f A-F)"
 expect_out "$(printf '努尔%s艾力' "$KDOT" | od -An -tx1 | tr -d ' \n' | tr a-f A-F)"
+expect_out "$(printf '李明%s' "$SP" | od -An -tx1 | tr -d ' \n' | tr a-f A-F)"
 
 # The answer for an unknown ID: what every "not found" must look like.
 run M subsidy lookup --id "$UNKNOWN" --name 张伟
@@ -67,6 +70,10 @@ for d in $'\u00b7' $'\u2022' $'\u30fb' $'\u2027' $'\uff0e' $'\uff65' $'\u2219'; 
 	found $NR "努尔${d}艾力"
 done
 found $AY "${SP}阿依古丽${BULLET}买买提 "
+# A name stored with a full-width space at its end: both sides are trimmed.
+found $LI 李明
+found $LI "李明${SP}"
+found $LI " 李明"
 
 # Nothing else is normalized.
 not_found $ZW "张 伟"
