@@ -9,7 +9,9 @@
 #     valid UTF-8 (谢英 is D0 BB D3 A2, UTF-8 for лӢ: detection cannot tell,
 #     and reads it silently as the wrong characters), and one whose first
 #     64 KiB are ASCII (detection sees no byte to decide by, reads UTF-8,
-#     and the GBK rows after them are invalid_utf8).
+#     and the GBK rows after them are invalid_utf8);
+#   - --encoding GBK for a file that is plainly UTF-8 is refused
+#     (encoding_mismatch, exit 1), nothing written.
 # Characters whose GBK form is valid UTF-8 (lead C2-DF, trail 80-BF), used
 # below: 谢 英 钱 强 委 员 农 业 叶 庄 平 亩 十 一 石 伟.
 . "$(dirname "$0")/lib.sh"
@@ -38,6 +40,24 @@ nope() {
 	expect_status 2
 	expect_err "minsheng: $f: 不支持的编码 'NOPE'"
 	expect_no_db_files "$db"
+}
+
+# A legacy encoding given for a file that is plainly UTF-8 (8 or more
+# distinct Chinese characters, no bad byte) is refused (encoding_mismatch,
+# exit 1), nothing written: read as GBK, every name would be wrong, silently.
+# $1: a UTF-8 file; $2: the table that must stay empty; $3: a database to
+# copy (or ""); the rest: the command words.
+mismatch() {
+	local f=$1 table=$2 from=$3
+	shift 3
+	newdb
+	[ -n "$from" ] && cp "$from" "$db"
+	local before
+	before=$(sqlite3 "$db" "SELECT COUNT(*) FROM $table" 2>/dev/null || echo 0)
+	run "$MINSHENG" "$@" "$f" --encoding GBK --db "$db"
+	expect_status 1
+	expect_err "minsheng: $f: 文件是 UTF-8 编码，不是指定的 GBK（开头是有效的 UTF-8 中文）；按 GBK 读取会把中文全部读错，请去掉 --encoding 或改用 --encoding UTF-8"
+	same "$* wrote nothing" "$before" "$(q "SELECT COUNT(*) FROM $table")"
 }
 
 # ---- subsidy programme import ----
@@ -76,6 +96,8 @@ expect_status 0
 expect_out "已导入 2001 个补贴项目"
 same "programme after 64 KiB" "高龄津贴|省民政厅" "$(q "SELECT name || '|' || department FROM programme WHERE code = 'GLJT'")"
 
+mismatch "$S/programmes.csv" programme "" subsidy programme import
+
 # ---- subsidy officials import ----
 H='id_number,name,village,role'
 printf '%s\n' "$H" '410102194102111020,王芳,410102001002,村委委员' \
@@ -96,6 +118,10 @@ newdb
 run M subsidy officials import "$SCRATCH/off-look.csv" --encoding GBK
 expect_status 0
 same "official read as GBK" "谢英|委员" "$(q "SELECT name || '|' || role FROM official")"
+
+printf '%s\n' "$H" '410102194102111020,王芳,410102001002,村委委员' \
+	'410102195204131131,李四,410102001001,村支书' >"$SCRATCH/off-utf8.csv"
+mismatch "$SCRATCH/off-utf8.csv" official "" subsidy officials import
 
 # ---- subsidy deaths import ----
 # A deaths file has no text column: what the encoding changes is how a bad
@@ -140,6 +166,9 @@ for enc in "" GBK; do
 	fi
 done
 
+mismatch "$S/every-kind.csv" entitlement "$rtmpl" subsidy roster import
+same "roster import recorded" "0" "$(q "SELECT COUNT(*) FROM roster_import")"
+
 # ---- orgunit import ----
 H='code,name,level,parent_code'
 gbk <"$S/orgunits.csv" >"$SCRATCH/ou-gbk.csv"
@@ -150,6 +179,7 @@ run M orgunit list --parent 410102001
 expect_status 0
 expect_out "410102001001	村级	建设社区	410102001"
 nope "$SCRATCH/ou-gbk.csv" orgunit import
+mismatch "$S/orgunits.csv" orgunit "" orgunit import
 
 # a file whose only Chinese is a look-alike name
 printf '%s\n' "$H" '41,Henan,province,' '4101,Zhengzhou,city,41' '410102,Zhongyuan,county,4101' \
@@ -202,6 +232,7 @@ run M plan list --year 2023 --format csv
 expect_status 0
 expect_out "稳定和扩大就业,skill_training,职业技能培训,人次"
 nope "$SCRATCH/plan-gbk.csv" plan import
+mismatch "$T/plan.csv" indicator "$ttmpl" plan import
 
 printf '%s\n' "$H" '2023,1,农业,farm,石伟,亩,count,>=,100,41,sum,,' | gbk >"$SCRATCH/plan-look.csv"
 tdb
@@ -226,6 +257,8 @@ expect_status 0
 expect_out "导入 2 条"
 same "values" "张三 李四" "$(q "SELECT group_concat(storedby, ' ') FROM (SELECT storedby FROM datavalue_meta ORDER BY period)")"
 nope "$SCRATCH/v-gbk.csv" values import
+printf '%s\n' "$H" 'skill_training,202301,41,,,1,张三李四' 'skill_training,202302,41,,,2,王五赵六' >"$SCRATCH/v-utf8.csv"
+mismatch "$SCRATCH/v-utf8.csv" datavalue_meta "$vtmpl" values import
 
 printf '%s\n' "$H" 'skill_training,202301,41,,,1,钱强' | gbk >"$SCRATCH/v-look.csv"
 vdb
