@@ -122,7 +122,7 @@ struct packed_pay {
 	uint32_t batch;
 	uint32_t bank_time; /* seconds since 1970, 0: no answer yet */
 	uint16_t reason;    /* index into the file's reason codes, 0: none */
-	uint8_t status;	    /* 0 pending, 1 paid, 2 failed */
+	uint8_t status;	    /* 0 pending, 1 paid, 2 failed, 3 no payment */
 	uint8_t attempt;
 };
 
@@ -859,14 +859,17 @@ static struct mark packed_create(sqlite3 *s, long n)
 		if (k < 1 || k > PER_BLOB ||
 		    sqlite3_column_bytes(rd, 2) != (int)(sizeof(*e) * (size_t)k))
 			die("bad entitlement chunk");
-		for (long j = 0; j < k; j++)
+		for (long j = 0; j < k; j++) {
+			/* only approved entitlements get a payment (all are here) */
 			pay[j] = (struct packed_pay){.ent = (uint32_t)((id - 1) * PER_BLOB + j + 1),
 						     .person = e[j].person,
 						     .amount_fen = e[j].amount_fen,
 						     .batch = 1,
+						     .status = e[j].status == 0 ? 0 : 3,
 						     .attempt = 1};
+			made += e[j].status == 0;
+		}
 		put_chunk(s, ins, id, k, pay, sizeof(*pay) * (size_t)k);
-		made += k;
 	}
 	if (sqlite3_errcode(s) != SQLITE_DONE || made != n)
 		die_sql(s, "packed create");
