@@ -133,7 +133,7 @@ int values_parse_row(const struct csv_record *rec, size_t ncols, const char *fil
 	if (rec->n != ncols) {
 		error_at(err, ERR_INPUT, file, rec->line,
 			 (long)(rec->n < ncols ? rec->n + 1 : ncols + 1),
-			 "应有 %zu 个字段，实有 %zu 个", ncols, rec->n);
+			 "有 %zu 个字段，应为 %zu 个", rec->n, ncols);
 		error_reason(err, "field_count");
 		return ERR_INPUT;
 	}
@@ -367,6 +367,18 @@ static int keymap_put(struct keymap *m, uint64_t k, uint32_t v)
 
 /* ---- the import state ---- */
 
+/*
+ * A formula rate's own code in a year (and read by no indicator of that
+ * year as a numerator or denominator): the report computes the rate from
+ * the numerator and denominator, so a value for the code itself would be
+ * stored and never read.
+ */
+struct formula {
+	uint32_t de;
+	int year;
+	char *num, *den; /* the codes to report instead */
+};
+
 /* A touched (data element, unit, year): the unit's own values. */
 struct cell {
 	uint32_t de;   /* index into the data element arrays */
@@ -411,6 +423,10 @@ struct imp {
 	unsigned char *de_count, *de_had;
 	uint32_t *de_last; /* index of the element's last touched cell */
 	struct strmap de_map;
+	/* formula rates' own codes: values for them are never read */
+	unsigned char *de_formula; /* the element is one in some year */
+	struct formula *fm;
+	size_t n_fm;
 
 	/* touched cells */
 	struct keymap cell_map;
@@ -543,6 +559,8 @@ out:
 	return rc;
 }
 
+static int load_formulas(struct imp *im, struct error *err);
+
 static int load_des(struct imp *im, struct error *err)
 {
 	sqlite3_stmt *st = NULL, *cnt = NULL, *had = NULL;
@@ -600,12 +618,99 @@ static int load_des(struct imp *im, struct error *err)
 		rc = error_set(err, ERR_NOMEM, "内存不足");
 		goto out;
 	}
-	rc = 0;
+	rc = load_formulas(im, err);
 out:
 	sqlite3_finalize(st);
 	sqlite3_finalize(cnt);
 	sqlite3_finalize(had);
 	return rc;
+}
+
+/* The index of data element id (im->de_id is in id order), or -1. */
+static int32_t de_index(const struct imp *im, int64_t id)
+{
+	size_t lo = 0, hi = im->n_de;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (im->de_id[mid] == id)
+			return (int32_t)mid;
+		if (im->de_id[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+static int load_formulas(struct imp *im, struct error *err)
+{
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0;
+	int rc;
+
+	im->de_formula = calloc(im->n_de ? im->n_de : 1, 1);
+	if (!im->de_formula)
+		return error_set(err, ERR_NOMEM, "内存不足");
+	if (db_prepare(im->db,
+		       "SELECT i.de_id, i.year, n.code, d.code FROM indicator i"
+		       " JOIN dataelement n ON n.id = i.numerator_id"
+		       " JOIN dataelement d ON d.id = i.denominator_id"
+		       " WHERE NOT EXISTS(SELECT 1 FROM indicator j WHERE j.year = i.year"
+		       " AND (j.numerator_id = i.de_id OR j.denominator_id = i.de_id))",
+		       &st, err))
+		return ERR_IO;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int32_t de = de_index(im, sqlite3_column_int64(st, 0));
+		struct formula *f;
+
+		if (de < 0)
+			continue;
+		if (im->n_fm == cap) {
+			size_t nc = cap ? cap * 2 : 16;
+			struct formula *nf = realloc(im->fm, nc * sizeof(*nf));
+
+			if (!nf) {
+				rc = error_set(err, ERR_NOMEM, "内存不足");
+				goto out;
+			}
+			im->fm = nf;
+			cap = nc;
+		}
+		f = &im->fm[im->n_fm];
+		f->de = (uint32_t)de;
+		f->year = sqlite3_column_int(st, 1);
+		f->num = strdup((const char *)sqlite3_column_text(st, 2));
+		f->den = strdup((const char *)sqlite3_column_text(st, 3));
+		im->n_fm++;
+		if (!f->num || !f->den) {
+			rc = error_set(err, ERR_NOMEM, "内存不足");
+			goto out;
+		}
+		im->de_formula[de] = 1;
+	}
+	if (rc != SQLITE_DONE) {
+		rc = db_fail(im->db, err, "读取指标");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* The formula whose own code de is in year, or NULL. */
+static const struct formula *formula_of(const struct imp *im, uint32_t de, int year)
+{
+	size_t i;
+
+	if (!im->de_formula[de])
+		return NULL;
+	for (i = 0; i < im->n_fm; i++)
+		if (im->fm[i].de == de && im->fm[i].year == year)
+			return &im->fm[i];
+	return NULL;
 }
 
 #define OWN_SQL                                                                                    \
@@ -1086,8 +1191,16 @@ static int rollup_update(struct imp *im, struct error *err)
 					goto overflow;
 				continue;
 			}
-			if ((v = keymap_find(&im->cell_map, k))) {
-				/* touched and childless: its own values are all */
+			/*
+			 * Not recomputed in this import, so neither its own
+			 * values nor any below it changed. A childless unit's
+			 * figures are its own values (those of its cell, when a
+			 * row named it, changed or not). A unit with children
+			 * has a stored roll-up that is still right: its cell
+			 * (an unchanged row) holds only its own values, which
+			 * are not all of its figures.
+			 */
+			if (im->u_child[c] < 0 && (v = keymap_find(&im->cell_map, k))) {
 				if (rollup_compute(&cell_at(im, *v)->own, NULL, &child))
 					goto overflow;
 			} else if (!im->de_had[a->de]) {
@@ -1186,8 +1299,10 @@ static int import_reader(struct imp *im, struct csv_reader *rd, bool *done, stru
 	}
 	if (values_parse_header(&rec, im->file, &ncols, err))
 		return ERR_INPUT;
-	csv_expect_fields(rd, ncols);
+	/* The field count is checked per row (values_parse_row), not by the
+	 * reader, so that a blank line can be told apart and skipped. */
 	for (;;) {
+		const struct formula *fm;
 		int32_t de, unit;
 		char q[64];
 
@@ -1205,6 +1320,8 @@ static int import_reader(struct imp *im, struct csv_reader *rd, bool *done, stru
 		}
 		if (rec.n == 0)
 			break;
+		if (rec.n == 1 && rec.len[0] == 0)
+			continue; /* a blank line holds no value (as in plan import) */
 		im->st->rows++;
 		if (values_parse_row(&rec, ncols, im->file, &row, &e)) {
 			reject(im, &e);
@@ -1215,6 +1332,15 @@ static int import_reader(struct imp *im, struct csv_reader *rd, bool *done, stru
 			quote(row.dataelement, q, sizeof(q));
 			error_at(&e, ERR_INPUT, im->file, rec.line, 1, "未知的数据元代码 '%s'", q);
 			error_reason(&e, "unknown_dataelement");
+			reject(im, &e);
+			continue;
+		}
+		if ((fm = formula_of(im, (uint32_t)de, row.period.year))) {
+			quote(row.dataelement, q, sizeof(q));
+			error_at(&e, ERR_INPUT, im->file, rec.line, 1,
+				 "指标 '%s' 由分子 '%s' 和分母 '%s' 计算，请上报分子和分母", q,
+				 fm->num, fm->den);
+			error_reason(&e, "formula_indicator");
 			reject(im, &e);
 			continue;
 		}
@@ -1277,6 +1403,12 @@ static void imp_free(struct imp *im)
 	free(im->de_had);
 	free(im->de_last);
 	free(im->de_map.slot);
+	free(im->de_formula);
+	for (i = 0; i < im->n_fm; i++) {
+		free(im->fm[i].num);
+		free(im->fm[i].den);
+	}
+	free(im->fm);
 	keymap_free(&im->cell_map);
 	for (i = 0; i < im->n_chunks; i++)
 		free(im->chunks[i]);
