@@ -72,7 +72,8 @@ int deaths_import(struct db *db, const struct pii_keys *keys, const char *path,
  * deaths_import reading the file in a given encoding (csv_options.encoding:
  * NULL or "" detects; else "UTF-8", "GBK", "GB18030", ...). An encoding the
  * reader does not know fails with ERR_USAGE, reason "unknown_encoding",
- * before anything is written.
+ * and a legacy one given for a file that is plainly UTF-8 with ERR_INPUT,
+ * reason "encoding_mismatch" (csv.h), before anything is written.
  */
 int deaths_import_enc(struct db *db, const struct pii_keys *keys, const char *path,
 		      const char *encoding, people_reject_fn reject, void *ctx,

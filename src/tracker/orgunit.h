@@ -92,7 +92,9 @@ int orgunit_import_file(struct db *db, const char *path, struct orgunit_import_s
  * orgunit_import_file reading the file in a given encoding
  * (csv_options.encoding: NULL or "" detects; else "UTF-8", "GBK",
  * "GB18030", ...). An encoding the reader does not know fails with
- * ERR_USAGE, reason "unknown_encoding", before anything is written.
+ * ERR_USAGE, reason "unknown_encoding", and a legacy one given for a file
+ * that is plainly UTF-8 with ERR_INPUT, reason "encoding_mismatch" (csv.h),
+ * before anything is written.
  */
 int orgunit_import_file_enc(struct db *db, const char *path, const char *encoding,
 			    struct orgunit_import_stats *st, tracker_note_fn note, void *ctx,

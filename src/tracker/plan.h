@@ -85,7 +85,9 @@ int plan_parse_row(const struct csv_record *rec, const char *file, struct plan_r
 struct plan_import_opts {
 	bool allow_mismatch; /* breakdown mismatches are warnings */
 	/* the file's encoding (csv_options.encoding): NULL or "" detects; an
-	 * unknown one fails with ERR_USAGE, reason "unknown_encoding" */
+	 * unknown one fails with ERR_USAGE, reason "unknown_encoding"; a
+	 * legacy one for a plainly UTF-8 file with ERR_INPUT,
+	 * "encoding_mismatch" (csv.h) */
 	const char *encoding;
 };
 
