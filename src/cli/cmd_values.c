@@ -1,6 +1,7 @@
 /*
- * cmd_values.c - "minsheng values import|export": DHIS2 data value sets in
- * and out (see docs/values.md).
+ * cmd_values.c - "minsheng values import|export|check": DHIS2 data value
+ * sets in and out, and the check (and repair) of the stored roll-ups (see
+ * docs/values.md).
  */
 #include "cli/cli.h"
 
@@ -18,6 +19,7 @@
 
 #define IMPORT_USAGE "FILE [--partial] [--rejects FILE] [--encoding E] [--db PATH]"
 #define EXPORT_USAGE "--year Y [--db PATH]"
+#define CHECK_USAGE "[--repair] [--db PATH]"
 /* Rejected rows listed on stderr before only the count is given. */
 #define LIST_MAX 100
 
@@ -230,8 +232,75 @@ static int values_export_cmd(int argc, char **argv)
 	return rc ? cli_fail(&err) : 0;
 }
 
+static void on_diff(void *ctx, const struct values_check_diff *d)
+{
+	bool *repair = ctx;
+
+	if (d->last)
+		printf("汇总不符：数据元 '%s'，单位 '%s'，%d 年，截至 %s 的最新值：存为 %s，应为 %s%s\n",
+		       d->dataelement, d->orgunit, d->year, d->period, d->stored, d->expected,
+		       *repair ? "（已修复）" : "");
+	else
+		printf("汇总不符：数据元 '%s'，单位 '%s'，%d 年，%s 合计：存为 %s，应为 %s%s\n",
+		       d->dataelement, d->orgunit, d->year, d->period, d->stored, d->expected,
+		       *repair ? "（已修复）" : "");
+}
+
+static int values_check_cmd(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"repair", no_argument, NULL, 'r'},
+	    {"db", required_argument, NULL, 'd'},
+	    {0, 0, 0, 0},
+	};
+	struct values_check_stats cs;
+	const char *dbpath = NULL;
+	struct error err;
+	struct db *db = NULL;
+	bool repair = false;
+	int c, rc;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			repair = true;
+			break;
+		case 'd':
+			dbpath = optarg;
+			break;
+		default:
+			return cli_option_error("values check", CHECK_USAGE, c, argc, argv);
+		}
+	}
+	if ((rc = cli_no_operands(argc, argv, "values check", CHECK_USAGE)))
+		return rc;
+	if ((rc = cli_open_db_existing(dbpath, &db)))
+		return rc;
+	error_clear(&err);
+	rc = values_rollup_check(db, repair, on_diff, &repair, &cs, &err);
+	db_close(db);
+	if (rc)
+		return cli_fail(&err);
+	if (!cs.differ) {
+		printf("核对通过：%ld 个汇总与其下的数据值一致\n", cs.checked);
+		return 0;
+	}
+	if (repair) {
+		printf("已修复 %ld 个汇总（共核对 %ld 个）\n", cs.repaired, cs.checked);
+		return 0;
+	}
+	printf("核对未通过：%ld 个汇总与其下的数据值不符（共核对 %ld 个）；"
+	       "用 values check --repair 重算\n",
+	       cs.differ, cs.checked);
+	return ERR_INPUT;
+}
+
 const struct cli_command cli_values_commands[] = {
     {"import", "导入数据值（DHIS2 CSV 格式）", IMPORT_USAGE, values_import_cmd, NULL},
     {"export", "导出数据值（DHIS2 CSV 格式）", EXPORT_USAGE, values_export_cmd, NULL},
+    {"check", "核对汇总与数据值是否一致（--repair 重算不符的汇总）", CHECK_USAGE,
+     values_check_cmd, NULL},
     {0},
 };

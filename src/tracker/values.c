@@ -721,10 +721,38 @@ static const struct formula *formula_of(const struct imp *im, uint32_t de, int y
  * A unit's own values of one data element in one year, from the database
  * (scale may be NULL). Values the program did not write are refused.
  */
+/* The 19 value columns of a datavalue row from column col0 of st. */
+static int own_columns(sqlite3_stmt *st, int col0, int64_t de_id, int64_t ou_id, int year,
+		       struct rollup_own *own, uint8_t *scale, struct error *err)
+{
+	int i;
+
+	rollup_own_clear(own);
+	for (i = 0; i < ROLLUP_NODES; i++) {
+		const char *t = (const char *)sqlite3_column_text(st, col0 + i);
+		struct decimal d;
+		struct error e;
+
+		if (!t)
+			continue;
+		if (decimal_parse(t, strlen(t), &d, &e) || d.scale > VALUES_MAX_SCALE ||
+		    __builtin_mul_overflow(d.units, pow10_tab[VALUES_MAX_SCALE - d.scale],
+					   &own->v[i]))
+			return error_set(
+			    err, ERR_IO,
+			    "数据库中的数值无效 '%.40s'（数据元 %lld，单位 %lld，%d 年）", t,
+			    (long long)de_id, (long long)ou_id, year);
+		own->present |= 1u << i;
+		if (scale)
+			scale[i] = (uint8_t)d.scale;
+	}
+	return 0;
+}
+
 static int read_own(struct db *db, sqlite3_stmt *st, int64_t de_id, int64_t ou_id, int year,
 		    struct rollup_own *own, uint8_t *scale, struct error *err)
 {
-	int rc, i;
+	int rc;
 
 	rollup_own_clear(own);
 	sqlite3_bind_int64(st, 1, de_id);
@@ -732,25 +760,9 @@ static int read_own(struct db *db, sqlite3_stmt *st, int64_t de_id, int64_t ou_i
 	sqlite3_bind_int(st, 3, year);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		for (i = 0; i < ROLLUP_NODES; i++) {
-			const char *t = (const char *)sqlite3_column_text(st, i);
-			struct decimal d;
-			struct error e;
-
-			if (!t)
-				continue;
-			if (decimal_parse(t, strlen(t), &d, &e) || d.scale > VALUES_MAX_SCALE ||
-			    __builtin_mul_overflow(d.units, pow10_tab[VALUES_MAX_SCALE - d.scale],
-						   &own->v[i])) {
-				sqlite3_reset(st);
-				return error_set(
-				    err, ERR_IO,
-				    "数据库中的数值无效 '%.40s'（数据元 %lld，单位 %lld，%d 年）",
-				    t, (long long)de_id, (long long)ou_id, year);
-			}
-			own->present |= 1u << i;
-			if (scale)
-				scale[i] = (uint8_t)d.scale;
+		if (own_columns(st, 0, de_id, ou_id, year, own, scale, err)) {
+			sqlite3_reset(st);
+			return ERR_IO;
 		}
 		rc = sqlite3_step(st);
 	}
@@ -801,11 +813,30 @@ void values_reader_close(struct values_reader *r)
 	free(r);
 }
 
+/* A stored roll-up row (the rollup_cols) from column col0 of st. */
+static void agg_columns(sqlite3_stmt *st, int col0, struct rollup_agg *out)
+{
+	int i;
+
+	rollup_agg_clear(out);
+	for (i = 0; i < ROLLUP_NODES + ROLLUP_MONTHS; i++) {
+		if (sqlite3_column_type(st, col0 + i) == SQLITE_NULL)
+			continue;
+		if (i < ROLLUP_NODES) {
+			out->sum[i] = sqlite3_column_int64(st, col0 + i);
+			out->sum_present |= 1u << i;
+		} else {
+			out->last[i - ROLLUP_NODES] = sqlite3_column_int64(st, col0 + i);
+			out->last_present |= 1u << (i - ROLLUP_NODES);
+		}
+	}
+}
+
 int values_reader_agg(struct values_reader *r, int64_t de_id, int64_t ou_id, int year,
 		      bool own_only, struct rollup_agg *out, struct error *err)
 {
 	struct rollup_own own;
-	int rc, i;
+	int rc;
 
 	rollup_agg_clear(out);
 	if (!own_only) {
@@ -814,18 +845,7 @@ int values_reader_agg(struct values_reader *r, int64_t de_id, int64_t ou_id, int
 		sqlite3_bind_int(r->roll, 3, year);
 		rc = sqlite3_step(r->roll);
 		if (rc == SQLITE_ROW) {
-			for (i = 0; i < ROLLUP_NODES + ROLLUP_MONTHS; i++) {
-				if (sqlite3_column_type(r->roll, i) == SQLITE_NULL)
-					continue;
-				if (i < ROLLUP_NODES) {
-					out->sum[i] = sqlite3_column_int64(r->roll, i);
-					out->sum_present |= 1u << i;
-				} else {
-					out->last[i - ROLLUP_NODES] =
-					    sqlite3_column_int64(r->roll, i);
-					out->last_present |= 1u << (i - ROLLUP_NODES);
-				}
-			}
+			agg_columns(r->roll, 0, out);
 			sqlite3_reset(r->roll);
 			return 0;
 		}
@@ -1092,11 +1112,12 @@ static int cmp_anc(const void *a, const void *b)
 	return x->year < y->year ? -1 : x->year > y->year;
 }
 
-static int put_agg(struct imp *im, const struct anc *a, struct error *err)
+/* Upsert a's aggregate as that of data element de_id. */
+static int put_agg_id(struct imp *im, int64_t de_id, const struct anc *a, struct error *err)
 {
 	int i;
 
-	sqlite3_bind_int64(im->put, 1, im->de_id[a->de]);
+	sqlite3_bind_int64(im->put, 1, de_id);
 	sqlite3_bind_int64(im->put, 2, im->u_id[a->unit]);
 	sqlite3_bind_int(im->put, 3, a->year);
 	for (i = 0; i < ROLLUP_NODES; i++) {
@@ -1112,6 +1133,11 @@ static int put_agg(struct imp *im, const struct anc *a, struct error *err)
 			sqlite3_bind_null(im->put, 4 + ROLLUP_NODES + i);
 	}
 	return step_done(im, im->put, "写入汇总", err);
+}
+
+static int put_agg(struct imp *im, const struct anc *a, struct error *err)
+{
+	return put_agg_id(im, im->de_id[a->de], a, err);
 }
 
 static int rollup_update(struct imp *im, struct error *err)
@@ -1623,4 +1649,348 @@ int values_export(struct db *db, int year, FILE *out, struct error *err)
 	if (fflush(out))
 		return error_set(err, ERR_IO, "写出失败");
 	return 0;
+}
+
+/* ---- checking and repairing the aggregates ---- */
+
+/* Same presence and the same figure in every present slot. */
+static bool agg_equal(const struct rollup_agg *a, const struct rollup_agg *b, int *slot)
+{
+	int i;
+
+	for (i = 0; i < ROLLUP_NODES + ROLLUP_MONTHS; i++) {
+		bool pa, pb;
+		int64_t va, vb;
+
+		if (i < ROLLUP_NODES) {
+			pa = a->sum_present & (1u << i);
+			pb = b->sum_present & (1u << i);
+			va = a->sum[i];
+			vb = b->sum[i];
+		} else {
+			pa = a->last_present & (1u << (i - ROLLUP_NODES));
+			pb = b->last_present & (1u << (i - ROLLUP_NODES));
+			va = a->last[i - ROLLUP_NODES];
+			vb = b->last[i - ROLLUP_NODES];
+		}
+		if (pa != pb || (pa && va != vb)) {
+			*slot = i;
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Exact text of units4 with the fewest fraction digits, or "无". */
+static void fmt_figure(const struct rollup_agg *a, int slot, char *out, size_t n)
+{
+	bool present;
+	int64_t v;
+	int scale = 4;
+	char t[32];
+
+	if (slot < ROLLUP_NODES) {
+		present = a->sum_present & (1u << slot);
+		v = a->sum[slot];
+	} else {
+		present = a->last_present & (1u << (slot - ROLLUP_NODES));
+		v = a->last[slot - ROLLUP_NODES];
+	}
+	if (!present) {
+		snprintf(out, n, "无");
+		return;
+	}
+	while (scale > 0 && v % pow10_tab[5 - scale] == 0)
+		scale--;
+	fmt_value(v, scale, t);
+	snprintf(out, n, "%s", t);
+}
+
+/* The unit (index) of orgunit id, by binary search (u_id is in id order). */
+static int32_t unit_index(const struct imp *im, int64_t id)
+{
+	size_t lo = 0, hi = im->n_units;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (im->u_id[mid] == id)
+			return (int32_t)mid;
+		if (im->u_id[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+enum { CK_OWN = 1, CK_MARKED = 2, CK_STORED = 4, CK_LISTED = 8 };
+
+struct check {
+	struct imp im;
+	struct rollup_own *own;
+	struct rollup_agg *agg, *stored;
+	unsigned char *flag;
+	uint32_t *list; /* units with any flag, this group */
+	size_t n_list;
+	sqlite3_stmt *vals, *rolls, *del;
+};
+
+static void check_list(struct check *k, uint32_t u, unsigned f)
+{
+	if (!(k->flag[u] & CK_LISTED))
+		k->list[k->n_list++] = u;
+	k->flag[u] |= (unsigned char)(f | CK_LISTED);
+}
+
+static int cmp_depth(const void *pa, const void *pb, void *ctx)
+{
+	const struct imp *im = ctx;
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+
+	if (im->u_depth[a] != im->u_depth[b])
+		return im->u_depth[a] > im->u_depth[b] ? -1 : 1;
+	return a < b ? -1 : a > b;
+}
+
+/* One (data element, year): recompute, compare, repair. */
+static int check_group(struct check *k, int64_t de_id, int year, bool repair,
+		       void (*on_diff)(void *ctx, const struct values_check_diff *d), void *ctx,
+		       struct values_check_stats *cs, struct error *err)
+{
+	struct imp *im = &k->im;
+	int32_t de = de_index(im, de_id);
+	size_t i;
+	int rc;
+
+	k->n_list = 0;
+	/* the values, and every unit above one */
+	sqlite3_bind_int64(k->vals, 1, de_id);
+	sqlite3_bind_int(k->vals, 2, year);
+	while ((rc = sqlite3_step(k->vals)) == SQLITE_ROW) {
+		int64_t ou_id = sqlite3_column_int64(k->vals, 0);
+		int32_t u = unit_index(im, ou_id);
+
+		if (u < 0)
+			continue; /* no such unit: no report reads it */
+		if (own_columns(k->vals, 1, de_id, ou_id, year, &k->own[u], NULL, err)) {
+			sqlite3_reset(k->vals);
+			return ERR_IO;
+		}
+		check_list(k, (uint32_t)u, CK_OWN);
+		for (; u >= 0 && !(k->flag[u] & CK_MARKED); u = im->u_parent[u])
+			check_list(k, (uint32_t)u, CK_MARKED);
+	}
+	sqlite3_reset(k->vals);
+	if (rc != SQLITE_DONE)
+		return db_fail(im->db, err, "读取数据值");
+	/* the stored aggregates */
+	sqlite3_bind_int64(k->rolls, 1, de_id);
+	sqlite3_bind_int(k->rolls, 2, year);
+	while ((rc = sqlite3_step(k->rolls)) == SQLITE_ROW) {
+		int32_t u = unit_index(im, sqlite3_column_int64(k->rolls, 0));
+
+		if (u < 0)
+			continue;
+		agg_columns(k->rolls, 1, &k->stored[u]);
+		check_list(k, (uint32_t)u, CK_STORED);
+	}
+	sqlite3_reset(k->rolls);
+	if (rc != SQLITE_DONE)
+		return db_fail(im->db, err, "读取汇总");
+	/* recompute bottom-up */
+	qsort_r(k->list, k->n_list, sizeof(*k->list), cmp_depth, im);
+	for (i = 0; i < k->n_list; i++) {
+		uint32_t u = k->list[i];
+		struct rollup_agg children;
+		int32_t c;
+
+		if (!(k->flag[u] & CK_MARKED))
+			continue;
+		rollup_agg_clear(&children);
+		for (c = im->u_child[u]; c >= 0; c = im->u_next[c])
+			if ((k->flag[c] & CK_MARKED) && rollup_agg_add(&children, &k->agg[c]))
+				goto overflow;
+		if (rollup_compute(k->flag[u] & CK_OWN ? &k->own[u] : NULL, &children, &k->agg[u]))
+			goto overflow;
+	}
+	/* compare with what a report reads: the stored row, else own values */
+	for (i = 0; i < k->n_list; i++) {
+		uint32_t u = k->list[i];
+		struct rollup_agg seen, want;
+		bool canonical = (k->flag[u] & CK_MARKED) && im->u_child[u] >= 0;
+		int slot = 0;
+
+		cs->checked++;
+		if (k->flag[u] & CK_STORED)
+			seen = k->stored[u];
+		else if (rollup_compute(k->flag[u] & CK_OWN ? &k->own[u] : NULL, NULL, &seen))
+			goto overflow;
+		if (k->flag[u] & CK_MARKED)
+			want = k->agg[u];
+		else
+			rollup_agg_clear(&want);
+		if (agg_equal(&seen, &want, &slot))
+			continue;
+		cs->differ++;
+		if (on_diff) {
+			struct values_check_diff d;
+
+			memset(&d, 0, sizeof(d));
+			d.dataelement = de >= 0 ? im->de_code[de] : "?";
+			d.orgunit = im->u_code[u];
+			d.year = year;
+			if (slot < ROLLUP_NODES) {
+				struct period p;
+
+				rollup_node_period(year, slot, &p);
+				period_format(&p, d.period, sizeof(d.period));
+				d.last = false;
+			} else {
+				snprintf(d.period, sizeof(d.period), "%d%02d", year,
+					 slot - ROLLUP_NODES + 1);
+				d.last = true;
+			}
+			fmt_figure(&seen, slot, d.stored, sizeof(d.stored));
+			fmt_figure(&want, slot, d.expected, sizeof(d.expected));
+			on_diff(ctx, &d);
+		}
+		if (!repair)
+			continue;
+		if (canonical) {
+			struct anc a;
+
+			a.de = (uint32_t)(de >= 0 ? de : 0);
+			a.unit = u;
+			a.year = year;
+			a.depth = im->u_depth[u];
+			a.agg = want;
+			if ((rc = put_agg_id(im, de_id, &a, err)))
+				return rc;
+		} else {
+			sqlite3_bind_int64(k->del, 1, de_id);
+			sqlite3_bind_int64(k->del, 2, im->u_id[u]);
+			sqlite3_bind_int(k->del, 3, year);
+			if ((rc = step_done(im, k->del, "删除汇总", err)))
+				return rc;
+		}
+		cs->repaired++;
+	}
+	for (i = 0; i < k->n_list; i++)
+		k->flag[k->list[i]] = 0;
+	return 0;
+overflow:
+	for (i = 0; i < k->n_list; i++)
+		k->flag[k->list[i]] = 0;
+	rc = error_set(err, ERR_INPUT, "数据元 '%s' 在 %d 年的汇总超出数值范围（最大约 9.2×10^14）",
+		       de >= 0 ? im->de_code[de] : "?", year);
+	error_reason(err, "sum_overflow");
+	return rc;
+}
+
+int values_rollup_check(struct db *db, bool repair,
+			void (*on_diff)(void *ctx, const struct values_check_diff *d), void *ctx,
+			struct values_check_stats *cs, struct error *err)
+{
+	struct check k;
+	struct buf sql;
+	sqlite3_stmt *groups = NULL;
+	int64_t (*g)[2] = NULL;
+	size_t n_g = 0, cap_g = 0, i, n;
+	int rc;
+
+	memset(cs, 0, sizeof(*cs));
+	memset(&k, 0, sizeof(k));
+	k.im.db = db;
+	if ((rc = db_begin(db, err)))
+		return rc;
+	if ((rc = load_units(&k.im, err)) || (rc = load_des(&k.im, err)))
+		goto out;
+	n = k.im.n_units ? k.im.n_units : 1;
+	k.own = malloc(n * sizeof(*k.own));
+	k.agg = malloc(n * sizeof(*k.agg));
+	k.stored = malloc(n * sizeof(*k.stored));
+	k.flag = calloc(n, 1);
+	k.list = malloc(n * sizeof(*k.list));
+	if (!k.own || !k.agg || !k.stored || !k.flag || !k.list) {
+		rc = error_set(err, ERR_NOMEM, "内存不足");
+		goto out;
+	}
+	buf_init(&sql, 8192);
+	buf_printf(&sql, "SELECT orgunit_id, %s FROM datavalue_rollup WHERE de_id = ? AND year = ?",
+		   rollup_cols);
+	rc = db_prepare(db, buf_str(&sql), &k.rolls, err);
+	buf_reset(&sql);
+	if (!rc)
+		rc =
+		    upsert_sql(&sql, "datavalue_rollup", rollup_cols, ROLLUP_NODES + ROLLUP_MONTHS);
+	if (rc == ERR_INTERNAL)
+		rc = error_set(err, ERR_INTERNAL, "内部错误");
+	if (!rc)
+		rc = db_prepare(db, buf_str(&sql), &k.im.put, err);
+	buf_free(&sql);
+	if (rc ||
+	    (rc = db_prepare(db,
+			     "SELECT orgunit_id, y, s1, s2, q1, q2, q3, q4, m1, m2, m3, m4, m5,"
+			     " m6, m7, m8, m9, m10, m11, m12 FROM datavalue"
+			     " WHERE de_id = ? AND year = ?",
+			     &k.vals, err)) ||
+	    (rc = db_prepare(db,
+			     "DELETE FROM datavalue_rollup WHERE de_id = ? AND orgunit_id = ?"
+			     " AND year = ?",
+			     &k.del, err)) ||
+	    (rc = db_prepare(db,
+			     "SELECT de_id, year FROM datavalue UNION"
+			     " SELECT de_id, year FROM datavalue_rollup ORDER BY 1, 2",
+			     &groups, err)))
+		goto out;
+	/* the groups first: the repair writes the table being listed */
+	while ((rc = sqlite3_step(groups)) == SQLITE_ROW) {
+		if (n_g == cap_g) {
+			size_t nc = cap_g ? cap_g * 2 : 256;
+			int64_t(*ng)[2] = realloc(g, nc * sizeof(*ng));
+
+			if (!ng) {
+				rc = error_set(err, ERR_NOMEM, "内存不足");
+				goto out;
+			}
+			g = ng;
+			cap_g = nc;
+		}
+		g[n_g][0] = sqlite3_column_int64(groups, 0);
+		g[n_g][1] = sqlite3_column_int64(groups, 1);
+		n_g++;
+	}
+	if (rc != SQLITE_DONE) {
+		rc = db_fail(db, err, "读取汇总");
+		goto out;
+	}
+	sqlite3_finalize(groups);
+	groups = NULL;
+	for (i = 0; i < n_g; i++) {
+		if (g[i][1] < 1900 || g[i][1] > 9999)
+			continue;
+		if ((rc = check_group(&k, g[i][0], (int)g[i][1], repair, on_diff, ctx, cs, err)))
+			goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(groups);
+	sqlite3_finalize(k.vals);
+	sqlite3_finalize(k.rolls);
+	sqlite3_finalize(k.del);
+	free(g);
+	free(k.own);
+	free(k.agg);
+	free(k.stored);
+	free(k.flag);
+	free(k.list);
+	imp_free(&k.im); /* finalizes im.put */
+	if (!rc && repair && cs->repaired) {
+		if ((rc = db_commit(db, err)))
+			db_rollback(db);
+	} else {
+		db_rollback(db);
+	}
+	return rc;
 }

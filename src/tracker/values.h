@@ -150,6 +150,44 @@ int values_reader_agg(struct values_reader *r, int64_t de_id, int64_t ou_id,
 		      int year, bool own_only, struct rollup_agg *out,
 		      struct error *err);
 
+/*
+ * Checking the stored roll-up aggregates (datavalue_rollup) against the
+ * values beneath them: every aggregate is recomputed from table datavalue
+ * alone, for every data element, unit and year, and compared with what a
+ * report reads (values_reader_agg: the stored row, or a unit's own values
+ * where no row is stored). A disagreement is a stored roll-up written
+ * wrong (an import by an earlier version, given an unchanged row for a
+ * unit with children, stored its ancestors' totals without that unit's
+ * subtree; later imports kept building on them) or changed by hand.
+ */
+struct values_check_diff {
+	const char *dataelement, *orgunit; /* codes */
+	int year;
+	/* the first figure that differs: the sum over period (2023Q1, 202303),
+	 * or with last the latest value up to the end of month period */
+	char period[PERIOD_STRLEN];
+	bool last;
+	char stored[40], expected[40]; /* exact value texts, or "无" */
+};
+
+struct values_check_stats {
+	long checked;  /* (data element, unit, year) aggregates compared */
+	long differ;   /* of which disagreed */
+	long repaired; /* rows rewritten or deleted (repair only) */
+};
+
+/*
+ * Check every aggregate; on_diff (may be NULL) is called for each one that
+ * disagrees. With repair, each such aggregate is rewritten (or its row
+ * deleted where none belongs) in one transaction, so that reports agree
+ * with the values again; without, nothing is written. Returns 0 (whether
+ * or not any disagreed: see cs->differ); ERR_INPUT (reason sum_overflow)
+ * when the values of a data element cannot be summed; ERR_IO.
+ */
+int values_rollup_check(struct db *db, bool repair,
+			void (*on_diff)(void *ctx, const struct values_check_diff *d),
+			void *ctx, struct values_check_stats *cs, struct error *err);
+
 /* units at scale 4 as the decimal of the given scale (0..4), exactly. */
 struct decimal values_decimal(int64_t units4, int scale);
 

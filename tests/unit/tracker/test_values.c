@@ -437,6 +437,269 @@ static void test_decimal_text(void **state)
 	assert_int_equal(d.scale, 1);
 }
 
+/* Every stored aggregate as text, by codes, for comparing two databases. */
+static char *rollup_dump(struct db *db)
+{
+	sqlite3_stmt *st;
+	struct error err;
+	size_t cap = 1 << 16, len = 0;
+	char *out = calloc(1, cap);
+	int i;
+
+	assert_non_null(out);
+	assert_int_equal(db_prepare(db,
+				    "SELECT d.code, o.code, r.* FROM datavalue_rollup r"
+				    " JOIN dataelement d ON d.id = r.de_id"
+				    " JOIN orgunit o ON o.id = r.orgunit_id ORDER BY 1, 2, r.year",
+				    &st, &err),
+			 0);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		for (i = 0; i < sqlite3_column_count(st); i++) {
+			const char *t = (const char *)sqlite3_column_text(st, i);
+
+			if (i == 2 || i == 3)
+				continue; /* ids differ between databases */
+			len += (size_t)snprintf(out + len, cap - len, "%s,", t ? t : "-");
+			assert_true(len < cap);
+		}
+		out[len++] = '\n';
+	}
+	sqlite3_finalize(st);
+	return out;
+}
+
+/* A report's year-to-date figure of de at unit (both by code). */
+static int64_t ytd_of(struct db *db, const char *de, const char *unit, bool last, int k)
+{
+	struct values_reader *r;
+	struct rollup_agg a;
+	struct error err;
+	char sql[256];
+	bool p;
+	int64_t v = -1, de_id, ou_id;
+
+	snprintf(sql, sizeof(sql), "SELECT id FROM dataelement WHERE code = '%s'", de);
+	de_id = tt_int(db, sql);
+	snprintf(sql, sizeof(sql), "SELECT id FROM orgunit WHERE code = '%s'", unit);
+	ou_id = tt_int(db, sql);
+	assert_int_equal(values_reader_open(db, &r, &err), 0);
+	assert_int_equal(values_reader_agg(r, de_id, ou_id, 2023, false, &a, &err), 0);
+	assert_int_equal(rollup_ytd(&a, last, k, &p, &v), 0);
+	values_reader_close(r);
+	return p ? v : -1;
+}
+
+/*
+ * A row equal to the stored value for a unit with children (4101), in an
+ * import that changes a value elsewhere (410202): 4101's subtree stays in
+ * its ancestors' roll-ups, sum and last alike. Before the fix 41 lost the
+ * 100 of 410102 (Q1 57, not 157).
+ */
+static void test_unchanged_parent_row(void **state)
+{
+	struct db *db = tt_core_db(false), *one = tt_core_db(false);
+	struct values_import_stats st;
+	struct values_check_stats cs;
+	struct error err;
+	char *a, *b;
+
+	(void)state;
+	assert_int_equal(import(db,
+				HEAD "\n"
+				     "skill_training,202301,410102,,,100\n"
+				     "skill_training,202302,4101,,,50\n",
+				false, NULL, &st, &err),
+			 0);
+	assert_int_equal(import(db,
+				HEAD "\n"
+				     "skill_training,202302,4101,,,50\n"
+				     "skill_training,202301,410202,,,7\n",
+				false, NULL, &st, &err),
+			 0);
+	assert_int_equal(st.unchanged, 1);
+	assert_int_equal(st.inserted, 1);
+	/* sum: Q1 of 41 = 4101 (100 in January below it, its own 50) + 7 */
+	assert_int_equal(ytd_of(db, "skill_training", "41", false, 2), 157 * 10000);
+	assert_int_equal(ytd_of(db, "skill_training", "41", false, 3), 157 * 10000);
+	assert_int_equal(ytd_of(db, "skill_training", "4101", false, 3), 150 * 10000);
+	/* last: January is 410102's 100 under 4101, plus 7; February 50 + 7 */
+	assert_int_equal(ytd_of(db, "skill_training", "41", true, 1), 107 * 10000);
+	assert_int_equal(ytd_of(db, "skill_training", "41", true, 2), 57 * 10000);
+	/* the same aggregates as one import of the final values */
+	assert_int_equal(import(one,
+				HEAD "\n"
+				     "skill_training,202301,410102,,,100\n"
+				     "skill_training,202302,4101,,,50\n"
+				     "skill_training,202301,410202,,,7\n",
+				false, NULL, &st, &err),
+			 0);
+	a = rollup_dump(db);
+	b = rollup_dump(one);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	assert_int_equal(values_rollup_check(db, false, NULL, NULL, &cs, &err), 0);
+	assert_int_equal(cs.differ, 0);
+	assert_true(cs.checked > 0);
+	db_close(db);
+	db_close(one);
+}
+
+/* The same for a formula's numerator (its own unchanged row at a city). */
+static void test_unchanged_parent_row_formula(void **state)
+{
+	struct db *db = tt_core_db(false);
+	struct values_import_stats st;
+	struct error err;
+
+	(void)state;
+	assert_int_equal(import(db,
+				HEAD "\n"
+				     "villages_with_courier,202301,410102,,,30\n"
+				     "villages_with_courier,202302,4101,,,5\n",
+				false, NULL, &st, &err),
+			 0);
+	assert_int_equal(import(db,
+				HEAD "\n"
+				     "villages_with_courier,202302,4101,,,5\n"
+				     "villages_with_courier,202303,410302,,,45\n",
+				false, NULL, &st, &err),
+			 0);
+	assert_int_equal(ytd_of(db, "villages_with_courier", "41", false, 3), 80 * 10000);
+	assert_int_equal(ytd_of(db, "villages_with_courier", "41", true, 1), 30 * 10000);
+	assert_int_equal(ytd_of(db, "villages_with_courier", "41", true, 3), 50 * 10000);
+	db_close(db);
+}
+
+/* A value for a formula rate's own code would never be read: refused. */
+static void test_formula_code(void **state)
+{
+	struct db *db = tt_core_db(false);
+	struct values_import_stats st;
+	struct seen s;
+	struct error err;
+	const char *csv = HEAD "\n"
+			       "villages_total,202303,410202,,,10\n"
+			       "courier_rate,202303,410202,,,64.4\n";
+
+	(void)state;
+	assert_int_equal(import(db, csv, false, &s, &st, &err), ERR_INPUT);
+	assert_string_equal(s.text, "3:1:formula_indicator\n");
+	assert_string_equal(err.reason, "formula_indicator");
+	assert_non_null(strstr(err.msg, "指标 'courier_rate' 由分子 'villages_with_courier' 和分母"
+					" 'villages_total' 计算，请上报分子和分母"));
+	assert_int_equal(tt_int(db, "SELECT count(*) FROM datavalue"), 0);
+	/* --partial: the numerator row goes in, the rate's row is a reject */
+	assert_int_equal(import(db, csv, true, &s, &st, &err), 0);
+	assert_string_equal(s.text, "3:1:formula_indicator\n");
+	assert_int_equal(st.inserted, 1);
+	assert_int_equal(st.rejected, 1);
+	assert_int_equal(tt_int(db, "SELECT count(*) FROM datavalue"), 1);
+	/* a plain rate's own code is its data element: taken */
+	assert_int_equal(import(db, HEAD "\nscreening_rate,202304,41,,,97\n", false, &s, &st, &err),
+			 0);
+	/* courier_rate is a formula in 2023 only; a 2024 value is no formula's */
+	assert_int_equal(
+	    import(db, HEAD "\ncourier_rate,202403,410202,,,64.4\n", false, &s, &st, &err), 0);
+	assert_int_equal(st.inserted, 1);
+	db_close(db);
+}
+
+/* Blank lines hold no value and are skipped, as in plan and orgunit import. */
+static void test_blank_lines(void **state)
+{
+	struct db *db = tt_core_db(false);
+	struct values_import_stats st;
+	struct seen s;
+	struct error err;
+
+	(void)state;
+	assert_int_equal(import(db,
+				HEAD "\n\n"
+				     "skill_training,202303,410102,,,5\n"
+				     "\n\n"
+				     "skill_training,202304,410102,,,6\n"
+				     "\n",
+				false, &s, &st, &err),
+			 0);
+	assert_int_equal(st.rows, 2);
+	assert_int_equal(st.inserted, 2);
+	assert_int_equal(s.n, 0);
+	/* a line of one non-empty field is still a row with too few fields */
+	assert_int_equal(
+	    import(db, HEAD "\n\nx\nskill_training,202305,410102,,,7\n", true, &s, &st, &err), 0);
+	assert_string_equal(s.text, "3:2:field_count\n");
+	assert_int_equal(st.inserted, 1);
+	db_close(db);
+}
+
+struct diffs {
+	char text[2048];
+	int n;
+};
+
+static void on_diff(void *ctx, const struct values_check_diff *d)
+{
+	struct diffs *x = ctx;
+	size_t len = strlen(x->text);
+
+	snprintf(x->text + len, sizeof(x->text) - len, "%s,%s,%d,%s,%s,%s,%s\n", d->dataelement,
+		 d->orgunit, d->year, d->period, d->last ? "last" : "sum", d->stored, d->expected);
+	x->n++;
+}
+
+/* values_rollup_check finds stored aggregates that disagree with the
+ * values beneath them, and repair makes them agree again. */
+static void test_rollup_check(void **state)
+{
+	struct db *db = tt_core_db(true);
+	struct values_check_stats cs;
+	struct diffs x;
+	struct error err;
+	char *before, *after;
+
+	(void)state;
+	memset(&x, 0, sizeof(x));
+	assert_int_equal(values_rollup_check(db, false, on_diff, &x, &cs, &err), 0);
+	assert_int_equal(cs.differ, 0);
+	assert_int_equal(x.n, 0);
+	before = rollup_dump(db);
+	/* three kinds of damage: a wrong figure (as the old import stored),
+	 * a row missing for a unit with children, a row for a childless unit */
+	assert_int_equal(
+	    db_exec(db,
+		    "UPDATE datavalue_rollup SET q1 = q1 - 1000000000, last1 = NULL"
+		    " WHERE de_id = (SELECT id FROM dataelement WHERE code = 'skill_training')"
+		    " AND orgunit_id = (SELECT id FROM orgunit WHERE code = '41');"
+		    "DELETE FROM datavalue_rollup"
+		    " WHERE de_id = (SELECT id FROM dataelement WHERE code = 'skill_training')"
+		    " AND orgunit_id = (SELECT id FROM orgunit WHERE code = '4101');"
+		    "INSERT INTO datavalue_rollup(de_id, orgunit_id, year, m1)"
+		    " SELECT d.id, o.id, 2023, 10000 FROM dataelement d, orgunit o"
+		    " WHERE d.code = 'new_jobs' AND o.code = '410302'",
+		    &err),
+	    0);
+	assert_int_equal(values_rollup_check(db, false, on_diff, &x, &cs, &err), 0);
+	assert_int_equal(cs.differ, 3);
+	assert_int_equal(cs.repaired, 0);
+	assert_string_equal(x.text, "skill_training,4101,2023,2023,sum,无,600000\n"
+				    "skill_training,41,2023,2023Q1,sum,970000,1070000\n"
+				    "new_jobs,410302,2023,202301,sum,1,无\n");
+	/* nothing written without repair */
+	assert_int_equal(values_rollup_check(db, false, NULL, NULL, &cs, &err), 0);
+	assert_int_equal(cs.differ, 3);
+	assert_int_equal(values_rollup_check(db, true, NULL, NULL, &cs, &err), 0);
+	assert_int_equal(cs.differ, 3);
+	assert_int_equal(cs.repaired, 3);
+	assert_int_equal(values_rollup_check(db, false, NULL, NULL, &cs, &err), 0);
+	assert_int_equal(cs.differ, 0);
+	after = rollup_dump(db);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	db_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -445,6 +708,11 @@ int main(void)
 	    cmocka_unit_test(test_export_round_trip), cmocka_unit_test(test_reader_agg),
 	    cmocka_unit_test(test_value_range),	      cmocka_unit_test(test_decimal_text),
 	    cmocka_unit_test(test_bad_bytes),
+	    cmocka_unit_test(test_unchanged_parent_row),
+	    cmocka_unit_test(test_unchanged_parent_row_formula),
+	    cmocka_unit_test(test_formula_code),
+	    cmocka_unit_test(test_blank_lines),
+	    cmocka_unit_test(test_rollup_check),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
