@@ -1902,7 +1902,9 @@ int values_rollup_check(struct db *db, bool repair,
 	memset(cs, 0, sizeof(*cs));
 	memset(&k, 0, sizeof(k));
 	k.im.db = db;
-	if ((rc = db_begin(db, err)))
+	/* One snapshot; without repair a read transaction (a read-only
+	 * database file can be checked). */
+	if ((rc = repair ? db_begin(db, err) : db_exec(db, "BEGIN", err)))
 		return rc;
 	if ((rc = load_units(&k.im, err)) || (rc = load_des(&k.im, err)))
 		goto out;
