@@ -1167,6 +1167,23 @@ static int rollup_update(struct imp *im, struct error *err)
 
 		if (!c->dirty)
 			continue;
+		/*
+		 * A report may sum a unit's own values alone (a plain rate, or
+		 * a root without children, which has no ancestor to catch it
+		 * below): refuse now what it could not sum then.
+		 */
+		{
+			struct rollup_agg own_only;
+
+			if (rollup_compute(&c->own, NULL, &own_only)) {
+				rc = error_at(err, ERR_INPUT, im->file, 0, 0,
+					      "数据元 '%s' 在单位 '%s' 的 %d 年汇总超出数值范围"
+					      "（最大约 9.2×10^14）",
+					      im->de_code[c->de], im->u_code[c->unit], c->year);
+				error_reason(err, "sum_overflow");
+				goto out;
+			}
+		}
 		u = im->u_child[c->unit] >= 0 ? (int32_t)c->unit : im->u_parent[c->unit];
 		while (u >= 0) {
 			uint64_t k = pack(c->de, (uint32_t)u, c->year);

@@ -118,4 +118,23 @@ run "$MINSHENG" values import "$SCRATCH/x.csv" --db "$db"
 expect_status 1
 expect_err "x.csv:3:2: 有 1 个字段，应为 6 个"
 
+
+# A root without children: a year its report could not sum is refused at
+# import (both modes, nothing written), not left to fail every report.
+rdb="$SCRATCH/root.db"
+printf 'code,name,level,parent_code\n41,河南省,province,\n' >"$SCRATCH/root-units.csv"
+run "$MINSHENG" orgunit import "$SCRATCH/root-units.csv" --db "$rdb"
+expect_status 0
+run "$MINSHENG" plan import "$SCRATCH/plan.csv" --db "$rdb"
+expect_status 0
+printf '%s\njobs,202303,41,,,922337203685477.5807\njobs,202304,41,,,922337203685477.5807\n' "$H" >"$SCRATCH/big.csv"
+for mode in "" --partial; do
+	run "$MINSHENG" values import "$SCRATCH/big.csv" $mode --db "$rdb"
+	expect_status 1
+	expect_err "big.csv: 数据元 'jobs' 在单位 '41' 的 2023 年汇总超出数值范围"
+done
+run "$MINSHENG" report --year 2023 --format csv --db "$rdb"
+expect_status 0
+expect_out ",jobs,新增就业,人,count,>=,1000,,,,false,grey,"
+
 finish

@@ -700,6 +700,70 @@ static void test_rollup_check(void **state)
 	db_close(db);
 }
 
+/*
+ * A root without children has no ancestor whose recomputation would catch
+ * a year too big to sum: the import refuses it (both modes, nothing
+ * written), where before every report of the year failed afterwards.
+ */
+static void test_root_overflow(void **state)
+{
+	static const char units[] = "code,name,level,parent_code\n41,河南省,province,\n";
+	static const char plan[] =
+	    "year,project_no,project_title,indicator,indicator_name,unit,kind,comparator,"
+	    "target,orgunit,aggregation,numerator,denominator\n"
+	    "2023,1,就业,jobs,新增就业,人,count,>=,1000,41,sum,,\n"
+	    "2023,1,就业,rate,失业率,%,rate,<=,5,41,last,,\n";
+	struct orgunit_import_stats ost;
+	struct plan_import_stats pst;
+	struct plan_import_opts po = {false};
+	struct values_import_stats st;
+	struct values_reader *r;
+	struct rollup_agg a;
+	struct seen s;
+	struct error err;
+	struct db *db = tt_open_db();
+	int partial;
+
+	(void)state;
+	assert_int_equal(orgunit_import_mem(db, "u.csv", units, strlen(units), &ost, NULL, NULL,
+					    &err),
+			 0);
+	assert_int_equal(plan_import_mem(db, "p.csv", plan, strlen(plan), &po, &pst, NULL, NULL,
+					 &err),
+			 0);
+	for (partial = 0; partial < 2; partial++) {
+		assert_int_equal(import(db,
+					HEAD "\n"
+					     "jobs,202303,41,,,922337203685477.5807\n"
+					     "jobs,202304,41,,,922337203685477.5807\n",
+					partial, &s, &st, &err),
+				 ERR_INPUT);
+		assert_string_equal(err.reason, "sum_overflow");
+		assert_non_null(strstr(err.msg, "数据元 'jobs' 在单位 '41' 的 2023 年汇总超出数值范围"));
+		assert_int_equal(tt_int(db, "SELECT count(*) FROM datavalue"), 0);
+	}
+	/* the same split over two imports: the second is refused */
+	assert_int_equal(
+	    import(db, HEAD "\njobs,202303,41,,,922337203685477.5807\n", false, &s, &st, &err), 0);
+	assert_int_equal(
+	    import(db, HEAD "\njobs,2023Q2,41,,,922337203685477.5807\n", false, &s, &st, &err),
+	    ERR_INPUT);
+	assert_string_equal(err.reason, "sum_overflow");
+	/* a plain rate's months too (reports sum a unit's own values) */
+	assert_int_equal(import(db,
+				HEAD "\n"
+				     "rate,202301,41,,,-922337203685477.5807\n"
+				     "rate,202302,41,,,-922337203685477.5807\n",
+				false, &s, &st, &err),
+			 ERR_INPUT);
+	/* what is stored can still be summed */
+	assert_int_equal(values_reader_open(db, &r, &err), 0);
+	assert_int_equal(values_reader_agg(r, 1, 1, 2023, false, &a, &err), 0);
+	assert_int_equal(values_reader_agg(r, 1, 1, 2023, true, &a, &err), 0);
+	values_reader_close(r);
+	db_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -713,6 +777,7 @@ int main(void)
 	    cmocka_unit_test(test_formula_code),
 	    cmocka_unit_test(test_blank_lines),
 	    cmocka_unit_test(test_rollup_check),
+	    cmocka_unit_test(test_root_overflow),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
