@@ -10,6 +10,7 @@
 #include "base/error.h"
 #include "base/period.h"
 #include "db/db.h"
+#include "subsidy/mask.h"
 #include "tracker/report.h"
 
 #include <getopt.h>
@@ -129,7 +130,7 @@ int cli_report(int argc, char **argv)
 		return cli_fail(&err);
 	buf_init(&b, (size_t)1 << 30);
 	rc = fmt == CLI_JSON  ? report_write_json(r, &b)
-	     : fmt == CLI_CSV ? report_write_csv(r, &b)
+	     : fmt == CLI_CSV ? report_write_csv(r, mask_csv_text, &b)
 			      : report_write_text(r, &b);
 	report_free(r);
 	if (rc) {

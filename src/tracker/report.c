@@ -1205,30 +1205,33 @@ static int csv_dec(struct buf *b, bool has, struct decimal d)
 	return buf_add(b, t, n);
 }
 
-static int csv_str(struct buf *b, const char *s)
+static int csv_str(struct buf *b, const char *s,
+		   int (*text)(struct buf *b, const char *s, size_t len))
 {
+	if (text)
+		return text(b, s, strlen(s)) != 0;
 	return csv_write_field(b, s, strlen(s));
 }
 
 static int csv_item(const struct report *r, struct buf *b, const struct report_item *it,
-		    size_t rank)
+		    size_t rank, int (*text)(struct buf *b, const char *s, size_t len))
 {
 	int rc = 0;
 
 	rc |= buf_printf(b, "%d,%s,", r->year, r->period_text);
-	rc |= csv_str(b, it->orgunit);
+	rc |= csv_str(b, it->orgunit, text);
 	rc |= buf_addc(b, ',');
-	rc |= csv_str(b, it->orgunit_name);
+	rc |= csv_str(b, it->orgunit_name, text);
 	rc |= buf_printf(b, ",%d,", it->orgunit_level);
-	rc |= csv_str(b, it->parent);
+	rc |= csv_str(b, it->parent, text);
 	rc |= buf_printf(b, ",%d,", it->project_no);
-	rc |= csv_str(b, it->project_title);
+	rc |= csv_str(b, it->project_title, text);
 	rc |= buf_addc(b, ',');
-	rc |= csv_str(b, it->indicator);
+	rc |= csv_str(b, it->indicator, text);
 	rc |= buf_addc(b, ',');
-	rc |= csv_str(b, it->name);
+	rc |= csv_str(b, it->name, text);
 	rc |= buf_addc(b, ',');
-	rc |= csv_str(b, it->unit);
+	rc |= csv_str(b, it->unit, text);
 	rc |= buf_printf(b, ",%s,%s,", it->kind_text, it->comparator);
 	rc |= csv_dec(b, it->has_target, it->target);
 	rc |= buf_addc(b, ',');
@@ -1244,7 +1247,8 @@ static int csv_item(const struct report *r, struct buf *b, const struct report_i
 	return rc;
 }
 
-int report_write_csv(const struct report *r, struct buf *b)
+int report_write_csv(const struct report *r,
+		     int (*text)(struct buf *b, const char *s, size_t len), struct buf *b)
 {
 	size_t i, j;
 	int rc = 0;
@@ -1253,9 +1257,9 @@ int report_write_csv(const struct report *r, struct buf *b)
 			  "project_title,indicator,name,unit,kind,comparator,target,"
 			  "actual,completion_pct,diff_pp,met,colour,rank\n");
 	for (i = 0; i < r->n && !rc; i++)
-		rc |= csv_item(r, b, &r->items[i], 0);
+		rc |= csv_item(r, b, &r->items[i], 0, text);
 	for (i = 0; i < r->n && !rc; i++)
 		for (j = 0; j < r->items[i].n_units && !rc; j++)
-			rc |= csv_item(r, b, &r->items[i].units[j], j + 1);
+			rc |= csv_item(r, b, &r->items[i].units[j], j + 1, text);
 	return rc ? ERR_INPUT : 0;
 }

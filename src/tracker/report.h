@@ -221,7 +221,15 @@ void report_free(struct report *r);
  */
 int report_write_json(const struct report *r, struct buf *b);
 int report_write_text(const struct report *r, struct buf *b);
-int report_write_csv(const struct report *r, struct buf *b);
+/*
+ * For CSV, text (may be NULL: plain csv_write_field) writes each field that
+ * is text, not a number: codes, names, titles, units. The CLI passes the
+ * spreadsheet formula guard (mask_csv_text, subsidy/mask.h) so that a name
+ * like "=HYPERLINK(…)" is shown, not run; numbers are written as they are.
+ * text returns 0 or nonzero on failure.
+ */
+int report_write_csv(const struct report *r,
+		     int (*text)(struct buf *b, const char *s, size_t len), struct buf *b);
 
 /*
  * Pure judgement, used by report_build and unit tests. Given kind,

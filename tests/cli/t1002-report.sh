@@ -97,4 +97,28 @@ expect_status 0
 expect_out "全省两病筛查率达到94.96%，低于年度目标任务0.04个百分点。"
 expect_out "未完成的指标：两病筛查率。"
 
+
+# CSV: a name, title or unit a spreadsheet would run as a formula (= + - @)
+# is written with a leading single quote (the subsidy outputs' guard,
+# mask_csv_text); numbers are not touched.
+db3="$SCRATCH/formula.db"
+printf 'code,name,level,parent_code\n41,=HYPERLINK(1),province,\n4101,-郑州,city,41\n' >"$SCRATCH/f-units.csv"
+printf '%s\n%s\n%s\n' "year,project_no,project_title,indicator,indicator_name,unit,kind,comparator,target,orgunit,aggregation,numerator,denominator" \
+	"2023,1,@SUM(1),jobs,+新增,-人,count,>=,1000,41,sum,," \
+	"2023,1,@SUM(1),jobs,+新增,-人,count,>=,1000,4101,sum,," >"$SCRATCH/f-plan.csv"
+printf 'dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value\njobs,202301,4101,,,5\n' >"$SCRATCH/f-values.csv"
+run "$MINSHENG" orgunit import "$SCRATCH/f-units.csv" --db "$db3"
+expect_status 0
+run "$MINSHENG" plan import "$SCRATCH/f-plan.csv" --db "$db3"
+expect_status 0
+run "$MINSHENG" values import "$SCRATCH/f-values.csv" --db "$db3"
+expect_status 0
+run "$MINSHENG" report --year 2023 --by 2 --format csv --db "$db3"
+expect_status 0
+expect_out "2023,2023,41,'=HYPERLINK(1),1,,1,'@SUM(1),jobs,'+新增,'-人,count,>=,1000,5,0.5,,false,red,"
+expect_out "2023,2023,4101,'-郑州,2,41,1,'@SUM(1),jobs,'+新增,'-人,count,>=,1000,5,0.5,,false,red,1"
+# JSON and text are not spreadsheets: the names as they are.
+run "$MINSHENG" report --year 2023 --format json --db "$db3"
+expect_out '"project_title":"@SUM(1)","indicator":"jobs","name":"+新增","unit":"-人"'
+
 finish
