@@ -101,6 +101,79 @@ size_t zhnum_quantity(struct decimal v, char *out, size_t n)
 	return put(out, n, text, (size_t)len);
 }
 
+/* UTF-8 of 万 and 亿. */
+#define WAN_UTF8 "\xe4\xb8\x87"
+#define YI_UTF8 "\xe4\xba\xbf"
+
+size_t zhnum_quantity_unit(struct decimal v, const char *unit, char *out, size_t n)
+{
+	char q[ZHNUM_STRLEN], num[DECIMAL_STRLEN];
+	const char *rest = unit;
+	struct decimal base;
+	size_t len;
+	int k;
+
+	if (v.scale < 0 || v.scale > DECIMAL_MAX_SCALE || v.units == INT64_MIN)
+		return fail(out, n);
+	if (strncmp(unit, WAN_UTF8, 3) == 0 && strncmp(unit + 3, YI_UTF8, 3) != 0) {
+		struct decimal mag = v;
+
+		rest = unit + 3;
+		if (mag.units < 0)
+			mag.units = -mag.units;
+		/* below 10万 (100,000 of the base unit): as written, in the
+		 * plan's unit, as zhnum_quantity leaves a figure below 万 */
+		if (decimal_cmp(mag, decimal_from_int(10)) < 0)
+			goto plain;
+		/* v万 is v * 10^4 of the base unit, worded from there */
+		base = v;
+		if (base.scale >= 4) {
+			base.scale -= 4;
+		} else {
+			for (k = base.scale; k < 4; k++)
+				if (__builtin_mul_overflow(base.units, 10, &base.units))
+					break;
+			if (k < 4) {
+				/* beyond the decimal range of the base unit: 亿 */
+				struct decimal yi = scaled(mag, 4);
+
+				if (decimal_format(yi, num, sizeof(num)) == 0)
+					return fail(out, n);
+				len = (size_t)snprintf(q, sizeof(q), "%s%s" YI_UTF8,
+						       v.units < 0 ? "-" : "", num);
+				goto join;
+			}
+			base.scale = 0;
+		}
+		len = zhnum_quantity(base, q, sizeof(q));
+		if (len == 0)
+			return fail(out, n);
+		goto join;
+	}
+	if (strncmp(unit, YI_UTF8, 3) == 0)
+		goto plain; /* no unit beyond 亿: the figure as written */
+	len = zhnum_quantity(v, q, sizeof(q));
+	if (len == 0)
+		return fail(out, n);
+	goto join;
+plain:
+	rest = unit;
+	if (decimal_format(decimal_normalize(v), q, sizeof(q)) == 0)
+		return fail(out, n);
+join:
+	{
+		size_t r = strlen(rest);
+		char text[ZHNUM_STRLEN + 256];
+
+		len = strlen(q);
+		if (len + r >= sizeof(text))
+			return fail(out, n);
+		memcpy(text, q, len);
+		memcpy(text + len, rest, r + 1);
+		return put(out, n, text, len + r);
+	}
+}
+
 size_t zhnum_completion(struct decimal pct, char *out, size_t n)
 {
 	char num[DECIMAL_STRLEN], text[ZHNUM_STRLEN];

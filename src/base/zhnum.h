@@ -28,6 +28,22 @@
 size_t zhnum_quantity(struct decimal v, char *out, size_t n);
 
 /*
+ * A quantity followed by its unit, the unit taken into the wording when it
+ * already counts in 万 or 亿, so that no "120万万元" is ever printed:
+ *   unit "人次": zhnum_quantity then the unit (4323000 -> "432.3万人次");
+ *   unit "万元" (or any unit starting with 万): v万 is worded as v * 10^4
+ *     of the rest of the unit, 120 -> "120万元", 100000 -> "10亿元",
+ *     123.456 -> "123.46万元", 9999.996 -> "1亿元"; below 10 (less than
+ *     10万, where zhnum_quantity would write the plain figure) the value
+ *     as written in the unit given, 5.5 -> "5.5万元";
+ *   unit "亿元" (starting with 亿, there is no larger unit): the value as
+ *     written (normalized), 97.7 -> "97.7亿元".
+ * out needs ZHNUM_STRLEN + strlen(unit) bytes; 0 when it is too small or
+ * the unit is longer than 255 bytes.
+ */
+size_t zhnum_quantity_unit(struct decimal v, const char *unit, char *out, size_t n);
+
+/*
  * Completion wording: pct is a percentage already rounded at the precision
  * wanted; written normalized. 144 -> "完成年度目标任务的144%".
  */

@@ -275,7 +275,7 @@ static void rate_figures(const struct report *r, const struct report_item *it,
 /* The actual with its unit: "432.3万人次", "64.4%" (a rate as rate_figures prints it). */
 static int add_actual(struct buf *b, const struct report *r, const struct report_item *it)
 {
-	char s[ZHNUM_STRLEN];
+	char s[ZHNUM_STRLEN], s2[ZHNUM_STRLEN + 256];
 
 	if (it->kind == REPORT_RATE && it->rate_out_of_range)
 		return buf_adds(b, "超出数值范围");
@@ -286,8 +286,10 @@ static int add_actual(struct buf *b, const struct report *r, const struct report
 		decimal_format(a, s, sizeof(s));
 		return buf_printf(b, "%s%s", s, it->unit);
 	}
-	if (!zhnum_quantity(it->actual, s, sizeof(s)))
-		decimal_format(it->actual, s, sizeof(s));
+	/* the unit taken into the wording: 120万元, never 120万万元 */
+	if (zhnum_quantity_unit(it->actual, it->unit, s2, sizeof(s2)))
+		return buf_adds(b, s2);
+	decimal_format(it->actual, s, sizeof(s));
 	return buf_printf(b, "%s%s", s, it->unit);
 }
 

@@ -168,6 +168,54 @@ static void test_pp(void **state)
 	assert_int_equal(zhnum_pp(decimal_from_int(INT64_MIN), out, sizeof(out)), 0);
 }
 
+static void expect_qu(const char *in, const char *unit, const char *want)
+{
+	char out[ZHNUM_STRLEN + 64];
+
+	assert_int_equal(zhnum_quantity_unit(D(in), unit, out, sizeof(out)), strlen(want));
+	assert_string_equal(out, want);
+}
+
+/* A unit that already counts in 万 or 亿 is taken into the wording: never
+ * "120万万元" (a review find), and 100,000万元 is 10亿元. */
+static void test_quantity_unit(void **state)
+{
+	char out[8];
+
+	(void)state;
+	/* a plain unit: zhnum_quantity, then the unit */
+	expect_qu("4323000", "人次", "432.3万人次");
+	expect_qu("28658", "人", "28658人");
+	expect_qu("9770000000", "元", "97.7亿元");
+	/* 万元 */
+	expect_qu("120", "万元", "120万元");
+	expect_qu("120.0000", "万元", "120万元");
+	expect_qu("100000", "万元", "10亿元");
+	expect_qu("97700", "万元", "9.77亿元");
+	expect_qu("123.456", "万元", "123.46万元");
+	expect_qu("123.454", "万元", "123.45万元");
+	expect_qu("10", "万元", "10万元");
+	expect_qu("9999.99", "万元", "9999.99万元");
+	expect_qu("9999.996", "万元", "1亿元");
+	expect_qu("5.5", "万元", "5.5万元");
+	expect_qu("9.999", "万元", "9.999万元");
+	expect_qu("0", "万元", "0万元");
+	expect_qu("-120", "万元", "-120万元");
+	expect_qu("-100000", "万元", "-10亿元");
+	expect_qu("432.3", "万人次", "432.3万人次");
+	expect_qu("10000000", "万", "1000亿");
+	/* beyond the base unit's decimal range: straight to 亿 */
+	expect_qu("922337203685477", "万元", "92233720368.55亿元");
+	/* 亿元: no larger unit, the figure as written */
+	expect_qu("97.70", "亿元", "97.7亿元");
+	expect_qu("123456", "亿元", "123456亿元");
+	/* 万亿 is not taken apart */
+	expect_qu("3", "万亿元", "3万亿元");
+	/* too small an out: 0 and "" */
+	assert_int_equal(zhnum_quantity_unit(D("100000"), "万元", out, 4), 0);
+	assert_string_equal(out, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -178,6 +226,7 @@ int main(void)
 	    cmocka_unit_test(test_quantity_small_buffer),
 	    cmocka_unit_test(test_completion),
 	    cmocka_unit_test(test_pp),
+	    cmocka_unit_test(test_quantity_unit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
