@@ -7,9 +7,11 @@
  *   value,storedby,lastupdated,comment,followup
  * where the columns after value are optional (a header may stop after value
  * or after any later column, in this order). dataelement is a data-element
- * code (an indicator's own code or a formula's numerator/denominator code),
- * orgunit a unit code, period a year, half, quarter or month (2023, 2023S1,
- * 2023Q1, 202303). Values are exact decimals with at most 4 fraction digits.
+ * code (an indicator's own code or a formula's numerator/denominator code;
+ * not a formula rate's own code, which no report reads: reason
+ * formula_indicator), orgunit a unit code, period a year, half, quarter or
+ * month (2023, 2023S1, 2023Q1, 202303). Values are exact decimals with at
+ * most 4 fraction digits. Blank lines are skipped.
  *
  * Import is one transaction. By default any bad row fails the whole import
  * (nothing written); with partial, valid rows are written and each bad row
