@@ -717,10 +717,6 @@ static const struct formula *formula_of(const struct imp *im, uint32_t de, int y
 	"SELECT y, s1, s2, q1, q2, q3, q4, m1, m2, m3, m4, m5, m6, m7, m8, m9,"                    \
 	" m10, m11, m12 FROM datavalue WHERE de_id = ? AND orgunit_id = ? AND year = ?"
 
-/*
- * A unit's own values of one data element in one year, from the database
- * (scale may be NULL). Values the program did not write are refused.
- */
 /* The 19 value columns of a datavalue row from column col0 of st. */
 static int own_columns(sqlite3_stmt *st, int col0, int64_t de_id, int64_t ou_id, int year,
 		       struct rollup_own *own, uint8_t *scale, struct error *err)
@@ -749,6 +745,10 @@ static int own_columns(sqlite3_stmt *st, int col0, int64_t de_id, int64_t ou_id,
 	return 0;
 }
 
+/*
+ * A unit's own values of one data element in one year, from the database
+ * (scale may be NULL). Values the program did not write are refused.
+ */
 static int read_own(struct db *db, sqlite3_stmt *st, int64_t de_id, int64_t ou_id, int year,
 		    struct rollup_own *own, uint8_t *scale, struct error *err)
 {
