@@ -402,6 +402,9 @@ int cli_subsidy_roster_import(int argc, char **argv)
 	if (sum.committed) {
 		printf("已写入：导入编号 %lld，新增人员 %zu，新增账户 %zu，应发金额 %s 元\n",
 		       (long long)sum.import_id, sum.new_people, sum.new_accounts, money);
+		if (sum.kept_corrected)
+			printf("其中 %zu 行的银行账号已被更正，沿用更正后的账户\n",
+			       sum.kept_corrected);
 		if (sum.held_at_death)
 			printf("其中 %lld 条因死亡记录暂停发放（见 subsidy anomalies）\n",
 			       (long long)sum.held_at_death);

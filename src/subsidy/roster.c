@@ -702,6 +702,7 @@ enum {
 	ST_SEL_ENT,
 	ST_SEL_ONCE,
 	ST_SEL_ACCT,
+	ST_SEL_CORRECTED,
 	ST_CLOSE_ACCT,
 	ST_INS_ACCT,
 	ST_INS_ENT,
@@ -727,6 +728,17 @@ static const char *const consumer_sql[ST_COUNT] = {
 		    " ORDER BY period, import_id, line LIMIT 1",
     [ST_SEL_ACCT] = "SELECT id, acct_hash FROM bank_account"
 		    " WHERE beneficiary_id = ? AND valid_to IS NULL",
+    /* whether the account (?2) of the person (?1) is one a payment
+     * correction replaced: the row just before a correction's row in the
+     * person's history (payment_correct closes the current account and adds
+     * the new one, source 'correction <payment>', in one transaction; the
+     * history only grows, so ids are in that order) */
+    [ST_SEL_CORRECTED] = "SELECT 1 FROM bank_account n"
+			 " WHERE n.beneficiary_id = ?1 AND n.source LIKE 'correction %'"
+			 " AND (SELECT o.acct_hash FROM bank_account o"
+			 "  WHERE o.beneficiary_id = ?1 AND o.id < n.id"
+			 "  ORDER BY o.id DESC LIMIT 1) = ?2"
+			 " LIMIT 1",
     [ST_CLOSE_ACCT] = "UPDATE bank_account SET valid_to = ? WHERE id = ?",
     [ST_INS_ACCT] = "INSERT INTO bank_account(beneficiary_id, acct_hash,"
 		    " acct_enc, last4, is_sscard, valid_from, source)"
@@ -754,8 +766,9 @@ struct last_person {
 	int64_t ben;
 	char name[ROSTER_NAME_MAX + 1];
 	char village[13];
-	unsigned char acct_hash[PII_HASHBYTES];
-	int64_t acct;
+	unsigned char acct_hash[PII_HASHBYTES]; /* the account the roster names */
+	int64_t acct;				/* the account the entitlement gets */
+	bool acct_corrected; /* acct_hash was corrected away: acct is the current one */
 	size_t npp; /* may exceed LAST_PP: then not all kept */
 	struct {
 		const struct programme *programme;
@@ -809,14 +822,42 @@ static int reject(struct consumer *c, long line, long column, enum roster_reason
 	return 0;
 }
 
-/* The person's current account id, adding a new history row when the
- * roster names a different account. */
+/* 1 when the roster's account is one a payment correction replaced for
+ * this person (ST_SEL_CORRECTED), 0 when not, ERR_IO (negated) on failure. */
+static int corrected_away(struct consumer *c, int64_t ben, const struct item *it)
+{
+	sqlite3_stmt *st = c->st[ST_SEL_CORRECTED];
+	int rc;
+
+	sqlite3_bind_int64(st, 1, ben);
+	sqlite3_bind_blob(st, 2, it->acct_hash, PII_HASHBYTES, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc != SQLITE_DONE) {
+		db_fail(c->db, c->err, "查询账户更正");
+		return -ERR_IO;
+	}
+	return 0;
+}
+
+/*
+ * The account id for the row's entitlement: the person's current account,
+ * after adding a new history row when the roster names a different
+ * account. Not when the roster names an account a payment correction
+ * replaced (a department's list still carrying the account the bank
+ * refused): the correction stands, the current account is kept and the row
+ * counted (sum->kept_corrected, *corrected set). Only for a person created
+ * earlier: one created by this import has no account yet (fresh).
+ */
 static int current_account(struct consumer *c, int64_t ben, bool fresh, const struct item *it,
-			   int64_t *acct)
+			   int64_t *acct, bool *corrected)
 {
 	sqlite3_stmt *st = c->st[ST_SEL_ACCT];
 	int rc = SQLITE_DONE;
 
+	*corrected = false;
 	sqlite3_bind_int64(st, 1, ben);
 	if (!fresh) /* a person created by this import has no account yet */
 		rc = sqlite3_step(st);
@@ -824,10 +865,20 @@ static int current_account(struct consumer *c, int64_t ben, bool fresh, const st
 		int64_t id = sqlite3_column_int64(st, 0);
 		bool same = sqlite3_column_bytes(st, 1) == PII_HASHBYTES &&
 			    memcmp(sqlite3_column_blob(st, 1), it->acct_hash, PII_HASHBYTES) == 0;
+		int k;
 
 		sqlite3_reset(st);
 		if (same) {
 			*acct = id;
+			return 0;
+		}
+		k = corrected_away(c, ben, it);
+		if (k < 0)
+			return -k;
+		if (k) {
+			*acct = id;
+			*corrected = true;
+			c->sum->kept_corrected++;
 			return 0;
 		}
 		sqlite3_bind_text(c->st[ST_CLOSE_ACCT], 1, c->now, -1, SQLITE_STATIC);
@@ -1014,9 +1065,11 @@ static int apply_same_person(struct consumer *c, const struct item *it)
 		memcpy(lp->village, it->village, sizeof(lp->village));
 	}
 	if (memcmp(lp->acct_hash, it->acct_hash, PII_HASHBYTES) != 0) {
-		if (current_account(c, lp->ben, false, it, &lp->acct))
+		if (current_account(c, lp->ben, false, it, &lp->acct, &lp->acct_corrected))
 			return ERR_IO;
 		memcpy(lp->acct_hash, it->acct_hash, PII_HASHBYTES);
+	} else if (lp->acct_corrected) {
+		c->sum->kept_corrected++; /* the same corrected-away account again */
 	}
 	return insert_entitlement(c, it, lp->ben, lp->acct, lp->created);
 }
@@ -1026,7 +1079,7 @@ static int apply_item(struct consumer *c, const struct item *it)
 	struct last_person *lp = &c->last;
 	sqlite3_stmt *st;
 	int64_t ben, acct = 0;
-	bool fresh, created, same_name = true, same_village = true;
+	bool fresh, created, corrected, same_name = true, same_village = true;
 	int rc;
 
 	if (it->reason != ROSTER_OK)
@@ -1070,7 +1123,7 @@ static int apply_item(struct consumer *c, const struct item *it)
 		if ((!same_name || !same_village) && update_person(c, it, ben))
 			return ERR_IO;
 	}
-	if (current_account(c, ben, fresh, it, &acct))
+	if (current_account(c, ben, fresh, it, &acct, &corrected))
 		return ERR_IO;
 	/* remember this person for the next row */
 	lp->valid = true;
@@ -1082,6 +1135,7 @@ static int apply_item(struct consumer *c, const struct item *it)
 	memcpy(lp->village, it->village, sizeof(lp->village));
 	memcpy(lp->acct_hash, it->acct_hash, PII_HASHBYTES);
 	lp->acct = acct;
+	lp->acct_corrected = corrected;
 	lp->npp = 0;
 	return insert_entitlement(c, it, ben, acct, created);
 }

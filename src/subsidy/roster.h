@@ -145,6 +145,10 @@ struct roster_summary {
 	int64_t accepted_fen;
 	size_t new_people;
 	size_t new_accounts;
+	/* accepted rows naming an account a payment correction replaced for
+	 * that person: the corrected (current) account was kept for them and
+	 * no account was reopened (docs/roster.md, Bank accounts) */
+	size_t kept_corrected;
 	/* of the accepted rows: entitlements put on hold at once because the
 	 * death register says the person died before their period began
 	 * (people_hold_imported) */
