@@ -334,6 +334,16 @@ static void on_double_live(struct check *c, sqlite3_stmt *st)
 		  (long long)sqlite3_column_int64(st, 3));
 }
 
+static void on_stale_live(struct check *c, sqlite3_stmt *st)
+{
+	violation(c, "stale_live_payment",
+		  "发放记录 %lld（第 %lld 次发放）是应发记录 %lld（项目 %s 期间 %s）的旧发放，"
+		  "状态却为%s；该应发记录最新的是第 %lld 次发放（数据可能被篡改，可能重复发放）",
+		  (long long)sqlite3_column_int64(st, 0), (long long)sqlite3_column_int64(st, 1),
+		  (long long)sqlite3_column_int64(st, 2), col_text(st, 3), col_text(st, 4),
+		  ledger_status_label(col_text(st, 5)), (long long)sqlite3_column_int64(st, 6));
+}
+
 static void on_amount_mismatch(struct check *c, sqlite3_stmt *st)
 {
 	violation(c, "payment_amount", "发放记录 %lld 金额 %lld 分与应发记录 %lld 的 %lld 分不符",
@@ -543,6 +553,25 @@ int ledger_check(struct db *db, void (*report)(void *ctx, const char *code, cons
 		     " GROUP BY n.id, p.code, n.period HAVING COUNT(*) > 1"
 		     " ORDER BY n.id",
 		     on_double_live))
+		return ERR_IO;
+	/* Only the latest attempt counts in the accounts (the contract in
+	 * ledger.h): an earlier attempt is failed (reissued) or cancelled. One
+	 * that is pending or paid is money the accounts do not show, and the
+	 * entitlement still looks correctable and reissuable. When it is
+	 * the entitlement's only live payment; two live ones are double_payment
+	 * already. With none left, every paid row is a latest attempt, so the
+	 * paid rows sum to the 已发 balance through account_rows. */
+	if (each_row(&c,
+		     "SELECT y.id, y.attempt, n.id, p.code, n.period, y.status, m.top"
+		     " FROM payment y JOIN entitlement n ON n.id = y.entitlement_id"
+		     " JOIN programme p ON p.id = n.programme_id"
+		     " JOIN (SELECT z.entitlement_id AS eid, MAX(z.attempt) AS top,"
+		     "  SUM(CASE WHEN z.status IN ('pending', 'paid') THEN 1 ELSE 0 END)"
+		     "  AS live FROM payment z GROUP BY z.entitlement_id) m"
+		     "  ON m.eid = y.entitlement_id"
+		     " WHERE y.status IN ('pending', 'paid') AND y.attempt < m.top"
+		     " AND m.live = 1 ORDER BY y.id",
+		     on_stale_live))
 		return ERR_IO;
 	if (each_row(&c,
 		     "SELECT y.id, y.amount_fen, n.id, n.amount_fen"

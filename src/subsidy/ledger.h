@@ -158,6 +158,12 @@ struct ledger_check_result {
  *   - no payment identity twice: no two entitlements with the same
  *     (programme, period, person), no two live (pending or paid) payments
  *     for one entitlement, no entitlement with more than one paid payment;
+ *   - no pending or paid payment below its entitlement's latest attempt
+ *     ("stale_live_payment", when it is the entitlement's only live one;
+ *     two live ones are "double_payment"): the accounts count the latest
+ *     attempt only, so such a row would be money they do not show. With
+ *     neither, every paid row is a latest attempt, and the sum of all paid
+ *     rows equals the 已发 balance through the account comparison above;
  *   - every payment's account row belongs to the person of its entitlement
  *     ("payment_account_owner": a re-pointed payment.account_id would pay
  *     someone else's account).

@@ -86,6 +86,33 @@ run "$MINSHENG" subsidy check --db "$db"
 expect_status 1
 expect_out "违规 [payment_amount]：发放记录 1 金额 20000 分与应发记录 1 的 10000 分不符"
 
+# An earlier attempt turned paid by hand while its reissue failed (the
+# reviewer's case): only the latest attempt counts in the accounts, so
+# check must name the stale one; before, it passed and stats published it.
+O="$TESTDATA/subsidy/ops"
+db="$SCRATCH/stale.db"
+M() { "$MINSHENG" "$@" --db "$db"; }
+M subsidy programme import "$O/programmes.csv" >/dev/null
+M subsidy roster import "$O/roster.csv" >/dev/null
+M subsidy batch create --programme GL01 --period 202303 >/dev/null
+printf 'H,MSRET,1,1\nD,1,FAILED,ACCT_CLOSED,30000,2023-03-15T10:00:00\nT,1,30000\n' >"$SCRATCH/r1.csv"
+M subsidy bankfile import "$SCRATCH/r1.csv" >/dev/null
+M subsidy payment correct --payment 1 --account 6217000000000010102 >/dev/null
+M subsidy batch create --programme GL01 --period 202303 >/dev/null
+printf 'H,MSRET,1,2\nD,21,FAILED,ACCT_FROZEN,30000,2023-03-20T10:00:00\nT,1,30000\n' >"$SCRATCH/r2.csv"
+M subsidy bankfile import "$SCRATCH/r2.csv" >/dev/null
+run "$MINSHENG" subsidy check --db "$db"
+expect_status 0
+sqlite3 "$db" "UPDATE payment SET status = 'paid', reason = NULL WHERE id = 1"
+run "$MINSHENG" subsidy check --db "$db"
+expect_status 1
+expect_out "违规 [stale_live_payment]：发放记录 1（第 1 次发放）是应发记录 1（项目 GL01 期间 202303）的旧发放，状态却为已发；该应发记录最新的是第 2 次发放"
+expect_out "核对未通过：1 处违规"
+sqlite3 "$db" "UPDATE payment SET status = 'pending' WHERE id = 1"
+run "$MINSHENG" subsidy check --db "$db"
+expect_status 1
+expect_out "状态却为在途"
+
 run "$MINSHENG" subsidy check --db "$db" extra
 expect_status 2
 finish

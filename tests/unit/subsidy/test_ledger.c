@@ -278,12 +278,65 @@ static void test_negative_and_balances(void **state)
 	db_close(db);
 }
 
+/*
+ * An earlier attempt made paid (a changed row) while its reissue failed:
+ * the accounts count the latest attempt only, so nothing else sees it;
+ * stale_live_payment names it, once (not also as double_payment).
+ */
+static void test_stale_live_payment(void **state)
+{
+	struct ledger_check_result r;
+	struct db *db = open_db();
+	struct error err;
+	struct seen s;
+
+	(void)state;
+	error_clear(&err);
+	/* entitlement 1 (1000): attempt 1 failed, reissued as attempt 2, failed */
+	assert_int_equal(ledger_post_entitled(db, "r", 1, "202303", 1500, &err), 0);
+	assert_int_equal(ledger_post_payment_created(db, "b1", 1, "202303", 1000, &err), 0);
+	assert_int_equal(ledger_post_failed(db, "i1", 1, "202303", 1000, &err), 0);
+	assert_int_equal(ledger_post_reissue(db, "b2", 1, "202303", 1000, &err), 0);
+	assert_int_equal(ledger_post_failed(db, "i2", 1, "202303", 1000, &err), 0);
+	assert_int_equal(
+	    db_exec(db,
+		    "INSERT INTO payment(id, entitlement_id, batch_id, attempt, account_id,"
+		    " amount_fen, status) VALUES(1, 1, 1, 1, 1, 1000, 'failed'),"
+		    " (7, 1, 2, 2, 1, 1000, 'failed')",
+		    &err),
+	    0);
+	assert_int_equal(check(db, &s, &r), 0);
+	assert_int_equal(db_exec(db, "UPDATE payment SET status = 'paid' WHERE id = 1", &err), 0);
+	assert_int_equal(check(db, &s, &r), 1);
+	assert_string_equal(s.codes, "stale_live_payment");
+	assert_non_null(strstr(s.last, "发放记录 1（第 1 次发放）是应发记录 1（项目 P 期间 202303）"));
+	assert_non_null(strstr(s.last, "状态却为已发"));
+	assert_non_null(strstr(s.last, "最新的是第 2 次发放"));
+	/* pending counts as live too */
+	assert_int_equal(db_exec(db, "UPDATE payment SET status = 'pending' WHERE id = 1", &err),
+			 0);
+	assert_int_equal(check(db, &s, &r), 1);
+	assert_non_null(strstr(s.last, "状态却为在途"));
+	/* the latest attempt paid as well: two live payments, reported once as
+	 * double_payment (plus the accounts that no longer match) */
+	assert_int_equal(db_exec(db,
+				 "DROP INDEX payment_live;"
+				 " UPDATE payment SET status = 'paid' WHERE id = 7",
+				 &err),
+			 0);
+	check(db, &s, &r);
+	assert_non_null(strstr(s.codes, "double_payment"));
+	assert_null(strstr(s.codes, "stale_live_payment"));
+	db_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_names),      cmocka_unit_test(test_unbalanced_refused),
 	    cmocka_unit_test(test_lifecycle),  cmocka_unit_test(test_immutable),
 	    cmocka_unit_test(test_violations), cmocka_unit_test(test_negative_and_balances),
+	    cmocka_unit_test(test_stale_live_payment),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
