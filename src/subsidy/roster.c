@@ -376,6 +376,16 @@ void roster_villages_free(struct roster_villages *v)
 	v->n = 0;
 }
 
+int roster_total_add(int64_t *total, int64_t fen)
+{
+	int64_t r;
+
+	if (__builtin_add_overflow(*total, fen, &r))
+		return ERR_INPUT;
+	*total = r;
+	return 0;
+}
+
 /* ---- the pipeline ---- */
 
 #define CHUNK_ITEMS 2048
@@ -573,6 +583,8 @@ static uint64_t pp_hash(const struct programme *p, const char *period)
 	return h;
 }
 
+/* 0, ERR_NOMEM, or ERR_INPUT when the programme-period's sum would
+ * overflow (the slot is left as it was). */
 static int pp_add(struct pptable *t, const struct programme *p, const char *period, int64_t fen)
 {
 	size_t i;
@@ -604,8 +616,7 @@ static int pp_add(struct pptable *t, const struct programme *p, const char *peri
 		memcpy(t->slot[i].period, period, PERIOD_STRLEN);
 		t->n++;
 	}
-	t->slot[i].fen += fen;
-	return 0;
+	return roster_total_add(&t->slot[i].fen, fen);
 }
 
 static int cmp_ppsum(const void *a, const void *b)
@@ -1007,12 +1018,22 @@ static int update_person(struct consumer *c, const struct item *it, int64_t ben)
 	return step_done(c, st, "更新人员");
 }
 
+/* The import refused: the accepted amounts no longer fit a total. */
+static int total_overflow(struct consumer *c, const struct item *it)
+{
+	return error_at_reason(c->err, ERR_INPUT, c->opt->path, it->line, 7, "total_overflow",
+			       "应发金额合计超出可记录的上限（%lld 分），未导入任何数据；"
+			       "请把名册分成几个文件分别导入",
+			       (long long)INT64_MAX);
+}
+
 /* created: the person was created by this import (once_taken) */
 static int insert_entitlement(struct consumer *c, const struct item *it, int64_t ben, int64_t acct,
 			      bool created)
 {
 	sqlite3_stmt *st = c->st[ST_INS_ENT];
 	struct last_person *lp = &c->last;
+	int rc;
 
 	sqlite3_bind_int64(st, 1, it->programme->id);
 	sqlite3_bind_text(st, 2, it->period, -1, SQLITE_STATIC);
@@ -1025,7 +1046,16 @@ static int insert_entitlement(struct consumer *c, const struct item *it, int64_t
 	sqlite3_bind_int64(st, 9, it->line);
 	if (step_done(c, st, "写入应发记录"))
 		return ERR_IO;
-	if (pp_add(&c->pp, it->programme, it->period, it->amount_fen))
+	/* Amounts are at most 10^12 fen a row, so only millions of rows near
+	 * that cap reach INT64_MAX: the import is refused as a whole (rolled
+	 * back), naming the row where the total went over. The import total
+	 * is checked first; it bounds every programme-period's sum. */
+	if (roster_total_add(&c->sum->accepted_fen, it->amount_fen))
+		return total_overflow(c, it);
+	rc = pp_add(&c->pp, it->programme, it->period, it->amount_fen);
+	if (rc == ERR_INPUT)
+		return total_overflow(c, it);
+	if (rc)
 		return error_set(c->err, ERR_NOMEM, "内存不足");
 	if (it->programme->frequency == FREQ_ONCE && created &&
 	    once_add(&c->once, once_key(it->programme->id, ben)))
@@ -1037,7 +1067,6 @@ static int insert_entitlement(struct consumer *c, const struct item *it, int64_t
 	}
 	lp->npp++;
 	c->sum->accepted++;
-	c->sum->accepted_fen += it->amount_fen;
 	return 0;
 }
 

@@ -160,6 +160,14 @@ struct roster_summary {
 };
 
 /*
+ * *total += fen, unless the sum overflows int64: then ERR_INPUT and *total
+ * unchanged. roster_import adds every accepted amount with it (the import
+ * total and each programme-period's sum for the ledger) and refuses the
+ * whole import on overflow (reason total_overflow).
+ */
+int roster_total_add(int64_t *total, int64_t fen);
+
+/*
  * Import a roster in one transaction. Without partial, any rejected row
  * means nothing is written; with partial, the valid rows are committed.
  * Entitlements of a person already in the death register whose period
@@ -167,7 +175,9 @@ struct roster_summary {
  * (sum->held_at_death).
  * Returns 0 when every row was accepted; ERR_INPUT when rows were rejected
  * (the summary says whether anything was committed) or the file cannot be
- * read as a roster (bad header: err set); ERR_IO on database or I/O
+ * read as a roster (bad header: err set) or the accepted amounts' total
+ * would overflow int64 (err set at the row, reason total_overflow; nothing
+ * written, even with partial); ERR_IO on database or I/O
  * failure, or the code of a failed before_commit (nothing committed).
  */
 int roster_import(struct db *db, const struct roster_options *opt, struct roster_summary *sum,

@@ -459,9 +459,38 @@ static void test_import(void **state)
 	}
 }
 
+/* The import's sums (total, programme-period) refuse to overflow int64:
+ * 9.3 million rows at the 10^12-fen row cap would pass INT64_MAX. */
+static void test_total_add(void **state)
+{
+	const int64_t cap = INT64_C(1000000000000); /* the per-row cap */
+	int64_t t = 0;
+	long rows;
+
+	(void)state;
+	assert_int_equal(roster_total_add(&t, 30000), 0);
+	assert_int_equal(roster_total_add(&t, 5), 0);
+	assert_true(t == 30005);
+	/* exactly INT64_MAX is still a total */
+	t = INT64_MAX - cap;
+	assert_int_equal(roster_total_add(&t, cap), 0);
+	assert_true(t == INT64_MAX);
+	/* one fen more is refused, the total left as it was */
+	assert_int_equal(roster_total_add(&t, 1), ERR_INPUT);
+	assert_true(t == INT64_MAX);
+	/* rows at the cap from zero: refused at the row that would pass
+	 * INT64_MAX, never wrapped to a negative total */
+	t = 0;
+	for (rows = 0; roster_total_add(&t, cap) == 0; rows++)
+		assert_true(t > 0);
+	assert_true(rows == (long)(INT64_MAX / cap));
+	assert_true(t == (int64_t)rows * cap);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_total_add),
 	    cmocka_unit_test(test_every_reason),
 	    cmocka_unit_test(test_message_control_chars),
 	    cmocka_unit_test(test_row_fields),
