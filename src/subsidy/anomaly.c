@@ -487,12 +487,24 @@ int anomaly_scan(struct db *db, const struct pii_keys *keys, int shared_threshol
 {
 	struct scan s = {db, keys, fn, ctx, err};
 	size_t i;
-	int rc = 0;
+	int rc = 0, own_txn = 0;
 
 	if (shared_threshold < 1)
 		return error_set(err, ERR_USAGE, "共用账户人数阈值应至少为 1");
+	/* Every rule reads one snapshot (a deferred read transaction, rolled
+	 * back: nothing is written), so an import committing during the scan
+	 * cannot show half of its effect: e.g. a payment both paid in one rule
+	 * and not yet in another. A caller's open transaction is its own
+	 * snapshot and is left alone. */
+	if (sqlite3_get_autocommit(db_sqlite(db))) {
+		if (db_exec(db, "BEGIN", err))
+			return ERR_IO;
+		own_txn = 1;
+	}
 	for (i = 0; !rc && i < sizeof(rule_queries) / sizeof(rule_queries[0]); i++)
 		rc = rule_queries[i].sql ? each(&s, rule_queries[i].sql, 0, rule_queries[i].check)
 					 : shared_accounts(&s, shared_threshold);
+	if (own_txn)
+		db_rollback(db);
 	return rc;
 }

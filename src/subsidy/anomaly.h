@@ -81,6 +81,9 @@ struct anomaly {
  * scan: ERR_IO, reason pii_tampered, the message naming the person's row
  * ("人员记录 N 的身份证号与该记录不符（数据可能被篡改）"), as every
  * decrypting command does. shared_threshold: the N of shared_account (>= 1).
+ * All rules read one snapshot: the scan runs in one read transaction, begun
+ * and rolled back here (inside the caller's when one is open), so fn must
+ * not write through db.
  */
 int anomaly_scan(struct db *db, const struct pii_keys *keys, int shared_threshold,
 		 int (*fn)(void *ctx, const struct anomaly *a), void *ctx, struct error *err);

@@ -119,7 +119,7 @@ int stats_compute(struct db *db, int year, const char *period, struct stats *out
 {
 	struct period within;
 	sqlite3_stmt *st = NULL;
-	int step, rc = ERR_IO;
+	int step, rc = ERR_IO, own_txn = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (year < 1900 || year > 9999)
@@ -132,14 +132,28 @@ int stats_compute(struct db *db, int year, const char *period, struct stats *out
 			return error_set(err, ERR_INPUT, "期间 '%s' 不在 %d 年内", period, year);
 		period_format(&within, out->period, sizeof(out->period));
 	}
+	/*
+	 * One read transaction (a snapshot) for the periods, the totals and
+	 * the breakdown: a bank import committing in between would otherwise
+	 * make the headline and the per-programme lines disagree. Deferred:
+	 * it writes only the connection's temp table, so it takes no write
+	 * lock on the file. Rolled back at the end: nothing here is kept. A
+	 * caller already inside a transaction has its snapshot; it is left
+	 * alone.
+	 */
+	if (sqlite3_get_autocommit(db_sqlite(db))) {
+		if (db_exec(db, "BEGIN", err))
+			return ERR_IO;
+		own_txn = 1;
+	}
 	if (choose_periods(db, year, period ? &within : NULL, err))
-		return ERR_IO;
+		goto out;
 	if (db_prepare(db,
 		       "SELECT COUNT(DISTINCT e.programme_id), COUNT(*),"
 		       " COALESCE(SUM(y.amount_fen), 0), COUNT(DISTINCT e.beneficiary_id),"
 		       " COALESCE(SUM(a.is_sscard), 0)" PAID_FROM,
 		       &st, err))
-		return ERR_IO;
+		goto out;
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		db_fail(db, err, "统计发放");
 		goto out;
@@ -186,6 +200,8 @@ int stats_compute(struct db *db, int year, const char *period, struct stats *out
 	rc = 0;
 out:
 	sqlite3_finalize(st);
+	if (own_txn)
+		db_rollback(db);
 	if (rc)
 		stats_free(out);
 	return rc;

@@ -47,6 +47,10 @@ struct stats {
 /*
  * Compute for a year (1900..9999) and optionally a period inside it (NULL:
  * the whole year). ERR_INPUT for a bad period or one outside the year.
+ * Every figure comes from one snapshot: the queries run in one read
+ * transaction, begun and rolled back here (when the caller has one open,
+ * inside the caller's instead), so the totals and the per-programme lines
+ * agree whatever commits meanwhile. Writes only a temp table.
  */
 int stats_compute(struct db *db, int year, const char *period, struct stats *out,
 		  struct error *err);

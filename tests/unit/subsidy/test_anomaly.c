@@ -337,6 +337,71 @@ static void test_age(void **state)
 	assert_string_equal(anomaly_rule_label(ANOMALY_OFFICIAL), "公职人员（优亲厚友）");
 }
 
+/*
+ * The snapshot: at the first finding (two_counties) another connection
+ * puts an entitlement on hold and commits. The hold rule runs later in the
+ * same scan; read in one transaction it does not see the hold, read rule
+ * by rule it would. The next scan does.
+ */
+struct intrude {
+	const char *dbpath;
+	int done;
+	struct found fd;
+};
+
+static int intrude_collect(void *ctx, const struct anomaly *a)
+{
+	struct intrude *in = ctx;
+
+	if (!in->done) {
+		struct db *other = NULL;
+		struct error err;
+
+		in->done = 1;
+		error_clear(&err);
+		fx_ok(db_open(in->dbpath, &other, &err), &err, "db_open (other)");
+		fx_ok(db_exec(other,
+			      "UPDATE entitlement SET status = 'on_hold', hold_reason = '核查'"
+			      " WHERE id = 1",
+			      &err),
+		      &err, "commit during the scan");
+		db_close(other);
+	}
+	return collect(&in->fd, a);
+}
+
+static void test_snapshot(void **state)
+{
+	struct intrude in;
+	struct found fd;
+	struct error err;
+	struct fx f;
+
+	(void)state;
+	fx_start(&f, FX_ROSTER_HEADER
+		 "GL01,202303," FX_P0 ",30000\n"
+		 "GL01,202304,410102194102111020,王芳,410105001001,6217000000000010011,30000\n"
+		 "GL01,202303," FX_P1 ",30000\n");
+	memset(&in, 0, sizeof(in));
+	in.dbpath = f.dbpath;
+	error_clear(&err);
+	fx_ok(anomaly_scan(f.db, &f.keys, 5, intrude_collect, &in, &err), &err, "anomaly_scan");
+	assert_int_equal(in.done, 1);
+	assert_int_equal(in.fd.n[ANOMALY_TWO_COUNTIES], 2);
+	assert_int_equal(in.fd.n[ANOMALY_HOLD], 0);
+	/* no transaction left open; the next scan sees the hold */
+	assert_true(sqlite3_get_autocommit(db_sqlite(f.db)));
+	scan(&f, 5, &fd, 1);
+	assert_int_equal(fd.n[ANOMALY_HOLD], 1);
+	assert_non_null(strstr(fd.last[ANOMALY_HOLD].why, "核查"));
+	/* inside a caller's transaction, that one is left open */
+	fx_exec(&f, "BEGIN");
+	scan(&f, 5, &fd, 1);
+	assert_false(sqlite3_get_autocommit(db_sqlite(f.db)));
+	fx_exec(&f, "ROLLBACK");
+	fx_close(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -345,6 +410,7 @@ int main(void)
 	    cmocka_unit_test(test_hold_decisions),
 	    cmocka_unit_test(test_death_corrected),
 	    cmocka_unit_test(test_age),
+	    cmocka_unit_test(test_snapshot),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -126,11 +126,92 @@ static void test_compute(void **state)
 	fx_close(&f);
 }
 
+/*
+ * The snapshot: another connection commits a change just as the breakdown
+ * query starts (a trace callback on stats's own connection, which SQLite
+ * calls before the statement reads anything). Read in one transaction, the
+ * breakdown still agrees with the headline; read statement by statement,
+ * it would count one payment fewer.
+ */
+struct intrude {
+	const char *dbpath;
+	int done;
+};
+
+static int intrude_on_breakdown(unsigned type, void *ctx, void *p, void *x)
+{
+	struct intrude *in = ctx;
+	struct db *other = NULL;
+	struct error err;
+
+	(void)p;
+	if (type != SQLITE_TRACE_STMT || in->done || !strstr((const char *)x, "GROUP BY p.id"))
+		return 0;
+	in->done = 1;
+	error_clear(&err);
+	fx_ok(db_open(in->dbpath, &other, &err), &err, "db_open (other)");
+	fx_ok(db_exec(other,
+		      "UPDATE payment SET status = 'failed', reason = 'X'"
+		      " WHERE id = (SELECT MIN(id) FROM payment WHERE status = 'paid')",
+		      &err),
+	      &err, "commit between the queries");
+	db_close(other);
+	return 0;
+}
+
+static void test_snapshot(void **state)
+{
+	struct intrude in = {0};
+	struct stats s;
+	struct error err;
+	struct fx f;
+	int64_t per = 0;
+	size_t k;
+
+	(void)state;
+	fx_open(&f);
+	fx_programmes(&f, "code,name,department,frequency,standard_fen,min_age,max_age\n"
+			  "GL01,高龄津贴,民政厅,monthly,50000,60,\n");
+	fx_roster(&f, FX_ROSTER_HEADER "GL01,202303," FX_P0 ",30000\n"
+				       "GL01,202303," FX_P1 ",30000\n");
+	fx_pay(&f, "GL01", "202303", "2023-03-15T10:00:00");
+	in.dbpath = f.dbpath;
+	sqlite3_trace_v2(db_sqlite(f.db), SQLITE_TRACE_STMT, intrude_on_breakdown, &in);
+	error_clear(&err);
+	fx_ok(stats_compute(f.db, 2023, NULL, &s, &err), &err, "stats 2023");
+	sqlite3_trace_v2(db_sqlite(f.db), 0, NULL, NULL);
+	assert_int_equal(in.done, 1); /* the change was committed in between */
+	assert_int_equal(s.payments, 2);
+	for (k = 0; k < s.nper; k++)
+		per += s.per[k].payments;
+	assert_int_equal(per, s.payments);
+	assert_int_equal(s.nper, 1);
+	assert_int_equal(s.per[0].amount_fen, s.amount_fen);
+	stats_free(&s);
+	/* no transaction left open; the next call sees the change */
+	assert_true(sqlite3_get_autocommit(db_sqlite(f.db)));
+	fx_ok(stats_compute(f.db, 2023, NULL, &s, &err), &err, "stats 2023 again");
+	assert_int_equal(s.payments, 1);
+	assert_int_equal(s.per[0].payments, 1);
+	stats_free(&s);
+	/* inside a caller's transaction: that one is left open */
+	fx_exec(&f, "BEGIN");
+	fx_ok(stats_compute(f.db, 2023, NULL, &s, &err), &err, "stats in a transaction");
+	assert_false(sqlite3_get_autocommit(db_sqlite(f.db)));
+	stats_free(&s);
+	fx_exec(&f, "ROLLBACK");
+	/* a failure (bad period) leaves none open either */
+	assert_int_equal(stats_compute(f.db, 2023, "2022Q1", &s, &err), ERR_INPUT);
+	assert_true(sqlite3_get_autocommit(db_sqlite(f.db)));
+	fx_close(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_wording),
 	    cmocka_unit_test(test_compute),
+	    cmocka_unit_test(test_snapshot),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
