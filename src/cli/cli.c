@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -581,6 +582,64 @@ static int out_set_mode(int fd, unsigned mode, const struct stat *reg)
 	return 0;
 }
 
+/* The directory holding path, for openat-like calls ("." or "/" too). */
+static void dir_of(const char *path, char *dir, size_t n)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		snprintf(dir, n, ".");
+	else
+		snprintf(dir, n, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+}
+
+/*
+ * An unnamed file (O_TMPFILE) in the directory of path, its name for
+ * reopening ("/proc/self/fd/N") in o->tmp and the descriptor in o->anon:
+ * nothing appears in the directory until cli_out_close links it in, so a
+ * process killed in between (SIGKILL, a crash) leaves nothing behind. The
+ * descriptor, or -1 with errno: 0 when the file system or kernel has no
+ * O_TMPFILE or /proc is missing (then the caller makes a named temporary
+ * file as before).
+ */
+static int out_open_anon(struct cli_out *o, const char *path)
+{
+	char dir[4096];
+	struct stat sb;
+	int fd;
+
+#ifdef O_TMPFILE
+	dir_of(path, dir, sizeof(dir));
+	fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		/* no O_TMPFILE here (an old kernel takes it as O_DIRECTORY:
+		 * EISDIR; a file system without it: EOPNOTSUPP) */
+		if (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)
+			errno = 0;
+		return -1;
+	}
+	/* modules open the file by this name, and the commit links it
+	 * through it: without /proc, the named temporary file instead */
+	snprintf(o->tmp, sizeof(o->tmp), "/proc/self/fd/%d", fd);
+	if (stat(o->tmp, &sb) != 0) {
+		close(fd);
+		o->tmp[0] = '\0';
+		errno = 0;
+		return -1;
+	}
+	o->anon = fd;
+	return fd;
+#else
+	(void)o;
+	(void)path;
+	(void)dir;
+	(void)sb;
+	(void)fd;
+	errno = 0;
+	return -1;
+#endif
+}
+
 int cli_out_open_mode(struct cli_out *o, const char *what, const char *path, unsigned mode)
 {
 	const char *slash = strrchr(path, '/');
@@ -592,6 +651,7 @@ int cli_out_open_mode(struct cli_out *o, const char *what, const char *path, uns
 	o->path = path;
 	o->what = what;
 	o->slot = -1;
+	o->anon = -1;
 	if ((rc = out_check(what, path, &reg)))
 		return rc;
 	if (write_in_place(path)) {
@@ -599,21 +659,29 @@ int cli_out_open_mode(struct cli_out *o, const char *what, const char *path, uns
 			  mode ? (mode_t)mode : 0666);
 	} else {
 		/* the same length whatever the name: a name as long as the file
-		 * system allows still has a temporary file */
+		 * system allows still has a temporary file (the name the
+		 * unnamed file is linked under for the rename, too) */
 		if ((size_t)snprintf(o->tmp, sizeof(o->tmp), "%.*s.ms-XXXXXX",
 				     slash ? (int)(slash - path + 1) : 0, path) >= sizeof(o->tmp)) {
 			o->tmp[0] = '\0';
 			eprint("无法写入%s '%s'：%s", what, path, error_errno_text(ENAMETOOLONG));
 			return ERR_IO;
 		}
-		out_block(&old);
-		fd = mkstemp(o->tmp);
-		if (fd >= 0)
-			o->slot = out_track(o->tmp);
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		fd = out_open_anon(o, path);
+		if (fd < 0 && errno == 0) {
+			/* the named temporary file, removed on a signal */
+			snprintf(o->tmp, sizeof(o->tmp), "%.*s.ms-XXXXXX",
+				 slash ? (int)(slash - path + 1) : 0, path);
+			out_block(&old);
+			fd = mkstemp(o->tmp);
+			if (fd >= 0)
+				o->slot = out_track(o->tmp);
+			pthread_sigmask(SIG_SETMASK, &old, NULL);
+		}
 		if (fd >= 0 && out_set_mode(fd, mode, &reg) != 0) {
 			eprint("无法写入%s '%s'：%s", what, path, error_errno_text(errno));
-			close(fd);
+			if (o->anon < 0)
+				close(fd);
 			cli_out_close(o, false);
 			return ERR_IO;
 		}
@@ -621,6 +689,13 @@ int cli_out_open_mode(struct cli_out *o, const char *what, const char *path, uns
 	if (fd < 0) {
 		eprint("无法写入%s '%s'：%s", what, path, error_errno_text(errno));
 		o->tmp[0] = '\0';
+		return ERR_IO;
+	}
+	/* the unnamed file's own descriptor stays open until cli_out_close
+	 * (it is the file: a caller closing f must not end it) */
+	if (o->anon >= 0 && (fd = fcntl(o->anon, F_DUPFD_CLOEXEC, 0)) < 0) {
+		eprint("无法写入%s '%s'：%s", what, path, error_errno_text(errno));
+		cli_out_close(o, false);
 		return ERR_IO;
 	}
 	o->f = fdopen(fd, "w");
@@ -647,13 +722,9 @@ const char *cli_out_name(const struct cli_out *o)
 static void sync_dir_of(const char *path)
 {
 	char dir[4096];
-	const char *slash = strrchr(path, '/');
 	int fd;
 
-	if (!slash)
-		snprintf(dir, sizeof(dir), ".");
-	else
-		snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 : (int)(slash - path), path);
+	dir_of(path, dir, sizeof(dir));
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd >= 0) {
 		fsync(fd);
@@ -661,10 +732,87 @@ static void sync_dir_of(const char *path)
 	}
 }
 
+/*
+ * Give the unnamed file (o->anon) the name o->path: link it into its
+ * directory under a fresh ".ms-XXXXXX" name and rename that over the path
+ * (linkat cannot replace a name). With the signals blocked (out_block):
+ * the name exists only between two system calls. 0 or an errno value.
+ */
+static int out_link_anon(struct cli_out *o)
+{
+	static const char chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	const char *slash = strrchr(o->path, '/');
+	char name[sizeof(o->tmp)];
+	unsigned char rnd[6];
+	size_t len, k;
+	int tries, e = EEXIST;
+
+	snprintf(name, sizeof(name), "%.*s.ms-XXXXXX", slash ? (int)(slash - o->path + 1) : 0,
+		 o->path);
+	len = strlen(name);
+	for (tries = 0; tries < 100 && e == EEXIST; tries++) {
+		if (getrandom(rnd, sizeof(rnd), GRND_NONBLOCK) != (ssize_t)sizeof(rnd)) {
+			/* no entropy yet: any name not taken will do */
+			unsigned long v = (unsigned long)getpid() * 2654435761UL +
+					  (unsigned long)tries * 40503UL +
+					  (unsigned long)(uintptr_t)o;
+
+			for (k = 0; k < sizeof(rnd); k++, v >>= 5)
+				rnd[k] = (unsigned char)v;
+		}
+		for (k = 0; k < 6; k++)
+			name[len - 6 + k] = chars[rnd[k] % (sizeof(chars) - 1)];
+		e = 0;
+		if (linkat(AT_FDCWD, o->tmp, AT_FDCWD, name, AT_SYMLINK_FOLLOW) != 0)
+			e = errno;
+	}
+	if (e)
+		return e;
+	if (rename(name, o->path) != 0) {
+		e = errno;
+		unlink(name);
+		return e;
+	}
+	return 0;
+}
+
 int cli_out_close(struct cli_out *o, bool keep)
 {
 	sigset_t old;
 	int rc = 0, e = 0, fd;
+
+	if (o->anon >= 0) {
+		if (o->f) {
+			errno = 0;
+			if (fflush(o->f) != 0 || ferror(o->f))
+				e = errno ? errno : EIO;
+			errno = 0;
+			if (fclose(o->f) != 0 && !e)
+				e = errno ? errno : EIO;
+			o->f = NULL;
+		}
+		/* on disk before it takes the name (written through o->f or
+		 * by a module that opened it by name: the same file) */
+		if (keep && !e && fsync(o->anon) != 0)
+			e = errno;
+		if (keep && !e) {
+			out_block(&old);
+			e = out_link_anon(o);
+			pthread_sigmask(SIG_SETMASK, &old, NULL);
+		}
+		/* dropped (or failed): closing the last descriptor of an
+		 * unnamed file frees it, nothing to remove */
+		close(o->anon);
+		o->anon = -1;
+		if (keep && !e)
+			sync_dir_of(o->path);
+		if (keep && e) {
+			eprint("无法写入%s '%s'：%s", o->what, o->path, error_errno_text(e));
+			rc = ERR_IO;
+		}
+		o->tmp[0] = '\0';
+		return rc;
+	}
 
 	if (o->f) {
 		errno = 0; /* a reason left over from earlier is not this one */

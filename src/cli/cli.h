@@ -187,16 +187,20 @@ int cli_output_not_key(const char *words, const char *usage, const char *out, co
 
 /*
  * An output file written whole or not at all (docs/cli.md, Output files).
- * cli_out_open creates a temporary file ".ms-XXXXXX" in the directory of
- * path (its name as long whatever path's is, so any name the file system
- * takes works) and opens f on it; cli_out_close(o, true) flushes, fsyncs
- * and closes it and renames it over path (then fsyncs the directory, so the
- * new name survives a crash), so a symbolic link at path is
- * replaced, not followed, and a failed write leaves no half file;
- * cli_out_close(o, false) removes it. Killed by SIGHUP, SIGINT or SIGTERM
- * meanwhile, the process removes it before it dies (the handler is
- * installed only while an output is open, and not over an ignored
- * signal).
+ * cli_out_open creates an unnamed temporary file (O_TMPFILE) in the
+ * directory of path and opens f on it; cli_out_close(o, true) flushes,
+ * fsyncs and links it into the directory as ".ms-XXXXXX" (its name as long
+ * whatever path's is, so any name the file system takes works), renames
+ * that over path at once (then fsyncs the directory, so the new name
+ * survives a crash), so a symbolic link at path is replaced, not followed,
+ * and a failed write leaves no half file; cli_out_close(o, false) drops
+ * it. Until then the file has no name: a process killed meanwhile, even by
+ * SIGKILL, leaves nothing in the directory. Where the file system (or
+ * kernel) has no O_TMPFILE, or /proc is not mounted, the temporary file is
+ * a named ".ms-XXXXXX" made at once instead; killed by SIGHUP, SIGINT or
+ * SIGTERM meanwhile, the process removes it before it dies (the handler is
+ * installed only while such a file is open, and not over an ignored
+ * signal), but SIGKILL leaves it.
  *
  * The new file's mode: the caller's (cli_out_open_mode) when it requires
  * one, whatever existed and whatever the umask; else, replacing a regular
@@ -216,9 +220,11 @@ int cli_output_not_key(const char *words, const char *usage, const char *out, co
 struct cli_out {
 	const char *path; /* as given */
 	const char *what; /* for messages: "拒绝文件", "输出文件" */
-	char tmp[4096];	  /* the temporary file; "" when written in place */
+	char tmp[4096];	  /* the temporary file's name ("/proc/self/fd/N" for an
+			   * unnamed one); "" when written in place */
 	FILE *f;
 	int slot; /* private: the signal handler's record of tmp, or -1 */
+	int anon; /* private: the unnamed file's own descriptor, or -1 */
 };
 
 /* Returns 0, or prints "minsheng: 无法写入<what> 'path'：<reason>" and
@@ -243,7 +249,8 @@ int cli_out_check(const char *what, const char *path);
 
 /* The file being written (the temporary file, or path written in place),
  * for a module that opens the file itself (by name, "w": the mode set
- * here stays). */
+ * here stays; an unnamed file is reopened through /proc/self/fd, which
+ * stays valid until cli_out_close even when f is closed first). */
 const char *cli_out_name(const struct cli_out *o);
 
 /* Finish (keep) or drop the output. Returns 0, or prints the error as
