@@ -459,6 +459,106 @@ static void test_import(void **state)
 	}
 }
 
+/* One value of a query (the first column of the first row), as text. */
+static void query1(struct db *db, const char *sql, char *out, size_t n)
+{
+	sqlite3_stmt *st;
+
+	assert_int_equal(sqlite3_prepare_v2(db_sqlite(db), sql, -1, &st, NULL), SQLITE_OK);
+	out[0] = '\0';
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(out, n, "%s", sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+}
+
+/*
+ * A roster naming the account a payment correction replaced does not
+ * reopen it: the corrected account stays current, the rows' entitlements
+ * get it and are counted (kept_corrected), also for the next rows of the
+ * same person (the per-person shortcut). A new account still becomes
+ * current. The correction is made as payment_correct records it: the
+ * current account closed, the new one added with source 'correction ID'.
+ */
+static void test_corrected_account(void **state)
+{
+	static const char hdr[] = "programme,period,id_number,name,village,bank_account,amount_fen\n";
+	struct roster_options o = {0};
+	struct roster_summary sum;
+	struct db *db = NULL;
+	struct error err;
+	char dbp[128], key[128], roster[128], text[1024], id[19], v[256];
+	int threads;
+
+	(void)state;
+	snprintf(id, sizeof(id), "41010219400101001");
+	id[17] = idcard_check_char(id);
+	id[18] = '\0';
+	for (threads = 1; threads <= 2; threads++) {
+		snprintf(dir, sizeof(dir), "/tmp/test_roster.XXXXXX");
+		assert_non_null(mkdtemp(dir));
+		snprintf(dbp, sizeof(dbp), "%s/c.db", dir);
+		snprintf(key, sizeof(key), "%s/k.key", dir);
+		snprintf(roster, sizeof(roster), "%s/r.csv", dir);
+		error_clear(&err);
+		assert_int_equal(db_open(dbp, &db, &err), 0);
+		assert_int_equal(subsidy_migrate(db, &err), 0);
+		assert_int_equal(db_exec(db,
+					 "INSERT INTO programme(id, code, name, department, frequency,"
+					 " standard_fen) VALUES(1, 'DBJ', '低保', '民政', 'monthly', 90000)",
+					 &err),
+				 0);
+		o.path = roster;
+		o.key_opt = key;
+		o.threads = threads;
+		snprintf(text, sizeof(text), "%sDBJ,202301,%s,甲,410102001001,6217000000000000012,100\n",
+			 hdr, id);
+		write_file(roster, text);
+		assert_int_equal(roster_import(db, &o, &sum, &err), 0);
+		assert_int_equal(sum.new_accounts, 1);
+		assert_int_equal(sum.kept_corrected, 0);
+		/* the bank refused …0012: corrected to another account */
+		assert_int_equal(db_exec(db,
+					 "UPDATE bank_account SET valid_to = '2023-02-01T00:00:00Z'"
+					 " WHERE beneficiary_id = 1 AND valid_to IS NULL;"
+					 "INSERT INTO bank_account(beneficiary_id, acct_hash, acct_enc, last4,"
+					 " is_sscard, valid_from, source) VALUES(1, zeroblob(16), x'00', '0102',"
+					 " 1, '2023-02-01T00:00:00Z', 'correction 1')",
+					 &err),
+				 0);
+		/* the next roster still lists …0012 (twice), then a new account */
+		snprintf(text, sizeof(text),
+			 "%sDBJ,202302,%s,甲,410102001001,6217000000000000012,100\n"
+			 "DBJ,202303,%s,甲,410102001001,6217000000000000012,100\n"
+			 "DBJ,202304,%s,甲,410102001001,6217000000000000020,100\n",
+			 hdr, id, id, id);
+		write_file(roster, text);
+		assert_int_equal(roster_import(db, &o, &sum, &err), 0);
+		assert_int_equal(sum.accepted, 3);
+		assert_int_equal(sum.kept_corrected, 2);
+		assert_int_equal(sum.new_accounts, 1);
+		query1(db,
+		       "SELECT group_concat(x, ',') FROM (SELECT a.last4 || ':' || a.source AS x"
+		       " FROM entitlement e JOIN bank_account a ON a.id = e.account_id"
+		       " ORDER BY e.period)",
+		       v, sizeof(v));
+		assert_string_equal(v, "0012:roster,0102:correction 1,0102:correction 1,0020:roster");
+		/* the refused account was never reopened: three accounts, …0020 current */
+		query1(db,
+		       "SELECT COUNT(*) || ':' || (SELECT last4 FROM bank_account"
+		       " WHERE valid_to IS NULL) FROM bank_account",
+		       v, sizeof(v));
+		assert_string_equal(v, "3:0020");
+		db_close(db);
+		db = NULL;
+		{
+			char cmd[160];
+
+			snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+			assert_int_equal(system(cmd), 0);
+		}
+	}
+}
+
 /* The import's sums (total, programme-period) refuse to overflow int64:
  * 9.3 million rows at the 10^12-fen row cap would pass INT64_MAX. */
 static void test_total_add(void **state)
@@ -491,6 +591,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_total_add),
+	    cmocka_unit_test(test_corrected_account),
 	    cmocka_unit_test(test_every_reason),
 	    cmocka_unit_test(test_message_control_chars),
 	    cmocka_unit_test(test_row_fields),
