@@ -300,7 +300,8 @@ static int check_hold(struct scan *s, sqlite3_stmt *st, struct anomaly *a)
 /*
  * Columns after the common ones: payment id, status, reason, bank_time;
  * the line's import, line, bank time, amount; the entitlement's latest
- * attempt, its status; the payment's attempt.
+ * attempt, its status; the payment's attempt; the batch of the line's
+ * return file, the payment's batch.
  */
 static int check_bank_success(struct scan *s, sqlite3_stmt *st, struct anomaly *a)
 {
@@ -310,7 +311,9 @@ static int check_bank_success(struct scan *s, sqlite3_stmt *st, struct anomaly *
 	int64_t amount = sqlite3_column_int64(st, NCOMMON + 7);
 	int64_t latest = sqlite3_column_int64(st, NCOMMON + 8);
 	int64_t attempt = sqlite3_column_int64(st, NCOMMON + 10);
-	char line[160], amt[64], settle[160];
+	int64_t file_batch = sqlite3_column_int64(st, NCOMMON + 11);
+	int64_t own_batch = sqlite3_column_int64(st, NCOMMON + 12);
+	char line[256], amt[64], settle[160], where[96];
 
 	if (fill_common(s, st, a))
 		return -1;
@@ -322,8 +325,14 @@ static int check_bank_success(struct scan *s, sqlite3_stmt *st, struct anomaly *
 	amt[0] = '\0';
 	if (amount != a->amount_fen)
 		snprintf(amt, sizeof(amt), "，金额 %lld 分与发放金额不符", (long long)amount);
-	snprintf(line, sizeof(line), "回盘导入记录 %lld 第 %lld 行（银行时间 %s%s）报成功",
-		 (long long)a->bank_import_id, (long long)a->bank_line, a->bank_time, amt);
+	/* A line filed in another batch's return file (the import kept it
+	 * as an unknown id and applied nothing): say so. */
+	where[0] = '\0';
+	if (file_batch != own_batch)
+		snprintf(where, sizeof(where), "，在批次 %lld 的回盘文件中（发放属于批次 %lld）",
+			 (long long)file_batch, (long long)own_batch);
+	snprintf(line, sizeof(line), "回盘导入记录 %lld 第 %lld 行（银行时间 %s%s%s）报成功",
+		 (long long)a->bank_import_id, (long long)a->bank_line, a->bank_time, amt, where);
 	/* What subsidy payment settle can book (the latest attempt, the
 	 * payment's amount): name the command. */
 	settle[0] = '\0';
@@ -471,7 +480,8 @@ static const struct rule_query {
      " l.import_id, l.line, l.bank_time, l.amount_fen,"
      " (SELECT MAX(z.attempt) FROM payment z WHERE z.entitlement_id = e.id),"
      " (SELECT z.status FROM payment z WHERE z.entitlement_id = e.id"
-     "  ORDER BY z.attempt DESC LIMIT 1), x.attempt"
+     "  ORDER BY z.attempt DESC LIMIT 1), x.attempt,"
+     " (SELECT i.batch_id FROM bank_import i WHERE i.id = l.import_id), x.batch_id"
      " FROM bank_return_line l JOIN payment x ON x.id = l.payment_id"
      " JOIN entitlement e ON e.id = x.entitlement_id"
      " JOIN programme p ON p.id = e.programme_id"

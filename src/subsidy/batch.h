@@ -69,8 +69,8 @@ int batch_create(struct db *db, const struct batch_request *req, struct batch_re
 /*
  * Whether the bank has said it paid: ERR_INPUT (reason "bank_success",
  * message naming the return line and ending with refusal, e.g. "不能拦截")
- * when a SUCCESS line of any return file (any amount; not an unknown id)
- * stands for payment_id itself (own_lines) or for any failed attempt of its
+ * when a SUCCESS line of any return file (any amount; also one filed in
+ * another batch's return file) stands for payment_id itself (own_lines) or for any failed attempt of its
  * entitlement (payment_correct: the money of an earlier attempt may be in
  * the account). Successes the bank took back do not count: dated before a
  * REVERSED line of its amount for that payment, or, for a reversed
@@ -83,9 +83,14 @@ int batch_bank_said_success(struct db *db, int64_t payment_id, bool own_lines, c
 /*
  * The latest REVERSED line the bank sent for each payment (few): a SUCCESS
  * dated before it was taken back by the bank, applied or not. Only a
- * reversal of the payment's amount takes money back: an unknown id (another
- * batch's file) or a mismatch (another amount, which the import ignores)
- * does not. A subquery with columns pid and t.
+ * reversal of the payment's amount, in its own batch's return file, takes
+ * money back: a mismatch (another amount, which the import ignores) does
+ * not, and neither does an unknown id - also when the id is an existing
+ * payment of another batch, filed in the wrong return file. Unlike a
+ * misfiled SUCCESS (which counts, BATCH_SUCCESS_STANDS_SQL), a misfiled
+ * reversal would unblock a correction and a reissue: money safety takes the
+ * bank's word for "paid" from any file, and "taken back" only from the
+ * right one (the bank resends it there). A subquery with columns pid and t.
  */
 #define BATCH_REVERSALS_SQL                                                                        \
 	"SELECT r.payment_id AS pid, MAX(r.bank_time) AS t FROM bank_return_line r"                \
@@ -94,19 +99,27 @@ int batch_bank_said_success(struct db *db, int64_t payment_id, bool own_lines, c
 
 /*
  * The one rule for a SUCCESS line l (bank_return_line) that stands for
- * payment x, with rv the latest reversal of x (BATCH_REVERSALS_SQL, LEFT
- * JOINed on rv.pid = l.payment_id): any amount, any outcome but an unknown
- * id (a line stored as 'already' counts: a later reversal may have undone
- * the success it repeated while leaving this one standing), not dated
- * before a REVERSED line of x's amount for x (one of another amount, a
- * mismatch, takes nothing back), and, for a reversed x, not dated no later
- * than its reversal. A WHERE fragment over the aliases l, x and rv, used by
- * batch create (reissues), batch_bank_success_find (payment correct,
- * cancel, settle) and subsidy anomalies (bank_success_conflict): a line
- * that blocks one blocks all.
+ * payment x (x.id = l.payment_id), with rv the latest reversal of x
+ * (BATCH_REVERSALS_SQL, LEFT JOINed on rv.pid = l.payment_id): any amount,
+ * any outcome (a line stored as 'already' counts: a later reversal may have
+ * undone the success it repeated while leaving this one standing), not
+ * dated before a REVERSED line of x's amount for x (one of another amount,
+ * a mismatch, takes nothing back), and, for a reversed x, not dated no
+ * later than its reversal. An unknown id counts too when it names x filed
+ * in another batch's return file (the bank says it paid x, whatever file
+ * it wrote that in): the import does not apply it, but the person may have
+ * the money. Only when x's batch existed when the line was imported
+ * (created_at <= imported_at): an id the bank wrote that was nobody's then
+ * is not the payment that later got it. A WHERE fragment over the aliases
+ * l, x and rv, used by batch create (reissues), batch_bank_success_find
+ * (payment correct, cancel, settle) and subsidy anomalies
+ * (bank_success_conflict): a line that blocks one blocks all.
  */
 #define BATCH_SUCCESS_STANDS_SQL                                                                   \
-	" l.status = 'SUCCESS' AND l.outcome <> 'unknown'"                                         \
+	" l.status = 'SUCCESS'"                                                                    \
+	" AND (l.outcome <> 'unknown' OR EXISTS(SELECT 1 FROM bank_import i"                       \
+	"  JOIN batch b ON b.id = x.batch_id"                                                      \
+	"  WHERE i.id = l.import_id AND b.created_at <= i.imported_at))"                           \
 	" AND (rv.t IS NULL OR rv.t <= l.bank_time)"                                               \
 	" AND NOT (COALESCE(x.reason, '') LIKE 'REVERSED:%' AND l.bank_time <= x.bank_time)"
 

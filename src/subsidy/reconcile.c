@@ -1049,9 +1049,9 @@ static int decide_all(struct db *db, struct decide *d, struct error *err)
 {
 	struct parsed *pf = d->pf;
 	struct stored cur;
-	sqlite3_stmt *st;
+	sqlite3_stmt *st, *owner = NULL;
 	int64_t cur_id = 0;
-	int step = SQLITE_ROW;
+	int step = SQLITE_ROW, step_owner;
 	size_t i = 0;
 
 	memset(&cur, 0, sizeof(cur));
@@ -1105,6 +1105,7 @@ static int decide_all(struct db *db, struct decide *d, struct error *err)
 		}
 		if (step != SQLITE_ROW && step != SQLITE_DONE) {
 			sqlite3_finalize(st);
+			sqlite3_finalize(owner);
 			return db_fail(db, err, "读取发放记录");
 		}
 		if (step == SQLITE_ROW && cur_id == pid) {
@@ -1118,9 +1119,39 @@ static int decide_all(struct db *db, struct decide *d, struct error *err)
 			}
 			decide_payment(d, pf->v + i, j - i, &cur);
 		} else {
+			int64_t other = 0;
+
+			/* An existing payment of another batch, filed in the
+			 * wrong return file: not applied here either, but its
+			 * SUCCESS counts in the standing-SUCCESS rule (batch.h),
+			 * so the note says where the payment is. */
+			if (!owner) {
+				if (db_prepare(db, "SELECT batch_id FROM payment WHERE id = ?",
+					       &owner, err)) {
+					sqlite3_finalize(st);
+					return ERR_IO;
+				}
+			}
+			sqlite3_bind_int64(owner, 1, pid);
+			step_owner = sqlite3_step(owner);
+			if (step_owner == SQLITE_ROW)
+				other = sqlite3_column_int64(owner, 0);
+			sqlite3_reset(owner);
+			if (step_owner != SQLITE_ROW && step_owner != SQLITE_DONE) {
+				sqlite3_finalize(st);
+				sqlite3_finalize(owner);
+				return db_fail(db, err, "读取发放记录");
+			}
 			for (size_t k = i; k < j; k++) {
-				note(d, &pf->v[k], RECON_UNKNOWN, "批次 %lld 中没有发放编号 %lld",
-				     (long long)pf->batch_id, (long long)pid);
+				if (other)
+					note(d, &pf->v[k], RECON_UNKNOWN,
+					     "发放编号 %lld 属于批次 %lld，不在批次 %lld 中",
+					     (long long)pid, (long long)other,
+					     (long long)pf->batch_id);
+				else
+					note(d, &pf->v[k], RECON_UNKNOWN,
+					     "批次 %lld 中没有发放编号 %lld",
+					     (long long)pf->batch_id, (long long)pid);
 				d->sum->n[RECON_UNKNOWN]++;
 				d->sum->fen[RECON_UNKNOWN] += pf->v[k].amount;
 			}
@@ -1128,6 +1159,7 @@ static int decide_all(struct db *db, struct decide *d, struct error *err)
 		i = j;
 	}
 	sqlite3_finalize(st);
+	sqlite3_finalize(owner);
 	return 0;
 }
 static int map_file(const char *path, char **data, size_t *len, struct error *err)

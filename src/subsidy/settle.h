@@ -86,7 +86,8 @@ struct payment_settle_info {
  * filled as far as the payment was read, also when it is refused.
  *
  * The line used is the earliest SUCCESS line kept for this payment itself
- * (batch_bank_success_find with own_lines: not an unknown id, not a success
+ * (batch_bank_success_find with own_lines: also one the bank filed in
+ * another batch's return file (batch.h), not a success
  * dated before a REVERSED line for the payment, nor, for a reversed
  * payment, one dated no later than its reversal) whose amount is exactly
  * the payment's.

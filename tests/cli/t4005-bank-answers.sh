@@ -343,4 +343,62 @@ run M subsidy batch create --programme GL01 --period 202303
 expect_out "重发 1 笔"
 checked
 
+# 8. The bank files a SUCCESS for payment 1 (batch 1, failed) in batch 2's
+# return file. The import does not apply it (wrong file) but says whose the
+# payment is; it counts as a standing SUCCESS all the same: correct and
+# cancel refuse, a correction is not reissued, anomalies lists it. A
+# REVERSED in the wrong file takes nothing back; one in batch 1's file does.
+fresh s8
+run M subsidy batch create --programme GL01 --period 202304
+expect_out "批次 2"
+ret "$SCRATCH/a.csv" 1 "1,FAILED,ACCT_FROZEN,30000,2023-03-15T09:00:00"
+M subsidy bankfile import "$SCRATCH/a.csv" >/dev/null
+ret "$SCRATCH/b.csv" 2 "1,SUCCESS,,30000,2023-03-16T10:00:00" "2,SUCCESS,,35000,2023-03-16T10:00:00" \
+	"99999,SUCCESS,,30000,2023-03-16T10:00:00"
+run M subsidy bankfile import "$SCRATCH/b.csv"
+expect_status 0
+expect_out "发放编号 1 属于批次 1，不在批次 2 中"
+expect_out "发放编号 2 属于批次 1，不在批次 2 中"
+expect_out "批次 2 中没有发放编号 99999"
+expect_out "未知发放编号 3 行"
+run q "SELECT status FROM payment WHERE id = 1"
+expect_out "failed"
+run M subsidy payment correct --payment 1 --account "$(account 8)"
+expect_status 1
+expect_err "发放记录 1 银行曾回盘成功（导入记录 2 第 2 行"
+# payment 2 is still at the bank (pending): it cannot be intercepted
+run M subsidy payment cancel --payment 2 --reason 核查
+expect_status 1
+expect_err "发放记录 2 银行曾回盘成功（导入记录 2 第 3 行"
+run q "SELECT status FROM payment WHERE id = 2"
+expect_out "pending"
+run M subsidy anomalies
+expect_out "发放 1 张"
+expect_out "在批次 2 的回盘文件中（发放属于批次 1）"
+# a correction made before the misfiled success arrived (by hand here) is
+# not reissued
+q "INSERT INTO payment_correction(payment_id, account_id, corrected_at)
+	SELECT 1, account_id, '2023-03-15T12:00:00Z' FROM payment WHERE id = 1"
+run M subsidy batch create --programme GL01 --period 202303
+expect_out "另有 1 笔已更正的失败发放未重发：银行曾报成功"
+run q "SELECT COUNT(*) FROM payment WHERE entitlement_id = (SELECT entitlement_id FROM payment WHERE id = 1)"
+expect_out "1"
+# a reversal in the wrong file does not take the success back
+ret "$SCRATCH/c.csv" 2 "1,REVERSED,DUPLICATE,30000,2023-03-17T10:00:00"
+run M subsidy bankfile import "$SCRATCH/c.csv"
+expect_out "发放编号 1 属于批次 1，不在批次 2 中"
+run M subsidy anomalies
+expect_out "在批次 2 的回盘文件中（发放属于批次 1）"
+run M subsidy batch create --programme GL01 --period 202303
+expect_out "另有 1 笔已更正的失败发放未重发：银行曾报成功"
+# in batch 1's own file it does: the finding closes, the reissue goes out
+ret "$SCRATCH/d.csv" 1 "1,REVERSED,DUPLICATE,30000,2023-03-17T10:00:00"
+run M subsidy bankfile import "$SCRATCH/d.csv"
+expect_status 0
+run M subsidy anomalies
+expect_no_out "发放 1 张"
+run M subsidy batch create --programme GL01 --period 202303
+expect_out "重发 1 笔"
+checked
+
 finish

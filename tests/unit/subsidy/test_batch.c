@@ -129,6 +129,7 @@ static void test_budget_refusal(void **state)
 struct notes {
 	int n[RECON_NOUTCOMES];
 	long line[RECON_NOUTCOMES];
+	char msg[RECON_NOUTCOMES][256]; /* the last message of each outcome */
 };
 
 static void collect(void *ctx, enum reconcile_outcome o, long line, int64_t pid, const char *msg)
@@ -139,6 +140,7 @@ static void collect(void *ctx, enum reconcile_outcome o, long line, int64_t pid,
 	assert_true(msg[0] != '\0');
 	nt->n[o]++;
 	nt->line[o] = line;
+	snprintf(nt->msg[o], sizeof(nt->msg[o]), "%s", msg);
 }
 
 static void import_text(struct fx *f, const char *name, const char *text,
@@ -572,6 +574,105 @@ static void test_mismatched_reversal_takes_nothing_back(void **state)
 	fx_close(&f);
 }
 
+/*
+ * The bank files a SUCCESS for payment 1 (batch 1, failed) in batch 2's
+ * return file. The import keeps it as an unknown id, naming the batch the
+ * payment belongs to, and applies nothing; the standing-SUCCESS rule counts
+ * it all the same (payment correct refuses, batch create does not reissue).
+ * A REVERSED in the wrong file takes nothing back; in batch 1's file it
+ * does. A line naming an id that was nobody's when it was imported does not
+ * count for the payment that gets the id later.
+ */
+static void test_success_in_another_batch_file(void **state)
+{
+	struct batch_request mar = {"GL01", "202303", NULL}, apr = {"GL01", "202304", NULL};
+	struct bank_success_line line;
+	struct reconcile_summary s;
+	struct batch_result res;
+	struct notes nt;
+	struct error err;
+	struct fx f;
+	bool found;
+
+	(void)state;
+	fx_start(&f, ROSTER "GL01,202304," FX_P0 ",30000\n");
+	error_clear(&err);
+	assert_int_equal(batch_create(f.db, &mar, &res, &err), 0); /* payments 1..4 */
+	assert_int_equal(batch_create(f.db, &apr, &res, &err), 0); /* payment 5 */
+	assert_int_equal(res.batch_id, 2);
+	import_text(&f, "a.csv",
+		    "H,MSRET,1,1\nD,1,FAILED,ACCT_FROZEN,30000,2023-03-15T09:00:00\nT,1,30000\n",
+		    &s, &nt);
+	/* No SUCCESS yet: nothing stands. */
+	assert_int_equal(batch_bank_success_find(f.db, 1, true, 0, &line, &found, &err), 0);
+	assert_false(found);
+	import_text(&f, "b.csv",
+		    "H,MSRET,1,2\nD,1,SUCCESS,,30000,2023-03-16T10:00:00\n"
+		    "D,6,SUCCESS,,30000,2023-03-16T10:00:00\nT,2,60000\n",
+		    &s, &nt);
+	assert_int_equal(s.n[RECON_UNKNOWN], 2);
+	assert_int_equal(nt.n[RECON_UNKNOWN], 2);
+	assert_int_equal(s.n[RECON_PAID], 0);
+	/* notes come in payment order: 1 then 6 */
+	assert_string_equal(nt.msg[RECON_UNKNOWN], "批次 2 中没有发放编号 6");
+	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM bank_return_line"
+				    " WHERE payment_id = 1 AND outcome = 'unknown'"),
+			 1);
+	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM payment WHERE id = 1 AND status = 'failed'"),
+			 1);
+	assert_int_equal(batch_bank_success_find(f.db, 1, true, 0, &line, &found, &err), 0);
+	assert_true(found);
+	assert_int_equal(line.import_id, 2);
+	assert_int_equal(line.line, 2);
+	assert_int_equal(line.payment_id, 1);
+	/* the amount is compared as for a line of its own batch */
+	assert_int_equal(batch_bank_success_find(f.db, 1, true, 30000, &line, &found, &err), 0);
+	assert_true(found);
+	assert_int_equal(batch_bank_success_find(f.db, 1, true, 29999, &line, &found, &err), 0);
+	assert_false(found);
+	assert_int_equal(payment_correct(f.db, &f.keys, 1, "6217000000000020002", true, &err),
+			 ERR_INPUT);
+	assert_string_equal(err.reason, "bank_success");
+	/* a correction made before the line arrived (by hand) is not reissued */
+	fx_exec(&f, "INSERT INTO payment_correction(payment_id, account_id, corrected_at)"
+		    " SELECT 1, account_id, '2023-03-15T12:00:00Z' FROM payment WHERE id = 1");
+	assert_int_equal(batch_create(f.db, &mar, &res, &err), 0);
+	assert_int_equal(res.batch_id, 0);
+	assert_int_equal(res.blocked, 1);
+	/* a reversal in the wrong file takes nothing back */
+	import_text(&f, "c.csv",
+		    "H,MSRET,1,2\nD,1,REVERSED,DUPLICATE,30000,2023-03-17T10:00:00\nT,1,30000\n",
+		    &s, &nt);
+	assert_string_equal(nt.msg[RECON_UNKNOWN], "发放编号 1 属于批次 1，不在批次 2 中");
+	assert_int_equal(batch_bank_success_find(f.db, 1, true, 0, &line, &found, &err), 0);
+	assert_true(found);
+	/* in batch 1's own file it does */
+	import_text(&f, "d.csv",
+		    "H,MSRET,1,1\nD,1,REVERSED,DUPLICATE,30000,2023-03-17T10:00:00\nT,1,30000\n",
+		    &s, &nt);
+	assert_int_equal(batch_bank_success_find(f.db, 1, true, 0, &line, &found, &err), 0);
+	assert_false(found);
+	assert_int_equal(batch_create(f.db, &mar, &res, &err), 0);
+	assert_int_equal(res.reissue_count, 1); /* payment 6 */
+	/* Payment 6, the reissue, was made after b.csv named id 6 (nobody's
+	 * then). With the import dated before the reissue's batch existed
+	 * (here all happens in one second, so the date is moved back), the
+	 * line is not about payment 6. */
+	fx_exec(&f, "UPDATE bank_import SET imported_at = '2000-01-01T00:00:00Z' WHERE id = 2");
+	import_text(&f, "e.csv",
+		    "H,MSRET,1,3\nD,6,FAILED,ACCT_FROZEN,30000,2023-03-20T09:00:00\nT,1,30000\n",
+		    &s, &nt);
+	assert_int_equal(s.n[RECON_FAILED], 1);
+	assert_int_equal(batch_bank_success_find(f.db, 6, true, 0, &line, &found, &err), 0);
+	assert_false(found);
+	/* (imported after the batch, the same line would count) */
+	fx_exec(&f, "UPDATE bank_import SET imported_at = '2999-01-01T00:00:00Z' WHERE id = 2");
+	assert_int_equal(batch_bank_success_find(f.db, 6, true, 0, &line, &found, &err), 0);
+	assert_true(found);
+	assert_int_equal(fx_violations(&f), 0);
+	fx_close(&f);
+}
+
 static void test_death_hold(void **state)
 {
 	struct batch_request req = {"GL01", "202304", NULL};
@@ -625,6 +726,7 @@ int main(void)
 	    cmocka_unit_test(test_death_hold),
 	    cmocka_unit_test(test_standing_success_not_reissued),
 	    cmocka_unit_test(test_mismatched_reversal_takes_nothing_back),
+	    cmocka_unit_test(test_success_in_another_batch_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -280,10 +280,12 @@ static void test_lines_that_do_not_count(void **state)
 	assert_string_equal(err.reason, "amount_differs");
 	assert_int_equal(in.line.amount_fen, 30001);
 	assert_non_null(strstr(err.msg, "30001"));
-	/* A line in another batch's file is an unknown id there. */
+	/* A line in another batch's file is an unknown id there; it counts
+	 * all the same (batch.h, BATCH_SUCCESS_STANDS_SQL), with its amount:
+	 * one of another amount is not one settle can use. */
 	fx_exec(&f, "INSERT INTO batch(programme_id, period, created_at)"
 		    " SELECT id, '202304', '2023-04-01T00:00:00Z' FROM programme");
-	v[0] = line_of(pid, BANKRET_SUCCESS, "", 30000, "2023-03-18T10:00:00");
+	v[0] = line_of(pid, BANKRET_SUCCESS, "", 30001, "2023-03-18T10:00:00");
 	bank_lines(&f, 2, v, 1);
 	assert_int_equal(
 	    fx_int(&f, "SELECT COUNT(*) FROM bank_return_line WHERE outcome = 'unknown'"), 1);
