@@ -510,21 +510,32 @@ int cli_subsidy_bankfile_export(int argc, char **argv)
 
 /* ---- bankfile import ---- */
 
+/*
+ * The notes are kept (at most NOTES_SHOWN per kind, so a few tens of
+ * kilobytes) and printed only once the import has committed: they describe
+ * changes, and an import that fails at its commit changed nothing.
+ */
 struct import_ctx {
 	int64_t shown[RECON_NOUTCOMES];
+	struct buf notes;
+	int lost; /* a note could not be kept (out of memory) */
 };
 
 #define NOTES_SHOWN 20
 
-static void print_note(void *ctx, enum reconcile_outcome o, long line, int64_t pid, const char *msg)
+static void keep_note(void *ctx, enum reconcile_outcome o, long line, int64_t pid, const char *msg)
 {
 	struct import_ctx *ic = ctx;
+	int rc = 0;
 
 	if (ic->shown[o]++ < NOTES_SHOWN)
-		printf("  %s：第 %ld 行 发放编号 %lld：%s\n", reconcile_outcome_label(o), line,
-		       (long long)pid, msg);
+		rc = buf_printf(&ic->notes, "  %s：第 %ld 行 发放编号 %lld：%s\n",
+				reconcile_outcome_label(o), line, (long long)pid, msg);
 	else if (ic->shown[o] == NOTES_SHOWN + 1)
-		printf("  %s：……（更多见 bank_return_line 表）\n", reconcile_outcome_label(o));
+		rc = buf_printf(&ic->notes, "  %s：……（更多见 bank_return_line 表）\n",
+				reconcile_outcome_label(o));
+	if (rc)
+		ic->lost = 1;
 }
 
 int cli_subsidy_bankfile_import(int argc, char **argv)
@@ -554,12 +565,16 @@ int cli_subsidy_bankfile_import(int argc, char **argv)
 		return rc;
 	bulk_tune(db);
 	memset(&ic, 0, sizeof(ic));
+	buf_init(&ic.notes, 1 << 20);
 	error_clear(&err);
-	rc = bankfile_import(db, file, &s, print_note, &ic, &err);
+	rc = bankfile_import(db, file, &s, keep_note, &ic, &err);
 	if (rc) {
 		cli_fail(&err);
 		goto out;
 	}
+	fputs(buf_str(&ic.notes), stdout);
+	if (ic.lost)
+		printf("  ……（内存不足，部分说明未显示；全部见 bank_return_line 表）\n");
 	if (s.already_imported) {
 		printf("回盘文件 %s 已于 %s 导入（导入记录 %lld），本次未作任何更改\n", file,
 		       s.imported_at, (long long)s.import_id);
@@ -588,6 +603,7 @@ int cli_subsidy_bankfile_import(int argc, char **argv)
 		       (long long)s.reversed_cancelled, (long long)s.reversed_cancelled_fen);
 	printf("  未回盘（仍在途） %lld 笔\n", (long long)s.still_pending);
 out:
+	buf_free(&ic.notes);
 	db_close(db);
 	return rc;
 }

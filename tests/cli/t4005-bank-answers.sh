@@ -401,4 +401,22 @@ run M subsidy batch create --programme GL01 --period 202303
 expect_out "重发 1 笔"
 checked
 
+# 9. The notes describe changes: an import that fails before its commit
+# (here a trigger refuses the import row, exit 3) prints none of them.
+fresh s9
+ret "$SCRATCH/a.csv" 1 "1,SUCCESS,,30000,2023-03-15T10:00:00" "99999,SUCCESS,,30000,2023-03-15T10:00:00"
+q "CREATE TRIGGER refuse_import BEFORE INSERT ON bank_import BEGIN SELECT RAISE(ABORT, 'refused'); END;"
+run M subsidy bankfile import "$SCRATCH/a.csv"
+expect_status 3
+expect_no_out "没有发放编号 99999"
+expect_no_out "发放成功"
+run q "SELECT COUNT(*) FROM bank_return_line"
+expect_out "0"
+q "DROP TRIGGER refuse_import"
+run M subsidy bankfile import "$SCRATCH/a.csv"
+expect_status 0
+expect_out "未知发放编号：第 3 行 发放编号 99999：批次 1 中没有发放编号 99999"
+expect_out "发放成功 1 笔"
+checked
+
 finish
