@@ -70,12 +70,12 @@ int batch_create(struct db *db, const struct batch_request *req, struct batch_re
  * Whether the bank has said it paid: ERR_INPUT (reason "bank_success",
  * message naming the return line and ending with refusal, e.g. "不能拦截")
  * when a SUCCESS line of any return file (any amount; also one filed in
- * another batch's return file) stands for payment_id itself (own_lines) or for any failed attempt of its
- * entitlement (payment_correct: the money of an earlier attempt may be in
- * the account). Successes the bank took back do not count: dated before a
- * REVERSED line of its amount for that payment, or, for a reversed
- * attempt, no later than its reversal. 0 when none; ERR_IO on database
- * failure.
+ * another batch's return file) stands for payment_id itself (own_lines)
+ * or for any failed attempt of its entitlement (payment_correct: the money
+ * of an earlier attempt may be in the account). Successes the bank took
+ * back do not count: dated before a REVERSED line of its amount for that
+ * payment, or, for a reversed attempt, no later than its reversal. 0 when
+ * none; ERR_IO on database failure.
  */
 int batch_bank_said_success(struct db *db, int64_t payment_id, bool own_lines, const char *refusal,
 			    struct error *err);

@@ -618,8 +618,8 @@ static void test_success_in_another_batch_file(void **state)
 	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM bank_return_line"
 				    " WHERE payment_id = 1 AND outcome = 'unknown'"),
 			 1);
-	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM payment WHERE id = 1 AND status = 'failed'"),
-			 1);
+	assert_int_equal(
+	    fx_int(&f, "SELECT COUNT(*) FROM payment WHERE id = 1 AND status = 'failed'"), 1);
 	assert_int_equal(batch_bank_success_find(f.db, 1, true, 0, &line, &found, &err), 0);
 	assert_true(found);
 	assert_int_equal(line.import_id, 2);

@@ -309,7 +309,8 @@ static void test_stale_live_payment(void **state)
 	assert_int_equal(db_exec(db, "UPDATE payment SET status = 'paid' WHERE id = 1", &err), 0);
 	assert_int_equal(check(db, &s, &r), 1);
 	assert_string_equal(s.codes, "stale_live_payment");
-	assert_non_null(strstr(s.last, "发放记录 1（第 1 次发放）是应发记录 1（项目 P 期间 202303）"));
+	assert_non_null(
+	    strstr(s.last, "发放记录 1（第 1 次发放）是应发记录 1（项目 P 期间 202303）"));
 	assert_non_null(strstr(s.last, "状态却为已发"));
 	assert_non_null(strstr(s.last, "最新的是第 2 次发放"));
 	/* pending counts as live too */
@@ -333,9 +334,12 @@ static void test_stale_live_payment(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_names),      cmocka_unit_test(test_unbalanced_refused),
-	    cmocka_unit_test(test_lifecycle),  cmocka_unit_test(test_immutable),
-	    cmocka_unit_test(test_violations), cmocka_unit_test(test_negative_and_balances),
+	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_unbalanced_refused),
+	    cmocka_unit_test(test_lifecycle),
+	    cmocka_unit_test(test_immutable),
+	    cmocka_unit_test(test_violations),
+	    cmocka_unit_test(test_negative_and_balances),
 	    cmocka_unit_test(test_stale_live_payment),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
