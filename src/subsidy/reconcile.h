@@ -75,6 +75,11 @@ struct reconcile_summary {
  * and conflict line (o is its outcome), and, as information, a paid line
  * whose payment was failed (o = RECON_PAID) or whose success makes an
  * earlier file's reversal count (o = RECON_REVERSED; the line stays paid).
+ * An unknown id that is a payment of another batch is said to be one
+ * ("发放编号 1 属于批次 1，不在批次 2 中"); it is not applied here, but a
+ * SUCCESS of it counts in the standing-SUCCESS rule (batch.h). Notes come
+ * during the import, before its commit: a caller that prints them should
+ * keep them until bankfile_import has returned 0.
  */
 typedef void (*reconcile_note_fn)(void *ctx, enum reconcile_outcome o, long line,
 				  int64_t payment_id, const char *msg);
