@@ -740,7 +740,8 @@ static void sync_dir_of(const char *path)
  */
 static int out_link_anon(struct cli_out *o)
 {
-	static const char chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	static const char chars[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 	const char *slash = strrchr(o->path, '/');
 	char name[sizeof(o->tmp)];
 	unsigned char rnd[6];

@@ -780,7 +780,7 @@ struct last_person {
 	unsigned char acct_hash[PII_HASHBYTES]; /* the account the roster names */
 	int64_t acct;				/* the account the entitlement gets */
 	bool acct_corrected; /* acct_hash was corrected away: acct is the current one */
-	size_t npp; /* may exceed LAST_PP: then not all kept */
+	size_t npp;	     /* may exceed LAST_PP: then not all kept */
 	struct {
 		const struct programme *programme;
 		char period[PERIOD_STRLEN];

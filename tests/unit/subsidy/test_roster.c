@@ -481,7 +481,8 @@ static void query1(struct db *db, const char *sql, char *out, size_t n)
  */
 static void test_corrected_account(void **state)
 {
-	static const char hdr[] = "programme,period,id_number,name,village,bank_account,amount_fen\n";
+	static const char hdr[] =
+	    "programme,period,id_number,name,village,bank_account,amount_fen\n";
 	struct roster_options o = {0};
 	struct roster_summary sum;
 	struct db *db = NULL;
@@ -502,29 +503,31 @@ static void test_corrected_account(void **state)
 		error_clear(&err);
 		assert_int_equal(db_open(dbp, &db, &err), 0);
 		assert_int_equal(subsidy_migrate(db, &err), 0);
-		assert_int_equal(db_exec(db,
-					 "INSERT INTO programme(id, code, name, department, frequency,"
-					 " standard_fen) VALUES(1, 'DBJ', '低保', '民政', 'monthly', 90000)",
-					 &err),
-				 0);
+		assert_int_equal(
+		    db_exec(db,
+			    "INSERT INTO programme(id, code, name, department, frequency,"
+			    " standard_fen) VALUES(1, 'DBJ', '低保', '民政', 'monthly', 90000)",
+			    &err),
+		    0);
 		o.path = roster;
 		o.key_opt = key;
 		o.threads = threads;
-		snprintf(text, sizeof(text), "%sDBJ,202301,%s,甲,410102001001,6217000000000000012,100\n",
-			 hdr, id);
+		snprintf(text, sizeof(text),
+			 "%sDBJ,202301,%s,甲,410102001001,6217000000000000012,100\n", hdr, id);
 		write_file(roster, text);
 		assert_int_equal(roster_import(db, &o, &sum, &err), 0);
 		assert_int_equal(sum.new_accounts, 1);
 		assert_int_equal(sum.kept_corrected, 0);
 		/* the bank refused …0012: corrected to another account */
-		assert_int_equal(db_exec(db,
-					 "UPDATE bank_account SET valid_to = '2023-02-01T00:00:00Z'"
-					 " WHERE beneficiary_id = 1 AND valid_to IS NULL;"
-					 "INSERT INTO bank_account(beneficiary_id, acct_hash, acct_enc, last4,"
-					 " is_sscard, valid_from, source) VALUES(1, zeroblob(16), x'00', '0102',"
-					 " 1, '2023-02-01T00:00:00Z', 'correction 1')",
-					 &err),
-				 0);
+		assert_int_equal(
+		    db_exec(db,
+			    "UPDATE bank_account SET valid_to = '2023-02-01T00:00:00Z'"
+			    " WHERE beneficiary_id = 1 AND valid_to IS NULL;"
+			    "INSERT INTO bank_account(beneficiary_id, acct_hash, acct_enc, last4,"
+			    " is_sscard, valid_from, source) VALUES(1, zeroblob(16), x'00', '0102',"
+			    " 1, '2023-02-01T00:00:00Z', 'correction 1')",
+			    &err),
+		    0);
 		/* the next roster still lists …0012 (twice), then a new account */
 		snprintf(text, sizeof(text),
 			 "%sDBJ,202302,%s,甲,410102001001,6217000000000000012,100\n"
@@ -541,7 +544,8 @@ static void test_corrected_account(void **state)
 		       " FROM entitlement e JOIN bank_account a ON a.id = e.account_id"
 		       " ORDER BY e.period)",
 		       v, sizeof(v));
-		assert_string_equal(v, "0012:roster,0102:correction 1,0102:correction 1,0020:roster");
+		assert_string_equal(v,
+				    "0012:roster,0102:correction 1,0102:correction 1,0020:roster");
 		/* the refused account was never reopened: three accounts, …0020 current */
 		query1(db,
 		       "SELECT COUNT(*) || ':' || (SELECT last4 FROM bank_account"
