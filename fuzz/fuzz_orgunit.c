@@ -128,7 +128,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	count0 = fuzz_int(db, "SELECT count(*) FROM orgunit");
 
 	error_clear(&err);
-	rc = orgunit_import_file(db, path, &st, on_note, &nt, &err);
+	rc = orgunit_import_file(db, path, NULL, &st, on_note, &nt, &err);
 	CHECK(rc == 0 || rc == ERR_INPUT);
 	after = fuzz_dump(db, TABLE_SQL);
 	if (rc) {
@@ -146,7 +146,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	before = after;
 
 	/* The same file again changes nothing. */
-	rc = orgunit_import_file(db, path, &st2, on_note, &nt, &err);
+	rc = orgunit_import_file(db, path, NULL, &st2, on_note, &nt, &err);
 	CHECK(rc == 0);
 	CHECK(st2.rows == st.rows && st2.added == 0 && st2.existing == st.rows);
 	after = fuzz_dump(db, TABLE_SQL);

@@ -239,8 +239,9 @@ static void people_fuzz_one(const uint8_t *data, size_t size, int kind)
 	count0 = fuzz_int(db, count_sql);
 
 	error_clear(&err);
-	rc = kind == 'D' ? deaths_import(db, &keys, path, people_on_reject, &rj, &sum, &err)
-			 : officials_import(db, &keys, path, people_on_reject, &rj, &sum, &err);
+	rc = kind == 'D'
+		 ? deaths_import(db, &keys, path, NULL, people_on_reject, &rj, &sum, &err)
+		 : officials_import(db, &keys, path, NULL, people_on_reject, &rj, &sum, &err);
 	CHECK(rc == 0 || rc == ERR_INPUT);
 	people_check_count(&rj, sum.rejected);
 	t1 = fuzz_dump(db, table_sql);
@@ -263,8 +264,9 @@ static void people_fuzz_one(const uint8_t *data, size_t size, int kind)
 	people_check_holds(db);
 
 	/* The same file again changes nothing. */
-	rc = kind == 'D' ? deaths_import(db, &keys, path, people_on_reject, &rj, &sum2, &err)
-			 : officials_import(db, &keys, path, people_on_reject, &rj, &sum2, &err);
+	rc = kind == 'D'
+		 ? deaths_import(db, &keys, path, NULL, people_on_reject, &rj, &sum2, &err)
+		 : officials_import(db, &keys, path, NULL, people_on_reject, &rj, &sum2, &err);
 	CHECK(rc == 0);
 	CHECK(sum2.rows == sum.rows && sum2.added == 0 && sum2.updated == 0 && sum2.held == 0 &&
 	      sum2.lifted == 0);

@@ -133,7 +133,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	codes0 = fuzz_int(db, "SELECT count(*) FROM programme");
 
 	error_clear(&err);
-	rc = programme_import(db, path, on_reject, &rj, &count, &err);
+	rc = programme_import(db, path, NULL, on_reject, &rj, &count, &err);
 	CHECK(rc == 0 || rc == ERR_INPUT);
 	after = fuzz_dump(db, TABLE_SQL);
 	if (rc) {
@@ -152,7 +152,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	before = after;
 
 	/* The same file again changes nothing. */
-	rc = programme_import(db, path, on_reject, &rj, &count2, &err);
+	rc = programme_import(db, path, NULL, on_reject, &rj, &count2, &err);
 	CHECK(rc == 0 && count2 == count);
 	after = fuzz_dump(db, TABLE_SQL);
 	CHECK(fuzz_same(&before, &after));

@@ -68,7 +68,7 @@ static FUZZ_UNUSED const struct fuzz_snapshot *fuzz_subsidy_snapshot(struct pii_
 	CHECK(db_open(":memory:", &db, &err) == 0);
 	CHECK(subsidy_migrate(db, &err) == 0);
 	CHECK(programme_import(db, fuzz_file(FUZZ_PROGRAMMES, strlen(FUZZ_PROGRAMMES)), NULL, NULL,
-			       &n, &err) == 0);
+			       NULL, &n, &err) == 0);
 	memset(&ro, 0, sizeof(ro));
 	ro.path = fuzz_file(FUZZ_ROSTER, strlen(FUZZ_ROSTER));
 	ro.key_opt = key;
@@ -76,11 +76,11 @@ static FUZZ_UNUSED const struct fuzz_snapshot *fuzz_subsidy_snapshot(struct pii_
 	CHECK(roster_import(db, &ro, &rs, &err) == 0 && rs.accepted == 4);
 	CHECK(pii_keys_load(key, 0, &saved, &err) == 0);
 	CHECK(unlink(key) == 0 && rmdir(dir) == 0);
-	CHECK(deaths_import(db, &saved, fuzz_file(deaths, strlen(deaths)), NULL, NULL, &ps, &err) ==
-		  0 &&
+	CHECK(deaths_import(db, &saved, fuzz_file(deaths, strlen(deaths)), NULL, NULL, NULL, &ps,
+			    &err) == 0 &&
 	      ps.held == 1);
-	CHECK(officials_import(db, &saved, fuzz_file(officials, strlen(officials)), NULL, NULL, &ps,
-			       &err) == 0 &&
+	CHECK(officials_import(db, &saved, fuzz_file(officials, strlen(officials)), NULL, NULL,
+			       NULL, &ps, &err) == 0 &&
 	      ps.added == 1);
 	fuzz_snapshot_take(db, &snap);
 	db_close(db);

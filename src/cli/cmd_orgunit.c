@@ -46,7 +46,7 @@ static int orgunit_import_cmd(int argc, char **argv)
 	if (ret)
 		return ret;
 	error_clear(&err);
-	ret = orgunit_import_file_enc(db, file, encoding, &st, cli_print_note, &printed, &err);
+	ret = orgunit_import_file(db, file, encoding, &st, cli_print_note, &printed, &err);
 	if (ret) {
 		cli_import_failed(ret, printed, &err, "未写入任何单位");
 		goto out;

@@ -86,7 +86,7 @@ int cli_subsidy_programme_import(int argc, char **argv)
 	if (ret)
 		return ret;
 	error_clear(&err);
-	ret = programme_import_enc(db, file, encoding, print_row_error, NULL, &count, &err);
+	ret = programme_import(db, file, encoding, print_row_error, NULL, &count, &err);
 	if (ret)
 		cli_fail(&err);
 	else

@@ -733,9 +733,8 @@ static int people_command(int argc, char **argv, int deaths)
 		rc = cli_fail(&err);
 		goto out;
 	}
-	rc = deaths
-		 ? deaths_import_enc(db, &keys, file, encoding, print_reject, NULL, &sum, &err)
-		 : officials_import_enc(db, &keys, file, encoding, print_reject, NULL, &sum, &err);
+	rc = deaths ? deaths_import(db, &keys, file, encoding, print_reject, NULL, &sum, &err)
+		    : officials_import(db, &keys, file, encoding, print_reject, NULL, &sum, &err);
 	pii_keys_wipe(&keys);
 	if (!rc && db_commit(db, &err))
 		rc = ERR_IO;

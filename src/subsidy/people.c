@@ -813,28 +813,15 @@ out:
 }
 
 int deaths_import(struct db *db, const struct pii_keys *keys, const char *path,
-		  people_reject_fn reject, void *ctx, struct people_summary *sum, struct error *err)
-{
-	return import_common(db, keys, path, NULL, 'D', reject, ctx, sum, err);
-}
-
-int deaths_import_enc(struct db *db, const struct pii_keys *keys, const char *path,
-		      const char *encoding, people_reject_fn reject, void *ctx,
-		      struct people_summary *sum, struct error *err)
+		  const char *encoding, people_reject_fn reject, void *ctx,
+		  struct people_summary *sum, struct error *err)
 {
 	return import_common(db, keys, path, encoding, 'D', reject, ctx, sum, err);
 }
 
 int officials_import(struct db *db, const struct pii_keys *keys, const char *path,
-		     people_reject_fn reject, void *ctx, struct people_summary *sum,
-		     struct error *err)
-{
-	return import_common(db, keys, path, NULL, 'O', reject, ctx, sum, err);
-}
-
-int officials_import_enc(struct db *db, const struct pii_keys *keys, const char *path,
-			 const char *encoding, people_reject_fn reject, void *ctx,
-			 struct people_summary *sum, struct error *err)
+		     const char *encoding, people_reject_fn reject, void *ctx,
+		     struct people_summary *sum, struct error *err)
 {
 	return import_common(db, keys, path, encoding, 'O', reject, ctx, sum, err);
 }

@@ -63,37 +63,27 @@ struct people_summary {
  * bad_date, date_future, date_before_birth, duplicate_in_file (and the CSV
  * reader's own). Returns 0, ERR_INPUT when any row was bad (first error in
  * err), ERR_IO. In the caller's open transaction, if any (above).
+ *
+ * encoding is the file's (csv_options.encoding: NULL or "" detects; else
+ * "UTF-8", "GBK", "GB18030", ...). An encoding the reader does not know
+ * fails with ERR_USAGE, reason "unknown_encoding", and a legacy one given
+ * for a file that is plainly UTF-8 with ERR_INPUT, reason
+ * "encoding_mismatch" (csv.h), before anything is written.
  */
 int deaths_import(struct db *db, const struct pii_keys *keys, const char *path,
-		  people_reject_fn reject, void *ctx, struct people_summary *sum,
-		  struct error *err);
-
-/*
- * deaths_import reading the file in a given encoding (csv_options.encoding:
- * NULL or "" detects; else "UTF-8", "GBK", "GB18030", ...). An encoding the
- * reader does not know fails with ERR_USAGE, reason "unknown_encoding",
- * and a legacy one given for a file that is plainly UTF-8 with ERR_INPUT,
- * reason "encoding_mismatch" (csv.h), before anything is written.
- */
-int deaths_import_enc(struct db *db, const struct pii_keys *keys, const char *path,
-		      const char *encoding, people_reject_fn reject, void *ctx,
-		      struct people_summary *sum, struct error *err);
+		  const char *encoding, people_reject_fn reject, void *ctx,
+		  struct people_summary *sum, struct error *err);
 
 /*
  * Import an officials file. A (person, village, role) already recorded
  * is kept once: with another name, the file's name replaces the stored one
  * (sum->updated counts them); with the same name nothing changes. Reasons:
  * bad_header, field_count, id_*, empty_name, name_too_long, bad_village,
- * empty_role, role_too_long, duplicate_in_file.
+ * empty_role, role_too_long, duplicate_in_file. encoding as deaths_import.
  */
 int officials_import(struct db *db, const struct pii_keys *keys, const char *path,
-		     people_reject_fn reject, void *ctx, struct people_summary *sum,
-		     struct error *err);
-
-/* officials_import in a given encoding, as deaths_import_enc. */
-int officials_import_enc(struct db *db, const struct pii_keys *keys, const char *path,
-			 const char *encoding, people_reject_fn reject, void *ctx,
-			 struct people_summary *sum, struct error *err);
+		     const char *encoding, people_reject_fn reject, void *ctx,
+		     struct people_summary *sum, struct error *err);
 
 /*
  * Bring holds in line with the death register: put on hold every approved,

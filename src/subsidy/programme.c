@@ -184,14 +184,8 @@ static void bad(struct rowerr *re, long line, long col, const char *reason, cons
 		re->fn(re->ctx, &e);
 }
 
-int programme_import(struct db *db, const char *path, programme_reject_fn reject, void *ctx,
-		     size_t *count, struct error *err)
-{
-	return programme_import_enc(db, path, NULL, reject, ctx, count, err);
-}
-
-int programme_import_enc(struct db *db, const char *path, const char *encoding,
-			 programme_reject_fn reject, void *ctx, size_t *count, struct error *err)
+int programme_import(struct db *db, const char *path, const char *encoding,
+		     programme_reject_fn reject, void *ctx, size_t *count, struct error *err)
 {
 	static const char *const header[] = {
 	    "code", "name", "department", "frequency", "standard_fen", "min_age", "max_age",

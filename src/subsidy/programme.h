@@ -61,19 +61,15 @@ typedef void (*programme_reject_fn)(void *ctx, const struct error *e);
  * change once it has entitlements. *count gets the number of rows.
  * Other failures (unreadable file, header, database) return their code
  * with err set.
+ *
+ * encoding is the file's (csv_options.encoding: NULL or "" detects; else
+ * "UTF-8", "GBK", "GB18030", ...). An encoding the reader does not know
+ * fails with ERR_USAGE, reason "unknown_encoding", and a legacy one given
+ * for a file that is plainly UTF-8 with ERR_INPUT, reason
+ * "encoding_mismatch" (csv.h), before anything is written.
  */
-int programme_import(struct db *db, const char *path, programme_reject_fn reject, void *ctx,
-		     size_t *count, struct error *err);
-
-/*
- * programme_import reading the file in a given encoding (csv_options.encoding:
- * NULL or "" detects; else "UTF-8", "GBK", "GB18030", ...). An encoding the
- * reader does not know fails with ERR_USAGE, reason "unknown_encoding",
- * and a legacy one given for a file that is plainly UTF-8 with ERR_INPUT,
- * reason "encoding_mismatch" (csv.h), before anything is written.
- */
-int programme_import_enc(struct db *db, const char *path, const char *encoding,
-			 programme_reject_fn reject, void *ctx, size_t *count, struct error *err);
+int programme_import(struct db *db, const char *path, const char *encoding,
+		     programme_reject_fn reject, void *ctx, size_t *count, struct error *err);
 
 /* All programmes, sorted by code. */
 struct programme_list {

@@ -644,15 +644,9 @@ out:
 	return ret;
 }
 
-int orgunit_import_file(struct db *db, const char *path, struct orgunit_import_stats *st,
-			tracker_note_fn note, void *ctx, struct error *err)
-{
-	return orgunit_import_file_enc(db, path, NULL, st, note, ctx, err);
-}
-
-int orgunit_import_file_enc(struct db *db, const char *path, const char *encoding,
-			    struct orgunit_import_stats *st, tracker_note_fn note, void *ctx,
-			    struct error *err)
+int orgunit_import_file(struct db *db, const char *path, const char *encoding,
+			struct orgunit_import_stats *st, tracker_note_fn note, void *ctx,
+			struct error *err)
 {
 	struct csv_options opt = {0};
 	struct csv_reader *r = NULL;

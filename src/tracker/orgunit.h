@@ -84,21 +84,16 @@ struct orgunit_import_stats {
  * name is used in messages (may be NULL: path is used). Returns 0,
  * ERR_INPUT for bad content (err names file, line, column), ERR_IO.
  * note may be NULL.
+ *
+ * encoding is the file's (csv_options.encoding: NULL or "" detects; else
+ * "UTF-8", "GBK", "GB18030", ...). An encoding the reader does not know
+ * fails with ERR_USAGE, reason "unknown_encoding", and a legacy one given
+ * for a file that is plainly UTF-8 with ERR_INPUT, reason
+ * "encoding_mismatch" (csv.h), before anything is written.
  */
-int orgunit_import_file(struct db *db, const char *path, struct orgunit_import_stats *st,
-			tracker_note_fn note, void *ctx, struct error *err);
-
-/*
- * orgunit_import_file reading the file in a given encoding
- * (csv_options.encoding: NULL or "" detects; else "UTF-8", "GBK",
- * "GB18030", ...). An encoding the reader does not know fails with
- * ERR_USAGE, reason "unknown_encoding", and a legacy one given for a file
- * that is plainly UTF-8 with ERR_INPUT, reason "encoding_mismatch" (csv.h),
- * before anything is written.
- */
-int orgunit_import_file_enc(struct db *db, const char *path, const char *encoding,
-			    struct orgunit_import_stats *st, tracker_note_fn note, void *ctx,
-			    struct error *err);
+int orgunit_import_file(struct db *db, const char *path, const char *encoding,
+			struct orgunit_import_stats *st, tracker_note_fn note, void *ctx,
+			struct error *err);
 
 /* The same from memory; name is the file name used in messages. */
 int orgunit_import_mem(struct db *db, const char *name, const char *data, size_t len,

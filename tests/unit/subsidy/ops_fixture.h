@@ -78,7 +78,7 @@ static FX_UNUSED void fx_programmes(struct fx *f, const char *csv)
 
 	fx_file(f, "programmes.csv", csv, path);
 	error_clear(&err);
-	fx_ok(programme_import(f->db, path, NULL, NULL, &n, &err), &err, "programme_import");
+	fx_ok(programme_import(f->db, path, NULL, NULL, NULL, &n, &err), &err, "programme_import");
 }
 
 /* Import a roster (all or nothing) and load the key it created. */

@@ -81,12 +81,13 @@ static void test_rules(void **state)
 	assert_int_equal(fx_pay(&f, "GL01", "202303", "2023-03-15T10:00:00"), 1);
 	fx_file(&f, "deaths.csv", "id_number,date_of_death\n410102194001101018,2023-02-10\n", path);
 	error_clear(&err);
-	fx_ok(deaths_import(f.db, &f.keys, path, NULL, NULL, &ps, &err), &err, "deaths");
+	fx_ok(deaths_import(f.db, &f.keys, path, NULL, NULL, NULL, &ps, &err), &err, "deaths");
 	assert_int_equal(ps.held, 1); /* April, unpaid */
 	fx_file(&f, "off.csv",
 		"id_number,name,village,role\n410102194203121033,李娜,410102001001,村委委员\n",
 		path);
-	fx_ok(officials_import(f.db, &f.keys, path, NULL, NULL, &ps, &err), &err, "officials");
+	fx_ok(officials_import(f.db, &f.keys, path, NULL, NULL, NULL, &ps, &err), &err,
+	      "officials");
 	assert_int_equal(ps.added, 1);
 	/* Stricter rules than when the roster came in. */
 	fx_programmes(&f, "code,name,department,frequency,standard_fen,min_age,max_age\n"
@@ -157,14 +158,16 @@ static void test_register_errors(void **state)
 		"410102194001101018\n",		  /* field count */
 		path);
 	memset(&rj, 0, sizeof(rj));
-	assert_int_equal(deaths_import(f.db, &f.keys, path, on_reject, &rj, &ps, &err), ERR_INPUT);
+	assert_int_equal(deaths_import(f.db, &f.keys, path, NULL, on_reject, &rj, &ps, &err),
+			 ERR_INPUT);
 	assert_int_equal(rj.n, 7);
 	assert_string_equal(rj.reasons,
 			    "2:1:id_checksum 3:1:id_length 4:2:bad_date 5:2:date_future "
 			    "6:2:date_before_birth 8:1:duplicate_in_file 9:2:field_count ");
 	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM death"), 0);
 	fx_file(&f, "d2.csv", "id,date\n", path);
-	assert_int_equal(deaths_import(f.db, &f.keys, path, on_reject, &rj, &ps, &err), ERR_INPUT);
+	assert_int_equal(deaths_import(f.db, &f.keys, path, NULL, on_reject, &rj, &ps, &err),
+			 ERR_INPUT);
 	assert_string_equal(err.reason, "bad_header");
 
 	fx_file(&f, "o.csv",
@@ -176,17 +179,17 @@ static void test_register_errors(void **state)
 		"410102194001101018,张伟,410102001001,村支书\n", /* twice */
 		path);
 	memset(&rj, 0, sizeof(rj));
-	assert_int_equal(officials_import(f.db, &f.keys, path, on_reject, &rj, &ps, &err),
+	assert_int_equal(officials_import(f.db, &f.keys, path, NULL, on_reject, &rj, &ps, &err),
 			 ERR_INPUT);
 	assert_string_equal(rj.reasons,
 			    "2:2:empty_name 3:3:bad_village 4:4:empty_role 6:1:duplicate_in_file ");
 	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM official"), 0);
 	/* A death date corrected by a later file. */
 	fx_file(&f, "d3.csv", "id_number,date_of_death\n410102194001101018,2023-02-10\n", path);
-	assert_int_equal(deaths_import(f.db, &f.keys, path, NULL, NULL, &ps, &err), 0);
+	assert_int_equal(deaths_import(f.db, &f.keys, path, NULL, NULL, NULL, &ps, &err), 0);
 	assert_int_equal(ps.added, 1);
 	fx_file(&f, "d4.csv", "id_number,date_of_death\n410102194001101018,20230211\n", path);
-	assert_int_equal(deaths_import(f.db, &f.keys, path, NULL, NULL, &ps, &err), 0);
+	assert_int_equal(deaths_import(f.db, &f.keys, path, NULL, NULL, NULL, &ps, &err), 0);
 	assert_int_equal(ps.updated, 1);
 	/* Stored as keyed hash and ciphertext only. */
 	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM death WHERE length(id_hash) = 16"
@@ -232,7 +235,7 @@ static void test_hold_decisions(void **state)
 
 	/* Died before April: the failed April and the unpaid May are held. */
 	fx_file(&f, "d.csv", "id_number,date_of_death\n410102194001101018,2023-03-20\n", path);
-	fx_ok(deaths_import(f.db, &f.keys, path, NULL, NULL, &ps, &err), &err, "deaths");
+	fx_ok(deaths_import(f.db, &f.keys, path, NULL, NULL, NULL, &ps, &err), &err, "deaths");
 	assert_int_equal(ps.held, 2);
 	e04 = fx_int(&f, "SELECT e.id FROM entitlement e JOIN beneficiary b ON b.id ="
 			 " e.beneficiary_id WHERE b.name = '张伟' AND e.period = '202304'");
@@ -263,7 +266,8 @@ static void test_hold_decisions(void **state)
 				    " AND hold_reason = 'released: death 2023-03-20'"),
 			 1);
 	assert_int_equal(people_hold_release(f.db, e05, summary, sizeof(summary), &err), ERR_INPUT);
-	fx_ok(deaths_import(f.db, &f.keys, path, NULL, NULL, &ps, &err), &err, "deaths again");
+	fx_ok(deaths_import(f.db, &f.keys, path, NULL, NULL, NULL, &ps, &err), &err,
+	      "deaths again");
 	assert_int_equal(ps.held, 0);
 	req.period = "202305";
 	fx_ok(batch_create(f.db, &req, &res, &err), &err, "batch 202305");
@@ -295,12 +299,12 @@ static void test_death_corrected(void **state)
 				      "GL01,202304," FX_P0 ",30000\n"
 				      "GL01,202305," FX_P0 ",30000\n");
 	fx_file(&f, "d1.csv", "id_number,date_of_death\n410102194001101018,2023-02-10\n", path);
-	fx_ok(deaths_import(f.db, &f.keys, path, NULL, NULL, &ps, &err), &err, "deaths");
+	fx_ok(deaths_import(f.db, &f.keys, path, NULL, NULL, NULL, &ps, &err), &err, "deaths");
 	assert_int_equal(ps.held, 3);
 	assert_int_equal(ps.lifted, 0);
 	/* Corrected to 20 March: alive on 1 March, so March is due again. */
 	fx_file(&f, "d2.csv", "id_number,date_of_death\n410102194001101018,2023-03-20\n", path);
-	fx_ok(deaths_import(f.db, &f.keys, path, NULL, NULL, &ps, &err), &err, "correction");
+	fx_ok(deaths_import(f.db, &f.keys, path, NULL, NULL, NULL, &ps, &err), &err, "correction");
 	assert_int_equal(ps.updated, 1);
 	assert_int_equal(ps.lifted, 1);
 	assert_int_equal(ps.held, 0);
@@ -314,7 +318,7 @@ static void test_death_corrected(void **state)
 			 2);
 	/* Back to an earlier date: held again (lifted is not released). */
 	fx_file(&f, "d3.csv", "id_number,date_of_death\n410102194001101018,2023-01-05\n", path);
-	fx_ok(deaths_import(f.db, &f.keys, path, NULL, NULL, &ps, &err), &err, "back");
+	fx_ok(deaths_import(f.db, &f.keys, path, NULL, NULL, NULL, &ps, &err), &err, "back");
 	assert_int_equal(ps.held, 1);
 	assert_int_equal(fx_int(&f, "SELECT COUNT(*) FROM entitlement WHERE status = 'on_hold'"
 				    " AND hold_reason = 'death 2023-01-05'"),

@@ -691,7 +691,7 @@ static void test_death_hold(void **state)
 		"id_number,date_of_death\n410102194001101018,2023-03-20\n"
 		"410102194102111020,2023-04-01\n",
 		path);
-	assert_int_equal(deaths_import(f.db, &f.keys, path, NULL, NULL, &ps, &err), 0);
+	assert_int_equal(deaths_import(f.db, &f.keys, path, NULL, NULL, NULL, &ps, &err), 0);
 	assert_int_equal(ps.added, 2);
 	assert_int_equal(ps.held, 1);
 	assert_int_equal(batch_create(f.db, &req, &res, &err), 0);

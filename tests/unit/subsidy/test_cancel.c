@@ -35,7 +35,8 @@ static void import_deaths(struct fx *f, struct people_summary *ps)
 
 	fx_file(f, "deaths.csv", DEATHS, path);
 	error_clear(&err);
-	fx_ok(deaths_import(f->db, &f->keys, path, NULL, NULL, ps, &err), &err, "deaths_import");
+	fx_ok(deaths_import(f->db, &f->keys, path, NULL, NULL, NULL, ps, &err), &err,
+	      "deaths_import");
 }
 
 /* The bank answers every pending payment of the batch: fail_id FAILED, the others SUCCESS. */

@@ -78,7 +78,8 @@ static void test_officials_control_characters_in_messages(void **state)
 	assert_int_equal(pii_init(&err), 0);
 	assert_int_equal(db_open(":memory:", &db, &err), 0);
 	assert_int_equal(subsidy_migrate(db, &err), 0);
-	assert_int_equal(officials_import(db, &keys, path, collect, &s, &sum, &err), ERR_INPUT);
+	assert_int_equal(officials_import(db, &keys, path, NULL, collect, &s, &sum, &err),
+			 ERR_INPUT);
 	assert_int_equal(s.n, 2);
 	assert_int_equal(sum.rejected, 2);
 	for (i = 0; i < s.n; i++)
@@ -172,7 +173,8 @@ static void test_register_duplicates_linear(void **state)
 	assert_int_equal(db_open(":memory:", &db, &err), 0);
 	assert_int_equal(subsidy_migrate(db, &err), 0);
 	clock_gettime(CLOCK_MONOTONIC, &a);
-	assert_int_equal(deaths_import(db, &keys, path, collect_dup, &d, &sum, &err), ERR_INPUT);
+	assert_int_equal(deaths_import(db, &keys, path, NULL, collect_dup, &d, &sum, &err),
+			 ERR_INPUT);
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	secs = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
 	assert_int_equal(sum.rows, N + 2);
@@ -215,7 +217,8 @@ static void test_officials_duplicates(void **state)
 	assert_int_equal(pii_init(&err), 0);
 	assert_int_equal(db_open(":memory:", &db, &err), 0);
 	assert_int_equal(subsidy_migrate(db, &err), 0);
-	assert_int_equal(officials_import(db, &keys, path, collect_dup, &d, &sum, &err), ERR_INPUT);
+	assert_int_equal(officials_import(db, &keys, path, NULL, collect_dup, &d, &sum, &err),
+			 ERR_INPUT);
 	assert_int_equal(d.n, 1);
 	assert_int_equal(d.line[0], 6);
 	assert_string_equal(d.msg[0], "与第 4 行重复");

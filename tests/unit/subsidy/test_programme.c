@@ -92,7 +92,7 @@ static void test_import_and_find(void **state)
 		      "DB,低保2,民政,quarterly,,60,\n"
 		      "\"GL,JT\",高龄,民政,monthly,10000,80,\n"
 		      "GLJT,高龄,民政,monthly,10000,80,100\n");
-	assert_int_equal(programme_import(db, p, on_reject, &r, &count, &err), ERR_INPUT);
+	assert_int_equal(programme_import(db, p, NULL, on_reject, &r, &count, &err), ERR_INPUT);
 	assert_string_equal(r.reasons, "4:1:bad_code;");
 	unlink(p);
 	p = write_tmp("code,name,department,frequency,standard_fen,min_age,max_age\r\n"
@@ -100,7 +100,7 @@ static void test_import_and_find(void **state)
 		      "DB,低保2,民政,quarterly,,60,\r\n"
 		      "GLJT,高龄,民政,monthly,10000,80,100\r\n");
 	memset(&r, 0, sizeof(r));
-	assert_int_equal(programme_import(db, p, on_reject, &r, &count, &err), 0);
+	assert_int_equal(programme_import(db, p, NULL, on_reject, &r, &count, &err), 0);
 	assert_int_equal(count, 3);
 	unlink(p);
 	assert_int_equal(programme_list_load(db, &l, &err), 0);
@@ -132,7 +132,7 @@ static void test_import_and_find(void **state)
 		      "B,a,b,yearly,,,\n"
 		      "B,a,b,yearly,,,\n");
 	memset(&r, 0, sizeof(r));
-	assert_int_equal(programme_import(db, p, on_reject, &r, &count, &err), ERR_INPUT);
+	assert_int_equal(programme_import(db, p, NULL, on_reject, &r, &count, &err), ERR_INPUT);
 	assert_string_equal(r.reasons, "2:1:bad_code;3:1:bad_code;4:5:bad_standard;"
 				       "5:5:bad_standard;6:6:bad_age;7:6:bad_age;8:2:bad_name;"
 				       "10:8:field_count;12:1:duplicate_code;");
@@ -141,14 +141,14 @@ static void test_import_and_find(void **state)
 	p = write_tmp("code,name,department,frequency,standard_fen,min_age,max_age\n"
 		      "A,a,b,\"week\n\x1b[2Jly\",,,\n");
 	memset(&r, 0, sizeof(r));
-	assert_int_equal(programme_import(db, p, on_reject, &r, &count, &err), ERR_INPUT);
+	assert_int_equal(programme_import(db, p, NULL, on_reject, &r, &count, &err), ERR_INPUT);
 	assert_string_equal(r.reasons, "2:4:bad_frequency;");
 	assert_non_null(strstr(r.last_msg, "'week??[2Jly'"));
 	unlink(p);
 	/* a wrong header */
 	p = write_tmp("code,name,dept,frequency,standard_fen,min_age,max_age\n");
 	error_clear(&err);
-	assert_int_equal(programme_import(db, p, on_reject, &r, &count, &err), ERR_INPUT);
+	assert_int_equal(programme_import(db, p, NULL, on_reject, &r, &count, &err), ERR_INPUT);
 	assert_string_equal(err.reason, "bad_header");
 	unlink(p);
 	db_close(db);

@@ -36,7 +36,7 @@ static void test_empty_file_has_a_reason(void **state)
 	error_clear(&err);
 	assert_int_equal(db_open(":memory:", &db, &err), 0);
 	assert_int_equal(subsidy_migrate(db, &err), 0);
-	assert_int_equal(programme_import(db, path, NULL, NULL, &n, &err), ERR_INPUT);
+	assert_int_equal(programme_import(db, path, NULL, NULL, NULL, &n, &err), ERR_INPUT);
 	assert_string_equal(err.reason, "bad_header");
 	assert_int_equal(err.line, 1);
 	assert_int_equal(n, 0);

@@ -110,7 +110,8 @@ static int64_t start(struct fx *f)
 	assert_int_equal(new_batch(f, "202303"), 1);
 	fx_file(f, "deaths.csv", DEATHS, path);
 	error_clear(&err);
-	fx_ok(deaths_import(f->db, &f->keys, path, NULL, NULL, &ps, &err), &err, "deaths_import");
+	fx_ok(deaths_import(f->db, &f->keys, path, NULL, NULL, NULL, &ps, &err), &err,
+	      "deaths_import");
 	return fx_int(f, "SELECT id FROM payment WHERE amount_fen = 30000");
 }
 

@@ -56,7 +56,7 @@ static inline struct db *tt_core_db(bool values)
 	char path[512];
 
 	tt_data_path(path, sizeof(path), "orgunits.csv");
-	if (orgunit_import_file(db, path, &ost, NULL, NULL, &err))
+	if (orgunit_import_file(db, path, NULL, &ost, NULL, NULL, &err))
 		fail_msg("orgunits: %s", err.msg);
 	tt_data_path(path, sizeof(path), "plan.csv");
 	if (plan_import_file(db, path, &po, &pst, NULL, NULL, &err))
