@@ -782,16 +782,16 @@ int cli_out_close(struct cli_out *o, bool keep)
 	sigset_t old;
 	int rc = 0, e = 0, fd;
 
+	if (o->f) {
+		errno = 0; /* a reason left over from earlier is not this one */
+		if (fflush(o->f) != 0 || ferror(o->f))
+			e = errno ? errno : EIO;
+		errno = 0;
+		if (fclose(o->f) != 0 && !e)
+			e = errno ? errno : EIO;
+		o->f = NULL;
+	}
 	if (o->anon >= 0) {
-		if (o->f) {
-			errno = 0;
-			if (fflush(o->f) != 0 || ferror(o->f))
-				e = errno ? errno : EIO;
-			errno = 0;
-			if (fclose(o->f) != 0 && !e)
-				e = errno ? errno : EIO;
-			o->f = NULL;
-		}
 		/* on disk before it takes the name (written through o->f or
 		 * by a module that opened it by name: the same file) */
 		if (keep && !e && fsync(o->anon) != 0)
@@ -807,23 +807,9 @@ int cli_out_close(struct cli_out *o, bool keep)
 		o->anon = -1;
 		if (keep && !e)
 			sync_dir_of(o->path);
-		if (keep && e) {
-			eprint("无法写入%s '%s'：%s", o->what, o->path, error_errno_text(e));
-			rc = ERR_IO;
-		}
-		o->tmp[0] = '\0';
-		return rc;
+		goto done;
 	}
 
-	if (o->f) {
-		errno = 0; /* a reason left over from earlier is not this one */
-		if (fflush(o->f) != 0 || ferror(o->f))
-			e = errno ? errno : EIO;
-		errno = 0;
-		if (fclose(o->f) != 0 && !e)
-			e = errno ? errno : EIO;
-		o->f = NULL;
-	}
 	/* on disk before it takes the name: after a crash the name holds
 	 * the old file or the new one, not an empty one (the file may have
 	 * been written by a module that opened it by name, so by name) */
@@ -846,6 +832,7 @@ int cli_out_close(struct cli_out *o, bool keep)
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (keep && !e && o->tmp[0])
 		sync_dir_of(o->tmp);
+done:
 	if (keep && e) {
 		eprint("无法写入%s '%s'：%s", o->what, o->path, error_errno_text(e));
 		rc = ERR_IO;
