@@ -926,15 +926,16 @@ int cli_subsidy_payment_cancel(int argc, char **argv)
 		cli_fail(&err);
 	} else {
 		const char *why = in.reason;
+		char yuan[32];
 
 		if (strncmp(why, "CANCELLED: ", 11) == 0)
 			why += 11;
 		else
 			why = "未注明";
-		printf("发放记录 %ld 已拦截（项目 %s 期间 %s 金额 %lld.%02lld 元，批次 %lld，"
+		batch_yuan(in.amount_fen, yuan, sizeof(yuan));
+		printf("发放记录 %ld 已拦截（项目 %s 期间 %s 金额 %s 元，批次 %lld，"
 		       "应发 %lld）：发放和应发记录均已取消，不再发放\n",
-		       payment, in.programme, in.period, (long long)(in.amount_fen / 100),
-		       (long long)(in.amount_fen % 100), (long long)in.batch_id,
+		       payment, in.programme, in.period, yuan, (long long)in.batch_id,
 		       (long long)in.entitlement_id);
 		printf("原因：%s\n", why);
 		printf("批次 %lld 的代发文件如已交银行，请通知银行撤回这一笔；此后导出的代发文件不再含这一笔，"
