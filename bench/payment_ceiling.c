@@ -83,6 +83,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#define CEILING_PROG "payment_ceiling"
+#include "ceiling.h"
+
 #define TARGET_PAY 2000000.0	/* batch create + bankfile export, payments/s */
 #define TARGET_IMPORT 1000000.0 /* bankfile import, lines/s */
 #define PER_BLOB 4096
@@ -142,14 +145,6 @@ struct mark {
 	double cpu;
 };
 
-static double now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
 static double cpu_now(void)
 {
 	struct rusage ru;
@@ -187,34 +182,6 @@ static void die(const char *what)
 {
 	fprintf(stderr, "payment_ceiling: %s\n", what);
 	exit(3);
-}
-
-static void die_sql(sqlite3 *s, const char *what)
-{
-	fprintf(stderr, "payment_ceiling: %s: %s\n", what, sqlite3_errmsg(s));
-	exit(3);
-}
-
-static void exec(sqlite3 *s, const char *sql)
-{
-	if (sqlite3_exec(s, sql, NULL, NULL, NULL) != SQLITE_OK)
-		die_sql(s, sql);
-}
-
-static sqlite3_stmt *prep(sqlite3 *s, const char *sql)
-{
-	sqlite3_stmt *st;
-
-	if (sqlite3_prepare_v2(s, sql, -1, &st, NULL) != SQLITE_OK)
-		die_sql(s, sql);
-	return st;
-}
-
-static void step(sqlite3 *s, sqlite3_stmt *st)
-{
-	if (sqlite3_step(st) != SQLITE_DONE)
-		die_sql(s, "step");
-	sqlite3_reset(st);
 }
 
 static int64_t query_int(sqlite3 *s, const char *sql)

@@ -47,6 +47,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#define CEILING_PROG "storage_ceiling"
+#include "ceiling.h"
+
 #define TARGET 1000000.0
 #define PER_BLOB 4096
 
@@ -60,14 +63,6 @@ struct person {
 	uint32_t birth_day;
 	uint8_t female;
 };
-
-static double now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
 
 static uint64_t rng = 88172645463325252ULL;
 
@@ -88,34 +83,6 @@ static int cmp_hash(const void *a, const void *b)
 static int rows_of(long i)
 {
 	return i % 100 < 26 ? 2 : 1;
-}
-
-static void die_sql(sqlite3 *s, const char *what)
-{
-	fprintf(stderr, "storage_ceiling: %s: %s\n", what, sqlite3_errmsg(s));
-	exit(3);
-}
-
-static void exec(sqlite3 *s, const char *sql)
-{
-	if (sqlite3_exec(s, sql, NULL, NULL, NULL) != SQLITE_OK)
-		die_sql(s, sql);
-}
-
-static sqlite3_stmt *prep(sqlite3 *s, const char *sql)
-{
-	sqlite3_stmt *st;
-
-	if (sqlite3_prepare_v2(s, sql, -1, &st, NULL) != SQLITE_OK)
-		die_sql(s, sql);
-	return st;
-}
-
-static void step(sqlite3 *s, sqlite3_stmt *st)
-{
-	if (sqlite3_step(st) != SQLITE_DONE)
-		die_sql(s, "step");
-	sqlite3_reset(st);
 }
 
 /* $CEILING_PAGE_SIZE: a page size for the fresh database (before WAL mode) */
